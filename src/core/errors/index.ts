@@ -1,0 +1,15 @@
+export { BackendError } from "./backend-error.js";
+export { InvalidArgumentError } from "./invalid-argument-error.js";
+export { InvalidStateError } from "./invalid-state-error.js";
+export { JobCancelledError } from "./job-cancelled-error.js";
+export { JobFailedError } from "./job-failed-error.js";
+export { LeaseLostError } from "./lease-lost-error.js";
+export { NonRetriableError } from "./non-retriable-error.js";
+export { NotFoundError } from "./not-found-error.js";
+export { PayloadTooLargeError } from "./payload-too-large-error.js";
+export { SerializationError } from "./serialization-error.js";
+export { ShutdownError } from "./shutdown-error.js";
+export { isSpoolError, SpoolError } from "./spool-error.js";
+export { TimeoutError } from "./timeout-error.js";
+export { UnknownTaskError } from "./unknown-task-error.js";
+export { type ValidationIssue, ValidationError } from "./validation-error.js";
