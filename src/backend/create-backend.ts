@@ -17,7 +17,10 @@ export interface CreateBackendOptions {
   clock?: Clock;
 }
 
-export async function createBackend(url: string = BACKEND_URL_DEFAULT, options: CreateBackendOptions = {}): Promise<Backend> {
+export async function createBackend(
+  url: string = BACKEND_URL_DEFAULT,
+  options: CreateBackendOptions = {},
+): Promise<Backend> {
   const scheme = url.slice(0, url.indexOf(":") === -1 ? url.length : url.indexOf(":")).toLowerCase();
   switch (scheme) {
     case "memory": {

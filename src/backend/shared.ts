@@ -3,23 +3,30 @@
  */
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { isJobState, type JobState } from "../core/types.js";
-import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, type JobListParams, type NewJob } from "./backend.js";
+import { type JobListParams, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, type NewJob } from "./backend.js";
 
 /** Checks a batch before any write, so a bad batch writes nothing on any backend. */
 export function checkNewJobs(jobs: readonly NewJob[]): void {
   const ids = new Set<string>();
   for (const job of jobs) {
-    if (!job.id || ids.has(job.id)) throw new InvalidArgumentError(`duplicate or empty job id "${job.id}" in batch`, "id");
+    if (!job.id || ids.has(job.id))
+      throw new InvalidArgumentError(`duplicate or empty job id "${job.id}" in batch`, "id");
     ids.add(job.id);
     if (!job.task) throw new InvalidArgumentError("job task name is empty", "task");
     if (!job.queue) throw new InvalidArgumentError("job queue name is empty", "queue");
-    if (!Number.isInteger(job.priority)) throw new InvalidArgumentError(`priority must be an integer, got ${job.priority}`, "priority");
+    if (!Number.isInteger(job.priority))
+      throw new InvalidArgumentError(`priority must be an integer, got ${job.priority}`, "priority");
     if (!Number.isInteger(job.maxAttempts) || job.maxAttempts < 1) {
-      throw new InvalidArgumentError(`maxAttempts must be an integer >= 1, got ${job.maxAttempts}`, "maxAttempts");
+      throw new InvalidArgumentError(
+        `maxAttempts must be an integer >= 1, got ${job.maxAttempts}`,
+        "maxAttempts",
+      );
     }
-    if (!Number.isFinite(job.runAt)) throw new InvalidArgumentError("runAt must be a finite epoch ms", "runAt");
+    if (!Number.isFinite(job.runAt))
+      throw new InvalidArgumentError("runAt must be a finite epoch ms", "runAt");
     for (const dep of job.dependsOn) {
-      if (dep === job.id) throw new InvalidArgumentError(`job ${job.id} cannot depend on itself`, "dependsOn");
+      if (dep === job.id)
+        throw new InvalidArgumentError(`job ${job.id} cannot depend on itself`, "dependsOn");
     }
   }
 }
@@ -35,7 +42,8 @@ export function listLimit(params: JobListParams): number {
 export function listStates(params: JobListParams): JobState[] | null {
   if (params.state === undefined) return null;
   const states = typeof params.state === "string" ? [params.state] : [...params.state];
-  for (const s of states) if (!isJobState(s)) throw new InvalidArgumentError(`unknown job state "${s}"`, "state");
+  for (const s of states)
+    if (!isJobState(s)) throw new InvalidArgumentError(`unknown job state "${s}"`, "state");
   return states;
 }
 
@@ -51,4 +59,5 @@ export function decodeCursor(cursor: string | undefined): string | null {
   return id;
 }
 
-export const LEASE_EXPIRED_MESSAGE = "lease expired: the worker stopped renewing it (crashed, killed, or blocked)";
+export const LEASE_EXPIRED_MESSAGE =
+  "lease expired: the worker stopped renewing it (crashed, killed, or blocked)";

@@ -7,14 +7,24 @@ import { InvalidArgumentError } from "./errors/index.js";
 export type Duration = number | `${number}${DurationUnit}` | (string & {});
 type DurationUnit = "ms" | "s" | "m" | "h" | "d" | "w";
 
-const UNIT_MS: Record<DurationUnit, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Record<DurationUnit, number> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 const PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)/gy;
 
 /** Parses a duration into whole milliseconds; throws `InvalidArgumentError` on anything else. */
 export function toMs(value: Duration, argument = "duration"): number {
   if (typeof value === "number") {
     if (!Number.isFinite(value) || value < 0) {
-      throw new InvalidArgumentError(`${argument} must be a finite number of ms >= 0, got ${value}`, argument);
+      throw new InvalidArgumentError(
+        `${argument} must be a finite number of ms >= 0, got ${value}`,
+        argument,
+      );
     }
     return Math.round(value);
   }
@@ -42,7 +52,9 @@ export function toMs(value: Duration, argument = "duration"): number {
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, "0")}s`;
-  if (ms < 86_400_000) return `${Math.floor(ms / 3_600_000)}h${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, "0")}m`;
+  if (ms < 3_600_000)
+    return `${Math.floor(ms / 60_000)}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, "0")}s`;
+  if (ms < 86_400_000)
+    return `${Math.floor(ms / 3_600_000)}h${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, "0")}m`;
   return `${Math.floor(ms / 86_400_000)}d${Math.floor((ms % 86_400_000) / 3_600_000)}h`;
 }

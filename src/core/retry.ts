@@ -36,7 +36,10 @@ export function resolveRetry(policy: RetryPolicy | number | undefined): Resolved
   const p: RetryPolicy = typeof policy === "number" ? { attempts: policy } : (policy ?? {});
   const attempts = p.attempts ?? RETRY_ATTEMPTS_DEFAULT;
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > RETRY_ATTEMPTS_MAX) {
-    throw new InvalidArgumentError(`retry.attempts must be an integer in 1..${RETRY_ATTEMPTS_MAX}, got ${attempts}`, "retry.attempts");
+    throw new InvalidArgumentError(
+      `retry.attempts must be an integer in 1..${RETRY_ATTEMPTS_MAX}, got ${attempts}`,
+      "retry.attempts",
+    );
   }
   const b = p.backoff ?? BACKOFF_DEFAULT;
   const delayMs = toMs(b.delay, "retry.backoff.delay");
@@ -47,7 +50,9 @@ export function resolveRetry(policy: RetryPolicy | number | undefined): Resolved
 /** The wait before the next try after `attempt` (1-based) failed. `random` is injectable for tests. */
 export function backoffMs(retry: ResolvedRetry, attempt: number, random: () => number = Math.random): number {
   const nominal =
-    retry.type === "fixed" ? retry.delayMs : Math.min(retry.maxMs, retry.delayMs * 2 ** Math.max(0, attempt - 1));
+    retry.type === "fixed"
+      ? retry.delayMs
+      : Math.min(retry.maxMs, retry.delayMs * 2 ** Math.max(0, attempt - 1));
   if (!retry.jitter) return nominal;
   return Math.round(nominal * (0.5 + random() * 0.5));
 }

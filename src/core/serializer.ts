@@ -68,7 +68,8 @@ function inspect(value: unknown, path: string, seen: Set<object>): Plan {
     let i = 0;
     for (const v of obj) inspect(v, `${path}<item ${i++}>`, seen);
   } else if (isPlainObject(obj)) {
-    if (Object.getOwnPropertySymbols(obj).length > 0) fail("symbol-keyed properties cannot be serialized", path);
+    if (Object.getOwnPropertySymbols(obj).length > 0)
+      fail("symbol-keyed properties cannot be serialized", path);
     for (const key of Object.keys(obj)) {
       if (key === TAG) plan = "tagged";
       if (inspect((obj as Record<string, unknown>)[key], path ? `${path}.${key}` : key, seen) === "tagged") {
@@ -77,7 +78,10 @@ function inspect(value: unknown, path: string, seen: Set<object>): Plan {
     }
   } else {
     const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? "unknown";
-    fail(`instances of ${name} cannot be serialized (pass plain objects, arrays, Date, Map, Set, BigInt, bytes)`, path);
+    fail(
+      `instances of ${name} cannot be serialized (pass plain objects, arrays, Date, Map, Set, BigInt, bytes)`,
+      path,
+    );
   }
   seen.delete(obj);
   return plan;
@@ -107,10 +111,15 @@ function encodeValue(value: unknown): unknown {
   if (value instanceof Date) return tagged("date", value.toISOString());
   if (value instanceof Uint8Array) return tagged("bytes", Buffer.from(value).toString("base64"));
   if (Array.isArray(value)) return value.map(encodeValue);
-  if (value instanceof Map) return tagged("map", [...value].map(([k, v]) => [encodeValue(k), encodeValue(v)]));
+  if (value instanceof Map)
+    return tagged(
+      "map",
+      [...value].map(([k, v]) => [encodeValue(k), encodeValue(v)]),
+    );
   if (value instanceof Set) return tagged("set", [...value].map(encodeValue));
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value as object)) out[key] = encodeValue((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value as object))
+    out[key] = encodeValue((value as Record<string, unknown>)[key]);
   // A user object that owns a "$spool" key is stored as entries so decode cannot mistake it for a tag.
   return TAG in out ? tagged("object", Object.entries(out)) : out;
 }
@@ -154,7 +163,8 @@ function reviver(_key: string, value: unknown): unknown {
       for (let i = 0; i < value.length; i++) if (value[i] === UNDEFINED_MARK) value[i] = undefined;
     } else {
       for (const k of Object.keys(value)) {
-        if ((value as Record<string, unknown>)[k] === UNDEFINED_MARK) (value as Record<string, unknown>)[k] = undefined;
+        if ((value as Record<string, unknown>)[k] === UNDEFINED_MARK)
+          (value as Record<string, unknown>)[k] = undefined;
       }
     }
   }
@@ -183,7 +193,11 @@ export function deserialize<T = unknown>(text: string): T {
 export const PAYLOAD_LIMIT_DEFAULT = 1024 * 1024;
 
 /** Serializes and enforces the size limit in one step (bytes of UTF-8). */
-export function serializeLimited(value: unknown, limit: number, what: "input" | "result" | "metadata"): string {
+export function serializeLimited(
+  value: unknown,
+  limit: number,
+  what: "input" | "result" | "metadata",
+): string {
   const text = serialize(value);
   // String length is a cheap lower bound on bytes; only measure exactly when it could matter.
   if (text.length * 3 > limit) {

@@ -7,7 +7,15 @@
 /** Milliseconds since the Unix epoch (UTC). */
 export type EpochMs = number;
 
-export const JOB_STATES = ["waiting", "scheduled", "queued", "running", "completed", "failed", "cancelled"] as const;
+export const JOB_STATES = [
+  "waiting",
+  "scheduled",
+  "queued",
+  "running",
+  "completed",
+  "failed",
+  "cancelled",
+] as const;
 /**
  * - `waiting`: on dependencies (released to `queued` when all of them completed)
  * - `scheduled`: `runAt` in the future (a delay or a retry backoff)

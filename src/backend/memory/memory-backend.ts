@@ -9,7 +9,14 @@
 import type { Clock } from "../../core/clock.js";
 import { InvalidArgumentError, NotFoundError } from "../../core/errors/index.js";
 import { newLeaseToken } from "../../core/ids.js";
-import { FINAL_STATES, type JobErrorRecord, type JobLogLine, type JobRecord, type JobState, type LeasedJob } from "../../core/types.js";
+import {
+  FINAL_STATES,
+  type JobErrorRecord,
+  type JobLogLine,
+  type JobRecord,
+  type JobState,
+  type LeasedJob,
+} from "../../core/types.js";
 import {
   type Backend,
   type BackendCapabilities,
@@ -43,7 +50,14 @@ import {
   type WorkerHeartbeatParams,
   type WorkerInfo,
 } from "../backend.js";
-import { checkNewJobs, decodeCursor, encodeCursor, LEASE_EXPIRED_MESSAGE, listLimit, listStates } from "../shared.js";
+import {
+  checkNewJobs,
+  decodeCursor,
+  encodeCursor,
+  LEASE_EXPIRED_MESSAGE,
+  listLimit,
+  listStates,
+} from "../shared.js";
 import { Heap } from "./heap.js";
 
 interface StoredJob extends JobRecord {
@@ -127,28 +141,44 @@ export class MemoryBackend implements Backend {
       let doomed = false;
       for (const dep of deps) {
         const parent = this.jobs.get(dep);
-        if (!parent || parent.state !== "completed") pending++;
+        if (parent?.state !== "completed") pending++;
         if (parent && (parent.state === "failed" || parent.state === "cancelled")) doomed = true;
       }
-      const state: JobState = doomed ? "cancelled" : pending > 0 ? "waiting" : job.runAt > now ? "scheduled" : "queued";
+      const state: JobState = doomed
+        ? "cancelled"
+        : pending > 0
+          ? "waiting"
+          : job.runAt > now
+            ? "scheduled"
+            : "queued";
+      // An explicit literal (not a spread) keeps one hidden class for every stored job.
       const stored: StoredJob = {
-        ...job,
-        dependsOn: deps,
+        id: job.id,
+        task: job.task,
+        queue: job.queue,
         state,
+        priority: job.priority,
+        runAt: job.runAt,
         attempt: 0,
+        maxAttempts: job.maxAttempts,
+        input: job.input,
         result: null,
         errors: [],
         progress: null,
+        key: job.key,
+        meta: { ...job.meta },
+        dependsOn: deps,
         pendingDependencies: pending,
+        leaseMs: job.leaseMs,
+        timeoutMs: job.timeoutMs,
         workerId: null,
         leaseExpiresAt: null,
-        leaseToken: null,
         createdAt: now,
         startedAt: null,
         finishedAt: doomed ? now : null,
         updatedAt: now,
+        leaseToken: null,
         version: 0,
-        meta: { ...job.meta },
       };
       this.jobs.set(job.id, stored);
       if (job.key !== null) this.keys.set(`${job.task}\0${job.key}`, job.id);
@@ -183,7 +213,7 @@ export class MemoryBackend implements Backend {
       while (heap && heap.size > 0 && claimed.length < params.limit) {
         const entry = heap.pop()!;
         const job = this.jobs.get(entry.id);
-        if (!job || job.state !== "queued" || job.version !== entry.version) continue;
+        if (job?.state !== "queued" || job.version !== entry.version) continue;
         job.state = "running";
         job.attempt += 1;
         job.leaseToken = token;
@@ -443,7 +473,13 @@ export class MemoryBackend implements Backend {
       if (out.requeued.length + out.failed.length >= limit) break;
       const job = this.jobs.get(id)!;
       if (job.leaseExpiresAt === null || job.leaseExpiresAt > now) continue;
-      const error: JobErrorRecord = { attempt: job.attempt, name: "LeaseExpiredError", code: "LEASE_EXPIRED", message: LEASE_EXPIRED_MESSAGE, at: now };
+      const error: JobErrorRecord = {
+        attempt: job.attempt,
+        name: "LeaseExpiredError",
+        code: "LEASE_EXPIRED",
+        message: LEASE_EXPIRED_MESSAGE,
+        at: now,
+      };
       job.errors.push(error);
       if (job.attempt < job.maxAttempts) {
         this.running.delete(id);
@@ -481,14 +517,19 @@ export class MemoryBackend implements Backend {
     const byName = new Map<string, QueueInfo>();
     const get = (name: string) => {
       let q = byName.get(name);
-      if (!q) byName.set(name, (q = { name, paused: this.paused.has(name), counts: emptyCounts(), oldestQueuedAt: null }));
+      if (!q)
+        byName.set(
+          name,
+          (q = { name, paused: this.paused.has(name), counts: emptyCounts(), oldestQueuedAt: null }),
+        );
       return q;
     };
     for (const name of this.paused) get(name);
     for (const job of this.jobs.values()) {
       const q = get(job.queue);
       q.counts[job.state]++;
-      if (job.state === "queued" && (q.oldestQueuedAt === null || job.createdAt < q.oldestQueuedAt)) q.oldestQueuedAt = job.createdAt;
+      if (job.state === "queued" && (q.oldestQueuedAt === null || job.createdAt < q.oldestQueuedAt))
+        q.oldestQueuedAt = job.createdAt;
     }
     return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -498,7 +539,9 @@ export class MemoryBackend implements Backend {
   async retentionPrune(params: RetentionPruneParams): Promise<{ removed: number }> {
     const victims = new Set<string>();
     const byState = (state: JobState) =>
-      [...this.jobs.values()].filter((j) => j.state === state).sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (a.id < b.id ? 1 : -1));
+      [...this.jobs.values()]
+        .filter((j) => j.state === state)
+        .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (a.id < b.id ? 1 : -1));
     const pick = (state: JobState, before: number | undefined, keep: number | undefined) => {
       const list = byState(state);
       list.forEach((job, index) => {
@@ -522,7 +565,13 @@ export class MemoryBackend implements Backend {
 
   async workerHeartbeat({ worker, ttlMs }: WorkerHeartbeatParams): Promise<void> {
     const now = this.clock.now();
-    this.workers.set(worker.id, { ...worker, running: [...worker.running], queues: [...worker.queues], lastSeenAt: now, expiresAt: now + ttlMs });
+    this.workers.set(worker.id, {
+      ...worker,
+      running: [...worker.running],
+      queues: [...worker.queues],
+      lastSeenAt: now,
+      expiresAt: now + ttlMs,
+    });
   }
 
   async workerRemove({ id }: { id: string }): Promise<void> {
@@ -571,7 +620,7 @@ export class MemoryBackend implements Backend {
     while (heap && heap.size > 0 && heap.peek()!.runAt <= now) {
       const entry = heap.pop()!;
       const job = this.jobs.get(entry.id);
-      if (!job || job.state !== "scheduled" || job.version !== entry.version) continue;
+      if (job?.state !== "scheduled" || job.version !== entry.version) continue;
       job.state = "queued";
       this.place(job);
     }
@@ -610,7 +659,7 @@ export class MemoryBackend implements Backend {
   private releaseDependents(parent: StoredJob, now: number, events: BackendEvent[]): void {
     for (const childId of this.dependents.get(parent.id) ?? []) {
       const child = this.jobs.get(childId);
-      if (!child || child.state !== "waiting") continue;
+      if (child?.state !== "waiting") continue;
       child.pendingDependencies = Math.max(0, child.pendingDependencies - 1);
       if (child.pendingDependencies > 0) continue;
       child.state = child.runAt > now ? "scheduled" : "queued";
@@ -622,7 +671,13 @@ export class MemoryBackend implements Backend {
   }
 
   /** Cancels every not-yet-final job downstream of `parent` (transitively). */
-  private cancelDependents(parent: StoredJob, now: number, events: BackendEvent[], reason: string, into?: string[]): void {
+  private cancelDependents(
+    parent: StoredJob,
+    now: number,
+    events: BackendEvent[],
+    reason: string,
+    into?: string[],
+  ): void {
     const stack = [...(this.dependents.get(parent.id) ?? [])];
     while (stack.length > 0) {
       const child = this.jobs.get(stack.pop()!);
@@ -637,19 +692,51 @@ export class MemoryBackend implements Backend {
     this.jobs.delete(job.id);
     this.running.delete(job.id);
     this.logs.delete(job.id);
-    if (job.key !== null && this.keys.get(`${job.task}\0${job.key}`) === job.id) this.keys.delete(`${job.task}\0${job.key}`);
+    if (job.key !== null && this.keys.get(`${job.task}\0${job.key}`) === job.id)
+      this.keys.delete(`${job.task}\0${job.key}`);
     for (const dep of job.dependsOn) this.dependents.get(dep)?.delete(job.id);
     // Children keep their counters: a removed parent that never completed still blocks them.
     this.dependents.delete(job.id);
   }
 
   private snapshot(job: StoredJob): JobRecord {
-    const { leaseToken: _t, version: _v, ...rest } = job;
-    return { ...rest, errors: job.errors.map((e) => ({ ...e })), dependsOn: [...job.dependsOn], meta: { ...job.meta }, progress: job.progress ? { ...job.progress } : null };
+    return {
+      id: job.id,
+      task: job.task,
+      queue: job.queue,
+      state: job.state,
+      priority: job.priority,
+      runAt: job.runAt,
+      attempt: job.attempt,
+      maxAttempts: job.maxAttempts,
+      input: job.input,
+      result: job.result,
+      errors: job.errors.map((e) => ({ ...e })),
+      progress: job.progress ? { ...job.progress } : null,
+      key: job.key,
+      meta: { ...job.meta },
+      dependsOn: [...job.dependsOn],
+      pendingDependencies: job.pendingDependencies,
+      leaseMs: job.leaseMs,
+      timeoutMs: job.timeoutMs,
+      workerId: job.workerId,
+      leaseExpiresAt: job.leaseExpiresAt,
+      createdAt: job.createdAt,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      updatedAt: job.updatedAt,
+    };
   }
 
-  private event(type: BackendEvent["type"], job: StoredJob, at: number, data?: Record<string, unknown>): BackendEvent {
-    return data === undefined ? { type, jobId: job.id, queue: job.queue, at, state: job.state } : { type, jobId: job.id, queue: job.queue, at, state: job.state, data };
+  private event(
+    type: BackendEvent["type"],
+    job: StoredJob,
+    at: number,
+    data?: Record<string, unknown>,
+  ): BackendEvent {
+    return data === undefined
+      ? { type, jobId: job.id, queue: job.queue, at, state: job.state }
+      : { type, jobId: job.id, queue: job.queue, at, state: job.state, data };
   }
 
   private emit(events: BackendEvent[]): void {

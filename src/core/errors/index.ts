@@ -12,4 +12,4 @@ export { ShutdownError } from "./shutdown-error.js";
 export { isSpoolError, SpoolError } from "./spool-error.js";
 export { TimeoutError } from "./timeout-error.js";
 export { UnknownTaskError } from "./unknown-task-error.js";
-export { type ValidationIssue, ValidationError } from "./validation-error.js";
+export { ValidationError, type ValidationIssue } from "./validation-error.js";

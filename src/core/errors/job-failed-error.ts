@@ -1,5 +1,5 @@
-import { SpoolError } from "./spool-error.js";
 import type { JobErrorRecord } from "../types.js";
+import { SpoolError } from "./spool-error.js";
 
 /** `job.result()` on a job that ended `failed` (retries exhausted) or `cancelled`. */
 export class JobFailedError extends SpoolError {

@@ -7,6 +7,8 @@ import { SpoolError } from "./spool-error.js";
 export class LeaseLostError extends SpoolError {
   readonly code = "LEASE_LOST";
   constructor(readonly jobId: string) {
-    super(`lease on job ${jobId} was lost (expired and rescued, cancelled, or removed)`, { details: { jobId } });
+    super(`lease on job ${jobId} was lost (expired and rescued, cancelled, or removed)`, {
+      details: { jobId },
+    });
   }
 }

@@ -7,7 +7,9 @@ export class UnknownTaskError extends SpoolError {
     readonly task: string,
     known: readonly string[] = [],
   ) {
-    const hint = known.length ? ` (known: ${known.slice(0, 20).join(", ")}${known.length > 20 ? ", …" : ""})` : "";
+    const hint = known.length
+      ? ` (known: ${known.slice(0, 20).join(", ")}${known.length > 20 ? ", …" : ""})`
+      : "";
     super(`unknown task "${task}"${hint}`, { details: { task } });
   }
 }

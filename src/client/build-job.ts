@@ -1,0 +1,87 @@
+/**
+ * Turns (task, input, options) into the backend's `NewJob`: validates the input against the
+ * task's schema, serializes it under the size limit, and resolves every default. All checks
+ * happen before the backend is called, so bad input writes nothing.
+ */
+import type { NewJob } from "../backend/backend.js";
+import { toMs } from "../core/duration.js";
+import { InvalidArgumentError, ValidationError } from "../core/errors/index.js";
+import { newJobId } from "../core/ids.js";
+import { checkName, checkPriority, type RegisteredTask } from "../core/registry.js";
+import { RETRY_ATTEMPTS_MAX } from "../core/retry.js";
+import { serializeLimited } from "../core/serializer.js";
+import type { EnqueueOptions } from "../core/task.js";
+
+const KEY_LENGTH_MAX = 512;
+
+export async function validateInput(task: RegisteredTask, input: unknown): Promise<unknown> {
+  if (!task.schema) return input;
+  let result = task.schema["~standard"].validate(input);
+  if (result instanceof Promise) result = await result;
+  if (result.issues) {
+    throw new ValidationError(
+      task.name,
+      result.issues.map((i) => ({
+        message: i.message,
+        path: i.path?.map((p) => (typeof p === "object" && p !== null && "key" in p ? p.key : p)),
+      })),
+    );
+  }
+  return result.value;
+}
+
+export function buildJob(
+  task: RegisteredTask,
+  input: unknown,
+  options: EnqueueOptions | undefined,
+  now: number,
+  payloadLimit: number,
+): NewJob {
+  const o = options ?? {};
+  let runAt = now;
+  if (o.runAt !== undefined) {
+    runAt = o.runAt instanceof Date ? o.runAt.getTime() : o.runAt;
+    if (!Number.isFinite(runAt)) throw new InvalidArgumentError("runAt is not a valid date", "runAt");
+  } else if (o.delay !== undefined) {
+    runAt = now + toMs(o.delay, "delay");
+  }
+  const maxAttempts = o.attempts ?? task.retry.attempts;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > RETRY_ATTEMPTS_MAX) {
+    throw new InvalidArgumentError(
+      `attempts must be an integer in 1..${RETRY_ATTEMPTS_MAX}, got ${maxAttempts}`,
+      "attempts",
+    );
+  }
+  let key: string | null = null;
+  if (o.key !== undefined) {
+    if (typeof o.key !== "string" || o.key.length === 0 || o.key.length > KEY_LENGTH_MAX) {
+      throw new InvalidArgumentError(
+        `key must be a non-empty string of at most ${KEY_LENGTH_MAX} characters`,
+        "key",
+      );
+    }
+    key = o.key;
+  }
+  let meta: Record<string, unknown> = {};
+  if (o.meta !== undefined) {
+    if (typeof o.meta !== "object" || o.meta === null || Array.isArray(o.meta)) {
+      throw new InvalidArgumentError("meta must be a plain object", "meta");
+    }
+    // Metadata is stored as plain JSON; round-trip it now so a Date or a function fails here, typed.
+    meta = JSON.parse(serializeLimited(o.meta, 64 * 1024, "metadata")) as Record<string, unknown>;
+  }
+  return {
+    id: newJobId(),
+    task: task.name,
+    queue: o.queue === undefined ? task.queue : checkName(o.queue, "queue"),
+    input: serializeLimited(input, payloadLimit, "input"),
+    priority: o.priority === undefined ? task.priority : checkPriority(o.priority),
+    runAt,
+    maxAttempts,
+    key,
+    meta,
+    dependsOn: (o.dependsOn ?? []).map((d) => (typeof d === "string" ? d : d.id)),
+    leaseMs: o.lease === undefined ? task.leaseMs : toMs(o.lease, "lease"),
+    timeoutMs: o.timeout === undefined ? task.timeoutMs : toMs(o.timeout, "timeout"),
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * `createSpool`: the thin facade users hold. It owns the task registry, the backend
+ * (created lazily from a URL, so `createSpool` stays synchronous), one change-feed watcher
+ * for job handles, and the workers it started. Everything else lives in its own module.
+ */
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { type Logger, pino } from "pino";
+import type { Backend, JobListParams, QueueInfo, WorkerInfo } from "../backend/backend.js";
+import { createBackend } from "../backend/create-backend.js";
+import { MemoryBackend } from "../backend/memory/memory-backend.js";
+import { type Clock, systemClock } from "../core/clock.js";
+import { InvalidArgumentError } from "../core/errors/index.js";
+import { checkName, TaskRegistry } from "../core/registry.js";
+import { PAYLOAD_LIMIT_DEFAULT } from "../core/serializer.js";
+import type {
+  EnqueueOptions,
+  JobHandle,
+  JobInfo,
+  SchemaTaskConfig,
+  Task,
+  TaskCall,
+  TaskConfig,
+} from "../core/task.js";
+import type { RetentionOptions, WorkerOptions } from "../worker/worker.js";
+import { Worker } from "../worker/worker.js";
+import { buildJob, validateInput } from "./build-job.js";
+import { InlineRunner } from "./inline.js";
+import { decodeJob, SpoolJobHandle } from "./job-handle.js";
+import { JobWatcher } from "./job-watcher.js";
+
+export interface SpoolOptions {
+  /**
+   * Where state lives: a URL (`sqlite://.spool/spool.db` — the default, or `$SPOOL_URL` —,
+   * `memory://`, `redis://…`, `postgres://…`), a `Backend` instance, or `"inline"` to run
+   * every job at enqueue time (tests; see README "Testing your tasks").
+   */
+  backend?: string | Backend;
+  /** Time source for delays, leases, retention; inject `FakeClock` in tests. */
+  clock?: Clock;
+  /** A pino logger, or options for the default one (level from `$SPOOL_LOG_LEVEL`, default "info", to stderr). */
+  logger?: Logger | { level?: string };
+  /** Largest serialized input or result in bytes. Default 1 MiB. */
+  payloadLimit?: number;
+  /** Default retention of finished jobs, applied by workers. */
+  retention?: RetentionOptions | false;
+}
+
+export interface Spool {
+  /** Defines a task. Its input type comes from `run`'s parameter (or from `schema`). */
+  task<S extends StandardSchemaV1, O>(
+    config: SchemaTaskConfig<S, O>,
+  ): Task<StandardSchemaV1.InferInput<S>, Awaited<O>>;
+  task<I, O>(config: TaskConfig<I, O>): Task<I, Awaited<O>>;
+  /** Enqueues by task name (what the CLI and HTTP API use); typed code should prefer `task.enqueue`. */
+  enqueue(task: string, input: unknown, options?: EnqueueOptions): Promise<JobHandle>;
+  /** Enqueues many calls of any tasks in one backend round trip; all or nothing. */
+  enqueueMany(calls: ReadonlyArray<TaskCall>): Promise<JobHandle[]>;
+  /** A handle on an existing job. */
+  job<O = unknown, I = unknown>(id: string): JobHandle<O, I>;
+  readonly jobs: {
+    get(id: string): Promise<JobInfo | null>;
+    list(params?: JobListParams): Promise<{ jobs: JobInfo[]; nextCursor: string | null }>;
+    cancel(ids: string[], reason?: string): Promise<{ cancelled: string[]; skipped: string[] }>;
+    retry(ids: string[]): Promise<{ ok: string[]; refused: string[] }>;
+    remove(ids: string[]): Promise<{ removed: string[]; skipped: string[] }>;
+  };
+  readonly queues: {
+    list(): Promise<QueueInfo[]>;
+    pause(queue: string): Promise<void>;
+    resume(queue: string): Promise<void>;
+  };
+  readonly workers: { list(): Promise<WorkerInfo[]> };
+  /** Creates a worker (call `start()` on it). */
+  worker(options?: WorkerOptions): Worker;
+  /** The backend, once created and migrated. */
+  backend(): Promise<Backend>;
+  readonly registry: TaskRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly inline: boolean;
+  /** Stops this client's workers gracefully and closes the backend. */
+  close(): Promise<void>;
+}
+
+function defaultLogger(options?: { level?: string }): Logger {
+  return pino(
+    { level: options?.level ?? process.env.SPOOL_LOG_LEVEL ?? "info", base: { pid: process.pid } },
+    pino.destination(2),
+  );
+}
+
+/**
+ * @example
+ * const spool = createSpool(); // sqlite://.spool/spool.db
+ * const hello = spool.task({ name: "hello", run: (input: { who: string }) => `hi ${input.who}` });
+ * const job = await hello.enqueue({ who: "ada" });
+ * await spool.worker({ concurrency: 8 }).start();
+ * console.log(await job.result()); // "hi ada"
+ */
+export function createSpool(options: SpoolOptions = {}): Spool {
+  const clock = options.clock ?? systemClock;
+  const logger =
+    options.logger && "info" in options.logger
+      ? (options.logger as Logger)
+      : defaultLogger(options.logger as { level?: string } | undefined);
+  const payloadLimit = options.payloadLimit ?? PAYLOAD_LIMIT_DEFAULT;
+  if (!Number.isInteger(payloadLimit) || payloadLimit < 1)
+    throw new InvalidArgumentError("payloadLimit must be a positive integer", "payloadLimit");
+  const registry = new TaskRegistry();
+  const source = options.backend ?? process.env.SPOOL_URL;
+  const inline = source === "inline";
+
+  let backendPromise: Promise<Backend> | null = null;
+  const getBackend = (): Promise<Backend> => {
+    if (!backendPromise) {
+      backendPromise = (async () => {
+        const backend = inline
+          ? new MemoryBackend(clock)
+          : typeof source === "object"
+            ? source
+            : await createBackend(source, { clock });
+        await backend.migrate();
+        return backend;
+      })();
+      // Keep the rejection observable by callers without an unhandled-rejection crash here.
+      backendPromise.catch(() => {});
+    }
+    return backendPromise;
+  };
+  let watcher: JobWatcher | null = null;
+  const getWatcher = async () => (watcher ??= new JobWatcher(await getBackend()));
+  const handleDeps = { backend: getBackend, watcher: getWatcher };
+  const runner = inline
+    ? new InlineRunner({ registry, clock, logger, payloadLimit, backend: getBackend })
+    : null;
+  const workers = new Set<Worker>();
+
+  async function enqueueCalls(
+    calls: ReadonlyArray<{ task: string; input: unknown; options?: EnqueueOptions }>,
+  ): Promise<JobHandle[]> {
+    if (calls.length === 0) return [];
+    const backend = await getBackend();
+    const now = clock.now();
+    const jobs = [];
+    for (const call of calls) {
+      const task = registry.get(call.task);
+      const input = task.schema ? await validateInput(task, call.input) : call.input;
+      // Inline mode runs delayed jobs right away: tests should not wait on wall time.
+      const opts =
+        inline && call.options ? { ...call.options, delay: undefined, runAt: undefined } : call.options;
+      jobs.push(buildJob(task, input, opts, now, payloadLimit));
+    }
+    const out = await backend.jobEnqueue({ jobs });
+    if (runner) await runner.drain();
+    return out.jobs.map((ref) => new SpoolJobHandle(ref.id, ref.created, handleDeps));
+  }
+
+  const spool: Spool = {
+    registry,
+    clock,
+    logger,
+    inline,
+    task: function task(config: TaskConfig<unknown, unknown> | SchemaTaskConfig<StandardSchemaV1, unknown>) {
+      const registered = registry.register(config);
+      const name = registered.name;
+      const task: Task<unknown, unknown> = {
+        name,
+        queue: registered.queue,
+        enqueue: async (input, opts) =>
+          (
+            await enqueueCalls([
+              opts === undefined ? { task: name, input } : { task: name, input, options: opts },
+            ])
+          )[0]!,
+        enqueueMany: (items) =>
+          enqueueCalls(
+            items.map((i) =>
+              i.options === undefined
+                ? { task: name, input: i.input }
+                : { task: name, input: i.input, options: i.options },
+            ),
+          ),
+        with: (input, opts) => ({ task, input, options: opts ?? {} }),
+      };
+      return task;
+    } as Spool["task"],
+    enqueue: async (task, input, opts) =>
+      (await enqueueCalls([opts === undefined ? { task, input } : { task, input, options: opts }]))[0]!,
+    enqueueMany: (calls) =>
+      enqueueCalls(calls.map((c) => ({ task: c.task.name, input: c.input, options: c.options }))),
+    job: <O, I>(id: string) => new SpoolJobHandle<O, I>(id, false, handleDeps),
+    jobs: {
+      async get(id) {
+        const r = await (await getBackend()).jobGet({ id });
+        return r ? decodeJob(r) : null;
+      },
+      async list(params = {}) {
+        const page = await (await getBackend()).jobList(params);
+        return { jobs: page.jobs.map((j) => decodeJob(j)), nextCursor: page.nextCursor };
+      },
+      cancel: async (ids, reason) =>
+        (await getBackend()).jobCancel(reason === undefined ? { ids } : { ids, reason }),
+      retry: async (ids) => {
+        const out = await (await getBackend()).jobRetry({ ids });
+        if (runner) await runner.drain();
+        return out;
+      },
+      remove: async (ids) => (await getBackend()).jobRemove({ ids }),
+    },
+    queues: {
+      list: async () => (await getBackend()).queueList(),
+      pause: async (queue) => (await getBackend()).queuePause({ queue: checkName(queue, "queue") }),
+      resume: async (queue) => (await getBackend()).queueResume({ queue: checkName(queue, "queue") }),
+    },
+    workers: { list: async () => (await getBackend()).workerList() },
+    worker(workerOptions) {
+      const worker = new Worker(
+        { backend: getBackend(), registry, clock, logger, payloadLimit, retention: options.retention ?? {} },
+        workerOptions,
+      );
+      workers.add(worker);
+      worker.once("worker:stopped", () => workers.delete(worker));
+      return worker;
+    },
+    backend: getBackend,
+    async close() {
+      await Promise.all([...workers].map((w) => w.stop()));
+      watcher?.close();
+      if (backendPromise) await (await backendPromise.catch(() => null))?.close();
+      logger.flush?.();
+    },
+  };
+  return spool;
+}

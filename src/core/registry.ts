@@ -1,0 +1,91 @@
+/**
+ * The tasks an app defines, with their defaults resolved once (durations parsed, retry
+ * policy checked) so neither enqueue nor the worker re-parses options per job.
+ */
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { toMs } from "./duration.js";
+import { InvalidArgumentError, UnknownTaskError } from "./errors/index.js";
+import { type ResolvedRetry, resolveRetry } from "./retry.js";
+import type { TaskContext, TaskDefaults } from "./task.js";
+
+export const QUEUE_DEFAULT = "default";
+const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:\-/]{0,199}$/;
+
+export interface RegisteredTask {
+  name: string;
+  queue: string;
+  retry: ResolvedRetry;
+  timeoutMs: number | null;
+  leaseMs: number | null;
+  priority: number;
+  schema: StandardSchemaV1 | null;
+  run(input: unknown, ctx: TaskContext): unknown;
+}
+
+export function checkName(name: unknown, what: "task" | "queue"): string {
+  if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
+    throw new InvalidArgumentError(
+      `${what} name ${JSON.stringify(name)} is invalid: use 1-200 characters of letters, digits and _ . : - /`,
+      what,
+    );
+  }
+  return name;
+}
+
+export function checkPriority(priority: unknown): number {
+  if (typeof priority !== "number" || !Number.isInteger(priority) || Math.abs(priority) > 1_000_000) {
+    throw new InvalidArgumentError(
+      `priority must be an integer in -1000000..1000000, got ${String(priority)}`,
+      "priority",
+    );
+  }
+  return priority;
+}
+
+export class TaskRegistry {
+  private readonly tasks = new Map<string, RegisteredTask>();
+
+  register(
+    config: TaskDefaults & {
+      name: string;
+      schema?: StandardSchemaV1;
+      run: (input: never, ctx: TaskContext) => unknown;
+    },
+  ): RegisteredTask {
+    const name = checkName(config.name, "task");
+    if (this.tasks.has(name)) throw new InvalidArgumentError(`task "${name}" is already defined`, "name");
+    if (typeof config.run !== "function")
+      throw new InvalidArgumentError(`task "${name}" needs a run function`, "run");
+    const task: RegisteredTask = {
+      name,
+      queue: checkName(config.queue ?? QUEUE_DEFAULT, "queue"),
+      retry: resolveRetry(config.retry),
+      timeoutMs: config.timeout === undefined ? null : toMs(config.timeout, "timeout"),
+      leaseMs: config.lease === undefined ? null : toMs(config.lease, "lease"),
+      priority: checkPriority(config.priority ?? 0),
+      schema: config.schema ?? null,
+      run: config.run as RegisteredTask["run"],
+    };
+    this.tasks.set(name, task);
+    return task;
+  }
+
+  get(name: string): RegisteredTask {
+    const task = this.tasks.get(name);
+    if (!task) throw new UnknownTaskError(name, this.names());
+    return task;
+  }
+
+  find(name: string): RegisteredTask | undefined {
+    return this.tasks.get(name);
+  }
+
+  names(): string[] {
+    return [...this.tasks.keys()].sort();
+  }
+
+  /** Queues that at least one task uses (the worker's default set). */
+  queues(): string[] {
+    return [...new Set([...this.tasks.values()].map((t) => t.queue))].sort();
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Task definitions: the typed unit of work users write. Types flow from `run`'s input and
+ * return type (or from a Standard Schema) to every `enqueue`, `with` and `job.result()`.
+ */
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { Duration } from "./duration.js";
+import type { RetryPolicy } from "./retry.js";
+import type { EpochMs, JobRecord } from "./types.js";
+
+/** Structured log lines a handler writes; stored with the job (shown by the CLI and dashboard). */
+export interface TaskLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What a handler gets besides its input. */
+export interface TaskContext {
+  /** The job's id. */
+  readonly id: string;
+  readonly task: string;
+  readonly queue: string;
+  /** 1 on the first try. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /** Job metadata (schedule name, workflow ids, trace context, user fields). */
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly createdAt: EpochMs;
+  /**
+   * Aborts when the job times out, is cancelled (from any process), loses its lease, or
+   * the worker's shutdown grace runs out. `signal.reason` is the typed error. Pass it to
+   * fetch/child processes, or check `signal.aborted` in loops.
+   */
+  readonly signal: AbortSignal;
+  /** Records progress (0..100) and an optional message; visible through `job.events()`. */
+  progress(percent: number, message?: string): Promise<void>;
+  readonly log: TaskLogger;
+}
+
+export interface TaskDefaults {
+  /** Queue (lane) the task's jobs go to. Default "default". */
+  queue?: string;
+  /** Attempts and backoff (default 3 attempts, exponential 1s…5m with jitter), or just a number of attempts. */
+  retry?: RetryPolicy | number;
+  /** The handler's signal aborts after this long and the attempt fails with `TimeoutError`. Default: none. */
+  timeout?: Duration;
+  /** Lease length while running (renewed at a third of it). Default: the worker's (30s). */
+  lease?: Duration;
+  /** Higher runs first; default 0. */
+  priority?: number;
+}
+
+interface TaskBase<O> extends TaskDefaults {
+  /** Unique, stable name: it is stored in jobs, so renaming a task orphans queued jobs. */
+  name: string;
+  /** Marker for type inference only. */
+  readonly __output?: O;
+}
+
+export interface TaskConfig<I, O> extends TaskBase<O> {
+  run(input: I, ctx: TaskContext): Promise<O> | O;
+}
+
+export interface SchemaTaskConfig<S extends StandardSchemaV1, O> extends TaskBase<O> {
+  /** Validates (and may transform) the input at enqueue time; invalid input throws `ValidationError`. */
+  schema: S;
+  run(input: StandardSchemaV1.InferOutput<S>, ctx: TaskContext): Promise<O> | O;
+}
+
+/** When and how one job runs. Every field is optional; the task's defaults fill the rest. */
+export interface EnqueueOptions {
+  /** Run no earlier than this long from now. */
+  delay?: Duration;
+  /** Run no earlier than this instant (wins over `delay`). */
+  runAt?: Date | EpochMs;
+  priority?: number;
+  /**
+   * Idempotency key, unique per task among retained jobs: enqueueing again with the same
+   * key returns the existing job instead of creating one.
+   */
+  key?: string;
+  queue?: string;
+  /** Total attempts for this job (overrides the task's retry.attempts). */
+  attempts?: number;
+  timeout?: Duration;
+  lease?: Duration;
+  /** JSON metadata stored with the job. */
+  meta?: Record<string, unknown>;
+  /** Jobs (ids or handles) that must complete before this one runs. */
+  dependsOn?: ReadonlyArray<string | { readonly id: string }>;
+}
+
+/** A task bound to an input: what workflows, schedules and bulk enqueue take. */
+export interface TaskCall<I = unknown, O = unknown> {
+  readonly task: Task<I, O>;
+  readonly input: I;
+  readonly options: EnqueueOptions;
+}
+
+/** A job as users see it: input and result decoded. */
+export interface JobInfo<I = unknown, O = unknown> extends Omit<JobRecord, "input" | "result"> {
+  input: I;
+  result: O | undefined;
+}
+
+export type JobEventType =
+  | "enqueued"
+  | "started"
+  | "progress"
+  | "log"
+  | "retried"
+  | "completed"
+  | "failed"
+  | "cancelled"
+  | "released"
+  | "rescued"
+  | "removed";
+
+export interface JobEvent {
+  type: JobEventType;
+  jobId: string;
+  at: EpochMs;
+  state?: JobRecord["state"];
+  data?: Record<string, unknown>;
+}
+
+export interface ResultOptions {
+  /** Give up waiting (throws `TimeoutError`; the job keeps running). Default: wait forever. */
+  timeout?: Duration;
+  signal?: AbortSignal;
+}
+
+/** A handle on one job. Cheap to create: `spool.job(id)` makes one from an id alone. */
+export interface JobHandle<O = unknown, I = unknown> {
+  readonly id: string;
+  /** False when an idempotency key matched an existing job (this handle points at it). */
+  readonly created: boolean;
+  get(): Promise<JobInfo<I, O>>;
+  state(): Promise<JobRecord["state"]>;
+  /** Waits for the job to finish; resolves with its result, or throws `JobFailedError`. */
+  result(options?: ResultOptions): Promise<O>;
+  /** Live events of this job until it ends (progress, retried, completed, failed, cancelled …). */
+  events(options?: { signal?: AbortSignal }): AsyncIterable<JobEvent>;
+  /** Cancels the job (a running handler's signal aborts, wherever it runs). */
+  cancel(reason?: string): Promise<boolean>;
+  /** Runs a failed or cancelled job again. */
+  retry(): Promise<boolean>;
+  /** Deletes the job (not while running). */
+  remove(): Promise<boolean>;
+}
+
+export interface Task<I = unknown, O = unknown> {
+  readonly name: string;
+  readonly queue: string;
+  enqueue(input: I, options?: EnqueueOptions): Promise<JobHandle<O, I>>;
+  /** Bulk enqueue in one backend round trip per chunk; all-or-nothing per call. */
+  enqueueMany(items: ReadonlyArray<{ input: I; options?: EnqueueOptions }>): Promise<JobHandle<O, I>[]>;
+  /** Binds an input for workflows, schedules and `spool.enqueueMany`. */
+  with(input: I, options?: EnqueueOptions): TaskCall<I, O>;
+}
+
+export type InputOf<T> = T extends Task<infer I, unknown> ? I : never;
+export type OutputOf<T> = T extends Task<unknown, infer O> ? O : never;

@@ -1,0 +1,47 @@
+/**
+ * spool — background jobs for TypeScript: task queue, scheduler and workflow engine.
+ *
+ * The root entry stays small: backends for Redis and PostgreSQL load on demand by URL,
+ * test helpers live in `spool/testing`.
+ */
+export type {
+  Backend,
+  BackendEvent,
+  BackendEventType,
+  JobListParams,
+  QueueInfo,
+  StateCounts,
+  WorkerInfo,
+} from "./backend/backend.js";
+export { BACKEND_URL_DEFAULT, createBackend } from "./backend/create-backend.js";
+export { createSpool, type Spool, type SpoolOptions } from "./client/spool.js";
+export { type Clock, FakeClock, systemClock } from "./core/clock.js";
+export { type Duration, formatMs, toMs } from "./core/duration.js";
+export * from "./core/errors/index.js";
+export type { BackoffPolicy, RetryPolicy } from "./core/retry.js";
+export { deserialize, serialize } from "./core/serializer.js";
+export type {
+  EnqueueOptions,
+  InputOf,
+  JobEvent,
+  JobEventType,
+  JobHandle,
+  JobInfo,
+  OutputOf,
+  ResultOptions,
+  SchemaTaskConfig,
+  Task,
+  TaskCall,
+  TaskConfig,
+  TaskContext,
+  TaskDefaults,
+  TaskLogger,
+} from "./core/task.js";
+export {
+  JOB_STATES,
+  type JobErrorRecord,
+  type JobProgress,
+  type JobRecord,
+  type JobState,
+} from "./core/types.js";
+export { type RetentionOptions, Worker, type WorkerEvents, type WorkerOptions } from "./worker/worker.js";

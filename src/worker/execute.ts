@@ -1,0 +1,189 @@
+/**
+ * Runs one attempt of one job and says what should happen to it. Shared by the worker and
+ * the inline test mode, so both apply the same retry, timeout and serialization rules.
+ *
+ * The outcome is decided by whichever comes first: the handler settling or the job's
+ * signal aborting (timeout, cancel, lease loss, shutdown). A handler that ignores its signal
+ * keeps its slot until it really returns (`settled`), so concurrency limits hold even for
+ * badly behaved handlers, but the job's fate is recorded without waiting for it.
+ */
+import type { Backend } from "../backend/backend.js";
+import type { Clock } from "../core/clock.js";
+import {
+  JobCancelledError,
+  LeaseLostError,
+  NonRetriableError,
+  SerializationError,
+  ShutdownError,
+  SpoolError,
+  TimeoutError,
+  UnknownTaskError,
+} from "../core/errors/index.js";
+import type { RegisteredTask } from "../core/registry.js";
+import { BACKOFF_DEFAULT, backoffMs, resolveRetry } from "../core/retry.js";
+import { deserialize, serializeLimited } from "../core/serializer.js";
+import type { TaskContext, TaskLogger } from "../core/task.js";
+import type { JobErrorRecord, LeasedJob } from "../core/types.js";
+
+export type Outcome =
+  | { kind: "completed"; result: string }
+  | { kind: "failed"; error: JobErrorRecord; retryAt: number | null }
+  /** The job is no longer ours (lease lost, cancelled, shutdown release): report nothing. */
+  | { kind: "dropped"; reason: SpoolError };
+
+export interface Execution {
+  outcome: Promise<Outcome>;
+  /** Resolves when the handler itself has returned or thrown (its slot is free again). */
+  settled: Promise<void>;
+}
+
+export interface ExecuteDeps {
+  backend: Backend;
+  clock: Clock;
+  payloadLimit: number;
+  /** Builds `ctx.log` for this job. */
+  taskLogger(job: LeasedJob): TaskLogger;
+  random?: () => number;
+}
+
+const UNKNOWN_TASK_RETRY = resolveRetry({ attempts: 1, backoff: BACKOFF_DEFAULT });
+
+export function errorRecord(err: unknown, attempt: number, at: number): JobErrorRecord {
+  if (err instanceof Error) {
+    const record: JobErrorRecord = { attempt, name: err.name, message: err.message, at };
+    if (err.stack) record.stack = err.stack;
+    if (err instanceof SpoolError) record.code = err.code;
+    return record;
+  }
+  // Handlers may throw anything; a string or object still gets recorded readably.
+  let message: string;
+  try {
+    message = typeof err === "string" ? err : (JSON.stringify(err) ?? String(err));
+  } catch {
+    message = String(err);
+  }
+  return { attempt, name: "NonErrorThrown", message, at };
+}
+
+function failed(task: RegisteredTask | undefined, job: LeasedJob, err: unknown, deps: ExecuteDeps): Outcome {
+  const now = deps.clock.now();
+  const error = errorRecord(err, job.attempt, now);
+  const permanent =
+    err instanceof NonRetriableError || err instanceof SerializationError || job.attempt >= job.maxAttempts;
+  if (permanent) return { kind: "failed", error, retryAt: null };
+  const retry = task?.retry ?? UNKNOWN_TASK_RETRY;
+  return { kind: "failed", error, retryAt: now + backoffMs(retry, job.attempt, deps.random) };
+}
+
+export function execute(
+  task: RegisteredTask | undefined,
+  job: LeasedJob,
+  controller: AbortController,
+  deps: ExecuteDeps,
+): Execution {
+  if (!task) {
+    // Deploy skew: this worker does not know the task, another may. Retry with backoff.
+    const outcome = failed(undefined, job, new UnknownTaskError(job.task), deps);
+    return { outcome: Promise.resolve(outcome), settled: Promise.resolve() };
+  }
+  let input: unknown;
+  try {
+    input = deserialize(job.input);
+  } catch (err) {
+    return { outcome: Promise.resolve(failed(task, job, err, deps)), settled: Promise.resolve() };
+  }
+  const signal = controller.signal;
+  const timeoutMs = job.timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  if (timeoutMs !== null && timeoutMs > 0) {
+    timer = setTimeout(
+      () => controller.abort(new TimeoutError(`job ${job.id} timed out after ${timeoutMs}ms`, timeoutMs)),
+      timeoutMs,
+    );
+  }
+  const ctx = makeContext(job, signal, controller, deps);
+  let handler: Promise<unknown>;
+  try {
+    handler = Promise.resolve(task.run(input, ctx));
+  } catch (err) {
+    handler = Promise.reject(err);
+  }
+  const settled = handler.then(
+    () => undefined,
+    () => undefined,
+  );
+  const outcome = new Promise<Outcome>((resolve) => {
+    let done = false;
+    const finish = (o: Outcome) => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      resolve(o);
+    };
+    const onAbort = () => finish(abortOutcome(task, job, signal.reason, deps));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    handler.then(
+      (value) => {
+        if (signal.aborted) return onAbort();
+        try {
+          finish({
+            kind: "completed",
+            result: serializeLimited(value === undefined ? null : value, deps.payloadLimit, "result"),
+          });
+        } catch (err) {
+          // An unserializable or oversized result will not get better on retry.
+          finish({ kind: "failed", error: errorRecord(err, job.attempt, deps.clock.now()), retryAt: null });
+        }
+      },
+      (err) => (signal.aborted ? onAbort() : finish(failed(task, job, err, deps))),
+    );
+  });
+  return { outcome, settled };
+}
+
+function abortOutcome(task: RegisteredTask, job: LeasedJob, reason: unknown, deps: ExecuteDeps): Outcome {
+  if (
+    reason instanceof LeaseLostError ||
+    reason instanceof JobCancelledError ||
+    reason instanceof ShutdownError
+  ) {
+    return { kind: "dropped", reason };
+  }
+  return failed(task, job, reason, deps);
+}
+
+function makeContext(
+  job: LeasedJob,
+  signal: AbortSignal,
+  controller: AbortController,
+  deps: ExecuteDeps,
+): TaskContext {
+  let log: TaskLogger | undefined;
+  return {
+    id: job.id,
+    task: job.task,
+    queue: job.queue,
+    attempt: job.attempt,
+    maxAttempts: job.maxAttempts,
+    meta: job.meta,
+    createdAt: job.createdAt,
+    signal,
+    async progress(percent: number, message?: string) {
+      if (typeof percent !== "number" || !Number.isFinite(percent)) {
+        throw new TypeError(`progress must be a finite number, got ${String(percent)}`);
+      }
+      const progress =
+        message === undefined
+          ? { percent: Math.min(100, Math.max(0, percent)) }
+          : { percent: Math.min(100, Math.max(0, percent)), message: String(message) };
+      const ok = await deps.backend.jobProgress({ id: job.id, token: job.leaseToken, progress });
+      if (!ok && !signal.aborted) controller.abort(new LeaseLostError(job.id));
+    },
+    get log() {
+      log ??= deps.taskLogger(job);
+      return log;
+    },
+  };
+}

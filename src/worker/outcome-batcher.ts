@@ -1,0 +1,109 @@
+/**
+ * Collects finished attempts and writes them in batches: every outcome that arrives in
+ * the same turn of the event loop goes to the backend in one `jobComplete` and one
+ * `jobFail` call. At high throughput this turns N writes into a handful per tick; at low
+ * throughput it adds at most one `setImmediate` of delay.
+ *
+ * A failed write (store down, busy) is retried with capped backoff: outcomes are fenced by
+ * their lease token, so re-sending one is harmless, and a lease that expired meanwhile is
+ * simply refused.
+ */
+import type { Backend, JobCompleteParams, JobFailParams } from "../backend/backend.js";
+import type { Clock } from "../core/clock.js";
+
+export const OUTCOME_BATCH_MAX = 1000;
+const RETRY_DELAY_MAX_MS = 5000;
+
+export interface BatcherHooks {
+  /** Called once per job after its outcome is stored (or refused). */
+  onSettled(ids: readonly string[], kind: "completed" | "retried" | "failed" | "refused"): void;
+  onError(err: unknown): void;
+}
+
+export class OutcomeBatcher {
+  private completes: JobCompleteParams["jobs"] = [];
+  private fails: JobFailParams["jobs"] = [];
+  private scheduled = false;
+  private flushing: Promise<void> | null = null;
+  private retryDelay = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly clock: Clock,
+    private readonly hooks: BatcherHooks,
+  ) {}
+
+  get pending(): number {
+    return this.completes.length + this.fails.length;
+  }
+
+  complete(entry: JobCompleteParams["jobs"][number]): void {
+    this.completes.push(entry);
+    this.schedule();
+  }
+
+  fail(entry: JobFailParams["jobs"][number]): void {
+    this.fails.push(entry);
+    this.schedule();
+  }
+
+  /** Writes everything buffered now and waits for it (used by shutdown). */
+  async drain(): Promise<void> {
+    while (this.pending > 0 || this.flushing) {
+      if (this.flushing) await this.flushing;
+      else await this.flush();
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    const run = async () => {
+      while (this.pending > 0) {
+        const completes = this.completes.splice(0, OUTCOME_BATCH_MAX);
+        const fails = this.fails.splice(0, OUTCOME_BATCH_MAX);
+        try {
+          if (completes.length > 0) {
+            const out = await this.backend.jobComplete({ jobs: completes });
+            if (out.ok.length) this.hooks.onSettled(out.ok, "completed");
+            if (out.refused.length) this.hooks.onSettled(out.refused, "refused");
+            completes.length = 0;
+          }
+          if (fails.length > 0) {
+            const out = await this.backend.jobFail({ jobs: fails });
+            if (out.retried.length) this.hooks.onSettled(out.retried, "retried");
+            if (out.failed.length) this.hooks.onSettled(out.failed, "failed");
+            if (out.refused.length) this.hooks.onSettled(out.refused, "refused");
+          }
+          this.retryDelay = 0;
+        } catch (err) {
+          this.hooks.onError(err);
+          // Put back what was not written and try again later; the leases are still renewed meanwhile.
+          this.completes.unshift(...completes);
+          this.fails.unshift(...fails);
+          if (this.stopped) return;
+          this.retryDelay = Math.min(RETRY_DELAY_MAX_MS, this.retryDelay ? this.retryDelay * 2 : 50);
+          await this.clock.sleep(this.retryDelay);
+        }
+      }
+    };
+    this.flushing = run().finally(() => {
+      this.flushing = null;
+      if (this.pending > 0 && !this.stopped) this.schedule();
+    });
+    return this.flushing;
+  }
+}

@@ -1,0 +1,530 @@
+/**
+ * The worker: claims jobs in batches, runs up to `concurrency` handlers, keeps their leases
+ * alive, records outcomes in batches, and shuts down gracefully.
+ *
+ * ```
+ *   change feed ──nudge──┐        ┌── poll timer / nextRunAt timer
+ *                        ▼        ▼
+ *               ┌──── claim loop ────┐  jobClaim(limit = free slots)
+ *               │                    ▼
+ *               │     execute(job) ×N ──► OutcomeBatcher ──► jobComplete / jobFail (one call per tick)
+ *               │          ▲                                       │
+ *               │   LeaseRenewer (every lease/3, one call)         └── slot freed ──► claim loop
+ *               └── Periodic: rescue expired leases · retention · heartbeat
+ * ```
+ *
+ * A slot is held from claim until the outcome is stored (or the job is dropped) *and* the
+ * handler has returned: the number of leases a worker holds never exceeds `concurrency`.
+ * The worker installs no signal handlers; the CLI does (library code must not).
+ */
+import { EventEmitter } from "node:events";
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import type { Backend, BackendEvent } from "../backend/backend.js";
+import type { Clock } from "../core/clock.js";
+import { type Duration, toMs } from "../core/duration.js";
+import {
+  InvalidArgumentError,
+  JobCancelledError,
+  LeaseLostError,
+  ShutdownError,
+} from "../core/errors/index.js";
+import { newWorkerId } from "../core/ids.js";
+import { checkName, type TaskRegistry } from "../core/registry.js";
+import type { JobErrorRecord, LeasedJob, LeaseRef } from "../core/types.js";
+import { type Execution, execute } from "./execute.js";
+import { LeaseRenewer } from "./lease-renewer.js";
+import { OutcomeBatcher } from "./outcome-batcher.js";
+import { Periodic } from "./periodic.js";
+import { createTaskLogger } from "./task-logger.js";
+
+export const CONCURRENCY_DEFAULT = 10;
+export const LEASE_DURATION_DEFAULT = "30s";
+export const SHUTDOWN_GRACE_DEFAULT = "30s";
+/** Fallback poll when no notification arrives; notifications make pick-up immediate. */
+export const POLL_INTERVAL_DEFAULT = "1s";
+export const HEARTBEAT_INTERVAL_MS = 5000;
+export const RETENTION_INTERVAL_MS = 60_000;
+
+export interface RetentionOptions {
+  /** Remove completed jobs this long after they finished. Default "1d". `false` keeps them. */
+  completed?: Duration | false;
+  /** Default "7d". */
+  failed?: Duration | false;
+  /** Default "7d". */
+  cancelled?: Duration | false;
+}
+
+export interface WorkerOptions {
+  /** Queues to consume, in priority order of listing only for display. Default: every queue the app's tasks use. */
+  queues?: string[];
+  /** Handlers running at once. Default 10. */
+  concurrency?: number;
+  /** Lease on each running job, renewed every third of it. Default "30s". */
+  lease?: Duration;
+  /** On stop: how long running jobs may take to finish before they are released. Default "30s". */
+  shutdownGrace?: Duration;
+  /** Fallback poll interval. Default "1s". */
+  pollInterval?: Duration;
+  /** How often to look for expired leases of dead workers. Default: lease / 3, at most 10s. */
+  rescueInterval?: Duration;
+  /** Run retention in this worker. Default true. */
+  retention?: RetentionOptions | false;
+}
+
+export interface WorkerEvents {
+  "job:started": [job: LeasedJob];
+  "job:completed": [jobId: string];
+  "job:retried": [jobId: string];
+  "job:failed": [jobId: string];
+  /** A late outcome the backend refused (lease lost): another worker owns the job now. */
+  "job:refused": [jobId: string];
+  "lease:lost": [jobId: string, reason: "lost" | "cancelled" | "removed"];
+  "jobs:released": [jobIds: string[]];
+  "worker:error": [error: unknown];
+  "worker:stopped": [];
+}
+
+interface Held {
+  job: LeasedJob;
+  controller: AbortController;
+  execution: Execution | null;
+  /** The attempt's outcome is decided (it may still wait in the batcher). */
+  outcomeKnown: boolean;
+  /** Outcome stored, refused or dropped. */
+  outcomeDone: boolean;
+  handlerDone: boolean;
+  failure?: JobErrorRecord;
+}
+
+export interface WorkerDeps {
+  backend: Promise<Backend>;
+  registry: TaskRegistry;
+  clock: Clock;
+  logger: Logger;
+  payloadLimit: number;
+  retention: RetentionOptions | false;
+}
+
+type State = "idle" | "running" | "stopping" | "stopped";
+
+const WAKE_EVENTS = new Set(["job:enqueued", "job:released", "job:rescued", "job:retried", "queue:resumed"]);
+
+export class Worker extends EventEmitter<WorkerEvents> {
+  readonly id = newWorkerId(hostname(), process.pid);
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  private readonly graceMs: number;
+  private readonly pollMs: number;
+  private readonly rescueMs: number;
+  private readonly retention: RetentionOptions | false;
+  private queues: string[];
+  private state: State = "idle";
+  private backend!: Backend;
+  private readonly held = new Map<string, Held>();
+  private batcher!: OutcomeBatcher;
+  private renewer!: LeaseRenewer;
+  private periodics: Periodic[] = [];
+  private unsubscribe: (() => void) | null = null;
+  private wakeResolve: (() => void) | null = null;
+  private wakePending = false;
+  private saturated = false;
+  private loopDone: Promise<void> | null = null;
+  private startedAt = 0;
+  private stopping: Promise<void> | null = null;
+  private slotWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    options: WorkerOptions = {},
+  ) {
+    super();
+    const concurrency = options.concurrency ?? CONCURRENCY_DEFAULT;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000) {
+      throw new InvalidArgumentError(
+        `concurrency must be an integer in 1..10000, got ${concurrency}`,
+        "concurrency",
+      );
+    }
+    this.concurrency = concurrency;
+    this.leaseMs = toMs(options.lease ?? LEASE_DURATION_DEFAULT, "lease");
+    if (this.leaseMs < 100) throw new InvalidArgumentError("lease must be at least 100ms", "lease");
+    this.graceMs = toMs(options.shutdownGrace ?? SHUTDOWN_GRACE_DEFAULT, "shutdownGrace");
+    this.pollMs = Math.max(10, toMs(options.pollInterval ?? POLL_INTERVAL_DEFAULT, "pollInterval"));
+    this.rescueMs =
+      options.rescueInterval === undefined
+        ? Math.min(10_000, Math.max(100, Math.floor(this.leaseMs / 3)))
+        : toMs(options.rescueInterval, "rescueInterval");
+    this.retention = options.retention === undefined ? deps.retention : options.retention;
+    this.queues = (options.queues ?? []).map((q) => checkName(q, "queue"));
+  }
+
+  /** Jobs this worker holds right now. */
+  get activeCount(): number {
+    return this.held.size;
+  }
+
+  get isRunning(): boolean {
+    return this.state === "running";
+  }
+
+  /** Starts claiming. Resolves once the worker is subscribed and the loop is running. Idempotent. */
+  async start(): Promise<void> {
+    if (this.state === "running") return;
+    if (this.state !== "idle")
+      throw new InvalidArgumentError(`cannot start a worker that is ${this.state}`, "state");
+    this.state = "running";
+    this.backend = await this.deps.backend;
+    if (this.queues.length === 0) this.queues = this.deps.registry.queues();
+    if (this.queues.length === 0) this.queues = ["default"];
+    this.startedAt = this.deps.clock.now();
+    this.batcher = new OutcomeBatcher(this.backend, this.deps.clock, {
+      onSettled: (ids, kind) => this.onSettled(ids, kind),
+      onError: (err) => this.reportError(err, "could not store job outcomes; retrying"),
+    });
+    this.renewer = new LeaseRenewer({
+      backend: this.backend,
+      leaseMs: this.leaseMs,
+      held: () => this.heldLeases(),
+      onLost: (ids) => {
+        for (const id of ids) this.loseLease(id, new LeaseLostError(id), "lost");
+      },
+      onError: (err) => this.reportError(err, "lease renewal failed"),
+    });
+    this.renewer.start();
+    const queueSet = new Set(this.queues);
+    this.unsubscribe = this.backend.subscribe((events) => this.onFeed(events, queueSet));
+    const onError = (name: string, err: unknown) => this.reportError(err, `${name} failed`);
+    this.periodics = [
+      new Periodic("lease rescue", this.rescueMs, () => this.rescueOnce(), onError),
+      new Periodic("heartbeat", HEARTBEAT_INTERVAL_MS, () => this.heartbeatOnce(), onError),
+    ];
+    if (this.retention !== false)
+      this.periodics.push(
+        new Periodic("retention", RETENTION_INTERVAL_MS, () => this.retentionOnce(), onError),
+      );
+    for (const p of this.periodics) p.start();
+    await this.heartbeatOnce().catch((err) => this.reportError(err, "heartbeat failed"));
+    this.loopDone = this.loop();
+    this.deps.logger.info(
+      { workerId: this.id, queues: this.queues, concurrency: this.concurrency },
+      "worker started",
+    );
+  }
+
+  /**
+   * Graceful stop: claim nothing more, let running jobs finish within `grace` (default the
+   * worker's `shutdownGrace`), then abort the rest and release them to `queued` without
+   * counting the attempt. Idempotent; concurrent calls share one shutdown.
+   */
+  stop(options: { grace?: Duration } = {}): Promise<void> {
+    if (this.state === "idle") {
+      this.state = "stopped";
+      return Promise.resolve();
+    }
+    this.stopping ??= this.shutdown(
+      options.grace === undefined ? this.graceMs : toMs(options.grace, "grace"),
+    );
+    return this.stopping;
+  }
+
+  /** Runs one rescue pass now (tests and `spool` maintenance use it). */
+  async rescueOnce(): Promise<void> {
+    const out = await this.backend.leaseRescue({ limit: 1000 });
+    const n = out.requeued.length + out.failed.length;
+    if (n > 0)
+      this.deps.logger.warn(
+        { requeued: out.requeued.length, failed: out.failed.length },
+        "rescued jobs whose lease expired",
+      );
+  }
+
+  // ── claim loop ───────────────────────────────────────────────────────────────────────
+
+  private async loop(): Promise<void> {
+    let errorDelay = 0;
+    while (this.state === "running") {
+      const free = this.concurrency - this.held.size;
+      if (free <= 0) {
+        this.saturated = true;
+        await this.waitForWake(this.pollMs);
+        continue;
+      }
+      let jobs: LeasedJob[];
+      let nextRunAt: number | null;
+      try {
+        ({ jobs, nextRunAt } = await this.backend.jobClaim({
+          queues: this.queues,
+          limit: free,
+          workerId: this.id,
+          leaseMs: this.leaseMs,
+        }));
+        errorDelay = 0;
+      } catch (err) {
+        this.reportError(err, "claim failed; retrying");
+        errorDelay = Math.min(5000, errorDelay ? errorDelay * 2 : 100);
+        await this.waitForWake(errorDelay, false);
+        continue;
+      }
+      if (this.state !== "running") {
+        // Stopped while claiming: hand the jobs straight back.
+        if (jobs.length)
+          await this.backend
+            .jobRelease({ leases: jobs.map((j) => ({ id: j.id, token: j.leaseToken })) })
+            .catch(() => {});
+        break;
+      }
+      for (const job of jobs) this.run(job);
+      this.saturated = jobs.length === free;
+      if (this.saturated) continue;
+      let waitMs = this.pollMs;
+      if (nextRunAt !== null) waitMs = Math.max(0, Math.min(waitMs, nextRunAt - this.deps.clock.now()));
+      await this.waitForWake(waitMs);
+    }
+  }
+
+  /** Sleeps until a nudge (feed event, freed slot) or `ms`. */
+  private waitForWake(ms: number, nudgeable = true): Promise<void> {
+    if (this.wakePending && nudgeable) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        if (self.wakeResolve === done) self.wakeResolve = null;
+        self.wakePending = false;
+        resolve();
+      }
+      if (nudgeable) this.wakeResolve = done;
+    });
+  }
+
+  private wake(): void {
+    if (this.wakeResolve) this.wakeResolve();
+    else this.wakePending = true;
+  }
+
+  private onFeed(events: readonly BackendEvent[], queues: Set<string>): void {
+    let nudge = false;
+    for (const e of events) {
+      if (e.type === "job:cancelled" || e.type === "job:removed") {
+        if (this.held.has(e.jobId)) {
+          const reason = e.type === "job:cancelled" ? "cancelled" : "removed";
+          this.loseLease(
+            e.jobId,
+            reason === "cancelled" ? new JobCancelledError(e.jobId) : new LeaseLostError(e.jobId),
+            reason,
+          );
+        }
+      } else if (!nudge && WAKE_EVENTS.has(e.type) && queues.has(e.queue)) {
+        // A `scheduled` job nudges too: the claim that follows returns its runAt as
+        // `nextRunAt`, and the loop sleeps exactly until then.
+        nudge = true;
+      }
+    }
+    if (nudge && this.state === "running") this.wake();
+  }
+
+  // ── running one job ──────────────────────────────────────────────────────────────────
+
+  private run(job: LeasedJob): void {
+    const controller = new AbortController();
+    const held: Held = {
+      job,
+      controller,
+      execution: null,
+      outcomeKnown: false,
+      outcomeDone: false,
+      handlerDone: false,
+    };
+    this.held.set(job.id, held);
+    this.emit("job:started", job);
+    const task = this.deps.registry.find(job.task);
+    const execution = execute(task, job, controller, {
+      backend: this.backend,
+      clock: this.deps.clock,
+      payloadLimit: this.deps.payloadLimit,
+      taskLogger: (j) => createTaskLogger(j, this.backend, this.deps.clock, this.deps.logger),
+    });
+    held.execution = execution;
+    execution.settled.then(() => {
+      held.handlerDone = true;
+      this.maybeFree(held);
+    });
+    execution.outcome.then((outcome) => {
+      held.outcomeKnown = true;
+      if (outcome.kind === "completed") {
+        this.batcher.complete({ id: job.id, token: job.leaseToken, result: outcome.result });
+      } else if (outcome.kind === "failed") {
+        held.failure = outcome.error;
+        this.batcher.fail({
+          id: job.id,
+          token: job.leaseToken,
+          error: outcome.error,
+          retryAt: outcome.retryAt,
+        });
+      } else {
+        held.outcomeDone = true;
+        this.maybeFree(held);
+      }
+    });
+  }
+
+  private onSettled(ids: readonly string[], kind: "completed" | "retried" | "failed" | "refused"): void {
+    for (const id of ids) {
+      const held = this.held.get(id);
+      if (!held) continue;
+      if (kind === "failed" || kind === "retried") {
+        const f = held.failure;
+        const level = kind === "failed" ? "error" : "warn";
+        this.deps.logger[level](
+          {
+            jobId: id,
+            task: held.job.task,
+            attempt: held.job.attempt,
+            err: f ? { name: f.name, message: f.message } : undefined,
+          },
+          kind === "failed" ? "job failed" : "job attempt failed; will retry",
+        );
+      } else if (kind === "completed") {
+        this.deps.logger.debug({ jobId: id, task: held.job.task }, "job completed");
+      } else {
+        this.deps.logger.warn(
+          { jobId: id, task: held.job.task },
+          "outcome refused: the lease was lost, another worker owns the job",
+        );
+      }
+      this.emit(
+        kind === "completed"
+          ? "job:completed"
+          : kind === "retried"
+            ? "job:retried"
+            : kind === "failed"
+              ? "job:failed"
+              : "job:refused",
+        id,
+      );
+      held.outcomeDone = true;
+      this.maybeFree(held);
+    }
+  }
+
+  private loseLease(id: string, reason: Error, kind: "lost" | "cancelled" | "removed"): void {
+    const held = this.held.get(id);
+    if (!held || held.controller.signal.aborted) return;
+    this.deps.logger.warn(
+      { jobId: id, task: held.job.task, reason: kind },
+      "lost the lease on a running job; aborting its handler",
+    );
+    held.controller.abort(reason);
+    this.emit("lease:lost", id, kind);
+  }
+
+  private maybeFree(held: Held): void {
+    if (!held.outcomeDone || !held.handlerDone) return;
+    if (this.held.get(held.job.id) !== held) return;
+    this.held.delete(held.job.id);
+    if (this.saturated && this.state === "running") this.wake();
+    if (this.slotWaiters.length > 0 && this.held.size === 0) for (const w of this.slotWaiters.splice(0)) w();
+  }
+
+  private heldLeases(): LeaseRef[] {
+    const out: LeaseRef[] = [];
+    for (const h of this.held.values())
+      if (!h.outcomeDone) out.push({ id: h.job.id, token: h.job.leaseToken });
+    return out;
+  }
+
+  // ── maintenance ──────────────────────────────────────────────────────────────────────
+
+  private async heartbeatOnce(): Promise<void> {
+    await this.backend.workerHeartbeat({
+      worker: {
+        id: this.id,
+        host: hostname(),
+        pid: process.pid,
+        queues: this.queues,
+        concurrency: this.concurrency,
+        running: [...this.held.keys()],
+        startedAt: this.startedAt,
+      },
+      ttlMs: HEARTBEAT_INTERVAL_MS * 3,
+    });
+  }
+
+  private async retentionOnce(): Promise<void> {
+    const r = this.retention;
+    if (r === false) return;
+    const now = this.deps.clock.now();
+    const before = (d: Duration | false | undefined, fallback: Duration) =>
+      d === false ? undefined : now - toMs(d ?? fallback, "retention");
+    const params = {
+      completedBefore: before(r.completed, "1d"),
+      failedBefore: before(r.failed, "7d"),
+      cancelledBefore: before(r.cancelled, "7d"),
+      limit: 1000,
+    };
+    // Bounded batches keep each write transaction short; stop after a few per round.
+    for (let i = 0; i < 10; i++) {
+      const { removed } = await this.backend.retentionPrune(params);
+      if (removed < params.limit) break;
+    }
+  }
+
+  // ── shutdown ─────────────────────────────────────────────────────────────────────────
+
+  private async shutdown(graceMs: number): Promise<void> {
+    this.state = "stopping";
+    this.wake();
+    await this.loopDone;
+    if (this.held.size > 0) {
+      this.deps.logger.info(
+        { running: this.held.size, graceMs },
+        "worker stopping; waiting for running jobs",
+      );
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.slotWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    // Grace is over: abort what still runs and give it back without counting the attempt.
+    const leftovers = [...this.held.values()].filter((h) => !h.outcomeKnown);
+    const release: LeaseRef[] = [];
+    for (const h of leftovers) {
+      if (!h.controller.signal.aborted) {
+        h.controller.abort(new ShutdownError());
+        release.push({ id: h.job.id, token: h.job.leaseToken });
+      }
+    }
+    await this.batcher.drain();
+    if (release.length > 0) {
+      try {
+        const out = await this.backend.jobRelease({ leases: release });
+        this.deps.logger.warn({ released: out.ok.length }, "released unfinished jobs back to their queue");
+        this.emit("jobs:released", out.ok);
+      } catch (err) {
+        this.reportError(err, "could not release unfinished jobs; their leases will expire and be rescued");
+      }
+    }
+    this.renewer.stop();
+    this.batcher.stop();
+    this.unsubscribe?.();
+    await Promise.all(this.periodics.map((p) => p.stop()));
+    await this.backend.workerRemove({ id: this.id }).catch(() => {});
+    this.held.clear();
+    this.state = "stopped";
+    this.deps.logger.info({ workerId: this.id }, "worker stopped");
+    this.emit("worker:stopped");
+  }
+
+  private reportError(err: unknown, message: string): void {
+    this.deps.logger.error({ err }, message);
+    if (this.listenerCount("worker:error") > 0) this.emit("worker:error", err);
+  }
+}
