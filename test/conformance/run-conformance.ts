@@ -1,0 +1,115 @@
+/**
+ * The one backend conformance suite. Every backend (memory, SQLite, Redis, PostgreSQL)
+ * calls `runConformance` once from a tiny test file and must pass every test unchanged;
+ * a backend that cannot do something lists the test in `skip` with a reason, and a skip
+ * that names no existing test fails the suite, so skip lists cannot rot.
+ *
+ * Each test gets a fresh backend built on its own `FakeClock` (leases, delays and
+ * retention move by `clock.advance`, never by sleeping), migrated before and closed after.
+ * Tests inside a topic run concurrently: they share nothing but the process.
+ */
+import { describe, test } from "vitest";
+import type { Backend } from "../../src/backend/backend.js";
+import { FakeClock } from "../../src/core/clock.js";
+import { cancelTopic } from "./suite/cancel.js";
+import { claimTopic } from "./suite/claim.js";
+import { completeTopic } from "./suite/complete.js";
+import type { ConformanceTopic } from "./suite/define.js";
+import { dependenciesTopic } from "./suite/dependencies.js";
+import { enqueueTopic } from "./suite/enqueue.js";
+import { failTopic } from "./suite/fail.js";
+import { leaseTopic } from "./suite/lease.js";
+import { listTopic } from "./suite/list.js";
+import { notifyTopic } from "./suite/notify.js";
+import { progressTopic } from "./suite/progress.js";
+import { queueTopic } from "./suite/queue.js";
+import { releaseTopic } from "./suite/release.js";
+import { removeTopic } from "./suite/remove.js";
+import { retentionTopic } from "./suite/retention.js";
+import { retryTopic } from "./suite/retry.js";
+import { transitionsTopic } from "./suite/transitions.js";
+import { workersTopic } from "./suite/workers.js";
+
+export const TOPICS: readonly ConformanceTopic[] = [
+  enqueueTopic,
+  claimTopic,
+  completeTopic,
+  failTopic,
+  leaseTopic,
+  releaseTopic,
+  cancelTopic,
+  retryTopic,
+  removeTopic,
+  dependenciesTopic,
+  queueTopic,
+  listTopic,
+  retentionTopic,
+  progressTopic,
+  workersTopic,
+  notifyTopic,
+  transitionsTopic,
+];
+
+export interface ConformanceSkip {
+  reason: string;
+  /** Full names: "topic > test name". */
+  tests: string[];
+}
+
+export interface ConformanceOptions {
+  /** Shown in the describe block: "memory", "sqlite" … */
+  name: string;
+  /** A fresh, isolated backend on this clock. The suite migrates it first and closes it after. */
+  create: (ctx: { clock: FakeClock }) => Promise<Backend>;
+  skip?: ConformanceSkip[];
+}
+
+/** Maps each skipped full test name to its reason; throws when a skip names no existing test. */
+export function resolveSkips(
+  topics: readonly ConformanceTopic[],
+  skips: readonly ConformanceSkip[],
+): Map<string, string> {
+  const known = new Set(topics.flatMap((topic) => topic.tests.map((t) => `${topic.name} > ${t.name}`)));
+  const out = new Map<string, string>();
+  const unknown: string[] = [];
+  for (const skip of skips) {
+    for (const name of skip.tests) {
+      if (known.has(name)) out.set(name, skip.reason);
+      else unknown.push(name);
+    }
+  }
+  if (unknown.length > 0) {
+    throw new Error(
+      `conformance skip list names tests that do not exist: ${unknown.map((n) => `"${n}"`).join(", ")}`,
+    );
+  }
+  return out;
+}
+
+export function runConformance(options: ConformanceOptions): void {
+  // Thrown at collection, so a stale skip fails the run however tests are filtered.
+  const skipped = resolveSkips(TOPICS, options.skip ?? []);
+  describe(`backend conformance: ${options.name}`, () => {
+    for (const topic of TOPICS) {
+      describe.concurrent(topic.name, () => {
+        for (const t of topic.tests) {
+          const reason = skipped.get(`${topic.name} > ${t.name}`);
+          if (reason !== undefined) {
+            test.skip(`${t.name} (skipped: ${reason})`, () => {});
+            continue;
+          }
+          test(t.name, async () => {
+            const clock = new FakeClock();
+            const backend = await options.create({ clock });
+            try {
+              await backend.migrate();
+              await t.run({ backend, clock });
+            } finally {
+              await backend.close();
+            }
+          });
+        }
+      });
+    }
+  });
+}

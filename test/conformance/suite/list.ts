@@ -1,0 +1,159 @@
+import { expect } from "vitest";
+import type { Backend, JobListParams } from "../../../src/backend/backend.js";
+import { defineTopic } from "./define.js";
+import { claimOne, enqueueMany, enqueueOne, errorRecord, runningJob } from "./helpers.js";
+
+async function ids(backend: Backend, params: JobListParams): Promise<string[]> {
+  return (await backend.jobList(params)).jobs.map((j) => j.id);
+}
+
+async function paginate(backend: Backend, params: JobListParams): Promise<{ ids: string[]; pages: number }> {
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await backend.jobList({ ...params, ...(cursor ? { cursor } : {}) });
+    pages++;
+    expect(page.jobs.length).toBeLessThanOrEqual(params.limit ?? 50);
+    seen.push(...page.jobs.map((j) => j.id));
+    cursor = page.nextCursor ?? undefined;
+    if (pages > 100) throw new Error("pagination does not terminate");
+  } while (cursor);
+  return { ids: seen, pages };
+}
+
+export const listTopic = defineTopic("list", (test) => {
+  test("jobs are listed newest first by default and oldest first with order asc", async ({ backend }) => {
+    const all = await enqueueMany(backend, 5);
+    expect(await ids(backend, {})).toEqual([...all].reverse());
+    expect(await ids(backend, { order: "asc" })).toEqual(all);
+  });
+
+  test("filters by queue, task and key", async ({ backend }) => {
+    const a = await enqueueOne(backend, { queue: "qa", task: "t1", key: "k1" });
+    const b = await enqueueOne(backend, { queue: "qb", task: "t1" });
+    const c = await enqueueOne(backend, { queue: "qa", task: "t2", key: "k2" });
+    expect(await ids(backend, { queue: "qa", order: "asc" })).toEqual([a, c]);
+    expect(await ids(backend, { task: "t1", order: "asc" })).toEqual([a, b]);
+    expect(await ids(backend, { key: "k2" })).toEqual([c]);
+    expect(await ids(backend, { queue: "qa", task: "t1" })).toEqual([a]);
+    expect(await ids(backend, { queue: "nope" })).toEqual([]);
+  });
+
+  test("filters by one state or several", async ({ backend, clock }) => {
+    const queued = await enqueueOne(backend, { queue: "q" });
+    const scheduled = await enqueueOne(backend, { queue: "q", runAt: clock.now() + 60_000 });
+    const running = await runningJob(backend, { queue: "r" });
+    expect(await ids(backend, { state: "queued" })).toEqual([queued]);
+    expect(await ids(backend, { state: ["scheduled", "running"], order: "asc" })).toEqual([
+      scheduled,
+      running.id,
+    ]);
+  });
+
+  test("an unknown state throws InvalidArgumentError", async ({ backend }) => {
+    await expect(backend.jobList({ state: "active" as never })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+  });
+
+  test("filters by creation time range", async ({ backend, clock }) => {
+    const t0 = clock.now();
+    const early = await enqueueOne(backend);
+    clock.advance(1_000);
+    const middle = await enqueueOne(backend);
+    clock.advance(1_000);
+    const late = await enqueueOne(backend);
+    expect(await ids(backend, { createdAfter: t0 + 500, createdBefore: t0 + 1_500 })).toEqual([middle]);
+    expect(await ids(backend, { createdAfter: t0 + 500, order: "asc" })).toEqual([middle, late]);
+    expect(await ids(backend, { createdBefore: t0 + 500 })).toEqual([early]);
+  });
+
+  test("search matches id, key and last error message case-insensitively", async ({ backend, clock }) => {
+    const byKey = await enqueueOne(backend, { key: "Invoice-2026-ABC", queue: "k" });
+    const other = await enqueueOne(backend, { key: "unrelated", queue: "k" });
+    const failing = await runningJob(backend, { queue: "f" });
+    await backend.jobFail({
+      jobs: [
+        {
+          id: failing.id,
+          token: failing.leaseToken,
+          error: errorRecord(1, clock.now(), "Connection REFUSED by db"),
+          retryAt: null,
+        },
+      ],
+    });
+    expect(await ids(backend, { search: "invoice-2026" })).toEqual([byKey]);
+    expect(await ids(backend, { search: "refused BY" })).toEqual([failing.id]);
+    expect(await ids(backend, { search: other.slice(-12).toUpperCase() })).toEqual([other]);
+    expect(await ids(backend, { search: "no such text anywhere" })).toEqual([]);
+  });
+
+  test("search looks at the last error message only", async ({ backend, clock }) => {
+    const id = await enqueueOne(backend);
+    for (const [attempt, message] of [
+      [1, "first-problem"],
+      [2, "second-problem"],
+    ] as const) {
+      const leased = await claimOne(backend);
+      await backend.jobFail({
+        jobs: [
+          {
+            id,
+            token: leased.leaseToken,
+            error: errorRecord(attempt, clock.now(), message),
+            retryAt: clock.now(),
+          },
+        ],
+      });
+    }
+    expect(await ids(backend, { search: "second-problem" })).toEqual([id]);
+    expect(await ids(backend, { search: "first-problem" })).toEqual([]);
+  });
+
+  test("a cursor walk over 250 jobs in pages of 50 visits each job exactly once in both orders", async ({
+    backend,
+  }) => {
+    const all: string[] = [];
+    for (let i = 0; i < 5; i++) all.push(...(await enqueueMany(backend, 50, { queue: `q${i % 2}` })));
+    for (const order of ["asc", "desc"] as const) {
+      const walk = await paginate(backend, { limit: 50, order });
+      expect(walk.ids).toEqual(order === "asc" ? all : [...all].reverse());
+      expect(walk.pages).toBeGreaterThanOrEqual(5);
+      expect(walk.pages).toBeLessThanOrEqual(6);
+    }
+  });
+
+  test("a cursor walk with a filter visits exactly the matching jobs", async ({ backend }) => {
+    const even: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const id = await enqueueOne(backend, { queue: i % 2 === 0 ? "even" : "odd" });
+      if (i % 2 === 0) even.push(id);
+    }
+    const walk = await paginate(backend, { queue: "even", limit: 7, order: "asc" });
+    expect(walk.ids).toEqual(even);
+  });
+
+  test("the last page has no next cursor", async ({ backend }) => {
+    await enqueueMany(backend, 3);
+    expect((await backend.jobList({ limit: 3 })).nextCursor).toBeNull();
+    expect((await backend.jobList({ limit: 2 })).nextCursor).not.toBeNull();
+  });
+
+  test("a malformed cursor throws InvalidArgumentError", async ({ backend }) => {
+    await enqueueMany(backend, 3);
+    for (const cursor of ["%%%", "not a cursor at all!", "\u0000\u0001"]) {
+      await expect(backend.jobList({ cursor })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    }
+  });
+
+  test("the page size defaults to 50 and must lie in 1..1000", async ({ backend }) => {
+    await enqueueMany(backend, 60);
+    expect((await backend.jobList({})).jobs).toHaveLength(50);
+    expect((await backend.jobList({ limit: 1 })).jobs).toHaveLength(1);
+    expect((await backend.jobList({ limit: 1000 })).jobs).toHaveLength(60);
+    for (const limit of [0, -1, 1001, 2.5]) {
+      await expect(backend.jobList({ limit })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    }
+  });
+});
