@@ -19,6 +19,7 @@ import { dependenciesTopic } from "./suite/dependencies.js";
 import { enqueueTopic } from "./suite/enqueue.js";
 import { failTopic } from "./suite/fail.js";
 import { leaseTopic } from "./suite/lease.js";
+import { lifecycleTopic } from "./suite/lifecycle.js";
 import { listTopic } from "./suite/list.js";
 import { notifyTopic } from "./suite/notify.js";
 import { progressTopic } from "./suite/progress.js";
@@ -48,6 +49,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   workersTopic,
   notifyTopic,
   transitionsTopic,
+  lifecycleTopic,
 ];
 
 export interface ConformanceSkip {

@@ -182,4 +182,16 @@ export const claimTopic = defineTopic("claim", (test) => {
     await backend.jobEnqueue({ jobs: [newJob(clock, { queue: "elsewhere" })] });
     expect(await claim(backend, ["empty"])).toEqual({ jobs: [], nextRunAt: null });
   });
+
+  test("a delayed job that became due competes by priority with jobs queued earlier", async ({
+    backend,
+    clock,
+  }) => {
+    const early = await enqueueOne(backend, { priority: 0 });
+    const delayed = await enqueueOne(backend, { priority: 5, runAt: clock.now() + 1_000 });
+    clock.advance(1_000);
+    const { jobs } = await claim(backend, [QUEUE], 1);
+    expect(jobs.map((j) => j.id)).toEqual([delayed]);
+    expect((await claim(backend, [QUEUE], 1)).jobs.map((j) => j.id)).toEqual([early]);
+  });
 });

@@ -61,6 +61,14 @@ export const dependenciesTopic = defineTopic("dependencies", (test) => {
     recorder.stop();
   });
 
+  test("a parent listed twice counts once and its completion releases the child", async ({ backend }) => {
+    const parent = await enqueueOne(backend, { queue: "p" });
+    const child = await enqueueOne(backend, { dependsOn: [parent, parent] });
+    expect(await getJob(backend, child)).toMatchObject({ state: "waiting", pendingDependencies: 1 });
+    await complete(backend);
+    expect(await getJob(backend, child)).toMatchObject({ state: "queued", pendingDependencies: 0 });
+  });
+
   test("a diamond releases its join only after both branches completed", async ({ backend }) => {
     const top = await enqueueOne(backend, { queue: "p" });
     const left = await enqueueOne(backend, { queue: "p", dependsOn: [top] });

@@ -229,6 +229,13 @@ export const enqueueTopic = defineTopic("enqueue", (test) => {
     });
     expect(record.progress?.message).toBe("half");
   });
+
+  test("a large input round-trips byte for byte", async ({ backend, clock }) => {
+    const input = JSON.stringify({ blob: "x€\u0000y".repeat(200_000) });
+    const job = newJob(clock, { input });
+    await backend.jobEnqueue({ jobs: [job] });
+    expect((await getJob(backend, job.id)).input).toBe(input);
+  });
 });
 
 function errorWithCode(attempt: number, at: number) {

@@ -29,6 +29,14 @@ export const listTopic = defineTopic("list", (test) => {
     expect(await ids(backend, { order: "asc" })).toEqual(all);
   });
 
+  test("jobGetMany returns the jobs that exist and leaves out unknown ids", async ({ backend }) => {
+    const [a, b] = await enqueueMany(backend, 2);
+    const unknown = "01970000-0000-7000-8000-00000000beef";
+    const found = await backend.jobGetMany({ ids: [b!, unknown, a!] });
+    expect(found.map((j) => j.id).sort()).toEqual([a, b].sort());
+    expect(await backend.jobGet({ id: unknown })).toBeNull();
+  });
+
   test("filters by queue, task and key", async ({ backend }) => {
     const a = await enqueueOne(backend, { queue: "qa", task: "t1", key: "k1" });
     const b = await enqueueOne(backend, { queue: "qb", task: "t1" });

@@ -131,4 +131,27 @@ export const notifyTopic = defineTopic("notify", (test) => {
     expect(mine).toEqual(expected);
     recorder.stop();
   });
+
+  test("pausing and resuming a queue publishes queue:paused and queue:resumed", async ({ backend }) => {
+    const recorder = recordEvents(backend);
+    await backend.queuePause({ queue: "mail" });
+    await backend.queueResume({ queue: "mail" });
+    const types = () => recorder.events.filter((e) => e.queue === "mail").map((e) => e.type);
+    await recorder.until(() => types().length >= 2);
+    expect(types()).toEqual(["queue:paused", "queue:resumed"]);
+    recorder.stop();
+  });
+
+  test("a throwing listener breaks neither the transition nor other listeners", async ({ backend }) => {
+    const unsubscribe = backend.subscribe(() => {
+      throw new Error("listener bug");
+    });
+    const recorder = recordEvents(backend);
+    const id = await enqueueOne(backend);
+    await recorder.until((events) => events.some(is("job:enqueued", id)));
+    expect((await claimOne(backend)).id).toBe(id);
+    await recorder.until((events) => events.some(is("job:started", id)));
+    unsubscribe();
+    recorder.stop();
+  });
 });
