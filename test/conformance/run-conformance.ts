@@ -6,7 +6,9 @@
  *
  * Each test gets a fresh backend built on its own `FakeClock` (leases, delays and
  * retention move by `clock.advance`, never by sleeping), migrated before and closed after.
- * Tests inside a topic run concurrently: they share nothing but the process.
+ * Tests inside a topic run concurrently: they share nothing but the process. The "shared"
+ * topic opens a second handle on the same store (`createPeer`), as a second process would;
+ * single-process backends (memory) leave `createPeer` out and those tests are skipped.
  */
 import { describe, test } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
@@ -28,6 +30,7 @@ import { releaseTopic } from "./suite/release.js";
 import { removeTopic } from "./suite/remove.js";
 import { retentionTopic } from "./suite/retention.js";
 import { retryTopic } from "./suite/retry.js";
+import { sharedTopic } from "./suite/shared.js";
 import { transitionsTopic } from "./suite/transitions.js";
 import { workersTopic } from "./suite/workers.js";
 
@@ -50,6 +53,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   notifyTopic,
   transitionsTopic,
   lifecycleTopic,
+  sharedTopic,
 ];
 
 export interface ConformanceSkip {
@@ -63,6 +67,11 @@ export interface ConformanceOptions {
   name: string;
   /** A fresh, isolated backend on this clock. The suite migrates it first and closes it after. */
   create: (ctx: { clock: FakeClock }) => Promise<Backend>;
+  /**
+   * Opens a second handle on the store behind `backend` (another connection, as another
+   * process would). Without it, the "shared" tests are skipped: the backend is single-process.
+   */
+  createPeer?: (backend: Backend, ctx: { clock: FakeClock }) => Promise<Backend>;
   skip?: ConformanceSkip[];
 }
 
@@ -95,7 +104,9 @@ export function runConformance(options: ConformanceOptions): void {
     for (const topic of TOPICS) {
       describe.concurrent(topic.name, () => {
         for (const t of topic.tests) {
-          const reason = skipped.get(`${topic.name} > ${t.name}`);
+          const reason =
+            skipped.get(`${topic.name} > ${t.name}`) ??
+            (t.peer && !options.createPeer ? "single-process backend (no createPeer)" : undefined);
           if (reason !== undefined) {
             test.skip(`${t.name} (skipped: ${reason})`, () => {});
             continue;
@@ -103,10 +114,19 @@ export function runConformance(options: ConformanceOptions): void {
           test(t.name, async () => {
             const clock = new FakeClock();
             const backend = await options.create({ clock });
+            const peers: Backend[] = [];
+            const peer = async () => {
+              if (!options.createPeer) throw new Error("this backend has no createPeer");
+              const handle = await options.createPeer(backend, { clock });
+              peers.push(handle);
+              await handle.migrate();
+              return handle;
+            };
             try {
               await backend.migrate();
-              await t.run({ backend, clock });
+              await t.run({ backend, clock, peer });
             } finally {
+              for (const handle of peers) await handle.close();
               await backend.close();
             }
           });

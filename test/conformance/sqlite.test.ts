@@ -36,12 +36,16 @@ describe.skipIf(!placeholder)("sqlite backend", () => {
   test.skip("is not built yet: the conformance suite runs once createSqliteBackend stops being a placeholder", () => {});
 });
 
+/** Each test's database file, so a peer handle can open the same one. */
+const files = new WeakMap<object, string>();
+
 if (!placeholder) {
   runConformance({
     name: "sqlite",
     create: async ({ clock }) => {
       const file = join(dir, `test-${randomUUID()}.db`);
       const backend = await createSqliteBackend(`sqlite://${file}`, { clock });
+      files.set(backend, file);
       const close = backend.close.bind(backend);
       backend.close = async () => {
         await close();
@@ -49,5 +53,6 @@ if (!placeholder) {
       };
       return backend;
     },
+    createPeer: (backend, { clock }) => createSqliteBackend(`sqlite://${files.get(backend)}`, { clock }),
   });
 }

@@ -5,11 +5,18 @@ import type { FakeClock } from "../../../src/core/clock.js";
 export interface ConformanceContext {
   backend: Backend;
   clock: FakeClock;
+  /**
+   * Opens another handle on the same store, as another process would (its own connection
+   * and change feed), on the same clock. Only tests declared with `{ peer: true }` call it.
+   */
+  peer: () => Promise<Backend>;
 }
 
 export interface ConformanceTest {
   name: string;
   run: (ctx: ConformanceContext) => Promise<void>;
+  /** Needs a second handle on the store; skipped for backends without `createPeer`. */
+  peer: boolean;
 }
 
 export interface ConformanceTopic {
@@ -19,13 +26,13 @@ export interface ConformanceTopic {
 
 export function defineTopic(
   name: string,
-  build: (test: (name: string, run: ConformanceTest["run"]) => void) => void,
+  build: (test: (name: string, run: ConformanceTest["run"], options?: { peer?: boolean }) => void) => void,
 ): ConformanceTopic {
   const tests: ConformanceTest[] = [];
-  build((testName, run) => {
+  build((testName, run, options) => {
     if (tests.some((t) => t.name === testName))
       throw new Error(`duplicate conformance test "${name} > ${testName}"`);
-    tests.push({ name: testName, run });
+    tests.push({ name: testName, run, peer: options?.peer ?? false });
   });
   return { name, tests };
 }
