@@ -80,6 +80,13 @@ export interface JobEnqueueResult {
 // ── claim, complete, fail, release ─────────────────────────────────────────────────────
 
 export interface JobClaimParams {
+  /**
+   * Queues in order of preference: the claim fills its limit from the first listed queue
+   * before it looks at the next (like RQ and Celery workers), and orders by priority,
+   * then runAt, then id inside each queue. A `scheduled` job whose runAt has passed is
+   * moved to `queued` by the claim that looks at its queue, so listings may show a due job
+   * as `scheduled` until a worker polls.
+   */
   queues: readonly string[];
   /** Claim at most this many (the worker's free slots). */
   limit: number;
@@ -89,7 +96,10 @@ export interface JobClaimParams {
 }
 
 export interface JobClaimResult {
-  /** Highest priority first, then oldest first. Each is `running` with a fresh lease token. */
+  /**
+   * In claim order. Each is `running`; one claim call issues one fresh lease token shared by
+   * the jobs it returns (fencing checks the pair id + token, so that is enough).
+   */
   jobs: LeasedJob[];
   /**
    * When fewer than `limit` jobs were ready: the earliest `runAt` among `scheduled` jobs of
@@ -152,7 +162,11 @@ export interface JobRetryParams {
 }
 
 export interface JobRemoveParams {
-  /** Removes jobs in any state but `running` (cancel those first). */
+  /**
+   * Removes jobs in any state but `running` (cancel those first). Dependents of a removed
+   * job that had not completed keep waiting on it: cancel a parent (which cascades) rather
+   * than remove it while children wait.
+   */
   ids: string[];
 }
 
@@ -333,6 +347,7 @@ export interface Backend {
   jobGet(params: { id: string }): Promise<JobRecord | null>;
   jobGetMany(params: { ids: readonly string[] }): Promise<JobRecord[]>;
   jobList(params: JobListParams): Promise<JobPage>;
+  /** The newest `limit` lines (default all kept, at most 1000 per job), oldest first. */
   jobLogs(params: { id: string; limit?: number }): Promise<JobLogLine[]>;
 
   leaseRenew(params: LeaseRenewParams): Promise<LeaseRenewResult>;
