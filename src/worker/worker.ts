@@ -132,6 +132,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private loopDone: Promise<void> | null = null;
   private startedAt = 0;
   private stopping: Promise<void> | null = null;
+  private starting: Promise<void> | null = null;
   private slotWaiters: (() => void)[] = [];
 
   constructor(
@@ -170,11 +171,23 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** Starts claiming. Resolves once the worker is subscribed and the loop is running. Idempotent. */
   async start(): Promise<void> {
-    if (this.state === "running") return;
+    if (this.starting && this.state === "running") return this.starting;
     if (this.state !== "idle")
       throw new InvalidArgumentError(`cannot start a worker that is ${this.state}`, "state");
     this.state = "running";
-    this.backend = await this.deps.backend;
+    // Kept so that a `stop()` arriving while the backend is still opening waits for the
+    // start-up to finish and then tears down everything it set up (nothing is left running).
+    this.starting = this.startup();
+    return this.starting;
+  }
+
+  private async startup(): Promise<void> {
+    try {
+      this.backend = await this.deps.backend;
+    } catch (err) {
+      this.state = "stopped";
+      throw err;
+    }
     if (this.queues.length === 0) this.queues = this.deps.registry.queues();
     if (this.queues.length === 0) this.queues = ["default"];
     this.startedAt = this.deps.clock.now();
@@ -479,6 +492,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async shutdown(graceMs: number): Promise<void> {
     this.state = "stopping";
     this.wake();
+    // A start still in flight finishes first (its loop then exits at once), so there is
+    // always a complete set of timers and subscriptions to tear down. A failed start set nothing up.
+    if (
+      !(await this.starting?.then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      this.state = "stopped";
+      this.emit("worker:stopped");
+      return;
+    }
     await this.loopDone;
     if (this.held.size > 0) {
       this.deps.logger.info(
