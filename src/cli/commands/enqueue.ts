@@ -1,0 +1,60 @@
+/**
+ * `spool enqueue TASK JSON`: enqueues one job by task name and prints its id. The JSON is
+ * parsed before anything is opened, so malformed input (exit 2) writes nothing; the task
+ * name is checked against the app's registry before the backend sees the job.
+ */
+import type { Command } from "commander";
+import type { EnqueueOptions } from "../../core/task.js";
+import { withContext } from "../context.js";
+import { jsonText, toJsonValue } from "../format/values.js";
+import type { CliIO } from "../io.js";
+import { parseDuration, parseInteger, parseJsonArgument } from "../parse.js";
+
+interface EnqueueCommandOptions {
+  delay?: string;
+  priority?: string;
+  key?: string;
+  queue?: string;
+  wait?: boolean;
+  timeout?: string;
+}
+
+export function registerEnqueue(program: Command, io: CliIO): void {
+  program
+    .command("enqueue")
+    .description('enqueue a job: spool enqueue pdf.render \'{"templateId":"t1"}\'')
+    .argument("<task>", "task name (defined by --app)")
+    .argument("<json>", "the job's input as JSON")
+    .option("--delay <duration>", "run no earlier than this from now (e.g. 10s, 5m)")
+    .option("--priority <n>", "higher runs first (default: the task's)")
+    .option("--key <key>", "idempotency key: a second enqueue returns the existing job")
+    .option("--queue <queue>", "queue (default: the task's)")
+    .option("--wait", "wait for the job to finish and print its result")
+    .option("--timeout <duration>", "with --wait: give up after this long (exit 1; the job keeps running)")
+    .action((task: string, json: string, opts: EnqueueCommandOptions, command: Command) =>
+      withContext(command, io, async (ctx) => {
+        const input = parseJsonArgument(json, "input");
+        const options: EnqueueOptions = {};
+        if (opts.delay !== undefined) options.delay = parseDuration(opts.delay, "delay");
+        if (opts.priority !== undefined) options.priority = parseInteger(opts.priority, "priority");
+        if (opts.key !== undefined) options.key = opts.key;
+        if (opts.queue !== undefined) options.queue = opts.queue;
+        const timeout = opts.timeout === undefined ? undefined : parseDuration(opts.timeout, "timeout");
+        const spool = await ctx.open();
+        const job = await spool.enqueue(task, input, options);
+        if (!opts.wait) {
+          if (ctx.json) ctx.outJson({ id: job.id, created: job.created });
+          else {
+            ctx.out(job.id, true);
+            if (!job.created) ctx.note("note: the idempotency key matched an existing job");
+          }
+          return;
+        }
+        if (!ctx.json) ctx.out(job.id, true);
+        const result = await job.result(timeout === undefined ? {} : { timeout });
+        if (ctx.json)
+          ctx.outJson({ id: job.id, created: job.created, state: "completed", result: toJsonValue(result) });
+        else ctx.out(jsonText(result), true);
+      }),
+    );
+}

@@ -1,0 +1,45 @@
+/** `spool queues ls`: jobs per state in each queue, the paused flag and the oldest queued job's age. */
+import type { Command } from "commander";
+import type { QueueInfo } from "../../backend/backend.js";
+import { JOB_STATES } from "../../core/types.js";
+import { withContext } from "../context.js";
+import { table } from "../format/table.js";
+import { ago } from "../format/values.js";
+import type { CliIO } from "../io.js";
+
+export function queuesTable(queues: readonly QueueInfo[], now: number): string {
+  return table(
+    ["QUEUE", "PAUSED", ...JOB_STATES.map((s) => s.toUpperCase()), "OLDEST QUEUED"],
+    queues.map((q) => [
+      q.name,
+      q.paused ? "yes" : "no",
+      ...JOB_STATES.map((s) => q.counts[s]),
+      q.oldestQueuedAt === null ? null : ago(q.oldestQueuedAt, now),
+    ]),
+  );
+}
+
+export function registerQueuesLs(queues: Command, io: CliIO): void {
+  queues
+    .command("ls")
+    .description("jobs per state in each queue, paused flag, age of the oldest queued job")
+    .action((_opts: unknown, command: Command) =>
+      withContext(command, io, async (ctx) => {
+        const spool = await ctx.open();
+        const list = await spool.queues.list();
+        const now = spool.clock.now();
+        if (ctx.json) {
+          ctx.outJson(
+            list.map((q) => ({
+              ...q,
+              oldestQueuedAgeMs: q.oldestQueuedAt === null ? null : Math.max(0, now - q.oldestQueuedAt),
+            })),
+          );
+        } else if (ctx.quiet) {
+          for (const q of list) ctx.out(q.name, true);
+        } else {
+          ctx.out(list.length ? queuesTable(list, now) : "no queues");
+        }
+      }),
+    );
+}
