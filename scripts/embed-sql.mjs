@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * Embeds the SQLite backend's SQL into a TypeScript module, so SQL stays SQL (one statement per
+ * file, readable, diffable) and the runtime reads no files.
+ *
+ *   src/backend/sqlite/queries/<name>.sql        → export const <NAME> (string)
+ *   src/backend/sqlite/migrations/<NNNN>_<name>.sql → MIGRATIONS[] ({ version, name, sql })
+ *
+ * Output: src/backend/sqlite/generated/sql.ts (committed, so tests need no build step).
+ * Deterministic: files are read in sorted order and nothing time- or machine-dependent is
+ * written. `--check` exits 1 when the committed file is stale instead of writing it.
+ */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const base = join(root, "src/backend/sqlite");
+const queriesDir = join(base, "queries");
+const migrationsDir = join(base, "migrations");
+const outFile = join(base, "generated/sql.ts");
+
+function sqlFiles(dir) {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
+}
+
+function read(file) {
+  return readFileSync(file, "utf8").replace(/\r\n/g, "\n").trim();
+}
+
+/** Splits a query file into its header (leading `--` lines) and its statement. */
+function splitHeader(text) {
+  const lines = text.split("\n");
+  const header = [];
+  while (lines.length > 0 && lines[0].startsWith("--")) header.push(lines.shift().replace(/^--\s?/, ""));
+  return { header, body: lines.join("\n").trim().replace(/;\s*$/, "") };
+}
+
+/** Rejects files with more than one statement (a `;` followed by more SQL, outside quotes and comments). */
+function assertOneStatement(file, body) {
+  const stripped = body.replace(/--[^\n]*/g, "").replace(/'(?:[^']|'')*'/g, "''");
+  if (/;\s*\S/.test(stripped)) throw new Error(`${file}: one statement per file, found several`);
+}
+
+function constName(file) {
+  return file
+    .replace(/\.sql$/, "")
+    .replace(/[^a-zA-Z0-9]+/g, "_")
+    .toUpperCase();
+}
+
+function literal(text) {
+  return "`" + text.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${") + "`";
+}
+
+function doc(lines, indent = "") {
+  if (lines.length === 0) return "";
+  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l.replace(/\*\//g, "* /")}` : ""}`).join("\n")}\n${indent} */\n`;
+}
+
+const parts = [
+  "// generated — do not edit. Source: src/backend/sqlite/{queries,migrations}/*.sql; run `node scripts/embed-sql.mjs`.",
+  "",
+];
+
+const names = new Set();
+for (const file of sqlFiles(queriesDir)) {
+  const { header, body } = splitHeader(read(join(queriesDir, file)));
+  if (header.length === 0) throw new Error(`${file}: missing header comment (what it does, its parameters)`);
+  if (!body) throw new Error(`${file}: no statement`);
+  assertOneStatement(file, body);
+  const name = constName(file);
+  if (names.has(name)) throw new Error(`${file}: constant ${name} defined twice`);
+  names.add(name);
+  parts.push(
+    `${doc([`\`queries/${file}\`: ${header[0]}`, ...header.slice(1)])}export const ${name} = ${literal(body)};`,
+    "",
+  );
+}
+
+const migrations = [];
+for (const file of sqlFiles(migrationsDir)) {
+  const match = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
+  if (!match) throw new Error(`${file}: migrations are named NNNN_name.sql`);
+  const version = Number(match[1]);
+  if (version !== migrations.length + 1)
+    throw new Error(`${file}: expected version ${migrations.length + 1}`);
+  migrations.push({ version, name: match[2], sql: read(join(migrationsDir, file)) });
+}
+parts.push(
+  "export interface Migration {",
+  "  version: number;",
+  "  name: string;",
+  "  /** Several statements, run with `exec` inside the migration transaction. */",
+  "  sql: string;",
+  "}",
+  "",
+  "/** Every migration, oldest first; `version` is 1-based and contiguous. */",
+  "export const MIGRATIONS: readonly Migration[] = [",
+  ...migrations.map(
+    (m) =>
+      `  {\n    version: ${m.version},\n    name: ${JSON.stringify(m.name)},\n    sql: ${literal(m.sql)},\n  },`,
+  ),
+  "];",
+  "",
+);
+
+const output = parts.join("\n");
+if (process.argv.includes("--check")) {
+  let current = "";
+  try {
+    current = readFileSync(outFile, "utf8");
+  } catch {}
+  if (current !== output) {
+    console.error(`${outFile} is stale: run node scripts/embed-sql.mjs`);
+    process.exit(1);
+  }
+} else {
+  writeFileSync(outFile, output);
+}

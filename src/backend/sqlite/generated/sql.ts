@@ -1,0 +1,652 @@
+// generated — do not edit. Source: src/backend/sqlite/{queries,migrations}/*.sql; run `node scripts/embed-sql.mjs`.
+
+/**
+ * `queries/data-version.sql`: Changes whenever another connection (any process) committed since this connection last asked.
+ * Params: none.
+ * Returns: data_version.
+ */
+export const DATA_VERSION = `PRAGMA data_version`;
+
+/**
+ * `queries/dep-insert.sql`: Records that :child_id waits for :parent_id.
+ * Params: :parent_id, :child_id.
+ */
+export const DEP_INSERT = `INSERT OR IGNORE INTO spool_job_deps (parent_id, child_id) VALUES (:parent_id, :child_id)`;
+
+/**
+ * `queries/deps-children.sql`: The jobs waiting for :parent_id.
+ * Params: :parent_id.
+ * Returns: child_id.
+ */
+export const DEPS_CHILDREN = `SELECT child_id FROM spool_job_deps WHERE parent_id = :parent_id`;
+
+/**
+ * `queries/deps-delete.sql`: Removes every dependency edge touching one job (as parent or child). Children of a removed
+ * parent keep their pending counters: a parent that never completed still blocks them.
+ * Params: :id.
+ */
+export const DEPS_DELETE = `DELETE FROM spool_job_deps WHERE parent_id = :id OR child_id = :id`;
+
+/**
+ * `queries/deps-release.sql`: One dependency of every waiting child of :parent_id completed: count it down; a child whose
+ * last dependency completed becomes scheduled (run_at ahead) or queued (run_at raised to :now).
+ * Params: :parent_id, :now.
+ * Returns: id, queue, state of each child touched.
+ */
+export const DEPS_RELEASE = `UPDATE spool_jobs SET
+  pending_dependencies = max(0, pending_dependencies - 1),
+  state = CASE
+    WHEN pending_dependencies <= 1 THEN CASE WHEN run_at > :now THEN 'scheduled' ELSE 'queued' END
+    ELSE state
+  END,
+  run_at = CASE WHEN pending_dependencies <= 1 AND run_at < :now THEN :now ELSE run_at END,
+  updated_at = CASE WHEN pending_dependencies <= 1 THEN :now ELSE updated_at END
+WHERE state = 'waiting' AND id IN (SELECT child_id FROM spool_job_deps WHERE parent_id = :parent_id)
+RETURNING id, queue, state`;
+
+/**
+ * `queries/events-head.sql`: The newest change-feed sequence number ever issued (0 when none): subscribers start there.
+ * Params: none.
+ * Returns: seq.
+ */
+export const EVENTS_HEAD = `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'spool_events'), 0) AS seq`;
+
+/**
+ * `queries/events-insert.sql`: Appends one change-feed row: the events of one committed batch.
+ * Params: :at, :events (JSON array of BackendEvents).
+ */
+export const EVENTS_INSERT = `INSERT INTO spool_events (at, events) VALUES (:at, :events)`;
+
+/**
+ * `queries/events-prune.sql`: Drops up to :batch of the oldest change-feed rows that are older than :before or beyond the
+ * newest :keep rows. Looks at the head of the table only, so it stays cheap.
+ * Params: :batch, :before, :keep.
+ */
+export const EVENTS_PRUNE = `DELETE FROM spool_events
+WHERE seq IN (SELECT seq FROM spool_events ORDER BY seq LIMIT :batch)
+  AND (at < :before OR seq <= (SELECT max(seq) FROM spool_events) - :keep)`;
+
+/**
+ * `queries/events-since.sql`: Change-feed rows after a sequence number, oldest first.
+ * Params: :seq, :limit.
+ * Returns: seq, events.
+ */
+export const EVENTS_SINCE = `SELECT seq, events FROM spool_events WHERE seq > :seq ORDER BY seq LIMIT :limit`;
+
+/**
+ * `queries/job-by-key.sql`: The job holding an idempotency key for a task.
+ * Params: :task, :key.
+ * Returns: id, state.
+ */
+export const JOB_BY_KEY = `SELECT id, state FROM spool_jobs WHERE task = :task AND key = :key`;
+
+/**
+ * `queries/job-cancel-dependent.sql`: Cancels a dependent of a failed or cancelled job unless it is final or running.
+ * Params: :id, :now.
+ * Returns: queue, has_dependents (no row: left alone).
+ */
+export const JOB_CANCEL_DEPENDENT = `UPDATE spool_jobs SET
+  state = 'cancelled',
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  finished_at = :now,
+  updated_at = :now
+WHERE id = :id AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING queue, has_dependents`;
+
+/**
+ * `queries/job-cancel.sql`: Cancels one job that is not final yet (a running job loses its lease).
+ * Params: :id, :now.
+ * Returns: queue, has_dependents (no row: already final or missing).
+ */
+export const JOB_CANCEL = `UPDATE spool_jobs SET
+  state = 'cancelled',
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  finished_at = :now,
+  updated_at = :now
+WHERE id = :id AND state NOT IN ('completed', 'failed', 'cancelled')
+RETURNING queue, has_dependents`;
+
+/**
+ * `queries/job-claim.sql`: Claims up to :limit queued jobs of one queue in claim order (priority DESC, run_at, id):
+ * running, attempt + 1, a lease fenced by :token.
+ * Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own).
+ * Selects by rowid: the ready index holds it, so no lookup through the id index.
+ * Returns: every column of each claimed job (in no particular order).
+ */
+export const JOB_CLAIM = `UPDATE spool_jobs SET
+  state = 'running',
+  attempt = attempt + 1,
+  lease_token = :token,
+  lease_expires_at = :now + coalesce(lease_ms, :lease_ms),
+  worker_id = :worker_id,
+  started_at = :now,
+  updated_at = :now
+WHERE rowid IN (
+  SELECT rowid FROM spool_jobs
+  WHERE state = 'queued' AND queue = :queue
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit
+)
+RETURNING *`;
+
+/**
+ * `queries/job-complete-many.sql`: Completes a batch of running jobs, each only if its token still fences it; progress (if any)
+ * goes to 100%. One statement for the batch (ids must be distinct: the caller checks).
+ * Params: :jobs (JSON array of [id, token, result]), :now.
+ * Returns: id, queue, attempt, has_dependents of each completed job (in no particular order;
+ *   missing ids were refused).
+ */
+export const JOB_COMPLETE_MANY = `UPDATE spool_jobs SET
+  state = 'completed',
+  result = b.value ->> 2,
+  progress = CASE WHEN progress IS NULL THEN NULL ELSE json_set(progress, '$.percent', 100) END,
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  finished_at = :now,
+  updated_at = :now
+FROM json_each(:jobs) AS b
+WHERE spool_jobs.id = b.value ->> 0 AND spool_jobs.state = 'running' AND spool_jobs.lease_token = b.value ->> 1
+RETURNING spool_jobs.id, queue, attempt, has_dependents`;
+
+/**
+ * `queries/job-complete.sql`: Completes one running job if :token still fences it; progress (if any) goes to 100%.
+ * Params: :id, :token, :result, :now.
+ * Returns: queue, attempt, has_dependents (no row: refused).
+ */
+export const JOB_COMPLETE = `UPDATE spool_jobs SET
+  state = 'completed',
+  result = :result,
+  progress = CASE WHEN progress IS NULL THEN NULL ELSE json_set(progress, '$.percent', 100) END,
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  finished_at = :now,
+  updated_at = :now
+WHERE id = :id AND state = 'running' AND lease_token = :token
+RETURNING queue, attempt, has_dependents`;
+
+/**
+ * `queries/job-delete.sql`: Removes one job that is not running.
+ * Params: :id.
+ * Returns: queue, state, has_dependents, has_dependencies (no row: running or missing).
+ */
+export const JOB_DELETE = `DELETE FROM spool_jobs WHERE id = :id AND state <> 'running'
+RETURNING queue, state, has_dependents, depends_on <> '[]' AS has_dependencies`;
+
+/**
+ * `queries/job-fail.sql`: Records a failed attempt of one running job fenced by :token. With :retry_at set and attempts
+ * left it goes back to scheduled (or queued when :retry_at is not ahead), else it ends failed.
+ * SET expressions all read the row as it was before the update.
+ * Params: :id, :token, :error (JSON object), :retry_at (or NULL), :now.
+ * Returns: queue, state, attempt, run_at, has_dependents (no row: refused).
+ */
+export const JOB_FAIL = `UPDATE spool_jobs SET
+  errors = json_insert(errors, '$[#]', json(:error)),
+  state = CASE
+    WHEN :retry_at IS NOT NULL AND attempt < max_attempts THEN
+      CASE WHEN :retry_at > :now THEN 'scheduled' ELSE 'queued' END
+    ELSE 'failed'
+  END,
+  run_at = CASE
+    WHEN :retry_at IS NOT NULL AND attempt < max_attempts THEN max(:retry_at, :now)
+    ELSE run_at
+  END,
+  finished_at = CASE WHEN :retry_at IS NOT NULL AND attempt < max_attempts THEN finished_at ELSE :now END,
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now
+WHERE id = :id AND state = 'running' AND lease_token = :token
+RETURNING queue, state, attempt, run_at, has_dependents`;
+
+/**
+ * `queries/job-get-many.sql`: Several jobs (in no particular order).
+ * Params: :ids (JSON array of ids).
+ * Returns: every column.
+ */
+export const JOB_GET_MANY = `SELECT * FROM spool_jobs WHERE id IN (SELECT value FROM json_each(:ids))`;
+
+/**
+ * `queries/job-get.sql`: One job.
+ * Params: :id.
+ * Returns: every column.
+ */
+export const JOB_GET = `SELECT * FROM spool_jobs WHERE id = :id`;
+
+/**
+ * `queries/job-insert-many.sql`: Inserts a batch of new jobs that have no key and no dependencies (the bulk-enqueue path), in
+ * one statement. A duplicate id violates the primary key and aborts the batch.
+ * Params: :now, :jobs (JSON array of [id, task, queue, state, priority, run_at, max_attempts,
+ *   input, meta (JSON text), lease_ms, timeout_ms]).
+ */
+export const JOB_INSERT_MANY = `INSERT INTO spool_jobs (
+  id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
+  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at
+)
+SELECT
+  j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
+  j.value ->> 7, NULL, j.value ->> 8, '[]', 0, j.value ->> 9, j.value ->> 10, :now, NULL, :now
+FROM json_each(:jobs) AS j`;
+
+/**
+ * `queries/job-insert.sql`: Inserts one new job. A duplicate id violates the primary key (the caller turns it into an error).
+ * Params: :id, :task, :queue, :state, :priority, :run_at, :max_attempts, :input, :key, :meta (JSON),
+ *   :depends_on (JSON array), :pending_dependencies, :lease_ms, :timeout_ms, :now, :finished_at.
+ */
+export const JOB_INSERT = `INSERT INTO spool_jobs (
+  id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
+  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at
+) VALUES (
+  :id, :task, :queue, :state, :priority, :run_at, :max_attempts, :input, :key, :meta, :depends_on,
+  :pending_dependencies, :lease_ms, :timeout_ms, :now, :finished_at, :now
+)`;
+
+/**
+ * `queries/job-leased.sql`: A running job, if :token still fences it.
+ * Params: :id, :token.
+ * Returns: queue, attempt.
+ */
+export const JOB_LEASED = `SELECT queue, attempt FROM spool_jobs WHERE id = :id AND state = 'running' AND lease_token = :token`;
+
+/**
+ * `queries/job-list-asc.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
+ * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :search (case-insensitive substring of id, key or the last error message), :limit.
+ * Returns: every column.
+ */
+export const JOB_LIST_ASC = `SELECT * FROM spool_jobs
+WHERE (:queue IS NULL OR queue = :queue)
+  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))
+  AND (:task IS NULL OR task = :task)
+  AND (:key IS NULL OR key = :key)
+  AND (:created_after IS NULL OR created_at >= :created_after)
+  AND (:created_before IS NULL OR created_at < :created_before)
+  AND (:after IS NULL OR id > :after)
+  AND (:search IS NULL OR spool_contains_ci(
+    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),
+    :search
+  ))
+ORDER BY id ASC
+LIMIT :limit`;
+
+/**
+ * `queries/job-list-desc.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
+ * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :search (case-insensitive substring of id, key or the last error message), :limit.
+ * Returns: every column.
+ */
+export const JOB_LIST_DESC = `SELECT * FROM spool_jobs
+WHERE (:queue IS NULL OR queue = :queue)
+  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))
+  AND (:task IS NULL OR task = :task)
+  AND (:key IS NULL OR key = :key)
+  AND (:created_after IS NULL OR created_at >= :created_after)
+  AND (:created_before IS NULL OR created_at < :created_before)
+  AND (:after IS NULL OR id < :after)
+  AND (:search IS NULL OR spool_contains_ci(
+    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),
+    :search
+  ))
+ORDER BY id DESC
+LIMIT :limit`;
+
+/**
+ * `queries/job-log-insert.sql`: Appends one log line.
+ * Params: :job_id, :attempt, :at, :level, :message.
+ */
+export const JOB_LOG_INSERT = `INSERT INTO spool_job_logs (job_id, attempt, at, level, message) VALUES (:job_id, :attempt, :at, :level, :message)`;
+
+/**
+ * `queries/job-logs-delete.sql`: Removes the log lines of one job.
+ * Params: :job_id.
+ */
+export const JOB_LOGS_DELETE = `DELETE FROM spool_job_logs WHERE job_id = :job_id`;
+
+/**
+ * `queries/job-logs-trim.sql`: Keeps only the newest :keep log lines of one job.
+ * Params: :job_id, :keep.
+ */
+export const JOB_LOGS_TRIM = `DELETE FROM spool_job_logs
+WHERE job_id = :job_id AND seq <= (
+  SELECT seq FROM spool_job_logs WHERE job_id = :job_id ORDER BY seq DESC LIMIT 1 OFFSET :keep
+)`;
+
+/**
+ * `queries/job-logs.sql`: The newest :limit log lines of one job, newest first.
+ * Params: :job_id, :limit.
+ * Returns: at, level, message, attempt.
+ */
+export const JOB_LOGS = `SELECT at, level, message, attempt FROM spool_job_logs WHERE job_id = :job_id ORDER BY seq DESC LIMIT :limit`;
+
+/**
+ * `queries/job-mark-has-dependents.sql`: Flags a job as having dependents, so its completion or failure looks at spool_job_deps.
+ * Params: :id.
+ */
+export const JOB_MARK_HAS_DEPENDENTS = `UPDATE spool_jobs SET has_dependents = 1 WHERE id = :id AND has_dependents = 0`;
+
+/**
+ * `queries/job-next-run-at.sql`: The earliest run_at among the scheduled jobs of one queue.
+ * Params: :queue.
+ * Returns: run_at (NULL when none).
+ */
+export const JOB_NEXT_RUN_AT = `SELECT min(run_at) AS run_at FROM spool_jobs WHERE state = 'scheduled' AND queue = :queue`;
+
+/**
+ * `queries/job-progress.sql`: Stores the progress of a running job fenced by :token.
+ * Params: :id, :token, :progress (JSON object), :now.
+ * Returns: queue (no row: refused).
+ */
+export const JOB_PROGRESS = `UPDATE spool_jobs SET progress = json(:progress), updated_at = :now
+WHERE id = :id AND state = 'running' AND lease_token = :token
+RETURNING queue`;
+
+/**
+ * `queries/job-promote-due.sql`: Moves the scheduled jobs of one queue whose run_at has come to queued (claim does this first).
+ * Params: :queue, :now.
+ */
+export const JOB_PROMOTE_DUE = `UPDATE spool_jobs SET state = 'queued'
+WHERE state = 'scheduled' AND queue = :queue AND run_at <= :now`;
+
+/**
+ * `queries/job-release.sql`: Gives a running job fenced by :token back to queued without counting the attempt.
+ * Params: :id, :token, :now.
+ * Returns: queue (no row: refused).
+ */
+export const JOB_RELEASE = `UPDATE spool_jobs SET
+  state = 'queued',
+  attempt = max(0, attempt - 1),
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now
+WHERE id = :id AND state = 'running' AND lease_token = :token
+RETURNING queue`;
+
+/**
+ * `queries/job-retry.sql`: Runs a failed or cancelled job again: queued now, attempt count starting over.
+ * Params: :id, :now.
+ * Returns: queue (no row: refused).
+ */
+export const JOB_RETRY = `UPDATE spool_jobs SET
+  state = 'queued',
+  attempt = 0,
+  run_at = :now,
+  finished_at = NULL,
+  pending_dependencies = 0,
+  updated_at = :now
+WHERE id = :id AND state IN ('failed', 'cancelled')
+RETURNING queue`;
+
+/**
+ * `queries/job-state.sql`: The state of one job (no row when it does not exist).
+ * Params: :id.
+ * Returns: state.
+ */
+export const JOB_STATE = `SELECT state FROM spool_jobs WHERE id = :id`;
+
+/**
+ * `queries/lease-renew.sql`: Extends the lease of a running job fenced by :token.
+ * Params: :id, :token, :now, :lease_ms (default for jobs without their own).
+ * Returns: lease_expires_at (no row: lost).
+ */
+export const LEASE_RENEW = `UPDATE spool_jobs SET lease_expires_at = :now + coalesce(lease_ms, :lease_ms)
+WHERE id = :id AND state = 'running' AND lease_token = :token
+RETURNING lease_expires_at`;
+
+/**
+ * `queries/lease-rescue.sql`: Recovers up to :limit running jobs whose lease expired: the lost attempt is recorded as a
+ * LeaseExpiredError; the job goes back to queued, or ends failed when no attempts are left.
+ * Params: :now, :limit, :message.
+ * Returns: id, queue, state, attempt, has_dependents, error (the JSON error record).
+ */
+export const LEASE_RESCUE = `UPDATE spool_jobs SET
+  errors = json_insert(errors, '$[#]', json_object(
+    'attempt', attempt, 'name', 'LeaseExpiredError', 'code', 'LEASE_EXPIRED', 'message', :message, 'at', :now
+  )),
+  state = CASE WHEN attempt < max_attempts THEN 'queued' ELSE 'failed' END,
+  finished_at = CASE WHEN attempt < max_attempts THEN finished_at ELSE :now END,
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now
+WHERE rowid IN (
+  SELECT rowid FROM spool_jobs
+  WHERE state = 'running' AND lease_expires_at <= :now
+  ORDER BY lease_expires_at
+  LIMIT :limit
+)
+RETURNING id, queue, state, attempt, has_dependents, json_extract(errors, '$[#-1]') AS error`;
+
+/**
+ * `queries/migrations-create.sql`: Creates the migration ledger (before any migration can be recorded).
+ * Params: none.
+ */
+export const MIGRATIONS_CREATE = `CREATE TABLE IF NOT EXISTS spool_migrations (
+  version    INTEGER NOT NULL PRIMARY KEY,
+  name       TEXT    NOT NULL,
+  applied_at INTEGER NOT NULL
+)`;
+
+/**
+ * `queries/migrations-current.sql`: The highest applied migration version (0 on a fresh database).
+ * Params: none.
+ * Returns: version.
+ */
+export const MIGRATIONS_CURRENT = `SELECT coalesce(max(version), 0) AS version FROM spool_migrations`;
+
+/**
+ * `queries/migrations-insert.sql`: Records one applied migration.
+ * Params: :version, :name, :applied_at.
+ */
+export const MIGRATIONS_INSERT = `INSERT INTO spool_migrations (version, name, applied_at) VALUES (:version, :name, :applied_at)`;
+
+/**
+ * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes (small,
+ * covering); the finished states by scanning the finished jobs (bounded by retention).
+ * Params: none.
+ * Returns: queue, state, n.
+ */
+export const QUEUE_COUNTS = `SELECT queue, 'queued' AS state, count(*) AS n FROM spool_jobs WHERE state = 'queued' GROUP BY queue
+UNION ALL
+SELECT queue, 'scheduled', count(*) FROM spool_jobs WHERE state = 'scheduled' GROUP BY queue
+UNION ALL
+SELECT queue, 'running', count(*) FROM spool_jobs WHERE state = 'running' GROUP BY queue
+UNION ALL
+SELECT queue, 'waiting', count(*) FROM spool_jobs WHERE state = 'waiting' GROUP BY queue
+UNION ALL
+SELECT queue, state, count(*) FROM spool_jobs WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
+
+/**
+ * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
+ * Params: none.
+ * Returns: queue, oldest.
+ */
+export const QUEUE_OLDEST_QUEUED = `SELECT queue, min(created_at) AS oldest FROM spool_jobs WHERE state = 'queued' GROUP BY queue`;
+
+/**
+ * `queries/queue-pause.sql`: Pauses a queue (claims skip it).
+ * Params: :queue, :now.
+ */
+export const QUEUE_PAUSE = `INSERT INTO spool_queues (name, paused, updated_at) VALUES (:queue, 1, :now)
+ON CONFLICT (name) DO UPDATE SET paused = 1, updated_at = :now`;
+
+/**
+ * `queries/queue-paused-list.sql`: Every paused queue.
+ * Params: none.
+ * Returns: name.
+ */
+export const QUEUE_PAUSED_LIST = `SELECT name FROM spool_queues WHERE paused = 1`;
+
+/**
+ * `queries/queue-paused.sql`: Whether a queue is paused (no row: not paused).
+ * Params: :queue.
+ * Returns: paused.
+ */
+export const QUEUE_PAUSED = `SELECT paused FROM spool_queues WHERE name = :queue`;
+
+/**
+ * `queries/queue-resume.sql`: Resumes a queue. The row goes: a queue is listed while it has jobs or is paused.
+ * Params: :queue.
+ */
+export const QUEUE_RESUME = `DELETE FROM spool_queues WHERE name = :queue`;
+
+/**
+ * `queries/retention-before.sql`: Finished jobs of one state that finished before :before, oldest first (retention by age).
+ * Params: :state, :before, :limit.
+ * Returns: id.
+ */
+export const RETENTION_BEFORE = `SELECT id FROM spool_jobs
+WHERE state = :state AND finished_at IS NOT NULL AND finished_at < :before
+ORDER BY finished_at, id
+LIMIT :limit`;
+
+/**
+ * `queries/retention-beyond-keep.sql`: Finished jobs of one state beyond the newest :keep, oldest first (retention by count): the
+ * oldest (count - :keep) of them.
+ * Params: :state, :keep, :limit.
+ * Returns: id.
+ */
+export const RETENTION_BEYOND_KEEP = `SELECT id FROM spool_jobs
+WHERE state = :state AND finished_at IS NOT NULL
+ORDER BY finished_at, id
+LIMIT max(0, min(:limit, (SELECT count(*) FROM spool_jobs WHERE state = :state AND finished_at IS NOT NULL) - :keep))`;
+
+/**
+ * `queries/worker-delete-expired.sql`: Forgets workers whose heartbeat ttl passed.
+ * Params: :now.
+ */
+export const WORKER_DELETE_EXPIRED = `DELETE FROM spool_workers WHERE expires_at < :now`;
+
+/**
+ * `queries/worker-delete.sql`: Forgets one worker.
+ * Params: :id.
+ */
+export const WORKER_DELETE = `DELETE FROM spool_workers WHERE id = :id`;
+
+/**
+ * `queries/worker-list.sql`: Workers seen within their ttl.
+ * Params: :now.
+ * Returns: every column.
+ */
+export const WORKER_LIST = `SELECT * FROM spool_workers WHERE expires_at >= :now`;
+
+/**
+ * `queries/worker-upsert.sql`: Records a worker heartbeat.
+ * Params: :id, :host, :pid, :queues (JSON), :concurrency, :running (JSON), :started_at, :now, :expires_at.
+ */
+export const WORKER_UPSERT = `INSERT INTO spool_workers (id, host, pid, queues, concurrency, running, started_at, last_seen_at, expires_at)
+VALUES (:id, :host, :pid, :queues, :concurrency, :running, :started_at, :now, :expires_at)
+ON CONFLICT (id) DO UPDATE SET
+  host = excluded.host, pid = excluded.pid, queues = excluded.queues, concurrency = excluded.concurrency,
+  running = excluded.running, started_at = excluded.started_at, last_seen_at = excluded.last_seen_at,
+  expires_at = excluded.expires_at`;
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** Several statements, run with `exec` inside the migration transaction. */
+  sql: string;
+}
+
+/** Every migration, oldest first; `version` is 1-based and contiguous. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "init",
+    sql: `-- 0001_init: the first schema. Times are epoch milliseconds (INTEGER); JSON columns are TEXT.
+
+-- One row per job. \`lease_token\` fences every transition of a running job; \`has_dependents\`
+-- lets completion skip spool_job_deps entirely for the (common) job nobody waits for.
+CREATE TABLE spool_jobs (
+  id                   TEXT    NOT NULL PRIMARY KEY,
+  task                 TEXT    NOT NULL,
+  queue                TEXT    NOT NULL,
+  state                TEXT    NOT NULL,
+  priority             INTEGER NOT NULL,
+  run_at               INTEGER NOT NULL,
+  attempt              INTEGER NOT NULL DEFAULT 0,
+  max_attempts         INTEGER NOT NULL,
+  input                TEXT    NOT NULL,
+  result               TEXT,
+  errors               TEXT    NOT NULL DEFAULT '[]',
+  progress             TEXT,
+  key                  TEXT,
+  meta                 TEXT    NOT NULL DEFAULT '{}',
+  depends_on           TEXT    NOT NULL DEFAULT '[]',
+  pending_dependencies INTEGER NOT NULL DEFAULT 0,
+  has_dependents       INTEGER NOT NULL DEFAULT 0,
+  lease_ms             INTEGER,
+  timeout_ms           INTEGER,
+  worker_id            TEXT,
+  lease_token          TEXT,
+  lease_expires_at     INTEGER,
+  created_at           INTEGER NOT NULL,
+  started_at           INTEGER,
+  finished_at          INTEGER,
+  updated_at           INTEGER NOT NULL
+);
+
+-- Indexes are partial, one per active state, so a transition touches only the indexes of the
+-- states it leaves and enters (no index over every row's state: that would cost two more b-tree
+-- writes per transition). Each also serves queueList's counts for its state.
+-- Claim order inside a queue: priority DESC, run_at, id (created_at: covering for queueList).
+CREATE INDEX spool_jobs_ready ON spool_jobs (queue, priority DESC, run_at, id, created_at) WHERE state = 'queued';
+-- Promotion of due jobs and nextRunAt.
+CREATE INDEX spool_jobs_due ON spool_jobs (queue, run_at) WHERE state = 'scheduled';
+-- Lease rescue.
+CREATE INDEX spool_jobs_leases ON spool_jobs (lease_expires_at, queue) WHERE state = 'running';
+-- Jobs waiting on dependencies.
+CREATE INDEX spool_jobs_waiting ON spool_jobs (queue) WHERE state = 'waiting';
+-- Retention (finished jobs by age, oldest first).
+CREATE INDEX spool_jobs_finished ON spool_jobs (state, finished_at, id) WHERE finished_at IS NOT NULL;
+-- Idempotency keys: unique per task among retained jobs.
+CREATE UNIQUE INDEX spool_jobs_key ON spool_jobs (task, key) WHERE key IS NOT NULL;
+
+-- Dependency edges: child waits for parent.
+CREATE TABLE spool_job_deps (
+  parent_id TEXT NOT NULL,
+  child_id  TEXT NOT NULL,
+  PRIMARY KEY (parent_id, child_id)
+) WITHOUT ROWID;
+CREATE INDEX spool_job_deps_child ON spool_job_deps (child_id);
+
+-- Queue flags. A queue without a row (or with paused = 0) runs.
+CREATE TABLE spool_queues (
+  name       TEXT    NOT NULL PRIMARY KEY,
+  paused     INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL
+);
+
+-- Job log lines, capped per job by the writer.
+CREATE TABLE spool_job_logs (
+  seq     INTEGER PRIMARY KEY,
+  job_id  TEXT    NOT NULL,
+  attempt INTEGER NOT NULL,
+  at      INTEGER NOT NULL,
+  level   TEXT    NOT NULL,
+  message TEXT    NOT NULL
+);
+CREATE INDEX spool_job_logs_job ON spool_job_logs (job_id, seq);
+
+-- Worker heartbeats.
+CREATE TABLE spool_workers (
+  id           TEXT    NOT NULL PRIMARY KEY,
+  host         TEXT    NOT NULL,
+  pid          INTEGER NOT NULL,
+  queues       TEXT    NOT NULL,
+  concurrency  INTEGER NOT NULL,
+  running      TEXT    NOT NULL,
+  started_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+
+-- The change feed: one row per committed batch, \`events\` a JSON array of BackendEvents.
+-- AUTOINCREMENT so a sequence number is never reused after pruning empties the table.
+CREATE TABLE spool_events (
+  seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+  at     INTEGER NOT NULL,
+  events TEXT    NOT NULL
+);`,
+  },
+];

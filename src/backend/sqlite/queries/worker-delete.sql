@@ -1,0 +1,3 @@
+-- Forgets one worker.
+-- Params: :id.
+DELETE FROM spool_workers WHERE id = :id

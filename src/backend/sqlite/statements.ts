@@ -1,0 +1,166 @@
+/**
+ * Every statement the backend runs, prepared once per connection from the embedded .sql files
+ * (see queries/ and scripts/embed-sql.mjs). Parameter and row types mirror each file's header.
+ */
+import type Sqlite from "better-sqlite3";
+import type { JobState } from "../../core/types.js";
+import type { FeedStatements } from "./change-feed.js";
+import * as SQL from "./generated/sql.js";
+import { type JobRow, jobColumns, type WorkerRow } from "./rows.js";
+
+/** The part of a better-sqlite3 statement the backend uses, with its parameter object and row types. */
+export interface Stmt<P, R = unknown> {
+  run(params: P): { changes: number; lastInsertRowid: number | bigint };
+  get(params: P): R | undefined;
+  all(params: P): R[];
+}
+
+export interface Stmt0<R = unknown> {
+  run(): { changes: number; lastInsertRowid: number | bigint };
+  get(): R | undefined;
+  all(): R[];
+}
+
+type Id = { id: string };
+type Fenced = { id: string; token: string };
+type Now = { now: number };
+
+export interface JobInsertParams {
+  id: string;
+  task: string;
+  queue: string;
+  state: JobState;
+  priority: number;
+  run_at: number;
+  max_attempts: number;
+  input: string;
+  key: string | null;
+  meta: string;
+  depends_on: string;
+  pending_dependencies: number;
+  lease_ms: number | null;
+  timeout_ms: number | null;
+  now: number;
+  finished_at: number | null;
+}
+
+export interface JobListSqlParams {
+  queue: string | null;
+  states: string | null;
+  task: string | null;
+  key: string | null;
+  created_after: number | null;
+  created_before: number | null;
+  after: string | null;
+  search: string | null;
+  limit: number;
+}
+
+export function prepareStatements(db: Sqlite.Database) {
+  const p = <P extends object, R = unknown>(sql: string): Stmt<P, R> => db.prepare<[P], R>(sql);
+  const p0 = <R = unknown>(sql: string): Stmt0<R> => db.prepare<[], R>(sql);
+  const claim = db.prepare(SQL.JOB_CLAIM).raw(true);
+  return {
+    jobInsert: p<JobInsertParams>(SQL.JOB_INSERT),
+    jobInsertMany: p<Now & { jobs: string }>(SQL.JOB_INSERT_MANY),
+    jobState: p<Id, { state: JobState }>(SQL.JOB_STATE),
+    jobByKey: p<{ task: string; key: string }, { id: string; state: JobState }>(SQL.JOB_BY_KEY),
+    depInsert: p<{ parent_id: string; child_id: string }>(SQL.DEP_INSERT),
+    jobMarkHasDependents: p<Id>(SQL.JOB_MARK_HAS_DEPENDENTS),
+
+    queuePaused: p<{ queue: string }, { paused: number }>(SQL.QUEUE_PAUSED),
+    jobPromoteDue: p<{ queue: string } & Now>(SQL.JOB_PROMOTE_DUE),
+    /** Raw mode: rows are arrays, positions in `jobClaimColumns`. */
+    jobClaim: claim as Stmt<
+      { queue: string; limit: number; token: string; worker_id: string; lease_ms: number } & Now,
+      unknown[]
+    >,
+    jobClaimColumns: jobColumns(claim.columns().map((c) => c.name)),
+    jobNextRunAt: p<{ queue: string }, { run_at: number | null }>(SQL.JOB_NEXT_RUN_AT),
+
+    jobComplete: p<
+      Fenced & Now & { result: string },
+      { queue: string; attempt: number; has_dependents: number }
+    >(SQL.JOB_COMPLETE),
+    jobCompleteMany: p<
+      Now & { jobs: string },
+      { id: string; queue: string; attempt: number; has_dependents: number }
+    >(SQL.JOB_COMPLETE_MANY),
+    jobFail: p<
+      Fenced & Now & { error: string; retry_at: number | null },
+      { queue: string; state: JobState; attempt: number; run_at: number; has_dependents: number }
+    >(SQL.JOB_FAIL),
+    depsRelease: p<{ parent_id: string } & Now, { id: string; queue: string; state: JobState }>(
+      SQL.DEPS_RELEASE,
+    ),
+    depsChildren: p<{ parent_id: string }, { child_id: string }>(SQL.DEPS_CHILDREN),
+    jobCancelDependent: p<Id & Now, { queue: string; has_dependents: number }>(SQL.JOB_CANCEL_DEPENDENT),
+    jobCancel: p<Id & Now, { queue: string; has_dependents: number }>(SQL.JOB_CANCEL),
+    jobRelease: p<Fenced & Now, { queue: string }>(SQL.JOB_RELEASE),
+    jobRetry: p<Id & Now, { queue: string }>(SQL.JOB_RETRY),
+    jobDelete: p<Id, { queue: string; state: JobState; has_dependents: number; has_dependencies: number }>(
+      SQL.JOB_DELETE,
+    ),
+    jobLogsDelete: p<{ job_id: string }>(SQL.JOB_LOGS_DELETE),
+    depsDelete: p<Id>(SQL.DEPS_DELETE),
+    jobProgress: p<Fenced & Now & { progress: string }, { queue: string }>(SQL.JOB_PROGRESS),
+    jobLeased: p<Fenced, { queue: string; attempt: number }>(SQL.JOB_LEASED),
+    jobLogInsert: p<{ job_id: string; attempt: number; at: number; level: string; message: string }>(
+      SQL.JOB_LOG_INSERT,
+    ),
+    jobLogsTrim: p<{ job_id: string; keep: number }>(SQL.JOB_LOGS_TRIM),
+
+    jobGet: p<Id, JobRow>(SQL.JOB_GET),
+    jobGetMany: p<{ ids: string }, JobRow>(SQL.JOB_GET_MANY),
+    jobListAsc: p<JobListSqlParams, JobRow>(SQL.JOB_LIST_ASC),
+    jobListDesc: p<JobListSqlParams, JobRow>(SQL.JOB_LIST_DESC),
+    jobLogs: p<
+      { job_id: string; limit: number },
+      { at: number; level: string; message: string; attempt: number }
+    >(SQL.JOB_LOGS),
+
+    leaseRenew: p<Fenced & Now & { lease_ms: number }, { lease_expires_at: number }>(SQL.LEASE_RENEW),
+    leaseRescue: p<
+      Now & { limit: number; message: string },
+      { id: string; queue: string; state: JobState; attempt: number; has_dependents: number; error: string }
+    >(SQL.LEASE_RESCUE),
+
+    queuePause: p<{ queue: string } & Now>(SQL.QUEUE_PAUSE),
+    queueResume: p<{ queue: string }>(SQL.QUEUE_RESUME),
+    queuePausedList: p0<{ name: string }>(SQL.QUEUE_PAUSED_LIST),
+    queueCounts: p0<{ queue: string; state: JobState; n: number }>(SQL.QUEUE_COUNTS),
+    queueOldestQueued: p0<{ queue: string; oldest: number }>(SQL.QUEUE_OLDEST_QUEUED),
+
+    retentionBefore: p<{ state: JobState; before: number; limit: number }, { id: string }>(
+      SQL.RETENTION_BEFORE,
+    ),
+    retentionBeyondKeep: p<{ state: JobState; keep: number; limit: number }, { id: string }>(
+      SQL.RETENTION_BEYOND_KEEP,
+    ),
+
+    workerUpsert: p<{
+      id: string;
+      host: string;
+      pid: number;
+      queues: string;
+      concurrency: number;
+      running: string;
+      started_at: number;
+      now: number;
+      expires_at: number;
+    }>(SQL.WORKER_UPSERT),
+    workerDelete: p<Id>(SQL.WORKER_DELETE),
+    workerDeleteExpired: p<Now>(SQL.WORKER_DELETE_EXPIRED),
+    workerList: p<Now, WorkerRow>(SQL.WORKER_LIST),
+
+    feed: {
+      insert: p<{ at: number; events: string }>(SQL.EVENTS_INSERT),
+      since: p<{ seq: number; limit: number }, { seq: number; events: string }>(SQL.EVENTS_SINCE),
+      head: p0<{ seq: number }>(SQL.EVENTS_HEAD),
+      prune: p<{ batch: number; before: number; keep: number }>(SQL.EVENTS_PRUNE),
+      dataVersion: p0<{ data_version: number }>(SQL.DATA_VERSION),
+    } satisfies FeedStatements,
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
