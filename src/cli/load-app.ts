@@ -19,6 +19,8 @@ import { InvalidArgumentError } from "../core/errors/index.js";
 
 let loads = 0;
 let tsxRegistered = false;
+/** Loads run one at a time: each sets process-wide env vars while its module evaluates. */
+let queue: Promise<unknown> = Promise.resolve();
 
 function isSpool(value: unknown): value is Spool {
   return (
@@ -72,7 +74,13 @@ export interface LoadAppOptions {
   env: NodeJS.ProcessEnv;
 }
 
-export async function loadApp(options: LoadAppOptions): Promise<Spool> {
+export function loadApp(options: LoadAppOptions): Promise<Spool> {
+  const next = queue.then(() => load(options));
+  queue = next.catch(() => {});
+  return next;
+}
+
+async function load(options: LoadAppOptions): Promise<Spool> {
   const file = resolve(options.cwd, options.module);
   if (!existsSync(file)) throw new InvalidArgumentError(`--app: no such file: ${file}`, "app");
   const saved = { url: process.env.SPOOL_URL, level: process.env.SPOOL_LOG_LEVEL };

@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { table } from "../../src/cli/format/table.js";
+import { APP, cli, tempBackend } from "./helpers.js";
+
+let backend: ReturnType<typeof tempBackend>;
+
+beforeEach(() => {
+  backend = tempBackend();
+});
+afterEach(() => backend.cleanup());
+
+describe("spool queues, stats, migrate", () => {
+  it("migrate creates the schema and says so", async () => {
+    const r = await cli(["--backend", backend.url, "migrate"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^migrated sqlite:\/\/\S+ \(sqlite\): schema created or upgraded, now up to date\n$/,
+    );
+    const again = await cli(["--backend", backend.url, "--json", "migrate"]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ kind: "sqlite", migrated: true });
+  });
+
+  it("queues ls shows counts per state, paused flag and oldest queued age; pause and resume", async () => {
+    const base = ["--backend", backend.url, "--app", APP];
+    await cli([...base, "enqueue", "math.add", '{"a":1,"b":2}']);
+    await cli([...base, "enqueue", "echo", "{}", "--delay", "1h"]);
+    expect(await cli(["--backend", backend.url, "queues", "pause", "math"])).toMatchObject({
+      code: 0,
+      stdout: "paused queue math\n",
+    });
+
+    const text = await cli(["--backend", backend.url, "queues", "ls"]);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(
+      /^QUEUE\s+PAUSED\s+WAITING\s+SCHEDULED\s+QUEUED\s+RUNNING\s+COMPLETED\s+FAILED\s+CANCELLED\s+OLDEST QUEUED$/,
+    );
+    expect(lines.find((l) => l.startsWith("math"))).toMatch(
+      /^math\s+yes\s+0\s+0\s+1\s+0\s+0\s+0\s+0\s+\S+ ago$/,
+    );
+    expect(lines.find((l) => l.startsWith("default"))).toMatch(
+      /^default\s+no\s+0\s+1\s+0\s+0\s+0\s+0\s+0\s+-$/,
+    );
+
+    const json = JSON.parse((await cli(["--backend", backend.url, "--json", "queues", "ls"])).stdout);
+    expect(json.find((q: { name: string }) => q.name === "math")).toMatchObject({
+      paused: true,
+      counts: { queued: 1 },
+      oldestQueuedAgeMs: expect.any(Number),
+    });
+
+    expect((await cli(["--backend", backend.url, "queues", "resume", "math"])).stdout).toBe(
+      "resumed queue math\n",
+    );
+    const after = JSON.parse((await cli(["--backend", backend.url, "--json", "queues", "ls"])).stdout);
+    expect(after.find((q: { name: string }) => q.name === "math").paused).toBe(false);
+  });
+
+  it("stats shows totals, queues and workers; --json parses", async () => {
+    const base = ["--backend", backend.url, "--app", APP];
+    await cli([...base, "enqueue", "math.add", '{"a":1,"b":2}']);
+    await cli([...base, "enqueue", "echo", "{}"]);
+    const text = await cli(["--backend", backend.url, "stats"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /WAITING\s+SCHEDULED\s+QUEUED\s+RUNNING\s+COMPLETED\s+FAILED\s+CANCELLED\s+TOTAL\n\s+0\s+0\s+2\s+0\s+0\s+0\s+0\s+2\n/,
+    );
+    expect(text.stdout).toContain("workers alive: 0");
+    const json = JSON.parse((await cli(["--backend", backend.url, "stats", "--json"])).stdout);
+    expect(json).toMatchObject({ totals: { queued: 2, total: 2 }, workers: [] });
+    expect(json.queues).toHaveLength(2);
+  });
+
+  it("uses $SPOOL_URL when --backend is absent", async () => {
+    const { runCli } = await import("../../src/cli/main.js");
+    let out = "";
+    const code = await runCli(["--json", "stats"], {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: () => true },
+      env: { SPOOL_URL: backend.url },
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(out).backend).toBe(backend.url);
+  });
+
+  it("usage mistakes exit 2 with error [USAGE]", async () => {
+    const r = await cli(["--backend", backend.url, "jobz"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error \[USAGE\]: unknown command 'jobz'/);
+    const missing = await cli(["--backend", backend.url, "queues", "pause"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error \[USAGE\]: missing required argument 'queue'/);
+    expect((await cli(["--help"])).code).toBe(0);
+  });
+});
+
+describe("table", () => {
+  it("aligns columns, right-aligns numbers and truncates", () => {
+    const text = table(
+      ["NAME", "COUNT", { header: "NOTE", max: 6 }],
+      [
+        ["pdf", 3, "short"],
+        ["email", 120, "a long note"],
+        ["x", null, undefined],
+      ],
+    );
+    expect(text).toBe(
+      ["NAME   COUNT  NOTE", "pdf        3  short", "email    120  a lon…", "x          -  -", ""].join("\n"),
+    );
+  });
+});
