@@ -21,6 +21,7 @@ import type {
   TaskCall,
   TaskConfig,
 } from "../core/task.js";
+import { type EnqueueTrace, startEnqueueSpan } from "../telemetry/tracing.js";
 import type { RetentionOptions, WorkerOptions } from "../worker/worker.js";
 import { Worker } from "../worker/worker.js";
 import { buildJob, validateInput } from "./build-job.js";
@@ -45,6 +46,13 @@ export interface SpoolOptions {
   retention?: RetentionOptions | false;
 }
 
+/** A call by task name (what the HTTP API and the CLI use). */
+export interface NamedTaskCall {
+  readonly task: string;
+  readonly input: unknown;
+  readonly options?: EnqueueOptions;
+}
+
 export interface Spool {
   /** Defines a task. Its input type comes from `run`'s parameter (or from `schema`). */
   task<S extends StandardSchemaV1, O>(
@@ -53,8 +61,8 @@ export interface Spool {
   task<I, O>(config: TaskConfig<I, O>): Task<I, Awaited<O>>;
   /** Enqueues by task name (what the CLI and HTTP API use); typed code should prefer `task.enqueue`. */
   enqueue(task: string, input: unknown, options?: EnqueueOptions): Promise<JobHandle>;
-  /** Enqueues many calls of any tasks in one backend round trip; all or nothing. */
-  enqueueMany(calls: ReadonlyArray<TaskCall>): Promise<JobHandle[]>;
+  /** Enqueues many calls of any tasks (by handle or by name) in one backend round trip; all or nothing. */
+  enqueueMany(calls: ReadonlyArray<TaskCall | NamedTaskCall>): Promise<JobHandle[]>;
   /** A handle on an existing job. */
   job<O = unknown, I = unknown>(id: string): JobHandle<O, I>;
   readonly jobs: {
@@ -139,6 +147,21 @@ export function createSpool(options: SpoolOptions = {}): Spool {
     calls: ReadonlyArray<{ task: string; input: unknown; options?: EnqueueOptions }>,
   ): Promise<JobHandle[]> {
     if (calls.length === 0) return [];
+    const span = startEnqueueSpan(calls);
+    try {
+      const handles = await enqueueTraced(calls, span);
+      span.end({ ids: handles.map((h) => h.id) });
+      return handles;
+    } catch (error) {
+      span.end({ error });
+      throw error;
+    }
+  }
+
+  async function enqueueTraced(
+    calls: ReadonlyArray<{ task: string; input: unknown; options?: EnqueueOptions }>,
+    span: EnqueueTrace,
+  ): Promise<JobHandle[]> {
     const backend = await getBackend();
     const now = clock.now();
     const jobs = [];
@@ -148,7 +171,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
       // Inline mode runs delayed jobs right away: tests should not wait on wall time.
       const opts =
         inline && call.options ? { ...call.options, delay: undefined, runAt: undefined } : call.options;
-      jobs.push(buildJob(task, input, opts, now, payloadLimit));
+      jobs.push(span.stamp(buildJob(task, input, opts, now, payloadLimit)));
     }
     const out = await backend.jobEnqueue({ jobs });
     if (runner) await runner.drain();
@@ -187,7 +210,13 @@ export function createSpool(options: SpoolOptions = {}): Spool {
     enqueue: async (task, input, opts) =>
       (await enqueueCalls([opts === undefined ? { task, input } : { task, input, options: opts }]))[0]!,
     enqueueMany: (calls) =>
-      enqueueCalls(calls.map((c) => ({ task: c.task.name, input: c.input, options: c.options }))),
+      enqueueCalls(
+        calls.map((c) => ({
+          task: typeof c.task === "string" ? c.task : c.task.name,
+          input: c.input,
+          options: c.options,
+        })),
+      ),
     job: <O, I>(id: string) => new SpoolJobHandle<O, I>(id, false, handleDeps),
     jobs: {
       async get(id) {

@@ -24,6 +24,7 @@ import { BACKOFF_DEFAULT, backoffMs, resolveRetry } from "../core/retry.js";
 import { deserialize, serializeLimited } from "../core/serializer.js";
 import type { TaskContext, TaskLogger } from "../core/task.js";
 import type { JobErrorRecord, LeasedJob } from "../core/types.js";
+import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js";
 
 export type Outcome =
   | { kind: "completed"; result: string }
@@ -75,11 +76,25 @@ function failed(task: RegisteredTask | undefined, job: LeasedJob, err: unknown, 
   return { kind: "failed", error, retryAt: now + backoffMs(retry, job.attempt, deps.random) };
 }
 
+/** Runs one attempt inside a consumer span (see `telemetry/tracing.ts`). */
 export function execute(
   task: RegisteredTask | undefined,
   job: LeasedJob,
   controller: AbortController,
   deps: ExecuteDeps,
+): Execution {
+  const span = startExecutionSpan(job);
+  const execution = attempt(task, job, controller, deps, span);
+  void execution.outcome.then((outcome) => span.end(outcome));
+  return execution;
+}
+
+function attempt(
+  task: RegisteredTask | undefined,
+  job: LeasedJob,
+  controller: AbortController,
+  deps: ExecuteDeps,
+  span: ExecutionTrace,
 ): Execution {
   if (!task) {
     // Deploy skew: this worker does not know the task, another may. Retry with backoff.
@@ -104,7 +119,7 @@ export function execute(
   const ctx = makeContext(job, signal, controller, deps);
   let handler: Promise<unknown>;
   try {
-    handler = Promise.resolve(task.run(input, ctx));
+    handler = Promise.resolve(span.run(() => task.run(input, ctx)));
   } catch (err) {
     handler = Promise.reject(err);
   }

@@ -1,0 +1,153 @@
+/**
+ * The zod schemas shared by the routes. They validate requests *and* generate the OpenAPI
+ * document (`/api/openapi.json`), so the document cannot drift from what the server accepts.
+ *
+ * Times in responses are epoch milliseconds (as in the library and the SSE feed). Inputs and
+ * results are the stored JSON: plain JSON reads back as itself; values JSON cannot carry
+ * (Date, BigInt, Map …, sent by TypeScript producers) appear in their tagged form
+ * `{"$spool": kind, "v": …}` rather than being lossily converted.
+ */
+import { z } from "@hono/zod-openapi";
+import { JOB_STATES } from "../core/types.js";
+
+const duration = z
+  .union([z.number().min(0).max(1e13), z.string().min(1).max(64)])
+  .openapi({ description: 'Milliseconds, or a duration string such as "500ms", "10s", "5m", "1h30m"' });
+
+const instant = z
+  .union([z.number().int().min(0).max(8.64e15), z.iso.datetime({ offset: true })])
+  .openapi({ description: "Epoch milliseconds or an ISO 8601 date-time" });
+
+const name = z.string().min(1).max(200);
+
+export const EnqueueOptionsSchema = z
+  .object({
+    delay: duration.optional(),
+    runAt: instant.optional().openapi({ description: "Run no earlier than this (wins over delay)" }),
+    priority: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+    key: z.string().min(1).max(512).optional().openapi({ description: "Idempotency key, unique per task" }),
+    queue: name.optional(),
+    attempts: z.number().int().min(1).max(1000).optional(),
+    timeout: duration.optional(),
+    meta: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .openapi("EnqueueOptions");
+
+export const EnqueueBodySchema = z
+  .object({
+    task: name.openapi({ example: "pdf.render" }),
+    input: z
+      .unknown()
+      .optional()
+      .openapi({ example: { templateId: "t1" } }),
+    options: EnqueueOptionsSchema.optional(),
+  })
+  .strict()
+  .openapi("EnqueueRequest");
+
+export const EnqueuedSchema = z
+  .object({
+    id: z.string(),
+    /** False when an idempotency key matched an existing job. */
+    created: z.boolean(),
+  })
+  .openapi("Enqueued");
+
+export const JobStateSchema = z.enum(JOB_STATES).openapi("JobState");
+
+const JobErrorSchema = z
+  .object({
+    attempt: z.number(),
+    name: z.string(),
+    message: z.string(),
+    code: z.string().optional(),
+    stack: z.string().optional(),
+    at: z.number(),
+  })
+  .openapi("JobError");
+
+export const JobSchema = z
+  .object({
+    id: z.string(),
+    task: z.string(),
+    queue: z.string(),
+    state: JobStateSchema,
+    priority: z.number(),
+    runAt: z.number(),
+    attempt: z.number(),
+    maxAttempts: z.number(),
+    input: z.unknown(),
+    result: z.unknown(),
+    errors: z.array(JobErrorSchema),
+    progress: z.object({ percent: z.number(), message: z.string().optional() }).nullable(),
+    key: z.string().nullable(),
+    meta: z.record(z.string(), z.unknown()),
+    dependsOn: z.array(z.string()),
+    pendingDependencies: z.number(),
+    leaseMs: z.number().nullable(),
+    timeoutMs: z.number().nullable(),
+    workerId: z.string().nullable(),
+    leaseExpiresAt: z.number().nullable(),
+    createdAt: z.number(),
+    startedAt: z.number().nullable(),
+    finishedAt: z.number().nullable(),
+    updatedAt: z.number(),
+  })
+  .openapi("Job");
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "UNKNOWN_TASK" }),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .openapi("Error");
+
+export const IdParamSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: "id", in: "path" }, example: "0190f1e2-7c3a-7cc2-8d1e-3b5a9b1c2d3e" }),
+});
+
+export const QueueParamSchema = z.object({
+  name: name.openapi({ param: { name: "name", in: "path" }, example: "pdf" }),
+});
+
+/** Common error responses, added to every route's OpenAPI entry. */
+export function errorResponses(...statuses: number[]) {
+  const out: Record<
+    number,
+    { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }
+  > = {};
+  const descriptions: Record<number, string> = {
+    400: "Malformed request (MALFORMED_JSON, INVALID_ARGUMENT)",
+    401: "Missing or invalid bearer token (UNAUTHORIZED)",
+    403: "Read-only token on a mutating call (FORBIDDEN) or missing X-Spool-Request header (CSRF_HEADER_REQUIRED)",
+    404: "Not found (NOT_FOUND)",
+    409: "The job's state does not allow this (INVALID_STATE)",
+    413: "Body or payload too large (REQUEST_TOO_LARGE, PAYLOAD_TOO_LARGE)",
+    415: "Body is not JSON (UNSUPPORTED_MEDIA_TYPE)",
+    422: "Unknown task or input rejected by the task's schema (UNKNOWN_TASK, VALIDATION_FAILED)",
+    503: "Backend unavailable (BACKEND_ERROR)",
+  };
+  for (const s of [401, ...statuses]) {
+    out[s] = {
+      description: descriptions[s] ?? "Error",
+      content: { "application/json": { schema: ErrorSchema } },
+    };
+  }
+  return out;
+}
+
+export function json<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { required: true, content: { "application/json": { schema } } } };
+}
