@@ -31,6 +31,11 @@ export async function createBackend(
       const { createSqliteBackend } = await import("./sqlite/index.js");
       return createSqliteBackend(url, options);
     }
+    case "redis":
+    case "rediss": {
+      const { createRedisBackend } = await import("./redis/index.js");
+      return createRedisBackend(url, options);
+    }
     default:
       throw new InvalidArgumentError(
         `unsupported backend URL "${redact(url)}": use memory://, sqlite://path/to/file.db, redis://host:port/db or postgres://…`,

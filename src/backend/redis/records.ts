@@ -1,0 +1,161 @@
+/**
+ * Job hashes to `JobRecord`s. A job is one hash, `<prefix>job:<id>`, holding only the fields
+ * that are set: an absent field is null (or the default: attempt 0, errors [], meta {},
+ * dependsOn [], pendingDependencies 0), so an enqueue writes ~10 fields, not 25.
+ *
+ * | field          | JobRecord              | field          | JobRecord            |
+ * |----------------|------------------------|----------------|----------------------|
+ * | task, queue    | same                   | key            | key                  |
+ * | state          | state                  | meta           | meta (JSON)          |
+ * | priority       | priority               | dependsOn      | dependsOn (JSON)     |
+ * | runAt          | runAt                  | pending        | pendingDependencies  |
+ * | attempt        | attempt                | leaseMs        | leaseMs              |
+ * | maxAttempts    | maxAttempts            | timeoutMs      | timeoutMs            |
+ * | input, result  | same (serialized)      | workerId       | workerId             |
+ * | errors         | errors (JSON array)    | leaseExpiresAt | leaseExpiresAt       |
+ * | pp, pm         | progress.percent/msg   | createdAt …    | createdAt, startedAt,|
+ * | token          | (the lease token)      |                | finishedAt, updatedAt|
+ */
+import type { JobRecord, JobState, LeasedJob } from "../../core/types.js";
+
+type Mutable = JobRecord & { token: string | null; pm: string | null };
+
+function blank(id: string): Mutable {
+  return {
+    id,
+    task: "",
+    queue: "",
+    state: "queued",
+    priority: 0,
+    runAt: 0,
+    attempt: 0,
+    maxAttempts: 1,
+    input: "",
+    result: null,
+    errors: [],
+    progress: null,
+    key: null,
+    meta: {},
+    dependsOn: [],
+    pendingDependencies: 0,
+    leaseMs: null,
+    timeoutMs: null,
+    workerId: null,
+    leaseExpiresAt: null,
+    createdAt: 0,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: 0,
+    token: null,
+    pm: null,
+  };
+}
+
+function apply(rec: Mutable, field: string, value: string): void {
+  switch (field) {
+    case "task":
+      rec.task = value;
+      break;
+    case "queue":
+      rec.queue = value;
+      break;
+    case "state":
+      rec.state = value as JobState;
+      break;
+    case "priority":
+      rec.priority = Number(value);
+      break;
+    case "runAt":
+      rec.runAt = Number(value);
+      break;
+    case "attempt":
+      rec.attempt = Number(value);
+      break;
+    case "maxAttempts":
+      rec.maxAttempts = Number(value);
+      break;
+    case "input":
+      rec.input = value;
+      break;
+    case "result":
+      rec.result = value;
+      break;
+    case "errors":
+      rec.errors = JSON.parse(value);
+      break;
+    case "pp":
+      rec.progress = { percent: Number(value) };
+      break;
+    case "pm":
+      rec.pm = value;
+      break;
+    case "key":
+      rec.key = value;
+      break;
+    case "meta":
+      rec.meta = JSON.parse(value);
+      break;
+    case "dependsOn":
+      rec.dependsOn = JSON.parse(value);
+      break;
+    case "pending":
+      rec.pendingDependencies = Number(value);
+      break;
+    case "leaseMs":
+      rec.leaseMs = Number(value);
+      break;
+    case "timeoutMs":
+      rec.timeoutMs = Number(value);
+      break;
+    case "workerId":
+      rec.workerId = value;
+      break;
+    case "leaseExpiresAt":
+      rec.leaseExpiresAt = Number(value);
+      break;
+    case "createdAt":
+      rec.createdAt = Number(value);
+      break;
+    case "startedAt":
+      rec.startedAt = Number(value);
+      break;
+    case "finishedAt":
+      rec.finishedAt = Number(value);
+      break;
+    case "updatedAt":
+      rec.updatedAt = Number(value);
+      break;
+    case "token":
+      rec.token = value;
+      break;
+  }
+}
+
+function finish(rec: Mutable): { record: JobRecord; token: string | null } {
+  const { token, pm, ...record } = rec;
+  if (record.progress && pm !== null) record.progress.message = pm;
+  return { record, token };
+}
+
+/** From the flat `[field, value, …]` array HGETALL returns inside a script. */
+export function decodeFlat(id: string, flat: readonly string[]): { record: JobRecord; token: string | null } {
+  const rec = blank(id);
+  for (let i = 0; i < flat.length; i += 2) apply(rec, flat[i]!, flat[i + 1]!);
+  return finish(rec);
+}
+
+/** From the object ioredis makes of an HGETALL reply; null when the hash does not exist. */
+export function decodeObject(id: string, hash: Record<string, string>): JobRecord | null {
+  const rec = blank(id);
+  let any = false;
+  for (const field in hash) {
+    any = true;
+    apply(rec, field, hash[field]!);
+  }
+  return any ? finish(rec).record : null;
+}
+
+export function leased(id: string, flat: readonly string[]): LeasedJob {
+  const { record, token } = decodeFlat(id, flat);
+  return { ...record, leaseToken: token ?? "", leaseExpiresAt: record.leaseExpiresAt ?? 0 };
+}

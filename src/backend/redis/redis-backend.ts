@@ -1,0 +1,544 @@
+/**
+ * The Redis backend: each method is one Lua script call (see scripts/*.lua and index.ts for
+ * the key layout), plus plain reads (HGETALL, LRANGE) where no transition happens.
+ */
+import type { Redis } from "ioredis";
+import type { Clock } from "../../core/clock.js";
+import { BackendError, InvalidArgumentError, isSpoolError } from "../../core/errors/index.js";
+import { newLeaseToken } from "../../core/ids.js";
+import type { JobLogLine, JobRecord, LeasedJob } from "../../core/types.js";
+import {
+  type Backend,
+  type BackendCapabilities,
+  type BackendEvent,
+  type BackendEventListener,
+  emptyCounts,
+  type JobCancelParams,
+  type JobCancelResult,
+  type JobClaimParams,
+  type JobClaimResult,
+  type JobCompleteParams,
+  type JobEnqueueParams,
+  type JobEnqueueResult,
+  type JobFailParams,
+  type JobFailResult,
+  type JobListParams,
+  type JobLogParams,
+  type JobPage,
+  type JobProgressParams,
+  type JobReleaseParams,
+  type JobRemoveParams,
+  type JobRemoveResult,
+  type JobRetryParams,
+  type LeaseRenewParams,
+  type LeaseRenewResult,
+  type LeaseRescueParams,
+  type LeaseRescueResult,
+  type QueueInfo,
+  type RetentionPruneParams,
+  type StateCounts,
+  type TransitionResult,
+  type WorkerHeartbeatParams,
+  type WorkerInfo,
+} from "../backend.js";
+import {
+  checkNewJobs,
+  decodeCursor,
+  encodeCursor,
+  LEASE_EXPIRED_MESSAGE,
+  listLimit,
+  listStates,
+} from "../shared.js";
+import { checkReply } from "./codes.js";
+import { message } from "./connection.js";
+import { decodeFlat, decodeObject, leased } from "./records.js";
+import { resolveScript, SCRIPT_NAMES, type ScriptName } from "./scripts.js";
+
+/** Jobs per enqueue script: larger batches are split (see index.ts, Limits). */
+export const ENQUEUE_CHUNK = 10_000;
+/** Scheduled jobs promoted per queue per claim call (bounds one script's run time). */
+export const PROMOTE_MAX = 1_000;
+/** Ids one job-list script call examines before handing back. */
+export const LIST_SCAN_MAX = 5_000;
+export const LOG_LINES_MAX = 1_000;
+/** Longest a write waits for the first SUBSCRIBE to be confirmed (see `subscribe`). */
+const FEED_READY_WAIT_MS = 2_000;
+/** Layout version stored at `<prefix>version`; a newer one is refused. */
+export const LAYOUT_VERSION = 1;
+
+type ScriptFn = (prefix: string, ...args: (string | number)[]) => Promise<unknown>;
+
+export class RedisBackend implements Backend {
+  readonly kind = "redis";
+  readonly capabilities: BackendCapabilities = { crossProcess: true, notify: "push" };
+  /** `{prefix}:` — one hash tag, so every key of this store lives in one cluster slot. */
+  readonly keyPrefix: string;
+  private readonly channel: string;
+  private readonly scripts: Record<ScriptName, ScriptFn>;
+  private readonly listeners = new Set<BackendEventListener>();
+  private subscribed = false;
+  private feedPending: Promise<void> | null = null;
+  private closed = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    readonly clock: Clock,
+    private readonly redis: Redis,
+    /** The subscriber connection (connected by createRedisBackend, SUBSCRIBEd on first use). */
+    private readonly sub: Redis,
+    prefix: string,
+  ) {
+    this.keyPrefix = `{${prefix}}:`;
+    this.channel = `${this.keyPrefix}events`;
+    const scripts = {} as Record<ScriptName, ScriptFn>;
+    for (const name of SCRIPT_NAMES) {
+      const command = `spool_${name.replace(/-/g, "_")}`;
+      redis.defineCommand(command, { numberOfKeys: 1, lua: resolveScript(name) });
+      const fn = (redis as unknown as Record<string, ScriptFn>)[command]!;
+      scripts[name] = fn.bind(redis);
+    }
+    this.scripts = scripts;
+  }
+
+  /** The command connection (tests and tools use it; spool code goes through the methods). */
+  get client(): Redis {
+    return this.redis;
+  }
+
+  async migrate(): Promise<void> {
+    const key = `${this.keyPrefix}version`;
+    try {
+      await this.redis.set(key, String(LAYOUT_VERSION), "NX");
+      const version = Number(await this.redis.get(key));
+      if (version > LAYOUT_VERSION) {
+        throw new BackendError(
+          `the Redis data under ${this.keyPrefix} uses layout version ${version}; this spool knows ${LAYOUT_VERSION}: upgrade spool`,
+          { code: "SCHEMA_TOO_NEW" },
+        );
+      }
+    } catch (err) {
+      throw wrap(err, "migrate");
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      this.listeners.clear();
+      await Promise.all(
+        [this.redis, this.sub].map(async (c) => {
+          try {
+            if (c.status === "ready") await c.quit();
+            else c.disconnect();
+          } catch {
+            c.disconnect();
+          }
+        }),
+      );
+    })();
+    return this.closing;
+  }
+
+  // ── enqueue ──────────────────────────────────────────────────────────────────────────
+
+  async jobEnqueue({ jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+    checkNewJobs(jobs);
+    const out: JobEnqueueResult["jobs"] = [];
+    for (let start = 0; start < jobs.length; start += ENQUEUE_CHUNK) {
+      const chunk =
+        start === 0 && jobs.length <= ENQUEUE_CHUNK ? jobs : jobs.slice(start, start + ENQUEUE_CHUNK);
+      const args: (string | number)[] = [this.clock.now(), chunk.length];
+      for (const job of chunk) {
+        let meta = "";
+        for (const _ in job.meta) {
+          meta = JSON.stringify(job.meta);
+          break;
+        }
+        args.push(
+          job.id,
+          job.task,
+          job.queue,
+          job.input,
+          job.priority,
+          job.runAt,
+          job.maxAttempts,
+          job.key === null ? "" : `=${job.key}`,
+          meta,
+          job.leaseMs ?? "",
+          job.timeoutMs ?? "",
+          job.dependsOn.length,
+        );
+        for (const dep of job.dependsOn) args.push(dep);
+      }
+      const reply = await this.run("enqueue", args, true);
+      for (let i = 1; i < reply.length; i += 3) {
+        out.push({
+          id: reply[i] as string,
+          state: reply[i + 1] as JobRecord["state"],
+          created: Number(reply[i + 2]) === 1,
+        });
+      }
+    }
+    return { jobs: out };
+  }
+
+  // ── claim & finish ───────────────────────────────────────────────────────────────────
+
+  async jobClaim(params: JobClaimParams): Promise<JobClaimResult> {
+    if (!Number.isInteger(params.limit) || params.limit < 0) {
+      throw new InvalidArgumentError(`limit must be an integer >= 0, got ${params.limit}`, "limit");
+    }
+    const reply = await this.run("claim", [
+      this.clock.now(),
+      params.limit,
+      params.workerId,
+      params.leaseMs,
+      newLeaseToken(),
+      PROMOTE_MAX,
+      ...params.queues,
+    ]);
+    const jobs: LeasedJob[] = [];
+    for (let i = 2; i < reply.length; i += 2) jobs.push(leased(reply[i] as string, reply[i + 1] as string[]));
+    if (jobs.length > 1)
+      jobs.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
+    const next = reply[1];
+    return { jobs, nextRunAt: next === null || next === undefined ? null : Number(next) };
+  }
+
+  async jobComplete({ jobs }: JobCompleteParams): Promise<TransitionResult> {
+    if (jobs.length === 0) return { ok: [], refused: [] };
+    const args: (string | number)[] = [this.clock.now()];
+    for (const j of jobs) args.push(j.id, j.token, j.result);
+    return split(await this.run("complete", args));
+  }
+
+  async jobFail({ jobs }: JobFailParams): Promise<JobFailResult> {
+    const result: JobFailResult = { retried: [], failed: [], refused: [] };
+    if (jobs.length === 0) return result;
+    const args: (string | number)[] = [this.clock.now()];
+    for (const j of jobs) args.push(j.id, j.token, JSON.stringify(j.error), j.retryAt ?? "");
+    const reply = await this.run("fail", args);
+    for (let i = 1; i < reply.length; i += 2) {
+      const id = reply[i + 1] as string;
+      const kind = reply[i];
+      (kind === "r" ? result.retried : kind === "f" ? result.failed : result.refused).push(id);
+    }
+    return result;
+  }
+
+  async jobRelease({ leases }: JobReleaseParams): Promise<TransitionResult> {
+    if (leases.length === 0) return { ok: [], refused: [] };
+    const args: (string | number)[] = [this.clock.now()];
+    for (const l of leases) args.push(l.id, l.token);
+    return split(await this.run("release", args));
+  }
+
+  // ── control ──────────────────────────────────────────────────────────────────────────
+
+  async jobCancel({ ids, reason }: JobCancelParams): Promise<JobCancelResult> {
+    if (ids.length === 0) return { cancelled: [], skipped: [] };
+    const { ok, refused } = split(
+      await this.run("cancel", [this.clock.now(), reason ?? "cancelled", ...ids]),
+    );
+    return { cancelled: ok, skipped: refused };
+  }
+
+  async jobRetry({ ids }: JobRetryParams): Promise<TransitionResult> {
+    if (ids.length === 0) return { ok: [], refused: [] };
+    return split(await this.run("retry", [this.clock.now(), ...ids]));
+  }
+
+  async jobRemove({ ids }: JobRemoveParams): Promise<JobRemoveResult> {
+    if (ids.length === 0) return { removed: [], skipped: [] };
+    const { ok, refused } = split(await this.run("remove", [this.clock.now(), ...ids]));
+    return { removed: ok, skipped: refused };
+  }
+
+  async jobProgress({ id, token, progress }: JobProgressParams): Promise<boolean> {
+    const hasMessage = progress.message !== undefined;
+    const reply = await this.run("progress", [
+      this.clock.now(),
+      id,
+      token,
+      progress.percent,
+      progress.message ?? "",
+      hasMessage ? "1" : "0",
+      JSON.stringify(progress),
+    ]);
+    return Number(reply[1]) === 1;
+  }
+
+  async jobLog({ id, token, lines }: JobLogParams): Promise<boolean> {
+    const args: (string | number)[] = [this.clock.now(), id, token, LOG_LINES_MAX];
+    for (const l of lines)
+      args.push(JSON.stringify({ at: l.at, level: l.level, message: l.message }).slice(0, -1));
+    const reply = await this.run("log", args);
+    return Number(reply[1]) === 1;
+  }
+
+  // ── reading ──────────────────────────────────────────────────────────────────────────
+
+  async jobGet({ id }: { id: string }): Promise<JobRecord | null> {
+    try {
+      return decodeObject(id, await this.redis.hgetall(this.jobKey(id)));
+    } catch (err) {
+      throw wrap(err, "jobGet");
+    }
+  }
+
+  async jobGetMany({ ids }: { ids: readonly string[] }): Promise<JobRecord[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.jobKey(id));
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await pipeline.exec();
+    } catch (err) {
+      throw wrap(err, "jobGetMany");
+    }
+    const out: JobRecord[] = [];
+    ids.forEach((id, i) => {
+      const [err, hash] = replies?.[i] ?? [new Error("no reply"), null];
+      if (err) throw wrap(err, "jobGetMany");
+      const rec = decodeObject(id, hash as Record<string, string>);
+      if (rec) out.push(rec);
+    });
+    return out;
+  }
+
+  async jobList(params: JobListParams): Promise<JobPage> {
+    const limit = listLimit(params);
+    const states = listStates(params);
+    const desc = (params.order ?? "desc") === "desc";
+    let from = decodeCursor(params.cursor) ?? "";
+    const found: JobRecord[] = [];
+    for (;;) {
+      const reply = await this.run(
+        "job-list",
+        [
+          desc ? "desc" : "asc",
+          from,
+          limit - found.length,
+          LIST_SCAN_MAX,
+          params.queue ?? "",
+          states ? states.join(",") : "",
+          params.task ?? "",
+          params.key === undefined ? "" : `=${params.key}`,
+          params.createdAfter ?? "",
+          params.createdBefore ?? "",
+          params.search?.toLowerCase() ?? "",
+        ],
+        false,
+      );
+      for (let i = 3; i < reply.length; i += 2)
+        found.push(decodeFlat(reply[i] as string, reply[i + 1] as string[]).record);
+      const exhausted = Number(reply[1]) === 1;
+      from = reply[2] as string;
+      if (found.length > limit || exhausted) break;
+    }
+    const page = found.slice(0, limit);
+    const nextCursor = found.length > limit ? encodeCursor(page[page.length - 1]!.id) : null;
+    return { jobs: page, nextCursor };
+  }
+
+  async jobLogs({ id, limit }: { id: string; limit?: number }): Promise<JobLogLine[]> {
+    const n = limit ?? LOG_LINES_MAX;
+    try {
+      const lines = await this.redis.lrange(`${this.keyPrefix}logs:${id}`, n > 0 ? -n : 0, -1);
+      return lines.map((l) => JSON.parse(l) as JobLogLine);
+    } catch (err) {
+      throw wrap(err, "jobLogs");
+    }
+  }
+
+  // ── leases ───────────────────────────────────────────────────────────────────────────
+
+  async leaseRenew({ leases, leaseMs }: LeaseRenewParams): Promise<LeaseRenewResult> {
+    const out: LeaseRenewResult = { renewed: [], lost: [] };
+    if (leases.length === 0) return out;
+    const args: (string | number)[] = [this.clock.now(), leaseMs];
+    for (const l of leases) args.push(l.id, l.token);
+    const reply = await this.run("renew", args);
+    for (let i = 1; i < reply.length; i += 2) {
+      const id = reply[i] as string;
+      const exp = Number(reply[i + 1]);
+      if (exp < 0) out.lost.push(id);
+      else out.renewed.push({ id, leaseExpiresAt: exp });
+    }
+    return out;
+  }
+
+  async leaseRescue({ limit }: LeaseRescueParams): Promise<LeaseRescueResult> {
+    const out: LeaseRescueResult = { requeued: [], failed: [] };
+    const reply = await this.run("rescue", [this.clock.now(), limit, LEASE_EXPIRED_MESSAGE]);
+    for (let i = 1; i < reply.length; i += 2)
+      (reply[i] === "r" ? out.requeued : out.failed).push(reply[i + 1] as string);
+    return out;
+  }
+
+  // ── queues ───────────────────────────────────────────────────────────────────────────
+
+  async queuePause({ queue }: { queue: string }): Promise<void> {
+    await this.run("queue-pause", [this.clock.now(), queue, "1"]);
+  }
+
+  async queueResume({ queue }: { queue: string }): Promise<void> {
+    await this.run("queue-pause", [this.clock.now(), queue, "0"]);
+  }
+
+  async queueList(): Promise<QueueInfo[]> {
+    const reply = await this.run("queue-list", [], false);
+    const out: QueueInfo[] = [];
+    for (let i = 1; i < reply.length; i += 4) {
+      const counts: StateCounts = emptyCounts();
+      const flat = reply[i + 3] as string[];
+      for (let j = 0; j < flat.length; j += 2) {
+        const state = flat[j] as keyof StateCounts;
+        if (state in counts) counts[state] = Number(flat[j + 1]);
+      }
+      const oldest = reply[i + 2];
+      out.push({
+        name: reply[i] as string,
+        paused: Number(reply[i + 1]) === 1,
+        counts,
+        oldestQueuedAt: oldest === null || oldest === undefined ? null : Number(oldest),
+      });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  // ── retention ────────────────────────────────────────────────────────────────────────
+
+  async retentionPrune(params: RetentionPruneParams): Promise<{ removed: number }> {
+    const opt = (v: number | undefined) => (v === undefined ? "" : v);
+    const reply = await this.run("retention-prune", [
+      params.limit,
+      opt(params.completedBefore),
+      opt(params.failedBefore),
+      opt(params.cancelledBefore),
+      opt(params.completedKeep),
+      opt(params.failedKeep),
+    ]);
+    return { removed: Number(reply[1]) };
+  }
+
+  // ── workers ──────────────────────────────────────────────────────────────────────────
+
+  async workerHeartbeat({ worker, ttlMs }: WorkerHeartbeatParams): Promise<void> {
+    const now = this.clock.now();
+    const info: WorkerInfo = {
+      ...worker,
+      running: [...worker.running],
+      queues: [...worker.queues],
+      lastSeenAt: now,
+    };
+    await this.run("worker-heartbeat", [worker.id, JSON.stringify(info), now + ttlMs], false);
+  }
+
+  async workerRemove({ id }: { id: string }): Promise<void> {
+    await this.run("worker-remove", [id], false);
+  }
+
+  async workerList(): Promise<WorkerInfo[]> {
+    const reply = await this.run("worker-list", [this.clock.now()], false);
+    const out = reply.slice(1).map((json) => JSON.parse(json as string) as WorkerInfo);
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  // ── the change feed ──────────────────────────────────────────────────────────────────
+
+  /**
+   * Listeners get every event published under this prefix, by any process. The first call
+   * SUBSCRIBEs the (already connected) subscriber connection; until Redis confirms it, this
+   * backend's writes wait for it (at most FEED_READY_WAIT_MS), so a listener added before a
+   * call always sees that call's events, as with the in-process backends. Before the first
+   * subscribe() the process receives nothing (a pure producer pays no feed traffic).
+   */
+  subscribe(listener: BackendEventListener): () => void {
+    if (this.closed) return () => {};
+    this.listeners.add(listener);
+    if (!this.subscribed) this.openFeed();
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private openFeed(): void {
+    const sub = this.sub;
+    this.subscribed = true;
+    sub.on("message", (channel: string, payload: string) => {
+      if (channel !== this.channel || this.listeners.size === 0) return;
+      let events: BackendEvent[];
+      try {
+        events = JSON.parse(payload) as BackendEvent[];
+      } catch {
+        return;
+      }
+      for (const listener of this.listeners) {
+        try {
+          listener(events);
+        } catch {
+          // A faulty listener must not break delivery to the others.
+        }
+      }
+    });
+    // The connection is already up (createRedisBackend connects it), so SUBSCRIBE is written
+    // to the socket right here, before any write this process makes after subscribe() returns.
+    const ready = sub
+      .subscribe(this.channel)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        if (this.feedPending === ready) this.feedPending = null;
+      });
+    this.feedPending = ready;
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────────────────
+
+  private jobKey(id: string): string {
+    return `${this.keyPrefix}job:${id}`;
+  }
+
+  /** Runs a script that replies `{ code, … }` and maps negative codes to spool errors. */
+  private async run(name: ScriptName, args: (string | number)[], writes = true): Promise<unknown[]> {
+    return checkReply(name, await this.runRaw(name, args, writes));
+  }
+
+  private async runRaw(name: ScriptName, args: (string | number)[], writes = true): Promise<unknown> {
+    if (this.closed) throw new BackendError("the Redis backend is closed", { code: "BACKEND_CLOSED" });
+    if (writes && this.feedPending) await waitAtMost(this.feedPending, FEED_READY_WAIT_MS);
+    try {
+      return await this.scripts[name](this.keyPrefix, ...args);
+    } catch (err) {
+      throw wrap(err, name);
+    }
+  }
+}
+
+/** `{ 0, n, ok ids (n of them)…, other ids… }` → ok / refused. */
+function split(reply: unknown[]): TransitionResult {
+  const n = Number(reply[1]);
+  return { ok: reply.slice(2, 2 + n) as string[], refused: reply.slice(2 + n) as string[] };
+}
+
+function wrap(err: unknown, op: string): Error {
+  if (isSpoolError(err)) return err;
+  const what =
+    op === "enqueue"
+      ? "enqueue could not be confirmed (the jobs may or may not have been written; retry with idempotency keys)"
+      : `${op} failed`;
+  return new BackendError(`Redis ${what}: ${message(err)}`, { cause: err, code: "REDIS_ERROR" });
+}
+
+function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    promise.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,131 @@
+--- Inserts a batch of jobs atomically: validates every job first (ids new, dependencies exist
+--- or come earlier in the batch), then writes all of them, or nothing.
+---
+--- KEYS[1]  prefix, e.g. "{spool}:" (every key of the store starts with it; one hash slot)
+--- ARGV[1]  now (epoch ms, from the backend's clock)
+--- ARGV[2]  number of jobs
+--- ARGV[3…] per job, 11 fields then its dependency ids:
+---          id, task, queue, input, priority, runAt, maxAttempts,
+---          key ("" = none, else "=" .. key), meta JSON ("" = {}), leaseMs ("" = null),
+---          timeoutMs ("" = null), dependency count D, then D dependency ids
+---
+--- Returns { 0, id1, state1, created1, id2, … } (created: 1 or 0)
+---      or { -1, id } when a job id already exists (nothing written)
+---      or { -2, id } when a dependency does not exist (nothing written)
+--- Publishes job:enqueued for every created job.
+--- @include "deps"
+
+local prefix = KEYS[1]
+local now = ARGV[1]
+local nowN = tonumber(now)
+local n = tonumber(ARGV[2])
+
+-- Pass 1: validate.
+local inBatch = {}
+local pos = 3
+for _ = 1, n do
+  local id = ARGV[pos]
+  if redis.call('EXISTS', prefix .. 'job:' .. id) == 1 then return { -1, id } end
+  local d = tonumber(ARGV[pos + 11])
+  for j = 1, d do
+    local dep = ARGV[pos + 11 + j]
+    if not inBatch[dep] and redis.call('EXISTS', prefix .. 'job:' .. dep) == 0 then return { -2, dep } end
+  end
+  inBatch[id] = true
+  pos = pos + 12 + d
+end
+
+-- Pass 2: write.
+local out = { 0 }
+local alias = {}
+local batchKeys = {}
+local queuesSeen = {}
+local jobIds = {}
+pos = 3
+for _ = 1, n do
+  local id, task, queue, input = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
+  local priority, runAt, maxAttempts = ARGV[pos + 4], ARGV[pos + 5], ARGV[pos + 6]
+  local key, meta, leaseMs, timeoutMs = ARGV[pos + 7], ARGV[pos + 8], ARGV[pos + 9], ARGV[pos + 10]
+  local d = tonumber(ARGV[pos + 11])
+  local depStart = pos + 12
+  pos = pos + 12 + d
+
+  local existing = nil
+  local keyField = nil
+  if key ~= '' then
+    keyField = task .. '\0' .. string.sub(key, 2)
+    existing = batchKeys[keyField] or redis.call('HGET', prefix .. 'keys', keyField)
+  end
+  if existing then
+    local st = redis.call('HGET', prefix .. 'job:' .. existing, 'state') or 'queued'
+    out[#out + 1] = existing
+    out[#out + 1] = st
+    out[#out + 1] = 0
+    alias[id] = existing
+  else
+    if keyField then batchKeys[keyField] = id end
+    local deps = {}
+    local seen = {}
+    local pending = 0
+    local doomed = false
+    for j = 0, d - 1 do
+      local dep = ARGV[depStart + j]
+      dep = alias[dep] or dep
+      if not seen[dep] then
+        seen[dep] = true
+        deps[#deps + 1] = dep
+        local ps = redis.call('HGET', prefix .. 'job:' .. dep, 'state')
+        if ps ~= 'completed' then pending = pending + 1 end
+        if ps == 'failed' or ps == 'cancelled' then doomed = true end
+      end
+    end
+    local state
+    if doomed then
+      state = 'cancelled'
+    elseif pending > 0 then
+      state = 'waiting'
+    elseif tonumber(runAt) > nowN then
+      state = 'scheduled'
+    else
+      state = 'queued'
+    end
+    local jobKey = prefix .. 'job:' .. id
+    redis.call('HSET', jobKey, 'task', task, 'queue', queue, 'state', state, 'priority', priority,
+      'runAt', runAt, 'attempt', 0, 'maxAttempts', maxAttempts, 'input', input,
+      'createdAt', now, 'updatedAt', now)
+    if keyField then
+      redis.call('HSET', jobKey, 'key', string.sub(key, 2))
+      redis.call('HSET', prefix .. 'keys', keyField, id)
+    end
+    if meta ~= '' then redis.call('HSET', jobKey, 'meta', meta) end
+    if leaseMs ~= '' then redis.call('HSET', jobKey, 'leaseMs', leaseMs) end
+    if timeoutMs ~= '' then redis.call('HSET', jobKey, 'timeoutMs', timeoutMs) end
+    if #deps > 0 then
+      redis.call('HSET', jobKey, 'dependsOn', cjson.encode(deps), 'pending', pending)
+      for j = 1, #deps do redis.call('SADD', prefix .. 'children:' .. deps[j], id) end
+    end
+    if doomed then
+      redis.call('HSET', jobKey, 'finishedAt', now)
+      place(prefix, id, queue, state, priority, now, now)
+    else
+      place(prefix, id, queue, state, priority, runAt, now)
+    end
+    jobIds[#jobIds + 1] = 0
+    jobIds[#jobIds + 1] = id
+    if not queuesSeen[queue] then
+      queuesSeen[queue] = true
+      redis.call('SADD', prefix .. 'queues', queue)
+    end
+    count(queue, state, 1)
+    emit('job:enqueued', id, queue, state, now, nil)
+    out[#out + 1] = id
+    out[#out + 1] = state
+    out[#out + 1] = 1
+  end
+end
+
+-- The id index (score 0, so members sort lexicographically: UUIDv7 ids sort by creation).
+callMany('ZADD', prefix .. 'jobs', jobIds)
+flushCounts(prefix)
+publish(prefix)
+return out

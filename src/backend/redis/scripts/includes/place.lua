@@ -1,0 +1,51 @@
+--- Index maintenance: every job state except `waiting` lives in exactly one index.
+---   queued    -> <prefix>ready:<queue>:<priority> (ZSET runAt -> id), the priority in
+---                <prefix>prio:<queue> (ZSET), and <prefix>queued:<queue> (ZSET createdAt -> id)
+---   scheduled -> <prefix>scheduled:<queue> (ZSET runAt -> id)
+---   running   -> <prefix>running (ZSET leaseExpiresAt -> id)
+---   completed / failed / cancelled -> <prefix>done:<state> (ZSET finishedAt -> id)
+--- @include "util"
+--- @include "counts"
+
+local prioKnown = {}
+
+--- `score` is runAt (queued, scheduled), leaseExpiresAt (running) or finishedAt (final states).
+local function place(prefix, id, queue, state, priority, score, createdAt)
+  if state == 'queued' then
+    redis.call('ZADD', prefix .. 'ready:' .. queue .. ':' .. priority, score, id)
+    local pk = queue .. '\0' .. priority
+    if not prioKnown[pk] then
+      redis.call('ZADD', prefix .. 'prio:' .. queue, priority, priority)
+      prioKnown[pk] = true
+    end
+    redis.call('ZADD', prefix .. 'queued:' .. queue, createdAt, id)
+  elseif state == 'scheduled' then
+    redis.call('ZADD', prefix .. 'scheduled:' .. queue, score, id)
+  elseif state == 'running' then
+    redis.call('ZADD', prefix .. 'running', score, id)
+  elseif state == 'completed' or state == 'failed' or state == 'cancelled' then
+    redis.call('ZADD', prefix .. 'done:' .. state, score, id)
+  end
+end
+
+--- Drops an empty ready set's priority from <prefix>prio:<queue>.
+local function dropPriorityIfEmpty(prefix, queue, priority)
+  if redis.call('EXISTS', prefix .. 'ready:' .. queue .. ':' .. priority) == 0 then
+    redis.call('ZREM', prefix .. 'prio:' .. queue, priority)
+    prioKnown[queue .. '\0' .. priority] = nil
+  end
+end
+
+local function unplace(prefix, id, queue, state, priority)
+  if state == 'queued' then
+    redis.call('ZREM', prefix .. 'ready:' .. queue .. ':' .. priority, id)
+    dropPriorityIfEmpty(prefix, queue, priority)
+    redis.call('ZREM', prefix .. 'queued:' .. queue, id)
+  elseif state == 'scheduled' then
+    redis.call('ZREM', prefix .. 'scheduled:' .. queue, id)
+  elseif state == 'running' then
+    redis.call('ZREM', prefix .. 'running', id)
+  elseif FINAL[state] then
+    redis.call('ZREM', prefix .. 'done:' .. state, id)
+  end
+end

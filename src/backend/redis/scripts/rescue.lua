@@ -1,0 +1,54 @@
+--- Recovers jobs whose lease expired (their worker died or stalled): back to `queued` with the
+--- lost attempt counted and a LEASE_EXPIRED error recorded, or `failed` when no attempts are
+--- left (cancelling dependents).
+---
+--- KEYS[1]  prefix
+--- ARGV[1]  now
+--- ARGV[2]  most jobs to rescue
+--- ARGV[3]  error message for the recorded error
+---
+--- Returns { 0, kind1, id1, … } with kind "r" (requeued) or "f" (failed)
+--- Publishes job:rescued / job:failed (and job:cancelled for cascaded dependents).
+--- @include "deps"
+
+local prefix = KEYS[1]
+local now = ARGV[1]
+local limit = tonumber(ARGV[2])
+local message = jstr(ARGV[3])
+local out = { 0 }
+
+local expired = redis.call('ZRANGEBYSCORE', prefix .. 'running', '-inf', now, 'LIMIT', 0, limit)
+for i = 1, #expired do
+  local id = expired[i]
+  local key = prefix .. 'job:' .. id
+  local f = redis.call('HMGET', key, 'state', 'queue', 'attempt', 'maxAttempts', 'priority', 'runAt',
+    'createdAt')
+  redis.call('ZREM', prefix .. 'running', id)
+  if f[1] == 'running' then
+    local queue, attempt = f[2], f[3]
+    local err = '{"attempt":' .. attempt .. ',"name":"LeaseExpiredError","code":"LEASE_EXPIRED","message":'
+      .. message .. ',"at":' .. now .. '}'
+    appendError(key, err)
+    redis.call('HDEL', key, 'token', 'leaseExpiresAt')
+    count(queue, 'running', -1)
+    if tonumber(attempt) < tonumber(f[4]) then
+      redis.call('HSET', key, 'state', 'queued', 'updatedAt', now)
+      place(prefix, id, queue, 'queued', f[5], f[6], f[7])
+      count(queue, 'queued', 1)
+      emit('job:rescued', id, queue, 'queued', now, '{"attempt":' .. attempt .. ',"error":' .. err .. '}')
+      out[#out + 1] = 'r'
+    else
+      redis.call('HSET', key, 'state', 'failed', 'finishedAt', now, 'updatedAt', now)
+      place(prefix, id, queue, 'failed', f[5], now, nil)
+      count(queue, 'failed', 1)
+      emit('job:failed', id, queue, 'failed', now, '{"attempt":' .. attempt .. ',"error":' .. err .. '}')
+      cancelDependents(prefix, id, now, 'dependency ' .. id .. ' failed', nil)
+      out[#out + 1] = 'f'
+    end
+    out[#out + 1] = id
+  end
+end
+
+flushCounts(prefix)
+publish(prefix)
+return out
