@@ -10,12 +10,15 @@ import { deferred } from "../support/wait-for.js";
 export const ADMIN = "admin-token-0123456789";
 export const READ = "read-token-0123456789";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests inspect JSON responses loosely
+type Json = any;
+
 export interface TestServer {
   url: string;
   spool: Spool;
   server: SpoolServer;
   /** Fetch with the admin token, JSON body and the CSRF header unless overridden. */
-  api(path: string, init?: ApiInit): Promise<{ status: number; body: any; headers: Headers }>;
+  api(path: string, init?: ApiInit): Promise<{ status: number; body: Json; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -120,7 +123,7 @@ export async function startTestServer(
 export interface SseMessage {
   id?: string;
   event?: string;
-  data?: any;
+  data?: Json;
   comment?: string;
 }
 
