@@ -4,8 +4,8 @@
  * name is checked against the app's registry before the backend sees the job.
  */
 import type { Command } from "commander";
-import type { EnqueueOptions } from "../../core/task.js";
-import { withContext } from "../context.js";
+import type { EnqueueOptions, JobHandle } from "../../core/task.js";
+import { type CliContext, withContext } from "../context.js";
 import { jsonText, toJsonValue } from "../format/values.js";
 import type { CliIO } from "../io.js";
 import { parseDuration, parseInteger, parseJsonArgument } from "../parse.js";
@@ -51,10 +51,35 @@ export function registerEnqueue(program: Command, io: CliIO): void {
           return;
         }
         if (!ctx.json) ctx.out(job.id, true);
-        const result = await job.result(timeout === undefined ? {} : { timeout });
+        const watching = new AbortController();
+        const progress = ctx.json || ctx.quiet ? null : showProgress(job, ctx, watching.signal);
+        let result: unknown;
+        try {
+          result = await job.result(timeout === undefined ? {} : { timeout });
+        } finally {
+          watching.abort();
+          await progress;
+        }
         if (ctx.json)
           ctx.outJson({ id: job.id, created: job.created, state: "completed", result: toJsonValue(result) });
         else ctx.out(jsonText(result), true);
       }),
     );
+}
+
+/** While `--wait` waits: retries and progress on stderr, so a long job shows signs of life. */
+async function showProgress(job: JobHandle, ctx: CliContext, signal: AbortSignal): Promise<void> {
+  try {
+    for await (const e of job.events({ signal })) {
+      if (e.type === "progress") {
+        const d = e.data as { percent?: number; message?: string } | undefined;
+        ctx.note(`progress ${d?.percent ?? "?"}%${d?.message ? ` ${d.message}` : ""}`);
+      } else if (e.type === "retried") {
+        const d = e.data as { error?: { message?: string } } | undefined;
+        ctx.note(`attempt failed, will retry${d?.error?.message ? `: ${d.error.message}` : ""}`);
+      }
+    }
+  } catch {
+    // Display only: the result wait reports the errors that matter.
+  }
 }

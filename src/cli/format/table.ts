@@ -57,7 +57,9 @@ export function table(
   const aligns: Align[] = cols.map(
     (col, i) =>
       col.align ??
-      (cells.length > 0 && cells.every((r) => r[i] === "-" || NUMERIC.test(r[i]!)) ? "right" : "left"),
+      (cells.some((r) => r[i] !== "-") && cells.every((r) => r[i] === "-" || NUMERIC.test(r[i]!))
+        ? "right"
+        : "left"),
   );
   const widths = cols.map((col, i) =>
     Math.max(displayWidth(col.header), ...cells.map((r) => displayWidth(r[i]!))),
