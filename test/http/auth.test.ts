@@ -113,7 +113,10 @@ describe("HTTP browser safety", () => {
     for (const route of MUTATING) {
       const { method, path, body } = await route.setup();
       const mid = await count();
-      for (const headers of [{}, { "x-spool-request": "0" }, { "x-spool-request": "true" }]) {
+      for (const headers of [{}, { "x-spool-request": "0" }, { "x-spool-request": "true" }] as Record<
+        string,
+        string
+      >[]) {
         const res = await t.api(path, { method, body, csrf: false, headers });
         expect(res.status, route.name).toBe(403);
         expect(res.body.error.code).toBe("CSRF_HEADER_REQUIRED");

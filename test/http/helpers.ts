@@ -31,7 +31,7 @@ export interface ApiInit {
 }
 
 /** Gate used by the `gate` task: tests open it to let a running job finish. */
-export const gates = new Map<string, ReturnType<typeof deferred>>();
+export const gates = new Map<string, { promise: Promise<void>; resolve: () => void }>();
 
 export function defineTasks(spool: Spool): void {
   spool.task({ name: "add", run: (i: { a: number; b: number }) => i.a + i.b });
@@ -56,7 +56,7 @@ export function defineTasks(spool: Spool): void {
     queue: "gated",
     run: async (i: { name: string }, ctx) => {
       let g = gates.get(i.name);
-      if (!g) gates.set(i.name, (g = deferred()));
+      if (!g) gates.set(i.name, (g = deferred<void>()));
       await Promise.race([
         g.promise,
         new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason))),
