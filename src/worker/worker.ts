@@ -398,7 +398,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
             jobId: id,
             task: held.job.task,
             attempt: held.job.attempt,
-            err: f ? { name: f.name, message: f.message } : undefined,
+            error: f?.name,
+            reason: f?.message,
           },
           kind === "failed" ? "job failed" : "job attempt failed; will retry",
         );
