@@ -45,11 +45,11 @@ WHERE state = 'waiting' AND id IN (SELECT child_id FROM spool_job_deps WHERE par
 RETURNING id, queue, state`;
 
 /**
- * `queries/events-head.sql`: The newest change-feed sequence number ever issued (0 when none): subscribers start there.
+ * `queries/events-head.sql`: The newest change-feed sequence number (0 when none): subscribers start there.
  * Params: none.
  * Returns: seq.
  */
-export const EVENTS_HEAD = `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'spool_events'), 0) AS seq`;
+export const EVENTS_HEAD = `SELECT coalesce(max(seq), 0) AS seq FROM spool_events`;
 
 /**
  * `queries/events-insert.sql`: Appends one change-feed row: the events of one committed batch.
@@ -59,11 +59,13 @@ export const EVENTS_INSERT = `INSERT INTO spool_events (at, events) VALUES (:at,
 
 /**
  * `queries/events-prune.sql`: Drops up to :batch of the oldest change-feed rows that are older than :before or beyond the
- * newest :keep rows. Looks at the head of the table only, so it stays cheap.
+ * newest :keep rows, never the newest row (so sequence numbers are never reused). Looks at the
+ * head of the table only, so it stays cheap.
  * Params: :batch, :before, :keep.
  */
 export const EVENTS_PRUNE = `DELETE FROM spool_events
 WHERE seq IN (SELECT seq FROM spool_events ORDER BY seq LIMIT :batch)
+  AND seq < (SELECT max(seq) FROM spool_events)
   AND (at < :before OR seq <= (SELECT max(seq) FROM spool_events) - :keep)`;
 
 /**
@@ -641,10 +643,11 @@ CREATE TABLE spool_workers (
   expires_at   INTEGER NOT NULL
 );
 
--- The change feed: one row per committed batch, \`events\` a JSON array of BackendEvents.
--- AUTOINCREMENT so a sequence number is never reused after pruning empties the table.
+-- The change feed: one row per committed batch, \`events\` the batch's BackendEvents (grouped, see
+-- change-feed.ts). No AUTOINCREMENT (it costs a sqlite_sequence write per commit): pruning
+-- always keeps the newest row, so max(seq) never goes back and a seq is never reused.
 CREATE TABLE spool_events (
-  seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq    INTEGER PRIMARY KEY,
   at     INTEGER NOT NULL,
   events TEXT    NOT NULL
 );`,

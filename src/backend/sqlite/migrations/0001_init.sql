@@ -86,10 +86,11 @@ CREATE TABLE spool_workers (
   expires_at   INTEGER NOT NULL
 );
 
--- The change feed: one row per committed batch, `events` a JSON array of BackendEvents.
--- AUTOINCREMENT so a sequence number is never reused after pruning empties the table.
+-- The change feed: one row per committed batch, `events` the batch's BackendEvents (grouped, see
+-- change-feed.ts). No AUTOINCREMENT (it costs a sqlite_sequence write per commit): pruning
+-- always keeps the newest row, so max(seq) never goes back and a seq is never reused.
 CREATE TABLE spool_events (
-  seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq    INTEGER PRIMARY KEY,
   at     INTEGER NOT NULL,
   events TEXT    NOT NULL
 );

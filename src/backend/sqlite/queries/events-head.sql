@@ -1,4 +1,4 @@
--- The newest change-feed sequence number ever issued (0 when none): subscribers start there.
+-- The newest change-feed sequence number (0 when none): subscribers start there.
 -- Params: none.
 -- Returns: seq.
-SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'spool_events'), 0) AS seq
+SELECT coalesce(max(seq), 0) AS seq FROM spool_events
