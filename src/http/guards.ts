@@ -42,7 +42,7 @@ export const csrf: MiddlewareHandler = async (c, next) => {
   await next();
 };
 
-function hasBody(headers: Headers): boolean {
+export function hasBody(headers: Headers): boolean {
   const length = headers.get("content-length");
   if (length !== null) return length.trim() !== "0";
   return headers.has("transfer-encoding");
@@ -81,7 +81,10 @@ export function limitBody(maxSize: number): MiddlewareHandler {
  * gets its own code instead of a generic validation error.
  */
 export const parseJson: MiddlewareHandler = async (c, next) => {
-  if (hasBody(c.req.raw.headers)) {
+  if (!hasBody(c.req.raw.headers)) {
+    // An empty body reads as `{}`: `curl -X POST -H 'Content-Type: application/json' …/cancel` is fine.
+    c.req.bodyCache.json = Promise.resolve({});
+  } else {
     try {
       await c.req.json();
     } catch (cause) {

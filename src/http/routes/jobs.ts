@@ -66,6 +66,10 @@ const ListQuerySchema = z
       .transform((v, ctx) => {
         if (v === undefined) return undefined;
         const states = (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(",")).filter(Boolean);
+        if (states.length === 0) {
+          ctx.addIssue({ code: "custom", message: "state is empty" });
+          return z.NEVER;
+        }
         for (const s of states) {
           if (!(JOB_STATES as readonly string[]).includes(s)) {
             ctx.addIssue({ code: "custom", message: `unknown state "${s}" (use ${JOB_STATES.join(", ")})` });
