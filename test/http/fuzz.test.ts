@@ -186,7 +186,9 @@ function makeCase(r: Rng, i: number): Case {
         `Bearer ${ADMIN.toUpperCase()}`,
         `Basic ${Buffer.from(`admin:${ADMIN}`).toString("base64")}`,
         `Token ${ADMIN}`,
-        `Bearer ${randomText(r, 60).replace(/[\s\u0000-\u001f\u007f-\uffff]/g, "")}x`,
+        `Bearer ${Array.from(randomText(r, 60))
+          .filter((ch) => ch > " " && ch < "\u007f")
+          .join("")}x`,
         `Bearer ${"a".repeat(2000 + r.int(5000))}`,
         `Bearer ${READ}`, // read token on a mutating call
         `Bearer  ${ADMIN} extra`,
@@ -310,7 +312,7 @@ describe("HTTP fuzzing", () => {
         const res = await fetch(t.url + c.path, {
           method: c.method,
           headers: c.headers,
-          body: c.body as BodyInit | undefined,
+          body: c.body as RequestInit["body"],
         });
         status = res.status;
         const text = await res.text();
