@@ -7,6 +7,7 @@
  * (tests must not sleep), and a failing job does not make `enqueue` throw — read it with
  * `job.result()`, which throws `JobFailedError` like it would against a real worker.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "pino";
 import type { Backend } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
@@ -15,6 +16,8 @@ import { execute } from "../worker/execute.js";
 import { createTaskLogger } from "../worker/task-logger.js";
 
 const INLINE_LEASE_MS = 24 * 3_600_000;
+/** Set while a handler runs, so an enqueue from inside it is told apart from a concurrent caller's. */
+const insideHandler = new AsyncLocalStorage<true>();
 const INLINE_ROUNDS_MAX = 100_000;
 
 export interface InlineDeps {
@@ -30,9 +33,17 @@ export class InlineRunner {
 
   constructor(private readonly deps: InlineDeps) {}
 
-  /** Runs every ready job until none is left. Re-entrant calls (a handler that enqueues) join the running drain. */
+  /**
+   * Runs every ready job until none is left. A handler that enqueues joins the running drain
+   * (its job runs right after; waiting for the drain would deadlock). Any other caller, e.g. a
+   * second `enqueue` running concurrently, waits for the drain and then drains again, so its
+   * job has run when its `enqueue` resolves.
+   */
   drain(): Promise<void> {
-    if (this.draining) return Promise.resolve();
+    if (this.draining) {
+      if (insideHandler.getStore()) return Promise.resolve();
+      return this.draining.then(() => this.drain());
+    }
     this.draining = this.run().finally(() => {
       this.draining = null;
     });
@@ -54,12 +65,14 @@ export class InlineRunner {
       });
       const job = jobs[0];
       if (!job) return;
-      const execution = execute(this.deps.registry.find(job.task), job, new AbortController(), {
-        backend,
-        clock: this.deps.clock,
-        payloadLimit: this.deps.payloadLimit,
-        taskLogger: (j) => createTaskLogger(j, backend, this.deps.clock, this.deps.logger),
-      });
+      const execution = insideHandler.run(true, () =>
+        execute(this.deps.registry.find(job.task), job, new AbortController(), {
+          backend,
+          clock: this.deps.clock,
+          payloadLimit: this.deps.payloadLimit,
+          taskLogger: (j) => createTaskLogger(j, backend, this.deps.clock, this.deps.logger),
+        }),
+      );
       const outcome = await execution.outcome;
       await execution.settled;
       if (outcome.kind === "completed") {

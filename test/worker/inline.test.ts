@@ -105,6 +105,22 @@ describe("inline mode", () => {
     expect(err.lastError).toMatchObject({ attempt: 2, code: "TIMEOUT" });
   });
 
+  test("an enqueue that overlaps another one's run still resolves only after its own job ran", async () => {
+    open();
+    const t = spool.task({
+      name: "slowish",
+      run: async (input: number) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return input;
+      },
+    });
+    const first = t.enqueue(1);
+    const second = await t.enqueue(2);
+    expect(await second.state()).toBe("completed");
+    expect(await second.result()).toBe(2);
+    expect(await (await first).result()).toBe(1);
+  });
+
   test("a job enqueued by a handler runs too, before the outer enqueue resolves", async () => {
     open();
     const seen: string[] = [];
