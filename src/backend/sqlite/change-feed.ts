@@ -223,15 +223,26 @@ export class ChangeFeed {
   private pump(): void {
     if (this.closed || this.subscribers.size === 0) return;
     try {
-      this.lastDataVersion = this.sql.dataVersion.get()!.data_version;
-      for (;;) {
-        const rows = this.sql.since.all({ seq: this.cursor, limit: READ_PAGE });
-        for (const row of rows) {
-          const events = this.local.get(row.seq) ?? decodeEvents(row.events);
-          this.cursor = row.seq;
-          this.deliver(row.seq, events);
+      const version = this.sql.dataVersion.get()!.data_version;
+      if (version === this.lastDataVersion && this.local.size > 0) {
+        // No other connection committed since the last read, so every row after the cursor
+        // is one of ours and already in memory: deliver without reading the table.
+        for (const [seq, events] of [...this.local].sort((a, b) => a[0] - b[0])) {
+          if (seq <= this.cursor) continue;
+          this.cursor = seq;
+          this.deliver(seq, events);
         }
-        if (rows.length < READ_PAGE || this.subscribers.size === 0) break;
+      } else {
+        this.lastDataVersion = version;
+        for (;;) {
+          const rows = this.sql.since.all({ seq: this.cursor, limit: READ_PAGE });
+          for (const row of rows) {
+            const events = this.local.get(row.seq) ?? decodeEvents(row.events);
+            this.cursor = row.seq;
+            this.deliver(row.seq, events);
+          }
+          if (rows.length < READ_PAGE || this.subscribers.size === 0) break;
+        }
       }
     } catch {
       // A failed read (closing, I/O error) is retried by the next wake-up or poll.

@@ -116,6 +116,7 @@ export class SqliteBackend implements Backend {
 
   async jobEnqueue({ jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
     checkNewJobs(jobs);
+    if (jobs.length === 0) return { jobs: [] };
     const now = this.clock.now();
     if (jobs.length > 1 && jobs.every((j) => j.key === null && j.dependsOn.length === 0))
       return this.enqueueSimple(jobs, now);
@@ -520,9 +521,11 @@ export class SqliteBackend implements Backend {
     });
   }
 
-  async leaseRescue({ limit }: LeaseRescueParams): Promise<LeaseRescueResult> {
+  async leaseRescue(params: LeaseRescueParams): Promise<LeaseRescueResult> {
     const now = this.clock.now();
-    if (!Number.isInteger(limit) || limit <= 0) return { requeued: [], failed: [] };
+    // Like memory's `count >= limit` check: a fractional limit rounds up, none below 1.
+    const limit = Math.ceil(params.limit);
+    if (!(limit > 0)) return { requeued: [], failed: [] };
     return this.write("rescue", now, (events) => {
       const out: LeaseRescueResult = { requeued: [], failed: [] };
       for (const row of this.sql.leaseRescue.all({ now, limit, message: LEASE_EXPIRED_MESSAGE })) {
@@ -588,7 +591,8 @@ export class SqliteBackend implements Backend {
 
   async retentionPrune(params: RetentionPruneParams): Promise<{ removed: number }> {
     const now = this.clock.now();
-    if (!Number.isInteger(params.limit) || params.limit <= 0) return { removed: 0 };
+    const limit = Math.ceil(params.limit);
+    if (!(limit > 0)) return { removed: 0 };
     return this.write("retention", now, () => {
       let removed = 0;
       const rules: [JobState, number | undefined, number | undefined][] = [
@@ -599,19 +603,19 @@ export class SqliteBackend implements Backend {
       for (const [state, before, keep] of rules) {
         const victims = new Set<string>();
         if (before !== undefined) {
-          const room = params.limit - removed;
+          const room = limit - removed;
           if (room > 0)
             for (const { id } of this.sql.retentionBefore.all({ state, before, limit: room }))
               victims.add(id);
         }
         if (keep !== undefined) {
           // Both rules select a prefix of the same (finished_at, id) order: the union is the longer one.
-          const room = params.limit - removed;
+          const room = limit - removed;
           const list = this.sql.retentionBeyondKeep.all({ state, keep, limit: room });
           for (const { id } of list) if (victims.size < room) victims.add(id);
         }
         for (const id of victims) {
-          if (removed >= params.limit) break;
+          if (removed >= limit) break;
           if (this.removeOne(id)) removed++;
         }
       }
