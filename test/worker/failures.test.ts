@@ -142,7 +142,7 @@ describe.each(BACKEND_KINDS)("worker failures on %s", (kind) => {
         active++;
         max = Math.max(max, active);
         spans[input.name] = { start: Date.now() };
-        await sleep(600); // ignores ctx.signal on purpose
+        await sleep(1000); // ignores ctx.signal on purpose
         spans[input.name]!.end = Date.now();
         active--;
       },
