@@ -15,6 +15,10 @@
  * | errors         | errors (JSON array)    | leaseExpiresAt | leaseExpiresAt       |
  * | pp, pm         | progress.percent/msg   | createdAt …    | createdAt, startedAt,|
  * | token          | (the lease token)      |                | finishedAt, updatedAt|
+| kids           | (has dependents)       |                |                      |
+
+token and leaseExpiresAt stay in the hash after a job stops running (saving an HDEL on every
+transition) and are read as null unless the state is `running`.
  */
 import type { JobRecord, JobState, LeasedJob } from "../../core/types.js";
 
@@ -128,13 +132,17 @@ function apply(rec: Mutable, field: string, value: string): void {
     case "token":
       rec.token = value;
       break;
+    // "kids" (has dependents) is internal.
   }
 }
 
 function finish(rec: Mutable): { record: JobRecord; token: string | null } {
   const { token, pm, ...record } = rec;
   if (record.progress && pm !== null) record.progress.message = pm;
-  return { record, token };
+  // Lease fields are left in the hash when a job stops running (one HDEL less per transition);
+  // they only mean something while it runs.
+  if (record.state !== "running") record.leaseExpiresAt = null;
+  return { record, token: record.state === "running" ? token : null };
 }
 
 /** From the flat `[field, value, …]` array HGETALL returns inside a script. */
@@ -155,7 +163,10 @@ export function decodeObject(id: string, hash: Record<string, string>): JobRecor
   return any ? finish(rec).record : null;
 }
 
+/** A claimed job from its pre-claim fields; the caller sets the lease fields. */
 export function leased(id: string, flat: readonly string[]): LeasedJob {
-  const { record, token } = decodeFlat(id, flat);
-  return { ...record, leaseToken: token ?? "", leaseExpiresAt: record.leaseExpiresAt ?? 0 };
+  const job = decodeFlat(id, flat).record as LeasedJob;
+  job.leaseToken = "";
+  job.leaseExpiresAt = 0;
+  return job;
 }

@@ -61,6 +61,8 @@ export const PROMOTE_MAX = 1_000;
 /** Ids one job-list script call examines before handing back. */
 export const LIST_SCAN_MAX = 5_000;
 export const LOG_LINES_MAX = 1_000;
+/** Ready jobs per (queue, priority) examined for oldestQueuedAt (see queue-list.lua). */
+export const OLDEST_SCAN = 1_000;
 /** Longest a write waits for the first SUBSCRIBE to be confirmed (see `subscribe`). */
 const FEED_READY_WAIT_MS = 2_000;
 /** Layout version stored at `<prefix>version`; a newer one is refused. */
@@ -188,17 +190,22 @@ export class RedisBackend implements Backend {
     if (!Number.isInteger(params.limit) || params.limit < 0) {
       throw new InvalidArgumentError(`limit must be an integer >= 0, got ${params.limit}`, "limit");
     }
-    const reply = await this.run("claim", [
-      this.clock.now(),
-      params.limit,
-      params.workerId,
-      params.leaseMs,
-      newLeaseToken(),
-      PROMOTE_MAX,
-      ...params.queues,
-    ]);
+    const token = newLeaseToken();
+    const args = [this.clock.now(), params.limit, params.workerId, params.leaseMs, token, PROMOTE_MAX];
+    const reply = await this.run("claim", [...args, ...params.queues]);
     const jobs: LeasedJob[] = [];
-    for (let i = 2; i < reply.length; i += 2) jobs.push(leased(reply[i] as string, reply[i + 1] as string[]));
+    const now = Number(args[0]);
+    for (let i = 2; i < reply.length; i += 4) {
+      const job = leased(reply[i] as string, reply[i + 1] as string[]);
+      job.state = "running";
+      job.attempt = Number(reply[i + 2]);
+      job.leaseToken = token;
+      job.leaseExpiresAt = Number(reply[i + 3]);
+      job.workerId = params.workerId;
+      job.startedAt = now;
+      job.updatedAt = now;
+      jobs.push(job);
+    }
     if (jobs.length > 1)
       jobs.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
     const next = reply[1];
@@ -387,7 +394,7 @@ export class RedisBackend implements Backend {
   }
 
   async queueList(): Promise<QueueInfo[]> {
-    const reply = await this.run("queue-list", [], false);
+    const reply = await this.run("queue-list", [OLDEST_SCAN], false);
     const out: QueueInfo[] = [];
     for (let i = 1; i < reply.length; i += 4) {
       const counts: StateCounts = emptyCounts();

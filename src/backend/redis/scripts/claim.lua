@@ -12,7 +12,8 @@
 --- ARGV[6]  most scheduled jobs promoted per queue per call (bounds the script's run time)
 --- ARGV[7…] queue names
 ---
---- Returns { 0, nextRunAt (nil = none), id1, fields1 (HGETALL of the job), id2, … }
+--- Returns { 0, nextRunAt (nil = none), id1, fields1, attempt1, leaseExpiresAt1, id2, … } where
+---         fields is the job's HGETALL *before* the claim (the caller applies the claim's writes)
 --- Publishes job:started for every claimed job.
 --- @include "events"
 --- @include "place"
@@ -42,10 +43,10 @@ for qi = 7, #ARGV do
       for i = 1, #due do
         local id = due[i]
         local key = prefix .. 'job:' .. id
-        local f = redis.call('HMGET', key, 'state', 'priority', 'runAt', 'createdAt')
+        local f = redis.call('HMGET', key, 'state', 'priority', 'runAt')
         if f[1] == 'scheduled' then
           redis.call('HSET', key, 'state', 'queued')
-          place(prefix, id, queue, 'queued', f[2], f[3], f[4])
+          place(prefix, id, queue, 'queued', f[2], f[3])
           count(queue, 'scheduled', -1)
           count(queue, 'queued', 1)
         end
@@ -54,7 +55,6 @@ for qi = 7, #ARGV do
     end
 
     local prioKey = prefix .. 'prio:' .. queue
-    local queuedKey = prefix .. 'queued:' .. queue
     local taken = 0
     while claimed < limit do
       local top = redis.call('ZREVRANGE', prioKey, 0, 0)
@@ -69,21 +69,35 @@ for qi = 7, #ARGV do
       for i = 1, #popped, 2 do
         local id = popped[i]
         local key = prefix .. 'job:' .. id
-        local f = redis.call('HMGET', key, 'state', 'leaseMs')
-        if f[1] == 'queued' then
-          local exp = nowN + (tonumber(f[2]) or defaultLease)
-          local attempt = redis.call('HINCRBY', key, 'attempt', 1)
-          redis.call('HSET', key, 'state', 'running', 'token', token, 'leaseExpiresAt', exp,
-            'workerId', workerId, 'startedAt', now, 'updatedAt', now)
+        -- One read for the reply and the fields the claim needs; the caller patches the reply
+        -- with the values written below (state, attempt, lease, worker, times).
+        local h = redis.call('HGETALL', key)
+        local state, leaseMs, attempt = nil, nil, 0
+        for j = 1, #h, 2 do
+          local field = h[j]
+          if field == 'state' then
+            state = h[j + 1]
+          elseif field == 'leaseMs' then
+            leaseMs = tonumber(h[j + 1])
+          elseif field == 'attempt' then
+            attempt = tonumber(h[j + 1])
+          end
+        end
+        if state == 'queued' then
+          local exp = nowN + (leaseMs or defaultLease)
+          attempt = attempt + 1
+          redis.call('HSET', key, 'state', 'running', 'attempt', attempt, 'token', token,
+            'leaseExpiresAt', exp, 'workerId', workerId, 'startedAt', now, 'updatedAt', now)
           running[#running + 1] = exp
           running[#running + 1] = id
           taken = taken + 1
           claimed = claimed + 1
           out[#out + 1] = id
-          out[#out + 1] = redis.call('HGETALL', key)
+          out[#out + 1] = h
+          out[#out + 1] = attempt
+          out[#out + 1] = exp
           emit('job:started', id, queue, 'running', now,
             '{"attempt":' .. attempt .. ',"workerId":' .. workerJson .. '}')
-          redis.call('ZREM', queuedKey, id)
         end
       end
     end

@@ -17,20 +17,19 @@ local finished = {}
 for i = 2, #ARGV, 3 do
   local id, token, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = prefix .. 'job:' .. id
-  local f = redis.call('HMGET', key, 'state', 'token', 'queue', 'attempt', 'pp')
+  local f = redis.call('HMGET', key, 'state', 'token', 'queue', 'attempt', 'pp', 'kids')
   if f[1] ~= 'running' or f[2] ~= token then
     refused[#refused + 1] = id
   else
     local queue = f[3]
     redis.call('HSET', key, 'state', 'completed', 'result', result, 'finishedAt', now, 'updatedAt', now)
-    redis.call('HDEL', key, 'token', 'leaseExpiresAt')
     if f[5] then redis.call('HSET', key, 'pp', 100) end
     finished[#finished + 1] = id
     count(queue, 'running', -1)
     count(queue, 'completed', 1)
     ok[#ok + 1] = id
     emit('job:completed', id, queue, 'completed', now, '{"attempt":' .. f[4] .. '}')
-    releaseDependents(prefix, id, now)
+    if f[6] then releaseDependents(prefix, id, now) end
   end
 end
 

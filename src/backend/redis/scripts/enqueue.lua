@@ -102,13 +102,16 @@ for _ = 1, n do
     if timeoutMs ~= '' then redis.call('HSET', jobKey, 'timeoutMs', timeoutMs) end
     if #deps > 0 then
       redis.call('HSET', jobKey, 'dependsOn', cjson.encode(deps), 'pending', pending)
-      for j = 1, #deps do redis.call('SADD', prefix .. 'children:' .. deps[j], id) end
+      for j = 1, #deps do
+        redis.call('SADD', prefix .. 'children:' .. deps[j], id)
+        redis.call('HSET', prefix .. 'job:' .. deps[j], 'kids', 1)
+      end
     end
     if doomed then
       redis.call('HSET', jobKey, 'finishedAt', now)
-      place(prefix, id, queue, state, priority, now, now)
+      place(prefix, id, queue, state, priority, now)
     else
-      place(prefix, id, queue, state, priority, runAt, now)
+      place(prefix, id, queue, state, priority, runAt)
     end
     jobIds[#jobIds + 1] = 0
     jobIds[#jobIds + 1] = id

@@ -17,8 +17,7 @@ local out = { 0 }
 for i = 2, #ARGV, 4 do
   local id, token, err, retryAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local key = prefix .. 'job:' .. id
-  local f = redis.call('HMGET', key, 'state', 'token', 'queue', 'attempt', 'maxAttempts', 'priority',
-    'createdAt')
+  local f = redis.call('HMGET', key, 'state', 'token', 'queue', 'attempt', 'maxAttempts', 'priority', 'kids')
   if f[1] ~= 'running' or f[2] ~= token then
     out[#out + 1] = 'x'
     out[#out + 1] = id
@@ -31,8 +30,7 @@ for i = 2, #ARGV, 4 do
       local state = 'queued'
       if at > nowN then state = 'scheduled' else at = nowN end
       redis.call('HSET', key, 'state', state, 'runAt', at, 'updatedAt', now)
-      redis.call('HDEL', key, 'token', 'leaseExpiresAt')
-      place(prefix, id, queue, state, f[6], at, f[7])
+      place(prefix, id, queue, state, f[6], at)
       count(queue, 'running', -1)
       count(queue, state, 1)
       emit('job:retried', id, queue, state, now,
@@ -40,12 +38,11 @@ for i = 2, #ARGV, 4 do
       out[#out + 1] = 'r'
     else
       redis.call('HSET', key, 'state', 'failed', 'finishedAt', now, 'updatedAt', now)
-      redis.call('HDEL', key, 'token', 'leaseExpiresAt')
-      place(prefix, id, queue, 'failed', f[6], now, nil)
+      place(prefix, id, queue, 'failed', f[6], now)
       count(queue, 'running', -1)
       count(queue, 'failed', 1)
       emit('job:failed', id, queue, 'failed', now, '{"attempt":' .. attempt .. ',"error":' .. err .. '}')
-      cancelDependents(prefix, id, now, 'dependency ' .. id .. ' failed', nil)
+      if f[7] then cancelDependents(prefix, id, now, 'dependency ' .. id .. ' failed', nil) end
       out[#out + 1] = 'f'
     end
     out[#out + 1] = id

@@ -16,7 +16,7 @@ local ok, refused = {}, {}
 for i = 2, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   local key = prefix .. 'job:' .. id
-  local f = redis.call('HMGET', key, 'state', 'token', 'queue', 'attempt', 'priority', 'runAt', 'createdAt')
+  local f = redis.call('HMGET', key, 'state', 'token', 'queue', 'attempt', 'priority', 'runAt')
   if f[1] ~= 'running' or f[2] ~= token then
     refused[#refused + 1] = id
   else
@@ -24,9 +24,8 @@ for i = 2, #ARGV, 2 do
     local attempt = tonumber(f[4]) - 1
     if attempt < 0 then attempt = 0 end
     redis.call('HSET', key, 'state', 'queued', 'attempt', attempt, 'updatedAt', now)
-    redis.call('HDEL', key, 'token', 'leaseExpiresAt')
     redis.call('ZREM', prefix .. 'running', id)
-    place(prefix, id, queue, 'queued', f[5], f[6], f[7])
+    place(prefix, id, queue, 'queued', f[5], f[6])
     count(queue, 'running', -1)
     count(queue, 'queued', 1)
     emit('job:released', id, queue, 'queued', now, nil)

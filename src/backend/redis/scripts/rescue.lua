@@ -21,25 +21,23 @@ local expired = redis.call('ZRANGEBYSCORE', prefix .. 'running', '-inf', now, 'L
 for i = 1, #expired do
   local id = expired[i]
   local key = prefix .. 'job:' .. id
-  local f = redis.call('HMGET', key, 'state', 'queue', 'attempt', 'maxAttempts', 'priority', 'runAt',
-    'createdAt')
+  local f = redis.call('HMGET', key, 'state', 'queue', 'attempt', 'maxAttempts', 'priority', 'runAt')
   redis.call('ZREM', prefix .. 'running', id)
   if f[1] == 'running' then
     local queue, attempt = f[2], f[3]
     local err = '{"attempt":' .. attempt .. ',"name":"LeaseExpiredError","code":"LEASE_EXPIRED","message":'
       .. message .. ',"at":' .. now .. '}'
     appendError(key, err)
-    redis.call('HDEL', key, 'token', 'leaseExpiresAt')
     count(queue, 'running', -1)
     if tonumber(attempt) < tonumber(f[4]) then
       redis.call('HSET', key, 'state', 'queued', 'updatedAt', now)
-      place(prefix, id, queue, 'queued', f[5], f[6], f[7])
+      place(prefix, id, queue, 'queued', f[5], f[6])
       count(queue, 'queued', 1)
       emit('job:rescued', id, queue, 'queued', now, '{"attempt":' .. attempt .. ',"error":' .. err .. '}')
       out[#out + 1] = 'r'
     else
       redis.call('HSET', key, 'state', 'failed', 'finishedAt', now, 'updatedAt', now)
-      place(prefix, id, queue, 'failed', f[5], now, nil)
+      place(prefix, id, queue, 'failed', f[5], now)
       count(queue, 'failed', 1)
       emit('job:failed', id, queue, 'failed', now, '{"attempt":' .. attempt .. ',"error":' .. err .. '}')
       cancelDependents(prefix, id, now, 'dependency ' .. id .. ' failed', nil)

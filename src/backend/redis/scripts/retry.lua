@@ -16,7 +16,7 @@ local ok, refused = {}, {}
 for i = 2, #ARGV do
   local id = ARGV[i]
   local key = prefix .. 'job:' .. id
-  local f = redis.call('HMGET', key, 'state', 'queue', 'priority', 'createdAt')
+  local f = redis.call('HMGET', key, 'state', 'queue', 'priority')
   if f[1] ~= 'failed' and f[1] ~= 'cancelled' then
     refused[#refused + 1] = id
   else
@@ -24,7 +24,7 @@ for i = 2, #ARGV do
     unplace(prefix, id, queue, f[1], f[3])
     redis.call('HSET', key, 'state', 'queued', 'attempt', 0, 'runAt', now, 'pending', 0, 'updatedAt', now)
     redis.call('HDEL', key, 'finishedAt')
-    place(prefix, id, queue, 'queued', f[3], now, f[4])
+    place(prefix, id, queue, 'queued', f[3], now)
     count(queue, f[1], -1)
     count(queue, 'queued', 1)
     emit('job:enqueued', id, queue, 'queued', now, '{"retry":true}')

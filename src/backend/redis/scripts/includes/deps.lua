@@ -1,6 +1,7 @@
 --- Transitions shared by several scripts: cancelling (with the cascade down the dependency
 --- graph), releasing waiting dependents when a parent completes, and removing a job.
---- Dependents of job X are the SET <prefix>children:<X>.
+--- Dependents of job X are the SET <prefix>children:<X>; X's hash has `kids` = 1 once it has
+--- any, so the hot paths (complete, fail) skip the SMEMBERS for the usual job without dependents.
 --- @include "events"
 --- @include "place"
 
@@ -8,8 +9,7 @@ local function cancelOne(prefix, id, state, queue, priority, now, reason)
   local key = prefix .. 'job:' .. id
   unplace(prefix, id, queue, state, priority)
   redis.call('HSET', key, 'state', 'cancelled', 'finishedAt', now, 'updatedAt', now)
-  redis.call('HDEL', key, 'token', 'leaseExpiresAt')
-  place(prefix, id, queue, 'cancelled', priority, now, nil)
+  place(prefix, id, queue, 'cancelled', priority, now)
   count(queue, state, -1)
   count(queue, 'cancelled', 1)
   emit('job:cancelled', id, queue, 'cancelled', now, '{"reason":' .. jstr(reason) .. '}')
@@ -38,7 +38,7 @@ local function releaseDependents(prefix, parentId, now)
   for i = 1, #children do
     local cid = children[i]
     local key = prefix .. 'job:' .. cid
-    local f = redis.call('HMGET', key, 'state', 'pending', 'runAt', 'queue', 'priority', 'createdAt')
+    local f = redis.call('HMGET', key, 'state', 'pending', 'runAt', 'queue', 'priority')
     if f[1] == 'waiting' then
       local pending = tonumber(f[2] or '0') - 1
       if pending > 0 then
@@ -52,7 +52,7 @@ local function releaseDependents(prefix, parentId, now)
           runAt = now
         end
         redis.call('HSET', key, 'state', state, 'runAt', runAt, 'pending', 0, 'updatedAt', now)
-        place(prefix, cid, f[4], state, f[5], runAt, f[6])
+        place(prefix, cid, f[4], state, f[5], runAt)
         count(f[4], 'waiting', -1)
         count(f[4], state, 1)
         emit('job:enqueued', cid, f[4], state, now, '{"released":true}')

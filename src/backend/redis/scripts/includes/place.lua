@@ -1,6 +1,6 @@
 --- Index maintenance: every job state except `waiting` lives in exactly one index.
 ---   queued    -> <prefix>ready:<queue>:<priority> (ZSET runAt -> id), the priority in
----                <prefix>prio:<queue> (ZSET), and <prefix>queued:<queue> (ZSET createdAt -> id)
+---                <prefix>prio:<queue> (ZSET)
 ---   scheduled -> <prefix>scheduled:<queue> (ZSET runAt -> id)
 ---   running   -> <prefix>running (ZSET leaseExpiresAt -> id)
 ---   completed / failed / cancelled -> <prefix>done:<state> (ZSET finishedAt -> id)
@@ -10,7 +10,7 @@
 local prioKnown = {}
 
 --- `score` is runAt (queued, scheduled), leaseExpiresAt (running) or finishedAt (final states).
-local function place(prefix, id, queue, state, priority, score, createdAt)
+local function place(prefix, id, queue, state, priority, score)
   if state == 'queued' then
     redis.call('ZADD', prefix .. 'ready:' .. queue .. ':' .. priority, score, id)
     local pk = queue .. '\0' .. priority
@@ -18,7 +18,6 @@ local function place(prefix, id, queue, state, priority, score, createdAt)
       redis.call('ZADD', prefix .. 'prio:' .. queue, priority, priority)
       prioKnown[pk] = true
     end
-    redis.call('ZADD', prefix .. 'queued:' .. queue, createdAt, id)
   elseif state == 'scheduled' then
     redis.call('ZADD', prefix .. 'scheduled:' .. queue, score, id)
   elseif state == 'running' then
@@ -40,7 +39,6 @@ local function unplace(prefix, id, queue, state, priority)
   if state == 'queued' then
     redis.call('ZREM', prefix .. 'ready:' .. queue .. ':' .. priority, id)
     dropPriorityIfEmpty(prefix, queue, priority)
-    redis.call('ZREM', prefix .. 'queued:' .. queue, id)
   elseif state == 'scheduled' then
     redis.call('ZREM', prefix .. 'scheduled:' .. queue, id)
   elseif state == 'running' then
