@@ -1,0 +1,91 @@
+/**
+ * Keeps `npm run bench` from rotting: runs the real orchestrator in a tiny mode (N=200, 20
+ * latency samples, spool on memory and SQLite, no ceilings, no peers) and checks the JSON's
+ * shape and that every handler ran exactly once with nothing left in the store.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, expect, test } from "vitest";
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, "..", "..");
+const dir = mkdtempSync(join(tmpdir(), "spool-bench-smoke-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface BenchJson {
+  schema: string;
+  env: { workerRuntime: string; node: string };
+  targets: { name: string; goal: string; value: number | null; met: boolean | null }[];
+  systems: {
+    id: string;
+    skipped: string | null;
+    info: { label: string; inProcess: boolean; retention: string } | null;
+    summary: {
+      processPerS: { median: number } | null;
+      enqueuePerS: { median: number } | null;
+      p50: { median: number } | null;
+      idleRssMiB: { median: number } | null;
+      peakRssMiB: { median: number } | null;
+      handlersOk: boolean;
+      errors: string[];
+    } | null;
+    runs: {
+      throughput: { n: number; handled: number; unfinishedAfter: number | null; ok: boolean }[];
+      latency: { samples: number; p50: number; p99: number; ok: boolean }[];
+    };
+  }[];
+}
+
+test("bench runs in a tiny mode and reports every system's figures", { timeout: 180_000 }, async () => {
+  const out = join(dir, "bench.json");
+  const { stdout } = await run(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "bench/run.ts",
+      "--n",
+      "200",
+      "--samples",
+      "20",
+      "--warmup",
+      "2",
+      "--reps",
+      "1",
+      "--systems",
+      "spool-memory,spool-sqlite",
+      "--no-ceilings",
+      "--json",
+      out,
+    ],
+    { cwd: ROOT, timeout: 170_000, maxBuffer: 10 * 2 ** 20 },
+  );
+  expect(stdout).toContain("## B. Throughput");
+  expect(stdout).toContain("## Targets");
+
+  const json = JSON.parse(readFileSync(out, "utf8")) as BenchJson;
+  expect(json.schema).toBe("spool-bench/1");
+  expect(json.env.workerRuntime).toMatch(/compiled JS/);
+  expect(json.targets.map((t) => t.name)).toHaveLength(4);
+  for (const t of json.targets) expect(t.value).toBeTypeOf("number");
+
+  expect(json.systems.map((s) => s.id)).toEqual(["spool-memory", "spool-sqlite"]);
+  for (const s of json.systems) {
+    expect(s.skipped).toBeNull();
+    expect(s.info?.inProcess).toBe(s.id === "spool-memory");
+    const [tp] = s.runs.throughput;
+    expect(tp).toMatchObject({ n: 200, handled: 200, unfinishedAfter: 0, ok: true });
+    const [lat] = s.runs.latency;
+    expect(lat).toMatchObject({ samples: 20, ok: true });
+    expect(lat!.p50).toBeGreaterThan(0);
+    expect(lat!.p99).toBeGreaterThanOrEqual(lat!.p50);
+    const sum = s.summary!;
+    expect(sum.handlersOk).toBe(true);
+    expect(sum.errors).toEqual([]);
+    for (const v of [sum.processPerS, sum.enqueuePerS, sum.p50, sum.idleRssMiB, sum.peakRssMiB])
+      expect(v?.median).toBeGreaterThan(0);
+  }
+});
