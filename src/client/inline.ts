@@ -13,6 +13,7 @@ import type { Backend } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import type { TaskRegistry } from "../core/registry.js";
 import { execute } from "../worker/execute.js";
+import { JobControl } from "../worker/job-control.js";
 import { createTaskLogger } from "../worker/task-logger.js";
 
 const INLINE_LEASE_MS = 24 * 3_600_000;
@@ -66,7 +67,7 @@ export class InlineRunner {
       const job = jobs[0];
       if (!job) return;
       const execution = insideHandler.run(true, () =>
-        execute(this.deps.registry.find(job.task), job, new AbortController(), {
+        execute(this.deps.registry.find(job.task), job, new JobControl(), {
           backend,
           clock: this.deps.clock,
           payloadLimit: this.deps.payloadLimit,

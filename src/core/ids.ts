@@ -14,6 +14,7 @@ const POOL_SIZE = 16 * 1024;
 const pool = Buffer.alloc(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const h = (x: number): string => HEX[x & 0xff]!;
 
 function randomBytes(n: number): number {
   if (poolOffset + n > POOL_SIZE) {
@@ -45,7 +46,6 @@ export function uuidv7(nowMs: number = Date.now()): string {
   const r = randomBytes(8);
   const hi = Math.floor(ms / 0x10000);
   const lo = ms % 0x10000;
-  const h = (x: number) => HEX[x & 0xff]!;
   return (
     h(hi >>> 24) +
     h(hi >>> 16) +

@@ -25,6 +25,7 @@ import { deserialize, serializeLimited } from "../core/serializer.js";
 import type { TaskContext, TaskLogger } from "../core/task.js";
 import type { JobErrorRecord, LeasedJob } from "../core/types.js";
 import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js";
+import type { JobControl } from "./job-control.js";
 
 export type Outcome =
   | { kind: "completed"; result: string }
@@ -80,11 +81,11 @@ function failed(task: RegisteredTask | undefined, job: LeasedJob, err: unknown, 
 export function execute(
   task: RegisteredTask | undefined,
   job: LeasedJob,
-  controller: AbortController,
+  control: JobControl,
   deps: ExecuteDeps,
 ): Execution {
   const span = startExecutionSpan(job);
-  const execution = attempt(task, job, controller, deps, span);
+  const execution = attempt(task, job, control, deps, span);
   void execution.outcome.then((outcome) => span.end(outcome));
   return execution;
 }
@@ -92,7 +93,7 @@ export function execute(
 function attempt(
   task: RegisteredTask | undefined,
   job: LeasedJob,
-  controller: AbortController,
+  control: JobControl,
   deps: ExecuteDeps,
   span: ExecutionTrace,
 ): Execution {
@@ -107,16 +108,15 @@ function attempt(
   } catch (err) {
     return { outcome: Promise.resolve(failed(task, job, err, deps)), settled: Promise.resolve() };
   }
-  const signal = controller.signal;
   const timeoutMs = job.timeoutMs;
   let timer: NodeJS.Timeout | undefined;
   if (timeoutMs !== null && timeoutMs > 0) {
     timer = setTimeout(
-      () => controller.abort(new TimeoutError(`job ${job.id} timed out after ${timeoutMs}ms`, timeoutMs)),
+      () => control.abort(new TimeoutError(`job ${job.id} timed out after ${timeoutMs}ms`, timeoutMs)),
       timeoutMs,
     );
   }
-  const ctx = makeContext(job, signal, controller, deps);
+  const ctx = makeContext(job, control, deps);
   let handler: Promise<unknown>;
   try {
     handler = Promise.resolve(span.run(() => task.run(input, ctx)));
@@ -133,15 +133,15 @@ function attempt(
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      control.onAbort(null);
       resolve(o);
     };
-    const onAbort = () => finish(abortOutcome(task, job, signal.reason, deps));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
+    const onAbort = () => finish(abortOutcome(task, job, control.reason, deps));
+    if (control.aborted) return onAbort();
+    control.onAbort(onAbort);
     handler.then(
       (value) => {
-        if (signal.aborted) return onAbort();
+        if (control.aborted) return onAbort();
         try {
           finish({
             kind: "completed",
@@ -152,7 +152,7 @@ function attempt(
           finish({ kind: "failed", error: errorRecord(err, job.attempt, deps.clock.now()), retryAt: null });
         }
       },
-      (err) => (signal.aborted ? onAbort() : finish(failed(task, job, err, deps))),
+      (err) => (control.aborted ? onAbort() : finish(failed(task, job, err, deps))),
     );
   });
   return { outcome, settled };
@@ -169,12 +169,7 @@ function abortOutcome(task: RegisteredTask, job: LeasedJob, reason: unknown, dep
   return failed(task, job, reason, deps);
 }
 
-function makeContext(
-  job: LeasedJob,
-  signal: AbortSignal,
-  controller: AbortController,
-  deps: ExecuteDeps,
-): TaskContext {
+function makeContext(job: LeasedJob, control: JobControl, deps: ExecuteDeps): TaskContext {
   let log: TaskLogger | undefined;
   return {
     id: job.id,
@@ -184,7 +179,9 @@ function makeContext(
     maxAttempts: job.maxAttempts,
     meta: job.meta,
     createdAt: job.createdAt,
-    signal,
+    get signal() {
+      return control.signal;
+    },
     async progress(percent: number, message?: string) {
       if (typeof percent !== "number" || !Number.isFinite(percent)) {
         throw new TypeError(`progress must be a finite number, got ${String(percent)}`);
@@ -194,7 +191,7 @@ function makeContext(
           ? { percent: Math.min(100, Math.max(0, percent)) }
           : { percent: Math.min(100, Math.max(0, percent)), message: String(message) };
       const ok = await deps.backend.jobProgress({ id: job.id, token: job.leaseToken, progress });
-      if (!ok && !signal.aborted) controller.abort(new LeaseLostError(job.id));
+      if (!ok && !control.aborted) control.abort(new LeaseLostError(job.id));
     },
     get log() {
       log ??= deps.taskLogger(job);

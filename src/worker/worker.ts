@@ -33,6 +33,7 @@ import { newWorkerId } from "../core/ids.js";
 import { checkName, type TaskRegistry } from "../core/registry.js";
 import type { JobErrorRecord, LeasedJob, LeaseRef } from "../core/types.js";
 import { type Execution, execute } from "./execute.js";
+import { JobControl } from "./job-control.js";
 import { LeaseRenewer } from "./lease-renewer.js";
 import { OutcomeBatcher } from "./outcome-batcher.js";
 import { Periodic } from "./periodic.js";
@@ -87,7 +88,7 @@ export interface WorkerEvents {
 
 interface Held {
   job: LeasedJob;
-  controller: AbortController;
+  control: JobControl;
   execution: Execution | null;
   /** The attempt's outcome is decided (it may still wait in the batcher). */
   outcomeKnown: boolean;
@@ -344,10 +345,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
   // ── running one job ──────────────────────────────────────────────────────────────────
 
   private run(job: LeasedJob): void {
-    const controller = new AbortController();
+    const control = new JobControl();
     const held: Held = {
       job,
-      controller,
+      control,
       execution: null,
       outcomeKnown: false,
       outcomeDone: false,
@@ -356,7 +357,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.held.set(job.id, held);
     this.emit("job:started", job);
     const task = this.deps.registry.find(job.task);
-    const execution = execute(task, job, controller, {
+    const execution = execute(task, job, control, {
       backend: this.backend,
       clock: this.deps.clock,
       payloadLimit: this.deps.payloadLimit,
@@ -428,12 +429,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private loseLease(id: string, reason: Error, kind: "lost" | "cancelled" | "removed"): void {
     const held = this.held.get(id);
-    if (!held || held.controller.signal.aborted) return;
+    if (!held || held.control.aborted) return;
     this.deps.logger.warn(
       { jobId: id, task: held.job.task, reason: kind },
       "lost the lease on a running job; aborting its handler",
     );
-    held.controller.abort(reason);
+    held.control.abort(reason);
     this.emit("lease:lost", id, kind);
   }
 
@@ -523,8 +524,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const leftovers = [...this.held.values()].filter((h) => !h.outcomeKnown);
     const release: LeaseRef[] = [];
     for (const h of leftovers) {
-      if (!h.controller.signal.aborted) {
-        h.controller.abort(new ShutdownError());
+      if (!h.control.aborted) {
+        h.control.abort(new ShutdownError());
         release.push({ id: h.job.id, token: h.job.leaseToken });
       }
     }
