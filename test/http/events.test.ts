@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { EventHub } from "../../src/http/events/hub.js";
+import { waitFor } from "../support/wait-for.js";
 import { READ, SseReader, startTestServer, type TestServer } from "./helpers.js";
 
 let t: TestServer | null = null;
@@ -93,6 +94,21 @@ describe("HTTP live events (SSE)", () => {
     const evicted = open(`${t.url}/api/events`, { "last-event-id": `${boot}-1` });
     await evicted.until((m) => m.some((x) => x.event === "spool:resync"));
     expect(evicted.messages.find((x) => x.event === "spool:resync")!.data).toEqual({ reason: "evicted" });
+  });
+
+  it("forgets a stream when its client disconnects, and closes streams on server close", async () => {
+    t = await startTestServer();
+    const sse = open(`${t.url}/api/events`);
+    await sse.until((m) => m.some((x) => x.comment === "connected"));
+    const streams = async () =>
+      Number(/spool_http_event_streams (\d+)/.exec((await t!.api("/metrics")).body as string)?.[1]);
+    expect(await streams()).toBe(1);
+    sse.close();
+    await waitFor(async () => (await streams()) === 0);
+    const other = open(`${t.url}/api/events`);
+    await other.until((m) => m.some((x) => x.comment === "connected"));
+    await t.close();
+    t = null;
   });
 
   it("sends heartbeat comments", async () => {
