@@ -48,12 +48,33 @@ export class OutcomeBatcher {
     this.schedule();
   }
 
-  /** Writes everything buffered now and waits for it (used by shutdown). */
-  async drain(): Promise<void> {
+  /**
+   * Writes everything buffered and waits for it (used by shutdown). Gives up after
+   * `timeoutMs` (returns false) so a store that stays down cannot hang a shutdown.
+   */
+  async drain(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    const deadline = this.clock.now() + timeoutMs;
     while (this.pending > 0 || this.flushing) {
-      if (this.flushing) await this.flushing;
-      else await this.flush();
+      const left = deadline - this.clock.now();
+      if (left <= 0) {
+        this.stopped = true;
+        return false;
+      }
+      const round = this.flushing ?? this.flush();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        round.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), Math.min(left, 2 ** 31 - 1));
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) {
+        this.stopped = true;
+        return false;
+      }
     }
+    return true;
   }
 
   stop(): void {

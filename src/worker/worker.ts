@@ -78,7 +78,7 @@ export interface WorkerEvents {
   "job:completed": [jobId: string];
   "job:retried": [jobId: string];
   "job:failed": [jobId: string];
-  /** A late outcome the backend refused (lease lost): another worker owns the job now. */
+  /** A late outcome the backend refused: the lease expired and was rescued, or the job was cancelled or removed. */
   "job:refused": [jobId: string];
   "lease:lost": [jobId: string, reason: "lost" | "cancelled" | "removed"];
   "jobs:released": [jobIds: string[]];
@@ -201,7 +201,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
       leaseMs: this.leaseMs,
       held: () => this.heldLeases(),
       onLost: (ids) => {
-        for (const id of ids) this.loseLease(id, new LeaseLostError(id), "lost");
+        for (const id of ids) {
+          // A renewal round can race the completion write of the same job: once the outcome
+          // is decided the lease no longer matters, so that is not a loss worth reporting.
+          if (this.held.get(id)?.outcomeKnown) continue;
+          this.loseLease(id, new LeaseLostError(id), "lost");
+        }
       },
       onError: (err) => this.reportError(err, "lease renewal failed"),
     });
@@ -409,7 +414,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       } else {
         this.deps.logger.warn(
           { jobId: id, task: held.job.task },
-          "outcome refused: the lease was lost, another worker owns the job",
+          "outcome refused: the job is no longer leased to this worker (lease expired and rescued, cancelled, or removed)",
         );
       }
       this.emit(
@@ -529,7 +534,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
         release.push({ id: h.job.id, token: h.job.leaseToken });
       }
     }
-    await this.batcher.drain();
+    // Bounded: with the store down, outcomes cannot be written; their leases then expire and
+    // the jobs are rescued and retried elsewhere (at-least-once), rather than hanging shutdown.
+    if (!(await this.batcher.drain(Math.max(5000, graceMs)))) {
+      this.deps.logger.error(
+        { pending: this.batcher.pending },
+        "could not store some job outcomes before shutdown; they will be rescued after their lease expires",
+      );
+    }
     if (release.length > 0) {
       try {
         const out = await this.backend.jobRelease({ leases: release });
