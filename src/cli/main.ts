@@ -19,6 +19,7 @@ import { registerMigrate } from "./commands/migrate.js";
 import { registerQueuesLs } from "./commands/queues-ls.js";
 import { registerQueuesPause } from "./commands/queues-pause.js";
 import { registerQueuesResume } from "./commands/queues-resume.js";
+import { registerServer } from "./commands/server.js";
 import { registerStats } from "./commands/stats.js";
 import { registerWorker } from "./commands/worker.js";
 import { ExitError, errorCode, reportError } from "./errors.js";
@@ -58,6 +59,7 @@ export function buildProgram(io: CliIO): Command {
 
   registerWorker(program, io);
   registerEnqueue(program, io);
+  registerServer(program, io);
   const jobs = program.command("jobs").description("list, inspect, retry, cancel and remove jobs");
   registerJobsLs(jobs, io);
   registerJobsShow(jobs, io);
