@@ -26,7 +26,6 @@
  * | P jobs                    | zset   | every job id, score 0: lexicographic = creation order  |
  * | P ready:<queue>:<prio>    | zset   | queued jobs of one priority, score runAt (ties: id)    |
  * | P prio:<queue>            | zset   | priorities that have a ready set                       |
- * | P queued:<queue>          | zset   | queued jobs by createdAt (oldestQueuedAt)              |
  * | P scheduled:<queue>       | zset   | scheduled jobs by runAt (promoted by claim)            |
  * | P running                 | zset   | running jobs by leaseExpiresAt (rescue)                |
  * | P done:<state>            | zset   | completed / failed / cancelled by finishedAt (prune)   |
@@ -80,6 +79,8 @@
  *   the whole batch is not (a failure in a later chunk leaves the earlier chunks written).
  * - A claim promotes at most 1,000 due scheduled jobs per queue per call; more become
  *   claimable on the following calls.
+ * - oldestQueuedAt is exact up to 1,000 queued jobs per (queue, priority); beyond, it is the
+ *   oldest among the 1,000 nearest the head (a createdAt index would cost 2 writes per job).
  * - jobList filters other than id order scan the id index (in steps of 5,000 per script),
  *   fine for dashboards, not for selective queries over millions of retained jobs.
  * - The change feed is fire-and-forget: events published while a subscriber is disconnected
