@@ -100,25 +100,29 @@ export interface ExecutionTrace {
   end(outcome: { kind: "completed" } | { kind: "failed"; error: JobErrorRecord } | { kind: "dropped" }): void;
 }
 
+/** Shared by every attempt when no tracer records: no span, no context switch, no allocation. */
+const UNTRACED: ExecutionTrace = { run: (fn) => fn(), end: () => {} };
+
 /** One consumer span per attempt, child of the producer span carried in `meta`. */
 export function startExecutionSpan(job: LeasedJob): ExecutionTrace {
-  const parent = parentFromMeta(job.meta) ?? context.active();
-  const span = tracer.startSpan(
-    `process ${job.task}`,
-    {
-      kind: SpanKind.CONSUMER,
-      attributes: {
-        "messaging.system": "spool",
-        "messaging.operation.type": "process",
-        "messaging.destination.name": job.queue,
-        "messaging.message.id": job.id,
-        "spool.task": job.task,
-        "spool.attempt": job.attempt,
-        "spool.max_attempts": job.maxAttempts,
-      },
-    },
-    parent,
-  );
+  const hasParent = typeof job.meta[TRACEPARENT_META] === "string";
+  // Without an SDK the API hands out non-recording spans; when there is no remote parent to
+  // carry on either, skip the work entirely (this runs once per job on the hot path).
+  const parent = (hasParent ? parentFromMeta(job.meta) : null) ?? context.active();
+  const span = tracer.startSpan(`process ${job.task}`, { kind: SpanKind.CONSUMER }, parent);
+  if (!span.isRecording() && !hasParent) {
+    span.end();
+    return UNTRACED;
+  }
+  span.setAttributes({
+    "messaging.system": "spool",
+    "messaging.operation.type": "process",
+    "messaging.destination.name": job.queue,
+    "messaging.message.id": job.id,
+    "spool.task": job.task,
+    "spool.attempt": job.attempt,
+    "spool.max_attempts": job.maxAttempts,
+  });
   const active = trace.setSpan(parent, span);
   return {
     run: (fn) => context.with(active, fn),
