@@ -295,7 +295,8 @@ export type BackendEventType =
   | "job:rescued"
   | "job:removed"
   | "queue:paused"
-  | "queue:resumed";
+  | "queue:resumed"
+  | ScheduleEventType;
 
 export interface BackendEvent {
   type: BackendEventType;
@@ -367,6 +368,21 @@ export interface Backend {
 
   /** Subscribes to the change feed (all processes sharing the store). Returns the unsubscribe. */
   subscribe(listener: BackendEventListener): () => void;
+
+  // ── schedules (see the "schedules" section below) ──────────────────────────────────────
+
+  scheduleUpsert(params: ScheduleUpsertParams): Promise<ScheduleUpsertResult>;
+  scheduleGet(params: { name: string }): Promise<ScheduleRecord | null>;
+  /** Every schedule, by name. */
+  scheduleList(): Promise<ScheduleRecord[]>;
+  /** False when there was no such schedule. Jobs it already fired stay. */
+  scheduleRemove(params: { name: string }): Promise<boolean>;
+  /** False when there is no such schedule. Idempotent. */
+  schedulePause(params: { name: string }): Promise<boolean>;
+  /** Unpauses and stores the next fire time the scheduler computed from now. False when there is no such schedule. */
+  scheduleResume(params: ScheduleResumeParams): Promise<boolean>;
+  /** Records one fire and inserts its job in ONE atomic write (see `ScheduleFireParams`). */
+  scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult>;
 }
 
 export function emptyCounts(): StateCounts {
@@ -376,3 +392,174 @@ export function emptyCounts(): StateCounts {
 /** Largest page a `jobList` returns. */
 export const LIST_LIMIT_MAX = 1000;
 export const LIST_LIMIT_DEFAULT = 50;
+
+// ── schedules ──────────────────────────────────────────────────────────────────────────
+//
+// Backends store schedules and compare-and-set their next fire time; they never parse a
+// trigger. The scheduler (src/scheduler) computes fire times in TypeScript (croner, time
+// zones, DST rules) and hands the backend instants. Exactly-once firing across any number of
+// scheduler processes rests on one rule: `scheduleFire` checks that the stored `nextFireAt`
+// still equals the fire time the caller saw, and in the same transaction (one Lua script on
+// Redis) moves it on AND inserts the fire's job. A scheduler that dies before the write
+// leaves the fire to the next scheduler; one that dies after it has already fired.
+
+/** `schedule:changed` (upsert, remove, pause, resume) and `schedule:fired` (also for skipped fires). */
+export type ScheduleEventType = "schedule:changed" | "schedule:fired";
+
+/** A schedule as stored. `spec` is the scheduler's JSON and opaque to backends. */
+export interface ScheduleRecord {
+  name: string;
+  /** The scheduler's definition (trigger, job template, policies) as JSON. */
+  spec: string;
+  /** Identifies the trigger (and its start/end): when an upsert changes it, `anchorAt` and `nextFireAt` reset. */
+  triggerKey: string;
+  /** Start of an `every` trigger's grid, kept across upserts of the same trigger (restarts do not drift). */
+  anchorAt: EpochMs;
+  /** The next fire time, the compare-and-set target of `scheduleFire`; null when the schedule is done. */
+  nextFireAt: EpochMs | null;
+  /** Fire time of the last fire that enqueued a job (manual runs excluded). */
+  lastFireAt: EpochMs | null;
+  /** The job of the last fire or manual run (the overlap policy looks at it). */
+  lastJobId: string | null;
+  /** Jobs fired so far by the trigger (manual runs excluded); the `limit` option counts these. */
+  runs: number;
+  paused: boolean;
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
+}
+
+export interface ScheduleUpsertParams {
+  name: string;
+  spec: string;
+  triggerKey: string;
+  /** Used when the schedule is created or its triggerKey changed; otherwise the stored values stay. */
+  anchorAt: EpochMs;
+  nextFireAt: EpochMs | null;
+  /** Initial paused flag, used only when the schedule is created (pause state is operational). */
+  paused: boolean;
+}
+
+export interface ScheduleUpsertResult {
+  schedule: ScheduleRecord;
+  /** Created, or its definition changed. False for a no-op upsert (same spec): nothing was written. */
+  changed: boolean;
+  created: boolean;
+}
+
+export interface ScheduleResumeParams {
+  name: string;
+  /** The next fire time from now: time spent paused is not a misfire. */
+  nextFireAt: EpochMs | null;
+}
+
+export interface ScheduleFireParams {
+  name: string;
+  /**
+   * The compare-and-set: the fire happens only if the stored `nextFireAt` equals this and the
+   * schedule is not paused. `null` makes a manual run ("run now"): no compare, `nextFireAt`,
+   * `lastFireAt` and `runs` stay, only the job is inserted and `lastJobId` set.
+   */
+  expectedFireAt: EpochMs | null;
+  /** The fire time to store next (null: no more fires). Ignored by manual runs. */
+  nextFireAt: EpochMs | null;
+  /**
+   * The job to insert in the same write (no `dependsOn`), or null to move on without one (a
+   * skipped fire: misfire `skip`, overlap `skip`, limit reached). With a job, `runs` grows by
+   * one and `lastFireAt` becomes `expectedFireAt`.
+   */
+  job: NewJob | null;
+  /** Carried in the `schedule:fired` event (why a fire was skipped, how many were missed …). */
+  data?: Record<string, unknown>;
+}
+
+export interface ScheduleFireResult {
+  /** True when this call made the fire; false when another caller did first (or the schedule is gone or paused). */
+  won: boolean;
+  /** The inserted job (or, with an idempotency key that matched, the existing one). */
+  jobId: string | null;
+  /** The schedule after the call (null if it does not exist). */
+  schedule: ScheduleRecord | null;
+}
+
+// ── workflows ──────────────────────────────────────────────────────────────────────────
+//
+// A workflow is a set of jobs written in ONE atomic call, linked by `dependsOn` (the same
+// dependency counting as plain jobs: a child is released in the transaction that completes
+// its last parent, so a chord callback fires exactly once). The backend stores a small record
+// per workflow and applies two rules; everything else (the graph, how a child's input is built
+// from its parents' results) lives in the core (src/workflow/) and is opaque here:
+//
+// - **failFast**: when a job of a `failFast` workflow ends `failed` (jobFail without retry, or
+//   leaseRescue with no attempts left), the same transition cancels every job of the workflow
+//   that has not started (`waiting`, `scheduled`, `queued`). Running jobs finish.
+// - **Retention** never removes a job of a workflow whose record is still `running`, so
+//   parents' results survive until every job of the workflow is final. `retentionPrune` first
+//   settles the records of workflows whose jobs are all final (stores their final state and
+//   counts), then prunes as usual.
+
+export type WorkflowState = "running" | "completed" | "failed" | "cancelled";
+export type WorkflowPolicy = "failFast" | "continue";
+
+export interface NewWorkflow {
+  id: string;
+  name: string;
+  policy: WorkflowPolicy;
+  /** The compiled graph (node names, job ids, output shape) as JSON; opaque to the backend. */
+  spec: string;
+}
+
+export interface WorkflowRecord {
+  id: string;
+  name: string;
+  policy: WorkflowPolicy;
+  /**
+   * `running` while any job is not final, except that a `failFast` workflow is `failed` from
+   * its first permanent failure on. At the end: `failed` if any job failed, else `cancelled` if
+   * any was cancelled, else `completed`.
+   */
+  state: WorkflowState;
+  spec: string;
+  /** Jobs in the workflow. */
+  total: number;
+  /** Jobs per state (read live while running; frozen once settled). */
+  counts: StateCounts;
+  createdAt: EpochMs;
+  /** When the record was settled (all jobs final and retention ran), else null. */
+  finishedAt: EpochMs | null;
+}
+
+export interface WorkflowEnqueueParams {
+  workflow: NewWorkflow;
+  /**
+   * Every job of the workflow, parents before children. All of them or none are written. They
+   * must have no idempotency key and depend only on jobs of this batch.
+   */
+  jobs: NewJob[];
+}
+
+export interface WorkflowEnqueueResult {
+  jobs: EnqueuedRef[];
+}
+
+export interface WorkflowListParams {
+  cursor?: string;
+  /** 1..1000, default 50. */
+  limit?: number;
+  /** By id, i.e. creation time. Default `desc`. */
+  order?: "asc" | "desc";
+}
+
+export interface WorkflowPage {
+  workflows: WorkflowRecord[];
+  nextCursor: string | null;
+}
+
+/** Most jobs one workflow may hold (one atomic write). */
+export const WORKFLOW_JOBS_MAX = 100_000;
+
+/** Workflow operations every backend implements (see the section comment above). */
+export interface WorkflowBackend {
+  workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult>;
+  workflowGet(params: { id: string }): Promise<WorkflowRecord | null>;
+  workflowList(params: WorkflowListParams): Promise<WorkflowPage>;
+}

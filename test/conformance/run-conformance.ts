@@ -30,6 +30,7 @@ import { releaseTopic } from "./suite/release.js";
 import { removeTopic } from "./suite/remove.js";
 import { retentionTopic } from "./suite/retention.js";
 import { retryTopic } from "./suite/retry.js";
+import { schedulesTopic } from "./suite/schedules.js";
 import { sharedTopic } from "./suite/shared.js";
 import { transitionsTopic } from "./suite/transitions.js";
 import { workersTopic } from "./suite/workers.js";
@@ -54,6 +55,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   transitionsTopic,
   lifecycleTopic,
   sharedTopic,
+  schedulesTopic,
 ];
 
 export interface ConformanceSkip {

@@ -46,6 +46,12 @@ import {
   type LeaseRescueResult,
   type QueueInfo,
   type RetentionPruneParams,
+  type ScheduleFireParams,
+  type ScheduleFireResult,
+  type ScheduleRecord,
+  type ScheduleResumeParams,
+  type ScheduleUpsertParams,
+  type ScheduleUpsertResult,
   type TransitionResult,
   type WorkerHeartbeatParams,
   type WorkerInfo,
@@ -59,6 +65,7 @@ import {
   listStates,
 } from "../shared.js";
 import { Heap } from "./heap.js";
+import { MemorySchedules } from "./schedules.js";
 
 interface StoredJob extends JobRecord {
   leaseToken: string | null;
@@ -595,6 +602,36 @@ export class MemoryBackend implements Backend {
   subscribe(listener: BackendEventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  // ── schedules (schedules.ts) ─────────────────────────────────────────────────────────
+
+  private readonly schedules = new MemorySchedules({
+    now: () => this.clock.now(),
+    emit: (events) => this.emit(events),
+    insertJob: (job) => this.jobEnqueue({ jobs: [job] }),
+  });
+
+  scheduleUpsert(params: ScheduleUpsertParams): Promise<ScheduleUpsertResult> {
+    return this.schedules.upsert(params);
+  }
+  scheduleGet({ name }: { name: string }): Promise<ScheduleRecord | null> {
+    return this.schedules.get(name);
+  }
+  scheduleList(): Promise<ScheduleRecord[]> {
+    return this.schedules.list();
+  }
+  scheduleRemove({ name }: { name: string }): Promise<boolean> {
+    return this.schedules.remove(name);
+  }
+  schedulePause({ name }: { name: string }): Promise<boolean> {
+    return this.schedules.pause(name);
+  }
+  scheduleResume(params: ScheduleResumeParams): Promise<boolean> {
+    return this.schedules.resume(params);
+  }
+  scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
+    return this.schedules.fire(params);
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────

@@ -36,6 +36,12 @@ import {
   type LeaseRescueResult,
   type QueueInfo,
   type RetentionPruneParams,
+  type ScheduleFireParams,
+  type ScheduleFireResult,
+  type ScheduleRecord,
+  type ScheduleResumeParams,
+  type ScheduleUpsertParams,
+  type ScheduleUpsertResult,
   type StateCounts,
   type TransitionResult,
   type WorkerHeartbeatParams,
@@ -52,6 +58,7 @@ import {
 import { checkReply } from "./codes.js";
 import { message } from "./connection.js";
 import { decodeFlat, decodeObject, leased } from "./records.js";
+import { RedisSchedules } from "./schedules.js";
 import { resolveScript, SCRIPT_NAMES, type ScriptName } from "./scripts.js";
 
 /** Jobs per enqueue script: larger batches are split (see index.ts, Limits). */
@@ -82,6 +89,7 @@ export class RedisBackend implements Backend {
   private feedPending: Promise<void> | null = null;
   private closed = false;
   private closing: Promise<void> | null = null;
+  private readonly schedules: RedisSchedules;
 
   constructor(
     readonly clock: Clock,
@@ -100,6 +108,16 @@ export class RedisBackend implements Backend {
       scripts[name] = fn.bind(redis);
     }
     this.scripts = scripts;
+    this.schedules = new RedisSchedules({
+      redis,
+      prefix: this.keyPrefix,
+      now: () => this.clock.now(),
+      beforeWrite: async () => {
+        if (this.closed) throw new BackendError("the Redis backend is closed", { code: "BACKEND_CLOSED" });
+        if (this.feedPending) await waitAtMost(this.feedPending, FEED_READY_WAIT_MS);
+      },
+      wrap,
+    });
   }
 
   /** The command connection (tests and tools use it; spool code goes through the methods). */
@@ -468,6 +486,30 @@ export class RedisBackend implements Backend {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  // ── schedules (schedules.ts) ─────────────────────────────────────────────────────────
+
+  scheduleUpsert(params: ScheduleUpsertParams): Promise<ScheduleUpsertResult> {
+    return this.schedules.upsert(params);
+  }
+  scheduleGet({ name }: { name: string }): Promise<ScheduleRecord | null> {
+    return this.schedules.get(name);
+  }
+  scheduleList(): Promise<ScheduleRecord[]> {
+    return this.schedules.list();
+  }
+  scheduleRemove({ name }: { name: string }): Promise<boolean> {
+    return this.schedules.remove(name);
+  }
+  schedulePause({ name }: { name: string }): Promise<boolean> {
+    return this.schedules.pause(name);
+  }
+  scheduleResume(params: ScheduleResumeParams): Promise<boolean> {
+    return this.schedules.resume(params);
+  }
+  scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
+    return this.schedules.fire(params);
   }
 
   private openFeed(): void {

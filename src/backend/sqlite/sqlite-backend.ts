@@ -42,6 +42,12 @@ import {
   type NewJob,
   type QueueInfo,
   type RetentionPruneParams,
+  type ScheduleFireParams,
+  type ScheduleFireResult,
+  type ScheduleRecord,
+  type ScheduleResumeParams,
+  type ScheduleUpsertParams,
+  type ScheduleUpsertResult,
   type TransitionResult,
   type WorkerHeartbeatParams,
   type WorkerInfo,
@@ -57,6 +63,7 @@ import {
 import { ChangeFeed } from "./change-feed.js";
 import { migrateDatabase, openDatabase, toBackendError } from "./database.js";
 import { type JobRow, toLeased, toRecord, toWorker } from "./rows.js";
+import { SqliteSchedules } from "./schedules.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import type { SqliteOptions } from "./url.js";
 
@@ -76,6 +83,7 @@ export class SqliteBackend implements Backend {
   private readonly sql: Statements;
   private readonly feed: ChangeFeed;
   private readonly txn: Database.Transaction<(fn: () => unknown) => unknown>;
+  private readonly schedules: SqliteSchedules;
   private closed = false;
 
   constructor(
@@ -98,6 +106,11 @@ export class SqliteBackend implements Backend {
     }
     this.txn = this.db.transaction((fn: () => unknown) => fn());
     this.feed = new ChangeFeed(this.sql.feed, options.file, options.pollMs, clock.now());
+    this.schedules = new SqliteSchedules(this.db, {
+      now: () => this.clock.now(),
+      write: (what, now, fn) => this.write(what, now, fn),
+      read: (fn) => this.read(fn),
+    });
   }
 
   async migrate(): Promise<void> {
@@ -658,6 +671,30 @@ export class SqliteBackend implements Backend {
   subscribe(listener: BackendEventListener): () => void {
     if (this.closed) return () => {};
     return this.feed.subscribe(listener);
+  }
+
+  // ── schedules (schedules.ts) ─────────────────────────────────────────────────────────
+
+  scheduleUpsert(params: ScheduleUpsertParams): Promise<ScheduleUpsertResult> {
+    return this.schedules.upsert(params);
+  }
+  scheduleGet({ name }: { name: string }): Promise<ScheduleRecord | null> {
+    return this.schedules.get(name);
+  }
+  scheduleList(): Promise<ScheduleRecord[]> {
+    return this.schedules.list();
+  }
+  scheduleRemove({ name }: { name: string }): Promise<boolean> {
+    return this.schedules.remove(name);
+  }
+  schedulePause({ name }: { name: string }): Promise<boolean> {
+    return this.schedules.pause(name);
+  }
+  scheduleResume(params: ScheduleResumeParams): Promise<boolean> {
+    return this.schedules.resume(params);
+  }
+  scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
+    return this.schedules.fire(params);
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────

@@ -514,6 +514,86 @@ ORDER BY finished_at, id
 LIMIT max(0, min(:limit, (SELECT count(*) FROM spool_jobs WHERE state = :state AND finished_at IS NOT NULL) - :keep))`;
 
 /**
+ * `queries/schedule-delete.sql`: Removes a schedule (its fired jobs stay).
+ * Params: :name.
+ */
+export const SCHEDULE_DELETE = `DELETE FROM spool_schedules WHERE name = :name`;
+
+/**
+ * `queries/schedule-fire.sql`: The compare-and-set of one fire: moves next_fire_at on only if it still holds the fire time
+ * the caller saw and the schedule is not paused. With a job (:job_id not null) runs grows by one
+ * and last_fire_at / last_job_id record the fire. No row returned: another caller fired first.
+ * Params: :name, :expected_fire_at, :next_fire_at, :job_id (null: a skipped fire), :now.
+ * Returns: every spool_schedules column, after the update.
+ */
+export const SCHEDULE_FIRE = `UPDATE spool_schedules SET
+  next_fire_at = :next_fire_at,
+  last_fire_at = CASE WHEN :job_id IS NULL THEN last_fire_at ELSE :expected_fire_at END,
+  last_job_id = coalesce(:job_id, last_job_id),
+  runs = runs + (:job_id IS NOT NULL),
+  updated_at = :now
+WHERE name = :name AND next_fire_at = :expected_fire_at AND paused = 0
+RETURNING *`;
+
+/**
+ * `queries/schedule-get.sql`: One schedule by name.
+ * Params: :name.
+ * Returns: every spool_schedules column.
+ */
+export const SCHEDULE_GET = `SELECT * FROM spool_schedules WHERE name = :name`;
+
+/**
+ * `queries/schedule-insert.sql`: Creates a schedule (the caller checked that the name is free inside the same transaction).
+ * Params: :name, :spec, :trigger_key, :anchor_at, :next_fire_at, :paused (0/1), :now.
+ */
+export const SCHEDULE_INSERT = `INSERT INTO spool_schedules (name, spec, trigger_key, anchor_at, next_fire_at, paused, created_at, updated_at)
+VALUES (:name, :spec, :trigger_key, :anchor_at, :next_fire_at, :paused, :now, :now)`;
+
+/**
+ * `queries/schedule-list.sql`: Every schedule, by name.
+ * Returns: every spool_schedules column.
+ */
+export const SCHEDULE_LIST = `SELECT * FROM spool_schedules ORDER BY name`;
+
+/**
+ * `queries/schedule-pause.sql`: Pauses a schedule. Idempotent.
+ * Params: :name, :now.
+ */
+export const SCHEDULE_PAUSE = `UPDATE spool_schedules SET paused = 1, updated_at = :now WHERE name = :name`;
+
+/**
+ * `queries/schedule-resume.sql`: Resumes a schedule; a paused one gets the next fire time computed from now (time spent
+ * paused is not a misfire). Resuming an active schedule changes nothing else.
+ * Params: :name, :next_fire_at, :now.
+ */
+export const SCHEDULE_RESUME = `UPDATE spool_schedules SET
+  next_fire_at = CASE WHEN paused THEN :next_fire_at ELSE next_fire_at END,
+  paused = 0,
+  updated_at = :now
+WHERE name = :name`;
+
+/**
+ * `queries/schedule-run-now.sql`: A manual run ("run now"): records its job as the schedule's last one; fire times stay.
+ * Params: :name, :job_id, :now.
+ * Returns: every spool_schedules column, after the update.
+ */
+export const SCHEDULE_RUN_NOW = `UPDATE spool_schedules SET last_job_id = :job_id, updated_at = :now WHERE name = :name
+RETURNING *`;
+
+/**
+ * `queries/schedule-update.sql`: Redefines a schedule. With the same trigger (:retrigger = 0) its anchor, next fire time, runs
+ * and pause state stay; with a new trigger (:retrigger = 1) the anchor and next fire time reset.
+ * Params: :name, :spec, :trigger_key, :anchor_at, :next_fire_at, :retrigger (0/1), :now.
+ */
+export const SCHEDULE_UPDATE = `UPDATE spool_schedules SET
+  spec = :spec,
+  trigger_key = :trigger_key,
+  anchor_at = CASE WHEN :retrigger THEN :anchor_at ELSE anchor_at END,
+  next_fire_at = CASE WHEN :retrigger THEN :next_fire_at ELSE next_fire_at END,
+  updated_at = :now
+WHERE name = :name`;
+
+/**
  * `queries/worker-delete-expired.sql`: Forgets workers whose heartbeat ttl passed.
  * Params: :now.
  */
@@ -651,5 +731,26 @@ CREATE TABLE spool_events (
   at     INTEGER NOT NULL,
   events TEXT    NOT NULL
 );`,
+  },
+  {
+    version: 2,
+    name: "schedules",
+    sql: `-- 0002_schedules: persistent schedules. Backends store and compare-and-set; the scheduler
+-- (src/scheduler) computes fire times. \`spec\` is the scheduler's JSON definition, opaque here.
+-- \`next_fire_at\` is the compare-and-set target: a fire succeeds only if it still holds the fire
+-- time the scheduler saw, and the same transaction inserts the fire's job.
+CREATE TABLE spool_schedules (
+  name         TEXT    NOT NULL PRIMARY KEY,
+  spec         TEXT    NOT NULL,
+  trigger_key  TEXT    NOT NULL,
+  anchor_at    INTEGER NOT NULL,
+  next_fire_at INTEGER,
+  last_fire_at INTEGER,
+  last_job_id  TEXT,
+  runs         INTEGER NOT NULL DEFAULT 0,
+  paused       INTEGER NOT NULL DEFAULT 0,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+) WITHOUT ROWID;`,
   },
 ];

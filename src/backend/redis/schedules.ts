@@ -1,0 +1,191 @@
+/**
+ * Schedules on Redis: `P schedule:<name>` (hash) and `P schedules` (set of names). Every write
+ * is one Lua script (`scripts/schedule-*.lua`); `schedule-fire` does the compare-and-set on
+ * `nextFireAt` and the job insert in the same script, so concurrent schedulers on any number of
+ * machines fire each time once. Reads are plain HGETALL (pipelined for the list).
+ */
+import type { Redis } from "ioredis";
+import type {
+  ScheduleFireParams,
+  ScheduleFireResult,
+  ScheduleRecord,
+  ScheduleResumeParams,
+  ScheduleUpsertParams,
+  ScheduleUpsertResult,
+} from "../backend.js";
+import { checkNewJobs } from "../shared.js";
+import { checkScheduleFire, checkScheduleName, checkScheduleUpsert } from "../shared-schedules.js";
+import { checkReply } from "./codes.js";
+import { resolveScript } from "./scripts.js";
+
+const SCRIPTS = ["schedule-upsert", "schedule-change", "schedule-fire"] as const;
+type ScheduleScript = (typeof SCRIPTS)[number];
+type ScriptFn = (prefix: string, ...args: (string | number)[]) => Promise<unknown>;
+
+export interface RedisScheduleHost {
+  redis: Redis;
+  /** `{prefix}:` */
+  prefix: string;
+  now(): number;
+  /** Runs before every write (waits for the change-feed subscription, checks the backend is open). */
+  beforeWrite(): Promise<void>;
+  /** Turns a Redis failure into the backend's error. */
+  wrap(error: unknown, op: string): Error;
+}
+
+function toRecord(name: string, flat: unknown[] | Record<string, string>): ScheduleRecord | null {
+  const h: Record<string, string> = {};
+  if (Array.isArray(flat))
+    for (let i = 0; i + 1 < flat.length; i += 2) h[String(flat[i])] = String(flat[i + 1]);
+  else Object.assign(h, flat);
+  if (h.spec === undefined) return null;
+  const num = (v: string | undefined) => (v === undefined || v === "" ? null : Number(v));
+  return {
+    name,
+    spec: h.spec,
+    triggerKey: h.triggerKey ?? "",
+    anchorAt: Number(h.anchorAt),
+    nextFireAt: num(h.nextFireAt),
+    lastFireAt: num(h.lastFireAt),
+    lastJobId: h.lastJobId || null,
+    runs: Number(h.runs ?? 0),
+    paused: h.paused === "1",
+    createdAt: Number(h.createdAt),
+    updatedAt: Number(h.updatedAt),
+  };
+}
+
+/** A JSON object's body without its braces, for the scripts' event data. */
+function dataBody(data: Record<string, unknown> | undefined): string {
+  if (!data || Object.keys(data).length === 0) return "";
+  return JSON.stringify(data).slice(1, -1);
+}
+
+export class RedisSchedules {
+  private readonly scripts = {} as Record<ScheduleScript, ScriptFn>;
+
+  constructor(private readonly host: RedisScheduleHost) {
+    for (const name of SCRIPTS) {
+      const command = `spool_${name.replace(/-/g, "_")}`;
+      host.redis.defineCommand(command, { numberOfKeys: 1, lua: resolveScript(name) });
+      this.scripts[name] = (host.redis as unknown as Record<string, ScriptFn>)[command]!.bind(host.redis);
+    }
+  }
+
+  private key(name: string): string {
+    return `${this.host.prefix}schedule:${name}`;
+  }
+
+  private async run(name: ScheduleScript, args: (string | number)[]): Promise<unknown[]> {
+    await this.host.beforeWrite();
+    let reply: unknown;
+    try {
+      reply = await this.scripts[name](this.host.prefix, ...args);
+    } catch (error) {
+      throw this.host.wrap(error, name);
+    }
+    return checkReply(name, reply);
+  }
+
+  async upsert(params: ScheduleUpsertParams): Promise<ScheduleUpsertResult> {
+    checkScheduleUpsert(params);
+    const reply = await this.run("schedule-upsert", [
+      this.host.now(),
+      params.name,
+      params.spec,
+      params.triggerKey,
+      params.anchorAt,
+      params.nextFireAt ?? "",
+      params.paused ? "1" : "0",
+    ]);
+    return {
+      created: Number(reply[1]) === 1,
+      changed: Number(reply[2]) === 1,
+      schedule: toRecord(params.name, reply.slice(3))!,
+    };
+  }
+
+  async get(name: string): Promise<ScheduleRecord | null> {
+    checkScheduleName(name);
+    try {
+      return toRecord(name, await this.host.redis.hgetall(this.key(name)));
+    } catch (error) {
+      throw this.host.wrap(error, "scheduleGet");
+    }
+  }
+
+  async list(): Promise<ScheduleRecord[]> {
+    try {
+      const names = (await this.host.redis.smembers(`${this.host.prefix}schedules`)).sort();
+      if (names.length === 0) return [];
+      const pipeline = this.host.redis.pipeline();
+      for (const name of names) pipeline.hgetall(this.key(name));
+      const replies = (await pipeline.exec()) ?? [];
+      const out: ScheduleRecord[] = [];
+      names.forEach((name, i) => {
+        const [err, hash] = replies[i] ?? [new Error("no reply"), null];
+        if (err) throw err;
+        const record = toRecord(name, hash as Record<string, string>);
+        if (record) out.push(record);
+      });
+      return out;
+    } catch (error) {
+      throw this.host.wrap(error, "scheduleList");
+    }
+  }
+
+  async remove(name: string): Promise<boolean> {
+    return this.change(name, "remove", "");
+  }
+
+  async pause(name: string): Promise<boolean> {
+    return this.change(name, "pause", "");
+  }
+
+  async resume({ name, nextFireAt }: ScheduleResumeParams): Promise<boolean> {
+    return this.change(name, "resume", nextFireAt ?? "");
+  }
+
+  private async change(name: string, op: string, next: string | number): Promise<boolean> {
+    checkScheduleName(name);
+    const reply = await this.run("schedule-change", [this.host.now(), name, op, next]);
+    return Number(reply[1]) === 1;
+  }
+
+  async fire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
+    checkScheduleFire(params);
+    const args: (string | number)[] = [
+      this.host.now(),
+      params.name,
+      params.expectedFireAt ?? "",
+      params.nextFireAt ?? "",
+      dataBody(params.data),
+    ];
+    const job = params.job;
+    if (job) {
+      checkNewJobs([job]);
+      const meta = Object.keys(job.meta).length > 0 ? JSON.stringify(job.meta) : "";
+      args.push(
+        "1",
+        job.id,
+        job.task,
+        job.queue,
+        job.input,
+        job.priority,
+        job.runAt,
+        job.maxAttempts,
+        job.key === null ? "" : `=${job.key}`,
+        meta,
+        job.leaseMs ?? "",
+        job.timeoutMs ?? "",
+      );
+    } else args.push("0");
+    const reply = await this.run("schedule-fire", args);
+    const jobId = String(reply[2] ?? "");
+    return {
+      won: Number(reply[1]) === 1,
+      jobId: jobId === "" ? null : jobId,
+      schedule: toRecord(params.name, reply.slice(3)),
+    };
+  }
+}

@@ -1,0 +1,94 @@
+--- One fire of a schedule, atomically: the compare-and-set on nextFireAt (it must still hold
+--- the fire time the caller saw, and the schedule must not be paused) AND the insert of the
+--- fire's job, so a fire is recorded with its job or not at all. A manual run (expected "")
+--- skips the compare and leaves the fire times alone.
+---
+--- KEYS[1]  prefix
+--- ARGV[1]  now
+--- ARGV[2]  name
+--- ARGV[3]  expectedFireAt ("" = a manual run)
+--- ARGV[4]  nextFireAt to store ("" = null)
+--- ARGV[5]  extra event data: a JSON object body without braces ("" = none)
+--- ARGV[6]  "1" when a job follows, "0" for a skipped fire
+--- ARGV[7…] the job: id, task, queue, input, priority, runAt, maxAttempts,
+---          key ("" = none, else "=" .. key), meta JSON ("" = {}), leaseMs ("" = null),
+---          timeoutMs ("" = null)   (as in enqueue.lua, without dependencies)
+---
+--- Returns { 0, won (0/1), jobId ("" = none), field1, value1, … (the schedule hash after) }
+---      or { -1, id } when the job id already exists (nothing written)
+--- Publishes job:enqueued (a new job) and schedule:fired.
+--- @include "schedule"
+--- @include "place"
+
+local prefix, now, name = KEYS[1], ARGV[1], ARGV[2]
+local expected, nextFireAt, extra, hasJob = ARGV[3], ARGV[4], ARGV[5], ARGV[6] == '1'
+local key = scheduleKey(prefix, name)
+
+local function reply(won, jobId)
+  local out = { 0, won, jobId }
+  local flat = redis.call('HGETALL', key)
+  for i = 1, #flat do out[#out + 1] = flat[i] end
+  return out
+end
+
+local s = redis.call('HMGET', key, 'nextFireAt', 'paused')
+if redis.call('EXISTS', key) == 0 then return reply(0, '') end
+if expected ~= '' and (s[1] ~= expected or s[2] == '1') then return reply(0, '') end
+
+local jobId = ''
+if hasJob then
+  local id, task, queue, input = ARGV[7], ARGV[8], ARGV[9], ARGV[10]
+  local priority, runAt, maxAttempts = ARGV[11], ARGV[12], ARGV[13]
+  local jkey, meta, leaseMs, timeoutMs = ARGV[14], ARGV[15], ARGV[16], ARGV[17]
+  if redis.call('EXISTS', prefix .. 'job:' .. id) == 1 then return { -1, id } end
+  local keyField = nil
+  if jkey ~= '' then
+    keyField = task .. '\0' .. string.sub(jkey, 2)
+    jobId = redis.call('HGET', prefix .. 'keys', keyField) or ''
+  end
+  if jobId == '' then
+    jobId = id
+    local state = 'queued'
+    if tonumber(runAt) > tonumber(now) then state = 'scheduled' end
+    local jobKey = prefix .. 'job:' .. id
+    redis.call('HSET', jobKey, 'task', task, 'queue', queue, 'state', state, 'priority', priority,
+      'runAt', runAt, 'attempt', 0, 'maxAttempts', maxAttempts, 'input', input,
+      'createdAt', now, 'updatedAt', now)
+    if keyField then
+      redis.call('HSET', jobKey, 'key', string.sub(jkey, 2))
+      redis.call('HSET', prefix .. 'keys', keyField, id)
+    end
+    if meta ~= '' then redis.call('HSET', jobKey, 'meta', meta) end
+    if leaseMs ~= '' then redis.call('HSET', jobKey, 'leaseMs', leaseMs) end
+    if timeoutMs ~= '' then redis.call('HSET', jobKey, 'timeoutMs', timeoutMs) end
+    place(prefix, id, queue, state, priority, runAt)
+    redis.call('ZADD', prefix .. 'jobs', 0, id)
+    redis.call('SADD', prefix .. 'queues', queue)
+    count(queue, state, 1)
+    flushCounts(prefix)
+    emit('job:enqueued', id, queue, state, now, nil)
+  end
+end
+
+if expected ~= '' then
+  if nextFireAt ~= '' then
+    redis.call('HSET', key, 'nextFireAt', nextFireAt)
+  else
+    redis.call('HDEL', key, 'nextFireAt')
+  end
+  if jobId ~= '' then
+    redis.call('HSET', key, 'lastFireAt', expected)
+    redis.call('HINCRBY', key, 'runs', 1)
+  end
+end
+if jobId ~= '' then redis.call('HSET', key, 'lastJobId', jobId) end
+redis.call('HSET', key, 'updatedAt', now)
+
+local data = '"fireAt":' .. (expected ~= '' and expected or 'null')
+data = data .. ',"nextFireAt":' .. (redis.call('HGET', key, 'nextFireAt') or 'null')
+data = data .. ',"jobId":' .. (jobId ~= '' and jstr(jobId) or 'null')
+if expected == '' then data = data .. ',"manual":true' end
+if extra ~= '' then data = data .. ',' .. extra end
+emitSchedule('schedule:fired', name, now, data)
+publish(prefix)
+return reply(1, jobId)

@@ -1,0 +1,49 @@
+/** Argument checks and event shapes every backend applies to schedules the same way. */
+import { InvalidArgumentError } from "../core/errors/index.js";
+import type { BackendEvent, ScheduleEventType, ScheduleFireParams, ScheduleUpsertParams } from "./backend.js";
+
+/** Longest schedule name (it is a key in every store). */
+export const SCHEDULE_NAME_MAX = 200;
+
+export function checkScheduleName(name: unknown): string {
+  if (typeof name !== "string" || name.length === 0 || name.length > SCHEDULE_NAME_MAX)
+    throw new InvalidArgumentError(
+      `schedule name must be a string of 1..${SCHEDULE_NAME_MAX} characters, got ${JSON.stringify(name)}`,
+      "name",
+    );
+  return name;
+}
+
+const instant = (v: unknown, field: string) => {
+  if (v !== null && !Number.isFinite(v))
+    throw new InvalidArgumentError(`${field} must be an epoch ms or null`, field);
+};
+
+export function checkScheduleUpsert(params: ScheduleUpsertParams): void {
+  checkScheduleName(params.name);
+  if (typeof params.spec !== "string" || params.spec.length === 0)
+    throw new InvalidArgumentError("schedule spec must be a non-empty string", "spec");
+  if (typeof params.triggerKey !== "string" || params.triggerKey.length === 0)
+    throw new InvalidArgumentError("schedule triggerKey must be a non-empty string", "triggerKey");
+  if (!Number.isFinite(params.anchorAt))
+    throw new InvalidArgumentError("anchorAt must be an epoch ms", "anchorAt");
+  instant(params.nextFireAt, "nextFireAt");
+}
+
+export function checkScheduleFire(params: ScheduleFireParams): void {
+  checkScheduleName(params.name);
+  instant(params.expectedFireAt, "expectedFireAt");
+  instant(params.nextFireAt, "nextFireAt");
+  if (params.job && params.job.dependsOn.length > 0)
+    throw new InvalidArgumentError("a scheduled job cannot have dependencies", "dependsOn");
+}
+
+/** A schedule event: no job id or queue of its own; the name travels in `data.schedule`. */
+export function scheduleEvent(
+  type: ScheduleEventType,
+  name: string,
+  at: number,
+  data: Record<string, unknown>,
+): BackendEvent {
+  return { type, jobId: "", queue: "", at, data: { schedule: name, ...data } };
+}

@@ -1,0 +1,225 @@
+/**
+ * Schedules on SQLite (table `spool_schedules`, migration 0002). Every write is one
+ * BEGIN IMMEDIATE transaction through the backend's `write`, so `fire` is a compare-and-set
+ * on `next_fire_at` plus the job insert plus the change-feed row, committed together: two
+ * processes racing for one fire time serialize on the write lock and the second finds
+ * `next_fire_at` already moved on.
+ */
+import type Database from "better-sqlite3";
+import type { JobState } from "../../core/types.js";
+import type {
+  BackendEvent,
+  NewJob,
+  ScheduleFireParams,
+  ScheduleFireResult,
+  ScheduleRecord,
+  ScheduleResumeParams,
+  ScheduleUpsertParams,
+  ScheduleUpsertResult,
+} from "../backend.js";
+import { checkNewJobs } from "../shared.js";
+import {
+  checkScheduleFire,
+  checkScheduleName,
+  checkScheduleUpsert,
+  scheduleEvent,
+} from "../shared-schedules.js";
+import * as SQL from "./generated/sql.js";
+
+interface ScheduleRow {
+  name: string;
+  spec: string;
+  trigger_key: string;
+  anchor_at: number;
+  next_fire_at: number | null;
+  last_fire_at: number | null;
+  last_job_id: string | null;
+  runs: number;
+  paused: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** What the schedule store borrows from the backend: its transaction and read wrappers. */
+export interface SqliteScheduleHost {
+  now(): number;
+  write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): T;
+  read<T>(fn: () => T): T;
+}
+
+function toRecord(row: ScheduleRow): ScheduleRecord {
+  return {
+    name: row.name,
+    spec: row.spec,
+    triggerKey: row.trigger_key,
+    anchorAt: row.anchor_at,
+    nextFireAt: row.next_fire_at,
+    lastFireAt: row.last_fire_at,
+    lastJobId: row.last_job_id,
+    runs: row.runs,
+    paused: row.paused === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class SqliteSchedules {
+  private readonly sql;
+
+  constructor(
+    db: Database.Database,
+    private readonly host: SqliteScheduleHost,
+  ) {
+    const p = <R>(text: string) => db.prepare<[Record<string, unknown>], R>(text);
+    this.sql = {
+      get: p<ScheduleRow>(SQL.SCHEDULE_GET),
+      list: db.prepare<[], ScheduleRow>(SQL.SCHEDULE_LIST),
+      insert: p<never>(SQL.SCHEDULE_INSERT),
+      update: p<never>(SQL.SCHEDULE_UPDATE),
+      remove: p<never>(SQL.SCHEDULE_DELETE),
+      pause: p<never>(SQL.SCHEDULE_PAUSE),
+      resume: p<never>(SQL.SCHEDULE_RESUME),
+      fire: p<ScheduleRow>(SQL.SCHEDULE_FIRE),
+      runNow: p<ScheduleRow>(SQL.SCHEDULE_RUN_NOW),
+      jobInsert: p<never>(SQL.JOB_INSERT),
+      jobByKey: p<{ id: string; state: JobState }>(SQL.JOB_BY_KEY),
+    };
+  }
+
+  async upsert(params: ScheduleUpsertParams): Promise<ScheduleUpsertResult> {
+    checkScheduleUpsert(params);
+    const now = this.host.now();
+    // A no-op upsert (every app instance redefining its schedules at start) takes no write lock.
+    const current = this.host.read(() => this.sql.get.get({ name: params.name }));
+    if (current && current.spec === params.spec && current.trigger_key === params.triggerKey)
+      return { schedule: toRecord(current), changed: false, created: false };
+    return this.host.write("schedule upsert", now, (events) => {
+      const old = this.sql.get.get({ name: params.name });
+      if (old && old.spec === params.spec && old.trigger_key === params.triggerKey)
+        return { schedule: toRecord(old), changed: false, created: false };
+      const fields = {
+        name: params.name,
+        spec: params.spec,
+        trigger_key: params.triggerKey,
+        anchor_at: params.anchorAt,
+        next_fire_at: params.nextFireAt,
+        now,
+      };
+      if (old) this.sql.update.run({ ...fields, retrigger: old.trigger_key === params.triggerKey ? 0 : 1 });
+      else this.sql.insert.run({ ...fields, paused: params.paused ? 1 : 0 });
+      events.push(
+        scheduleEvent("schedule:changed", params.name, now, { change: old ? "updated" : "created" }),
+      );
+      return { schedule: toRecord(this.sql.get.get({ name: params.name })!), changed: true, created: !old };
+    });
+  }
+
+  async get(name: string): Promise<ScheduleRecord | null> {
+    const row = this.host.read(() => this.sql.get.get({ name }));
+    return row ? toRecord(row) : null;
+  }
+
+  async list(): Promise<ScheduleRecord[]> {
+    return this.host.read(() => this.sql.list.all()).map(toRecord);
+  }
+
+  async remove(name: string): Promise<boolean> {
+    return this.change(name, "removed", () => this.sql.remove.run({ name }).changes > 0);
+  }
+
+  async pause(name: string): Promise<boolean> {
+    return this.change(name, "paused", (now) => this.sql.pause.run({ name, now }).changes > 0);
+  }
+
+  async resume({ name, nextFireAt }: ScheduleResumeParams): Promise<boolean> {
+    return this.change(
+      name,
+      "resumed",
+      (now) => this.sql.resume.run({ name, next_fire_at: nextFireAt, now }).changes > 0,
+    );
+  }
+
+  async fire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
+    checkScheduleFire(params);
+    if (params.job) checkNewJobs([params.job]);
+    const now = this.host.now();
+    const { name, expectedFireAt, job } = params;
+    return this.host.write("schedule fire", now, (events) => {
+      let row: ScheduleRow | undefined;
+      let jobId: string | null = null;
+      if (expectedFireAt === null) {
+        // A manual run: no compare, only the job and last_job_id.
+        if (!this.sql.get.get({ name })) return { won: false, jobId: null, schedule: null };
+        jobId = job ? this.insertJob(job, now, events) : null;
+        row = jobId ? this.sql.runNow.get({ name, job_id: jobId, now }) : this.sql.get.get({ name });
+      } else {
+        // Decide the fire first; insert the job only if this caller won it.
+        row = this.sql.fire.get({
+          name,
+          expected_fire_at: expectedFireAt,
+          next_fire_at: params.nextFireAt,
+          job_id: job?.id ?? null,
+          now,
+        });
+        if (!row) {
+          const current = this.sql.get.get({ name });
+          return { won: false, jobId: null, schedule: current ? toRecord(current) : null };
+        }
+        if (job) {
+          jobId = this.insertJob(job, now, events);
+          // An idempotency key matched an existing job: that one stands for the fire.
+          if (jobId !== job.id) row = this.sql.runNow.get({ name, job_id: jobId, now });
+        }
+      }
+      events.push(
+        scheduleEvent("schedule:fired", name, now, {
+          fireAt: expectedFireAt,
+          nextFireAt: row?.next_fire_at ?? null,
+          jobId,
+          ...(expectedFireAt === null ? { manual: true } : {}),
+          ...params.data,
+        }),
+      );
+      return { won: true, jobId, schedule: row ? toRecord(row) : null };
+    });
+  }
+
+  /** Inside the transaction: inserts the fire's job (or finds the one holding its key). */
+  private insertJob(job: NewJob, now: number, events: BackendEvent[]): string {
+    if (job.key !== null) {
+      const existing = this.sql.jobByKey.get({ task: job.task, key: job.key });
+      if (existing) return existing.id;
+    }
+    const state: JobState = job.runAt > now ? "scheduled" : "queued";
+    this.sql.jobInsert.run({
+      id: job.id,
+      task: job.task,
+      queue: job.queue,
+      state,
+      priority: job.priority,
+      run_at: job.runAt,
+      max_attempts: job.maxAttempts,
+      input: job.input,
+      key: job.key,
+      meta: JSON.stringify(job.meta ?? {}),
+      depends_on: "[]",
+      pending_dependencies: 0,
+      lease_ms: job.leaseMs,
+      timeout_ms: job.timeoutMs,
+      now,
+      finished_at: null,
+    });
+    events.push({ type: "job:enqueued", jobId: job.id, queue: job.queue, at: now, state });
+    return job.id;
+  }
+
+  private change(name: string, change: string, fn: (now: number) => boolean): boolean {
+    checkScheduleName(name);
+    const now = this.host.now();
+    return this.host.write(`schedule ${change}`, now, (events) => {
+      const done = fn(now);
+      if (done) events.push(scheduleEvent("schedule:changed", name, now, { change }));
+      return done;
+    });
+  }
+}
