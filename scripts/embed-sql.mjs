@@ -85,8 +85,10 @@ for (const file of sqlFiles(migrationsDir)) {
   const match = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
   if (!match) throw new Error(`${file}: migrations are named NNNN_name.sql`);
   const version = Number(match[1]);
-  if (version !== migrations.length + 1)
-    throw new Error(`${file}: expected version ${migrations.length + 1}`);
+  // Versions increase but may have gaps: migrations written on parallel branches (0002 on
+  // one, 0003 on another) land in any order, and the runner applies each one not yet applied.
+  const previous = migrations.at(-1)?.version ?? 0;
+  if (version <= previous) throw new Error(`${file}: version ${version} repeats or goes back`);
   migrations.push({ version, name: match[2], sql: read(join(migrationsDir, file)) });
 }
 parts.push(
@@ -97,7 +99,7 @@ parts.push(
   "  sql: string;",
   "}",
   "",
-  "/** Every migration, oldest first; `version` is 1-based and contiguous. */",
+  "/** Every migration, oldest first; `version` is 1-based and increasing (gaps allowed). */",
   "export const MIGRATIONS: readonly Migration[] = [",
   ...migrations.map(
     (m) =>

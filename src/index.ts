@@ -28,6 +28,7 @@ export type {
   JobHandle,
   JobInfo,
   OutputOf,
+  PipedCall,
   ResultOptions,
   SchemaTaskConfig,
   Task,
@@ -45,3 +46,18 @@ export {
   type JobState,
 } from "./core/types.js";
 export { type RetentionOptions, Worker, type WorkerEvents, type WorkerOptions } from "./worker/worker.js";
+export {
+  Flow,
+  type FlowSpec,
+  type Free,
+  Workflow,
+  type WorkflowEvent,
+  type WorkflowEventType,
+  type WorkflowHandle,
+  type WorkflowInfo,
+  type WorkflowNodeInfo,
+  type WorkflowOptions,
+  type WorkflowPolicy,
+  type WorkflowProgress,
+  type WorkflowState,
+} from "./workflow/index.js";

@@ -321,7 +321,7 @@ export interface BackendCapabilities {
 
 // ── the interface ──────────────────────────────────────────────────────────────────────
 
-export interface Backend {
+export interface Backend extends WorkflowBackend {
   /** "memory", "sqlite", "redis", "postgres". */
   readonly kind: string;
   readonly capabilities: BackendCapabilities;

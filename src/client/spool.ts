@@ -24,6 +24,7 @@ import type {
 import { type EnqueueTrace, startEnqueueSpan } from "../telemetry/tracing.js";
 import type { RetentionOptions, WorkerOptions } from "../worker/worker.js";
 import { Worker } from "../worker/worker.js";
+import { createWorkflowApi, type WorkflowApi } from "../workflow/api.js";
 import { buildJob, validateInput } from "./build-job.js";
 import { InlineRunner } from "./inline.js";
 import { decodeJob, SpoolJobHandle } from "./job-handle.js";
@@ -53,7 +54,7 @@ export interface NamedTaskCall {
   readonly options?: EnqueueOptions;
 }
 
-export interface Spool {
+export interface Spool extends WorkflowApi {
   /** Defines a task. Its input type comes from `run`'s parameter (or from `schema`). */
   task<S extends StandardSchemaV1, O>(
     config: SchemaTaskConfig<S, O>,
@@ -178,7 +179,16 @@ export function createSpool(options: SpoolOptions = {}): Spool {
     return out.jobs.map((ref) => new SpoolJobHandle(ref.id, ref.created, handleDeps));
   }
 
+  const workflowApi = createWorkflowApi({
+    backend: getBackend,
+    registry,
+    clock,
+    payloadLimit,
+    ...(runner ? { afterEnqueue: () => runner.drain() } : {}),
+  });
+
   const spool: Spool = {
+    ...workflowApi,
     registry,
     clock,
     logger,
@@ -203,7 +213,10 @@ export function createSpool(options: SpoolOptions = {}): Spool {
                 : { task: name, input: i.input, options: i.options },
             ),
           ),
-        with: (input, opts) => ({ task, input, options: opts ?? {} }),
+        with: ((...args: [unknown?, EnqueueOptions?]) =>
+          args.length === 0
+            ? { task, piped: true, options: {} }
+            : { task, input: args[0], options: args[1] ?? {} }) as Task<unknown, unknown>["with"],
       };
       return task;
     } as Spool["task"],

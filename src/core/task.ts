@@ -15,8 +15,11 @@ export interface TaskLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** What a handler gets besides its input. */
-export interface TaskContext {
+/**
+ * What a handler gets besides its input. `P` types `parents` for jobs of a workflow DAG
+ * (e.g. `ctx: TaskContext<{ fetch: Rows; config: Config }>`).
+ */
+export interface TaskContext<P = Readonly<Record<string, unknown>>> {
   /** The job's id. */
   readonly id: string;
   readonly task: string;
@@ -36,6 +39,11 @@ export interface TaskContext {
   /** Records progress (0..100) and an optional message; visible through `job.events()`. */
   progress(percent: number, message?: string): Promise<void>;
   readonly log: TaskLogger;
+  /**
+   * In a workflow built with `spool.flow()`: the results of this node's parents, by node name
+   * (read at run time from the parent jobs). Empty for jobs outside a flow.
+   */
+  readonly parents: P;
 }
 
 export interface TaskDefaults {
@@ -98,6 +106,17 @@ export interface TaskCall<I = unknown, O = unknown> {
   readonly options: EnqueueOptions;
 }
 
+/**
+ * A task call whose input is its parents' results, filled in at run time (`task.with()`):
+ * in a chain, the previous step's result; after a group, the array of its results; in a
+ * flow, an object of the parents' results by node name.
+ */
+export interface PipedCall<I = unknown, O = unknown> {
+  readonly task: Task<I, O>;
+  readonly piped: true;
+  readonly options: EnqueueOptions;
+}
+
 /** A job as users see it: input and result decoded. */
 export interface JobInfo<I = unknown, O = unknown> extends Omit<JobRecord, "input" | "result"> {
   input: I;
@@ -156,6 +175,8 @@ export interface Task<I = unknown, O = unknown> {
   enqueue(input: I, options?: EnqueueOptions): Promise<JobHandle<O, I>>;
   /** Bulk enqueue in one backend round trip per chunk; all-or-nothing per call. */
   enqueueMany(items: ReadonlyArray<{ input: I; options?: EnqueueOptions }>): Promise<JobHandle<O, I>[]>;
+  /** For workflows: the input is the parents' results, filled in at run time (see `PipedCall`). */
+  with(): PipedCall<I, O>;
   /** Binds an input for workflows, schedules and `spool.enqueueMany`. */
   with(input: I, options?: EnqueueOptions): TaskCall<I, O>;
 }

@@ -25,6 +25,7 @@ import { deserialize, serializeLimited } from "../core/serializer.js";
 import type { TaskContext, TaskLogger } from "../core/task.js";
 import type { JobErrorRecord, LeasedJob } from "../core/types.js";
 import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js";
+import { NO_PARENTS, needsParents, resolveWorkflowInput } from "../workflow/inputs.js";
 import type { JobControl } from "./job-control.js";
 
 export type Outcome =
@@ -103,8 +104,10 @@ function attempt(
     return { outcome: Promise.resolve(outcome), settled: Promise.resolve() };
   }
   let input: unknown;
+  // Workflow jobs that take their parents' results build their input when they start.
+  const fromParents = needsParents(job);
   try {
-    input = deserialize(job.input);
+    if (!fromParents) input = deserialize(job.input);
   } catch (err) {
     return { outcome: Promise.resolve(failed(task, job, err, deps)), settled: Promise.resolve() };
   }
@@ -119,7 +122,12 @@ function attempt(
   const ctx = makeContext(job, control, deps);
   let handler: Promise<unknown>;
   try {
-    handler = Promise.resolve(span.run(() => task.run(input, ctx)));
+    handler = fromParents
+      ? resolveWorkflowInput(job, deps.backend).then((resolved) => {
+          ctx.parents = resolved.parents;
+          return span.run(() => task.run(resolved.input, ctx));
+        })
+      : Promise.resolve(span.run(() => task.run(input, ctx)));
   } catch (err) {
     handler = Promise.reject(err);
   }
@@ -169,9 +177,14 @@ function abortOutcome(task: RegisteredTask, job: LeasedJob, reason: unknown, dep
   return failed(task, job, reason, deps);
 }
 
-function makeContext(job: LeasedJob, control: JobControl, deps: ExecuteDeps): TaskContext {
+function makeContext(
+  job: LeasedJob,
+  control: JobControl,
+  deps: ExecuteDeps,
+): TaskContext & { parents: TaskContext["parents"] } {
   let log: TaskLogger | undefined;
   return {
+    parents: NO_PARENTS,
     id: job.id,
     task: job.task,
     queue: job.queue,

@@ -34,6 +34,7 @@ import { schedulesTopic } from "./suite/schedules.js";
 import { sharedTopic } from "./suite/shared.js";
 import { transitionsTopic } from "./suite/transitions.js";
 import { workersTopic } from "./suite/workers.js";
+import { workflowTopic } from "./suite/workflow.js";
 
 export const TOPICS: readonly ConformanceTopic[] = [
   enqueueTopic,
@@ -56,6 +57,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   lifecycleTopic,
   sharedTopic,
   schedulesTopic,
+  workflowTopic,
 ];
 
 export interface ConformanceSkip {

@@ -55,6 +55,11 @@ import {
   type TransitionResult,
   type WorkerHeartbeatParams,
   type WorkerInfo,
+  type WorkflowEnqueueParams,
+  type WorkflowEnqueueResult,
+  type WorkflowListParams,
+  type WorkflowPage,
+  type WorkflowRecord,
 } from "../backend.js";
 import {
   checkNewJobs,
@@ -64,7 +69,9 @@ import {
   listLimit,
   listStates,
 } from "../shared.js";
+import { checkWorkflowEnqueue, NOT_STARTED_STATES } from "../workflow-shared.js";
 import { Heap } from "./heap.js";
+import { MemoryWorkflows } from "./memory-workflows.js";
 import { MemorySchedules } from "./schedules.js";
 
 interface StoredJob extends JobRecord {
@@ -102,6 +109,15 @@ export class MemoryBackend implements Backend {
   private workers = new Map<string, WorkerInfo & { expiresAt: number }>();
   private listeners = new Set<BackendEventListener>();
   private closed = false;
+  private readonly workflows = new MemoryWorkflows({
+    stateOf: (id) => this.jobs.get(id)?.state,
+    cancelNotStarted: (id, now, reason, events) => {
+      const job = this.jobs.get(id);
+      if (!job || !(NOT_STARTED_STATES as readonly string[]).includes(job.state)) return;
+      this.cancelOne(job, now, reason, events);
+      this.cancelDependents(job, now, events, `dependency ${id} was cancelled`);
+    },
+  });
 
   constructor(readonly clock: Clock) {}
 
@@ -116,7 +132,10 @@ export class MemoryBackend implements Backend {
 
   async jobEnqueue({ jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
     checkNewJobs(jobs);
-    const now = this.clock.now();
+    return this.enqueueNow(jobs, this.clock.now());
+  }
+
+  private enqueueNow(jobs: JobEnqueueParams["jobs"], now: number): JobEnqueueResult {
     // Validate everything first: a batch either writes all its jobs or none.
     const batchIds = new Set<string>();
     const batchKeys = new Map<string, string>();
@@ -289,6 +308,7 @@ export class MemoryBackend implements Backend {
         result.failed.push(id);
         events.push(this.event("job:failed", job, now, { attempt: job.attempt, error }));
         this.cancelDependents(job, now, events, `dependency ${id} failed`);
+        this.workflows.onJobFailed(id, now, events);
       }
     }
     this.emit(events);
@@ -502,6 +522,7 @@ export class MemoryBackend implements Backend {
         out.failed.push(id);
         events.push(this.event("job:failed", job, now, { attempt: job.attempt, error }));
         this.cancelDependents(job, now, events, `dependency ${id} failed`);
+        this.workflows.onJobFailed(id, now, events);
       }
     }
     this.emit(events);
@@ -545,9 +566,10 @@ export class MemoryBackend implements Backend {
 
   async retentionPrune(params: RetentionPruneParams): Promise<{ removed: number }> {
     const victims = new Set<string>();
+    this.workflows.settle(this.clock.now());
     const byState = (state: JobState) =>
       [...this.jobs.values()]
-        .filter((j) => j.state === state)
+        .filter((j) => j.state === state && !this.workflows.retains(j.id))
         .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (a.id < b.id ? 1 : -1));
     const pick = (state: JobState, before: number | undefined, keep: number | undefined) => {
       const list = byState(state);
@@ -597,6 +619,30 @@ export class MemoryBackend implements Backend {
       out.push({ ...info, running: [...info.running], queues: [...info.queues] });
     }
     return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  // ── workflows ────────────────────────────────────────────────────────────────────────
+
+  async workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
+    checkWorkflowEnqueue(params);
+    if (this.workflows.has(params.workflow.id))
+      throw new InvalidArgumentError(`workflow id ${params.workflow.id} already exists`, "id");
+    const now = this.clock.now();
+    const out = this.enqueueNow(params.jobs, now);
+    this.workflows.add(
+      params.workflow,
+      params.jobs.map((j) => j.id),
+      now,
+    );
+    return out;
+  }
+
+  async workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
+    return this.workflows.get(id);
+  }
+
+  async workflowList(params: WorkflowListParams): Promise<WorkflowPage> {
+    return this.workflows.list(params);
   }
 
   subscribe(listener: BackendEventListener): () => void {
@@ -729,6 +775,7 @@ export class MemoryBackend implements Backend {
     this.jobs.delete(job.id);
     this.running.delete(job.id);
     this.logs.delete(job.id);
+    this.workflows.forget(job.id);
     if (job.key !== null && this.keys.get(`${job.task}\0${job.key}`) === job.id)
       this.keys.delete(`${job.task}\0${job.key}`);
     for (const dep of job.dependsOn) this.dependents.get(dep)?.delete(job.id);

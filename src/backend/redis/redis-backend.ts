@@ -46,6 +46,11 @@ import {
   type TransitionResult,
   type WorkerHeartbeatParams,
   type WorkerInfo,
+  type WorkflowEnqueueParams,
+  type WorkflowEnqueueResult,
+  type WorkflowListParams,
+  type WorkflowPage,
+  type WorkflowRecord,
 } from "../backend.js";
 import {
   checkNewJobs,
@@ -60,6 +65,7 @@ import { message } from "./connection.js";
 import { decodeFlat, decodeObject, leased } from "./records.js";
 import { RedisSchedules } from "./schedules.js";
 import { resolveScript, SCRIPT_NAMES, type ScriptName } from "./scripts.js";
+import { RedisWorkflows } from "./workflows.js";
 
 /** Jobs per enqueue script: larger batches are split (see index.ts, Limits). */
 export const ENQUEUE_CHUNK = 10_000;
@@ -90,6 +96,7 @@ export class RedisBackend implements Backend {
   private closed = false;
   private closing: Promise<void> | null = null;
   private readonly schedules: RedisSchedules;
+  private readonly workflows: RedisWorkflows;
 
   constructor(
     readonly clock: Clock,
@@ -108,6 +115,10 @@ export class RedisBackend implements Backend {
       scripts[name] = fn.bind(redis);
     }
     this.scripts = scripts;
+    this.workflows = new RedisWorkflows({
+      now: () => this.clock.now(),
+      run: (name, args, writes) => this.run(name, args, writes),
+    });
     this.schedules = new RedisSchedules({
       redis,
       prefix: this.keyPrefix,
@@ -443,6 +454,7 @@ export class RedisBackend implements Backend {
       opt(params.cancelledBefore),
       opt(params.completedKeep),
       opt(params.failedKeep),
+      this.clock.now(),
     ]);
     return { removed: Number(reply[1]) };
   }
@@ -543,6 +555,18 @@ export class RedisBackend implements Backend {
         if (this.feedPending === ready) this.feedPending = null;
       });
     this.feedPending = ready;
+  }
+
+  // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
+
+  workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
+    return this.workflows.enqueue(params);
+  }
+  workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
+    return this.workflows.get(id);
+  }
+  workflowList(params: WorkflowListParams): Promise<WorkflowPage> {
+    return this.workflows.list(params);
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────

@@ -30,6 +30,9 @@ export const SCRIPT_NAMES = [
   "worker-heartbeat",
   "worker-list",
   "worker-remove",
+  "workflow-enqueue",
+  "workflow-get",
+  "workflow-list",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

@@ -6,7 +6,13 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { BackendError, isSpoolError } from "../../core/errors/index.js";
-import { MIGRATIONS, MIGRATIONS_CREATE, MIGRATIONS_CURRENT, MIGRATIONS_INSERT } from "./generated/sql.js";
+import {
+  MIGRATIONS,
+  MIGRATIONS_APPLIED,
+  MIGRATIONS_CREATE,
+  MIGRATIONS_CURRENT,
+  MIGRATIONS_INSERT,
+} from "./generated/sql.js";
 import type { SqliteOptions } from "./url.js";
 
 /** Page cache per connection (negative: KiB), so the hot indexes stay in memory. */
@@ -15,7 +21,7 @@ const CACHE_SIZE_KIB = 32 * 1024;
 const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 /** The newest schema version this build knows. */
-export const SCHEMA_VERSION = MIGRATIONS.length;
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 export function openDatabase(options: SqliteOptions): Database.Database {
   try {
@@ -62,7 +68,15 @@ export function migrateDatabase(db: Database.Database, now: number): void {
       );
     }
     const insert = db.prepare(MIGRATIONS_INSERT);
-    for (const migration of MIGRATIONS.slice(version)) {
+    // Every migration not applied yet, in version order (not just those above the highest
+    // applied: a migration from a parallel branch may carry a lower number than one applied).
+    const applied = new Set(
+      db
+        .prepare<[], { version: number }>(MIGRATIONS_APPLIED)
+        .all()
+        .map((r) => r.version),
+    );
+    for (const migration of MIGRATIONS.filter((m) => !applied.has(m.version))) {
       db.exec(migration.sql);
       insert.run({ version: migration.version, name: migration.name, applied_at: now });
     }

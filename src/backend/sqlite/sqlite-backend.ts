@@ -51,6 +51,11 @@ import {
   type TransitionResult,
   type WorkerHeartbeatParams,
   type WorkerInfo,
+  type WorkflowEnqueueParams,
+  type WorkflowEnqueueResult,
+  type WorkflowListParams,
+  type WorkflowPage,
+  type WorkflowRecord,
 } from "../backend.js";
 import {
   checkNewJobs,
@@ -66,6 +71,7 @@ import { type JobRow, toLeased, toRecord, toWorker } from "./rows.js";
 import { SqliteSchedules } from "./schedules.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import type { SqliteOptions } from "./url.js";
+import { SqliteWorkflows } from "./workflows.js";
 
 /** Log lines kept per job (oldest dropped first), as in the memory backend. */
 export const LOG_LINES_MAX = 1000;
@@ -84,6 +90,7 @@ export class SqliteBackend implements Backend {
   private readonly feed: ChangeFeed;
   private readonly txn: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly schedules: SqliteSchedules;
+  private readonly workflows: SqliteWorkflows;
   private closed = false;
 
   constructor(
@@ -106,6 +113,11 @@ export class SqliteBackend implements Backend {
     }
     this.txn = this.db.transaction((fn: () => unknown) => fn());
     this.feed = new ChangeFeed(this.sql.feed, options.file, options.pollMs, clock.now());
+    this.workflows = new SqliteWorkflows(this.db, {
+      write: (what, now, fn) => this.write(what, now, fn),
+      read: (fn) => this.read(fn),
+      cancelDependents: (id, now, events, reason) => this.cancelDependents(id, now, events, reason),
+    });
     this.schedules = new SqliteSchedules(this.db, {
       now: () => this.clock.now(),
       write: (what, now, fn) => this.write(what, now, fn),
@@ -344,6 +356,7 @@ export class SqliteBackend implements Backend {
           out.failed.push(id);
           events.push(jobEvent("job:failed", id, row.queue, now, "failed", { attempt: row.attempt, error }));
           if (row.has_dependents) this.cancelDependents(id, now, events, `dependency ${id} failed`);
+          this.workflows.onJobFailed(id, now, events);
         } else {
           out.retried.push(id);
           events.push(
@@ -554,6 +567,7 @@ export class SqliteBackend implements Backend {
             jobEvent("job:failed", row.id, row.queue, now, "failed", { attempt: row.attempt, error }),
           );
           if (row.has_dependents) this.cancelDependents(row.id, now, events, `dependency ${row.id} failed`);
+          this.workflows.onJobFailed(row.id, now, events);
         }
       }
       return out;
@@ -607,6 +621,7 @@ export class SqliteBackend implements Backend {
     const limit = Math.ceil(params.limit);
     if (!(limit > 0)) return { removed: 0 };
     return this.write("retention", now, () => {
+      this.workflows.settle(now);
       let removed = 0;
       const rules: [JobState, number | undefined, number | undefined][] = [
         ["completed", params.completedBefore, params.completedKeep],
@@ -695,6 +710,18 @@ export class SqliteBackend implements Backend {
   }
   scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
     return this.schedules.fire(params);
+  }
+
+  // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
+
+  async workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
+    return this.workflows.enqueue(params, this.clock.now());
+  }
+  async workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
+    return this.workflows.get(id);
+  }
+  async workflowList(params: WorkflowListParams): Promise<WorkflowPage> {
+    return this.workflows.list(params);
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────

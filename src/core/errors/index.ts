@@ -13,3 +13,4 @@ export { isSpoolError, SpoolError } from "./spool-error.js";
 export { TimeoutError } from "./timeout-error.js";
 export { UnknownTaskError } from "./unknown-task-error.js";
 export { ValidationError, type ValidationIssue } from "./validation-error.js";
+export { WorkflowFailedError } from "./workflow-failed-error.js";

@@ -8,6 +8,7 @@
 --- Returns { 0, kind1, id1, kind2, id2, … } with kind "r" (retried), "f" (failed), "x" (refused)
 --- Publishes job:retried / job:failed (and job:cancelled for cascaded dependents).
 --- @include "deps"
+--- @include "workflow"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -43,6 +44,7 @@ for i = 2, #ARGV, 4 do
       count(queue, 'failed', 1)
       emit('job:failed', id, queue, 'failed', now, '{"attempt":' .. attempt .. ',"error":' .. err .. '}')
       if f[7] then cancelDependents(prefix, id, now, 'dependency ' .. id .. ' failed', nil) end
+      workflowJobFailed(prefix, id, now)
       out[#out + 1] = 'f'
     end
     out[#out + 1] = id

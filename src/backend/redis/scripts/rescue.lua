@@ -10,6 +10,7 @@
 --- Returns { 0, kind1, id1, … } with kind "r" (requeued) or "f" (failed)
 --- Publishes job:rescued / job:failed (and job:cancelled for cascaded dependents).
 --- @include "deps"
+--- @include "workflow"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -41,6 +42,7 @@ for i = 1, #expired do
       count(queue, 'failed', 1)
       emit('job:failed', id, queue, 'failed', now, '{"attempt":' .. attempt .. ',"error":' .. err .. '}')
       cancelDependents(prefix, id, now, 'dependency ' .. id .. ' failed', nil)
+      workflowJobFailed(prefix, id, now)
       out[#out + 1] = 'f'
     end
     out[#out + 1] = id

@@ -7,10 +7,13 @@
 --- ARGV[6]  failedKeep ("" = none)
 ---
 --- Returns { 0, number of jobs removed }.
+--- ARGV[7]  now (settles finished workflows; jobs of unsettled workflows are kept)
 --- @include "deps"
+--- @include "workflow"
 
 local prefix = KEYS[1]
 local limit = tonumber(ARGV[1])
+if ARGV[7] then workflowSettle(prefix, ARGV[7]) end
 local victims = {}
 local seen = {}
 local function add(ids)
@@ -40,8 +43,10 @@ for i = 1, #victims do
   local id = victims[i]
   local f = redis.call('HMGET', prefix .. 'job:' .. id, unpack(REMOVE_FIELDS))
   if f[1] and FINAL[f[1]] then
-    removeOne(prefix, id, f)
-    removed = removed + 1
+    if not workflowRetains(prefix, id) then
+      removeOne(prefix, id, f)
+      removed = removed + 1
+    end
   else
     -- A stale index entry (should not happen): drop it.
     redis.call('ZREM', prefix .. 'done:completed', id)

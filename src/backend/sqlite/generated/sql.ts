@@ -420,6 +420,13 @@ WHERE rowid IN (
 RETURNING id, queue, state, attempt, has_dependents, json_extract(errors, '$[#-1]') AS error`;
 
 /**
+ * `queries/migrations-applied.sql`: Every applied migration version.
+ * Params: none.
+ * Returns: version.
+ */
+export const MIGRATIONS_APPLIED = `SELECT version FROM spool_migrations`;
+
+/**
  * `queries/migrations-create.sql`: Creates the migration ledger (before any migration can be recorded).
  * Params: none.
  */
@@ -494,24 +501,34 @@ export const QUEUE_RESUME = `DELETE FROM spool_queues WHERE name = :queue`;
 
 /**
  * `queries/retention-before.sql`: Finished jobs of one state that finished before :before, oldest first (retention by age).
+ * Jobs of a workflow that is still running are kept (their results feed its later jobs).
  * Params: :state, :before, :limit.
  * Returns: id.
  */
-export const RETENTION_BEFORE = `SELECT id FROM spool_jobs
+export const RETENTION_BEFORE = `SELECT id FROM spool_jobs AS j
 WHERE state = :state AND finished_at IS NOT NULL AND finished_at < :before
+  AND (j.workflow_id IS NULL
+    OR NOT EXISTS (SELECT 1 FROM spool_workflows AS w WHERE w.id = j.workflow_id AND w.state = 'running'))
 ORDER BY finished_at, id
 LIMIT :limit`;
 
 /**
  * `queries/retention-beyond-keep.sql`: Finished jobs of one state beyond the newest :keep, oldest first (retention by count): the
- * oldest (count - :keep) of them.
+ * oldest (count - :keep) of them. Jobs of a running workflow are neither counted nor removed.
  * Params: :state, :keep, :limit.
  * Returns: id.
  */
-export const RETENTION_BEYOND_KEEP = `SELECT id FROM spool_jobs
+export const RETENTION_BEYOND_KEEP = `SELECT id FROM spool_jobs AS j
 WHERE state = :state AND finished_at IS NOT NULL
+  AND (j.workflow_id IS NULL
+    OR NOT EXISTS (SELECT 1 FROM spool_workflows AS w WHERE w.id = j.workflow_id AND w.state = 'running'))
 ORDER BY finished_at, id
-LIMIT max(0, min(:limit, (SELECT count(*) FROM spool_jobs WHERE state = :state AND finished_at IS NOT NULL) - :keep))`;
+LIMIT max(0, min(:limit, (
+  SELECT count(*) FROM spool_jobs AS k
+  WHERE k.state = :state AND k.finished_at IS NOT NULL
+    AND (k.workflow_id IS NULL
+      OR NOT EXISTS (SELECT 1 FROM spool_workflows AS w WHERE w.id = k.workflow_id AND w.state = 'running'))
+) - :keep))`;
 
 /**
  * `queries/schedule-delete.sql`: Removes a schedule (its fired jobs stay).
@@ -623,6 +640,117 @@ ON CONFLICT (id) DO UPDATE SET
   running = excluded.running, started_at = excluded.started_at, last_seen_at = excluded.last_seen_at,
   expires_at = excluded.expires_at`;
 
+/**
+ * `queries/workflow-cancel-not-started.sql`: failFast: cancels every job of a workflow that has not started.
+ * Params: :id (workflow), :now.
+ * Returns: id, queue, has_dependents of each cancelled job.
+ */
+export const WORKFLOW_CANCEL_NOT_STARTED = `UPDATE spool_jobs SET
+  state = 'cancelled',
+  finished_at = :now,
+  updated_at = :now
+WHERE workflow_id = :id AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING id, queue, has_dependents`;
+
+/**
+ * `queries/workflow-counts.sql`: Jobs of one workflow per state.
+ * Params: :id.
+ * Returns: state, n.
+ */
+export const WORKFLOW_COUNTS = `SELECT state, count(*) AS n FROM spool_jobs WHERE workflow_id = :id GROUP BY state`;
+
+/**
+ * `queries/workflow-deps-insert.sql`: Inserts the dependency edges of a workflow in one statement.
+ * Params: :edges (JSON array of [parent_id, child_id]).
+ */
+export const WORKFLOW_DEPS_INSERT = `INSERT OR IGNORE INTO spool_job_deps (parent_id, child_id)
+SELECT e.value ->> 0, e.value ->> 1 FROM json_each(:edges) AS e`;
+
+/**
+ * `queries/workflow-get.sql`: One workflow record.
+ * Params: :id.
+ * Returns: every column.
+ */
+export const WORKFLOW_GET = `SELECT * FROM spool_workflows WHERE id = :id`;
+
+/**
+ * `queries/workflow-insert.sql`: Inserts a workflow record (state 'running'). A duplicate id violates the primary key.
+ * Params: :id, :name, :policy, :spec, :total, :now.
+ */
+export const WORKFLOW_INSERT = `INSERT INTO spool_workflows (id, name, policy, state, spec, total, counts, created_at, finished_at)
+VALUES (:id, :name, :policy, 'running', :spec, :total, NULL, :now, NULL)`;
+
+/**
+ * `queries/workflow-jobs-insert.sql`: Inserts every job of a workflow in one statement (states computed by the caller: all
+ * dependencies are jobs of the same batch). A duplicate id violates the primary key.
+ * Params: :now, :workflow_id, :jobs (JSON array of [id, task, queue, state, priority, run_at,
+ *   max_attempts, input, meta (JSON text), depends_on (JSON text), pending_dependencies,
+ *   lease_ms, timeout_ms]).
+ */
+export const WORKFLOW_JOBS_INSERT = `INSERT INTO spool_jobs (
+  id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
+  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at, workflow_id
+)
+SELECT
+  j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
+  j.value ->> 7, NULL, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11, j.value ->> 12,
+  :now, NULL, :now, :workflow_id
+FROM json_each(:jobs) AS j`;
+
+/**
+ * `queries/workflow-list-asc.sql`: A page of workflows, oldest first, after the cursor id.
+ * Params: :after (id or NULL), :limit.
+ * Returns: every column.
+ */
+export const WORKFLOW_LIST_ASC = `SELECT * FROM spool_workflows WHERE (:after IS NULL OR id > :after) ORDER BY id LIMIT :limit`;
+
+/**
+ * `queries/workflow-list-desc.sql`: A page of workflows, newest first, before the cursor id.
+ * Params: :after (id or NULL), :limit.
+ * Returns: every column.
+ */
+export const WORKFLOW_LIST_DESC = `SELECT * FROM spool_workflows WHERE (:after IS NULL OR id < :after) ORDER BY id DESC LIMIT :limit`;
+
+/**
+ * `queries/workflow-mark-parents.sql`: Flags the parents of a workflow batch as having dependents.
+ * Params: :ids (JSON array of job ids).
+ */
+export const WORKFLOW_MARK_PARENTS = `UPDATE spool_jobs SET has_dependents = 1 WHERE id IN (SELECT value FROM json_each(:ids))`;
+
+/**
+ * `queries/workflow-of-job.sql`: The running workflow a job belongs to, with its failure policy (no row: none).
+ * Params: :id.
+ * Returns: id, policy.
+ */
+export const WORKFLOW_OF_JOB = `SELECT w.id, w.policy FROM spool_jobs AS j JOIN spool_workflows AS w ON w.id = j.workflow_id
+WHERE j.id = :id AND w.state = 'running'`;
+
+/**
+ * `queries/workflow-settle.sql`: Settles every running workflow whose jobs are all final: freezes its state, counts and
+ * finish time, so retention may prune its jobs and the record still answers.
+ * Params: :now.
+ */
+export const WORKFLOW_SETTLE = `UPDATE spool_workflows AS w SET
+  state = CASE
+    WHEN EXISTS (SELECT 1 FROM spool_jobs WHERE workflow_id = w.id AND state = 'failed') THEN 'failed'
+    WHEN EXISTS (SELECT 1 FROM spool_jobs WHERE workflow_id = w.id AND state = 'cancelled') THEN 'cancelled'
+    ELSE 'completed'
+  END,
+  counts = (
+    SELECT json_object(
+      'waiting', 0, 'scheduled', 0, 'queued', 0, 'running', 0,
+      'completed', coalesce(sum(state = 'completed'), 0),
+      'failed', coalesce(sum(state = 'failed'), 0),
+      'cancelled', coalesce(sum(state = 'cancelled'), 0))
+    FROM spool_jobs WHERE workflow_id = w.id
+  ),
+  finished_at = :now
+WHERE w.state = 'running'
+  AND NOT EXISTS (
+    SELECT 1 FROM spool_jobs
+    WHERE workflow_id = w.id AND state IN ('waiting', 'scheduled', 'queued', 'running')
+  )`;
+
 export interface Migration {
   version: number;
   name: string;
@@ -630,7 +758,7 @@ export interface Migration {
   sql: string;
 }
 
-/** Every migration, oldest first; `version` is 1-based and contiguous. */
+/** Every migration, oldest first; `version` is 1-based and increasing (gaps allowed). */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -752,5 +880,31 @@ CREATE TABLE spool_schedules (
   created_at   INTEGER NOT NULL,
   updated_at   INTEGER NOT NULL
 ) WITHOUT ROWID;`,
+  },
+  {
+    version: 3,
+    name: "workflows",
+    sql: `-- 0003_workflows: workflow records and the workflow each job belongs to.
+
+-- The workflow of a job (NULL for plain jobs). The index serves counts per workflow, failFast
+-- (its not-started jobs) and retention's "is this job's workflow still running" check.
+ALTER TABLE spool_jobs ADD COLUMN workflow_id TEXT;
+CREATE INDEX spool_jobs_workflow ON spool_jobs (workflow_id, state) WHERE workflow_id IS NOT NULL;
+
+-- One row per workflow. \`state\` stays 'running' until retention settles it (every job final):
+-- then \`state\`, \`counts\` (JSON StateCounts) and \`finished_at\` are frozen, so the record
+-- outlives its pruned jobs. While running, readers compute state and counts from the jobs.
+CREATE TABLE spool_workflows (
+  id          TEXT    NOT NULL PRIMARY KEY,
+  name        TEXT    NOT NULL,
+  policy      TEXT    NOT NULL,
+  state       TEXT    NOT NULL,
+  spec        TEXT    NOT NULL,
+  total       INTEGER NOT NULL,
+  counts      TEXT,
+  created_at  INTEGER NOT NULL,
+  finished_at INTEGER
+);
+CREATE INDEX spool_workflows_running ON spool_workflows (id) WHERE state = 'running';`,
   },
 ];

@@ -1,0 +1,96 @@
+--- Writes a workflow atomically: its record and every job (all or nothing). The caller has
+--- checked that jobs carry no key and depend only on earlier jobs of the batch, so each job
+--- starts `waiting` (with dependencies) or `queued`/`scheduled`.
+---
+--- KEYS[1]  prefix
+--- ARGV[1]  now
+--- ARGV[2]  workflow id     ARGV[3] name     ARGV[4] policy     ARGV[5] spec (JSON)
+--- ARGV[6]  number of jobs
+--- ARGV[7…] per job, 10 fields then its dependency ids:
+---          id, task, queue, input, priority, runAt, maxAttempts, meta JSON ("" = {}),
+---          leaseMs ("" = null), timeoutMs ("" = null), dependency count D, then D ids
+---
+--- Returns { 0, id1, state1, id2, state2, … }
+---      or { -1, id } when the workflow id or a job id already exists (nothing written)
+--- Publishes job:enqueued for every job.
+--- @include "workflow"
+
+local prefix = KEYS[1]
+local now = ARGV[1]
+local nowN = tonumber(now)
+local wf = ARGV[2]
+local n = tonumber(ARGV[6])
+
+if redis.call('EXISTS', prefix .. 'wf:' .. wf) == 1 then return { -1, wf } end
+local pos = 7
+for _ = 1, n do
+  local id = ARGV[pos]
+  if redis.call('EXISTS', prefix .. 'job:' .. id) == 1 then return { -1, id } end
+  pos = pos + 11 + tonumber(ARGV[pos + 10])
+end
+
+local out = { 0 }
+local jobIds = {}
+local members = {}
+local queuesSeen = {}
+pos = 7
+for _ = 1, n do
+  local id, task, queue, input = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
+  local priority, runAt, maxAttempts = ARGV[pos + 4], ARGV[pos + 5], ARGV[pos + 6]
+  local meta, leaseMs, timeoutMs = ARGV[pos + 7], ARGV[pos + 8], ARGV[pos + 9]
+  local d = tonumber(ARGV[pos + 10])
+  local depStart = pos + 11
+  pos = pos + 11 + d
+  local deps, seen = {}, {}
+  for j = 0, d - 1 do
+    local dep = ARGV[depStart + j]
+    if not seen[dep] then
+      seen[dep] = true
+      deps[#deps + 1] = dep
+    end
+  end
+  local state
+  if #deps > 0 then
+    state = 'waiting'
+  elseif tonumber(runAt) > nowN then
+    state = 'scheduled'
+  else
+    state = 'queued'
+  end
+  local jobKey = prefix .. 'job:' .. id
+  redis.call('HSET', jobKey, 'task', task, 'queue', queue, 'state', state, 'priority', priority,
+    'runAt', runAt, 'attempt', 0, 'maxAttempts', maxAttempts, 'input', input,
+    'createdAt', now, 'updatedAt', now, 'wf', wf)
+  if meta ~= '' then redis.call('HSET', jobKey, 'meta', meta) end
+  if leaseMs ~= '' then redis.call('HSET', jobKey, 'leaseMs', leaseMs) end
+  if timeoutMs ~= '' then redis.call('HSET', jobKey, 'timeoutMs', timeoutMs) end
+  if #deps > 0 then
+    redis.call('HSET', jobKey, 'dependsOn', cjson.encode(deps), 'pending', #deps)
+    for j = 1, #deps do
+      redis.call('SADD', prefix .. 'children:' .. deps[j], id)
+      redis.call('HSET', prefix .. 'job:' .. deps[j], 'kids', 1)
+    end
+  end
+  place(prefix, id, queue, state, priority, runAt)
+  jobIds[#jobIds + 1] = 0
+  jobIds[#jobIds + 1] = id
+  members[#members + 1] = id
+  if not queuesSeen[queue] then
+    queuesSeen[queue] = true
+    redis.call('SADD', prefix .. 'queues', queue)
+  end
+  count(queue, state, 1)
+  emit('job:enqueued', id, queue, state, now, nil)
+  out[#out + 1] = id
+  out[#out + 1] = state
+end
+
+callMany('ZADD', prefix .. 'jobs', jobIds)
+callMany('RPUSH', prefix .. 'wf:' .. wf .. ':jobs', members)
+redis.call('HSET', prefix .. 'wf:' .. wf, 'name', ARGV[3], 'policy', ARGV[4], 'state', 'running',
+  'spec', ARGV[5], 'total', n, 'createdAt', now)
+redis.call('ZADD', prefix .. 'workflows', 0, wf)
+redis.call('SADD', prefix .. 'workflows:running', wf)
+flushCounts(prefix)
+publish(prefix)
+return out

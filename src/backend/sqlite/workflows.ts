@@ -1,0 +1,206 @@
+/**
+ * Workflows on SQLite (table `spool_workflows` and `spool_jobs.workflow_id`, migration 0003).
+ * `enqueue` is one BEGIN IMMEDIATE transaction through the backend's `write`: three bulk
+ * statements (jobs, dependency edges, parents' flags; JSON in, `json_each` inside) plus the
+ * record, so a 10,000-job fan-out costs one transaction and no per-job round trip. The backend
+ * calls `onJobFailed` from inside its fail and rescue transactions (failFast) and `settle` at
+ * the start of retention.
+ */
+import type Database from "better-sqlite3";
+import { InvalidArgumentError } from "../../core/errors/index.js";
+import type { JobState } from "../../core/types.js";
+import type {
+  BackendEvent,
+  EnqueuedRef,
+  StateCounts,
+  WorkflowEnqueueParams,
+  WorkflowEnqueueResult,
+  WorkflowListParams,
+  WorkflowPage,
+  WorkflowPolicy,
+  WorkflowRecord,
+  WorkflowState,
+} from "../backend.js";
+import { emptyCounts } from "../backend.js";
+import { decodeCursor, encodeCursor, listLimit } from "../shared.js";
+import { checkWorkflowEnqueue, failFastReason, workflowStateOf } from "../workflow-shared.js";
+import * as SQL from "./generated/sql.js";
+
+interface WorkflowRow {
+  id: string;
+  name: string;
+  policy: WorkflowPolicy;
+  state: WorkflowState;
+  spec: string;
+  total: number;
+  counts: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+/** What the workflow store borrows from the backend. */
+export interface SqliteWorkflowHost {
+  write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): T;
+  read<T>(fn: () => T): T;
+  /** Inside a transaction: the backend's cascade to dependents of a cancelled job. */
+  cancelDependents(id: string, now: number, events: BackendEvent[], reason: string): void;
+}
+
+export class SqliteWorkflows {
+  private readonly stmt;
+
+  constructor(
+    db: Database.Database,
+    private readonly host: SqliteWorkflowHost,
+  ) {
+    this.stmt = {
+      insert: db.prepare(SQL.WORKFLOW_INSERT),
+      jobsInsert: db.prepare(SQL.WORKFLOW_JOBS_INSERT),
+      depsInsert: db.prepare(SQL.WORKFLOW_DEPS_INSERT),
+      markParents: db.prepare(SQL.WORKFLOW_MARK_PARENTS),
+      get: db.prepare<[{ id: string }], WorkflowRow>(SQL.WORKFLOW_GET),
+      counts: db.prepare<[{ id: string }], { state: JobState; n: number }>(SQL.WORKFLOW_COUNTS),
+      listAsc: db.prepare<[{ after: string | null; limit: number }], WorkflowRow>(SQL.WORKFLOW_LIST_ASC),
+      listDesc: db.prepare<[{ after: string | null; limit: number }], WorkflowRow>(SQL.WORKFLOW_LIST_DESC),
+      ofJob: db.prepare<[{ id: string }], { id: string; policy: WorkflowPolicy }>(SQL.WORKFLOW_OF_JOB),
+      cancelNotStarted: db.prepare<
+        [{ id: string; now: number }],
+        { id: string; queue: string; has_dependents: number }
+      >(SQL.WORKFLOW_CANCEL_NOT_STARTED),
+      settle: db.prepare(SQL.WORKFLOW_SETTLE),
+    };
+  }
+
+  enqueue(params: WorkflowEnqueueParams, now: number): WorkflowEnqueueResult {
+    checkWorkflowEnqueue(params);
+    const { workflow, jobs } = params;
+    const rows: unknown[] = [];
+    const edges: [string, string][] = [];
+    const parents = new Set<string>();
+    const out: EnqueuedRef[] = [];
+    for (const job of jobs) {
+      // Every dependency is a job of this batch, so none has completed yet.
+      const deps = [...new Set(job.dependsOn)];
+      const state: JobState = deps.length > 0 ? "waiting" : job.runAt > now ? "scheduled" : "queued";
+      for (const dep of deps) {
+        edges.push([dep, job.id]);
+        parents.add(dep);
+      }
+      rows.push([
+        job.id,
+        job.task,
+        job.queue,
+        state,
+        job.priority,
+        job.runAt,
+        job.maxAttempts,
+        job.input,
+        JSON.stringify(job.meta ?? {}),
+        deps.length === 0 ? "[]" : JSON.stringify(deps),
+        deps.length,
+        job.leaseMs,
+        job.timeoutMs,
+      ]);
+      out.push({ id: job.id, state, created: true });
+    }
+    try {
+      return this.host.write("workflow enqueue", now, (events) => {
+        this.stmt.insert.run({
+          id: workflow.id,
+          name: workflow.name,
+          policy: workflow.policy,
+          spec: workflow.spec,
+          total: jobs.length,
+          now,
+        });
+        this.stmt.jobsInsert.run({ now, workflow_id: workflow.id, jobs: JSON.stringify(rows) });
+        if (edges.length > 0) {
+          this.stmt.depsInsert.run({ edges: JSON.stringify(edges) });
+          this.stmt.markParents.run({ ids: JSON.stringify([...parents]) });
+        }
+        jobs.forEach((job, i) => {
+          events.push({
+            type: "job:enqueued",
+            jobId: job.id,
+            queue: job.queue,
+            at: now,
+            state: out[i]!.state,
+          });
+        });
+        return { jobs: out };
+      });
+    } catch (error) {
+      if ((error as { cause?: { code?: string } }).cause?.code === "SQLITE_CONSTRAINT_PRIMARYKEY")
+        throw new InvalidArgumentError(`workflow ${workflow.id} or one of its job ids already exists`, "id");
+      throw error;
+    }
+  }
+
+  get(id: string): WorkflowRecord | null {
+    return this.host.read(() => {
+      const row = this.stmt.get.get({ id });
+      return row ? this.toRecord(row) : null;
+    });
+  }
+
+  list(params: WorkflowListParams): WorkflowPage {
+    const limit = listLimit(params);
+    const after = decodeCursor(params.cursor);
+    const stmt = (params.order ?? "desc") === "desc" ? this.stmt.listDesc : this.stmt.listAsc;
+    return this.host.read(() => {
+      const rows = stmt.all({ after, limit: limit + 1 });
+      const page = rows.slice(0, limit).map((r) => this.toRecord(r));
+      return {
+        workflows: page,
+        nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null,
+      };
+    });
+  }
+
+  /** Inside the fail/rescue transaction: failFast cancels every not-started job of the job's workflow. */
+  onJobFailed(jobId: string, now: number, events: BackendEvent[]): void {
+    const wf = this.stmt.ofJob.get({ id: jobId });
+    if (wf?.policy !== "failFast") return;
+    const reason = failFastReason(jobId);
+    for (const row of this.stmt.cancelNotStarted.all({ id: wf.id, now })) {
+      events.push({
+        type: "job:cancelled",
+        jobId: row.id,
+        queue: row.queue,
+        at: now,
+        state: "cancelled",
+        data: { reason },
+      });
+      if (row.has_dependents)
+        this.host.cancelDependents(row.id, now, events, `dependency ${row.id} was cancelled`);
+    }
+  }
+
+  /** Inside the retention transaction: freezes workflows whose jobs are all final. */
+  settle(now: number): void {
+    this.stmt.settle.run({ now });
+  }
+
+  private toRecord(row: WorkflowRow): WorkflowRecord {
+    let counts: StateCounts;
+    let state = row.state;
+    if (row.state === "running" || row.counts === null) {
+      counts = emptyCounts();
+      for (const { state: s, n } of this.stmt.counts.all({ id: row.id })) counts[s] += n;
+      state = workflowStateOf(row.policy, counts);
+    } else {
+      counts = { ...emptyCounts(), ...(JSON.parse(row.counts) as StateCounts) };
+    }
+    return {
+      id: row.id,
+      name: row.name,
+      policy: row.policy,
+      state,
+      spec: row.spec,
+      total: row.total,
+      counts,
+      createdAt: row.created_at,
+      finishedAt: row.state === "running" ? null : row.finished_at,
+    };
+  }
+}
