@@ -159,7 +159,9 @@ describe("sqlite migrations", () => {
       "spool_jobs",
       "spool_migrations",
       "spool_queues",
+      "spool_schedules",
       "spool_workers",
+      "spool_workflows",
     ]);
   });
 
