@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, expectTypeOf, test } from "vitest";
 import { FakeClock } from "../../src/core/clock.js";
-import { waitFor } from "../support/wait-for.js";
+import { deferred, waitFor } from "../support/wait-for.js";
 import { BACKEND_KINDS, createHarness, type Harness, sleep } from "./harness.js";
 
 describe.each(BACKEND_KINDS)("worker execution on %s", (kind) => {
@@ -38,7 +38,8 @@ describe.each(BACKEND_KINDS)("worker execution on %s", (kind) => {
     h = await createHarness(kind);
     let active = 0;
     let max = 0;
-    const worker = h.worker({ concurrency: 4 });
+    // Without prefetch a worker never holds more leases than it has slots.
+    const worker = h.worker({ concurrency: 4, prefetch: 0 });
     let maxHeld = 0;
     const t = h.spool.task({
       name: "busy",
@@ -56,6 +57,58 @@ describe.each(BACKEND_KINDS)("worker execution on %s", (kind) => {
     expect(max).toBe(4);
     expect(maxHeld).toBeLessThanOrEqual(4);
     for (const c of h.claims) expect(c.params.limit).toBeLessThanOrEqual(4);
+  });
+
+  test("with prefetch a worker claims ahead but still runs at most concurrency handlers", async () => {
+    h = await createHarness(kind);
+    let active = 0;
+    let max = 0;
+    const worker = h.worker({ concurrency: 4, prefetch: 8 });
+    const t = h.spool.task({
+      name: "short",
+      run: async () => {
+        active++;
+        max = Math.max(max, active);
+        await sleep(2);
+        active--;
+      },
+    });
+    const jobs = await t.enqueueMany(Array.from({ length: 60 }, () => ({ input: undefined })));
+    await worker.start();
+    for (const job of jobs) await job.result({ timeout: "20s" });
+    expect(max).toBe(4);
+    for (const c of h.claims) expect(c.params.limit).toBeLessThanOrEqual(12);
+    expect(h.claims.some((c) => c.result.jobs.length > 4)).toBe(true);
+  });
+
+  test("prefetched jobs that never started go back to queued with their attempt uncounted on stop", async () => {
+    h = await createHarness(kind);
+    const gate = deferred<void>();
+    const worker = h.worker({ concurrency: 1, prefetch: 3, shutdownGrace: "5s" });
+    let started = 0;
+    const t = h.spool.task({
+      name: "slow",
+      run: async () => {
+        started++;
+        await gate.promise;
+      },
+    });
+    const jobs = await t.enqueueMany(Array.from({ length: 4 }, () => ({ input: undefined })));
+    await worker.start();
+    await waitFor(() => started === 1 && worker.bufferedCount === 3, { timeout: 10_000 });
+    const stopping = worker.stop();
+    // The buffered three are released before the running one finishes.
+    await waitFor(
+      async () => (await Promise.all(jobs.map((j) => j.state()))).filter((s) => s === "queued").length === 3,
+      {
+        timeout: 10_000,
+      },
+    );
+    gate.resolve();
+    await stopping;
+    const states = await Promise.all(jobs.map((j) => j.get()));
+    expect(states.filter((j) => j.state === "completed")).toHaveLength(1);
+    for (const j of states.filter((x) => x.state === "queued")) expect(j.attempt).toBe(0);
   });
 
   test("a worker claims ready jobs in batches up to its free slots", async () => {
