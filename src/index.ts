@@ -45,6 +45,21 @@ export {
   type JobRecord,
   type JobState,
 } from "./core/types.js";
+export {
+  type FireEvent,
+  type MisfirePolicy,
+  type OverlapPolicy,
+  type ScheduleApi,
+  type ScheduleCall,
+  type ScheduleHandle,
+  type ScheduleInfo,
+  type ScheduleOptions,
+  Scheduler,
+  type SchedulerEvents,
+  type SchedulerOptions,
+  type StoredTrigger,
+  type Trigger,
+} from "./scheduler/index.js";
 export { type RetentionOptions, Worker, type WorkerEvents, type WorkerOptions } from "./worker/worker.js";
 export {
   Flow,

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { registerDev } from "./commands/dev.js";
 import { registerEnqueue } from "./commands/enqueue.js";
 import { registerJobsCancel } from "./commands/jobs-cancel.js";
 import { registerJobsLs } from "./commands/jobs-ls.js";
@@ -19,6 +20,10 @@ import { registerMigrate } from "./commands/migrate.js";
 import { registerQueuesLs } from "./commands/queues-ls.js";
 import { registerQueuesPause } from "./commands/queues-pause.js";
 import { registerQueuesResume } from "./commands/queues-resume.js";
+import { registerScheduler } from "./commands/scheduler.js";
+import { registerSchedulesActions } from "./commands/schedules-actions.js";
+import { registerSchedulesAdd } from "./commands/schedules-add.js";
+import { registerSchedulesLs } from "./commands/schedules-ls.js";
 import { registerServer } from "./commands/server.js";
 import { registerStats } from "./commands/stats.js";
 import { registerWorker } from "./commands/worker.js";
@@ -70,6 +75,14 @@ export function buildProgram(io: CliIO): Command {
   registerQueuesLs(queues, io);
   registerQueuesPause(queues, io);
   registerQueuesResume(queues, io);
+  const schedules = program
+    .command("schedules")
+    .description("list, add, remove, run, pause and resume schedules");
+  registerSchedulesLs(schedules, io);
+  registerSchedulesAdd(schedules, io);
+  registerSchedulesActions(schedules, io);
+  registerScheduler(program, io);
+  registerDev(program, io);
   registerStats(program, io);
   registerMigrate(program, io);
   return program;

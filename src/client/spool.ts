@@ -21,6 +21,11 @@ import type {
   TaskCall,
   TaskConfig,
 } from "../core/task.js";
+import { createScheduleClient, type ScheduleApi, type ScheduleHandle } from "../scheduler/client.js";
+import type { ScheduleCall } from "../scheduler/define.js";
+import type { Scheduler, SchedulerOptions } from "../scheduler/scheduler.js";
+import type { ScheduleOptions } from "../scheduler/spec.js";
+import type { Trigger } from "../scheduler/triggers.js";
 import { type EnqueueTrace, startEnqueueSpan } from "../telemetry/tracing.js";
 import type { RetentionOptions, WorkerOptions } from "../worker/worker.js";
 import { Worker } from "../worker/worker.js";
@@ -81,6 +86,16 @@ export interface Spool extends WorkflowApi {
   readonly workers: { list(): Promise<WorkerInfo[]> };
   /** Creates a worker (call `start()` on it). */
   worker(options?: WorkerOptions): Worker;
+  /**
+   * Defines (or redefines, by name) a persistent schedule that enqueues `call` on `trigger`.
+   * Checks run at once; the definition is stored in the background (see docs/scheduler.md).
+   * @example
+   * spool.schedule("nightly-backup", { cron: "0 3 * * *", tz: "Europe/Berlin" }, backup.with({}));
+   */
+  schedule(name: string, trigger: Trigger, call: ScheduleCall, options?: ScheduleOptions): ScheduleHandle;
+  readonly schedules: ScheduleApi;
+  /** Creates a scheduler (call `start()` on it); run any number, in any processes. */
+  scheduler(options?: SchedulerOptions): Scheduler;
   /** The backend, once created and migrated. */
   backend(): Promise<Backend>;
   readonly registry: TaskRegistry;
@@ -143,6 +158,8 @@ export function createSpool(options: SpoolOptions = {}): Spool {
     ? new InlineRunner({ registry, clock, logger, payloadLimit, backend: getBackend })
     : null;
   const workers = new Set<Worker>();
+  const scheduling = createScheduleClient({ backend: getBackend, registry, clock, logger, payloadLimit });
+  const schedulers = new Set<Scheduler>();
 
   async function enqueueCalls(
     calls: ReadonlyArray<{ task: string; input: unknown; options?: EnqueueOptions }>,
@@ -264,8 +281,17 @@ export function createSpool(options: SpoolOptions = {}): Spool {
       worker.once("worker:stopped", () => workers.delete(worker));
       return worker;
     },
+    schedule: scheduling.schedule,
+    schedules: scheduling.schedules,
+    scheduler(schedulerOptions) {
+      const scheduler = scheduling.scheduler(schedulerOptions);
+      schedulers.add(scheduler);
+      return scheduler;
+    },
     backend: getBackend,
     async close() {
+      await Promise.all([...schedulers].map((s) => s.stop()));
+      await scheduling.settled();
       await Promise.all([...workers].map((w) => w.stop()));
       watcher?.close();
       if (backendPromise) await (await backendPromise.catch(() => null))?.close();
