@@ -8,6 +8,13 @@
  * - `webhook.deliver` — an endpoint that is gone (410) fails with `NonRetriableError`: the
  *   job lands in the dead-letter set (`failed`) on its first attempt
  * - `maintenance.backup` — an online SQLite backup (the demo enqueues it with a delay)
+ * - `maintenance.rotate-logs`, `maintenance.cleanup` — log rotation and removal of old files
+ *
+ * Schedules (the seeds' maintenance): `nightly-backup` (`0 3 * * *`, Europe/Berlin),
+ * `log-rotation` (daily at midnight UTC) and `cleanup` (every hour). They are stored when the
+ * app's spool first opens its backend; see them with
+ * `npx spool schedules ls --app examples/demo/app.ts`, run them with `spool dev` or
+ * `spool scheduler`, or fire one now with `spool schedules run nightly-backup`.
  *
  * `npm start` runs `main.ts`, which builds this app on a fresh demo database. The module also
  * exports a ready instance, so the CLI can run it: `npx spool worker --app examples/demo/app.ts`.
@@ -17,6 +24,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { createSpool, NonRetriableError, type Spool } from "../../src/index.js";
 import { aggregateSite, backupSite } from "./work/analytics.js";
+import { removeOlderThan, rotateLog } from "./work/maintenance.js";
 import { qrPng, renderCardPdf } from "./work/pdf.js";
 
 export interface DemoAppOptions {
@@ -98,11 +106,47 @@ export function createDemoApp(options: DemoAppOptions = {}) {
     }),
   });
 
+  const logDir = join(dir, "demo", "logs");
+  const rotateLogs = spool.task({
+    name: "maintenance.rotate-logs",
+    queue: "maintenance",
+    run: (input: { keep: number }) => rotateLog(logDir, "app.log", input.keep),
+  });
+
+  const cleanup = spool.task({
+    name: "maintenance.cleanup",
+    queue: "maintenance",
+    run: (input: { maxAgeDays: number }) => ({
+      removed: removeOlderThan([outDir, join(dir, "demo", "backups")], input.maxAgeDays * 86_400_000).length,
+    }),
+  });
+
+  // The seeds' maintenance as schedules. Every instance of the app defines them; the store
+  // keeps one of each (an upsert by name), and any number of schedulers fire each time once.
+  const schedules = {
+    nightlyBackup: spool.schedule(
+      "nightly-backup",
+      { cron: "0 3 * * *", tz: "Europe/Berlin" },
+      backup.with({ site: 0 }),
+      // Missed while every scheduler was down (a deploy at 3 am)? Run it once when one is back.
+      { misfire: "once", overlap: "skip" },
+    ),
+    logRotation: spool.schedule("log-rotation", { cron: "0 0 * * *" }, rotateLogs.with({ keep: 7 }), {
+      misfire: "once",
+    }),
+    cleanup: spool.schedule("cleanup", { every: "1h" }, cleanup.with({ maxAgeDays: 7 }), {
+      misfire: "skip",
+      jitter: "1m",
+    }),
+  };
+
   return {
     spool,
     outDir,
     dataDir,
-    tasks: { renderPdf, generateQr, aggregate, sendEmail, deliverWebhook, backup },
+    logDir,
+    schedules,
+    tasks: { renderPdf, generateQr, aggregate, sendEmail, deliverWebhook, backup, rotateLogs, cleanup },
   };
 }
 

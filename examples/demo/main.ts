@@ -2,7 +2,8 @@
  * `npm start`: the spool demo. On a fresh embedded SQLite database it enqueues a few hundred
  * jobs of the demo app's tasks (PDF/QR generation, analytics over SQLite, email with
  * transient failures, a dead webhook, a delayed backup, a high-priority order), runs one
- * worker in this process, shows live progress, and ends with a summary table.
+ * worker in this process, shows live progress, and ends with a summary table and the
+ * maintenance schedules (nightly backup, log rotation, cleanup) with their next fire times.
  *
  * Environment: `DEMO_JOBS` (default 300), `SPOOL_DEMO_DIR` (default `.spool`: the database
  * is `<dir>/demo.db`, output under `<dir>/demo/`), `DEMO_CONCURRENCY` (default 16),
@@ -10,6 +11,7 @@
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { schedulesTable } from "../../src/cli/commands/schedules-ls.js";
 import { type EnqueueOptions, formatMs, type TaskCall } from "../../src/index.js";
 import { createDemoApp, type DemoApp } from "./app.js";
 import { allJobs, summaryTable } from "./summary.js";
@@ -124,6 +126,13 @@ async function main(): Promise<number> {
     `dead-letter set: ${dead.length} failed jobs (${[...new Set(dead.map((j) => j.task))].join(", ") || "none"}); ` +
       `inspect: npx spool jobs ls --state failed --backend sqlite://${show(DB)}\n`,
   );
+  // The seeds' maintenance (backup, log rotation, cleanup) as stored schedules: this run has
+  // no scheduler, so they only show their next fire times; `spool dev` or `spool scheduler` fires them.
+  const schedules = await spool.schedules.list();
+  out.write(
+    `\nschedules (fired by \`spool scheduler\` or \`spool dev\`):\n${schedulesTable(schedules, Date.now())}`,
+  );
+  out.write(`inspect: npx spool schedules ls --backend sqlite://${show(DB)}\n`);
   await spool.close();
   if (timedOut) {
     process.stderr.write(

@@ -135,6 +135,13 @@ export function createSpool(options: SpoolOptions = {}): Spool {
   const inline = source === "inline";
 
   let backendPromise: Promise<Backend> | null = null;
+  const scheduling = createScheduleClient({
+    backend: () => getBackend(),
+    registry,
+    clock,
+    logger,
+    payloadLimit,
+  });
   const getBackend = (): Promise<Backend> => {
     if (!backendPromise) {
       backendPromise = (async () => {
@@ -148,6 +155,8 @@ export function createSpool(options: SpoolOptions = {}): Spool {
       })();
       // Keep the rejection observable by callers without an unhandled-rejection crash here.
       backendPromise.catch(() => {});
+      // Schedules defined so far are stored now that the backend opens.
+      scheduling.open();
     }
     return backendPromise;
   };
@@ -158,7 +167,6 @@ export function createSpool(options: SpoolOptions = {}): Spool {
     ? new InlineRunner({ registry, clock, logger, payloadLimit, backend: getBackend })
     : null;
   const workers = new Set<Worker>();
-  const scheduling = createScheduleClient({ backend: getBackend, registry, clock, logger, payloadLimit });
   const schedulers = new Set<Scheduler>();
 
   async function enqueueCalls(

@@ -36,6 +36,8 @@ export interface ScheduleInfo {
   startAt: EpochMs | null;
   endAt: EpochMs | null;
   limit: number | null;
+  /** Grid origin of an `every` trigger (its creation, or startAt). */
+  anchorAt: EpochMs;
   paused: boolean;
   /** Null when the schedule is done (one-shot fired, endAt passed, limit reached). */
   nextFireAt: EpochMs | null;
@@ -50,7 +52,11 @@ export interface ScheduleInfo {
 
 export interface ScheduleHandle {
   readonly name: string;
-  /** Resolves when the definition is stored; rejects if it was refused (bad input, backend down). */
+  /**
+   * Resolves when the definition is stored; rejects if it was refused (bad input, backend
+   * down). Definitions are stored when the spool first opens its backend; reading `ready`
+   * opens it.
+   */
   readonly ready: Promise<ScheduleInfo>;
   get(): Promise<ScheduleInfo>;
   nextFireTimes(count: number): Promise<EpochMs[]>;
@@ -101,6 +107,7 @@ export function toScheduleInfo(
     startAt: spec.startAt,
     endAt: spec.endAt,
     limit: spec.limit,
+    anchorAt: record.anchorAt,
     paused: record.paused,
     nextFireAt: record.nextFireAt,
     lastFireAt: record.lastFireAt,
@@ -118,6 +125,16 @@ export function toScheduleInfo(
 
 export function createScheduleClient(deps: ScheduleClientDeps) {
   const pending = new Set<Promise<unknown>>();
+  // Definitions wait until the spool opens its backend (any use: a worker, a scheduler, a CLI
+  // command, an enqueue, or `handle.ready`), so an app module that only defines schedules
+  // does no I/O at import.
+  let opened = false;
+  const gates: (() => void)[] = [];
+  const open = () => {
+    if (opened) return;
+    opened = true;
+    for (const start of gates.splice(0)) start();
+  };
 
   const info = async (name: string): Promise<ScheduleInfo> => {
     const record = await (await deps.backend()).scheduleGet({ name });
@@ -126,12 +143,17 @@ export function createScheduleClient(deps: ScheduleClientDeps) {
   };
 
   const api: ScheduleApi = {
+    // Reads see this spool's own definitions: they wait for the ones still being stored.
     list: async () => {
+      const backend = await deps.backend();
+      await settled();
       const now = deps.clock.now();
-      return (await (await deps.backend()).scheduleList()).map((r) => toScheduleInfo(r, now));
+      return (await backend.scheduleList()).map((r) => toScheduleInfo(r, now));
     },
     get: async (name) => {
-      const record = await (await deps.backend()).scheduleGet({ name });
+      const backend = await deps.backend();
+      await settled();
+      const record = await backend.scheduleGet({ name });
       return record ? toScheduleInfo(record, deps.clock.now()) : null;
     },
     remove: async (name) => (await deps.backend()).scheduleRemove({ name }),
@@ -186,7 +208,14 @@ export function createScheduleClient(deps: ScheduleClientDeps) {
     options: ScheduleOptions = {},
   ): ScheduleHandle {
     checkDefinition(name, trigger, call, options, deps.registry);
+    let start!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      start = resolve;
+    });
+    if (opened) start();
+    else gates.push(start);
     const ready = (async () => {
+      await gate;
       const prepared = await prepareSchedule(name, trigger, call, options, deps.registry, deps.payloadLimit);
       const backend = await deps.backend();
       const { schedule: record } = await upsertSchedule(backend, prepared, deps.clock.now());
@@ -200,31 +229,37 @@ export function createScheduleClient(deps: ScheduleClientDeps) {
         deps.logger.error({ schedule: name, err: error }, "schedule definition failed");
       },
     );
+    const stored = () => {
+      open();
+      return ready;
+    };
     return {
       name,
-      ready,
+      get ready() {
+        return stored();
+      },
       get: async () => {
-        await ready;
+        await stored();
         return info(name);
       },
       nextFireTimes: async (count) => {
-        await ready;
+        await stored();
         return (await info(name)).nextFireTimes(count);
       },
       pause: async () => {
-        await ready;
+        await stored();
         await api.pause(name);
       },
       resume: async () => {
-        await ready;
+        await stored();
         await api.resume(name);
       },
       run: async () => {
-        await ready;
+        await stored();
         return api.run(name);
       },
       remove: async () => {
-        await ready.catch(() => {});
+        await stored().catch(() => {});
         return api.remove(name);
       },
     };
@@ -232,6 +267,7 @@ export function createScheduleClient(deps: ScheduleClientDeps) {
 
   /** Resolves when every definition made so far is stored (failures are logged, not thrown). */
   async function settled(): Promise<void> {
+    if (!opened) return;
     while (pending.size > 0) await Promise.allSettled([...pending]);
   }
 
@@ -242,5 +278,5 @@ export function createScheduleClient(deps: ScheduleClientDeps) {
     );
   }
 
-  return { schedule, schedules: api, scheduler, settled };
+  return { schedule, schedules: api, scheduler, settled, open };
 }

@@ -54,6 +54,12 @@ describe("npm start (examples/demo)", () => {
     expect(stdout).toMatch(/priority: the VIP order \(priority 10, enqueued last\) started #1 of/);
     expect(stdout).toMatch(/delay: maintenance\.backup \(delay 2s\) started \d/);
     expect(stdout).toMatch(/^done: 82 jobs in /m);
+    // The seeds' maintenance as schedules, with their next fire times.
+    expect(stdout).toMatch(/^cleanup\s+every 1h\s+maintenance\.cleanup\s+active\s+\d{4}-/m);
+    expect(stdout).toMatch(/^log-rotation\s+cron 0 0 \* \* \*\s+maintenance\.rotate-logs\s+active/m);
+    expect(stdout).toMatch(
+      /^nightly-backup\s+cron 0 3 \* \* \* \(Europe\/Berlin\)\s+maintenance\.backup\s+active\s+\d{4}-\d\d-\d\d 03:00:00/m,
+    );
 
     const outDir = join(dir, "demo", "out");
     expect(stdout).toContain(`PDFs: `);

@@ -3,7 +3,11 @@
  * firing on time, misfire (skip / once / all, grace, cap), overlap (allow / skip / queue),
  * jitter bounds, pause/resume, run now, start/end dates, run limits, idempotent definitions.
  */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
+import { createSpool } from "../../src/client/spool.js";
 import { InvalidArgumentError, NotFoundError, UnknownTaskError } from "../../src/core/errors/index.js";
 import { BACKEND_KINDS, harness, type SchedulerHarness } from "./harness.js";
 
@@ -268,6 +272,22 @@ describe.each(BACKEND_KINDS)("scheduler policies on %s", (kind) => {
     // Same trigger, new input: the state stays, the job template changes.
     const d = await h.spool.schedule("d", { every: "15m" }, h.tick.with({ n: 2 })).ready;
     expect(d.nextFireAt).toBe(c.nextFireAt);
+  });
+
+  test("defining a schedule does no I/O until the spool opens its backend", async () => {
+    if (kind === "memory") return;
+    const dir = mkdtempSync(join(tmpdir(), "spool-lazy-"));
+    const file = join(dir, "lazy.db");
+    const spool = createSpool({ backend: `sqlite://${file}`, logger: { level: "silent" } });
+    try {
+      const task = spool.task({ name: "t", run: () => 1 });
+      spool.schedule("lazy", { every: "1m" }, task.with({}));
+      expect(existsSync(file)).toBe(false);
+      expect((await spool.schedules.list()).map((s) => s.name)).toEqual(["lazy"]);
+    } finally {
+      await spool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("bad definitions throw at the call site and store nothing", async () => {
