@@ -62,6 +62,7 @@ import {
 } from "../shared.js";
 import { checkReply } from "./codes.js";
 import { message } from "./connection.js";
+import { decodeFeed } from "./feed.js";
 import { decodeFlat, decodeObject, leased } from "./records.js";
 import { RedisSchedules } from "./schedules.js";
 import { resolveScript, SCRIPT_NAMES, type ScriptName } from "./scripts.js";
@@ -220,8 +221,17 @@ export class RedisBackend implements Backend {
       throw new InvalidArgumentError(`limit must be an integer >= 0, got ${params.limit}`, "limit");
     }
     const token = newLeaseToken();
-    const args = [this.clock.now(), params.limit, params.workerId, params.leaseMs, token, PROMOTE_MAX];
-    const reply = await this.run("claim", [...args, ...params.queues]);
+    const args: (string | number)[] = [
+      this.clock.now(),
+      params.limit,
+      params.workerId,
+      params.leaseMs,
+      token,
+      PROMOTE_MAX,
+    ];
+    for (const q of params.queues) args.push(q);
+    const raw = await this.runRaw("claim", args);
+    const reply = checkReply("claim", typeof raw === "string" ? JSON.parse(raw) : raw);
     const jobs: LeasedJob[] = [];
     const now = Number(args[0]);
     for (let i = 2; i < reply.length; i += 4) {
@@ -238,7 +248,7 @@ export class RedisBackend implements Backend {
     if (jobs.length > 1)
       jobs.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
     const next = reply[1];
-    return { jobs, nextRunAt: next === null || next === undefined ? null : Number(next) };
+    return { jobs, nextRunAt: next === null || next === undefined || next === false ? null : Number(next) };
   }
 
   async jobComplete({ jobs }: JobCompleteParams): Promise<TransitionResult> {
@@ -531,7 +541,7 @@ export class RedisBackend implements Backend {
       if (channel !== this.channel || this.listeners.size === 0) return;
       let events: BackendEvent[];
       try {
-        events = JSON.parse(payload) as BackendEvent[];
+        events = decodeFeed(payload);
       } catch {
         return;
       }

@@ -12,7 +12,9 @@
 --- ARGV[6]  most scheduled jobs promoted per queue per call (bounds the script's run time)
 --- ARGV[7…] queue names
 ---
---- Returns { 0, nextRunAt (nil = none), id1, fields1, attempt1, leaseExpiresAt1, id2, … } where
+--- Returns, JSON-encoded as one string (one JSON.parse on the Node side instead of decoding
+---         ~25 RESP items per job):
+---         [0, nextRunAt (false = none), id1, fields1, attempt1, leaseExpiresAt1, id2, …] where
 ---         fields is the job's HGETALL *before* the claim (the caller applies the claim's writes)
 --- Publishes job:started for every claimed job.
 --- @include "events"
@@ -30,7 +32,6 @@ local promoteMax = tonumber(ARGV[6])
 local out = { 0, false }
 local claimed = 0
 local nextRunAt = nil
-local workerJson = jstr(workerId)
 local running = {}
 
 for qi = 7, #ARGV do
@@ -96,8 +97,7 @@ for qi = 7, #ARGV do
           out[#out + 1] = h
           out[#out + 1] = attempt
           out[#out + 1] = exp
-          emit('job:started', id, queue, 'running', now,
-            '{"attempt":' .. attempt .. ',"workerId":' .. workerJson .. '}')
+          emitGrouped('s', id, queue, now, workerId, attempt)
         end
       end
     end
@@ -117,4 +117,4 @@ callMany('ZADD', prefix .. 'running', running)
 if claimed < limit and nextRunAt ~= nil then out[2] = nextRunAt end
 flushCounts(prefix)
 publish(prefix)
-return out
+return cjson.encode(out)

@@ -28,7 +28,7 @@ for i = 2, #ARGV, 3 do
     count(queue, 'running', -1)
     count(queue, 'completed', 1)
     ok[#ok + 1] = id
-    emit('job:completed', id, queue, 'completed', now, '{"attempt":' .. f[4] .. '}')
+    emitGrouped('c', id, queue, now, nil, f[4])
     if f[6] then releaseDependents(prefix, id, now) end
   end
 end

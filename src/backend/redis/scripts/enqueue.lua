@@ -120,7 +120,7 @@ for _ = 1, n do
       redis.call('SADD', prefix .. 'queues', queue)
     end
     count(queue, state, 1)
-    emit('job:enqueued', id, queue, state, now, nil)
+    emitGrouped('e', id, queue, now, state)
     out[#out + 1] = id
     out[#out + 1] = state
     out[#out + 1] = 1

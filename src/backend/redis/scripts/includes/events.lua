@@ -1,24 +1,74 @@
 --- The change feed: transitions append events here and `publish` sends them as ONE message per
---- script (a JSON array of BackendEvent objects) on channel <prefix>events. Decoding on the
---- Node side is a single JSON.parse that yields the BackendEvent objects as they are.
+--- script on channel <prefix>events: a JSON array whose elements are either one BackendEvent
+--- object, or a compact group of hot-path events of one kind (decoded to the same BackendEvent
+--- objects on the Node side, see feed.ts), so a batch of N jobs costs a few concatenations
+--- rather than N JSON objects:
+---   ["e", queue, at, state, [ids]]                 job:enqueued (no data)
+---   ["s", queue, at, workerId, [ids], [attempts]]  job:started, state running
+---   ["c", queue, at, [ids], [attempts]]            job:completed, state completed
+--- Events keep their order: a group holds a run of consecutive events with the same head.
 --- @include "util"
 
 local events = {}
 local queueJson = {}
 
-local function emit(etype, id, queue, state, at, data)
+local groupHead = nil
+local gKind, gQueue, gAt, gExtra = nil, nil, nil, nil
+local groupIds = {}
+local groupNums = {}
+
+local function qjson(queue)
   local q = queueJson[queue]
   if not q then
     q = jstr(queue)
     queueJson[queue] = q
   end
-  local e = '{"type":"' .. etype .. '","jobId":' .. jstr(id) .. ',"queue":' .. q .. ',"at":' .. at
+  return q
+end
+
+--- JSON array of strings, one scan for escapes over the whole batch (ids rarely need any).
+local function jstrArray(items)
+  local s = table.concat(items, '","')
+  if string.find(s, '[%c"\\]') then
+    local parts = {}
+    for i = 1, #items do parts[i] = jstr(items[i]) end
+    return '[' .. table.concat(parts, ',') .. ']'
+  end
+  return '["' .. s .. '"]'
+end
+
+local function flushGroup()
+  if groupHead == nil then return end
+  local e = groupHead .. jstrArray(groupIds)
+  if #groupNums > 0 then e = e .. ',[' .. table.concat(groupNums, ',') .. ']' end
+  events[#events + 1] = e .. ']'
+  groupHead, gKind, groupIds, groupNums = nil, nil, {}, {}
+end
+
+--- Appends one hot-path event to the current group (a new group when the head changes).
+--- kind "e": extra = state; "s": extra = workerId, num = attempt; "c": num = attempt.
+local function emitGrouped(kind, id, queue, at, extra, num)
+  if kind ~= gKind or queue ~= gQueue or at ~= gAt or extra ~= gExtra then
+    flushGroup()
+    gKind, gQueue, gAt, gExtra = kind, queue, at, extra
+    local head = '["' .. kind .. '",' .. qjson(queue) .. ',' .. at .. ','
+    if extra then head = head .. jstr(extra) .. ',' end
+    groupHead = head
+  end
+  groupIds[#groupIds + 1] = id
+  if num then groupNums[#groupNums + 1] = num end
+end
+
+local function emit(etype, id, queue, state, at, data)
+  flushGroup()
+  local e = '{"type":"' .. etype .. '","jobId":' .. jstr(id) .. ',"queue":' .. qjson(queue) .. ',"at":' .. at
   if state then e = e .. ',"state":"' .. state .. '"' end
   if data then e = e .. ',"data":' .. data end
   events[#events + 1] = e .. '}'
 end
 
 local function publish(prefix)
+  flushGroup()
   if #events > 0 then
     redis.call('PUBLISH', prefix .. 'events', '[' .. table.concat(events, ',') .. ']')
   end

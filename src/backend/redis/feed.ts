@@ -1,0 +1,72 @@
+/**
+ * Decoding of change-feed messages (scripts/includes/events.lua): a JSON array whose elements
+ * are BackendEvent objects or compact groups of hot-path events, expanded here into the same
+ * objects the memory backend emits.
+ *
+ *   ["e", queue, at, state, [ids]]                 job:enqueued (no data)
+ *   ["s", queue, at, workerId, [ids], [attempts]]  job:started, state running, data {attempt, workerId}
+ *   ["c", queue, at, [ids], [attempts]]            job:completed, state completed, data {attempt}
+ */
+import type { BackendEvent } from "../backend.js";
+
+type Element = BackendEvent | [string, string, number, ...unknown[]];
+
+export function decodeFeed(payload: string): BackendEvent[] {
+  const raw = JSON.parse(payload) as Element[];
+  let grouped = false;
+  for (let i = 0; i < raw.length; i++) {
+    if (Array.isArray(raw[i])) {
+      grouped = true;
+      break;
+    }
+  }
+  if (!grouped) return raw as BackendEvent[];
+  const out: BackendEvent[] = [];
+  for (const el of raw) {
+    if (!Array.isArray(el)) {
+      out.push(el);
+      continue;
+    }
+    const queue = el[1];
+    const at = el[2];
+    switch (el[0]) {
+      case "e": {
+        const state = el[3] as BackendEvent["state"];
+        const ids = el[4] as string[];
+        for (let i = 0; i < ids.length; i++)
+          out.push({ type: "job:enqueued", jobId: ids[i]!, queue, at, state });
+        break;
+      }
+      case "s": {
+        const workerId = el[3] as string;
+        const ids = el[4] as string[];
+        const attempts = el[5] as number[];
+        for (let i = 0; i < ids.length; i++)
+          out.push({
+            type: "job:started",
+            jobId: ids[i]!,
+            queue,
+            at,
+            state: "running",
+            data: { attempt: attempts[i], workerId },
+          });
+        break;
+      }
+      case "c": {
+        const ids = el[3] as string[];
+        const attempts = el[4] as number[];
+        for (let i = 0; i < ids.length; i++)
+          out.push({
+            type: "job:completed",
+            jobId: ids[i]!,
+            queue,
+            at,
+            state: "completed",
+            data: { attempt: attempts[i] },
+          });
+        break;
+      }
+    }
+  }
+  return out;
+}
