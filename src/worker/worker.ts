@@ -13,11 +13,12 @@
  *               └── Periodic: rescue expired leases · retention · heartbeat
  * ```
  *
- * A slot is held from the handler's start until the outcome is stored (or the job is
- * dropped) *and* the handler has returned, so at most `concurrency` handlers run. With
- * prefetch (see `WorkerOptions.prefetch`) up to `concurrency + prefetch` leases are held,
- * the extra ones by jobs waiting in the local buffer; with `prefetch: 0`, never more than
- * `concurrency`.
+ * A handler slot is held from the handler's start until it has returned *and* its outcome
+ * is decided, so at most `concurrency` handlers run; the job's lease is held until the
+ * outcome is stored (or the job is dropped). With prefetch (see `WorkerOptions.prefetch`) up
+ * to `concurrency + prefetch` leases are held, the extra ones by jobs waiting in the local
+ * buffer or whose outcome is being written, so a buffered job starts without waiting for the
+ * previous outcome's write; with `prefetch: 0`, never more than `concurrency`.
  * The worker installs no signal handlers; the CLI does (library code must not).
  */
 import { EventEmitter } from "node:events";
@@ -112,6 +113,8 @@ interface Held {
   /** Outcome stored, refused or dropped. */
   outcomeDone: boolean;
   handlerDone: boolean;
+  /** The handler slot went back (handler returned, outcome decided); the lease is still held. */
+  slotFreed: boolean;
   failure?: JobErrorRecord;
 }
 
@@ -410,6 +413,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       outcomeKnown: false,
       outcomeDone: false,
       handlerDone: false,
+      slotFreed: false,
     };
     this.held.set(job.id, held);
     this.buffer.push(held);
@@ -456,8 +460,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
         });
       } else {
         held.outcomeDone = true;
-        this.maybeFree(held);
       }
+      this.maybeFree(held);
     });
   }
 
@@ -521,12 +525,20 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.emit("lease:lost", id, kind);
   }
 
+  /**
+   * The handler slot goes back as soon as the handler has returned and its outcome is decided,
+   * so a buffered job can start while that outcome is still being written; the lease (and the
+   * claim capacity it uses) goes back once the outcome is stored, refused or dropped.
+   */
   private maybeFree(held: Held): void {
+    if (held.started && !held.slotFreed && held.handlerDone && held.outcomeKnown) {
+      held.slotFreed = true;
+      this.runningCount--;
+      this.pump();
+    }
     if (!held.outcomeDone || !held.handlerDone) return;
     if (this.held.get(held.job.id) !== held) return;
     this.held.delete(held.job.id);
-    if (held.started) this.runningCount--;
-    this.pump();
     if (this.saturated && this.state === "running") this.wake();
     if (this.slotWaiters.length > 0 && this.held.size === 0) for (const w of this.slotWaiters.splice(0)) w();
   }
