@@ -35,10 +35,10 @@ interface FlowNode {
 
 type Sinks<N, Used extends string> = { [K in Exclude<keyof N, Used>]: N[K] };
 
-export class Flow<N extends Record<string, unknown> = {}, Used extends string = never> extends Workflow<
-  Free,
-  Sinks<N, Used>
-> {
+export class Flow<
+  N extends Record<string, unknown> = Record<never, never>,
+  Used extends string = never,
+> extends Workflow<Free, Sinks<N, Used>> {
   constructor(
     private readonly list: readonly FlowNode[],
     private readonly enq: WorkflowEnqueuer,
