@@ -202,7 +202,8 @@ export class RedisBackend implements Backend {
         );
         for (const dep of job.dependsOn) args.push(dep);
       }
-      const reply = await this.run("enqueue", args, true);
+      const raw = await this.runRaw("enqueue", args, true);
+      const reply = checkReply("enqueue", typeof raw === "string" ? JSON.parse(raw) : raw);
       for (let i = 1; i < reply.length; i += 3) {
         out.push({
           id: reply[i] as string,

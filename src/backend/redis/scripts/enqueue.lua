@@ -9,7 +9,7 @@
 ---          key ("" = none, else "=" .. key), meta JSON ("" = {}), leaseMs ("" = null),
 ---          timeoutMs ("" = null), dependency count D, then D dependency ids
 ---
---- Returns { 0, id1, state1, created1, id2, … } (created: 1 or 0)
+--- Returns [0, id1, state1, created1, id2, …] (created: 1 or 0), JSON-encoded as one string
 ---      or { -1, id } when a job id already exists (nothing written)
 ---      or { -2, id } when a dependency does not exist (nothing written)
 --- Publishes job:enqueued for every created job.
@@ -20,12 +20,23 @@ local now = ARGV[1]
 local nowN = tonumber(now)
 local n = tonumber(ARGV[2])
 
--- Pass 1: validate.
-local inBatch = {}
+-- Pass 1: validate. One EXISTS over every new id (per slice); only when some id is taken does
+-- the loop below check ids one by one, so the first offending job is the one reported.
+local jobKeys = {}
 local pos = 3
-for _ = 1, n do
+for k = 1, n do
+  jobKeys[k] = prefix .. 'job:' .. ARGV[pos]
+  pos = pos + 12 + tonumber(ARGV[pos + 11])
+end
+local taken = 0
+for i = 1, n, 4000 do
+  taken = taken + redis.call('EXISTS', unpack(jobKeys, i, math.min(i + 3999, n)))
+end
+local inBatch = {}
+pos = 3
+for k = 1, n do
   local id = ARGV[pos]
-  if redis.call('EXISTS', prefix .. 'job:' .. id) == 1 then return { -1, id } end
+  if taken > 0 and redis.call('EXISTS', jobKeys[k]) == 1 then return { -1, id } end
   local d = tonumber(ARGV[pos + 11])
   for j = 1, d do
     local dep = ARGV[pos + 11 + j]
@@ -41,8 +52,11 @@ local alias = {}
 local batchKeys = {}
 local queuesSeen = {}
 local jobIds = {}
+-- Queued jobs go to their ready set in one ZADD per (queue, priority) at the end.
+local readyAdds = {}
+local readyKeys = {}
 pos = 3
-for _ = 1, n do
+for k = 1, n do
   local id, task, queue, input = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
   local priority, runAt, maxAttempts = ARGV[pos + 4], ARGV[pos + 5], ARGV[pos + 6]
   local key, meta, leaseMs, timeoutMs = ARGV[pos + 7], ARGV[pos + 8], ARGV[pos + 9], ARGV[pos + 10]
@@ -89,7 +103,7 @@ for _ = 1, n do
     else
       state = 'queued'
     end
-    local jobKey = prefix .. 'job:' .. id
+    local jobKey = jobKeys[k]
     redis.call('HSET', jobKey, 'task', task, 'queue', queue, 'state', state, 'priority', priority,
       'runAt', runAt, 'attempt', 0, 'maxAttempts', maxAttempts, 'input', input,
       'createdAt', now, 'updatedAt', now)
@@ -110,6 +124,26 @@ for _ = 1, n do
     if doomed then
       redis.call('HSET', jobKey, 'finishedAt', now)
       place(prefix, id, queue, state, priority, now)
+    elseif state == 'queued' then
+      local byPrio = readyKeys[queue]
+      if not byPrio then
+        byPrio = {}
+        readyKeys[queue] = byPrio
+      end
+      local rk = byPrio[priority]
+      if not rk then
+        rk = prefix .. 'ready:' .. queue .. ':' .. priority
+        byPrio[priority] = rk
+        readyAdds[rk] = {}
+        local pk = queue .. '\0' .. priority
+        if not prioKnown[pk] then
+          redis.call('ZADD', prefix .. 'prio:' .. queue, priority, priority)
+          prioKnown[pk] = true
+        end
+      end
+      local adds = readyAdds[rk]
+      adds[#adds + 1] = runAt
+      adds[#adds + 1] = id
     else
       place(prefix, id, queue, state, priority, runAt)
     end
@@ -129,6 +163,7 @@ end
 
 -- The id index (score 0, so members sort lexicographically: UUIDv7 ids sort by creation).
 callMany('ZADD', prefix .. 'jobs', jobIds)
+for rk, adds in pairs(readyAdds) do callMany('ZADD', rk, adds) end
 flushCounts(prefix)
 publish(prefix)
-return out
+return cjson.encode(out)
