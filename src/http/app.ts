@@ -1,7 +1,7 @@
 /**
  * Assembles the Hono app: middleware in the order that refuses bad requests cheapest first,
- * then one route file per resource. Adding a resource (schedules, workflows) is one file in
- * `routes/` and one `api.route(...)` line here.
+ * then one route file per resource (jobs, queues, workers, schedules, workflows, events).
+ * Adding a resource is one file in `routes/` and one `api.route(...)` line here.
  *
  * Order per request:
  *   security headers (on every response) → CORS (only if origins are configured) →
@@ -20,7 +20,9 @@ import { healthRoutes } from "./routes/health.js";
 import { jobActionRoutes } from "./routes/job-actions.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { queueRoutes } from "./routes/queues.js";
+import { scheduleRoutes } from "./routes/schedules.js";
 import { workerRoutes } from "./routes/workers.js";
+import { workflowRoutes } from "./routes/workflows.js";
 
 /** Paths served without a token: liveness probes and API tooling. */
 const PUBLIC_PATHS = new Set(["/api/health", "/api/openapi.json"]);
@@ -63,6 +65,8 @@ export function buildApp(deps: RouteDeps) {
   api.route("/", jobActionRoutes(deps));
   api.route("/", queueRoutes(deps));
   api.route("/", workerRoutes(deps));
+  api.route("/", scheduleRoutes(deps));
+  api.route("/", workflowRoutes(deps));
   api.route("/", eventRoutes(deps));
   app.route("/api", api);
 
@@ -77,7 +81,7 @@ export function buildApp(deps: RouteDeps) {
       title: "spool HTTP API",
       version: "1",
       description:
-        "Enqueue, inspect and control spool jobs from any language. Errors are " +
+        "Enqueue, inspect and control spool jobs, schedules and workflows from any language. Errors are " +
         "`{ error: { code, message, details } }` with the library's stable codes.",
     },
     security: [{ bearer: [] }],

@@ -129,7 +129,7 @@ export function errorResponses(...statuses: number[]) {
     401: "Missing or invalid bearer token (UNAUTHORIZED)",
     403: "Read-only token on a mutating call (FORBIDDEN) or missing X-Spool-Request header (CSRF_HEADER_REQUIRED)",
     404: "Not found (NOT_FOUND)",
-    409: "The job's state does not allow this (INVALID_STATE)",
+    409: "The job's or workflow's state does not allow this (INVALID_STATE)",
     413: "Body or payload too large (REQUEST_TOO_LARGE, PAYLOAD_TOO_LARGE)",
     415: "Body is not JSON (UNSUPPORTED_MEDIA_TYPE)",
     422: "Unknown task or input rejected by the task's schema (UNKNOWN_TASK, VALIDATION_FAILED)",

@@ -1,15 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Task } from "../../src/index.js";
 import { ADMIN, READ, startTestServer, type TestServer } from "./helpers.js";
 
 let t: TestServer;
+let wfTask: Task<number, number>;
 beforeAll(async () => {
   t = await startTestServer({ bodyLimit: 64 * 1024 });
+  await t.spool.schedule("auth-sched", { cron: "0 0 1 1 *" }, { task: "echo", input: "s" }).ready;
+  wfTask = t.spool.task({ name: "auth.wf", run: (i: number) => i });
 });
 afterAll(async () => {
   await t.close();
 });
 
 const count = async () => (await t.api("/api/jobs?limit=1000")).body.jobs.length as number;
+/** Every job's state and the schedule's state: a refused call must change none of them. */
+const snapshot = async () => {
+  const jobs = (await t.api("/api/jobs?limit=1000")).body.jobs.map(
+    (j: { id: string; state: string }) => `${j.id}:${j.state}`,
+  );
+  const s = await t.spool.schedules.get("auth-sched");
+  return { jobs, schedule: { paused: s?.paused, lastJobId: s?.lastJobId } };
+};
 const delayed = async () =>
   (await t.api("/api/jobs", { body: { task: "add", input: { a: 1, b: 1 }, options: { delay: "1h" } } })).body
     .id as string;
@@ -52,6 +64,25 @@ const MUTATING: { name: string; setup: () => Promise<{ method: string; path: str
     name: "POST /api/queues/:name/resume",
     setup: async () => ({ method: "POST", path: "/api/queues/authq/resume" }),
   },
+  {
+    name: "POST /api/schedules/:name/pause",
+    setup: async () => ({ method: "POST", path: "/api/schedules/auth-sched/pause" }),
+  },
+  {
+    name: "POST /api/schedules/:name/resume",
+    setup: async () => ({ method: "POST", path: "/api/schedules/auth-sched/resume" }),
+  },
+  {
+    name: "POST /api/schedules/:name/run",
+    setup: async () => ({ method: "POST", path: "/api/schedules/auth-sched/run" }),
+  },
+  {
+    name: "POST /api/workflows/:id/cancel",
+    setup: async () => {
+      const wf = await t.spool.chain(wfTask.with(1, { delay: "1h" }), wfTask.with(2)).enqueue();
+      return { method: "POST", path: `/api/workflows/${wf.id}/cancel` };
+    },
+  },
 ];
 
 const READS = [
@@ -60,13 +91,19 @@ const READS = [
   "/api/workers",
   "/metrics",
   "/api/jobs/unknown-id", // 404 for read, 401 for none
+  "/api/schedules",
+  "/api/schedules/auth-sched",
+  "/api/schedules/unknown",
+  "/api/workflows",
+  "/api/workflows/unknown",
+  "/api/workflows/unknown/graph",
 ];
 
 describe("HTTP auth matrix", () => {
   for (const route of MUTATING) {
     it(`${route.name}: none → 401, read → 403, admin → 2xx`, async () => {
       const { method, path, body } = await route.setup();
-      const before = await count();
+      const before = await snapshot();
       const none = await t.api(path, { method, body, token: null });
       expect(none.status).toBe(401);
       expect(none.body.error.code).toBe("UNAUTHORIZED");
@@ -79,7 +116,7 @@ describe("HTTP auth matrix", () => {
         code: "FORBIDDEN",
         details: { required: "admin", role: "read" },
       });
-      expect(await count()).toBe(before);
+      expect(await snapshot()).toEqual(before);
       const admin = await t.api(path, { method, body, token: ADMIN });
       expect(admin.status, JSON.stringify(admin.body)).toBeGreaterThanOrEqual(200);
       expect(admin.status).toBeLessThan(300);
@@ -112,7 +149,7 @@ describe("HTTP browser safety", () => {
     const before = await count();
     for (const route of MUTATING) {
       const { method, path, body } = await route.setup();
-      const mid = await count();
+      const mid = await snapshot();
       for (const headers of [{}, { "x-spool-request": "0" }, { "x-spool-request": "true" }] as Record<
         string,
         string
@@ -121,7 +158,7 @@ describe("HTTP browser safety", () => {
         expect(res.status, route.name).toBe(403);
         expect(res.body.error.code).toBe("CSRF_HEADER_REQUIRED");
       }
-      expect(await count()).toBe(mid);
+      expect(await snapshot()).toEqual(mid);
     }
     expect(await count()).toBeGreaterThanOrEqual(before);
   });

@@ -1,7 +1,7 @@
 /**
  * Seeded fuzzing of the HTTP surface: thousands of malformed, mistyped, oversized or
  * unauthorised requests. Every one must get a 4xx JSON error, the server must stay up, and
- * no job may be written. Set SPOOL_FUZZ_SEED to replay a failing run.
+ * no job may be written (nor a real schedule run or paused, nor a real workflow cancelled). Set SPOOL_FUZZ_SEED to replay a failing run.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, READ, startTestServer, type TestServer } from "./helpers.js";
@@ -201,6 +201,10 @@ function makeCase(r: Rng, i: number): Case {
         ["POST", "/api/queues/default/pause"],
         ["DELETE", "/api/jobs/some-id"],
         ["POST", "/api/jobs/some-id/retry"],
+        // Real targets: an accepted call would change them (checked at the end).
+        ["POST", `/api/schedules/${SCHEDULE}/run`],
+        ["POST", `/api/schedules/${SCHEDULE}/pause`],
+        ["POST", `/api/workflows/${workflowId}/cancel`],
       ] as const);
       return {
         kind,
@@ -218,7 +222,14 @@ function makeCase(r: Rng, i: number): Case {
       return {
         kind,
         method: "POST",
-        path,
+        path: r.chance(0.5)
+          ? path
+          : r.pick([
+              `/api/schedules/${SCHEDULE}/run`,
+              `/api/schedules/${SCHEDULE}/pause`,
+              `/api/schedules/${SCHEDULE}/resume`,
+              `/api/workflows/${workflowId}/cancel`,
+            ]),
         headers,
         body: JSON.stringify({ task: "add", input: { a: 1, b: 2 } }),
       };
@@ -239,6 +250,14 @@ function makeCase(r: Rng, i: number): Case {
         `/api/jobs/some-id/logs?limit=${r.pick(["x", "0", "-5", "100000"])}`,
         `/api/events?${r.pick(["bogus=1", "queue=", "job=", `type=${"t".repeat(300)}`])}`,
         `/api/queues?x=${r.int(10)}`.replace("/api/queues?x", "/api/queuez?x"),
+        `/api/schedules?next=${r.pick(["101", "-1", "x", "1.5", "", "1e2", "9999"])}`,
+        `/api/schedules/${SCHEDULE}?next=${r.pick(["abc", "1000", " 3"])}`,
+        `/api/schedules?${r.pick(["bogus=1", "name=x", "next=1&next=2"])}`,
+        `/api/workflows?limit=${r.pick(["abc", "0", "-1", "1001", "1.5", ""])}`,
+        `/api/workflows?order=${r.pick(["sideways", "ASC", ""])}`,
+        `/api/workflows?${r.pick(["cursor=", `cursor=${"c".repeat(600)}`, "state=running", "unknown=1"])}`,
+        `/api/workflows/${workflowId}/graph?${r.pick(["x=1", "limit=5"])}`,
+        `/api/events?${r.pick(["schedule=", "workflow=", `workflow=missing-${r.int(1e6)}`, `workflow=${Array.from({ length: 21 }, (_, k) => `w${k}`).join(",")}`])}`,
       ]);
       return { kind, method: "GET", path: q, headers: { authorization: `Bearer ${READ}` } };
     }
@@ -256,6 +275,15 @@ function makeCase(r: Rng, i: number): Case {
         `/api/queues/${"q".repeat(250)}/pause`,
         "/metricsx",
         "/",
+        `/api/schedules/${"s".repeat(201 + r.int(100))}`,
+        `/api/schedules/${"s".repeat(201 + r.int(100))}/run`,
+        "/api/schedules/x/y/z",
+        `/api/schedules/${SCHEDULE}/explode`,
+        `/api/schedules/%E2%82%AC/${r.pick(["pause", "resume", "run"])}`,
+        `/api/workflows/${"w".repeat(201 + r.int(100))}/cancel`,
+        `/api/workflows/${workflowId}/graph/x`,
+        `/api/workflows/${workflowId}/uncancel`,
+        "/api/workflows/%ZZ/graph",
       ]);
       const method = r.pick(["GET", "POST", "PUT", "PATCH", "DELETE"]);
       const body = method === "GET" ? undefined : "{}";
@@ -270,6 +298,13 @@ function makeCase(r: Rng, i: number): Case {
         ["GET", `/api/jobs/${id}`],
         ["GET", `/api/jobs/${id}/logs`],
         ["GET", `/api/jobs/${id}/result?wait=0`],
+        ["GET", `/api/schedules/${id}`],
+        ["POST", `/api/schedules/${id}/pause`],
+        ["POST", `/api/schedules/${id}/resume`],
+        ["POST", `/api/schedules/${id}/run`],
+        ["GET", `/api/workflows/${id}`],
+        ["GET", `/api/workflows/${id}/graph`],
+        ["POST", `/api/workflows/${id}/cancel`],
       ] as const);
       return { kind, method: target[0], path: target[1], headers: adminHeaders() };
     }
@@ -277,8 +312,14 @@ function makeCase(r: Rng, i: number): Case {
 }
 
 let t: TestServer;
+/** A real schedule and a real pending workflow: no fuzzed request may touch them. */
+const SCHEDULE = "fuzz-schedule";
+let workflowId = "";
 beforeAll(async () => {
   t = await startTestServer({ bodyLimit: BODY_LIMIT });
+  await t.spool.schedule(SCHEDULE, { cron: "0 0 1 1 *" }, { task: "echo", input: "s" }).ready;
+  const num = t.spool.task({ name: "fuzz.num", run: (i: number) => i });
+  workflowId = (await t.spool.chain(num.with(1, { delay: "1h" }), num.with(2)).enqueue()).id;
 });
 afterAll(async () => {
   await t.close();
@@ -296,6 +337,7 @@ describe("HTTP fuzzing", () => {
     for (let i = 0; i < 3; i++)
       await t.api("/api/jobs", { body: { task: "echo", input: i, options: { delay: "1h" } } });
     const before = await jobCount();
+    const scheduleBefore = await t.api(`/api/schedules/${SCHEDULE}`);
     const r = rng(SEED);
     const byKind = new Map<string, Map<number, number>>();
     const failures: string[] = [];
@@ -348,6 +390,12 @@ describe("HTTP fuzzing", () => {
     const health = await t.api("/api/health", { token: null });
     expect(health.status).toBe(200);
     expect(await jobCount()).toBe(before);
+    // The schedule was neither run, paused nor resumed; the workflow was not cancelled.
+    expect((await t.api(`/api/schedules/${SCHEDULE}`)).body).toEqual(scheduleBefore.body);
+    expect(await t.spool.workflow(workflowId).get()).toMatchObject({
+      state: "running",
+      counts: { cancelled: 0, scheduled: 1, waiting: 1 },
+    });
     // Still fully working afterwards.
     const ok = await t.api("/api/jobs", { body: { task: "add", input: { a: 1, b: 2 } } });
     expect(ok.status).toBe(201);

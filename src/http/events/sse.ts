@@ -26,12 +26,22 @@ export interface EventFilter {
   queues: Set<string> | null;
   jobs: Set<string> | null;
   types: Set<string> | null;
+  /** Schedule events (`schedule:*`) of these schedules only (their name is in `data.schedule`). */
+  schedules?: Set<string> | null;
+  /** Job ids of the workflows asked for: a workflow's jobs are fixed when it is enqueued. */
+  workflowJobs?: Set<string> | null;
 }
 
 export function matches(filter: EventFilter, e: BackendEvent): boolean {
   if (filter.queues && !filter.queues.has(e.queue)) return false;
   if (filter.jobs && !filter.jobs.has(e.jobId)) return false;
   if (filter.types && !filter.types.has(e.type)) return false;
+  if (filter.workflowJobs && !filter.workflowJobs.has(e.jobId)) return false;
+  if (filter.schedules) {
+    const name = e.data?.schedule;
+    if (typeof name !== "string" || !e.type.startsWith("schedule:") || !filter.schedules.has(name))
+      return false;
+  }
   return true;
 }
 
