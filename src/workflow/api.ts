@@ -11,7 +11,7 @@ import { type ChordFn, makeChord } from "./chord.js";
 import { compileWorkflow } from "./compile.js";
 import { type FlowFn, makeFlow } from "./flow.js";
 import { type GroupFn, makeGroup } from "./group.js";
-import { SpoolWorkflowHandle, type WorkflowHandle, type WorkflowInfo } from "./handle.js";
+import { SpoolWorkflowHandle, type WorkflowHandle, type WorkflowInfo, workflowInfo } from "./handle.js";
 import type { WorkflowEnqueuer } from "./workflow.js";
 
 export interface WorkflowApi {
@@ -74,9 +74,9 @@ export function createWorkflowApi(deps: WorkflowApiDeps): WorkflowApi {
         const backend = await deps.backend();
         const page = await backend.workflowList(params);
         return {
-          workflows: await Promise.all(
-            page.workflows.map((w) => new SpoolWorkflowHandle(w.id, deps.backend).get()),
-          ),
+          // The page already holds the records: no second read per workflow (which could also
+          // fail the whole page for one workflow removed in between).
+          workflows: page.workflows.map(workflowInfo),
           nextCursor: page.nextCursor,
         };
       },

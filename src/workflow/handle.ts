@@ -106,7 +106,7 @@ export class SpoolWorkflowHandle<O = unknown> implements WorkflowHandle<O> {
   ) {}
 
   async get(): Promise<WorkflowInfo> {
-    return this.info(await this.record());
+    return workflowInfo(await this.record());
   }
 
   async state(): Promise<WorkflowState> {
@@ -310,20 +310,6 @@ export class SpoolWorkflowHandle<O = unknown> implements WorkflowHandle<O> {
     return this.spec!;
   }
 
-  private info(r: WorkflowRecord): WorkflowInfo {
-    return {
-      id: r.id,
-      name: r.name,
-      policy: r.policy,
-      state: r.state,
-      total: r.total,
-      counts: r.counts,
-      progress: progressOf(r.counts.completed, r.total),
-      createdAt: r.createdAt,
-      finishedAt: r.finishedAt,
-    };
-  }
-
   private async readJobs(ids: readonly string[]): Promise<Map<string, JobRecord>> {
     const backend = await this.backend();
     const out = new Map<string, JobRecord>();
@@ -357,4 +343,19 @@ export class SpoolWorkflowHandle<O = unknown> implements WorkflowHandle<O> {
       message: first.errors.at(-1)?.message ?? "unknown error",
     };
   }
+}
+
+/** The public view of a stored workflow record (also used by `workflows.list()`, which already holds the records). */
+export function workflowInfo(r: WorkflowRecord): WorkflowInfo {
+  return {
+    id: r.id,
+    name: r.name,
+    policy: r.policy,
+    state: r.state,
+    total: r.total,
+    counts: r.counts,
+    progress: progressOf(r.counts.completed, r.total),
+    createdAt: r.createdAt,
+    finishedAt: r.finishedAt,
+  };
 }
