@@ -18,6 +18,8 @@ export interface BatcherHooks {
   /** Called once per job after its outcome is stored (or refused). */
   onSettled(ids: readonly string[], kind: "completed" | "retried" | "failed" | "refused"): void;
   onError(err: unknown): void;
+  /** A write of `inFlight` outcomes was just sent (the worker may claim ahead of its reply). */
+  onSending?(): void;
 }
 
 export class OutcomeBatcher {
@@ -27,6 +29,7 @@ export class OutcomeBatcher {
   private flushing: Promise<void> | null = null;
   private retryDelay = 0;
   private stopped = false;
+  private sending = 0;
 
   constructor(
     private readonly backend: Backend,
@@ -36,6 +39,11 @@ export class OutcomeBatcher {
 
   get pending(): number {
     return this.completes.length + this.fails.length;
+  }
+
+  /** Outcomes in the write now in flight (sent, reply not yet received). */
+  get inFlight(): number {
+    return this.sending;
   }
 
   complete(entry: JobCompleteParams["jobs"][number]): void {
@@ -96,12 +104,15 @@ export class OutcomeBatcher {
       while (this.pending > 0) {
         const completes = this.completes.splice(0, OUTCOME_BATCH_MAX);
         const fails = this.fails.splice(0, OUTCOME_BATCH_MAX);
+        this.sending = completes.length + fails.length;
+        this.hooks.onSending?.();
         try {
           if (completes.length > 0) {
             const out = await this.backend.jobComplete({ jobs: completes });
             if (out.ok.length) this.hooks.onSettled(out.ok, "completed");
             if (out.refused.length) this.hooks.onSettled(out.refused, "refused");
             completes.length = 0;
+            this.sending = fails.length;
           }
           if (fails.length > 0) {
             const out = await this.backend.jobFail({ jobs: fails });
@@ -111,6 +122,7 @@ export class OutcomeBatcher {
           }
           this.retryDelay = 0;
         } catch (err) {
+          this.sending = 0;
           this.hooks.onError(err);
           // Put back what was not written and try again later; the leases are still renewed meanwhile.
           this.completes.unshift(...completes);
@@ -118,6 +130,8 @@ export class OutcomeBatcher {
           if (this.stopped) return;
           this.retryDelay = Math.min(RETRY_DELAY_MAX_MS, this.retryDelay ? this.retryDelay * 2 : 50);
           await this.clock.sleep(this.retryDelay);
+        } finally {
+          this.sending = 0;
         }
       }
     };

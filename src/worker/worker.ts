@@ -244,6 +244,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.batcher = new OutcomeBatcher(this.backend, this.deps.clock, {
       onSettled: (ids, kind) => this.onSettled(ids, kind),
       onError: (err) => this.reportError(err, "could not store job outcomes; retrying"),
+      onSending: () => {
+        if (this.saturated && this.state === "running" && this.prefetchLimit() > 0) this.wake();
+      },
     });
     this.renewer = new LeaseRenewer({
       backend: this.backend,
@@ -312,7 +315,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async loop(): Promise<void> {
     let errorDelay = 0;
     while (this.state === "running") {
-      const free = this.concurrency + this.prefetchLimit() - this.held.size;
+      // With prefetch, leases whose outcome is already on its way to the store do not hold
+      // back the next claim, so the claim overlaps that write instead of waiting for it
+      // (at most one outcome write is in flight, so leases stay bounded).
+      const prefetch = this.prefetchLimit();
+      const free = this.concurrency + prefetch - this.held.size + (prefetch > 0 ? this.batcher.inFlight : 0);
       // With jobs still buffered, wait until a worthwhile batch fits: bigger claims, fewer
       // transactions. An empty buffer claims whatever fits, at once.
       const batchMin =
@@ -322,12 +329,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
         await this.waitForWake(this.pollMs);
         continue;
       }
+      // With prefetch, claim in halves of the lease budget: one batch runs here while the
+      // next is being claimed and the previous one's outcomes are being written.
+      const limit = prefetch > 0 ? Math.min(free, Math.ceil((this.concurrency + prefetch) / 2)) : free;
       let jobs: LeasedJob[];
       let nextRunAt: number | null;
       try {
         ({ jobs, nextRunAt } = await this.backend.jobClaim({
           queues: this.queues,
-          limit: free,
+          limit,
           workerId: this.id,
           leaseMs: this.leaseMs,
         }));
@@ -348,7 +358,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       for (const job of jobs) this.enqueueLocal(job);
       this.pump();
-      this.saturated = jobs.length === free;
+      this.saturated = jobs.length === limit;
       if (this.saturated) continue;
       let waitMs = this.pollMs;
       if (nextRunAt !== null) waitMs = Math.max(0, Math.min(waitMs, nextRunAt - this.deps.clock.now()));
