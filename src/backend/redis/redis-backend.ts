@@ -256,7 +256,16 @@ export class RedisBackend implements Backend {
     if (jobs.length === 0) return { ok: [], refused: [] };
     const args: (string | number)[] = [this.clock.now()];
     for (const j of jobs) args.push(j.id, j.token, j.result);
-    return split(await this.run("complete", args));
+    // The script names only the refused jobs, by position (usually none): the rest completed.
+    const reply = await this.run("complete", args);
+    const n = Number(reply[1]);
+    if (n === 0) return { ok: jobs.map((j) => j.id), refused: [] };
+    const refusedAt = new Set<number>();
+    for (let i = 2; i < 2 + n; i++) refusedAt.add(Number(reply[i]) - 1);
+    const ok: string[] = [];
+    const refused: string[] = [];
+    jobs.forEach((j, i) => (refusedAt.has(i) ? refused : ok).push(j.id));
+    return { ok, refused };
   }
 
   async jobFail({ jobs }: JobFailParams): Promise<JobFailResult> {

@@ -30,6 +30,8 @@ local token = ARGV[5]
 local promoteMax = tonumber(ARGV[6])
 
 local out = { 0, false }
+local nOut = 2
+local nRunning = 0
 local claimed = 0
 local nextRunAt = nil
 local running = {}
@@ -89,14 +91,16 @@ for qi = 7, #ARGV do
           attempt = attempt + 1
           redis.call('HSET', key, 'state', 'running', 'attempt', attempt, 'token', token,
             'leaseExpiresAt', exp, 'workerId', workerId, 'startedAt', now, 'updatedAt', now)
-          running[#running + 1] = exp
-          running[#running + 1] = id
+          running[nRunning + 1] = exp
+          running[nRunning + 2] = id
+          nRunning = nRunning + 2
           taken = taken + 1
           claimed = claimed + 1
-          out[#out + 1] = id
-          out[#out + 1] = h
-          out[#out + 1] = attempt
-          out[#out + 1] = exp
+          out[nOut + 1] = id
+          out[nOut + 2] = h
+          out[nOut + 3] = attempt
+          out[nOut + 4] = exp
+          nOut = nOut + 4
           emitGrouped('s', id, queue, now, workerId, attempt)
         end
       end

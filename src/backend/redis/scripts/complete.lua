@@ -5,46 +5,51 @@
 --- ARGV[1]  now
 --- ARGV[2…] per job: id, lease token, serialized result
 ---
---- Returns { 0, okCount, ok ids…, refused ids… }
+--- Returns { 0, n, p1, …, pn }: the 1-based positions (in ARGV order) of the n refused jobs;
+---         every other job completed
 --- Publishes job:completed (and job:enqueued for released dependents).
 --- @include "deps"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
-local ok, refused = {}, {}
-local finished = {}
+local refused = { 0, 0 }
+local nRefused = 0
+local finished, done = {}, {}
+local nFinished = 0
+local perQueue = {}
 
+local pos = 0
 for i = 2, #ARGV, 3 do
+  pos = pos + 1
   local id, token, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = prefix .. 'job:' .. id
   local f = redis.call('HMGET', key, 'state', 'token', 'queue', 'attempt', 'pp', 'kids')
   if f[1] ~= 'running' or f[2] ~= token then
-    refused[#refused + 1] = id
+    nRefused = nRefused + 1
+    refused[nRefused + 2] = pos
   else
     local queue = f[3]
     redis.call('HSET', key, 'state', 'completed', 'result', result, 'finishedAt', now, 'updatedAt', now)
     if f[5] then redis.call('HSET', key, 'pp', 100) end
-    finished[#finished + 1] = id
-    count(queue, 'running', -1)
-    count(queue, 'completed', 1)
-    ok[#ok + 1] = id
+    nFinished = nFinished + 1
+    finished[nFinished] = id
+    done[2 * nFinished - 1] = now
+    done[2 * nFinished] = id
+    perQueue[queue] = (perQueue[queue] or 0) + 1
     emitGrouped('c', id, queue, now, nil, f[4])
     if f[6] then releaseDependents(prefix, id, now) end
   end
 end
 
-if #finished > 0 then
+if nFinished > 0 then
   callMany('ZREM', prefix .. 'running', finished)
-  local done = {}
-  for i = 1, #finished do
-    done[#done + 1] = now
-    done[#done + 1] = finished[i]
-  end
   callMany('ZADD', prefix .. 'done:completed', done)
+  for queue, n in pairs(perQueue) do
+    count(queue, 'running', -n)
+    count(queue, 'completed', n)
+  end
 end
 flushCounts(prefix)
 publish(prefix)
-local out = { 0, #ok }
-for i = 1, #ok do out[#out + 1] = ok[i] end
-for i = 1, #refused do out[#out + 1] = refused[i] end
-return out
+refused[2] = nRefused
+return refused

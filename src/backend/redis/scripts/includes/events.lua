@@ -16,6 +16,7 @@ local groupHead = nil
 local gKind, gQueue, gAt, gExtra = nil, nil, nil, nil
 local groupIds = {}
 local groupNums = {}
+local groupN = 0
 
 local function qjson(queue)
   local q = queueJson[queue]
@@ -40,9 +41,9 @@ end
 local function flushGroup()
   if groupHead == nil then return end
   local e = groupHead .. jstrArray(groupIds)
-  if #groupNums > 0 then e = e .. ',[' .. table.concat(groupNums, ',') .. ']' end
+  if groupNums[1] ~= nil then e = e .. ',[' .. table.concat(groupNums, ',') .. ']' end
   events[#events + 1] = e .. ']'
-  groupHead, gKind, groupIds, groupNums = nil, nil, {}, {}
+  groupHead, gKind, groupIds, groupNums, groupN = nil, nil, {}, {}, 0
 end
 
 --- Appends one hot-path event to the current group (a new group when the head changes).
@@ -55,8 +56,9 @@ local function emitGrouped(kind, id, queue, at, extra, num)
     if extra then head = head .. jstr(extra) .. ',' end
     groupHead = head
   end
-  groupIds[#groupIds + 1] = id
-  if num then groupNums[#groupNums + 1] = num end
+  groupN = groupN + 1
+  groupIds[groupN] = id
+  if num then groupNums[groupN] = num end
 end
 
 local function emit(etype, id, queue, state, at, data)
