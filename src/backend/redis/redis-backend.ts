@@ -264,7 +264,7 @@ export class RedisBackend implements Backend {
     for (let i = 2; i < 2 + n; i++) refusedAt.add(Number(reply[i]) - 1);
     const ok: string[] = [];
     const refused: string[] = [];
-    jobs.forEach((j, i) => (refusedAt.has(i) ? refused : ok).push(j.id));
+    for (const [i, j] of jobs.entries()) (refusedAt.has(i) ? refused : ok).push(j.id);
     return { ok, refused };
   }
 
