@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     testTimeout: 60_000,
+    // Under CI also write a JSON report; .ci/run prints its closing "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: process.env.CI ? { json: ".ci/test-report.json" } : undefined,
     hookTimeout: 60_000,
     pool: "forks",
     // Two cores: chaos tests spawn their own worker processes, so keep the fan-out modest.
