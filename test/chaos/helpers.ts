@@ -2,16 +2,16 @@
  * Chaos-test plumbing: a temp directory with a SQLite file, worker processes spawned from
  * `fixtures/worker.ts` (only these are ever signalled), evidence files, and bounded waits.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StateCounts } from "../../src/backend/backend.js";
-import { emptyCounts } from "../../src/backend/backend.js";
 import { createSpool, type Spool } from "../../src/client/spool.js";
 import { waitFor } from "../support/wait-for.js";
 import { defineChaosTasks, effectsFile, marksFile } from "./fixtures/app.js";
+import { lines, spawnWorkerProcess, stateTotals, type WorkerProcess } from "./worker-process.js";
 
 export { waitFor };
 
@@ -19,14 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, "../..");
 const WORKER = join(here, "fixtures/worker.ts");
 
-export interface WorkerProcess {
-  pid: number;
-  /** Resolves when the process exits, with its code or the signal that ended it. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  kill(signal: NodeJS.Signals): void;
-  /** The worker's stderr (its log), for failure messages. */
-  logFile: string;
-}
+export type { WorkerProcess };
 
 export interface ChaosEnv {
   dir: string;
@@ -42,11 +35,6 @@ export interface ChaosEnv {
   cleanup(): Promise<void>;
 }
 
-function lines(file: string): string[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8").split("\n").filter(Boolean);
-}
-
 export async function chaosEnv(name: string): Promise<ChaosEnv> {
   const dir = mkdtempSync(join(tmpdir(), `spool-chaos-${name}-`));
   const db = join(dir, "spool.db");
@@ -56,41 +44,16 @@ export async function chaosEnv(name: string): Promise<ChaosEnv> {
   const children = new Map<ChildProcess, Promise<unknown>>();
   let n = 0;
 
-  async function spawnWorker(options: Record<string, unknown> = {}): Promise<WorkerProcess> {
-    const logFile = join(dir, `worker-${++n}.log`);
-    const child = spawn(process.execPath, ["--import", "tsx", WORKER, db, dir, JSON.stringify(options)], {
+  function spawnWorker(options: Record<string, unknown> = {}): Promise<WorkerProcess> {
+    const label = String(++n);
+    return spawnWorkerProcess({
+      script: WORKER,
+      args: [db, dir, JSON.stringify(options)],
       cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, SPOOL_LOG_LEVEL: "warn" },
+      logFile: join(dir, `worker-${label}.log`),
+      label,
+      children,
     });
-    child.stderr!.pipe(createWriteStream(logFile));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
-      child.once("exit", (code, signal) => {
-        children.delete(child);
-        done({ code, signal });
-      });
-    });
-    children.set(child, exited);
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null || child.signalCode !== null)
-          throw new Error(`worker exited early: ${readFileSync(logFile, "utf8").slice(-2000)}`);
-        return out.includes("ready ");
-      },
-      { timeout: 60_000, message: `worker ${n} ready` },
-    );
-    return {
-      pid: child.pid!,
-      exited,
-      kill: (signal) => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      },
-      logFile,
-    };
   }
 
   return {
@@ -99,16 +62,7 @@ export async function chaosEnv(name: string): Promise<ChaosEnv> {
     spool,
     tasks,
     spawnWorker,
-    async counts() {
-      const out = { ...emptyCounts(), total: 0 };
-      for (const q of await spool.queues.list()) {
-        for (const [state, count] of Object.entries(q.counts)) {
-          out[state as keyof StateCounts] += count;
-          out.total += count;
-        }
-      }
-      return out;
-    },
+    counts: () => stateTotals(spool),
     effects: () =>
       lines(effectsFile(dir)).map((line) => {
         const [id, attempt, pid] = line.split(" ");

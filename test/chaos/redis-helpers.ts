@@ -5,17 +5,18 @@
  * evidence files written by the shared chaos tasks (fixtures/app.ts).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { emptyCounts, type StateCounts } from "../../src/backend/backend.js";
+import type { StateCounts } from "../../src/backend/backend.js";
 import { createSpool, type Spool } from "../../src/client/spool.js";
 import type { JobRecord } from "../../src/core/types.js";
 import { waitFor } from "../support/wait-for.js";
 import { defineChaosTasks, effectsFile, marksFile } from "./fixtures/app.js";
+import { lines, spawnWorkerProcess, stateTotals, type WorkerProcess } from "./worker-process.js";
 
 export { waitFor };
 
@@ -118,12 +119,7 @@ export async function startPrivateRedis(dir: string): Promise<PrivateRedis> {
   };
 }
 
-export interface RedisWorker {
-  pid: number;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  kill(signal: NodeJS.Signals): void;
-  logFile: string;
-}
+export type RedisWorker = WorkerProcess;
 
 export interface RedisChaosEnv {
   dir: string;
@@ -139,11 +135,6 @@ export interface RedisChaosEnv {
   cleanup(): Promise<void>;
 }
 
-function lines(file: string): string[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8").split("\n").filter(Boolean);
-}
-
 export async function redisChaosEnv(name: string): Promise<RedisChaosEnv> {
   const dir = mkdtempSync(join(tmpdir(), `spool-chaos-redis-${name}-`));
   const redis = await startPrivateRedis(dir);
@@ -153,43 +144,16 @@ export async function redisChaosEnv(name: string): Promise<RedisChaosEnv> {
   const children = new Map<ChildProcess, Promise<unknown>>();
   let n = 0;
 
-  async function spawnWorker(options: Record<string, unknown> = {}): Promise<RedisWorker> {
-    const logFile = join(dir, `worker-${++n}.log`);
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", WORKER, redis.url, dir, JSON.stringify(options)],
-      {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, SPOOL_LOG_LEVEL: "warn" },
-      },
-    );
-    child.stderr!.pipe(createWriteStream(logFile));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
-      child.once("exit", (code, signal) => done({ code, signal }));
+  function spawnWorker(options: Record<string, unknown> = {}): Promise<RedisWorker> {
+    const label = String(++n);
+    return spawnWorkerProcess({
+      script: WORKER,
+      args: [redis.url, dir, JSON.stringify(options)],
+      cwd: ROOT,
+      logFile: join(dir, `worker-${label}.log`),
+      label,
+      children,
     });
-    children.set(child, exited);
-    exited.then(() => children.delete(child));
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    await waitFor(
-      () => {
-        if (child.exitCode !== null || child.signalCode !== null)
-          throw new Error(`worker exited early: ${readFileSync(logFile, "utf8").slice(-2000)}`);
-        return out.includes("ready ");
-      },
-      { timeout: 60_000, message: `worker ${n} ready` },
-    );
-    return {
-      pid: child.pid!,
-      exited,
-      kill: (signal) => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      },
-      logFile,
-    };
   }
 
   return {
@@ -198,16 +162,7 @@ export async function redisChaosEnv(name: string): Promise<RedisChaosEnv> {
     spool,
     tasks,
     spawnWorker,
-    async counts() {
-      const out = { ...emptyCounts(), total: 0 };
-      for (const q of await spool.queues.list()) {
-        for (const [state, count] of Object.entries(q.counts)) {
-          out[state as keyof StateCounts] += count;
-          out.total += count;
-        }
-      }
-      return out;
-    },
+    counts: () => stateTotals(spool),
     async records() {
       const backend = await spool.backend();
       const out = new Map<string, JobRecord>();
