@@ -180,20 +180,39 @@ export class RedisBackend implements Backend {
       const chunk =
         start === 0 && jobs.length <= ENQUEUE_CHUNK ? jobs : jobs.slice(start, start + ENQUEUE_CHUNK);
       const args: (string | number)[] = [this.clock.now(), chunk.length];
+      // Layout: see enqueue.lua (task and queue "" = the previous job's; "" after maxAttempts
+      // = no key, meta, lease, timeout or dependencies).
+      let prevTask = "";
+      let prevQueue = "";
       for (const job of chunk) {
+        args.push(
+          job.id,
+          job.task === prevTask ? "" : job.task,
+          job.queue === prevQueue ? "" : job.queue,
+          job.input,
+          job.priority,
+          job.runAt,
+          job.maxAttempts,
+        );
+        prevTask = job.task;
+        prevQueue = job.queue;
         let meta = "";
         for (const _ in job.meta) {
           meta = JSON.stringify(job.meta);
           break;
         }
+        if (
+          job.key === null &&
+          meta === "" &&
+          job.leaseMs === null &&
+          job.timeoutMs === null &&
+          job.dependsOn.length === 0
+        ) {
+          args.push("");
+          continue;
+        }
         args.push(
-          job.id,
-          job.task,
-          job.queue,
-          job.input,
-          job.priority,
-          job.runAt,
-          job.maxAttempts,
+          "+",
           job.key === null ? "" : `=${job.key}`,
           meta,
           job.leaseMs ?? "",

@@ -4,10 +4,11 @@
 --- KEYS[1]  prefix, e.g. "{spool}:" (every key of the store starts with it; one hash slot)
 --- ARGV[1]  now (epoch ms, from the backend's clock)
 --- ARGV[2]  number of jobs
---- ARGV[3…] per job, 11 fields then its dependency ids:
----          id, task, queue, input, priority, runAt, maxAttempts,
----          key ("" = none, else "=" .. key), meta JSON ("" = {}), leaseMs ("" = null),
----          timeoutMs ("" = null), dependency count D, then D dependency ids
+--- ARGV[3…] per job: id, task ("" = the previous job's), queue ("" = the previous job's), input,
+---          priority, runAt, maxAttempts, then
+---          ""  (no key, meta, leaseMs, timeoutMs or dependencies: the common case), or
+---          "+" followed by key ("" = none, else "=" .. key), meta JSON ("" = {}),
+---          leaseMs ("" = null), timeoutMs ("" = null), dependency count D, D dependency ids
 ---
 --- Returns [0, id1, state1, created1, id2, …] (created: 1 or 0), JSON-encoded as one string
 ---      or { -1, id } when a job id already exists (nothing written)
@@ -26,7 +27,11 @@ local jobKeys = {}
 local pos = 3
 for k = 1, n do
   jobKeys[k] = prefix .. 'job:' .. ARGV[pos]
-  pos = pos + 12 + tonumber(ARGV[pos + 11])
+  if ARGV[pos + 7] == '' then
+    pos = pos + 8
+  else
+    pos = pos + 13 + tonumber(ARGV[pos + 12])
+  end
 end
 local taken = 0
 for i = 1, n, 4000 do
@@ -37,13 +42,17 @@ pos = 3
 for k = 1, n do
   local id = ARGV[pos]
   if taken > 0 and redis.call('EXISTS', jobKeys[k]) == 1 then return { -1, id } end
-  local d = tonumber(ARGV[pos + 11])
-  for j = 1, d do
-    local dep = ARGV[pos + 11 + j]
-    if not inBatch[dep] and redis.call('EXISTS', prefix .. 'job:' .. dep) == 0 then return { -2, dep } end
+  if ARGV[pos + 7] == '' then
+    pos = pos + 8
+  else
+    local d = tonumber(ARGV[pos + 12])
+    for j = 1, d do
+      local dep = ARGV[pos + 12 + j]
+      if not inBatch[dep] and redis.call('EXISTS', prefix .. 'job:' .. dep) == 0 then return { -2, dep } end
+    end
+    pos = pos + 13 + d
   end
   inBatch[id] = true
-  pos = pos + 12 + d
 end
 
 -- Pass 2: write.
@@ -55,14 +64,23 @@ local jobIds = {}
 -- Queued jobs go to their ready set in one ZADD per (queue, priority) at the end.
 local readyAdds = {}
 local readyKeys = {}
+local task, queue = nil, nil
 pos = 3
 for k = 1, n do
-  local id, task, queue, input = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
+  local id, input = ARGV[pos], ARGV[pos + 3]
+  if ARGV[pos + 1] ~= '' then task = ARGV[pos + 1] end
+  if ARGV[pos + 2] ~= '' then queue = ARGV[pos + 2] end
   local priority, runAt, maxAttempts = ARGV[pos + 4], ARGV[pos + 5], ARGV[pos + 6]
-  local key, meta, leaseMs, timeoutMs = ARGV[pos + 7], ARGV[pos + 8], ARGV[pos + 9], ARGV[pos + 10]
-  local d = tonumber(ARGV[pos + 11])
-  local depStart = pos + 12
-  pos = pos + 12 + d
+  local key, meta, leaseMs, timeoutMs = '', '', '', ''
+  local d, depStart = 0, 0
+  if ARGV[pos + 7] == '' then
+    pos = pos + 8
+  else
+    key, meta, leaseMs, timeoutMs = ARGV[pos + 8], ARGV[pos + 9], ARGV[pos + 10], ARGV[pos + 11]
+    d = tonumber(ARGV[pos + 12])
+    depStart = pos + 13
+    pos = pos + 13 + d
+  end
 
   local existing = nil
   local keyField = nil
