@@ -22,9 +22,10 @@ transition) and are read as null unless the state is `running`.
  */
 import type { JobRecord, JobState, LeasedJob } from "../../core/types.js";
 
-type Mutable = JobRecord & { token: string | null; pm: string | null };
+/** Hash fields that are not JobRecord fields, collected while decoding one hash. */
+const side: { token: string | null; pm: string | null } = { token: null, pm: null };
 
-function blank(id: string): Mutable {
+function blank(id: string): JobRecord {
   return {
     id,
     task: "",
@@ -50,12 +51,10 @@ function blank(id: string): Mutable {
     startedAt: null,
     finishedAt: null,
     updatedAt: 0,
-    token: null,
-    pm: null,
   };
 }
 
-function apply(rec: Mutable, field: string, value: string): void {
+function apply(rec: JobRecord, field: string, value: string): void {
   switch (field) {
     case "task":
       rec.task = value;
@@ -91,7 +90,7 @@ function apply(rec: Mutable, field: string, value: string): void {
       rec.progress = { percent: Number(value) };
       break;
     case "pm":
-      rec.pm = value;
+      side.pm = value;
       break;
     case "key":
       rec.key = value;
@@ -130,14 +129,15 @@ function apply(rec: Mutable, field: string, value: string): void {
       rec.updatedAt = Number(value);
       break;
     case "token":
-      rec.token = value;
+      side.token = value;
       break;
     // "kids" (has dependents) is internal.
   }
 }
 
-function finish(rec: Mutable): { record: JobRecord; token: string | null } {
-  const { token, pm, ...record } = rec;
+function finish(record: JobRecord): { record: JobRecord; token: string | null } {
+  const { token, pm } = side;
+  side.token = side.pm = null;
   if (record.progress && pm !== null) record.progress.message = pm;
   // Lease fields are left in the hash when a job stops running (one HDEL less per transition);
   // they only mean something while it runs.
@@ -148,6 +148,7 @@ function finish(rec: Mutable): { record: JobRecord; token: string | null } {
 /** From the flat `[field, value, …]` array HGETALL returns inside a script. */
 export function decodeFlat(id: string, flat: readonly string[]): { record: JobRecord; token: string | null } {
   const rec = blank(id);
+  side.token = side.pm = null;
   for (let i = 0; i < flat.length; i += 2) apply(rec, flat[i]!, flat[i + 1]!);
   return finish(rec);
 }
@@ -155,6 +156,7 @@ export function decodeFlat(id: string, flat: readonly string[]): { record: JobRe
 /** From the object ioredis makes of an HGETALL reply; null when the hash does not exist. */
 export function decodeObject(id: string, hash: Record<string, string>): JobRecord | null {
   const rec = blank(id);
+  side.token = side.pm = null;
   let any = false;
   for (const field in hash) {
     any = true;
