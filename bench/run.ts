@@ -7,10 +7,11 @@
  *   npm run bench -- --systems spool-sqlite,bullmq --n 50000 --reps 5
  *   npm run bench -- --cpu-prof spool-sqlite   # V8 CPU profile of the worker in throughput runs
  *
+ * Also runs the HTTP API benchmark (bench/http.ts; --no-http skips it).
  * Prints tables (Markdown) and writes JSON to bench/results/latest.json (or --json PATH).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,6 +53,8 @@ interface Options {
   reps: number;
   systems: SystemId[];
   ceilings: boolean;
+  /** Also run the HTTP API benchmark (bench/http.ts) against spool on SQLite. */
+  http: boolean;
   json: string;
   cpuProf: SystemId[];
   concurrency: number;
@@ -68,6 +71,7 @@ function parseOptions(argv: string[]): Options {
       reps: { type: "string" },
       systems: { type: "string" },
       "no-ceilings": { type: "boolean", default: false },
+      "no-http": { type: "boolean", default: false },
       json: { type: "string" },
       "cpu-prof": { type: "string" },
       concurrency: { type: "string" },
@@ -85,6 +89,7 @@ function parseOptions(argv: string[]): Options {
         "  --reps R             repetitions (default 3; median/min/max reported)",
         `  --systems a,b        subset of: ${SYSTEM_IDS.join(", ")}`,
         "  --no-ceilings        skip the raw SQLite / redis-benchmark ceilings",
+        "  --no-http            skip the HTTP API benchmark (bench/http.ts, spool on SQLite)",
         "  --json PATH          JSON output (default bench/results/latest.json)",
         "  --cpu-prof a,b       write V8 CPU profiles of these systems' throughput workers",
         "                       to bench/results/profiles/<system>/ (summarize: tsx bench/profile-summary.ts)",
@@ -118,6 +123,7 @@ function parseOptions(argv: string[]): Options {
     reps: num(values.reps, quick ? 1 : 3, "reps"),
     systems: list(values.systems, [...SYSTEM_IDS]),
     ceilings: !values["no-ceilings"],
+    http: !values["no-http"],
     json: resolve(values.json ?? join(ROOT, "bench", "results", "latest.json")),
     cpuProf: list(values["cpu-prof"], []),
     concurrency: num(values.concurrency, 50, "concurrency"),
@@ -583,6 +589,35 @@ async function main(): Promise<void> {
   out.push(
     "- spool keeps every completed job (state `completed`, with its result) — the peers above delete them at once, so spool does more writes per job.",
   );
+  // ── E. HTTP API ──────────────────────────────────────────────────────────────────────
+  let http: unknown = null;
+  if (opts.http) {
+    log("HTTP API benchmark (bench/http.ts, spool on SQLite) …");
+    const httpDir = mkdtempSync(join(tmpdir(), "spool-bench-http-"));
+    const httpJson = join(httpDir, "http.json");
+    const httpArgs = ["--import", "tsx", join(ROOT, "bench", "http.ts"), "--json", httpJson];
+    if (opts.quick) httpArgs.push("--n", "2000", "--samples", "50");
+    try {
+      const text = execFileSync(process.execPath, httpArgs, {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      out.push("## E. HTTP API (client and server in separate processes, keep-alive)");
+      out.push(text.trim());
+      out.push("");
+      http = JSON.parse(readFileSync(httpJson, "utf8"));
+    } catch (err) {
+      out.push(
+        `## E. HTTP API — skipped: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`,
+      );
+      out.push("");
+      http = { skipped: String(err) };
+    } finally {
+      rmSync(httpDir, { recursive: true, force: true });
+    }
+  }
+
   const problems = measured.flatMap((r) => summaries.get(r.id)!.errors.map((e) => `${r.id}: ${e}`));
   if (problems.length) {
     out.push("");
@@ -611,6 +646,7 @@ async function main(): Promise<void> {
       runs: { throughput: r.throughput, latency: r.latency },
     })),
     ratios,
+    http,
     elapsedS: elapsed,
   };
   mkdirSync(dirname(opts.json), { recursive: true });
