@@ -16,7 +16,10 @@
  *   Refusals of a whole call come back as negative codes mapped to errors in codes.ts.
  * - Batches: enqueue writes a batch (up to 10,000 jobs) in one script; claim leases up to N
  *   jobs over several queues in one script; complete / fail / release / renew / cancel take
- *   many jobs per script.
+ *   many jobs per script. Inside a script, per-job work is kept to the job's own hash: index
+ *   writes (ready set, running, done, id index) and counters are one command per batch, and
+ *   the big replies (enqueue, claim) come back as one JSON string (one JSON.parse in Node
+ *   rather than ioredis decoding ~25 RESP items per claimed job).
  *
  * Key layout (P = `{prefix}:`; every key shares the hash tag `{prefix}`)
  *
@@ -54,7 +57,10 @@
  * would keep the feed on the shard.
  *
  * Wake-ups: pub/sub, not BLPOP. Every transition script PUBLISHes its events as one message
- * on `P events`; each process holds ONE subscriber connection (opened by the first
+ * on `P events` (a JSON array; the hot events — enqueued, started, completed — travel as one
+ * compact group per batch, expanded to BackendEvent objects by feed.ts, so a 1,000-job batch
+ * costs a few string joins in Lua, not 1,000 JSON objects); each process holds ONE subscriber
+ * connection (opened by the first
  * `subscribe()`) for all queues and all listeners (workers, job handles, SSE). BLPOP would
  * need a blocked connection per worker, a list kept in step with the ready zsets, and would
  * still not carry the change feed. A message only nudges: workers keep their fallback poll,
