@@ -129,6 +129,14 @@ export interface EventRecorder {
   readonly events: BackendEvent[];
   /** Waits (real time, bounded) until the recorded events satisfy `done`. */
   until(done: (events: readonly BackendEvent[]) => boolean, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once this subscription demonstrably receives events: it writes a probe (pause and
+   * resume of a private queue) through the recorded backend and waits for its echo. Needed before
+   * asserting on events written through *another* handle: across connections (Redis pub/sub)
+   * nothing orders a peer's SUBSCRIBE before the first handle's PUBLISH, so without the probe
+   * an event written right after subscribing may legitimately be missed.
+   */
+  ready(): Promise<void>;
   stop(): void;
 }
 
@@ -140,9 +148,16 @@ export function recordEvents(backend: Backend): EventRecorder {
     events.push(...batch);
     for (const wake of [...waiters]) wake();
   });
-  return {
+  const recorder: EventRecorder = {
     events,
     stop: unsubscribe,
+    async ready() {
+      const queue = `feed-probe-${Math.random().toString(36).slice(2)}`;
+      await backend.queuePause({ queue });
+      await recorder.until((seen) => seen.some((e) => e.type === "queue:paused" && e.queue === queue));
+      await backend.queueResume({ queue });
+      await recorder.until((seen) => seen.some((e) => e.type === "queue:resumed" && e.queue === queue));
+    },
     until(done, timeoutMs = EVENT_TIMEOUT_MS) {
       if (done(events)) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -163,4 +178,5 @@ export function recordEvents(backend: Backend): EventRecorder {
       });
     },
   };
+  return recorder;
 }

@@ -357,6 +357,7 @@ export const schedulesTopic = defineTopic("schedules", (test) => {
       const other = await peer();
       const s = await create(backend);
       const recorder = recordEvents(other);
+      await recorder.ready();
       await backend.scheduleFire({
         name: "nightly",
         expectedFireAt: s.nextFireAt,

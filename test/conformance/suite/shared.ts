@@ -69,6 +69,7 @@ export const sharedTopic = defineTopic("shared", (test) => {
     async ({ backend, peer }) => {
       const other = await peer();
       const recorder = recordEvents(other);
+      await recorder.ready();
       const ids = await enqueueMany(backend, 5);
       const leased = await claimOne(backend);
       await backend.jobComplete({ jobs: [{ id: leased.id, token: leased.leaseToken, result: "1" }] });
