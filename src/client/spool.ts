@@ -224,20 +224,9 @@ export function createSpool(options: SpoolOptions = {}): Spool {
       const task: Task<unknown, unknown> = {
         name,
         queue: registered.queue,
-        enqueue: async (input, opts) =>
-          (
-            await enqueueCalls([
-              opts === undefined ? { task: name, input } : { task: name, input, options: opts },
-            ])
-          )[0]!,
+        enqueue: async (input, opts) => (await enqueueCalls([{ task: name, input, options: opts }]))[0]!,
         enqueueMany: (items) =>
-          enqueueCalls(
-            items.map((i) =>
-              i.options === undefined
-                ? { task: name, input: i.input }
-                : { task: name, input: i.input, options: i.options },
-            ),
-          ),
+          enqueueCalls(items.map((i) => ({ task: name, input: i.input, options: i.options }))),
         with: ((...args: [unknown?, EnqueueOptions?]) =>
           args.length === 0
             ? { task, piped: true, options: {} }
@@ -245,8 +234,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
       };
       return task;
     } as Spool["task"],
-    enqueue: async (task, input, opts) =>
-      (await enqueueCalls([opts === undefined ? { task, input } : { task, input, options: opts }]))[0]!,
+    enqueue: async (task, input, opts) => (await enqueueCalls([{ task, input, options: opts }]))[0]!,
     enqueueMany: (calls) =>
       enqueueCalls(
         calls.map((c) => ({
