@@ -5,30 +5,17 @@
  * themselves; every job completes, none is lost, and a side effect repeats only for a job
  * whose lease was lost (a claim whose reply was cut off leaves its jobs to lease expiry).
  */
-import { afterEach, expect, test } from "vitest";
-import { haveRedisServer, type RedisChaosEnv, redisChaosEnv, verdict, waitFor } from "./redis-helpers.js";
+import { expect } from "vitest";
+import { redisChaosTest, verdict, waitFor } from "./redis-helpers.js";
 
 const JOBS = 2000;
 const ROUNDS = 8;
 const WORKER_OPTIONS = { concurrency: 8, lease: "2s", pollInterval: 100, shutdownGrace: "1s" };
 
-const missing = !haveRedisServer();
-if (missing && process.env.CI !== "true")
-  console.warn(
-    "\n⚠️  SKIPPING Redis chaos tests: no redis-server binary on PATH (under CI=true this fails)\n",
-  );
-
-let env: RedisChaosEnv | undefined;
-afterEach(async () => {
-  await env?.cleanup();
-  env = undefined;
-});
-
-test.skipIf(missing && process.env.CI !== "true")(
+redisChaosTest(
   "workers survive their connections being killed mid-run: all jobs complete, none lost",
-  async () => {
-    env = await redisChaosEnv("client-kill");
-    const e = env;
+  "client-kill",
+  async (e) => {
     const handles = await e.tasks.work.enqueueMany(
       Array.from({ length: JOBS }, (_, i) => ({ input: { i } })),
     );

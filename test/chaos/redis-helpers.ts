@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
+import { afterEach, test } from "vitest";
 import type { StateCounts } from "../../src/backend/backend.js";
 import { createSpool, type Spool } from "../../src/client/spool.js";
 import type { JobRecord } from "../../src/core/types.js";
@@ -239,4 +240,36 @@ export function verdict(
     }
   }
   return { jobs: ids.size, rerun, duplicates, problems };
+}
+
+/**
+ * Registers one Redis chaos test on its own private redis-server. Without a redis-server
+ * binary it is skipped with a loud warning, except under CI=true, where it runs and fails.
+ * The env (processes, server, files) is cleaned up after the test whatever happens.
+ */
+export function redisChaosTest(
+  title: string,
+  name: string,
+  body: (env: RedisChaosEnv) => Promise<void>,
+  timeoutMs: number,
+): void {
+  const skip = !haveRedisServer() && process.env.CI !== "true";
+  if (skip) {
+    console.warn(
+      `\n⚠️  SKIPPING Redis chaos test "${name}": no redis-server binary on PATH (under CI=true this fails)\n`,
+    );
+  }
+  let env: RedisChaosEnv | undefined;
+  afterEach(async () => {
+    await env?.cleanup();
+    env = undefined;
+  });
+  test.skipIf(skip)(
+    title,
+    async () => {
+      env = await redisChaosEnv(name);
+      await body(env);
+    },
+    timeoutMs,
+  );
 }

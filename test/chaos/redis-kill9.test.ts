@@ -4,37 +4,17 @@
  * repeats only when the earlier execution ran in a killed process.
  * Runs on a private redis-server (never the shared one).
  */
-import { afterEach, expect, test } from "vitest";
-import {
-  haveRedisServer,
-  type RedisChaosEnv,
-  type RedisWorker,
-  redisChaosEnv,
-  verdict,
-  waitFor,
-} from "./redis-helpers.js";
+import { expect } from "vitest";
+import { type RedisWorker, redisChaosTest, verdict, waitFor } from "./redis-helpers.js";
 
 const JOBS = 2000;
 const KILLS = 4;
 const WORKER_OPTIONS = { concurrency: 8, lease: "2s", pollInterval: 100, shutdownGrace: "1s" };
 
-const missing = !haveRedisServer();
-if (missing && process.env.CI !== "true")
-  console.warn(
-    "\n⚠️  SKIPPING Redis chaos tests: no redis-server binary on PATH (under CI=true this fails)\n",
-  );
-
-let env: RedisChaosEnv | undefined;
-afterEach(async () => {
-  await env?.cleanup();
-  env = undefined;
-});
-
-test.skipIf(missing && process.env.CI !== "true")(
+redisChaosTest(
   "jobs survive repeated kill -9 of their workers on Redis: all complete, none lost, duplicates only from killed processes",
-  async () => {
-    env = await redisChaosEnv("kill9");
-    const e = env;
+  "kill9",
+  async (e) => {
     const handles = await e.tasks.work.enqueueMany(
       Array.from({ length: JOBS }, (_, i) => ({ input: { i } })),
     );

@@ -6,9 +6,9 @@
  * confirmed surfaced as an error (and was retried with the same idempotency keys); duplicates
  * only for jobs that lost their lease while Redis was down.
  */
-import { afterEach, expect, test } from "vitest";
+import { expect } from "vitest";
 import { BackendError } from "../../src/core/errors/index.js";
-import { haveRedisServer, type RedisChaosEnv, redisChaosEnv, verdict, waitFor } from "./redis-helpers.js";
+import { redisChaosTest, verdict, waitFor } from "./redis-helpers.js";
 
 const JOBS = 2000;
 const LATE_BATCHES = 20;
@@ -16,23 +16,10 @@ const LATE_BATCH = 25;
 const RESTARTS = 2;
 const WORKER_OPTIONS = { concurrency: 8, lease: "2s", pollInterval: 100, shutdownGrace: "1s" };
 
-const missing = !haveRedisServer();
-if (missing && process.env.CI !== "true")
-  console.warn(
-    "\n⚠️  SKIPPING Redis chaos tests: no redis-server binary on PATH (under CI=true this fails)\n",
-  );
-
-let env: RedisChaosEnv | undefined;
-afterEach(async () => {
-  await env?.cleanup();
-  env = undefined;
-});
-
-test.skipIf(missing && process.env.CI !== "true")(
+redisChaosTest(
   "workers and producers ride out redis-server crashes and restarts: every confirmed job completes, none lost",
-  async () => {
-    env = await redisChaosEnv("restart");
-    const e = env;
+  "restart",
+  async (e) => {
     const first = await e.tasks.work.enqueueMany(Array.from({ length: JOBS }, (_, i) => ({ input: { i } })));
     const ids = new Set(first.map((h) => h.id));
     await e.spawnWorker(WORKER_OPTIONS);
