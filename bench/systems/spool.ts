@@ -116,6 +116,9 @@ export function spoolSystem(kind: SpoolKind): BenchSystem {
       const url = urlFor(kind, ctx);
       const c = client(url);
       c.onJob = onJob;
+      // Connect before the timed start call, as the peers do: a BullMQ Worker and a bee-queue
+      // Queue open their Redis connections in their constructors.
+      await c.spool.backend();
       const worker = c.spool.worker({ concurrency: ctx.concurrency });
       return {
         start: () => worker.start(),
