@@ -93,12 +93,27 @@ export interface JobClaimParams {
   workerId: string;
   /** Lease length for jobs without their own `leaseMs`. */
   leaseMs: number;
+  /**
+   * Push delivery (only backends with `capabilities.push`; others ignore it). When this claim
+   * leaves slots free, the worker stays registered as idle for those slots during `ttlMs`:
+   * jobs that become ready in its queues meanwhile are claimed for it at once (same lease
+   * token as this claim) and handed over through `jobAwaitPushed`, so they start one hop
+   * after their enqueue instead of waiting for a notification and another claim.
+   */
+  park?: { ttlMs: number };
+  /**
+   * The worker may be parked: end its registration first, and return the jobs pushed to it
+   * that it has not received yet along with the claimed ones. Every claim after a parking
+   * one must set this.
+   */
+  unpark?: boolean;
 }
 
 export interface JobClaimResult {
   /**
    * In claim order. Each is `running`; one claim call issues one fresh lease token shared by
-   * the jobs it returns (fencing checks the pair id + token, so that is enough).
+   * the jobs it returns (fencing checks the pair id + token, so that is enough). Pushed jobs
+   * returned by `unpark` come first and carry the token of the claim that parked.
    */
   jobs: LeasedJob[];
   /**
@@ -106,6 +121,11 @@ export interface JobClaimResult {
    * these (unpaused) queues, so an idle worker can sleep exactly until then. Null if none.
    */
   nextRunAt: EpochMs | null;
+  /**
+   * True when this claim parked the worker (`park` was asked, slots were left and no pushed
+   * jobs were pending): jobs for those slots will come through `jobAwaitPushed`.
+   */
+  parked?: boolean;
 }
 
 export interface JobCompleteParams {
@@ -317,6 +337,8 @@ export interface BackendCapabilities {
   crossProcess: boolean;
   /** How the change feed reaches other processes: "none" (in-process only), "watch" (file watch), "push". */
   notify: "none" | "watch" | "push";
+  /** Push delivery to parked workers: `JobClaimParams.park`, `jobAwaitPushed`, `jobInterruptPushed`. */
+  push: boolean;
 }
 
 // ── the interface ──────────────────────────────────────────────────────────────────────
@@ -334,6 +356,14 @@ export interface Backend extends WorkflowBackend {
 
   jobEnqueue(params: JobEnqueueParams): Promise<JobEnqueueResult>;
   jobClaim(params: JobClaimParams): Promise<JobClaimResult>;
+  /**
+   * Push delivery (`capabilities.push`): waits up to `timeoutMs` for jobs pushed to the
+   * parked worker `workerId` and returns them (leased, running), or [] on timeout or
+   * interrupt. At most one wait per worker at a time.
+   */
+  jobAwaitPushed?(params: { workerId: string; timeoutMs: number }): Promise<LeasedJob[]>;
+  /** Ends the worker's pending `jobAwaitPushed` at once (shutdown). */
+  jobInterruptPushed?(params: { workerId: string }): Promise<void>;
   jobComplete(params: JobCompleteParams): Promise<TransitionResult>;
   jobFail(params: JobFailParams): Promise<JobFailResult>;
   jobRelease(params: JobReleaseParams): Promise<TransitionResult>;

@@ -41,6 +41,7 @@ import { JobControl } from "./job-control.js";
 import { LeaseRenewer } from "./lease-renewer.js";
 import { OutcomeBatcher } from "./outcome-batcher.js";
 import { Periodic } from "./periodic.js";
+import { PushReceiver, supportsPush } from "./push-receiver.js";
 import { createTaskLogger } from "./task-logger.js";
 
 export const CONCURRENCY_DEFAULT = 10;
@@ -52,6 +53,15 @@ export const HEARTBEAT_INTERVAL_MS = 5000;
 export const RETENTION_INTERVAL_MS = 60_000;
 /** "auto" prefetch claims ahead only while handlers average less than this. */
 export const AUTO_PREFETCH_RUN_MS = 25;
+/**
+ * "auto" prefetch aims to hold about this much work per slot in the local buffer: enough to
+ * hide a claim round trip and make claims big, little enough that a prefetched job does not
+ * wait long behind the ones ahead of it.
+ */
+const AUTO_PREFETCH_BUFFER_MS = 50;
+/** "auto" prefetch holds between 2 and 8 × concurrency (8 × only for sub-7 ms handlers). */
+const AUTO_PREFETCH_FACTOR_MIN = 2;
+const AUTO_PREFETCH_FACTOR_MAX = 8;
 const PREFETCH_MAX = 1000;
 
 export interface RetentionOptions {
@@ -78,9 +88,10 @@ export interface WorkerOptions {
   rescueInterval?: Duration;
   /**
    * Jobs claimed ahead of free slots and held, leased, in a local buffer, so claims come in
-   * bigger batches. `"auto"` (default) prefetches 2 × concurrency while handlers average
-   * under 25 ms and nothing otherwise: short jobs gain throughput, long jobs are not hoarded
-   * by one worker while another idles. A prefetched job starts after those ahead of it, even
+   * bigger batches. `"auto"` (default) prefetches while handlers average under 25 ms — about
+   * 50 ms of work per slot, between 2 × and 8 × concurrency (at most 1,000) — and nothing
+   * otherwise: short jobs gain throughput, long jobs are not hoarded by one worker while
+   * another idles. A prefetched job starts after those ahead of it, even
    * if a higher-priority job arrives meanwhile; on shutdown it goes back to `queued` at once.
    */
   prefetch?: number | "auto";
@@ -159,6 +170,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** Claimed, leased, not started yet (FIFO, claim order). */
   private readonly buffer: Held[] = [];
   private runningCount = 0;
+  /** Push delivery, when the backend offers it (see push-receiver.ts). */
+  private push: PushReceiver | null = null;
   /** Moving average of handler run time; null until the first job ran. */
   private runEwmaMs: number | null = null;
 
@@ -210,9 +223,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private prefetchLimit(): number {
     if (this.prefetch !== "auto") return this.prefetch;
-    return this.runEwmaMs !== null && this.runEwmaMs < AUTO_PREFETCH_RUN_MS
-      ? Math.min(PREFETCH_MAX, this.concurrency * 2)
-      : 0;
+    const ms = this.runEwmaMs;
+    if (ms === null || ms >= AUTO_PREFETCH_RUN_MS) return 0;
+    // Tiny handlers: the claim round trip dominates, so bigger claims and a deeper buffer
+    // keep the store busy (8 × measured ~10% more jobs/s than 2 × on Redis, no-op jobs).
+    const factor = Math.min(
+      AUTO_PREFETCH_FACTOR_MAX,
+      Math.max(AUTO_PREFETCH_FACTOR_MIN, Math.floor(AUTO_PREFETCH_BUFFER_MS / Math.max(ms, 0.001))),
+    );
+    return Math.min(PREFETCH_MAX, this.concurrency * factor);
   }
 
   get isRunning(): boolean {
@@ -241,6 +260,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.queues.length === 0) this.queues = this.deps.registry.queues();
     if (this.queues.length === 0) this.queues = ["default"];
     this.startedAt = this.deps.clock.now();
+    if (supportsPush(this.backend)) {
+      this.push = new PushReceiver(this.backend, this.id, (jobs) => {
+        // Leased to this worker already: run them like claimed ones. While stopping, pump()
+        // starts nothing and shutdown releases the buffer.
+        for (const job of jobs) this.enqueueLocal(job);
+        this.pump();
+      });
+    }
     this.batcher = new OutcomeBatcher(this.backend, this.deps.clock, {
       onSettled: (ids, kind) => this.onSettled(ids, kind),
       onError: (err) => this.reportError(err, "could not store job outcomes; retrying"),
@@ -334,13 +361,19 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const limit = prefetch > 0 ? Math.min(free, Math.ceil((this.concurrency + prefetch) / 2)) : free;
       let jobs: LeasedJob[];
       let nextRunAt: number | null;
+      let parked: boolean | undefined;
+      const push = this.push;
       try {
-        ({ jobs, nextRunAt } = await this.backend.jobClaim({
+        ({ jobs, nextRunAt, parked } = await this.backend.jobClaim({
           queues: this.queues,
           limit,
           workerId: this.id,
           leaseMs: this.leaseMs,
+          // With push delivery every claim first ends the previous parking (and collects what
+          // was pushed meanwhile), and parks again for the slots it leaves free.
+          ...(push ? { park: { ttlMs: push.ttlFor(this.pollMs) }, unpark: true } : {}),
         }));
+        if (push) push.parked = parked === true;
         errorDelay = 0;
       } catch (err) {
         this.reportError(err, "claim failed; retrying");
@@ -358,24 +391,30 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       for (const job of jobs) this.enqueueLocal(job);
       this.pump();
-      this.saturated = jobs.length === limit;
+      this.saturated = jobs.length >= limit;
       if (this.saturated) continue;
       let waitMs = this.pollMs;
       if (nextRunAt !== null) waitMs = Math.max(0, Math.min(waitMs, nextRunAt - this.deps.clock.now()));
-      await this.waitForWake(waitMs);
+      // Parked: pushed jobs end the wait as soon as they are delivered.
+      await this.waitForWake(waitMs, true, push?.parked ? push.wait(waitMs) : undefined);
     }
   }
 
-  /** Sleeps until a nudge (feed event, freed slot) or `ms`. */
-  private waitForWake(ms: number, nudgeable = true): Promise<void> {
+  /** Sleeps until a nudge (feed event, freed slot), `until` settles, or `ms`. */
+  private waitForWake(ms: number, nudgeable = true, until?: Promise<void>): Promise<void> {
     if (this.wakePending && nudgeable) {
       this.wakePending = false;
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
+      until?.then(done);
       const self = this;
+      let finished = false;
       function done() {
+        // Once only: a late `until` must not clear a wake that arrived for the next turn.
+        if (finished) return;
+        finished = true;
         clearTimeout(timer);
         if (self.wakeResolve === done) self.wakeResolve = null;
         self.wakePending = false;
@@ -402,7 +441,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
             reason,
           );
         }
-      } else if (!nudge && WAKE_EVENTS.has(e.type) && queues.has(e.queue)) {
+      } else if (
+        !nudge &&
+        WAKE_EVENTS.has(e.type) &&
+        queues.has(e.queue) &&
+        // Parked: a job that became `queued` was pushed to us if we had room (a claim now
+        // would only race the push); a `scheduled` one still moves our next wake-up.
+        !(this.push?.parked && e.state === "queued")
+      ) {
         // A `scheduled` job nudges too: the claim that follows returns its runAt as
         // `nextRunAt`, and the loop sleeps exactly until then.
         nudge = true;
@@ -598,6 +644,31 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   // ── shutdown ─────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Stops push delivery: ends the pending wait, then one last claim of nothing unparks the
+   * worker and collects what was pushed meanwhile. Every such job lands in the buffer, which
+   * shutdown releases next.
+   */
+  private async unparkForShutdown(push: PushReceiver): Promise<void> {
+    await push.interrupt();
+    try {
+      const { jobs } = await this.backend.jobClaim({
+        queues: this.queues,
+        limit: 0,
+        workerId: this.id,
+        leaseMs: this.leaseMs,
+        unpark: true,
+      });
+      push.parked = false;
+      for (const job of jobs) this.enqueueLocal(job);
+    } catch (err) {
+      this.reportError(
+        err,
+        "could not unpark; jobs pushed to this worker will be rescued after their lease expires",
+      );
+    }
+  }
+
   private async shutdown(graceMs: number): Promise<void> {
     this.state = "stopping";
     this.wake();
@@ -614,6 +685,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       return;
     }
     await this.loopDone;
+    if (this.push) await this.unparkForShutdown(this.push);
     // Prefetched jobs never started: give them back now rather than after the grace period.
     const unstarted = this.buffer.splice(0);
     if (unstarted.length > 0) {

@@ -98,7 +98,7 @@ describe("sqlite URLs", () => {
     const backend = await createBackend(`sqlite://${tmp.file()}`);
     try {
       expect(backend.kind).toBe("sqlite");
-      expect(backend.capabilities).toEqual({ crossProcess: true, notify: "watch" });
+      expect(backend.capabilities).toEqual({ crossProcess: true, notify: "watch", push: false });
     } finally {
       await backend.close();
     }

@@ -65,6 +65,7 @@ async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
 if (unavailable === null) {
   runConformance({
     name: "redis",
+    push: true,
     create: async ({ clock }) => {
       const prefix = `spool-test-${randomUUID()}`;
       const sep = URL_BASE.includes("?") ? "&" : "?";

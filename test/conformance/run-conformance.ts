@@ -25,6 +25,7 @@ import { lifecycleTopic } from "./suite/lifecycle.js";
 import { listTopic } from "./suite/list.js";
 import { notifyTopic } from "./suite/notify.js";
 import { progressTopic } from "./suite/progress.js";
+import { pushTopic } from "./suite/push.js";
 import { queueTopic } from "./suite/queue.js";
 import { releaseTopic } from "./suite/release.js";
 import { removeTopic } from "./suite/remove.js";
@@ -53,6 +54,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   progressTopic,
   workersTopic,
   notifyTopic,
+  pushTopic,
   transitionsTopic,
   lifecycleTopic,
   sharedTopic,
@@ -76,6 +78,12 @@ export interface ConformanceOptions {
    * process would). Without it, the "shared" tests are skipped: the backend is single-process.
    */
   createPeer?: (backend: Backend, ctx: { clock: FakeClock }) => Promise<Backend>;
+  /**
+   * The backend offers push delivery (`capabilities.push`): the push tests run, and check
+   * the capability themselves. Without it they are skipped and only the test that `park` is
+   * ignored runs.
+   */
+  push?: boolean;
   skip?: ConformanceSkip[];
 }
 
@@ -110,7 +118,8 @@ export function runConformance(options: ConformanceOptions): void {
         for (const t of topic.tests) {
           const reason =
             skipped.get(`${topic.name} > ${t.name}`) ??
-            (t.peer && !options.createPeer ? "single-process backend (no createPeer)" : undefined);
+            (t.peer && !options.createPeer ? "single-process backend (no createPeer)" : undefined) ??
+            (t.push && !options.push ? "no push delivery (capabilities.push is false)" : undefined);
           if (reason !== undefined) {
             test.skip(`${t.name} (skipped: ${reason})`, () => {});
             continue;

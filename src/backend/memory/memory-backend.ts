@@ -96,7 +96,7 @@ const LOG_LINES_MAX = 1000;
 
 export class MemoryBackend implements Backend {
   readonly kind = "memory";
-  readonly capabilities: BackendCapabilities = { crossProcess: false, notify: "none" };
+  readonly capabilities: BackendCapabilities = { crossProcess: false, notify: "none", push: false };
 
   private jobs = new Map<string, StoredJob>();
   private keys = new Map<string, string>();

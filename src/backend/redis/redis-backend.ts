@@ -79,6 +79,15 @@ export const LOG_LINES_MAX = 1_000;
 export const OLDEST_SCAN = 1_000;
 /** Longest a write waits for the first SUBSCRIBE to be confirmed (see `subscribe`). */
 const FEED_READY_WAIT_MS = 2_000;
+/** A parked worker's BLPOP waits at most this long per call (below the command timeout). */
+export const PUSH_WAIT_MAX_MS = 10_000;
+const PUSH_WAIT_MIN_MS = 10;
+/** After a failed BLPOP, wait this long (at most) before the claim loop goes round again. */
+const PUSH_ERROR_PAUSE_MS = 500;
+/** Matches INBOX_TTL_MS in push.lua. */
+const PUSH_INBOX_TTL_MS = 3_600_000;
+/** The inbox entry that ends a BLPOP early (a real entry is a JSON array). */
+const PUSH_INTERRUPT = "0";
 /** Layout version stored at `<prefix>version`; a newer one is refused. */
 export const LAYOUT_VERSION = 1;
 
@@ -86,12 +95,13 @@ type ScriptFn = (prefix: string, ...args: (string | number)[]) => Promise<unknow
 
 export class RedisBackend implements Backend {
   readonly kind = "redis";
-  readonly capabilities: BackendCapabilities = { crossProcess: true, notify: "push" };
+  readonly capabilities: BackendCapabilities = { crossProcess: true, notify: "push", push: true };
   /** `{prefix}:` — one hash tag, so every key of this store lives in one cluster slot. */
   readonly keyPrefix: string;
   private readonly channel: string;
   private readonly scripts: Record<ScriptName, ScriptFn>;
   private readonly listeners = new Set<BackendEventListener>();
+  private readonly pushConns = new Map<string, Redis>();
   private subscribed = false;
   private feedPending: Promise<void> | null = null;
   private closed = false;
@@ -157,6 +167,9 @@ export class RedisBackend implements Backend {
     this.closing ??= (async () => {
       this.closed = true;
       this.listeners.clear();
+      const push = [...this.pushConns.values()];
+      this.pushConns.clear();
+      for (const c of push) c.disconnect();
       await Promise.all(
         [this.redis, this.sub].map(async (c) => {
           try {
@@ -248,13 +261,20 @@ export class RedisBackend implements Backend {
       params.leaseMs,
       token,
       PROMOTE_MAX,
+      params.park ? Math.max(1, Math.ceil(params.park.ttlMs)) : 0,
+      params.unpark ? "1" : "0",
     ];
     for (const q of params.queues) args.push(q);
     const raw = await this.runRaw("claim", args);
     const reply = checkReply("claim", typeof raw === "string" ? JSON.parse(raw) : raw);
-    const jobs: LeasedJob[] = [];
     const now = Number(args[0]);
-    for (let i = 2; i < reply.length; i += 4) {
+    // Jobs pushed before this claim unparked the worker come first: they were ready earlier.
+    const pushed = reply[3];
+    const jobs: LeasedJob[] = Array.isArray(pushed)
+      ? pushed.flatMap((entry) => decodePushed(entry as string, params.workerId))
+      : [];
+    const claimedFrom = jobs.length;
+    for (let i = 4; i < reply.length; i += 4) {
       const job = leased(reply[i] as string, reply[i + 1] as string[]);
       job.state = "running";
       job.attempt = Number(reply[i + 2]);
@@ -265,10 +285,79 @@ export class RedisBackend implements Backend {
       job.updatedAt = now;
       jobs.push(job);
     }
-    if (jobs.length > 1)
-      jobs.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
+    if (jobs.length - claimedFrom > 1) {
+      const claimed = jobs.splice(claimedFrom);
+      claimed.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
+      jobs.push(...claimed);
+    }
     const next = reply[1];
-    return { jobs, nextRunAt: next === null || next === undefined || next === false ? null : Number(next) };
+    return {
+      jobs,
+      nextRunAt: next === null || next === undefined || next === false ? null : Number(next),
+      ...(reply[2] === 1 ? { parked: true } : {}),
+    };
+  }
+
+  // ── push delivery (see scripts/includes/push.lua) ─────────────────────────────────────
+
+  async jobAwaitPushed({
+    workerId,
+    timeoutMs,
+  }: {
+    workerId: string;
+    timeoutMs: number;
+  }): Promise<LeasedJob[]> {
+    if (this.closed) return [];
+    const conn = this.pushConnection(workerId);
+    // BLPOP takes seconds (fractions allowed); 0 would block forever.
+    const seconds = Math.max(PUSH_WAIT_MIN_MS, Math.min(timeoutMs, PUSH_WAIT_MAX_MS)) / 1000;
+    let reply: [string, string] | null;
+    try {
+      reply = await conn.blpop(this.inboxKey(workerId), seconds);
+    } catch {
+      // Connection trouble (the claim loop reports it on its own calls): do not spin.
+      if (!this.closed) await sleep(Math.min(timeoutMs, PUSH_ERROR_PAUSE_MS));
+      return [];
+    }
+    if (reply === null) return [];
+    if (reply[1] === PUSH_INTERRUPT) {
+      // Interrupted (the worker stops): the connection is not needed any more.
+      this.pushConns.delete(workerId);
+      conn.quit().catch(() => conn.disconnect());
+      return [];
+    }
+    return decodePushed(reply[1], workerId);
+  }
+
+  async jobInterruptPushed({ workerId }: { workerId: string }): Promise<void> {
+    if (this.closed || !this.pushConns.has(workerId)) return;
+    const key = this.inboxKey(workerId);
+    try {
+      await this.redis.multi().lpush(key, PUSH_INTERRUPT).pexpire(key, PUSH_INBOX_TTL_MS).exec();
+    } catch (err) {
+      throw wrap(err, "push interrupt");
+    }
+  }
+
+  /** One blocking connection per parked worker (BLPOP holds its connection). */
+  private pushConnection(workerId: string): Redis {
+    let conn = this.pushConns.get(workerId);
+    if (!conn) {
+      // The offline queue is harmless here (a BLPOP sent after a reconnect pops as usual) and
+      // lets the first wait go out while the new connection is still opening.
+      conn = this.redis.duplicate({
+        lazyConnect: false,
+        enableOfflineQueue: true,
+        connectionName: "spool:push",
+      });
+      conn.on("error", () => {});
+      this.pushConns.set(workerId, conn);
+    }
+    return conn;
+  }
+
+  private inboxKey(workerId: string): string {
+    return `${this.keyPrefix}inbox:${workerId}`;
   }
 
   async jobComplete({ jobs }: JobCompleteParams): Promise<TransitionResult> {
@@ -628,6 +717,31 @@ export class RedisBackend implements Backend {
       throw wrap(err, name);
     }
   }
+}
+
+/** One inbox entry of push.lua, `[token, at, id, fields, attempt, exp, …]`, as leased jobs. */
+function decodePushed(entry: string, workerId: string): LeasedJob[] {
+  if (!entry.startsWith("[")) return []; // an interrupt marker left over
+  const push = JSON.parse(entry) as unknown[];
+  const token = push[0] as string;
+  const at = Number(push[1]);
+  const jobs: LeasedJob[] = [];
+  for (let i = 2; i < push.length; i += 4) {
+    const job = leased(push[i] as string, push[i + 1] as string[]);
+    job.state = "running";
+    job.attempt = Number(push[i + 2]);
+    job.leaseToken = token;
+    job.leaseExpiresAt = Number(push[i + 3]);
+    job.workerId = workerId;
+    job.startedAt = at;
+    job.updatedAt = at;
+    jobs.push(job);
+  }
+  return jobs;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** `{ 0, n, ok ids (n of them)…, other ids… }` → ok / refused. */

@@ -82,7 +82,7 @@ type Events = BackendEvent[];
 
 export class SqliteBackend implements Backend {
   readonly kind = "sqlite";
-  readonly capabilities: BackendCapabilities = { crossProcess: true, notify: "watch" };
+  readonly capabilities: BackendCapabilities = { crossProcess: true, notify: "watch", push: false };
   readonly file: string;
 
   private readonly db: Database.Database;

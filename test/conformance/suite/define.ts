@@ -17,6 +17,8 @@ export interface ConformanceTest {
   run: (ctx: ConformanceContext) => Promise<void>;
   /** Needs a second handle on the store; skipped for backends without `createPeer`. */
   peer: boolean;
+  /** Tests push delivery; skipped for backends whose conformance entry does not claim it. */
+  push: boolean;
 }
 
 export interface ConformanceTopic {
@@ -26,13 +28,15 @@ export interface ConformanceTopic {
 
 export function defineTopic(
   name: string,
-  build: (test: (name: string, run: ConformanceTest["run"], options?: { peer?: boolean }) => void) => void,
+  build: (
+    test: (name: string, run: ConformanceTest["run"], options?: { peer?: boolean; push?: boolean }) => void,
+  ) => void,
 ): ConformanceTopic {
   const tests: ConformanceTest[] = [];
   build((testName, run, options) => {
     if (tests.some((t) => t.name === testName))
       throw new Error(`duplicate conformance test "${name} > ${testName}"`);
-    tests.push({ name: testName, run, peer: options?.peer ?? false });
+    tests.push({ name: testName, run, peer: options?.peer ?? false, push: options?.push ?? false });
   });
   return { name, tests };
 }

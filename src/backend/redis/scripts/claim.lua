@@ -1,7 +1,8 @@
 --- Claims up to `limit` ready jobs over several queues, each with a fresh lease, in one call.
 --- Per listed, unpaused queue (in the order given): promote due scheduled jobs to queued, then
 --- pop the highest priority's ready set (ZPOPMIN: earliest runAt, then smallest id) until the
---- limit is reached.
+--- limit is reached. With a park TTL, a claim that leaves slots free parks the worker for
+--- them (push delivery, see includes/push.lua).
 ---
 --- KEYS[1]  prefix
 --- ARGV[1]  now
@@ -10,15 +11,20 @@
 --- ARGV[4]  default lease ms (jobs without their own leaseMs)
 --- ARGV[5]  lease token (one per claim call)
 --- ARGV[6]  most scheduled jobs promoted per queue per call (bounds the script's run time)
---- ARGV[7…] queue names
+--- ARGV[7]  park TTL ms: "0" = do not park; else park for the slots this claim leaves free
+--- ARGV[8]  "1" = the worker may be parked: unpark it first and return its inbox
+--- ARGV[9…] queue names
 ---
 --- Returns, JSON-encoded as one string (one JSON.parse on the Node side instead of decoding
 ---         ~25 RESP items per job):
----         [0, nextRunAt (false = none), id1, fields1, attempt1, leaseExpiresAt1, id2, …] where
----         fields is the job's HGETALL *before* the claim (the caller applies the claim's writes)
+---         [0, nextRunAt (false = none), parked (0/1), pushed, id1, fields1, attempt1,
+---          leaseExpiresAt1, id2, …]
+---         where fields is the job's HGETALL *before* the claim (the caller applies the
+---         claim's writes) and pushed is the drained inbox (a list of push.lua's JSON strings,
+---         each with its own token), or 0. A claim that drained pushed jobs does not park: the
+---         worker is about to run those, and its free slots are no longer what it said.
 --- Publishes job:started for every claimed job.
---- @include "events"
---- @include "place"
+--- @include "push"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -28,16 +34,27 @@ local workerId = ARGV[3]
 local defaultLease = tonumber(ARGV[4])
 local token = ARGV[5]
 local promoteMax = tonumber(ARGV[6])
+local parkTtl = tonumber(ARGV[7])
 
-local out = { 0, false }
-local nOut = 2
-local nRunning = 0
+local out = { 0, false, 0, 0, n = 4 }
+local running = { n = 0 }
 local claimed = 0
 local nextRunAt = nil
-local running = {}
+local queues = {}
 
-for qi = 7, #ARGV do
+if ARGV[8] == '1' then
+  unpark(prefix, workerId, nil)
+  local inbox = prefix .. 'inbox:' .. workerId
+  local pushed = redis.call('LRANGE', inbox, 0, -1)
+  if #pushed > 0 then
+    redis.call('DEL', inbox)
+    out[4] = pushed
+  end
+end
+
+for qi = 9, #ARGV do
   local queue = ARGV[qi]
+  queues[#queues + 1] = queue
   if redis.call('SISMEMBER', prefix .. 'paused', queue) == 0 then
     local schedKey = prefix .. 'scheduled:' .. queue
     -- Promote due scheduled jobs (no event: the job only becomes claimable).
@@ -57,57 +74,8 @@ for qi = 7, #ARGV do
       redis.call('ZREM', schedKey, unpack(due))
     end
 
-    local prioKey = prefix .. 'prio:' .. queue
-    local taken = 0
-    while claimed < limit do
-      local top = redis.call('ZREVRANGE', prioKey, 0, 0)
-      if #top == 0 then break end
-      local priority = top[1]
-      local want = limit - claimed
-      local popped = redis.call('ZPOPMIN', prefix .. 'ready:' .. queue .. ':' .. priority, want)
-      if #popped < want * 2 then
-        redis.call('ZREM', prioKey, priority)
-        prioKnown[queue .. '\0' .. priority] = nil
-      end
-      for i = 1, #popped, 2 do
-        local id = popped[i]
-        local key = prefix .. 'job:' .. id
-        -- One read for the reply and the fields the claim needs; the caller patches the reply
-        -- with the values written below (state, attempt, lease, worker, times).
-        local h = redis.call('HGETALL', key)
-        local state, leaseMs, attempt = nil, nil, 0
-        for j = 1, #h, 2 do
-          local field = h[j]
-          if field == 'state' then
-            state = h[j + 1]
-          elseif field == 'leaseMs' then
-            leaseMs = tonumber(h[j + 1])
-          elseif field == 'attempt' then
-            attempt = tonumber(h[j + 1])
-          end
-        end
-        if state == 'queued' then
-          local exp = nowN + (leaseMs or defaultLease)
-          attempt = attempt + 1
-          redis.call('HSET', key, 'state', 'running', 'attempt', attempt, 'token', token,
-            'leaseExpiresAt', exp, 'workerId', workerId, 'startedAt', now, 'updatedAt', now)
-          running[nRunning + 1] = exp
-          running[nRunning + 2] = id
-          nRunning = nRunning + 2
-          taken = taken + 1
-          claimed = claimed + 1
-          out[nOut + 1] = id
-          out[nOut + 2] = h
-          out[nOut + 3] = attempt
-          out[nOut + 4] = exp
-          nOut = nOut + 4
-          emitGrouped('s', id, queue, now, workerId, attempt)
-        end
-      end
-    end
-    if taken > 0 then
-      count(queue, 'queued', -taken)
-      count(queue, 'running', taken)
+    if claimed < limit then
+      claimed = claimed + claimFromQueue(prefix, queue, limit - claimed, workerId, defaultLease, token, now, nowN, out, running)
     end
     local nxt = redis.call('ZRANGE', schedKey, 0, 0, 'WITHSCORES')
     if #nxt > 0 then
@@ -117,8 +85,15 @@ for qi = 7, #ARGV do
   end
 end
 
-callMany('ZADD', prefix .. 'running', running)
+flushRunning(prefix, running)
 if claimed < limit and nextRunAt ~= nil then out[2] = nextRunAt end
+if parkTtl > 0 and claimed < limit and out[4] == 0 then
+  out[3] = 1
+  park(prefix, workerId, limit - claimed, token, defaultLease, queues, nowN, parkTtl)
+end
+-- Promoted jobs this claim left behind go to other parked workers.
+deliver(prefix, now)
 flushCounts(prefix)
 publish(prefix)
+out.n = nil
 return cjson.encode(out)

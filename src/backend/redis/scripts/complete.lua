@@ -9,6 +9,7 @@
 ---         every other job completed
 --- Publishes job:completed (and job:enqueued for released dependents).
 --- @include "deps"
+--- @include "push"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -49,6 +50,7 @@ if nFinished > 0 then
     count(queue, 'completed', n)
   end
 end
+deliver(prefix, now)
 flushCounts(prefix)
 publish(prefix)
 refused[2] = nRefused

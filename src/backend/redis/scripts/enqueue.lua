@@ -15,6 +15,7 @@
 ---      or { -2, id } when a dependency does not exist (nothing written)
 --- Publishes job:enqueued for every created job.
 --- @include "deps"
+--- @include "push"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -159,6 +160,7 @@ for k = 1, n do
           prioKnown[pk] = true
         end
       end
+      touchedQueues[queue] = true
       local adds = readyAdds[rk]
       adds[#adds + 1] = runAt
       adds[#adds + 1] = id
@@ -182,6 +184,7 @@ end
 -- The id index (score 0, so members sort lexicographically: UUIDv7 ids sort by creation).
 callMany('ZADD', prefix .. 'jobs', jobIds)
 for rk, adds in pairs(readyAdds) do callMany('ZADD', rk, adds) end
+deliver(prefix, now)
 flushCounts(prefix)
 publish(prefix)
 return cjson.encode(out)

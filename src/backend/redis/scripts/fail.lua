@@ -9,6 +9,7 @@
 --- Publishes job:retried / job:failed (and job:cancelled for cascaded dependents).
 --- @include "deps"
 --- @include "workflow"
+--- @include "push"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -51,6 +52,7 @@ for i = 2, #ARGV, 4 do
   end
 end
 
+deliver(prefix, now)
 flushCounts(prefix)
 publish(prefix)
 return out

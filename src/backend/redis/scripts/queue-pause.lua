@@ -5,8 +5,9 @@
 --- ARGV[2]  queue
 --- ARGV[3]  "1" to pause, "0" to resume
 ---
---- Returns { 0 }. Publishes queue:paused / queue:resumed.
---- @include "util"
+--- Returns { 0 }. Publishes queue:paused / queue:resumed (and job:started for jobs a resume
+--- pushes to parked workers).
+--- @include "push"
 
 local prefix = KEYS[1]
 local now, queue = ARGV[1], ARGV[2]
@@ -17,7 +18,9 @@ if ARGV[3] == '1' then
 else
   redis.call('SREM', prefix .. 'paused', queue)
   etype = 'queue:resumed'
+  touchedQueues[queue] = true
 end
-redis.call('PUBLISH', prefix .. 'events',
-  '[{"type":"' .. etype .. '","jobId":"","queue":' .. jstr(queue) .. ',"at":' .. now .. '}]')
+events[#events + 1] = '{"type":"' .. etype .. '","jobId":"","queue":' .. jstr(queue) .. ',"at":' .. now .. '}'
+deliver(prefix, now)
+publish(prefix)
 return { 0 }

@@ -8,6 +8,7 @@
 --- Publishes job:released.
 --- @include "events"
 --- @include "place"
+--- @include "push"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -33,6 +34,7 @@ for i = 2, #ARGV, 2 do
   end
 end
 
+deliver(prefix, now)
 flushCounts(prefix)
 publish(prefix)
 local out = { 0, #ok }

@@ -11,6 +11,7 @@
 --- Publishes job:rescued / job:failed (and job:cancelled for cascaded dependents).
 --- @include "deps"
 --- @include "workflow"
+--- @include "push"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -49,6 +50,7 @@ for i = 1, #expired do
   end
 end
 
+deliver(prefix, now)
 flushCounts(prefix)
 publish(prefix)
 return out

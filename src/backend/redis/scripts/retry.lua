@@ -8,6 +8,7 @@
 --- Publishes job:enqueued with data { retry: true }.
 --- @include "events"
 --- @include "place"
+--- @include "push"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -32,6 +33,7 @@ for i = 2, #ARGV do
   end
 end
 
+deliver(prefix, now)
 flushCounts(prefix)
 publish(prefix)
 local out = { 0, #ok }

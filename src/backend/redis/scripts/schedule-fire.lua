@@ -19,6 +19,7 @@
 --- Publishes job:enqueued (a new job) and schedule:fired.
 --- @include "schedule"
 --- @include "place"
+--- @include "push"
 
 local prefix, now, name = KEYS[1], ARGV[1], ARGV[2]
 local expected, nextFireAt, extra, hasJob = ARGV[3], ARGV[4], ARGV[5], ARGV[6] == '1'
@@ -65,8 +66,9 @@ if hasJob then
     redis.call('ZADD', prefix .. 'jobs', 0, id)
     redis.call('SADD', prefix .. 'queues', queue)
     count(queue, state, 1)
-    flushCounts(prefix)
     emit('job:enqueued', id, queue, state, now, nil)
+    deliver(prefix, now)
+    flushCounts(prefix)
   end
 end
 

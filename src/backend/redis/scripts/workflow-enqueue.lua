@@ -14,6 +14,7 @@
 ---      or { -1, id } when the workflow id or a job id already exists (nothing written)
 --- Publishes job:enqueued for every job.
 --- @include "workflow"
+--- @include "push"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -91,6 +92,7 @@ redis.call('HSET', prefix .. 'wf:' .. wf, 'name', ARGV[3], 'policy', ARGV[4], 's
   'spec', ARGV[5], 'total', n, 'createdAt', now)
 redis.call('ZADD', prefix .. 'workflows', 0, wf)
 redis.call('SADD', prefix .. 'workflows:running', wf)
+deliver(prefix, now)
 flushCounts(prefix)
 publish(prefix)
 return out

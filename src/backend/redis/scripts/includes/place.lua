@@ -8,11 +8,14 @@
 --- @include "counts"
 
 local prioKnown = {}
+--- Queues that got a `queued` job in this script: push.lua offers their jobs to parked workers.
+local touchedQueues = {}
 
 --- `score` is runAt (queued, scheduled), leaseExpiresAt (running) or finishedAt (final states).
 local function place(prefix, id, queue, state, priority, score)
   if state == 'queued' then
     redis.call('ZADD', prefix .. 'ready:' .. queue .. ':' .. priority, score, id)
+    touchedQueues[queue] = true
     local pk = queue .. '\0' .. priority
     if not prioKnown[pk] then
       redis.call('ZADD', prefix .. 'prio:' .. queue, priority, priority)
