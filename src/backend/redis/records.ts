@@ -142,6 +142,10 @@ function finish(record: JobRecord): { record: JobRecord; token: string | null } 
   // Lease fields are left in the hash when a job stops running (one HDEL less per transition);
   // they only mean something while it runs.
   if (record.state !== "running") record.leaseExpiresAt = null;
+  // The two hottest writes leave updatedAt out (one field less per job): enqueue.lua (the
+  // job was last updated when created) and the claim (last updated when it started). Every
+  // other transition writes it, so the latest of the three is the last change.
+  record.updatedAt = Math.max(record.updatedAt, record.createdAt, record.startedAt ?? 0);
   return { record, token: record.state === "running" ? token : null };
 }
 

@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import type { Clock } from "../../core/clock.js";
 import { BackendError, InvalidArgumentError, isSpoolError } from "../../core/errors/index.js";
 import { newLeaseToken } from "../../core/ids.js";
-import type { JobLogLine, JobRecord, LeasedJob } from "../../core/types.js";
+import type { JobLogLine, JobRecord, JobState, LeasedJob } from "../../core/types.js";
 import {
   type Backend,
   type BackendCapabilities,
@@ -234,14 +234,18 @@ export class RedisBackend implements Backend {
         );
         for (const dep of job.dependsOn) args.push(dep);
       }
-      const raw = await this.runRaw("enqueue", args, true);
-      const reply = checkReply("enqueue", typeof raw === "string" ? JSON.parse(raw) : raw);
-      for (let i = 1; i < reply.length; i += 3) {
-        out.push({
-          id: reply[i] as string,
-          state: reply[i + 1] as JobRecord["state"],
-          created: Number(reply[i + 2]) === 1,
-        });
+      const reply = await this.run("enqueue", args, true);
+      // One state initial per job; "x" = an idempotency key matched, id and state in the extras.
+      const codes = reply[1] as string;
+      let extra = 2;
+      for (let k = 0; k < chunk.length; k++) {
+        const code = codes[k];
+        if (code === "x") {
+          out.push({ id: reply[extra] as string, state: reply[extra + 1] as JobState, created: false });
+          extra += 2;
+        } else {
+          out.push({ id: chunk[k]!.id, state: STATE_BY_INITIAL[code!]!, created: true });
+        }
       }
     }
     return { jobs: out };
@@ -718,6 +722,14 @@ export class RedisBackend implements Backend {
     }
   }
 }
+
+/** enqueue.lua's per-job state codes. */
+const STATE_BY_INITIAL: Readonly<Record<string, JobState>> = {
+  q: "queued",
+  s: "scheduled",
+  w: "waiting",
+  c: "cancelled",
+};
 
 /** One inbox entry of push.lua, `[token, at, id, fields, attempt, exp, …]`, as leased jobs. */
 function decodePushed(entry: string, workerId: string): LeasedJob[] {

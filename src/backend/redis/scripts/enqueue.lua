@@ -10,7 +10,10 @@
 ---          "+" followed by key ("" = none, else "=" .. key), meta JSON ("" = {}),
 ---          leaseMs ("" = null), timeoutMs ("" = null), dependency count D, D dependency ids
 ---
---- Returns [0, id1, state1, created1, id2, …] (created: 1 or 0), JSON-encoded as one string
+--- Returns { 0, codes, existingId1, existingState1, … }: codes has one character per job, in
+---         order: the initial of the state a new job got (q queued, s scheduled, w waiting,
+---         c cancelled), or x when an idempotency key matched an existing job, whose id and
+---         state follow in the extras (in order). One short string instead of 3 items per job.
 ---      or { -1, id } when a job id already exists (nothing written)
 ---      or { -2, id } when a dependency does not exist (nothing written)
 --- Publishes job:enqueued for every created job.
@@ -57,7 +60,8 @@ for k = 1, n do
 end
 
 -- Pass 2: write.
-local out = { 0 }
+local out = { 0, '' }
+local codes = {}
 local alias = {}
 local batchKeys = {}
 local queuesSeen = {}
@@ -91,9 +95,9 @@ for k = 1, n do
   end
   if existing then
     local st = redis.call('HGET', prefix .. 'job:' .. existing, 'state') or 'queued'
+    codes[k] = 'x'
     out[#out + 1] = existing
     out[#out + 1] = st
-    out[#out + 1] = 0
     alias[id] = existing
   else
     if keyField then batchKeys[keyField] = id end
@@ -123,9 +127,10 @@ for k = 1, n do
       state = 'queued'
     end
     local jobKey = jobKeys[k]
+    -- attempt (0) and updatedAt (= createdAt) are left out: absent means exactly that
+    -- (records.ts), and every field costs Redis time on the hottest write.
     redis.call('HSET', jobKey, 'task', task, 'queue', queue, 'state', state, 'priority', priority,
-      'runAt', runAt, 'attempt', 0, 'maxAttempts', maxAttempts, 'input', input,
-      'createdAt', now, 'updatedAt', now)
+      'runAt', runAt, 'maxAttempts', maxAttempts, 'input', input, 'createdAt', now)
     if keyField then
       redis.call('HSET', jobKey, 'key', string.sub(key, 2))
       redis.call('HSET', prefix .. 'keys', keyField, id)
@@ -175,9 +180,7 @@ for k = 1, n do
     end
     count(queue, state, 1)
     emitGrouped('e', id, queue, now, state)
-    out[#out + 1] = id
-    out[#out + 1] = state
-    out[#out + 1] = 1
+    codes[k] = string.sub(state, 1, 1)
   end
 end
 
@@ -187,4 +190,5 @@ for rk, adds in pairs(readyAdds) do callMany('ZADD', rk, adds) end
 deliver(prefix, now)
 flushCounts(prefix)
 publish(prefix)
-return cjson.encode(out)
+out[2] = table.concat(codes)
+return out

@@ -40,8 +40,9 @@ local function claimFromQueue(prefix, queue, want, workerId, defaultLease, token
       if state == 'queued' then
         local exp = nowN + (leaseMs or defaultLease)
         attempt = attempt + 1
+        -- No updatedAt: records.ts reads the latest of updatedAt, createdAt and startedAt.
         redis.call('HSET', key, 'state', 'running', 'attempt', attempt, 'token', token,
-          'leaseExpiresAt', exp, 'workerId', workerId, 'startedAt', now, 'updatedAt', now)
+          'leaseExpiresAt', exp, 'workerId', workerId, 'startedAt', now)
         local r = running.n
         running[r + 1] = exp
         running[r + 2] = id
