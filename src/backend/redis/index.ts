@@ -38,6 +38,9 @@
  * | P children:<id>           | set    | jobs waiting on <id>                                   |
  * | P logs:<id>               | list   | log lines, capped at 1,000                             |
  * | P workers, P workers:exp  | hash, zset | worker info JSON; expiry by the backend's clock    |
+ * | P park:<worker>           | hash   | a parked worker: free slots, lease token, queues (TTL) |
+ * | P idle:<queue>            | zset   | parked worker ids by registration expiry               |
+ * | P inbox:<worker>          | list   | jobs pushed to a parked worker, one JSON per push      |
  * | P version                 | string | layout version (migrate)                               |
  * | P events                  | channel| the change feed (PUBLISH)                              |
  *
@@ -56,15 +59,20 @@
  * (e.g. two-phase release of dependents). PUBLISH works in a cluster (broadcast); SPUBLISH
  * would keep the feed on the shard.
  *
- * Wake-ups: pub/sub, not BLPOP. Every transition script PUBLISHes its events as one message
- * on `P events` (a JSON array; the hot events — enqueued, started, completed — travel as one
+ * Wake-ups and push delivery: every transition script PUBLISHes its events as one message on
+ * `P events` (a JSON array; the hot events — enqueued, started, completed — travel as one
  * compact group per batch, expanded to BackendEvent objects by feed.ts, so a 1,000-job batch
  * costs a few string joins in Lua, not 1,000 JSON objects); each process holds ONE subscriber
- * connection (opened by the first
- * `subscribe()`) for all queues and all listeners (workers, job handles, SSE). BLPOP would
- * need a blocked connection per worker, a list kept in step with the ready zsets, and would
- * still not carry the change feed. A message only nudges: workers keep their fallback poll,
- * so a message lost while a connection is down delays work, never loses it.
+ * connection (opened by the first `subscribe()`) for all queues and all listeners (workers,
+ * job handles, SSE). A busy worker is nudged by those messages. An IDLE worker does better:
+ * its claim *parks* it (`P park:<worker>`, `P idle:<queue>`), and any script that makes jobs
+ * `queued` claims them for it on the spot and RPUSHes them to `P inbox:<worker>`, where the
+ * worker waits in BLPOP on a connection of its own (scripts/includes/push.lua). Enqueue to
+ * handler is then one hop (the enqueue script's reply and the BLPOP reply leave together)
+ * instead of three (enqueue, feed message, claim). The ready zsets stay the one source of
+ * truth: a push is an ordinary claim made by another script, the inbox only carries its
+ * reply, and a worker that dies parked leaves leased jobs that lease expiry rescues.
+ * Notifications and polls remain the fallback, so a lost message delays work, never loses it.
  *
  * Durability: what Redis persists. With `appendonly yes` and `appendfsync always` an
  * acknowledged enqueue survives a Redis crash or power loss; `everysec` (the common setting)
