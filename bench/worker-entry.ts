@@ -5,6 +5,9 @@
  * - throughput: timestamp, call the system's start API, count handler entries until `n`, then
  *   poll the backend's unfinished count about every 1 ms until it is 0, report, wait for "stop".
  * - idle: start, report "ready", report each handler entry's latency (wall now − payload.t).
+ * - pair-throughput: one of two workers sharing the jobs (harness/two-workers.ts): wait for "go",
+ *   timestamp, start, report "started"; count handler entries and answer "count" with the count;
+ *   the orchestrator decides when the run is over.
  * - inproc-*: this process is also the producer (spool/memory: the store lives in-process).
  */
 import { latencyLoop, ReportWaiter } from "./harness/latency.js";
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
   let handled = 0;
   let tFirst = 0;
   let tHandlers = 0;
+  let tLast = 0;
   let reached: () => void = () => {};
   const target = new Promise<void>((r) => (reached = r));
   const waiter = new ReportWaiter();
@@ -63,7 +67,16 @@ async function main(): Promise<void> {
           handled++;
           waiter.report(p.i, latencyMs);
         };
-  const onJob = args.mode === "throughput" || args.mode === "inproc-throughput" ? counting : latency;
+  const pairCounting = (_p: Payload) => {
+    tLast = wallMs();
+    if (++handled === 1) tFirst = tLast;
+  };
+  const onJob =
+    args.mode === "throughput" || args.mode === "inproc-throughput"
+      ? counting
+      : args.mode === "pair-throughput"
+        ? pairCounting
+        : latency;
 
   let enqueueS: number | undefined;
   const inproc = args.mode.startsWith("inproc");
@@ -81,7 +94,15 @@ async function main(): Promise<void> {
   const ws: WorkerSide = await system.worker(ctx, onJob);
   send({ ev: "loaded", t: wallMs() });
 
-  if (args.mode === "throughput" || args.mode === "inproc-throughput") {
+  if (args.mode === "pair-throughput") {
+    process.on("message", (m: ToWorker) => {
+      if (m.cmd === "count") send({ ev: "count", handled, tFirst, tLast });
+    });
+    await command("go");
+    const t0 = wallMs();
+    await ws.start();
+    send({ ev: "started", t0, tStarted: wallMs() });
+  } else if (args.mode === "throughput" || args.mode === "inproc-throughput") {
     const t0 = wallMs();
     await ws.start();
     const tStarted = wallMs();

@@ -62,6 +62,11 @@ export class WorkerProcess {
     return this.child.pid!;
   }
 
+  /** Why this worker process failed (an "error" message or a non-zero exit), or null. */
+  get failed(): Error | null {
+    return this.failure;
+  }
+
   private fail(err: Error): void {
     this.failure ??= err;
     for (const w of this.waiters.splice(0)) w.reject(this.failure);

@@ -50,6 +50,25 @@ export interface RunOptions {
   workerExecArgv?: string[];
 }
 
+/**
+ * B's enqueue phase: `n` no-op jobs with the system's bulk API in awaited chunks of 1000 from
+ * this (the producer's) process. Returns the seconds it took, producer set-up excluded.
+ */
+export async function enqueueAll(sys: BenchSystem, ctx: BenchContext, n: number): Promise<number> {
+  const producer = await sys.producer(ctx);
+  try {
+    const t = performance.now();
+    for (let i = 0; i < n; i += CHUNK) {
+      const chunk: Payload[] = [];
+      for (let j = i; j < Math.min(n, i + CHUNK); j++) chunk.push({ i: j });
+      await producer.enqueueBulk(chunk);
+    }
+    return (performance.now() - t) / 1000;
+  } finally {
+    await producer.close();
+  }
+}
+
 export async function throughputRun(
   sys: BenchSystem,
   info: SystemInfo,
@@ -68,15 +87,7 @@ export async function throughputRun(
     );
     enqueueS = Number.NaN; // reported by the process
   } else {
-    const producer = await sys.producer(ctx);
-    const t = performance.now();
-    for (let i = 0; i < n; i += CHUNK) {
-      const chunk: Payload[] = [];
-      for (let j = i; j < Math.min(n, i + CHUNK); j++) chunk.push({ i: j });
-      await producer.enqueueBulk(chunk);
-    }
-    enqueueS = (performance.now() - t) / 1000;
-    await producer.close();
+    enqueueS = await enqueueAll(sys, ctx, n);
     wp = new WorkerProcess(
       opts.runtime,
       { system: info.id, ctx, mode: "throughput", n },

@@ -1,7 +1,8 @@
 /**
  * Keeps `npm run bench` from rotting: runs the real orchestrator in a tiny mode (N=200, 20
- * latency samples, spool on memory and SQLite, no ceilings, no peers) and checks the JSON's
- * shape and that every handler ran exactly once with nothing left in the store.
+ * latency samples, spool on memory and SQLite, no ceilings, no peers; SQLite also with two worker
+ * processes) and checks the JSON's shape and that every handler ran exactly once with nothing left
+ * in the store.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -30,13 +31,22 @@ interface BenchJson {
       idleRssMiB: { median: number } | null;
       peakRssMiB: { median: number } | null;
       handlersOk: boolean;
+      twoWorkers: { processPerS: { median: number } | null; handlersOk: boolean } | null;
       errors: string[];
     } | null;
     runs: {
       throughput: { n: number; handled: number; unfinishedAfter: number | null; ok: boolean }[];
       latency: { samples: number; p50: number; p99: number; ok: boolean }[];
+      twoWorkers: {
+        n: number;
+        handled: number;
+        unfinishedAfter: number | null;
+        ok: boolean;
+        perWorker: { handled: number }[];
+      }[];
     };
   }[];
+  twoWorkersVsOne: Record<string, { ratio: number | null }>;
 }
 
 test("bench runs in a tiny mode and reports every system's figures", { timeout: 180_000 }, async () => {
@@ -65,6 +75,8 @@ test("bench runs in a tiny mode and reports every system's figures", { timeout: 
   );
   expect(stdout).toContain("## B. Throughput");
   expect(stdout).toContain("## Targets");
+  expect(stdout).toContain("| spool/sqlite ×2 workers ");
+  expect(stdout).toContain("## 2 workers ÷ 1 worker");
 
   const json = JSON.parse(readFileSync(out, "utf8")) as BenchJson;
   expect(json.schema).toBe("spool-bench/1");
@@ -88,4 +100,14 @@ test("bench runs in a tiny mode and reports every system's figures", { timeout: 
     for (const v of [sum.processPerS, sum.enqueuePerS, sum.p50, sum.idleRssMiB, sum.peakRssMiB])
       expect(v?.median).toBeGreaterThan(0);
   }
+
+  // Two worker processes: SQLite only (spool/memory runs in-process).
+  const [memory, sqlite] = json.systems;
+  expect(memory!.runs.twoWorkers).toEqual([]);
+  expect(memory!.summary!.twoWorkers).toBeNull();
+  const [tp2] = sqlite!.runs.twoWorkers;
+  expect(tp2).toMatchObject({ n: 200, handled: 200, unfinishedAfter: 0, ok: true });
+  expect(tp2!.perWorker.map((w) => w.handled).reduce((a, b) => a + b, 0)).toBe(200);
+  expect(sqlite!.summary!.twoWorkers).toMatchObject({ handlersOk: true });
+  expect(json.twoWorkersVsOne["spool-sqlite"]?.ratio).toBeGreaterThan(0);
 });
