@@ -5,13 +5,30 @@ import { InvalidArgumentError } from "../core/errors/index.js";
 import { isJobState, type JobState } from "../core/types.js";
 import { type JobListParams, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, type NewJob } from "./backend.js";
 
-/** Checks a batch before any write, so a bad batch writes nothing on any backend. */
+/**
+ * Checks a batch before any write, so a bad batch writes nothing on any backend.
+ *
+ * Duplicate ids: a batch built by one client holds UUIDv7 ids from one process, which come
+ * out strictly increasing, and a strictly increasing sequence cannot repeat. So while the ids
+ * keep increasing, one string comparison per job proves uniqueness; only at the first id that
+ * does not (ids made elsewhere, or reordered) is a `Set` of the ids so far built and used for
+ * the rest. The errors, and which job raises the first one, are the same either way.
+ */
 export function checkNewJobs(jobs: readonly NewJob[]): void {
-  const ids = new Set<string>();
-  for (const job of jobs) {
-    if (!job.id || ids.has(job.id))
-      throw new InvalidArgumentError(`duplicate or empty job id "${job.id}" in batch`, "id");
-    ids.add(job.id);
+  let last = "";
+  let ids: Set<string> | null = null;
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i]!;
+    const id = job.id;
+    if (!id) throw duplicateId(id);
+    // (String order is a strict total order, so "increasing" really does rule out repeats.)
+    if (ids === null && typeof id === "string" && id > last) {
+      last = id;
+    } else {
+      ids ??= idsBefore(jobs, i);
+      if (ids.has(id)) throw duplicateId(id);
+      ids.add(id);
+    }
     if (!job.task) throw new InvalidArgumentError("job task name is empty", "task");
     if (!job.queue) throw new InvalidArgumentError("job queue name is empty", "queue");
     if (!Number.isInteger(job.priority))
@@ -25,10 +42,19 @@ export function checkNewJobs(jobs: readonly NewJob[]): void {
     if (!Number.isFinite(job.runAt))
       throw new InvalidArgumentError("runAt must be a finite epoch ms", "runAt");
     for (const dep of job.dependsOn) {
-      if (dep === job.id)
-        throw new InvalidArgumentError(`job ${job.id} cannot depend on itself`, "dependsOn");
+      if (dep === id) throw new InvalidArgumentError(`job ${id} cannot depend on itself`, "dependsOn");
     }
   }
+}
+
+function duplicateId(id: string): InvalidArgumentError {
+  return new InvalidArgumentError(`duplicate or empty job id "${id}" in batch`, "id");
+}
+
+function idsBefore(jobs: readonly NewJob[], end: number): Set<string> {
+  const ids = new Set<string>();
+  for (let i = 0; i < end; i++) ids.add(jobs[i]!.id);
+  return ids;
 }
 
 export function listLimit(params: JobListParams): number {

@@ -10,7 +10,7 @@ import { createBackend } from "../backend/create-backend.js";
 import { MemoryBackend } from "../backend/memory/memory-backend.js";
 import { type Clock, systemClock } from "../core/clock.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
-import { checkName, TaskRegistry } from "../core/registry.js";
+import { checkName, type RegisteredTask, TaskRegistry } from "../core/registry.js";
 import { PAYLOAD_LIMIT_DEFAULT } from "../core/serializer.js";
 import type {
   EnqueueOptions,
@@ -30,7 +30,7 @@ import { type EnqueueTrace, startEnqueueSpan } from "../telemetry/tracing.js";
 import type { RetentionOptions, WorkerOptions } from "../worker/worker.js";
 import { Worker } from "../worker/worker.js";
 import { createWorkflowApi, type WorkflowApi } from "../workflow/api.js";
-import { buildJob, validateInput } from "./build-job.js";
+import { acceptInput, buildJob } from "./build-job.js";
 import { InlineRunner } from "./inline.js";
 import { decodeJob, SpoolJobHandle } from "./job-handle.js";
 import { JobWatcher } from "./job-watcher.js";
@@ -191,9 +191,16 @@ export function createSpool(options: SpoolOptions = {}): Spool {
     const backend = await getBackend();
     const now = clock.now();
     const jobs = [];
+    let task: RegisteredTask | undefined;
     for (const call of calls) {
-      const task = registry.get(call.task);
-      const input = task.schema ? await validateInput(task, call.input) : call.input;
+      // A batch is usually all one task: look it up again only when the name changes.
+      if (task === undefined || task.name !== call.task) task = registry.get(call.task);
+      let input = call.input;
+      if (task.schema) {
+        // Wait only for a schema that is async: most answer at once (see `acceptInput`).
+        const verdict = task.schema["~standard"].validate(call.input);
+        input = acceptInput(task, verdict instanceof Promise ? await verdict : verdict);
+      }
       // Inline mode runs delayed jobs right away: tests should not wait on wall time.
       const opts =
         inline && call.options ? { ...call.options, delay: undefined, runAt: undefined } : call.options;

@@ -16,17 +16,96 @@ const TAG_TEXT = `"${TAG}"`;
 
 type Plan = "plain" | "tagged";
 
-function fail(reason: string, path: string): never {
-  throw new SerializationError(reason, path);
+function fail(reason: string): never {
+  throw new SerializationError(reason, currentPath());
 }
 
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+/*
+ * Walk state, kept in module-level stacks rather than a `Set` plus a path string per value:
+ * enqueue serializes every job's input, and for the usual small object the per-call `Set`
+ * and the `${path}.${key}` strings cost more than the check itself. `ancestors` holds the
+ * containers from the root down to the value being inspected (cycle detection scans it:
+ * payloads are shallow, so a short linear scan beats hashing), and `steps[d]` is where the
+ * walk is inside `ancestors[d]`; the error path is built from them only when a check fails.
+ * `base` is where the current `serialize` call's entries start, so a call re-entered from a
+ * getter sees only its own ancestors.
+ */
+const ancestors: object[] = [];
+/** Array index, object key, Map entry (2·i for the key, 2·i + 1 for the value), or Set item index. */
+const steps: (string | number)[] = [];
+let base = 0;
+
+/** The path of the value being inspected, in the `a.b[0]<key 1>` form errors report. */
+function currentPath(): string {
+  let path = "";
+  for (let d = base; d < ancestors.length; d++) {
+    const container = ancestors[d]!;
+    const step = steps[d]!;
+    if (Array.isArray(container)) path += `[${step}]`;
+    else if (container instanceof Map)
+      path += `<${(step as number) % 2 === 0 ? "key" : "value"} ${(step as number) >> 1}>`;
+    else if (container instanceof Set) path += `<item ${step}>`;
+    else path = path ? `${path}.${step}` : (step as string);
+  }
+  return path;
 }
 
-/** Walks once: refuses what cannot round-trip and reports whether tags are needed. */
-function inspect(value: unknown, path: string, seen: Set<object>): Plan {
+function onPath(obj: object): boolean {
+  for (let d = base; d < ancestors.length; d++) if (ancestors[d] === obj) return true;
+  return false;
+}
+
+const ARRAY = 0;
+const OBJECT = 1;
+const MAP = 2;
+const SET = 3;
+/** Date or bytes: a value that needs a tag but holds nothing to walk. */
+const TAGGED_LEAF = 4;
+type Kind = typeof ARRAY | typeof OBJECT | typeof MAP | typeof SET | typeof TAGGED_LEAF;
+
+/** What an object is for the walk; refuses the ones that cannot round-trip. */
+function kindOf(obj: object): Kind {
+  // Plain objects and arrays first: they are nearly every value, and with these prototypes
+  // none of the instanceof checks below could match, so classifying them early changes nothing.
+  const proto = Object.getPrototypeOf(obj);
+  if (proto === Object.prototype || proto === null) return Array.isArray(obj) ? ARRAY : OBJECT;
+  if (proto === Array.prototype && Array.isArray(obj)) return ARRAY;
+  if (obj instanceof Date) {
+    if (Number.isNaN(obj.getTime())) fail("invalid Date");
+    return TAGGED_LEAF;
+  }
+  if (obj instanceof Uint8Array) return TAGGED_LEAF;
+  if (Array.isArray(obj)) return ARRAY;
+  if (obj instanceof Map) return MAP;
+  if (obj instanceof Set) return SET;
+  const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? "unknown";
+  return fail(
+    `instances of ${name} cannot be serialized (pass plain objects, arrays, Date, Map, Set, BigInt, bytes)`,
+  );
+}
+
+/**
+ * Strings, booleans, null and ordinary numbers: the leaves of nearly every payload, checked
+ * in the container loops without the (recursive, so never inlined) call to `inspect`.
+ */
+function isPlainScalar(value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0);
+    default:
+      return value === null;
+  }
+}
+
+/**
+ * Walks once: refuses what cannot round-trip and reports whether tags are needed.
+ * The container loops stay inline (one stack frame per level of nesting), so a deeply nested
+ * value fails with a stack overflow no sooner than it did.
+ */
+function inspect(value: unknown): Plan {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -37,53 +116,54 @@ function inspect(value: unknown, path: string, seen: Set<object>): Plan {
     case "bigint":
       return "tagged";
     case "function":
-      return fail("functions cannot be serialized", path);
+      return fail("functions cannot be serialized");
     case "symbol":
-      return fail("symbols cannot be serialized", path);
+      return fail("symbols cannot be serialized");
   }
   if (value === null) return "plain";
   const obj = value as object;
-  if (seen.has(obj)) fail("circular reference", path);
-  if (obj instanceof Date) {
-    if (Number.isNaN(obj.getTime())) fail("invalid Date", path);
-    return "tagged";
-  }
-  if (obj instanceof Uint8Array) return "tagged";
-  seen.add(obj);
-  let plan: Plan = "plain";
-  if (Array.isArray(obj)) {
-    for (let i = 0; i < obj.length; i++) {
-      if (inspect(obj[i], `${path}[${i}]`, seen) === "tagged") plan = "tagged";
+  if (onPath(obj)) fail("circular reference");
+  const kind = kindOf(obj);
+  if (kind === TAGGED_LEAF) return "tagged";
+  if (kind === OBJECT && Object.getOwnPropertySymbols(obj).length > 0)
+    fail("symbol-keyed properties cannot be serialized");
+  const at = ancestors.push(obj) - 1;
+  steps.push(0);
+  let plan: Plan = kind === MAP || kind === SET ? "tagged" : "plain";
+  if (kind === ARRAY) {
+    const arr = obj as unknown[];
+    for (let i = 0; i < arr.length; i++) {
+      steps[at] = i;
+      const item = arr[i];
+      if (!isPlainScalar(item) && inspect(item) === "tagged") plan = "tagged";
     }
-  } else if (obj instanceof Map) {
-    plan = "tagged";
+  } else if (kind === OBJECT) {
+    const keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      steps[at] = key;
+      if (key === TAG) plan = "tagged";
+      const item = (obj as Record<string, unknown>)[key];
+      if (!isPlainScalar(item) && inspect(item) === "tagged") plan = "tagged";
+    }
+  } else if (kind === MAP) {
     let i = 0;
-    for (const [k, v] of obj) {
-      inspect(k, `${path}<key ${i}>`, seen);
-      inspect(v, `${path}<value ${i}>`, seen);
+    for (const [k, v] of obj as Map<unknown, unknown>) {
+      steps[at] = 2 * i;
+      inspect(k);
+      steps[at] = 2 * i + 1;
+      inspect(v);
       i++;
     }
-  } else if (obj instanceof Set) {
-    plan = "tagged";
-    let i = 0;
-    for (const v of obj) inspect(v, `${path}<item ${i++}>`, seen);
-  } else if (isPlainObject(obj)) {
-    if (Object.getOwnPropertySymbols(obj).length > 0)
-      fail("symbol-keyed properties cannot be serialized", path);
-    for (const key of Object.keys(obj)) {
-      if (key === TAG) plan = "tagged";
-      if (inspect((obj as Record<string, unknown>)[key], path ? `${path}.${key}` : key, seen) === "tagged") {
-        plan = "tagged";
-      }
-    }
   } else {
-    const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? "unknown";
-    fail(
-      `instances of ${name} cannot be serialized (pass plain objects, arrays, Date, Map, Set, BigInt, bytes)`,
-      path,
-    );
+    let i = 0;
+    for (const v of obj as Set<unknown>) {
+      steps[at] = i++;
+      inspect(v);
+    }
   }
-  seen.delete(obj);
+  ancestors.pop();
+  steps.pop();
   return plan;
 }
 
@@ -146,7 +226,7 @@ function decodeTag(obj: Record<string, unknown>): unknown {
     case "object":
       return Object.fromEntries((v as [string, unknown][]).map(([k, x]) => [k, restore(x)]));
     default:
-      return fail(`unknown tag ${JSON.stringify(obj[TAG])}`, "");
+      throw new SerializationError(`unknown tag ${JSON.stringify(obj[TAG])}`, "");
   }
 }
 
@@ -173,7 +253,20 @@ function reviver(_key: string, value: unknown): unknown {
 
 /** Serializes `value`; throws `SerializationError` if it cannot round-trip. */
 export function serialize(value: unknown): string {
-  const plan = inspect(value, "", new Set());
+  const outerBase = base;
+  base = ancestors.length;
+  let plan: Plan;
+  try {
+    plan = inspect(value);
+  } finally {
+    // After a refusal the stacks still hold this call's entries; drop them (and the references).
+    // Guarded because assigning `length` is a runtime call even when nothing changes.
+    if (ancestors.length !== base) {
+      ancestors.length = base;
+      steps.length = base;
+    }
+    base = outerBase;
+  }
   return plan === "plain" ? JSON.stringify(value) : JSON.stringify(encodeValue(value));
 }
 

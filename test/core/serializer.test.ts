@@ -4,6 +4,17 @@ import { deserialize, serialize, serializeLimited } from "../../src/core/seriali
 
 const roundTrip = <T>(value: T): T => deserialize<T>(serialize(value));
 
+/** The path a `SerializationError` names for `value` (fails the test if nothing is refused). */
+function refusalPath(value: unknown): string {
+  try {
+    serialize(value);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SerializationError);
+    return (e as SerializationError).path;
+  }
+  throw new Error("serialize accepted the value");
+}
+
 describe("serializer", () => {
   test("plain JSON values pass through as ordinary JSON", () => {
     const value = { a: 1, b: "two", c: [true, null, 3.5], d: { e: [] } };
@@ -88,6 +99,64 @@ describe("serializer", () => {
     }
     expect(err).toBeInstanceOf(SerializationError);
     expect((err as SerializationError).path).toBe(path);
+  });
+
+  test.each([
+    ["inside nested arrays and objects", { a: [{ b: [1, { c: () => 1 }] }] }, "a[0].b[1].c"],
+    ["as a Map key", new Map([[Symbol("k"), 1]]), "<key 0>"],
+    [
+      "as a Map value",
+      {
+        m: new Map<unknown, unknown>([
+          ["ok", 1],
+          ["bad", () => 1],
+        ]),
+      },
+      "m<value 1>",
+    ],
+    ["inside a Map key", new Map([[{ k: [0, Symbol("s")] }, 1]]), "<key 0>.k[1]"],
+    ["as a Set item", [new Set([1, 2, new WeakMap()])], "[0]<item 2>"],
+    ["under a null-prototype object", Object.assign(Object.create(null), { x: { y: () => 1 } }), "x.y"],
+  ])("the error path names a value %s", (_name, value, path) => {
+    expect(refusalPath(value)).toBe(path);
+  });
+
+  test("arrays with an unusual prototype are still arrays; array-like objects are refused", () => {
+    class List extends Array<number> {}
+    expect(serialize(List.from([1, 2]))).toBe("[1,2]");
+    expect(serialize(Object.setPrototypeOf([1], Object.prototype))).toBe("[1]");
+    expect(() => serialize(Object.create(Array.prototype))).toThrow(/instances of Array/);
+  });
+
+  test("a refusal leaves nothing behind: the next value is judged on its own", () => {
+    const shared = { n: 1 };
+    expect(() => serialize({ shared, bad: [() => 1] })).toThrow(SerializationError);
+    expect(serialize({ again: shared })).toBe('{"again":{"n":1}}');
+    expect(() => serialize({ d: new Date(Number.NaN) })).toThrow(/invalid Date/);
+    expect(serialize([shared, shared])).toBe('[{"n":1},{"n":1}]');
+  });
+
+  test("serialize called from a getter during a walk sees only its own value", () => {
+    const inner = { deep: { x: 1 } };
+    const outer = {
+      inner,
+      get copy() {
+        return serialize(inner); // inner is an ancestor of nothing here: no false cycle
+      },
+      get innerError() {
+        return refusalPath({ q: [1, { f: () => 1 }] });
+      },
+    };
+    expect(deserialize(serialize(outer))).toEqual({
+      inner: { deep: { x: 1 } },
+      copy: '{"deep":{"x":1}}',
+      innerError: "q[1].f",
+    });
+    const loop: Record<string, unknown> = {};
+    Object.defineProperty(loop, "g", { enumerable: true, get: () => serialize({ ok: true }) });
+    loop.me = loop;
+    expect(() => serialize({ loop })).toThrow(/circular reference/);
+    expect(refusalPath({ loop })).toBe("loop.me");
   });
 
   test("a cycle is refused, while the same object twice (no cycle) is fine", () => {
