@@ -19,6 +19,17 @@ local finished, done = {}, {}
 local nFinished = 0
 local perQueue = {}
 
+-- job:completed events, grouped per queue and emitted at the end (or before a job's
+-- dependents are released, so a parent's completion always precedes its children's release).
+local doneIds, doneAttempts, doneQueues = {}, {}, {}
+local function flushDone()
+  for i = 1, #doneQueues do
+    local q = doneQueues[i]
+    emitGroup('c', q, now, nil, doneIds[q], doneAttempts[q])
+  end
+  doneIds, doneAttempts, doneQueues = {}, {}, {}
+end
+
 local pos = 0
 for i = 2, #ARGV, 3 do
   pos = pos + 1
@@ -37,11 +48,23 @@ for i = 2, #ARGV, 3 do
     done[2 * nFinished - 1] = now
     done[2 * nFinished] = id
     perQueue[queue] = (perQueue[queue] or 0) + 1
-    emitGrouped('c', id, queue, now, nil, f[4])
-    if f[6] then releaseDependents(prefix, id, now) end
+    local qIds = doneIds[queue]
+    if not qIds then
+      qIds = {}
+      doneIds[queue] = qIds
+      doneAttempts[queue] = {}
+      doneQueues[#doneQueues + 1] = queue
+    end
+    qIds[#qIds + 1] = id
+    doneAttempts[queue][#qIds] = f[4]
+    if f[6] then
+      flushDone()
+      releaseDependents(prefix, id, now)
+    end
   end
 end
 
+flushDone()
 if nFinished > 0 then
   callMany('ZREM', prefix .. 'running', finished)
   callMany('ZADD', prefix .. 'done:completed', done)

@@ -11,6 +11,7 @@
 local function claimFromQueue(prefix, queue, want, workerId, defaultLease, token, now, nowN, into, running)
   local prioKey = prefix .. 'prio:' .. queue
   local taken = 0
+  local ids, attempts = {}, {}
   while taken < want do
     local top = redis.call('ZREVRANGE', prioKey, 0, 0)
     if #top == 0 then break end
@@ -54,11 +55,13 @@ local function claimFromQueue(prefix, queue, want, workerId, defaultLease, token
         into[o + 4] = exp
         into.n = o + 4
         taken = taken + 1
-        emitGrouped('s', id, queue, now, workerId, attempt)
+        ids[taken] = id
+        attempts[taken] = attempt
       end
     end
   end
   if taken > 0 then
+    emitGroup('s', queue, now, workerId, ids, attempts)
     count(queue, 'queued', -taken)
     count(queue, 'running', taken)
   end

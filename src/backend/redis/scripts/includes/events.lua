@@ -27,15 +27,10 @@ local function qjson(queue)
   return q
 end
 
---- JSON array of strings, one scan for escapes over the whole batch (ids rarely need any).
+--- JSON array of strings. cjson escapes in C: a Lua pattern scan for characters to escape
+--- (string.find with a class) costs about 50 ns per byte, ~2 µs per job id.
 local function jstrArray(items)
-  local s = table.concat(items, '","')
-  if string.find(s, '[%c"\\]') then
-    local parts = {}
-    for i = 1, #items do parts[i] = jstr(items[i]) end
-    return '[' .. table.concat(parts, ',') .. ']'
-  end
-  return '["' .. s .. '"]'
+  return cjson.encode(items)
 end
 
 local function flushGroup()
@@ -59,6 +54,17 @@ local function emitGrouped(kind, id, queue, at, extra, num)
   groupN = groupN + 1
   groupIds[groupN] = id
   if num then groupNums[groupN] = num end
+end
+
+--- Appends a whole group of one kind at once (hot loops collect ids and nums themselves, so
+--- a batch costs no call per job). Same layout as emitGrouped.
+local function emitGroup(kind, queue, at, extra, ids, nums)
+  flushGroup()
+  local e = '["' .. kind .. '",' .. qjson(queue) .. ',' .. at .. ','
+  if extra then e = e .. jstr(extra) .. ',' end
+  e = e .. jstrArray(ids)
+  if nums then e = e .. ',[' .. table.concat(nums, ',') .. ']' end
+  events[#events + 1] = e .. ']'
 end
 
 local function emit(etype, id, queue, state, at, data)
