@@ -7,62 +7,16 @@
  * missing Redis fails the run (CI must not pass by testing nothing).
  */
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
-import { describe, expect, test } from "vitest";
 import { createRedisBackend } from "../../src/backend/redis/index.js";
+import { dropPrefix, redisReachable, requireRedis, REDIS_URL_BASE as URL_BASE } from "../support/redis.js";
 import { runConformance } from "./run-conformance.js";
 
-const URL_BASE = process.env.SPOOL_TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
-
-async function probe(): Promise<string | null> {
-  const redis = new Redis(URL_BASE, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on("error", () => {});
-  try {
-    await redis.connect();
-    await redis.ping();
-    return null;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-const unavailable = await probe();
-const inCi = process.env.CI === "true";
-
-if (unavailable !== null && !inCi) {
-  console.warn(
-    `\n⚠️  SKIPPING the Redis conformance suite: no Redis at ${URL_BASE} (${unavailable}).\n` +
-      `   Start one (bash scripts/services.sh) or set SPOOL_TEST_REDIS_URL. Under CI=true this fails.\n`,
-  );
-}
-
-describe.runIf(unavailable !== null)("redis backend", () => {
-  test.skipIf(!inCi)("needs a reachable Redis under CI", () => {
-    expect.fail(`no Redis at ${URL_BASE}: ${unavailable}`);
-  });
-  test.skipIf(inCi)(`is skipped: no Redis at ${URL_BASE}`, () => {});
-});
+requireRedis("the Redis conformance suite");
 
 /** Each test's prefix, so a peer handle can open the same store. */
 const prefixes = new WeakMap<object, string>();
 
-/** Deletes every key under one prefix (SCAN, never KEYS). */
-async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `{${prefix}}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== "0");
-}
-
-if (unavailable === null) {
+if (redisReachable) {
   runConformance({
     name: "redis",
     push: true,

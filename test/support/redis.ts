@@ -37,12 +37,23 @@ export function requireRedis(what: string): void {
   const inCi = process.env.CI === "true";
   if (!inCi) {
     console.warn(
-      `\n⚠️  SKIPPING ${what}: no Redis at ${REDIS_URL_BASE} (${unavailable}). Under CI=true this fails.\n`,
+      `\n⚠️  SKIPPING ${what}: no Redis at ${REDIS_URL_BASE} (${unavailable}).\n` +
+        "   Start one (bash scripts/services.sh) or set SPOOL_TEST_REDIS_URL. Under CI=true this fails.\n",
     );
   }
   test.skipIf(!inCi)(`${what} needs a reachable Redis under CI`, () => {
     expect.fail(`no Redis at ${REDIS_URL_BASE}: ${unavailable}`);
   });
+}
+
+/** Deletes every key under one prefix (SCAN, never KEYS). */
+export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `{${prefix}}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== "0");
 }
 
 /** A URL on the shared Redis with a prefix of its own, and a cleanup that deletes its keys. */
@@ -54,8 +65,7 @@ export function redisUrl(): { url: string; cleanup: () => Promise<void> } {
     async cleanup() {
       const redis = new Redis(REDIS_URL_BASE);
       try {
-        const keys = await redis.keys(`{${prefix}}:*`);
-        if (keys.length > 0) await redis.del(...keys);
+        await dropPrefix(redis, prefix);
       } finally {
         redis.disconnect();
       }

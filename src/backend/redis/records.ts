@@ -169,10 +169,25 @@ export function decodeObject(id: string, hash: Record<string, string>): JobRecor
   return any ? finish(rec).record : null;
 }
 
-/** A claimed job from its pre-claim fields; the caller sets the lease fields. */
-export function leased(id: string, flat: readonly string[]): LeasedJob {
+/** What a claim (claim.lua, or a push in push.lua) wrote over the fields it read. */
+export interface ClaimWrite {
+  token: string;
+  workerId: string;
+  /** When it was claimed (startedAt). */
+  at: number;
+  attempt: number;
+  leaseExpiresAt: number;
+}
+
+/** A claimed job from its pre-claim fields (the scripts' HGETALL) and what the claim wrote. */
+export function leased(id: string, flat: readonly string[], claim: ClaimWrite): LeasedJob {
   const job = decodeFlat(id, flat).record as LeasedJob;
-  job.leaseToken = "";
-  job.leaseExpiresAt = 0;
+  job.state = "running";
+  job.attempt = claim.attempt;
+  job.leaseToken = claim.token;
+  job.leaseExpiresAt = claim.leaseExpiresAt;
+  job.workerId = claim.workerId;
+  job.startedAt = claim.at;
+  job.updatedAt = claim.at;
   return job;
 }

@@ -279,15 +279,15 @@ export class RedisBackend implements Backend {
       : [];
     const claimedFrom = jobs.length;
     for (let i = 4; i < reply.length; i += 4) {
-      const job = leased(reply[i] as string, reply[i + 1] as string[]);
-      job.state = "running";
-      job.attempt = Number(reply[i + 2]);
-      job.leaseToken = token;
-      job.leaseExpiresAt = Number(reply[i + 3]);
-      job.workerId = params.workerId;
-      job.startedAt = now;
-      job.updatedAt = now;
-      jobs.push(job);
+      jobs.push(
+        leased(reply[i] as string, reply[i + 1] as string[], {
+          token,
+          workerId: params.workerId,
+          at: now,
+          attempt: Number(reply[i + 2]),
+          leaseExpiresAt: Number(reply[i + 3]),
+        }),
+      );
     }
     if (jobs.length - claimedFrom > 1) {
       const claimed = jobs.splice(claimedFrom);
@@ -739,15 +739,15 @@ function decodePushed(entry: string, workerId: string): LeasedJob[] {
   const at = Number(push[1]);
   const jobs: LeasedJob[] = [];
   for (let i = 2; i < push.length; i += 4) {
-    const job = leased(push[i] as string, push[i + 1] as string[]);
-    job.state = "running";
-    job.attempt = Number(push[i + 2]);
-    job.leaseToken = token;
-    job.leaseExpiresAt = Number(push[i + 3]);
-    job.workerId = workerId;
-    job.startedAt = at;
-    job.updatedAt = at;
-    jobs.push(job);
+    jobs.push(
+      leased(push[i] as string, push[i + 1] as string[], {
+        token,
+        workerId,
+        at,
+        attempt: Number(push[i + 2]),
+        leaseExpiresAt: Number(push[i + 3]),
+      }),
+    );
   }
   return jobs;
 }
