@@ -1,20 +1,13 @@
 import { expect } from "vitest";
 import { defineTopic } from "./define.js";
-import { claim, enqueueMany, enqueueOne, getJob, LEASE_MS, newJob, QUEUE, WORKER } from "./helpers.js";
+import { claim, enqueueMany, enqueueOne, freshLease, getJob, LEASE_MS, newJob, QUEUE } from "./helpers.js";
 
 export const claimTopic = defineTopic("claim", (test) => {
   test("a claimed job is running with a lease, a worker and a start time", async ({ backend, clock }) => {
     const id = await enqueueOne(backend);
     const { jobs } = await claim(backend);
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({
-      id,
-      state: "running",
-      attempt: 1,
-      workerId: WORKER,
-      startedAt: clock.now(),
-      leaseExpiresAt: clock.now() + LEASE_MS,
-    });
+    expect(jobs[0]).toMatchObject(freshLease(id, clock));
     expect(typeof jobs[0]?.leaseToken).toBe("string");
     expect(jobs[0]?.leaseToken.length).toBeGreaterThan(0);
     expect(await getJob(backend, id)).toMatchObject({

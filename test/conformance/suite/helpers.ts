@@ -59,6 +59,18 @@ export async function claim(
   return backend.jobClaim({ queues, limit, workerId: WORKER, leaseMs });
 }
 
+/** What job `id` looks like right after WORKER leased it for the first time (default lease). */
+export function freshLease(id: string, clock: Clock) {
+  return {
+    id,
+    state: "running",
+    attempt: 1,
+    workerId: WORKER,
+    startedAt: clock.now(),
+    leaseExpiresAt: clock.now() + LEASE_MS,
+  } as const;
+}
+
 /** Claims exactly one job from `queue` and fails the test if there is none. */
 export async function claimOne(backend: Backend, queue = QUEUE, leaseMs = LEASE_MS): Promise<LeasedJob> {
   const { jobs } = await claim(backend, [queue], 1, leaseMs);

@@ -12,6 +12,7 @@ import { defineTopic } from "./define.js";
 import {
   enqueueMany,
   enqueueOne,
+  freshLease,
   getJob,
   LEASE_MS,
   QUEUE,
@@ -80,14 +81,7 @@ export const pushTopic = defineTopic("push", (test) => {
       const id = await enqueueOne(backend);
       const pushed = await waiting;
       expect(pushed).toHaveLength(1);
-      expect(pushed[0]).toMatchObject({
-        id,
-        state: "running",
-        attempt: 1,
-        workerId: WORKER,
-        startedAt: clock.now(),
-        leaseExpiresAt: clock.now() + LEASE_MS,
-      });
+      expect(pushed[0]).toMatchObject(freshLease(id, clock));
       expect(pushed[0]!.leaseToken.length).toBeGreaterThan(0);
       expect(await getJob(backend, id)).toMatchObject({ state: "running", attempt: 1, workerId: WORKER });
       // The push is a claim: it is fenced by its token and shows on the feed.
