@@ -332,6 +332,11 @@ export interface BackendEvent {
 
 export type BackendEventListener = (events: readonly BackendEvent[]) => void;
 
+export interface SubscribeOptions {
+  /** The event types this listener uses (a hint, see `Backend.subscribe`). Absent: all. */
+  types?: readonly BackendEventType[];
+}
+
 export interface BackendCapabilities {
   /** State is shared with other processes (false for memory). */
   crossProcess: boolean;
@@ -396,8 +401,13 @@ export interface Backend extends WorkflowBackend {
   /** Workers seen within their ttl. */
   workerList(): Promise<WorkerInfo[]>;
 
-  /** Subscribes to the change feed (all processes sharing the store). Returns the unsubscribe. */
-  subscribe(listener: BackendEventListener): () => void;
+  /**
+   * Subscribes to the change feed (all processes sharing the store). Returns the unsubscribe.
+   * `options.types` is a hint: a backend may skip decoding event types no listener asked for
+   * (a worker needs none of the per-job started/completed events of its peers), but a listener
+   * still ignores types it did not ask for, since it may get them anyway.
+   */
+  subscribe(listener: BackendEventListener, options?: SubscribeOptions): () => void;
 
   // ── schedules (see the "schedules" section below) ──────────────────────────────────────
 

@@ -24,7 +24,7 @@
 import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
 import type { Logger } from "pino";
-import type { Backend, BackendEvent } from "../backend/backend.js";
+import type { Backend, BackendEvent, BackendEventType } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import { type Duration, toMs } from "../core/duration.js";
 import {
@@ -140,7 +140,15 @@ export interface WorkerDeps {
 
 type State = "idle" | "running" | "stopping" | "stopped";
 
-const WAKE_EVENTS = new Set(["job:enqueued", "job:released", "job:rescued", "job:retried", "queue:resumed"]);
+const WAKE_EVENTS = new Set<BackendEventType>([
+  "job:enqueued",
+  "job:released",
+  "job:rescued",
+  "job:retried",
+  "queue:resumed",
+]);
+/** What a worker reads from the feed: wake-ups, and the end of jobs it may hold. */
+const FEED_TYPES: readonly BackendEventType[] = [...WAKE_EVENTS, "job:cancelled", "job:removed"];
 
 export class Worker extends EventEmitter<WorkerEvents> {
   readonly id = newWorkerId(hostname(), process.pid);
@@ -291,7 +299,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
     });
     this.renewer.start();
     const queueSet = new Set(this.queues);
-    this.unsubscribe = this.backend.subscribe((events) => this.onFeed(events, queueSet));
+    this.unsubscribe = this.backend.subscribe((events) => this.onFeed(events, queueSet), {
+      types: FEED_TYPES,
+    });
     const onError = (name: string, err: unknown) => this.reportError(err, `${name} failed`);
     this.periodics = [
       new Periodic("lease rescue", this.rescueMs, () => this.rescueOnce(), onError),

@@ -11,7 +11,18 @@ import type { BackendEvent } from "../backend.js";
 
 type Element = BackendEvent | [string, string, number, ...unknown[]];
 
-export function decodeFeed(payload: string): BackendEvent[] {
+/** The event type each compact group kind expands to. */
+const GROUP_TYPES: Readonly<Record<string, string>> = {
+  e: "job:enqueued",
+  s: "job:started",
+  c: "job:completed",
+};
+
+/**
+ * `wanted` (absent: every type): compact groups of other types are not expanded at all — the
+ * per-job objects of a 200-job claim are most of a busy worker's feed work otherwise.
+ */
+export function decodeFeed(payload: string, wanted?: ReadonlySet<string>): BackendEvent[] {
   const raw = JSON.parse(payload) as Element[];
   let grouped = false;
   for (let i = 0; i < raw.length; i++) {
@@ -29,6 +40,7 @@ export function decodeFeed(payload: string): BackendEvent[] {
     }
     const queue = el[1];
     const at = el[2];
+    if (wanted && !wanted.has(GROUP_TYPES[el[0]] ?? "")) continue;
     switch (el[0]) {
       case "e": {
         const state = el[3] as BackendEvent["state"];

@@ -43,6 +43,7 @@ import {
   type ScheduleUpsertParams,
   type ScheduleUpsertResult,
   type StateCounts,
+  type SubscribeOptions,
   type TransitionResult,
   type WorkerHeartbeatParams,
   type WorkerInfo,
@@ -100,7 +101,10 @@ export class RedisBackend implements Backend {
   readonly keyPrefix: string;
   private readonly channel: string;
   private readonly scripts: Record<ScriptName, ScriptFn>;
-  private readonly listeners = new Set<BackendEventListener>();
+  /** Each listener with the event types it asked for (null: all). */
+  private readonly listeners = new Map<BackendEventListener, ReadonlySet<string> | null>();
+  /** The union of what listeners asked for (undefined: some listener wants everything). */
+  private wanted: ReadonlySet<string> | undefined = undefined;
   private readonly pushConns = new Map<string, Redis>();
   private subscribed = false;
   private feedPending: Promise<void> | null = null;
@@ -623,12 +627,14 @@ export class RedisBackend implements Backend {
    * call always sees that call's events, as with the in-process backends. Before the first
    * subscribe() the process receives nothing (a pure producer pays no feed traffic).
    */
-  subscribe(listener: BackendEventListener): () => void {
+  subscribe(listener: BackendEventListener, options?: SubscribeOptions): () => void {
     if (this.closed) return () => {};
-    this.listeners.add(listener);
+    this.listeners.set(listener, options?.types ? new Set(options.types) : null);
+    this.wanted = wantedTypes(this.listeners.values());
     if (!this.subscribed) this.openFeed();
     return () => {
       this.listeners.delete(listener);
+      this.wanted = wantedTypes(this.listeners.values());
     };
   }
 
@@ -663,11 +669,11 @@ export class RedisBackend implements Backend {
       if (channel !== this.channel || this.listeners.size === 0) return;
       let events: BackendEvent[];
       try {
-        events = decodeFeed(payload);
+        events = decodeFeed(payload, this.wanted);
       } catch {
         return;
       }
-      for (const listener of this.listeners) {
+      for (const listener of this.listeners.keys()) {
         try {
           listener(events);
         } catch {
@@ -721,6 +727,16 @@ export class RedisBackend implements Backend {
       throw wrap(err, name);
     }
   }
+}
+
+/** The types some listener asked for; undefined as soon as one asked for everything. */
+function wantedTypes(asked: Iterable<ReadonlySet<string> | null>): ReadonlySet<string> | undefined {
+  const union = new Set<string>();
+  for (const types of asked) {
+    if (types === null) return undefined;
+    for (const t of types) union.add(t);
+  }
+  return union;
 }
 
 /** enqueue.lua's per-job state codes. */

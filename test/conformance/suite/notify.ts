@@ -44,6 +44,27 @@ export const notifyTopic = defineTopic("notify", (test) => {
     expect(await completed).toMatchObject({ queue: "q", state: "completed" });
   });
 
+  test("a listener that names its event types narrows nothing for the others, and gets what it named", async ({
+    backend,
+  }) => {
+    const narrow: BackendEvent[] = [];
+    const stop = backend.subscribe((events) => narrow.push(...events), { types: ["job:cancelled"] });
+    const id = await enqueueOne(backend, { queue: "q" });
+    const started = waitForEvent(backend, is("job:started", id));
+    const leased = await claimOne(backend, "q");
+    expect(await started).toMatchObject({ queue: "q", state: "running" });
+    const completed = waitForEvent(backend, is("job:completed", id));
+    await backend.jobComplete({ jobs: [{ id, token: leased.leaseToken, result: "1" }] });
+    expect(await completed).toMatchObject({ queue: "q", state: "completed" });
+    const other = await enqueueOne(backend, { queue: "q" });
+    const cancelled = waitForEvent(backend, is("job:cancelled", other));
+    await backend.jobCancel({ ids: [other] });
+    // Listeners of one delivery are called in subscription order: the narrow one came first.
+    await cancelled;
+    expect(narrow.some((e) => e.type === "job:cancelled" && e.jobId === other)).toBe(true);
+    stop();
+  });
+
   test("a failure publishes job:retried while attempts remain and job:failed at the end", async ({
     backend,
     clock,
