@@ -100,7 +100,16 @@ export interface JobClaimParams {
    * token as this claim) and handed over through `jobAwaitPushed`, so they start one hop
    * after their enqueue instead of waiting for a notification and another claim.
    */
-  park?: { ttlMs: number };
+  park?: {
+    ttlMs: number;
+    /**
+     * At most this many jobs in all, this claim's included, go to the worker while it is
+     * parked (default: every slot the claim leaves free). A worker passes its free run
+     * slots, so a burst is spread over the parked workers rather than filling one worker's
+     * prefetch buffer while others idle.
+     */
+    slots?: number;
+  };
   /**
    * The worker may be parked: end its registration first, and return the jobs pushed to it
    * that it has not received yet along with the claimed ones. Every claim after a parking

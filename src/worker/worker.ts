@@ -381,7 +381,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
           leaseMs: this.leaseMs,
           // With push delivery every claim first ends the previous parking (and collects what
           // was pushed meanwhile), and parks again for the slots it leaves free.
-          ...(push ? { park: { ttlMs: push.ttlFor(this.pollMs) }, unpark: true } : {}),
+          ...(push
+            ? {
+                park: {
+                  ttlMs: push.ttlFor(this.pollMs),
+                  // Pushes fill run slots only, never the prefetch buffer: see JobClaimParams.park.
+                  slots: Math.max(0, this.concurrency - this.runningCount - this.buffer.length),
+                },
+                unpark: true,
+              }
+            : {}),
         }));
         if (push) push.parked = parked === true;
         errorDelay = 0;

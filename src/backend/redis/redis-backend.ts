@@ -271,6 +271,7 @@ export class RedisBackend implements Backend {
       PROMOTE_MAX,
       params.park ? Math.max(1, Math.ceil(params.park.ttlMs)) : 0,
       params.unpark ? "1" : "0",
+      params.park?.slots ?? "",
     ];
     for (const q of params.queues) args.push(q);
     const raw = await this.runRaw("claim", args);

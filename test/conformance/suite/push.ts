@@ -30,28 +30,24 @@ function parkClaim(
   limit: number,
   queues: readonly string[] = [QUEUE],
   ttlMs = PARK_TTL_MS,
+  options: { slots?: number; workerId?: string } = {},
 ) {
-  return backend.jobClaim({
-    queues,
-    limit,
-    workerId: WORKER,
-    leaseMs: LEASE_MS,
-    park: { ttlMs },
-    unpark: true,
-  });
+  const park = options.slots === undefined ? { ttlMs } : { ttlMs, slots: options.slots };
+  const workerId = options.workerId ?? WORKER;
+  return backend.jobClaim({ queues, limit, workerId, leaseMs: LEASE_MS, park, unpark: true });
 }
 
-function awaitPushed(backend: Backend, timeoutMs = PUSH_WAIT_MS): Promise<LeasedJob[]> {
+function awaitPushed(backend: Backend, timeoutMs = PUSH_WAIT_MS, workerId = WORKER): Promise<LeasedJob[]> {
   expect(backend.capabilities.push).toBe(true);
   if (!backend.jobAwaitPushed) throw new Error("capabilities.push is true but jobAwaitPushed is missing");
-  return backend.jobAwaitPushed({ workerId: WORKER, timeoutMs });
+  return backend.jobAwaitPushed({ workerId, timeoutMs });
 }
 
 /** Collects pushes until `n` jobs arrived (a push carries the jobs one transition readied). */
-async function pushedJobs(backend: Backend, n: number): Promise<LeasedJob[]> {
+async function pushedJobs(backend: Backend, n: number, workerId = WORKER): Promise<LeasedJob[]> {
   const got: LeasedJob[] = [];
   const deadline = Date.now() + PUSH_WAIT_MS;
-  while (got.length < n && Date.now() < deadline) got.push(...(await awaitPushed(backend, 500)));
+  while (got.length < n && Date.now() < deadline) got.push(...(await awaitPushed(backend, 500, workerId)));
   return got;
 }
 
@@ -106,6 +102,38 @@ export const pushTopic = defineTopic("push", (test) => {
       expect(states).toEqual(["running", "running", "queued", "queued", "queued"]);
       const [info] = (await backend.queueList()).filter((q) => q.name === QUEUE);
       expect(info?.counts).toMatchObject({ running: 2, queued: 3 });
+    },
+    { push: true },
+  );
+
+  test(
+    "park.slots caps what is pushed, counting the parking claim's own jobs",
+    async ({ backend }) => {
+      const first = await enqueueOne(backend);
+      const park = await parkClaim(backend, 10, [QUEUE], PARK_TTL_MS, { slots: 3 });
+      expect(park.jobs.map((j) => j.id)).toEqual([first]);
+      expect(park.parked).toBe(true);
+      const ids = await enqueueMany(backend, 5);
+      expect((await pushedJobs(backend, 2)).map((j) => j.id)).toEqual(ids.slice(0, 2));
+      expect(await awaitPushed(backend, 50)).toEqual([]);
+      const states = await Promise.all(ids.map(async (id) => (await getJob(backend, id)).state));
+      expect(states).toEqual(["running", "running", "queued", "queued", "queued"]);
+    },
+    { push: true },
+  );
+
+  test(
+    "a burst is spread over the parked workers, each up to its slots",
+    async ({ backend }) => {
+      await parkClaim(backend, 10, [QUEUE], PARK_TTL_MS, { slots: 2, workerId: "worker-a" });
+      await parkClaim(backend, 10, [QUEUE], PARK_TTL_MS, { slots: 2, workerId: "worker-b" });
+      const ids = await enqueueMany(backend, 5);
+      const a = await pushedJobs(backend, 2, "worker-a");
+      const b = await pushedJobs(backend, 2, "worker-b");
+      expect([...a, ...b].map((j) => j.id).sort()).toEqual(ids.slice(0, 4).sort());
+      expect(a.every((j) => j.workerId === "worker-a")).toBe(true);
+      expect(b.every((j) => j.workerId === "worker-b")).toBe(true);
+      expect((await getJob(backend, ids[4]!)).state).toBe("queued");
     },
     { push: true },
   );

@@ -13,7 +13,8 @@
 --- ARGV[6]  most scheduled jobs promoted per queue per call (bounds the script's run time)
 --- ARGV[7]  park TTL ms: "0" = do not park; else park for the slots this claim leaves free
 --- ARGV[8]  "1" = the worker may be parked: unpark it first and return its inbox
---- ARGV[9…] queue names
+--- ARGV[9]  most jobs the parking may take, counting this claim's ("" = the slots left free)
+--- ARGV[10…] queue names
 ---
 --- Returns, JSON-encoded as one string (one JSON.parse on the Node side instead of decoding
 ---         ~25 RESP items per job):
@@ -35,6 +36,7 @@ local defaultLease = tonumber(ARGV[4])
 local token = ARGV[5]
 local promoteMax = tonumber(ARGV[6])
 local parkTtl = tonumber(ARGV[7])
+local parkCap = tonumber(ARGV[9])
 
 local out = { 0, false, 0, 0, n = 4 }
 local running = { n = 0 }
@@ -52,7 +54,7 @@ if ARGV[8] == '1' then
   end
 end
 
-for qi = 9, #ARGV do
+for qi = 10, #ARGV do
   local queue = ARGV[qi]
   queues[#queues + 1] = queue
   if redis.call('SISMEMBER', prefix .. 'paused', queue) == 0 then
@@ -87,9 +89,11 @@ end
 
 flushRunning(prefix, running)
 if claimed < limit and nextRunAt ~= nil then out[2] = nextRunAt end
-if parkTtl > 0 and claimed < limit and out[4] == 0 then
+local parkSlots = limit - claimed
+if parkCap and parkCap - claimed < parkSlots then parkSlots = parkCap - claimed end
+if parkTtl > 0 and parkSlots > 0 and out[4] == 0 then
   out[3] = 1
-  park(prefix, workerId, limit - claimed, token, defaultLease, queues, nowN, parkTtl)
+  park(prefix, workerId, parkSlots, token, defaultLease, queues, nowN, parkTtl)
 end
 -- Promoted jobs this claim left behind go to other parked workers.
 deliver(prefix, now)
