@@ -42,7 +42,8 @@
  * | P idle:<queue>            | zset   | parked worker ids by registration expiry               |
  * | P inbox:<worker>          | list   | jobs pushed to a parked worker, one JSON per push      |
  * | P version                 | string | layout version (migrate)                               |
- * | P events                  | channel| the change feed (PUBLISH)                              |
+ * | P events                  | channel| the change feed (PUBLISH), all but per-job start/finish |
+ * | P events:flow             | channel| job:started / job:completed groups (see events.lua)    |
  *
  * Ready order: one zset per (queue, priority) keeps the order exact — priority DESC (the
  * `prio` zset, read from the top), runAt ASC (the score), id ASC (zset ties sort members
@@ -59,11 +60,14 @@
  * (e.g. two-phase release of dependents). PUBLISH works in a cluster (broadcast); SPUBLISH
  * would keep the feed on the shard.
  *
- * Wake-ups and push delivery: every transition script PUBLISHes its events as one message on
- * `P events` (a JSON array; the hot events — enqueued, started, completed — travel as one
- * compact group per batch, expanded to BackendEvent objects by feed.ts, so a 1,000-job batch
- * costs a few string joins in Lua, not 1,000 JSON objects); each process holds ONE subscriber
- * connection (opened by the first `subscribe()`) for all queues and all listeners (workers,
+ * Wake-ups and push delivery: every transition script PUBLISHes its events as a JSON array
+ * (the hot events — enqueued, started, completed — travel as one compact group per batch,
+ * expanded to BackendEvent objects by feed.ts, so a 1,000-job batch costs a few string joins
+ * in Lua, not 1,000 JSON objects). The per-job started/completed groups go to
+ * `P events:flow`, everything else to `P events`; a process subscribes to the flow channel only
+ * when a listener wants those types (workers do not, or N workers would each receive every
+ * other worker's per-job events). Each process holds ONE subscriber connection (opened by the
+ * first `subscribe()`) for all queues and all listeners (workers,
  * job handles, SSE). A busy worker is nudged by those messages. An IDLE worker does better:
  * its claim *parks* it (`P park:<worker>`, `P idle:<queue>`), and any script that makes jobs
  * `queued` claims them for it on the spot and RPUSHes them to `P inbox:<worker>`, where the

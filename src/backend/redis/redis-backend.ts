@@ -100,6 +100,9 @@ export class RedisBackend implements Backend {
   /** `{prefix}:` — one hash tag, so every key of this store lives in one cluster slot. */
   readonly keyPrefix: string;
   private readonly channel: string;
+  /** Per-job started/completed events (see includes/events.lua), subscribed only when wanted. */
+  private readonly flowChannel: string;
+  private flowSubscribed = false;
   private readonly scripts: Record<ScriptName, ScriptFn>;
   /** Each listener with the event types it asked for (null: all). */
   private readonly listeners = new Map<BackendEventListener, ReadonlySet<string> | null>();
@@ -122,6 +125,7 @@ export class RedisBackend implements Backend {
   ) {
     this.keyPrefix = `{${prefix}}:`;
     this.channel = `${this.keyPrefix}events`;
+    this.flowChannel = `${this.keyPrefix}events:flow`;
     const scripts = {} as Record<ScriptName, ScriptFn>;
     for (const name of SCRIPT_NAMES) {
       const command = `spool_${name.replace(/-/g, "_")}`;
@@ -633,6 +637,9 @@ export class RedisBackend implements Backend {
     this.listeners.set(listener, options?.types ? new Set(options.types) : null);
     this.wanted = wantedTypes(this.listeners.values());
     if (!this.subscribed) this.openFeed();
+    // Once some listener wants per-job started/completed events, this process keeps receiving
+    // them (no UNSUBSCRIBE): simpler, and listeners ignore types they did not ask for anyway.
+    if (!this.flowSubscribed && wantsFlow(this.wanted)) this.subscribeFlow();
     return () => {
       this.listeners.delete(listener);
       this.wanted = wantedTypes(this.listeners.values());
@@ -667,7 +674,7 @@ export class RedisBackend implements Backend {
     const sub = this.sub;
     this.subscribed = true;
     sub.on("message", (channel: string, payload: string) => {
-      if (channel !== this.channel || this.listeners.size === 0) return;
+      if ((channel !== this.channel && channel !== this.flowChannel) || this.listeners.size === 0) return;
       let events: BackendEvent[];
       try {
         events = decodeFeed(payload, this.wanted);
@@ -682,10 +689,22 @@ export class RedisBackend implements Backend {
         }
       }
     });
-    // The connection is already up (createRedisBackend connects it), so SUBSCRIBE is written
-    // to the socket right here, before any write this process makes after subscribe() returns.
-    const ready = sub
-      .subscribe(this.channel)
+    this.awaitSubscribe(sub.subscribe(this.channel));
+  }
+
+  private subscribeFlow(): void {
+    this.flowSubscribed = true;
+    this.awaitSubscribe(this.sub.subscribe(this.flowChannel));
+  }
+
+  /**
+   * The connection is already up (createRedisBackend connects it), so SUBSCRIBE is written to
+   * the socket at once, before any write this process makes after subscribe() returns; until
+   * Redis confirms it, writes wait on feedPending (see runRaw).
+   */
+  private awaitSubscribe(subscribing: Promise<unknown>): void {
+    const before = this.feedPending;
+    const ready: Promise<void> = Promise.all([before, subscribing])
       .then(
         () => undefined,
         () => undefined,
@@ -728,6 +747,11 @@ export class RedisBackend implements Backend {
       throw wrap(err, name);
     }
   }
+}
+
+/** Whether listeners that asked for `wanted` need the flow channel (job:started, job:completed). */
+function wantsFlow(wanted: ReadonlySet<string> | undefined): boolean {
+  return wanted === undefined || wanted.has("job:started") || wanted.has("job:completed");
 }
 
 /** The types some listener asked for; undefined as soon as one asked for everything. */

@@ -7,9 +7,19 @@
 ---   ["s", queue, at, workerId, [ids], [attempts]]  job:started, state running
 ---   ["c", queue, at, [ids], [attempts]]            job:completed, state completed
 --- Events keep their order: a group holds a run of consecutive events with the same head.
+---
+--- Two channels: the "s" and "c" groups (one event per job started or completed: most of the
+--- traffic) go to <prefix>events:flow, everything else to <prefix>events. A process subscribes
+--- to the flow channel only when a listener wants those types, so workers — which need only
+--- wake-ups and cancellations — do not each receive every other worker's per-job events.
+--- A script's events are published as runs per channel, in order; one subscriber connection
+--- receives messages in publish order, so a listener of both channels sees the script's order.
 --- @include "util"
 
 local events = {}
+--- flowAt[i] = true when events[i] belongs on the flow channel.
+local flowAt = {}
+local FLOW_KINDS = { s = true, c = true }
 local queueJson = {}
 
 local groupHead = nil
@@ -37,7 +47,9 @@ local function flushGroup()
   if groupHead == nil then return end
   local e = groupHead .. jstrArray(groupIds)
   if groupNums[1] ~= nil then e = e .. ',[' .. table.concat(groupNums, ',') .. ']' end
-  events[#events + 1] = e .. ']'
+  local n = #events + 1
+  events[n] = e .. ']'
+  if FLOW_KINDS[gKind] then flowAt[n] = true end
   groupHead, gKind, groupIds, groupNums, groupN = nil, nil, {}, {}, 0
 end
 
@@ -64,7 +76,9 @@ local function emitGroup(kind, queue, at, extra, ids, nums)
   if extra then e = e .. jstr(extra) .. ',' end
   e = e .. jstrArray(ids)
   if nums then e = e .. ',[' .. table.concat(nums, ',') .. ']' end
-  events[#events + 1] = e .. ']'
+  local n = #events + 1
+  events[n] = e .. ']'
+  if FLOW_KINDS[kind] then flowAt[n] = true end
 end
 
 local function emit(etype, id, queue, state, at, data)
@@ -77,7 +91,14 @@ end
 
 local function publish(prefix)
   flushGroup()
-  if #events > 0 then
-    redis.call('PUBLISH', prefix .. 'events', '[' .. table.concat(events, ',') .. ']')
+  local n = #events
+  local i = 1
+  while i <= n do
+    local flow = flowAt[i] == true
+    local j = i
+    while j < n and (flowAt[j + 1] == true) == flow do j = j + 1 end
+    local channel = flow and 'events:flow' or 'events'
+    redis.call('PUBLISH', prefix .. channel, '[' .. table.concat(events, ',', i, j) .. ']')
+    i = j + 1
   end
 end
