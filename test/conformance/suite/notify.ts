@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { BackendEvent, BackendEventType } from "../../../src/backend/backend.js";
+import type { Backend, BackendEvent, BackendEventType } from "../../../src/backend/backend.js";
 import type { JobState } from "../../../src/core/types.js";
 import { defineTopic } from "./define.js";
 import {
@@ -34,7 +34,8 @@ export const notifyTopic = defineTopic("notify", (test) => {
     recorder.stop();
   });
 
-  test("a claim publishes job:started and a completion job:completed", async ({ backend }) => {
+  /** Runs one job through claim and completion and checks both events reach an unfiltered listener. */
+  async function expectStartAndCompletion(backend: Backend): Promise<void> {
     const id = await enqueueOne(backend, { queue: "q" });
     const started = waitForEvent(backend, is("job:started", id));
     const leased = await claimOne(backend, "q");
@@ -42,6 +43,10 @@ export const notifyTopic = defineTopic("notify", (test) => {
     const completed = waitForEvent(backend, is("job:completed", id));
     await backend.jobComplete({ jobs: [{ id, token: leased.leaseToken, result: "1" }] });
     expect(await completed).toMatchObject({ queue: "q", state: "completed" });
+  }
+
+  test("a claim publishes job:started and a completion job:completed", async ({ backend }) => {
+    await expectStartAndCompletion(backend);
   });
 
   test("a listener that names its event types narrows nothing for the others, and gets what it named", async ({
@@ -49,13 +54,7 @@ export const notifyTopic = defineTopic("notify", (test) => {
   }) => {
     const narrow: BackendEvent[] = [];
     const stop = backend.subscribe((events) => narrow.push(...events), { types: ["job:cancelled"] });
-    const id = await enqueueOne(backend, { queue: "q" });
-    const started = waitForEvent(backend, is("job:started", id));
-    const leased = await claimOne(backend, "q");
-    expect(await started).toMatchObject({ queue: "q", state: "running" });
-    const completed = waitForEvent(backend, is("job:completed", id));
-    await backend.jobComplete({ jobs: [{ id, token: leased.leaseToken, result: "1" }] });
-    expect(await completed).toMatchObject({ queue: "q", state: "completed" });
+    await expectStartAndCompletion(backend);
     const other = await enqueueOne(backend, { queue: "q" });
     const cancelled = waitForEvent(backend, is("job:cancelled", other));
     await backend.jobCancel({ ids: [other] });
