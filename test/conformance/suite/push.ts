@@ -171,6 +171,8 @@ export const pushTopic = defineTopic("push", (test) => {
       expect((await getJob(backend, id)).state).toBe("queued");
       await backend.queueResume({ queue: QUEUE });
       expect((await awaitPushed(backend)).map((j) => j.id)).toEqual([id]);
+      const [info] = (await backend.queueList()).filter((q) => q.name === QUEUE);
+      expect(info?.counts).toMatchObject({ running: 1, queued: 0 });
     },
     { push: true },
   );

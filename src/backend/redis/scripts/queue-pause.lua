@@ -22,5 +22,6 @@ else
 end
 events[#events + 1] = '{"type":"' .. etype .. '","jobId":"","queue":' .. jstr(queue) .. ',"at":' .. now .. '}'
 deliver(prefix, now)
+flushCounts(prefix)
 publish(prefix)
 return { 0 }
