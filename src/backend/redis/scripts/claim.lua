@@ -96,8 +96,6 @@ if parkTtl > 0 and parkSlots > 0 and out[4] == 0 then
   park(prefix, workerId, parkSlots, token, defaultLease, queues, nowN, parkTtl)
 end
 -- Promoted jobs this claim left behind go to other parked workers.
-deliver(prefix, now)
-flushCounts(prefix)
-publish(prefix)
+endTransition(prefix, now)
 out.n = nil
 return cjson.encode(out)

@@ -73,8 +73,6 @@ if nFinished > 0 then
     count(queue, 'completed', n)
   end
 end
-deliver(prefix, now)
-flushCounts(prefix)
-publish(prefix)
+endTransition(prefix, now)
 refused[2] = nRefused
 return refused

@@ -19,6 +19,7 @@
 --- Publishes job:enqueued for every created job.
 --- @include "deps"
 --- @include "push"
+--- @include "new-job"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -127,24 +128,9 @@ for k = 1, n do
       state = 'queued'
     end
     local jobKey = jobKeys[k]
-    -- attempt (0) and updatedAt (= createdAt) are left out: absent means exactly that
-    -- (records.ts), and every field costs Redis time on the hottest write.
-    redis.call('HSET', jobKey, 'task', task, 'queue', queue, 'state', state, 'priority', priority,
-      'runAt', runAt, 'maxAttempts', maxAttempts, 'input', input, 'createdAt', now)
-    if keyField then
-      redis.call('HSET', jobKey, 'key', string.sub(key, 2))
-      redis.call('HSET', prefix .. 'keys', keyField, id)
-    end
-    if meta ~= '' then redis.call('HSET', jobKey, 'meta', meta) end
-    if leaseMs ~= '' then redis.call('HSET', jobKey, 'leaseMs', leaseMs) end
-    if timeoutMs ~= '' then redis.call('HSET', jobKey, 'timeoutMs', timeoutMs) end
-    if #deps > 0 then
-      redis.call('HSET', jobKey, 'dependsOn', cjson.encode(deps), 'pending', pending)
-      for j = 1, #deps do
-        redis.call('SADD', prefix .. 'children:' .. deps[j], id)
-        redis.call('HSET', prefix .. 'job:' .. deps[j], 'kids', 1)
-      end
-    end
+    writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
+    writeJobOptions(prefix, jobKey, id, string.sub(key, 2), keyField, meta, leaseMs, timeoutMs)
+    if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, pending) end
     if doomed then
       redis.call('HSET', jobKey, 'finishedAt', now)
       place(prefix, id, queue, state, priority, now)
@@ -187,8 +173,6 @@ end
 -- The id index (score 0, so members sort lexicographically: UUIDv7 ids sort by creation).
 callMany('ZADD', prefix .. 'jobs', jobIds)
 for rk, adds in pairs(readyAdds) do callMany('ZADD', rk, adds) end
-deliver(prefix, now)
-flushCounts(prefix)
-publish(prefix)
+endTransition(prefix, now)
 out[2] = table.concat(codes)
 return out

@@ -52,7 +52,5 @@ for i = 2, #ARGV, 4 do
   end
 end
 
-deliver(prefix, now)
-flushCounts(prefix)
-publish(prefix)
+endTransition(prefix, now)
 return out

@@ -21,7 +21,5 @@ else
   touchedQueues[queue] = true
 end
 events[#events + 1] = '{"type":"' .. etype .. '","jobId":"","queue":' .. jstr(queue) .. ',"at":' .. now .. '}'
-deliver(prefix, now)
-flushCounts(prefix)
-publish(prefix)
+endTransition(prefix, now)
 return { 0 }

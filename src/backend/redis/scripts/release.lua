@@ -34,9 +34,7 @@ for i = 2, #ARGV, 2 do
   end
 end
 
-deliver(prefix, now)
-flushCounts(prefix)
-publish(prefix)
+endTransition(prefix, now)
 local out = { 0, #ok }
 for i = 1, #ok do out[#out + 1] = ok[i] end
 for i = 1, #refused do out[#out + 1] = refused[i] end

@@ -50,7 +50,5 @@ for i = 1, #expired do
   end
 end
 
-deliver(prefix, now)
-flushCounts(prefix)
-publish(prefix)
+endTransition(prefix, now)
 return out

@@ -20,6 +20,7 @@
 --- @include "schedule"
 --- @include "place"
 --- @include "push"
+--- @include "new-job"
 
 local prefix, now, name = KEYS[1], ARGV[1], ARGV[2]
 local expected, nextFireAt, extra, hasJob = ARGV[3], ARGV[4], ARGV[5], ARGV[6] == '1'
@@ -52,16 +53,8 @@ if hasJob then
     local state = 'queued'
     if tonumber(runAt) > tonumber(now) then state = 'scheduled' end
     local jobKey = prefix .. 'job:' .. id
-    redis.call('HSET', jobKey, 'task', task, 'queue', queue, 'state', state, 'priority', priority,
-      'runAt', runAt, 'attempt', 0, 'maxAttempts', maxAttempts, 'input', input,
-      'createdAt', now, 'updatedAt', now)
-    if keyField then
-      redis.call('HSET', jobKey, 'key', string.sub(jkey, 2))
-      redis.call('HSET', prefix .. 'keys', keyField, id)
-    end
-    if meta ~= '' then redis.call('HSET', jobKey, 'meta', meta) end
-    if leaseMs ~= '' then redis.call('HSET', jobKey, 'leaseMs', leaseMs) end
-    if timeoutMs ~= '' then redis.call('HSET', jobKey, 'timeoutMs', timeoutMs) end
+    writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
+    writeJobOptions(prefix, jobKey, id, string.sub(jkey, 2), keyField, meta, leaseMs, timeoutMs)
     place(prefix, id, queue, state, priority, runAt)
     redis.call('ZADD', prefix .. 'jobs', 0, id)
     redis.call('SADD', prefix .. 'queues', queue)

@@ -15,6 +15,7 @@
 --- Publishes job:enqueued for every job.
 --- @include "workflow"
 --- @include "push"
+--- @include "new-job"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -59,19 +60,9 @@ for _ = 1, n do
     state = 'queued'
   end
   local jobKey = prefix .. 'job:' .. id
-  redis.call('HSET', jobKey, 'task', task, 'queue', queue, 'state', state, 'priority', priority,
-    'runAt', runAt, 'attempt', 0, 'maxAttempts', maxAttempts, 'input', input,
-    'createdAt', now, 'updatedAt', now, 'wf', wf)
-  if meta ~= '' then redis.call('HSET', jobKey, 'meta', meta) end
-  if leaseMs ~= '' then redis.call('HSET', jobKey, 'leaseMs', leaseMs) end
-  if timeoutMs ~= '' then redis.call('HSET', jobKey, 'timeoutMs', timeoutMs) end
-  if #deps > 0 then
-    redis.call('HSET', jobKey, 'dependsOn', cjson.encode(deps), 'pending', #deps)
-    for j = 1, #deps do
-      redis.call('SADD', prefix .. 'children:' .. deps[j], id)
-      redis.call('HSET', prefix .. 'job:' .. deps[j], 'kids', 1)
-    end
-  end
+  writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, wf)
+  writeJobOptions(prefix, jobKey, id, '', nil, meta, leaseMs, timeoutMs)
+  if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, #deps) end
   place(prefix, id, queue, state, priority, runAt)
   jobIds[#jobIds + 1] = 0
   jobIds[#jobIds + 1] = id
@@ -92,7 +83,5 @@ redis.call('HSET', prefix .. 'wf:' .. wf, 'name', ARGV[3], 'policy', ARGV[4], 's
   'spec', ARGV[5], 'total', n, 'createdAt', now)
 redis.call('ZADD', prefix .. 'workflows', 0, wf)
 redis.call('SADD', prefix .. 'workflows:running', wf)
-deliver(prefix, now)
-flushCounts(prefix)
-publish(prefix)
+endTransition(prefix, now)
 return out

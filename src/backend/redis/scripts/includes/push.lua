@@ -84,3 +84,12 @@ local function deliver(prefix, now)
     touchedQueues[queue] = nil
   end
 end
+
+--- Ends a transition script, in the one order that works: offer newly queued jobs to parked
+--- workers (which moves counters and emits job:started), then write the counter deltas, then
+--- publish the events.
+local function endTransition(prefix, now)
+  deliver(prefix, now)
+  flushCounts(prefix)
+  publish(prefix)
+end
