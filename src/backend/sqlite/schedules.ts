@@ -25,6 +25,7 @@ import {
   scheduleEvent,
 } from "../shared-schedules.js";
 import * as SQL from "./generated/sql.js";
+import { type JobInsertParams, jobInsertParams } from "./statements.js";
 
 interface ScheduleRow {
   name: string;
@@ -81,7 +82,7 @@ export class SqliteSchedules {
       resume: p<never>(SQL.SCHEDULE_RESUME),
       fire: p<ScheduleRow>(SQL.SCHEDULE_FIRE),
       runNow: p<ScheduleRow>(SQL.SCHEDULE_RUN_NOW),
-      jobInsert: p<never>(SQL.JOB_INSERT),
+      jobInsert: db.prepare<[JobInsertParams], never>(SQL.JOB_INSERT),
       jobByKey: p<{ id: string; state: JobState }>(SQL.JOB_BY_KEY),
     };
   }
@@ -191,24 +192,7 @@ export class SqliteSchedules {
       if (existing) return existing.id;
     }
     const state: JobState = job.runAt > now ? "scheduled" : "queued";
-    this.sql.jobInsert.run({
-      id: job.id,
-      task: job.task,
-      queue: job.queue,
-      state,
-      priority: job.priority,
-      run_at: job.runAt,
-      max_attempts: job.maxAttempts,
-      input: job.input,
-      key: job.key,
-      meta: JSON.stringify(job.meta ?? {}),
-      depends_on: "[]",
-      pending_dependencies: 0,
-      lease_ms: job.leaseMs,
-      timeout_ms: job.timeoutMs,
-      now,
-      finished_at: null,
-    });
+    this.sql.jobInsert.run(jobInsertParams(job, state, now));
     events.push({ type: "job:enqueued", jobId: job.id, queue: job.queue, at: now, state });
     return job.id;
   }

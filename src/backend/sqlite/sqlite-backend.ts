@@ -69,7 +69,7 @@ import { ChangeFeed } from "./change-feed.js";
 import { migrateDatabase, openDatabase, toBackendError } from "./database.js";
 import { type JobRow, toLeased, toRecord, toWorker } from "./rows.js";
 import { SqliteSchedules } from "./schedules.js";
-import { prepareStatements, type Statements } from "./statements.js";
+import { jobInsertParams, prepareStatements, type Statements } from "./statements.js";
 import type { SqliteOptions } from "./url.js";
 import { SqliteWorkflows } from "./workflows.js";
 
@@ -187,24 +187,7 @@ export class SqliteBackend implements Backend {
               ? "scheduled"
               : "queued";
         try {
-          sql.jobInsert.run({
-            id: job.id,
-            task: job.task,
-            queue: job.queue,
-            state,
-            priority: job.priority,
-            run_at: job.runAt,
-            max_attempts: job.maxAttempts,
-            input: job.input,
-            key: job.key,
-            meta: JSON.stringify(job.meta ?? {}),
-            depends_on: deps.length === 0 ? "[]" : JSON.stringify(deps),
-            pending_dependencies: pending,
-            lease_ms: job.leaseMs,
-            timeout_ms: job.timeoutMs,
-            now,
-            finished_at: doomed ? now : null,
-          });
+          sql.jobInsert.run(jobInsertParams(job, state, now, deps, pending, doomed ? now : null));
         } catch (error) {
           if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY")
             throw alreadyExists(job.id);

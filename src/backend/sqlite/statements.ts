@@ -4,6 +4,7 @@
  */
 import type Sqlite from "better-sqlite3";
 import type { JobState } from "../../core/types.js";
+import type { NewJob } from "../backend.js";
 import type { FeedStatements } from "./change-feed.js";
 import * as SQL from "./generated/sql.js";
 import { type JobRow, jobColumns, type WorkerRow } from "./rows.js";
@@ -42,6 +43,35 @@ export interface JobInsertParams {
   timeout_ms: number | null;
   now: number;
   finished_at: number | null;
+}
+
+/** A NewJob as the parameters of JOB_INSERT. */
+export function jobInsertParams(
+  job: NewJob,
+  state: JobState,
+  now: number,
+  dependsOn: readonly string[] = [],
+  pending = 0,
+  finishedAt: number | null = null,
+): JobInsertParams {
+  return {
+    id: job.id,
+    task: job.task,
+    queue: job.queue,
+    state,
+    priority: job.priority,
+    run_at: job.runAt,
+    max_attempts: job.maxAttempts,
+    input: job.input,
+    key: job.key,
+    meta: JSON.stringify(job.meta ?? {}),
+    depends_on: dependsOn.length === 0 ? "[]" : JSON.stringify(dependsOn),
+    pending_dependencies: pending,
+    lease_ms: job.leaseMs,
+    timeout_ms: job.timeoutMs,
+    now,
+    finished_at: finishedAt,
+  };
 }
 
 export interface JobListSqlParams {
