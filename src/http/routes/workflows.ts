@@ -13,7 +13,7 @@ import type { StateCounts, WorkflowRecord } from "../../backend/backend.js";
 import { NotFoundError, SpoolError } from "../../core/errors/index.js";
 import { JOB_STATES, type JobRecord } from "../../core/types.js";
 import type { WorkflowSpec } from "../../workflow/compile.js";
-import type { WorkflowInfo } from "../../workflow/handle.js";
+import { workflowInfo } from "../../workflow/handle.js";
 import { PARENT_READ_CHUNK } from "../../workflow/inputs.js";
 import { type RouteDeps, router } from "../deps.js";
 import { errorResponses, IdParamSchema, JobStateSchema, json } from "../schemas.js";
@@ -104,26 +104,6 @@ const NoQuerySchema = z.object({}).strict();
 const ACTIVE = ["waiting", "scheduled", "queued", "running"] as const;
 const activeCount = (counts: StateCounts) => ACTIVE.reduce((n, s) => n + counts[s], 0);
 
-/** The same summary as `WorkflowHandle.get()`, from a record already read. */
-export function toApiWorkflow(r: WorkflowRecord): WorkflowInfo {
-  const completed = r.counts.completed;
-  return {
-    id: r.id,
-    name: r.name,
-    policy: r.policy,
-    state: r.state,
-    total: r.total,
-    counts: r.counts,
-    progress: {
-      completed,
-      total: r.total,
-      percent: r.total === 0 ? 100 : Math.floor((completed * 10_000) / r.total) / 100,
-    },
-    createdAt: r.createdAt,
-    finishedAt: r.finishedAt,
-  };
-}
-
 /** A workflow with nothing left to cancel: every job is final. */
 class WorkflowSettledError extends SpoolError {
   readonly code = "INVALID_STATE";
@@ -170,7 +150,7 @@ export function workflowRoutes(deps: RouteDeps) {
       if (q.limit !== undefined) params.limit = q.limit;
       if (q.order !== undefined) params.order = q.order;
       const page = await (await backend()).workflowList(params);
-      return c.json({ workflows: page.workflows.map(toApiWorkflow), nextCursor: page.nextCursor }, 200);
+      return c.json({ workflows: page.workflows.map(workflowInfo), nextCursor: page.nextCursor }, 200);
     },
   );
 
@@ -272,7 +252,7 @@ export function workflowRoutes(deps: RouteDeps) {
       const cancelled = await handle.cancel(reason);
       const after = await record(id);
       if (cancelled === 0 && activeCount(after.counts) === 0) throw new WorkflowSettledError(id, after.state);
-      return c.json({ id, cancelled, workflow: toApiWorkflow(after) }, 200);
+      return c.json({ id, cancelled, workflow: workflowInfo(after) }, 200);
     },
   );
 
