@@ -52,6 +52,8 @@ export function buildJob(
   options: EnqueueOptions | undefined,
   now: number,
   payloadLimit: number,
+  /** Set when the id was chosen earlier (workflow nodes reference each other by id). */
+  id?: string,
 ): NewJob {
   const o = options ?? NO_OPTIONS;
   let runAt = now;
@@ -87,7 +89,7 @@ export function buildJob(
     meta = JSON.parse(serializeLimited(o.meta, 64 * 1024, "metadata")) as Record<string, unknown>;
   }
   return {
-    id: newJobId(),
+    id: id ?? newJobId(),
     task: task.name,
     queue: o.queue === undefined ? task.queue : checkName(o.queue, "queue"),
     input: serializeLimited(input, payloadLimit, "input"),

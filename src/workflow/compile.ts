@@ -154,11 +154,10 @@ export async function compileWorkflow(
     const piped = "piped" in d.call;
     const raw = piped ? null : (d.call as TaskCall).input;
     const input = !piped && task.schema ? await validateInput(task, raw) : raw;
-    const job = buildJob(task, input, opts, deps.now, deps.payloadLimit);
+    const job = buildJob(task, input, opts, deps.now, deps.payloadLimit, d.id);
     const wfMeta: WorkflowJobMeta = { id: wfId, node: d.node };
     if (d.input !== undefined) wfMeta.input = d.input;
     if (d.parents !== undefined) wfMeta.parents = d.parents;
-    job.id = d.id;
     job.dependsOn = d.deps;
     job.meta = { ...job.meta, workflow: wfMeta };
     jobs.push(job);
