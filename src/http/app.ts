@@ -14,7 +14,7 @@ import { cors } from "hono/cors";
 import { authenticate } from "./auth.js";
 import { type RouteDeps, router } from "./deps.js";
 import { errorResponse, HttpError } from "./errors.js";
-import { csrf, hasBody, jsonOnly, limitBody, parseJson, securityHeaders } from "./guards.js";
+import { csrf, jsonOnly, limitBody, parseJson, securityHeaders } from "./guards.js";
 import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobActionRoutes } from "./routes/job-actions.js";
@@ -32,10 +32,9 @@ export function buildApp(deps: RouteDeps) {
   const app = router();
 
   app.onError((err, c) => {
+    // No `Connection: close` on refusals: closing while the body still arrives resets the
+    // socket and can lose this answer; the server reads the rest instead (body-drain.ts).
     const res = errorResponse(c, err);
-    // A refused request may leave body bytes unread on the socket; closing it spares the client
-    // a keep-alive race (reusing a socket the server is about to drop).
-    if (hasBody(c.req.raw.headers)) res.headers.set("Connection", "close");
     if (res.status >= 500) deps.spool.logger.error({ err, path: c.req.path }, "HTTP request failed");
     return res;
   });

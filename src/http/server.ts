@@ -2,10 +2,12 @@
  * `createServer(spool, options)`: the HTTP API of one spool, as a Hono app plus a Node HTTP
  * server. It holds one change-feed subscription (EventHub) for SSE, metrics and throughput.
  */
+import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAdaptorServer, type ServerType } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import type { Spool } from "../client/spool.js";
 import { buildApp } from "./app.js";
+import { drainUnreadBody } from "./body-drain.js";
 import type { RouteDeps } from "./deps.js";
 import { EventHub } from "./events/hub.js";
 import { SseHub } from "./events/sse.js";
@@ -44,7 +46,7 @@ export function createServer(spool: Spool, options: ServerOptions = {}): SpoolSe
     : null;
   const deps: RouteDeps = { spool, options: resolved, hub, sse, throughput, metrics, startedAt: Date.now() };
   const app = buildApp(deps);
-  let server: ServerType | null = null;
+  let server: Server | null = null;
   let closed = false;
 
   hub.listen((batch) => {
@@ -64,7 +66,16 @@ export function createServer(spool: Spool, options: ServerOptions = {}): SpoolSe
     async listen() {
       await started;
       if (!server) {
-        server = createAdaptorServer({ fetch: app.fetch, hostname: resolved.host });
+        // The adapter's own clean-up of unread bodies gives up after 500 ms and resets the
+        // socket, which can swallow a 413; body-drain.ts reads the rest instead.
+        const listener = getRequestListener(app.fetch, {
+          hostname: resolved.host,
+          autoCleanupIncoming: false,
+        });
+        server = createHttpServer((req, res) => {
+          res.once("finish", () => drainUnreadBody(req));
+          void listener(req, res);
+        });
         const s = server;
         await new Promise<void>((resolve, reject) => {
           s.once("error", reject);
