@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     testTimeout: 60_000,
+    // Checks every answer of a spool server under /api/ against its OpenAPI document.
+    setupFiles: ["test/support/openapi-fetch-setup.ts"],
     // Under CI also write a JSON report; .ci/run prints its closing "N passed, N failed" line.
     reporters: process.env.CI ? ["default", "json"] : ["default"],
     outputFile: process.env.CI ? { json: ".ci/test-report.json" } : undefined,

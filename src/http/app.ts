@@ -15,6 +15,7 @@ import { authenticate } from "./auth.js";
 import { type RouteDeps, router } from "./deps.js";
 import { errorResponse, HttpError } from "./errors.js";
 import { csrf, jsonOnly, limitBody, parseJson, securityHeaders } from "./guards.js";
+import { completeDocument, documentFor } from "./openapi.js";
 import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobActionRoutes } from "./routes/job-actions.js";
@@ -72,18 +73,25 @@ export function buildApp(deps: RouteDeps) {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
-    description: "An API token (role read or admin). Mutating calls also need the header X-Spool-Request: 1.",
+    description: "An API token (role read or admin).",
   });
-  app.doc31("/api/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "spool HTTP API",
-      version: "1",
-      description:
-        "Enqueue, inspect and control spool jobs, schedules and workflows from any language. Errors are " +
-        "`{ error: { code, message, details } }` with the library's stable codes.",
-    },
-    security: [{ bearer: [] }],
+  let document: ReturnType<typeof app.getOpenAPI31Document> | null = null;
+  app.get("/api/openapi.json", (c) => {
+    // Built on the first request (every route is registered by then), then reused.
+    document ??= completeDocument(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: {
+          title: "spool HTTP API",
+          version: "1",
+          description:
+            "Enqueue, inspect and control spool jobs, schedules and workflows from any language. Errors are " +
+            "`{ error: { code, message, details } }` with the library's stable codes.",
+        },
+        security: [{ bearer: [] }],
+      }),
+    );
+    return c.json(documentFor(document, c.req.url));
   });
 
   if (options.metrics && deps.metrics) {

@@ -106,6 +106,20 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
+/**
+ * An integer query parameter in `min..max`. Query strings are text, so it is parsed here
+ * (digits only: no "1e3", no blanks), and documented as what it means: an integer.
+ */
+export function integerQuery(min: number, max: number, description?: string) {
+  return z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .openapi({ type: "integer", minimum: min, maximum: max, ...(description ? { description } : {}) });
+}
+
 export const IdParamSchema = z.object({
   id: z
     .string()
@@ -118,26 +132,33 @@ export const QueueParamSchema = z.object({
   name: name.openapi({ param: { name: "name", in: "path" }, example: "pdf" }),
 });
 
-/** Common error responses, added to every route's OpenAPI entry. */
+/** What each error status means, for the OpenAPI document. */
+export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: "Malformed request: invalid JSON (MALFORMED_JSON) or a path, query or body outside its schema (INVALID_ARGUMENT)",
+  401: "Missing or invalid bearer token (UNAUTHORIZED)",
+  403: "Read-only token on a mutating call (FORBIDDEN) or missing X-Spool-Request header (CSRF_HEADER_REQUIRED)",
+  404: "Not found (NOT_FOUND)",
+  409: "The job's or workflow's state does not allow this (INVALID_STATE)",
+  413: "Body or payload too large (REQUEST_TOO_LARGE, PAYLOAD_TOO_LARGE)",
+  415: "Body is not JSON (UNSUPPORTED_MEDIA_TYPE)",
+  422: "Unknown task or input rejected by the task's schema (UNKNOWN_TASK, VALIDATION_FAILED, UNSERIALIZABLE)",
+  500: "Unexpected server error (INTERNAL)",
+  503: "Backend unavailable (BACKEND_ERROR)",
+};
+
+/**
+ * The error answers particular to a route (404, 409, 422 …). Those every route shares (400,
+ * 401, 403 on mutating calls, 413, 415, 500, 503) are added to the whole document by
+ * `openapi.ts`.
+ */
 export function errorResponses(...statuses: number[]) {
   const out: Record<
     number,
     { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }
   > = {};
-  const descriptions: Record<number, string> = {
-    400: "Malformed request (MALFORMED_JSON, INVALID_ARGUMENT)",
-    401: "Missing or invalid bearer token (UNAUTHORIZED)",
-    403: "Read-only token on a mutating call (FORBIDDEN) or missing X-Spool-Request header (CSRF_HEADER_REQUIRED)",
-    404: "Not found (NOT_FOUND)",
-    409: "The job's or workflow's state does not allow this (INVALID_STATE)",
-    413: "Body or payload too large (REQUEST_TOO_LARGE, PAYLOAD_TOO_LARGE)",
-    415: "Body is not JSON (UNSUPPORTED_MEDIA_TYPE)",
-    422: "Unknown task or input rejected by the task's schema (UNKNOWN_TASK, VALIDATION_FAILED)",
-    503: "Backend unavailable (BACKEND_ERROR)",
-  };
-  for (const s of [401, ...statuses]) {
+  for (const s of statuses) {
     out[s] = {
-      description: descriptions[s] ?? "Error",
+      description: ERROR_DESCRIPTIONS[s] ?? "Error",
       content: { "application/json": { schema: ErrorSchema } },
     };
   }

@@ -41,6 +41,7 @@ export function eventRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/events",
+      operationId: "streamEvents",
       tags: ["events"],
       summary: "Live job, queue and schedule events (Server-Sent Events)",
       description:

@@ -17,6 +17,7 @@ export function healthRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/health",
+      operationId: "getHealth",
       tags: ["server"],
       summary: "Liveness and backend reachability",
       security: [],

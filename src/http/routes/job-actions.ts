@@ -10,11 +10,22 @@ const tags = ["jobs"];
 const ActionResultSchema = z
   .object({
     id: z.string(),
-    state: JobStateSchema.nullable().openapi({ description: "State after the action (null once deleted)" }),
+    // A union, not `.nullable()`: zod-openapi renders a nullable reference as
+    // allOf [JobState, …], which forbids the null it means to allow.
+    state: z
+      .union([JobStateSchema, z.null()])
+      .openapi({ description: "State after the action (null if the job was deleted meanwhile)" }),
     /** For cancel: dependents cancelled in cascade (and the job itself). */
     cancelled: z.array(z.string()).optional(),
   })
   .openapi("JobActionResult");
+
+const DeletedSchema = z
+  .object({
+    id: z.string(),
+    state: z.null().openapi({ description: "Always null: the job no longer exists" }),
+  })
+  .openapi("JobDeleted");
 
 /** Why an action was refused: the job is gone (404) or in the wrong state (409). */
 async function refusal(backend: Backend, id: string, action: string): Promise<Error> {
@@ -34,6 +45,7 @@ export function jobActionRoutes(deps: RouteDeps) {
     createRoute({
       method: "post",
       path: "/jobs/{id}/cancel",
+      operationId: "cancelJob",
       tags,
       summary: "Cancel a job (a running handler's signal aborts)",
       request: {
@@ -61,6 +73,7 @@ export function jobActionRoutes(deps: RouteDeps) {
     createRoute({
       method: "post",
       path: "/jobs/{id}/retry",
+      operationId: "retryJob",
       tags,
       summary: "Run a failed or cancelled job again (attempts start over)",
       request: { params: IdParamSchema },
@@ -79,10 +92,11 @@ export function jobActionRoutes(deps: RouteDeps) {
     createRoute({
       method: "delete",
       path: "/jobs/{id}",
+      operationId: "deleteJob",
       tags,
       summary: "Delete a job (not while running: cancel it first)",
       request: { params: IdParamSchema },
-      responses: { 200: json(ActionResultSchema, "Deleted"), ...errorResponses(403, 404, 409) },
+      responses: { 200: json(DeletedSchema, "Deleted"), ...errorResponses(403, 404, 409) },
     }),
     async (c) => {
       const { id } = c.req.valid("param");

@@ -17,6 +17,7 @@ import {
   type EnqueueOptionsSchema,
   errorResponses,
   IdParamSchema,
+  integerQuery,
   JobSchema,
   JobStateSchema,
   json,
@@ -93,12 +94,7 @@ const ListQuerySchema = z
       .optional()
       .openapi({ description: "Substring of id, key or last error" }),
     cursor: z.string().min(1).max(512).optional(),
-    limit: z
-      .string()
-      .regex(/^\d{1,4}$/)
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(1000))
-      .optional(),
+    limit: integerQuery(1, 1000, "Page size, default 50"),
     order: z.enum(["asc", "desc"]).optional(),
   })
   .strict();
@@ -135,6 +131,7 @@ export function jobRoutes(deps: RouteDeps) {
     createRoute({
       method: "post",
       path: "/jobs",
+      operationId: "enqueueJob",
       tags,
       summary: "Enqueue a job",
       description:
@@ -164,6 +161,7 @@ export function jobRoutes(deps: RouteDeps) {
     createRoute({
       method: "post",
       path: "/jobs/bulk",
+      operationId: "enqueueJobs",
       tags,
       summary: "Enqueue many jobs, all or nothing",
       description: `Up to ${deps.options.bulkLimit} jobs in one backend transaction; any invalid job fails the whole call and nothing is written.`,
@@ -192,6 +190,7 @@ export function jobRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/jobs",
+      operationId: "listJobs",
       tags,
       summary: "List and search jobs",
       description: "Newest first by default. Pass `nextCursor` back as `cursor` for the next page.",
@@ -217,6 +216,7 @@ export function jobRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/jobs/{id}",
+      operationId: "getJob",
       tags,
       summary: "Read a job",
       request: { params: IdParamSchema },
@@ -234,18 +234,14 @@ export function jobRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/jobs/{id}/logs",
+      operationId: "getJobLogs",
       tags,
       summary: "Log lines a job's handler wrote (ctx.log)",
       request: {
         params: IdParamSchema,
         query: z
           .object({
-            limit: z
-              .string()
-              .regex(/^\d{1,5}$/)
-              .transform(Number)
-              .pipe(z.number().int().min(1).max(10_000))
-              .optional(),
+            limit: integerQuery(1, 10_000, "Most lines, oldest first"),
           })
           .strict(),
       },
@@ -280,6 +276,7 @@ export function jobRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/jobs/{id}/result",
+      operationId: "waitForJobResult",
       tags,
       summary: "Wait for a job's result (long-poll)",
       description:

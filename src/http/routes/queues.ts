@@ -40,6 +40,7 @@ export function queueRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/queues",
+      operationId: "listQueues",
       tags,
       summary: "Queues with counts per state",
       responses: {
@@ -72,6 +73,7 @@ export function queueRoutes(deps: RouteDeps) {
       createRoute({
         method: "post",
         path: `/queues/{name}/${action}`,
+        operationId: `${action}Queue`,
         tags,
         summary:
           action === "pause" ? "Pause a queue (running jobs finish; nothing new starts)" : "Resume a queue",

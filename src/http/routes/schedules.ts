@@ -9,7 +9,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { NotFoundError } from "../../core/errors/index.js";
 import type { ScheduleInfo } from "../../scheduler/client.js";
 import { type RouteDeps, router } from "../deps.js";
-import { errorResponses, json } from "../schemas.js";
+import { errorResponses, integerQuery, json } from "../schemas.js";
 
 const tags = ["schedules"];
 
@@ -31,16 +31,11 @@ const NameParamSchema = z.object({
 
 const NextQuerySchema = z
   .object({
-    next: z
-      .string()
-      .regex(/^\d{1,3}$/)
-      .transform(Number)
-      .pipe(z.number().int().min(0).max(NEXT_MAX))
-      .optional()
-      .openapi({
-        description: `How many upcoming fire times to compute per schedule (0..${NEXT_MAX}, default ${NEXT_DEFAULT})`,
-        example: "5",
-      }),
+    next: integerQuery(
+      0,
+      NEXT_MAX,
+      `How many upcoming fire times to compute per schedule (0..${NEXT_MAX}, default ${NEXT_DEFAULT})`,
+    ),
   })
   .strict();
 
@@ -131,6 +126,7 @@ export function scheduleRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/schedules",
+      operationId: "listSchedules",
       tags,
       summary: "Schedules with their trigger, state and upcoming fire times",
       request: { query: NextQuerySchema },
@@ -151,6 +147,7 @@ export function scheduleRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/schedules/{name}",
+      operationId: "getSchedule",
       tags,
       summary: "Read a schedule",
       request: { params: NameParamSchema, query: NextQuerySchema },
@@ -167,6 +164,7 @@ export function scheduleRoutes(deps: RouteDeps) {
       createRoute({
         method: "post",
         path: `/schedules/{name}/${action}`,
+        operationId: `${action}Schedule`,
         tags,
         summary:
           action === "pause"
@@ -190,6 +188,7 @@ export function scheduleRoutes(deps: RouteDeps) {
     createRoute({
       method: "post",
       path: "/schedules/{name}/run",
+      operationId: "runSchedule",
       tags,
       summary: "Run now: enqueue the schedule's job at once",
       description:

@@ -23,6 +23,7 @@ export function workerRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/workers",
+      operationId: "listWorkers",
       tags: ["workers"],
       summary: "Live workers",
       responses: {

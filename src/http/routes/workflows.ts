@@ -16,7 +16,7 @@ import type { WorkflowSpec } from "../../workflow/compile.js";
 import { workflowInfo } from "../../workflow/handle.js";
 import { PARENT_READ_CHUNK } from "../../workflow/inputs.js";
 import { type RouteDeps, router } from "../deps.js";
-import { errorResponses, IdParamSchema, JobStateSchema, json } from "../schemas.js";
+import { errorResponses, IdParamSchema, integerQuery, JobStateSchema, json } from "../schemas.js";
 
 const tags = ["workflows"];
 
@@ -84,13 +84,7 @@ const ListQuerySchema = z
       .max(512)
       .optional()
       .openapi({ description: "`nextCursor` of the previous page" }),
-    limit: z
-      .string()
-      .regex(/^\d{1,4}$/)
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(1000))
-      .optional()
-      .openapi({ description: "1..1000, default 50" }),
+    limit: integerQuery(1, 1000, "Page size, default 50"),
     order: z
       .enum(["asc", "desc"])
       .optional()
@@ -129,6 +123,7 @@ export function workflowRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/workflows",
+      operationId: "listWorkflows",
       tags,
       summary: "List workflows",
       description: "Newest first by default. Pass `nextCursor` back as `cursor` for the next page.",
@@ -158,6 +153,7 @@ export function workflowRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/workflows/{id}",
+      operationId: "getWorkflow",
       tags,
       summary: "Read a workflow: state, policy, counts per job state, progress",
       request: { params: IdParamSchema, query: NoQuerySchema },
@@ -173,6 +169,7 @@ export function workflowRoutes(deps: RouteDeps) {
     createRoute({
       method: "get",
       path: "/workflows/{id}/graph",
+      operationId: "getWorkflowGraph",
       tags,
       summary: "The workflow's graph: every node with its job, and parent → child edges",
       description:
@@ -220,6 +217,7 @@ export function workflowRoutes(deps: RouteDeps) {
     createRoute({
       method: "post",
       path: "/workflows/{id}/cancel",
+      operationId: "cancelWorkflow",
       tags,
       summary: "Cancel every job of the workflow that is not final (running handlers' signals abort)",
       request: {
