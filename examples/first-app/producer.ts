@@ -1,0 +1,14 @@
+import { renderPdf, spool } from "./app.js";
+
+// Enqueue (e.g. in a web request handler): the job is stored before this resolves.
+const job = await renderPdf.enqueue({ templateId: "t1" }, { priority: 5 });
+console.log(`enqueued ${job.id}`);
+
+// Watch it live (progress, retries …) while waiting for the typed result: { url: string }.
+const watching = (async () => {
+  for await (const e of job.events()) console.log(`event: ${e.type}`, e.data ?? "");
+})();
+const out = await job.result({ timeout: "1m" });
+console.log(`result: ${out.url}`);
+await watching;
+await spool.close();
