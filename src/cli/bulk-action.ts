@@ -19,7 +19,7 @@ export async function runBulkAction(
   verb: { action: string; past: string },
   act: (ids: string[]) => Promise<BulkOutcome>,
 ): Promise<void> {
-  const spool = await ctx.open();
+  const spool = await ctx.open({ expectsData: true });
   const unique = [...new Set(ids)];
   const out = await act(unique);
   const records = out.skipped.length ? await (await spool.backend()).jobGetMany({ ids: out.skipped }) : [];

@@ -2,8 +2,10 @@
  * Options every command shares (`--backend`, `--app`, `--json`, `-q`, `--verbose`) and the
  * helpers that turn them into an open spool and output.
  */
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { BACKEND_URL_DEFAULT, redact } from "../backend/create-backend.js";
+import { parseSqliteUrl } from "../backend/sqlite/url.js";
 import { createSpool, type Spool } from "../client/spool.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { jsonText } from "./format/values.js";
@@ -48,11 +50,38 @@ export class CliContext {
   }
 
   /**
+   * The SQLite file this command uses (absolute, resolved against the working directory as
+   * the backend does), or null for other backends.
+   */
+  get sqliteFile(): string | null {
+    if (!/^sqlite:/i.test(this.backendUrl)) return null;
+    try {
+      return parseSqliteUrl(this.backendUrl).file;
+    } catch {
+      return null; // a malformed URL: opening the backend reports it
+    }
+  }
+
+  /** Where state lives, for people: the SQLite file's absolute path, else the redacted URL. */
+  get storeLabel(): string {
+    const file = this.sqliteFile;
+    return file === null ? this.backendLabel : `${file} (sqlite)`;
+  }
+
+  /**
    * The app's spool (with `--app`) or a bare one on the backend (enough for everything but
    * enqueue and worker). Log level: "warn" for one-shot commands, `logLevel` when given.
+   * `expectsData`: the command reads or acts on existing jobs, queues or schedules, so a
+   * SQLite store that does not exist yet earns a warning on stderr.
    */
-  async open(options: { logLevel?: string; requireApp?: string } = {}): Promise<Spool> {
+  async open(
+    options: { logLevel?: string; requireApp?: string; expectsData?: boolean } = {},
+  ): Promise<Spool> {
     if (this.spool) return this.spool;
+    // A command that reads or acts on existing jobs, run from the wrong directory, would
+    // otherwise create an empty store there and report "no jobs" as if that were the answer.
+    const file = this.sqliteFile;
+    const creates = options.expectsData === true && file !== null && !existsSync(file);
     const env = this.io.env ?? process.env;
     const level = options.logLevel ?? (this.verbose ? "debug" : this.quiet ? "error" : "warn");
     if (!this.app && options.requireApp)
@@ -68,7 +97,14 @@ export class CliContext {
           logLevel: level,
           env,
         })
-      : createSpool({ backend: this.backendUrl, logger: { level: env.SPOOL_LOG_LEVEL ?? level } });
+      : createSpool({ backend: this.backendUrl, logger: { level: env.SPOOL_LOG_LEVEL || level } });
+    if (creates) {
+      await this.spool.backend();
+      this.note(
+        `warning: there was no store at ${file}; created an empty one. Run from your app's directory, ` +
+          "or pass --backend URL (or set SPOOL_URL) to read an existing store.",
+      );
+    }
     return this.spool;
   }
 

@@ -35,11 +35,24 @@ export interface ReportOptions {
   verbose: boolean;
   /** Extra line printed after the error, e.g. how to load the tasks. */
   hint?: string | undefined;
+  /**
+   * `--json`: one line `{"error":{"code","message","details"?,"hint"?}}` on stderr (the shape
+   * of the HTTP API's errors), so scripts parse failures like results.
+   */
+  json?: boolean;
 }
 
 export function reportError(stderr: CliWritable, err: unknown, options: ReportOptions): number {
   const code = errorCode(err) ?? "INTERNAL";
   const message = err instanceof Error ? err.message : String(err);
+  if (options.json) {
+    const details = (err as { details?: unknown } | null)?.details;
+    const error: Record<string, unknown> = { code, message };
+    if (details !== undefined) error.details = details;
+    if (options.hint) error.hint = options.hint;
+    stderr.write(`${JSON.stringify({ error })}\n`);
+    return exitCodeFor(err);
+  }
   stderr.write(`error [${code}]: ${message}\n`);
   if (options.hint) stderr.write(`hint: ${options.hint}\n`);
   if (options.verbose && err instanceof Error && err.stack) {

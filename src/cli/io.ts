@@ -24,6 +24,8 @@ export interface CliIO {
   cwd?: string;
   /** Signal source for `spool worker`. Default `process`. */
   process?: CliProcess;
+  /** The command line being run (set by `runCli`; lets usage errors honour `--json`). */
+  argv?: readonly string[];
 }
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input. */

@@ -85,7 +85,7 @@ async function load(options: LoadAppOptions): Promise<Spool> {
   if (!existsSync(file)) throw new InvalidArgumentError(`--app: no such file: ${file}`, "app");
   const saved = { url: process.env.SPOOL_URL, level: process.env.SPOOL_LOG_LEVEL };
   process.env.SPOOL_URL = options.backend;
-  process.env.SPOOL_LOG_LEVEL = options.env.SPOOL_LOG_LEVEL ?? options.logLevel;
+  process.env.SPOOL_LOG_LEVEL = options.env.SPOOL_LOG_LEVEL || options.logLevel;
   let mod: Record<string, unknown>;
   try {
     mod = await importFresh(file);

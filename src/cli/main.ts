@@ -41,6 +41,11 @@ function version(): string {
   }
 }
 
+/** `--json` anywhere on the line (also before a usage error stops the parse). */
+function wantsJson(argv: readonly string[] | undefined): boolean {
+  return argv?.includes("--json") === true;
+}
+
 export function buildProgram(io: CliIO): Command {
   const program = new Command("spool")
     .description("Background jobs for TypeScript: run workers, enqueue and inspect jobs and queues.")
@@ -58,7 +63,12 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(s.replace(/^error: /, "error [USAGE]: ")),
+      outputError: (s, write) =>
+        write(
+          wantsJson(io.argv)
+            ? `${JSON.stringify({ error: { code: "USAGE", message: s.replace(/^error: /, "").trim() } })}\n`
+            : s.replace(/^error: /, "error [USAGE]: "),
+        ),
     })
     .showSuggestionAfterError(true);
 
@@ -90,7 +100,7 @@ export function buildProgram(io: CliIO): Command {
 
 /** Runs one command line (without the `node script` prefix) and resolves with its exit code. */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
-  const program = buildProgram(io);
+  const program = buildProgram({ ...io, argv });
   try {
     await program.parseAsync([...argv], { from: "user" });
     return EXIT_OK;
@@ -101,13 +111,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return EXIT_OK;
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    const opts = program.opts<{ verbose?: boolean; app?: string }>();
+    const opts = program.opts<{ verbose?: boolean; app?: string; json?: boolean }>();
     const verbose = opts.verbose === true || argv.includes("--verbose");
     const hint =
       errorCode(err) === "UNKNOWN_TASK" && !opts.app
         ? "pass --app MODULE (the module that exports your spool instance) so the CLI knows your tasks"
         : undefined;
-    const code = reportError(io.stderr, err, { verbose, hint });
+    const json = opts.json === true || wantsJson(argv);
+    const code = reportError(io.stderr, err, { verbose, hint, json });
     return code === EXIT_OK ? EXIT_FAILURE : code;
   }
 }

@@ -592,10 +592,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.maybeFree(held);
       return;
     }
-    this.deps.logger.warn(
-      { jobId: id, task: held.job.task, reason: kind },
-      "lost the lease on a running job; aborting its handler",
-    );
+    // A cancel or a removal is an operator's decision, not a fault: info. A lease lost to
+    // expiry (a stalled worker, a rescue elsewhere) is: warn.
+    if (kind === "lost")
+      this.deps.logger.warn(
+        { jobId: id, task: held.job.task, reason: kind },
+        "lost the lease on a running job; aborting its handler",
+      );
+    else
+      this.deps.logger.info(
+        { jobId: id, task: held.job.task, reason: kind },
+        `running job ${kind}; aborting its handler`,
+      );
     held.control.abort(reason);
     this.emit("lease:lost", id, kind);
   }

@@ -5,14 +5,14 @@
  * Stops gracefully on SIGTERM/SIGINT.
  */
 import type { Command } from "commander";
-import { parseTokenList, startServer } from "../../http/index.js";
+import { PORT_DEFAULT, parseTokenList, startServer } from "../../http/index.js";
 import { withContext } from "../context.js";
 import type { CliIO } from "../io.js";
 import { parseInteger, parseList } from "../parse.js";
 import { withSignals } from "../signals.js";
 
-/** `spool dev` serves here unless told otherwise (not the production default, 7070). */
-export const DEV_PORT_DEFAULT = 7077;
+/** `spool dev` serves where `spool server`, the docs and the Python example expect it. */
+export const DEV_PORT_DEFAULT = PORT_DEFAULT;
 
 interface DevOptions {
   queues?: string;

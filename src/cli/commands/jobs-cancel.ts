@@ -9,11 +9,14 @@ export function registerJobsCancel(jobs: Command, io: CliIO): void {
     .command("cancel")
     .description("cancel jobs (dependents are cancelled too; a running handler's signal aborts)")
     .argument("<ids...>", "job ids")
-    .option("--reason <text>", "why, kept with the job")
+    .option(
+      "--reason <text>",
+      "why: carried by the job:cancelled event (SSE, job.events()); not stored with the job",
+    )
     .action((ids: string[], opts: { reason?: string }, command: Command) =>
       withContext(command, io, (ctx) =>
         runBulkAction(ctx, ids, { action: "cancel", past: "cancelled" }, async (list) => {
-          const r = await (await ctx.open()).jobs.cancel(list, opts.reason);
+          const r = await (await ctx.open({ expectsData: true })).jobs.cancel(list, opts.reason);
           return { done: r.cancelled, skipped: r.skipped };
         }),
       ),

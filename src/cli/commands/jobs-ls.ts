@@ -35,7 +35,7 @@ export function registerJobsLs(jobs: Command, io: CliIO): void {
         if (opts.search !== undefined) params.search = opts.search;
         if (opts.limit !== undefined) params.limit = parseInteger(opts.limit, "limit", 1, 1000);
         if (opts.cursor !== undefined) params.cursor = opts.cursor;
-        const spool = await ctx.open();
+        const spool = await ctx.open({ expectsData: true });
         const page = await spool.jobs.list(params);
         if (ctx.json) {
           ctx.outJson({ jobs: page.jobs.map((j) => toJsonValue(j)), nextCursor: page.nextCursor });

@@ -12,7 +12,7 @@ export function registerJobsRetry(jobs: Command, io: CliIO): void {
     .action((ids: string[], _opts: unknown, command: Command) =>
       withContext(command, io, (ctx) =>
         runBulkAction(ctx, ids, { action: "retry", past: "retried" }, async (list) => {
-          const r = await (await ctx.open()).jobs.retry(list);
+          const r = await (await ctx.open({ expectsData: true })).jobs.retry(list);
           return { done: r.ok, skipped: r.refused };
         }),
       ),

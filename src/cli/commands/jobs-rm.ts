@@ -12,7 +12,7 @@ export function registerJobsRm(jobs: Command, io: CliIO): void {
     .action((ids: string[], _opts: unknown, command: Command) =>
       withContext(command, io, (ctx) =>
         runBulkAction(ctx, ids, { action: "remove", past: "removed" }, async (list) => {
-          const r = await (await ctx.open()).jobs.remove(list);
+          const r = await (await ctx.open({ expectsData: true })).jobs.remove(list);
           return { done: r.removed, skipped: r.skipped };
         }),
       ),

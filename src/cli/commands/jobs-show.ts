@@ -16,7 +16,7 @@ export function registerJobsShow(jobs: Command, io: CliIO): void {
     .argument("<id>", "job id")
     .action((id: string, _opts: unknown, command: Command) =>
       withContext(command, io, async (ctx) => {
-        const spool = await ctx.open();
+        const spool = await ctx.open({ expectsData: true });
         const job = await spool.jobs.get(id);
         if (!job) throw new NotFoundError("job", id);
         const logs = await (await spool.backend()).jobLogs({ id, limit: LOG_LIMIT });

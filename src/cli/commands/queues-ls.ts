@@ -25,7 +25,7 @@ export function registerQueuesLs(queues: Command, io: CliIO): void {
     .description("jobs per state in each queue, paused flag, age of the oldest queued job")
     .action((_opts: unknown, command: Command) =>
       withContext(command, io, async (ctx) => {
-        const spool = await ctx.open();
+        const spool = await ctx.open({ expectsData: true });
         const list = await spool.queues.list();
         const now = spool.clock.now();
         if (ctx.json) {

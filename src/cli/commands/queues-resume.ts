@@ -10,7 +10,7 @@ export function registerQueuesResume(queues: Command, io: CliIO): void {
     .argument("<queue>", "queue name")
     .action((queue: string, _opts: unknown, command: Command) =>
       withContext(command, io, async (ctx) => {
-        await (await ctx.open()).queues.resume(queue);
+        await (await ctx.open({ expectsData: true })).queues.resume(queue);
         if (ctx.json) ctx.outJson({ queue, paused: false });
         else ctx.out(`resumed queue ${queue}`);
       }),

@@ -92,7 +92,12 @@ export function registerSchedulesAdd(schedules: Command, io: CliIO): void {
         if (opts.limit !== undefined) options.limit = parseInteger(opts.limit, "limit", 1);
         if (opts.paused) options.paused = true;
         const when = trigger(opts);
-        const spool = await ctx.open({ requireApp: "spool schedules add" });
+        // The library logs a failed definition (for apps that never await it); here the
+        // command reports it as a typed error, so the log line would only print it twice.
+        const spool = await ctx.open({
+          requireApp: "spool schedules add",
+          logLevel: ctx.verbose ? "debug" : "fatal",
+        });
         const info = await spool.schedule(
           name,
           when,

@@ -4,9 +4,9 @@
  * Tokens come from `$SPOOL_API_TOKENS` ("admin:<secret>,read:<secret>"); without any, the
  * server refuses to start unless `--insecure` is given. `--app` is optional: without it the
  * server can read, cancel, retry and delete jobs, but enqueue answers UNKNOWN_TASK.
- * (To register: `registerServer(program, io)` in `main.ts`.)
  */
 import type { Command } from "commander";
+import { InvalidArgumentError } from "../../core/errors/index.js";
 import { HOST_DEFAULT, PORT_DEFAULT, parseTokenList, startServer } from "../../http/index.js";
 import { withContext } from "../context.js";
 import type { CliIO } from "../io.js";
@@ -31,6 +31,12 @@ export function registerServer(program: Command, io: CliIO): void {
       withContext(command, io, async (ctx) => {
         const port = opts.port === undefined ? undefined : parseInteger(opts.port, "port", 0, 65535);
         const tokens = parseTokenList((io.env ?? process.env).SPOOL_API_TOKENS ?? "");
+        if (tokens.length === 0 && !opts.insecure)
+          throw new InvalidArgumentError(
+            'the HTTP API needs a token: set SPOOL_API_TOKENS="admin:<secret>,read:<secret>" (secrets of 8+ ' +
+              "characters), or pass --insecure to serve without authentication (loopback only by default)",
+            "SPOOL_API_TOKENS",
+          );
         const spool = await ctx.open({ logLevel: ctx.verbose ? "debug" : ctx.quiet ? "warn" : "info" });
         const server = await startServer(spool, {
           tokens,

@@ -1,4 +1,8 @@
-/** `spool stats`: totals per state, the per-queue breakdown, and the workers alive. */
+/**
+ * `spool stats`: which store it reads (the SQLite file's absolute path: a command run from
+ * another directory reads another store), totals per state, the per-queue breakdown, and the
+ * workers alive.
+ */
 import type { Command } from "commander";
 import { emptyCounts } from "../../backend/backend.js";
 import { formatMs } from "../../core/duration.js";
@@ -15,17 +19,23 @@ export function registerStats(program: Command, io: CliIO): void {
     .description("totals per state, per queue, and workers alive")
     .action((_opts: unknown, command: Command) =>
       withContext(command, io, async (ctx) => {
-        const spool = await ctx.open();
+        const spool = await ctx.open({ expectsData: true });
         const [queues, workers] = await Promise.all([spool.queues.list(), spool.workers.list()]);
         const totals = emptyCounts();
         for (const q of queues) for (const s of JOB_STATES) totals[s] += q.counts[s];
         const total = JOB_STATES.reduce((n, s) => n + totals[s], 0);
         if (ctx.json) {
-          ctx.outJson({ backend: ctx.backendLabel, totals: { ...totals, total }, queues, workers });
+          ctx.outJson({
+            backend: ctx.backendLabel,
+            store: ctx.sqliteFile ?? ctx.backendLabel,
+            totals: { ...totals, total },
+            queues,
+            workers,
+          });
           return;
         }
         const now = spool.clock.now();
-        const out: string[] = [`backend: ${ctx.backendLabel}`, ""];
+        const out: string[] = [`store: ${ctx.storeLabel}`, ""];
         out.push(
           table(
             [...JOB_STATES.map((s) => s.toUpperCase()), "TOTAL"],
