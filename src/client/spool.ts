@@ -9,7 +9,7 @@ import type { Backend, JobListParams, QueueInfo, WorkerInfo } from "../backend/b
 import { createBackend } from "../backend/create-backend.js";
 import { MemoryBackend } from "../backend/memory/memory-backend.js";
 import { type Clock, systemClock } from "../core/clock.js";
-import { InvalidArgumentError } from "../core/errors/index.js";
+import { InvalidArgumentError, isSpoolError } from "../core/errors/index.js";
 import { checkName, type RegisteredTask, TaskRegistry } from "../core/registry.js";
 import { PAYLOAD_LIMIT_DEFAULT } from "../core/serializer.js";
 import type {
@@ -192,19 +192,26 @@ export function createSpool(options: SpoolOptions = {}): Spool {
     const now = clock.now();
     const jobs = [];
     let task: RegisteredTask | undefined;
-    for (const call of calls) {
-      // A batch is usually all one task: look it up again only when the name changes.
-      if (task === undefined || task.name !== call.task) task = registry.get(call.task);
-      let input = call.input;
-      if (task.schema) {
-        // Wait only for a schema that is async: most answer at once (see `acceptInput`).
-        const verdict = task.schema["~standard"].validate(call.input);
-        input = acceptInput(task, verdict instanceof Promise ? await verdict : verdict);
+    for (const [index, call] of calls.entries()) {
+      try {
+        // A batch is usually all one task: look it up again only when the name changes.
+        if (task === undefined || task.name !== call.task) task = registry.get(call.task);
+        let input = call.input;
+        if (task.schema) {
+          // Wait only for a schema that is async: most answer at once (see `acceptInput`).
+          const verdict = task.schema["~standard"].validate(call.input);
+          input = acceptInput(task, verdict instanceof Promise ? await verdict : verdict);
+        }
+        // Inline mode runs delayed jobs right away: tests should not wait on wall time.
+        const opts =
+          inline && call.options ? { ...call.options, delay: undefined, runAt: undefined } : call.options;
+        jobs.push(span.stamp(buildJob(task, input, opts, now, payloadLimit)));
+      } catch (error) {
+        // In a batch, say which call was bad (`details.index`, 0-based); nothing is written.
+        if (calls.length > 1 && isSpoolError(error))
+          (error as { details: Record<string, unknown> | undefined }).details = { ...error.details, index };
+        throw error;
       }
-      // Inline mode runs delayed jobs right away: tests should not wait on wall time.
-      const opts =
-        inline && call.options ? { ...call.options, delay: undefined, runAt: undefined } : call.options;
-      jobs.push(span.stamp(buildJob(task, input, opts, now, payloadLimit)));
     }
     const out = await backend.jobEnqueue({ jobs });
     if (runner) await runner.drain();

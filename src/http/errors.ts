@@ -65,22 +65,6 @@ export class HttpError extends SpoolError {
   }
 }
 
-class DetailedError extends SpoolError {
-  constructor(
-    readonly code: string,
-    message: string,
-    details: Record<string, unknown>,
-    cause: unknown,
-  ) {
-    super(message, { details, cause });
-  }
-}
-
-/** The same error (code, message) with extra details, e.g. the index of a bad job in a bulk call. */
-export function withDetails(err: SpoolError, extra: Record<string, unknown>): SpoolError {
-  return new DetailedError(err.code, err.message, { ...err.details, ...extra }, err);
-}
-
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }

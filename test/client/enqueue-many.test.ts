@@ -99,7 +99,7 @@ describe("enqueueMany", () => {
     const a = spool.task({ name: "a", run: () => "a" });
     await expect(
       spool.enqueueMany([a.with(1), { task: "nope", input: 2 }, { task: "a", input: 3 }]),
-    ).rejects.toBeInstanceOf(UnknownTaskError);
+    ).rejects.toSatisfy((e) => e instanceof UnknownTaskError && e.details?.index === 1);
     // A missing name (untyped callers) is an unknown task too, not a TypeError.
     await expect(spool.enqueue(undefined as unknown as string, 1)).rejects.toBeInstanceOf(UnknownTaskError);
     expect((await spool.jobs.list()).jobs).toEqual([]);
@@ -139,6 +139,7 @@ describe("enqueueMany", () => {
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ValidationError);
       expect((err as ValidationError).issues).toEqual([{ message: "n must be a number", path: ["n"] }]);
+      expect((err as ValidationError).details).toMatchObject({ index: 1 }); // which item, 0-based
       expect((await spool.jobs.list()).jobs).toHaveLength(2);
     },
   );

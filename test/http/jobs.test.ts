@@ -103,7 +103,7 @@ describe("HTTP jobs API", () => {
       },
     });
     expect(badQueue.status).toBe(400);
-    expect(badQueue.body.error.code).toBe("INVALID_ARGUMENT");
+    expect(badQueue.body.error).toMatchObject({ code: "INVALID_ARGUMENT", details: { index: 1 } });
     expect((await t.api("/api/jobs?limit=1000")).body.jobs.length).toBe(before);
   });
 

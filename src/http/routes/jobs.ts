@@ -5,11 +5,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { JobListParams } from "../../backend/backend.js";
 import { toMs } from "../../core/duration.js";
-import { JobFailedError, NotFoundError, TimeoutError, UnknownTaskError } from "../../core/errors/index.js";
+import { JobFailedError, NotFoundError, TimeoutError } from "../../core/errors/index.js";
 import type { EnqueueOptions } from "../../core/task.js";
 import { FINAL_STATES, JOB_STATES, type JobRecord, type JobState } from "../../core/types.js";
 import { type RouteDeps, router } from "../deps.js";
-import { withDetails } from "../errors.js";
 import { RESULT_WAIT_DEFAULT } from "../options.js";
 import {
   EnqueueBodySchema,
@@ -172,12 +171,8 @@ export function jobRoutes(deps: RouteDeps) {
       },
     }),
     async (c) => {
+      // A bad job fails the call with its position in `details.index` (from the facade).
       const { jobs } = c.req.valid("json");
-      // Name the first unknown task with its index; other errors come from the facade as is.
-      jobs.forEach((j, index) => {
-        if (!spool.registry.find(j.task))
-          throw withDetails(new UnknownTaskError(j.task, spool.registry.names()), { index });
-      });
       const handles = await spool.enqueueMany(
         jobs.map((j) => ({ task: j.task, input: j.input, options: toEnqueueOptions(j.options) ?? {} })),
       );
