@@ -1,6 +1,6 @@
 /**
  * The package as a user gets it: `npm pack` in this repository (which builds it through the
- * `prepare` script), then the README's "A first app" commands run verbatim in a fresh
+ * `prepack` script), then the README's "A first app" commands run verbatim in a fresh
  * directory next to the tarball, with the files of examples/first-app. Then, in that project:
  * the worker and producer commands as printed, `tsc --strict` over the app and a consumer of
  * every subpath, a plain `.js` app through `--app`, and `npx spool --help`.
@@ -103,7 +103,7 @@ beforeAll(
   async () => {
     root = mkdtempSync(join(tmpdir(), "spool-pack-"));
     mkdirSync(join(root, "spool"));
-    // What a user does in a clone: `npm pack` (prepare builds dist first).
+    // What a user does in a clone: `npm pack` (prepack builds dist first).
     const pack = await sh(`npm pack --pack-destination ${JSON.stringify(join(root, "spool"))}`, REPO);
     expectOk(pack, "npm pack");
     expect(existsSync(join(root, "spool", TARBALL))).toBe(true);
