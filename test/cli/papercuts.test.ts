@@ -10,9 +10,11 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEV_PORT_DEFAULT } from "../../src/cli/commands/dev.js";
+import { runCli } from "../../src/cli/main.js";
 import { PORT_DEFAULT } from "../../src/http/index.js";
 import { createSpool } from "../../src/index.js";
 import { waitFor } from "../support/wait-for.js";
+import { FakeProcess } from "./fake-process.js";
 import { APP, BIN, cli, REPO, tempBackend } from "./helpers.js";
 
 let backend: ReturnType<typeof tempBackend>;
@@ -162,6 +164,47 @@ describe("a cancelled running job", () => {
     } finally {
       await worker.stop();
       await spool.close();
+    }
+  });
+});
+
+class Capture {
+  text = "";
+  isTTY = false;
+  write(chunk: string) {
+    this.text += chunk;
+    return true;
+  }
+}
+
+describe("spool stats --watch", () => {
+  it("refreshes until SIGTERM (text samples separated by a blank line; --json one document per line)", async () => {
+    for (const json of [false, true]) {
+      const proc = new FakeProcess();
+      const stdout = new Capture();
+      const stderr = new Capture();
+      const args = [
+        "--backend",
+        backend.url,
+        ...(json ? ["--json"] : []),
+        "stats",
+        "--watch",
+        "--interval",
+        "20ms",
+      ];
+      await cli(["--backend", backend.url, "migrate"]);
+      const done = runCli(args, { stdout, stderr, env: {}, cwd: REPO, process: proc });
+      await waitFor(() => (stdout.text.match(json ? /"totals"/g : /^store: /gm) ?? []).length >= 3);
+      proc.signal("SIGTERM");
+      expect(await done).toBe(0);
+      if (json) {
+        const lines = stdout.text
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l));
+        expect(lines.length).toBeGreaterThanOrEqual(3);
+        expect(lines[0]).toMatchObject({ totals: { total: 0 }, workers: [] });
+      } else expect(stdout.text).toMatch(/^store: .*\n\n[\s\S]*\n\nstore: /);
     }
   });
 });
