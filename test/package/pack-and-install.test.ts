@@ -30,6 +30,8 @@ const REPO = resolve(import.meta.dirname, "../..");
 const EXAMPLE = join(REPO, "examples/first-app");
 const INSTALL_TIMEOUT_MS = 20 * 60_000;
 const STEP_TIMEOUT_MS = 5 * 60_000;
+/** `npm pack` builds the package first (tsc over src/: under a minute alone, more on a busy machine). */
+const PACK_TIMEOUT_MS = 10 * 60_000;
 
 const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { name: string; version: string };
 const TARBALL = `${pkg.name}-${pkg.version}.tgz`;
@@ -104,7 +106,11 @@ beforeAll(
     root = mkdtempSync(join(tmpdir(), "spool-pack-"));
     mkdirSync(join(root, "spool"));
     // What a user does in a clone: `npm pack` (prepack builds dist first).
-    const pack = await sh(`npm pack --pack-destination ${JSON.stringify(join(root, "spool"))}`, REPO);
+    const pack = await sh(
+      `npm pack --pack-destination ${JSON.stringify(join(root, "spool"))}`,
+      REPO,
+      PACK_TIMEOUT_MS,
+    );
     expectOk(pack, "npm pack");
     expect(existsSync(join(root, "spool", TARBALL))).toBe(true);
     // The README's commands, one shell, in order (`cd first-app` carries over).
@@ -116,7 +122,7 @@ beforeAll(
     for (const file of ["app.ts", "producer.ts", "tsconfig.json"])
       cpSync(join(EXAMPLE, file), join(app, file));
   },
-  INSTALL_TIMEOUT_MS + 2 * STEP_TIMEOUT_MS,
+  PACK_TIMEOUT_MS + INSTALL_TIMEOUT_MS,
 );
 
 afterAll(() => {
