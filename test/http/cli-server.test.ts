@@ -42,7 +42,7 @@ describe("spool server", () => {
 
   it("refuses to start without tokens unless --insecure", async () => {
     const s = await serve([], { SPOOL_LOG_LEVEL: "silent" });
-    await expect(s.done).rejects.toThrow(/needs at least one token/);
+    await expect(s.done).rejects.toThrow(/needs a token: set SPOOL_API_TOKENS=.*or pass --insecure/);
     const open = await serve(["--insecure"], { SPOOL_LOG_LEVEL: "silent" });
     const url = (await waitFor(() => /listening on (\S+)/.exec(open.stdout.text)?.[1]))!;
     expect((await fetch(`${url}/api/jobs`)).status).toBe(200);

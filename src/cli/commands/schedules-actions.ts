@@ -11,7 +11,7 @@ export function registerSchedulesActions(schedules: Command, io: CliIO): void {
     .argument("<name>", "schedule name")
     .action((name: string, _opts: unknown, command: Command) =>
       withContext(command, io, async (ctx) => {
-        const removed = await (await ctx.open({ expectsData: true })).schedules.remove(name);
+        const removed = await (await ctx.open({ expectsData: !ctx.app })).schedules.remove(name);
         if (!removed) throw new NotFoundError("schedule", name);
         if (ctx.json) ctx.outJson({ name, removed: true });
         else ctx.out(`removed schedule ${name}`);
@@ -23,7 +23,7 @@ export function registerSchedulesActions(schedules: Command, io: CliIO): void {
     .argument("<name>", "schedule name")
     .action((name: string, _opts: unknown, command: Command) =>
       withContext(command, io, async (ctx) => {
-        const id = await (await ctx.open({ expectsData: true })).schedules.run(name);
+        const id = await (await ctx.open({ expectsData: !ctx.app })).schedules.run(name);
         if (ctx.json) ctx.outJson({ name, jobId: id });
         else if (ctx.quiet) ctx.out(id, true);
         else ctx.out(`enqueued ${id} for schedule ${name}`);
@@ -39,7 +39,7 @@ export function registerSchedulesActions(schedules: Command, io: CliIO): void {
       .argument("<name>", "schedule name")
       .action((name: string, _opts: unknown, command: Command) =>
         withContext(command, io, async (ctx) => {
-          const spool = await ctx.open({ expectsData: true });
+          const spool = await ctx.open({ expectsData: !ctx.app });
           await spool.schedules[verb](name);
           if (ctx.json) ctx.outJson({ name, paused: verb === "pause" });
           else ctx.out(`${verb === "pause" ? "paused" : "resumed"} schedule ${name}`);
