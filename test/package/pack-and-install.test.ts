@@ -195,7 +195,8 @@ describe("the README's first app, run as printed", () => {
     const run = await sh(producer, app);
     expectOk(run, producer);
     expect(run.stdout).toMatch(/^enqueued [0-9a-f-]{36}\n/);
-    expect(run.stdout).toContain("event: progress { percent: 40, message: 'rendering' }");
+    // Events are live: a worker in another process may start (even finish) the job before
+    // the producer watches, so only the final one is certain.
     expect(run.stdout).toContain("event: completed");
     expect(run.stdout).toMatch(/result: \/files\/t1\.pdf\n$/);
     process.kill(-child.pid!, "SIGTERM");
