@@ -101,29 +101,25 @@ let app: string;
 let installLog = "";
 const children: ChildProcess[] = [];
 
-beforeAll(
-  async () => {
-    root = mkdtempSync(join(tmpdir(), "spool-pack-"));
-    mkdirSync(join(root, "spool"));
-    // What a user does in a clone: `npm pack` (prepack builds dist first).
-    const pack = await sh(
-      `npm pack --pack-destination ${JSON.stringify(join(root, "spool"))}`,
-      REPO,
-      PACK_TIMEOUT_MS,
-    );
-    expectOk(pack, "npm pack");
-    expect(existsSync(join(root, "spool", TARBALL))).toBe(true);
-    // The README's commands, one shell, in order (`cd first-app` carries over).
-    const { setup } = readmeCommands();
-    const run = await sh(["set -e", ...setup].join("\n"), root, INSTALL_TIMEOUT_MS);
-    installLog = run.stdout + run.stderr;
-    expectOk(run, "the README's first-app commands");
-    app = join(root, "first-app");
-    for (const file of ["app.ts", "producer.ts", "tsconfig.json"])
-      cpSync(join(EXAMPLE, file), join(app, file));
-  },
-  PACK_TIMEOUT_MS + INSTALL_TIMEOUT_MS,
-);
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "spool-pack-"));
+  mkdirSync(join(root, "spool"));
+  // What a user does in a clone: `npm pack` (prepack builds dist first).
+  const pack = await sh(
+    `npm pack --pack-destination ${JSON.stringify(join(root, "spool"))}`,
+    REPO,
+    PACK_TIMEOUT_MS,
+  );
+  expectOk(pack, "npm pack");
+  expect(existsSync(join(root, "spool", TARBALL))).toBe(true);
+  // The README's commands, one shell, in order (`cd first-app` carries over).
+  const { setup } = readmeCommands();
+  const run = await sh(["set -e", ...setup].join("\n"), root, INSTALL_TIMEOUT_MS);
+  installLog = run.stdout + run.stderr;
+  expectOk(run, "the README's first-app commands");
+  app = join(root, "first-app");
+  for (const file of ["app.ts", "producer.ts", "tsconfig.json"]) cpSync(join(EXAMPLE, file), join(app, file));
+}, PACK_TIMEOUT_MS + INSTALL_TIMEOUT_MS);
 
 afterAll(() => {
   for (const c of children) {
