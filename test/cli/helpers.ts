@@ -15,7 +15,7 @@ export interface CliResult {
   stderr: string;
 }
 
-class Capture {
+export class Capture {
   text = "";
   isTTY = false;
   write(chunk: string) {

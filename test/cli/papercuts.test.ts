@@ -15,7 +15,7 @@ import { PORT_DEFAULT } from "../../src/http/index.js";
 import { createSpool } from "../../src/index.js";
 import { waitFor } from "../support/wait-for.js";
 import { FakeProcess } from "./fake-process.js";
-import { APP, BIN, cli, REPO, tempBackend } from "./helpers.js";
+import { APP, BIN, Capture, cli, REPO, tempBackend } from "./helpers.js";
 
 let backend: ReturnType<typeof tempBackend>;
 beforeEach(() => {
@@ -167,15 +167,6 @@ describe("a cancelled running job", () => {
     }
   });
 });
-
-class Capture {
-  text = "";
-  isTTY = false;
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
 
 describe("spool stats --watch", () => {
   it("refreshes until SIGTERM (text samples separated by a blank line; --json one document per line)", async () => {
