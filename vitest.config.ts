@@ -2,7 +2,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     testTimeout: 60_000,
     // Checks every answer of a spool server under /api/ against its OpenAPI document.
     setupFiles: ["test/support/openapi-fetch-setup.ts"],
@@ -13,5 +12,21 @@ export default defineConfig({
     pool: "forks",
     // Two cores: chaos tests spawn their own worker processes, so keep the fan-out modest.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "suite",
+          include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+          exclude: ["test/package/**"],
+        },
+      },
+      // The pack-and-install test compiles better-sqlite3 for minutes: it runs after the rest,
+      // alone, so it never starves the timing-sensitive chaos tests of CPU.
+      {
+        extends: true,
+        test: { name: "package", include: ["test/package/**/*.test.ts"], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
