@@ -13,17 +13,20 @@
  *   415 for a non-JSON body → 413 over the body limit → 400 for malformed JSON →
  *   route schema (400 INVALID_ARGUMENT) → handler (library errors through the code table).
  *
- * Everything can live under a base path (`basePath: "/spool"`); the dashboard is served at the
- * base path's root, the API under `<base>/api`.
+ * Everything can live under a base path (`basePath: "/spool"`): every route and middleware is
+ * registered under it (not mounted), so the app can itself be mounted with `route("/", app)` in
+ * a larger Hono server without its middleware reaching the host's other routes. The dashboard is
+ * served at `<base>/`, the API under `<base>/api`.
  */
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { auditLog } from "./audit.js";
 import { authenticate, csrf, TokenChecker } from "./auth.js";
-import { dashboardApp } from "./dashboard.js";
+import { mountDashboard } from "./dashboard.js";
 import { type RouteDeps, router } from "./deps.js";
 import { errorResponse, HttpError } from "./errors.js";
 import { hasBody, jsonOnly, limitBody, parseJson, securityHeaders } from "./guards.js";
+import { withBrowserAuth } from "./openapi-auth.js";
 import { SESSION_COOKIE } from "./options.js";
 import { auditRoutes } from "./routes/audit.js";
 import { eventRoutes } from "./routes/events.js";
@@ -63,10 +66,11 @@ export function buildApp(deps: RouteDeps) {
     errorResponse(c, new HttpError("ROUTE_NOT_FOUND", `no route ${c.req.method} ${c.req.path}`)),
   );
 
-  app.use("*", securityHeaders);
+  const all = `${base}/*`;
+  app.use(all, securityHeaders);
   if (options.corsOrigins.length > 0) {
     app.use(
-      "*",
+      all,
       cors({
         origin: options.corsOrigins,
         allowHeaders: ["Authorization", "Content-Type", "X-Spool-Request", "Last-Event-ID"],
@@ -77,7 +81,7 @@ export function buildApp(deps: RouteDeps) {
     );
   }
   app.use(
-    "*",
+    all,
     auditLog({
       backend: () => deps.spool.backend(),
       now: () => deps.spool.clock.now(),
@@ -87,7 +91,7 @@ export function buildApp(deps: RouteDeps) {
     }),
   );
   app.use(
-    "*",
+    all,
     authenticate({
       checker: new TokenChecker(options.tokens),
       insecure: options.insecure && options.tokens.length === 0,
@@ -108,7 +112,7 @@ export function buildApp(deps: RouteDeps) {
       anyRole: (c) => localPath(c) === "/api/session" && c.req.method === "DELETE",
     }),
   );
-  app.use("*", csrf, jsonOnly, limitBody(options.bodyLimit), parseJson);
+  app.use(all, csrf, jsonOnly, limitBody(options.bodyLimit), parseJson);
 
   const api = router();
   api.route("/", healthRoutes(deps));
@@ -121,7 +125,7 @@ export function buildApp(deps: RouteDeps) {
   api.route("/", eventRoutes(deps));
   api.route("/", sessionRoutes(deps));
   api.route("/", auditRoutes(deps));
-  app.route("/api", api);
+  app.route(`${base}/api`, api);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
@@ -131,7 +135,7 @@ export function buildApp(deps: RouteDeps) {
       "instead logs in with `POST /api/session` and sends its cookie plus the session's CSRF token in " +
       "`X-Spool-Request`; a server without auth needs `X-Spool-Request: 1` on state-changing calls.)",
   });
-  app.doc31("/api/openapi.json", {
+  const documentConfig = {
     openapi: "3.1.0",
     info: {
       title: "spool HTTP API",
@@ -141,18 +145,20 @@ export function buildApp(deps: RouteDeps) {
         "`{ error: { code, message, details } }` with the library's stable codes.",
     },
     security: [{ bearer: [] }],
+  };
+  let document: ReturnType<typeof app.getOpenAPI31Document> | null = null;
+  app.get(`${base}/api/openapi.json`, (c) => {
+    document ??= withBrowserAuth(app.getOpenAPI31Document(documentConfig));
+    return c.json(document);
   });
 
   if (options.metrics && deps.metrics) {
     const metrics = deps.metrics;
-    app.get("/metrics", async (c) => {
+    app.get(`${base}/metrics`, async (c) => {
       await metrics.flush();
       return c.body(await metrics.text(), 200, { "Content-Type": metrics.contentType });
     });
   }
-  if (options.dashboard) app.route("/", dashboardApp());
-  if (!base) return app;
-  const root = router();
-  root.route(base, app);
-  return root;
+  if (options.dashboard) mountDashboard(app, base);
+  return app;
 }

@@ -18,7 +18,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import type { Context } from "hono";
+import type { Context, Env } from "hono";
 import { Hono } from "hono";
 
 const TYPES: Record<string, string> = {
@@ -98,18 +98,23 @@ function send(c: Context, asset: Asset, cacheControl: string): Response {
 }
 
 /**
- * The dashboard as a Hono app (paths relative to where it is mounted). `dir` overrides where the
- * built files are (default: `dashboardDir()`).
+ * Registers the dashboard on `app` at `base` (e.g. "" or "/spool"): the page at `base + "/"`
+ * (a bare `base` redirects there, since the page's relative URLs need the slash), the files at
+ * `base + "/assets/…"`. `dir` overrides where the built files are (default: `dashboardDir()`).
  */
-export function dashboardApp(dir: string | null = dashboardDir()): Hono {
-  const app = new Hono();
+export function mountDashboard<E extends Env>(
+  app: Hono<E>,
+  base = "",
+  dir: string | null = dashboardDir(),
+): Hono<E> {
   let assets: Map<string, Asset> | null = null;
   const get = () => {
     if (!dir) return null;
     assets ??= load(dir);
     return assets;
   };
-  app.on(["GET", "HEAD"], "/", (c) => {
+  if (base) app.get(base, (c) => c.redirect(`${base}/`, 308));
+  app.on(["GET", "HEAD"], `${base}/`, (c) => {
     const index = get()?.get("/");
     if (!index)
       return c.text(
@@ -118,10 +123,15 @@ export function dashboardApp(dir: string | null = dashboardDir()): Hono {
       );
     return send(c, index, "no-cache");
   });
-  app.on(["GET", "HEAD"], "/assets/:name", (c) => {
+  app.on(["GET", "HEAD"], `${base}/assets/:name`, (c) => {
     const asset = get()?.get(`/assets/${c.req.param("name")}`);
     if (!asset) return c.text("not found", 404);
     return send(c, asset, "public, max-age=31536000, immutable");
   });
   return app;
+}
+
+/** The dashboard alone, as a Hono app (without the API it talks to: mostly for tests). */
+export function dashboardApp(dir: string | null = dashboardDir()): Hono {
+  return mountDashboard(new Hono(), "", dir);
 }

@@ -291,7 +291,9 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`${url}/#/jobs`);
       await page.locator("tr[data-job]").first().waitFor(WAIT);
-      const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+      const overflow = await page.evaluate<number>(
+        "document.documentElement.scrollWidth - window.innerWidth",
+      );
       expect(overflow).toBeLessThanOrEqual(1);
       await shot(page, "phone-jobs");
 

@@ -332,3 +332,36 @@ describe("HTTP browser safety", () => {
     }
   });
 });
+
+describe("the OpenAPI document declares browser auth", () => {
+  it("lists the session cookie scheme and X-Spool-Request on every state-changing operation", async () => {
+    const doc = (await t.api("/api/openapi.json", { token: null })).body;
+    expect(doc.components.securitySchemes.session).toMatchObject({
+      type: "apiKey",
+      in: "cookie",
+      name: "spool_session",
+    });
+    expect(doc.security).toEqual([{ bearer: [] }, { session: [] }]);
+    let mutating = 0;
+    for (const [path, ops] of Object.entries(
+      doc.paths as Record<string, Record<string, { parameters?: unknown[] }>>,
+    )) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (method === "get") continue;
+        const refs = (op.parameters ?? []).map((p) => (p as { $ref?: string }).$ref);
+        if (path === "/api/session" && method === "post")
+          expect(refs).not.toContain("#/components/parameters/SpoolRequest");
+        else {
+          expect(refs, `${method} ${path}`).toContain("#/components/parameters/SpoolRequest");
+          mutating++;
+        }
+      }
+    }
+    expect(mutating).toBeGreaterThanOrEqual(MUTATING.length);
+    expect(doc.components.parameters.SpoolRequest).toMatchObject({
+      name: "X-Spool-Request",
+      in: "header",
+      required: false,
+    });
+  });
+});

@@ -166,7 +166,7 @@ export function Jobs() {
                     <a href={href(`/jobs/${seg(j.id)}`)} onClick={(e) => e.stopPropagation()} title={j.id}>
                       {shortId(j.id)}
                     </a>{" "}
-                    <Copy text={j.id} label="⧉" />
+                    <Copy text={j.id} label="copy" />
                   </td>
                   <td>{j.task}</td>
                   <td class="wide-only">{j.queue}</td>

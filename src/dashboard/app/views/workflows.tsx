@@ -53,7 +53,7 @@ export function Workflows() {
                     <a href={href(`/workflows/${seg(w.id)}`)} onClick={(e) => e.stopPropagation()}>
                       {shortId(w.id)}
                     </a>{" "}
-                    <Copy text={w.id} label="⧉" />
+                    <Copy text={w.id} label="copy" />
                   </td>
                   <td>{w.name}</td>
                   <td>
