@@ -181,15 +181,15 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       await page.evaluate("window.marker = 42");
       await rows.first().click();
       await page.locator("pre.stack").waitFor(WAIT);
-      expect(await page.locator("pre.stack").innerText()).toContain("template missing for acme");
-      expect(await page.locator("pre.stack").innerText()).toMatch(/\n\s+at /);
+      expect(await page.locator("pre.stack").textContent()).toContain("template missing for acme");
+      expect(await page.locator("pre.stack").textContent()).toMatch(/\n\s+at /);
       await shot(page, "job");
       reportsHealthy = true;
       await page.locator('[data-action="retry"]').click();
       await page.locator(".facts .badge.state-completed").waitFor(WAIT);
       expect(await page.evaluate("window.marker")).toBe(42);
       await page.getByRole("heading", { name: "Result" }).waitFor(WAIT);
-      expect(await page.locator(".json pre").nth(1).innerText()).toContain("/files/acme.pdf");
+      expect(await page.locator(".json pre").nth(1).textContent()).toContain("/files/acme.pdf");
     } finally {
       await context.close();
     }
