@@ -160,6 +160,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
 
   it("an admin finds the failed job, sees its stack, retries it and watches it complete live", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: url });
     const page = await context.newPage();
     try {
       await logIn(page, ADMIN);
@@ -181,6 +182,14 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       await page.evaluate("window.marker = 42");
       await rows.first().click();
       await page.locator("pre.stack").waitFor(WAIT);
+      // Copy to clipboard: the id's button puts the id there.
+      const id = decodeURIComponent((await page.evaluate<string>("location.hash")).split("/").pop()!);
+      await page
+        .locator(".facts")
+        .getByRole("button", { name: /^Copy: / })
+        .first()
+        .click();
+      expect(await page.evaluate<string>("navigator.clipboard.readText()")).toBe(id);
       expect(await page.locator("pre.stack").textContent()).toContain("template missing for acme");
       expect(await page.locator("pre.stack").textContent()).toMatch(/\n\s+at /);
       await shot(page, "job");
@@ -227,6 +236,28 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       await page.goto(`${url}/#/workers`);
       await page.locator("table.list tbody tr").first().waitFor(WAIT);
       await shot(page, "workers");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("the jobs list does not jump: new jobs are counted in a banner until asked for", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    try {
+      await logIn(page, ADMIN);
+      await page.goto(`${url}/#/jobs`);
+      const rows = page.locator("tr[data-job]");
+      await rows.first().waitFor(WAIT);
+      const before = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-job")));
+      const added = [];
+      for (const to of ["x@example.com", "y@example.com", "z@example.com"])
+        added.push((await spool.enqueue("mail.send", { to })).id);
+      await page.getByRole("button", { name: "3 new jobs: show" }).waitFor(WAIT);
+      expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-job")))).toEqual(before);
+      await page.getByRole("button", { name: "3 new jobs: show" }).click();
+      await page.locator(`tr[data-job="${added[2]}"]`).waitFor(WAIT);
+      expect(await rows.first().getAttribute("data-job")).toBe(added[2]);
     } finally {
       await context.close();
     }

@@ -230,6 +230,13 @@ describe("CSRF: bearer needs nothing, cookie sessions and no-auth need the heade
       expect(await withHost("GET", "evil.example:80")).toBe(403);
       expect(await withHost("GET", `localhost:${new URL(open.url).port}`)).toBe(200);
       expect(await jobs()).toBe(0);
+      // The dashboard learns the value from GET /api/session.
+      expect((await open.api("/api/session", { token: null })).body).toMatchObject({
+        via: "insecure",
+        role: "admin",
+        actor: "anonymous",
+        csrfToken: "1",
+      });
       expect((await enqueue({ ...SAME, "x-spool-request": "1" })).status).toBe(201);
       expect((await enqueue({ "x-spool-request": "1" })).status).toBe(201);
       expect(await jobs()).toBe(2);
