@@ -13,7 +13,7 @@
  * (or `docs/img/` with SPOOL_UPDATE_SCREENSHOTS=1).
  */
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type SpoolServer } from "../../src/http/index.js";
 import { createSpool, type Spool, type Task, type Worker } from "../../src/index.js";
@@ -115,15 +115,28 @@ async function logIn(page: Page, token: string): Promise<void> {
   await page.getByRole("navigation", { name: "Main" }).waitFor(WAIT);
 }
 
+/** A fresh browser context (its own cookies) with one page, closed afterwards whatever happens. */
+async function withPage(
+  options: BrowserContextOptions & { grant?: string[] },
+  run: (ctx: { page: Page; context: BrowserContext }) => Promise<void>,
+): Promise<void> {
+  const { grant, ...contextOptions } = options;
+  const context = await browser.newContext(contextOptions);
+  try {
+    if (grant) await context.grantPermissions(grant, { origin: url });
+    await run({ page: await context.newPage(), context });
+  } finally {
+    await context.close();
+  }
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
 }
 
 describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
   it("a read-only session sees jobs but no action controls", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    try {
+    await withPage({ viewport: { width: 1280, height: 800 } }, async ({ page }) => {
       await page.goto(url);
       await page.getByLabel("API token").waitFor(WAIT);
       await shot(page, "login");
@@ -153,61 +166,55 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       });
       expect(status).toBe(403);
       expect((await spool.queues.list()).find((q) => q.name === "reports")?.paused).toBe(false);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it("an admin finds the failed job, sees its stack, retries it and watches it complete live", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: url });
-    const page = await context.newPage();
-    try {
-      await logIn(page, ADMIN);
-      await page.locator(".tile-value").first().waitFor(WAIT);
-      await page.locator(".chart").first().waitFor(WAIT);
-      await shot(page, "overview");
-      await page.getByRole("link", { name: "Jobs" }).click();
-      await page.locator("tr[data-job]").first().waitFor(WAIT);
-      await page.getByLabel("State").selectOption("failed");
-      await page.getByLabel("Task").fill("report.render");
-      await page.getByRole("button", { name: "Filter" }).click();
-      // (Browser-side code is passed as strings: this project's types are Node's, not the DOM's.)
-      await page.waitForFunction('location.hash.includes("task=report.render")', null, WAIT);
-      const rows = page.locator("tr[data-job]");
-      await rows.first().waitFor(WAIT);
-      expect(await rows.count()).toBe(1);
-      await shot(page, "jobs");
-      // A marker on the window: if the page reloaded, it would be gone.
-      await page.evaluate("window.marker = 42");
-      await rows.first().click();
-      await page.locator("pre.stack").waitFor(WAIT);
-      // Copy to clipboard: the id's button puts the id there.
-      const id = decodeURIComponent((await page.evaluate<string>("location.hash")).split("/").pop()!);
-      await page
-        .locator(".facts")
-        .getByRole("button", { name: /^Copy: / })
-        .first()
-        .click();
-      expect(await page.evaluate<string>("navigator.clipboard.readText()")).toBe(id);
-      expect(await page.locator("pre.stack").textContent()).toContain("template missing for acme");
-      expect(await page.locator("pre.stack").textContent()).toMatch(/\n\s+at /);
-      await shot(page, "job");
-      reportsHealthy = true;
-      await page.locator('[data-action="retry"]').click();
-      await page.locator(".facts .badge.state-completed").waitFor(WAIT);
-      expect(await page.evaluate("window.marker")).toBe(42);
-      await page.getByRole("heading", { name: "Result" }).waitFor(WAIT);
-      expect(await page.locator(".json pre").nth(1).textContent()).toContain("/files/acme.pdf");
-    } finally {
-      await context.close();
-    }
+    await withPage(
+      { viewport: { width: 1280, height: 800 }, grant: ["clipboard-read", "clipboard-write"] },
+      async ({ page }) => {
+        await logIn(page, ADMIN);
+        await page.locator(".tile-value").first().waitFor(WAIT);
+        await page.locator(".chart").first().waitFor(WAIT);
+        await shot(page, "overview");
+        await page.getByRole("link", { name: "Jobs" }).click();
+        await page.locator("tr[data-job]").first().waitFor(WAIT);
+        await page.getByLabel("State").selectOption("failed");
+        await page.getByLabel("Task").fill("report.render");
+        await page.getByRole("button", { name: "Filter" }).click();
+        // (Browser-side code is passed as strings: this project's types are Node's, not the DOM's.)
+        await page.waitForFunction('location.hash.includes("task=report.render")', null, WAIT);
+        const rows = page.locator("tr[data-job]");
+        await rows.first().waitFor(WAIT);
+        expect(await rows.count()).toBe(1);
+        await shot(page, "jobs");
+        // A marker on the window: if the page reloaded, it would be gone.
+        await page.evaluate("window.marker = 42");
+        await rows.first().click();
+        await page.locator("pre.stack").waitFor(WAIT);
+        // Copy to clipboard: the id's button puts the id there.
+        const id = decodeURIComponent((await page.evaluate<string>("location.hash")).split("/").pop()!);
+        await page
+          .locator(".facts")
+          .getByRole("button", { name: /^Copy: / })
+          .first()
+          .click();
+        expect(await page.evaluate<string>("navigator.clipboard.readText()")).toBe(id);
+        expect(await page.locator("pre.stack").textContent()).toContain("template missing for acme");
+        expect(await page.locator("pre.stack").textContent()).toMatch(/\n\s+at /);
+        await shot(page, "job");
+        reportsHealthy = true;
+        await page.locator('[data-action="retry"]').click();
+        await page.locator(".facts .badge.state-completed").waitFor(WAIT);
+        expect(await page.evaluate("window.marker")).toBe(42);
+        await page.getByRole("heading", { name: "Result" }).waitFor(WAIT);
+        expect(await page.locator(".json pre").nth(1).textContent()).toContain("/files/acme.pdf");
+      },
+    );
   });
 
   it("an admin pauses and resumes a queue, and runs a schedule now", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    try {
+    await withPage({ viewport: { width: 1280, height: 800 } }, async ({ page }) => {
       await logIn(page, ADMIN);
       await page.goto(`${url}/#/queues`);
       const row = page.locator('tr[data-queue="mail"]');
@@ -236,15 +243,11 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       await page.goto(`${url}/#/workers`);
       await page.locator("table.list tbody tr").first().waitFor(WAIT);
       await shot(page, "workers");
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it("the jobs list does not jump: new jobs are counted in a banner until asked for", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    try {
+    await withPage({ viewport: { width: 1280, height: 800 } }, async ({ page }) => {
       await logIn(page, ADMIN);
       await page.goto(`${url}/#/jobs`);
       const rows = page.locator("tr[data-job]");
@@ -258,15 +261,11 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       await page.getByRole("button", { name: "3 new jobs: show" }).click();
       await page.locator(`tr[data-job="${added[2]}"]`).waitFor(WAIT);
       expect(await rows.first().getAttribute("data-job")).toBe(added[2]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it("opens a chord's graph and watches its nodes complete", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    try {
+    await withPage({ viewport: { width: 1280, height: 800 } }, async ({ page }) => {
       for (const i of [1, 2, 3]) gates.set(i, deferred<void>());
       const wf = await spool
         .chord(
@@ -290,52 +289,49 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
         WAIT,
       );
       await expect(wf.result({ timeout: 30_000 })).resolves.toBe(60);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it("shows the audit log, works on a phone-sized screen and in the dark theme, and logs out", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
-    const page = await context.newPage();
-    try {
-      await logIn(page, ADMIN);
-      await page.goto(`${url}/#/audit`);
-      await page.locator('tr[data-action="job.retry"]').first().waitFor(WAIT);
-      for (const action of ["queue.pause", "queue.resume", "schedule.run", "session.login"])
-        expect(await page.locator(`tr[data-action="${action}"]`).count(), action).toBeGreaterThan(0);
-      await shot(page, "audit");
-      await page.goto(`${url}/#/jobs`);
-      await page.locator("tr[data-job]").first().waitFor(WAIT);
-      await shot(page, "jobs-dark");
-      // Keyboard: j moves the selection, Enter opens the row, g q goes to Queues.
-      await page.keyboard.press("j");
-      await page.locator("tr[data-job].selected").nth(0).waitFor(WAIT);
-      const second = await page.locator("tr[data-job]").nth(1).getAttribute("data-job");
-      expect(await page.locator("tr[data-job]").nth(1).getAttribute("class")).toContain("selected");
-      await page.keyboard.press("Enter");
-      await page.waitForFunction(`location.hash === "#/jobs/${second}"`, null, WAIT);
-      await page.keyboard.press("g");
-      await page.keyboard.press("q");
-      await page.locator("tr[data-queue]").first().waitFor(WAIT);
+    await withPage(
+      { viewport: { width: 1280, height: 800 }, colorScheme: "dark" },
+      async ({ page, context }) => {
+        await logIn(page, ADMIN);
+        await page.goto(`${url}/#/audit`);
+        await page.locator('tr[data-action="job.retry"]').first().waitFor(WAIT);
+        for (const action of ["queue.pause", "queue.resume", "schedule.run", "session.login"])
+          expect(await page.locator(`tr[data-action="${action}"]`).count(), action).toBeGreaterThan(0);
+        await shot(page, "audit");
+        await page.goto(`${url}/#/jobs`);
+        await page.locator("tr[data-job]").first().waitFor(WAIT);
+        await shot(page, "jobs-dark");
+        // Keyboard: j moves the selection, Enter opens the row, g q goes to Queues.
+        await page.keyboard.press("j");
+        await page.locator("tr[data-job].selected").nth(0).waitFor(WAIT);
+        const second = await page.locator("tr[data-job]").nth(1).getAttribute("data-job");
+        expect(await page.locator("tr[data-job]").nth(1).getAttribute("class")).toContain("selected");
+        await page.keyboard.press("Enter");
+        await page.waitForFunction(`location.hash === "#/jobs/${second}"`, null, WAIT);
+        await page.keyboard.press("g");
+        await page.keyboard.press("q");
+        await page.locator("tr[data-queue]").first().waitFor(WAIT);
 
-      await page.setViewportSize({ width: 390, height: 844 });
-      await page.goto(`${url}/#/jobs`);
-      await page.locator("tr[data-job]").first().waitFor(WAIT);
-      const overflow = await page.evaluate<number>(
-        "document.documentElement.scrollWidth - window.innerWidth",
-      );
-      expect(overflow).toBeLessThanOrEqual(1);
-      await shot(page, "phone-jobs");
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.goto(`${url}/#/jobs`);
+        await page.locator("tr[data-job]").first().waitFor(WAIT);
+        const overflow = await page.evaluate<number>(
+          "document.documentElement.scrollWidth - window.innerWidth",
+        );
+        expect(overflow).toBeLessThanOrEqual(1);
+        await shot(page, "phone-jobs");
 
-      await page.locator("[data-logout]").click();
-      await page.getByLabel("API token").waitFor(WAIT);
-      const cookies = await context.cookies();
-      expect(cookies.find((c) => c.name === "spool_session")).toBeUndefined();
-      const status = await page.evaluate(async () => (await fetch("api/jobs")).status);
-      expect(status).toBe(401);
-    } finally {
-      await context.close();
-    }
+        await page.locator("[data-logout]").click();
+        await page.getByLabel("API token").waitFor(WAIT);
+        const cookies = await context.cookies();
+        expect(cookies.find((c) => c.name === "spool_session")).toBeUndefined();
+        const status = await page.evaluate(async () => (await fetch("api/jobs")).status);
+        expect(status).toBe(401);
+      },
+    );
   });
 });

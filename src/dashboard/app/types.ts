@@ -1,14 +1,12 @@
-/** The API's shapes, as the dashboard reads them (see /api/openapi.json). */
-export type JobState = "waiting" | "scheduled" | "queued" | "running" | "completed" | "failed" | "cancelled";
-export const JOB_STATES: JobState[] = [
-  "waiting",
-  "scheduled",
-  "queued",
-  "running",
-  "completed",
-  "failed",
-  "cancelled",
-];
+/**
+ * The API's shapes, as the dashboard reads them (see /api/openapi.json). What the server's own
+ * modules already define (job states, audit entries) is imported from them, type-only or as
+ * plain constants, so the two cannot drift.
+ */
+import type { JobState } from "../../core/types";
+
+export type { AuditEntry } from "../../backend/backend";
+export { JOB_STATES, type JobState } from "../../core/types";
 export type Counts = Record<JobState, number>;
 
 export interface Me {
@@ -132,19 +130,6 @@ export interface Graph {
   state: WorkflowState;
   nodes: GraphNode[];
   edges: { from: string; to: string }[];
-}
-
-export interface AuditEntry {
-  id: string;
-  at: number;
-  actor: string;
-  role: string;
-  via: string;
-  action: string;
-  target: string | null;
-  outcome: string;
-  address: string | null;
-  details: Record<string, unknown>;
 }
 
 /** One change-feed event (SSE `data:`). */

@@ -107,3 +107,17 @@ export function PageTitle({ title, children }: { title: string; children?: Compo
     </div>
   );
 }
+
+/** "← Newer / Older →" for cursor pages: `back` is off on the first page, `next` without a cursor. */
+export function Pager({ onBack, onNext }: { onBack: (() => void) | null; onNext: (() => void) | null }) {
+  return (
+    <nav class="pager" aria-label="Pages">
+      <button type="button" disabled={!onBack} onClick={() => onBack?.()}>
+        ← Newer
+      </button>
+      <button type="button" disabled={!onNext} onClick={() => onNext?.()}>
+        Older →
+      </button>
+    </nav>
+  );
+}

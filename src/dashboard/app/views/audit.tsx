@@ -1,7 +1,7 @@
 /** The audit log: every admin action, newest first (admin only). */
 import { useState } from "preact/hooks";
 import { api, query } from "../api";
-import { Empty, ErrorNote, Loading, PageTitle, Time } from "../components/common";
+import { Empty, ErrorNote, Loading, Pager, PageTitle, Time } from "../components/common";
 import { useLiveQuery } from "../live";
 import type { AuditEntry } from "../types";
 
@@ -64,22 +64,10 @@ export function Audit() {
           </table>
         </div>
       )}
-      <nav class="pager">
-        <button
-          type="button"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          ← Newer
-        </button>
-        <button
-          type="button"
-          disabled={!q.data?.nextCursor}
-          onClick={() => setCursors((c) => [...c, q.data!.nextCursor!])}
-        >
-          Older →
-        </button>
-      </nav>
+      <Pager
+        onBack={cursors.length ? () => setCursors((c) => c.slice(0, -1)) : null}
+        onNext={q.data?.nextCursor ? () => setCursors((c) => [...c, q.data!.nextCursor!]) : null}
+      />
     </>
   );
 }

@@ -8,7 +8,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, query } from "../api";
-import { Copy, Empty, ErrorNote, Loading, PageTitle, StateBadge, Time } from "../components/common";
+import { Copy, Empty, ErrorNote, Loading, Pager, PageTitle, StateBadge, Time } from "../components/common";
 import { shortId } from "../format";
 import { useLiveEvents, useLiveQuery } from "../live";
 import { href, navigate, seg, useRoute } from "../router";
@@ -186,18 +186,10 @@ export function Jobs() {
           </table>
         </div>
       )}
-      <nav class="pager" aria-label="Pages">
-        <button
-          type="button"
-          disabled={history.length === 0}
-          onClick={() => go(history.at(-1) || undefined, true)}
-        >
-          ← Newer
-        </button>
-        <button type="button" disabled={!page?.nextCursor} onClick={() => go(page!.nextCursor!)}>
-          Older →
-        </button>
-      </nav>
+      <Pager
+        onBack={history.length ? () => go(history.at(-1) || undefined, true) : null}
+        onNext={page?.nextCursor ? () => go(page.nextCursor!) : null}
+      />
       <ListKeys
         count={jobs.length}
         selected={selected}

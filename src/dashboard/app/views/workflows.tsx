@@ -1,7 +1,17 @@
 /** Workflows: the list (state, progress, counts) and, for one workflow, its live graph. */
 import { useState } from "preact/hooks";
 import { api, query } from "../api";
-import { Copy, Empty, ErrorNote, Loading, PageTitle, Progress, StateBadge, Time } from "../components/common";
+import {
+  Copy,
+  Empty,
+  ErrorNote,
+  Loading,
+  Pager,
+  PageTitle,
+  Progress,
+  StateBadge,
+  Time,
+} from "../components/common";
 import { shortId } from "../format";
 import { useLiveQuery } from "../live";
 import { href, navigate, seg } from "../router";
@@ -75,22 +85,10 @@ export function Workflows() {
           </table>
         </div>
       )}
-      <nav class="pager">
-        <button
-          type="button"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          ← Newer
-        </button>
-        <button
-          type="button"
-          disabled={!q.data?.nextCursor}
-          onClick={() => setCursors((c) => [...c, q.data!.nextCursor!])}
-        >
-          Older →
-        </button>
-      </nav>
+      <Pager
+        onBack={cursors.length ? () => setCursors((c) => c.slice(0, -1)) : null}
+        onNext={q.data?.nextCursor ? () => setCursors((c) => [...c, q.data!.nextCursor!]) : null}
+      />
       <ListKeys
         count={list.length}
         selected={selected}
