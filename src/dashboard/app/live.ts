@@ -45,7 +45,7 @@ export function startLive(): void {
 export function stopLive(): void {
   source?.close();
   source = null;
-  setStatus("down");
+  setStatus("connecting");
 }
 
 export function useLiveStatus(): LiveStatus {

@@ -21,6 +21,9 @@ import { Schedules } from "./views/schedules";
 import { Workers } from "./views/workers";
 import { Workflows } from "./views/workflows";
 
+/** How long to wait before re-opening a live stream the browser gave up on. */
+const LIVE_RETRY_MS = 5000;
+
 const NAV: { key: string; path: string; label: string; admin?: boolean }[] = [
   { key: "o", path: "/", label: "Overview" },
   { key: "q", path: "/queues", label: "Queues" },
@@ -237,6 +240,24 @@ function App() {
   useEffect(() => {
     if (me) startLive();
   }, [me]);
+  // The browser gives up on a stream the server refused (the session ended, or the server is at
+  // its stream limit): find out which, then sign out or reconnect a little later.
+  const live = useLiveStatus();
+  useEffect(() => {
+    if (live !== "down" || !me) return;
+    const timer = setTimeout(() => {
+      void whoAmI()
+        .then((m) => {
+          if (!m) setMe(null);
+          else {
+            stopLive();
+            startLive();
+          }
+        })
+        .catch(() => {});
+    }, LIVE_RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [live, me]);
   if (error) return <p class="error-note">Cannot reach the spool API: {error}</p>;
   if (!checked) return null;
   if (!me) return <Login onIn={(m) => setMe(m)} />;
