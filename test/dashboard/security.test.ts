@@ -4,9 +4,13 @@
  * limit, and one audit entry per admin action (with who, what, when, how it ended).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeClock } from "../../src/core/clock.js";
+import { uuidv7 } from "../../src/core/ids.js";
 import { createServer } from "../../src/http/index.js";
 import { sessionKeys, signSession, verifySession } from "../../src/http/session.js";
+import { createSpool } from "../../src/index.js";
 import { ADMIN, login, READ, startTestServer, type TestServer } from "../http/helpers.js";
+import { waitFor } from "../support/wait-for.js";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -219,6 +223,43 @@ describe("failed-authentication limit", () => {
 });
 
 describe("audit log", () => {
+  it("is pruned past its retention when a server starts", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 1));
+    const spool = createSpool({ backend: "memory://", clock, logger: { level: "silent" } });
+    const backend = await spool.backend();
+    const day = 86_400_000;
+    const entry = (at: number, target: string) => ({
+      id: uuidv7(at),
+      at,
+      actor: "alice",
+      role: "admin",
+      via: "bearer",
+      action: "job.retry",
+      target,
+      outcome: "ok",
+      address: null,
+      details: {},
+    });
+    await backend.auditAppend({
+      entries: [entry(clock.now() - 40 * day, "old"), entry(clock.now() - 10 * day, "recent")],
+    });
+    const server = createServer(spool, {
+      tokens: [{ token: ADMIN, role: "admin" }],
+      auditRetention: "30d",
+      processMetrics: false,
+    });
+    try {
+      const left = await waitFor(async () => {
+        const { entries } = await backend.auditList({});
+        return entries.length === 1 ? entries : null;
+      });
+      expect(left.map((e) => e.target)).toEqual(["recent"]);
+    } finally {
+      await server.close();
+      await spool.close();
+    }
+  });
+
   it("records each admin action with who, what, when and outcome; enqueues are not audited", async () => {
     const since = Date.now();
     const s = await login(t.url, ADMIN);
