@@ -127,12 +127,13 @@ export function errorResponses(...statuses: number[]) {
   const descriptions: Record<number, string> = {
     400: "Malformed request (MALFORMED_JSON, INVALID_ARGUMENT)",
     401: "Missing or invalid bearer token (UNAUTHORIZED)",
-    403: "Read-only token on a mutating call (FORBIDDEN) or missing X-Spool-Request header (CSRF_HEADER_REQUIRED)",
+    403: "Read-only caller on a mutating call (FORBIDDEN), or a cookie-session / no-auth call without its X-Spool-Request header or from another origin (CSRF_HEADER_REQUIRED, CSRF_ORIGIN_REFUSED)",
     404: "Not found (NOT_FOUND)",
     409: "The job's or workflow's state does not allow this (INVALID_STATE)",
     413: "Body or payload too large (REQUEST_TOO_LARGE, PAYLOAD_TOO_LARGE)",
     415: "Body is not JSON (UNSUPPORTED_MEDIA_TYPE)",
     422: "Unknown task or input rejected by the task's schema (UNKNOWN_TASK, VALIDATION_FAILED)",
+    429: "Too many failed authentications from this address (RATE_LIMITED; see Retry-After)",
     503: "Backend unavailable (BACKEND_ERROR)",
   };
   for (const s of [401, ...statuses]) {
