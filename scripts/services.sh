@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (if missing) and starts the services that spool's Redis and PostgreSQL tests and
 # benchmarks use: Redis on 127.0.0.1:6379 and the PostgreSQL 15 cluster with a `spool`
-# role and database. Idempotent: safe to run again. Needs root (apt-get, pg_ctlcluster).
+# role and database; and installs Chromium (Debian's package, /usr/bin/chromium) for the
+# dashboard's browser tests. Idempotent: safe to run again. Needs root (apt-get, pg_ctlcluster).
 #
 #   bash scripts/services.sh          # then: SPOOL_TEST_REDIS_URL / SPOOL_TEST_POSTGRES_URL below
 set -euo pipefail
@@ -41,6 +42,10 @@ for _ in $(seq 1 50); do run_psql "select 1" >/dev/null 2>&1 && break; sleep 0.2
 run_psql "select 1 from pg_roles where rolname='spool'" | grep -q 1 || run_psql "create role spool login superuser password 'spool'"
 run_psql "select 1 from pg_database where datname='spool'" | grep -q 1 || run_psql "create database spool owner spool"
 run_psql "select version()" | head -1
+
+# ── Chromium (the dashboard's browser tests drive it with playwright-core) ──────────────
+ensure_pkg chromium
+chromium --version 2>/dev/null || true
 
 echo "SPOOL_TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
 echo "SPOOL_TEST_POSTGRES_URL=postgres://spool:spool@127.0.0.1:5432/spool"

@@ -148,8 +148,9 @@ class SpoolClient:
         headers = {"Accept": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        if method != "GET":
-            # Mutating calls carry this header: the server's CSRF guard refuses them otherwise.
+        elif method != "GET":
+            # Only a server without auth (`spool server --insecure`, loopback only) asks for this
+            # header on state-changing calls; a bearer token needs nothing else.
             headers["X-Spool-Request"] = "1"
         data = None
         if body is not None:

@@ -1,19 +1,11 @@
 /**
- * Browser-safety middleware: security headers, CSRF refusal, JSON-only bodies, the body
- * size limit, and JSON parsing with a typed error.
- *
- * CSRF: a mutating call must carry `X-Spool-Request: 1`. A cross-site HTML form or a
- * "simple" fetch cannot set a custom header, and any page that tries triggers a CORS
- * preflight, which this server does not grant (CORS is off unless origins are listed).
- * Bearer tokens are not sent automatically by browsers either, so this is defence in depth
- * for the dashboard, which may later use a cookie session.
+ * Browser-safety middleware: security headers, JSON-only bodies, the body size limit, and JSON
+ * parsing with a typed error. (CSRF refusal depends on how the caller authenticated: see
+ * `auth.ts`.)
  */
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { isMutating } from "./auth.js";
 import { HttpError } from "./errors.js";
-
-export const CSRF_HEADER = "x-spool-request";
 
 /** nosniff, frame-deny, no referrer, and a strict CSP ready for the dashboard. */
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
@@ -29,17 +21,6 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   );
   if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
-};
-
-export const csrf: MiddlewareHandler = async (c, next) => {
-  if (isMutating(c.req.method) && c.req.header(CSRF_HEADER) !== "1") {
-    throw new HttpError(
-      "CSRF_HEADER_REQUIRED",
-      "state-changing calls must send the header X-Spool-Request: 1",
-      { header: "X-Spool-Request" },
-    );
-  }
-  await next();
 };
 
 export function hasBody(headers: Headers): boolean {

@@ -5,8 +5,9 @@
  * - Answers the middleware gives before any route runs are added to every operation that
  *   does not describe them itself: 400 (malformed JSON, or a query/body outside its schema),
  *   413 (body over the limit), 415 (a body that is not JSON), 500 and 503 (backend
- *   unavailable); 401 unless the operation is public; 403 (role, CSRF) on every mutating one.
- * - The CSRF header is declared as a header parameter of every mutating operation.
+ *   unavailable); 401 and 429 (failed-authentication limit) unless the operation is public;
+ *   403 (role, CSRF) on every mutating one. (The CSRF header parameter and the session
+ *   scheme come from `openapi-auth.ts`.)
  * - `servers` names the origin the document was fetched from, so generated clients work
  *   without configuration (behind a proxy that rewrites the host, set their base URL).
  *
@@ -16,7 +17,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { isMutating } from "./auth.js";
 import type { Env } from "./deps.js";
-import { CSRF_HEADER } from "./guards.js";
 import { ERROR_DESCRIPTIONS } from "./schemas.js";
 
 type Json = Record<string, unknown>;
@@ -31,7 +31,7 @@ function errorResponse(status: number): Json {
   return { description: ERROR_DESCRIPTIONS[status] ?? "Error", content: errorRef };
 }
 
-/** Adds the shared answers and the CSRF header parameter to every operation (in place). */
+/** Adds the shared answers to every operation (in place). */
 export function completeDocument(doc: OpenApiDocument): OpenApiDocument {
   for (const item of Object.values(doc.paths ?? {})) {
     for (const method of METHODS) {
@@ -40,21 +40,9 @@ export function completeDocument(doc: OpenApiDocument): OpenApiDocument {
       const responses = (op.responses ??= {}) as Json;
       const isPublic = Array.isArray(op.security) && op.security.length === 0;
       const statuses: number[] = [...COMMON_STATUSES];
-      if (!isPublic) statuses.push(401);
+      if (!isPublic) statuses.push(401, 429);
       if (isMutating(method.toUpperCase())) statuses.push(403);
       for (const status of statuses) responses[status] ??= errorResponse(status);
-      if (isMutating(method.toUpperCase())) {
-        const parameters = (op.parameters ??= []) as Json[];
-        if (!parameters.some((p) => p.in === "header" && String(p.name).toLowerCase() === CSRF_HEADER))
-          parameters.push({
-            name: "X-Spool-Request",
-            in: "header",
-            required: true,
-            description:
-              "Must be 1 on every state-changing call: a cross-site form cannot send a custom header (403 CSRF_HEADER_REQUIRED without it).",
-            schema: { type: "string", enum: ["1"] },
-          });
-      }
     }
   }
   return doc;

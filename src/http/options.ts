@@ -4,7 +4,8 @@
  */
 import { type Duration, toMs } from "../core/duration.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
-import { type ApiToken, parseTokenList, type Role } from "./auth.js";
+import { type ApiToken, checkTokenName, isLoopbackHost, parseTokenList, type Role } from "./auth.js";
+import { type SessionKeys, secretFromTokens, sessionKeys } from "./session.js";
 
 export const PORT_DEFAULT = 7070;
 export const HOST_DEFAULT = "127.0.0.1";
@@ -20,6 +21,15 @@ export const RESULT_WAIT_MAX_DEFAULT = "60s";
 export const RESULT_WAIT_DEFAULT = "30s";
 /** Open SSE streams per server. */
 export const SSE_CLIENTS_MAX_DEFAULT = 1000;
+/** How long a dashboard session lasts after login (it is not extended by use). */
+export const SESSION_TTL_DEFAULT = "12h";
+/** Failed authentications per client address within the window before 429. */
+export const AUTH_FAILURES_MAX_DEFAULT = 10;
+export const AUTH_FAILURE_WINDOW_DEFAULT = "1m";
+/** Audit entries older than this are pruned (hourly, by the server). */
+export const AUDIT_RETENTION_DEFAULT = "90d";
+/** The session cookie's name. */
+export const SESSION_COOKIE = "spool_session";
 
 export interface ServerOptions {
   /** Default 7070; 0 picks a free port (see `SpoolServer.url`). */
@@ -51,6 +61,27 @@ export interface ServerOptions {
   metrics?: boolean;
   /** Also collect prom-client's default process metrics. Default true. */
   processMetrics?: boolean;
+  /** Serve the dashboard at `/` (`basePath` + `/`). Default true. */
+  dashboard?: boolean;
+  /**
+   * Serve everything (API, dashboard, metrics) under this path, e.g. "/spool", as when mounted
+   * in a larger app behind a proxy. Default "" (the root).
+   */
+  basePath?: string;
+  /** Dashboard session length from login. Default "12h". */
+  sessionTtl?: Duration;
+  /**
+   * Key material that signs session cookies (at least 32 characters). Replicas that should
+   * share sessions need the same one. Default: `$SPOOL_SESSION_SECRET`, else derived from the
+   * configured tokens (replicas configured alike agree; changing the tokens ends every session).
+   */
+  sessionSecret?: string;
+  /** The cookie's Secure flag: "auto" (default) sets it when the request came over TLS or X-Forwarded-Proto says https. */
+  cookieSecure?: boolean | "auto";
+  /** Failed authentications (login or bearer) per client address before 429. Default 10 per "1m". */
+  authFailureLimit?: { max: number; window: Duration };
+  /** How long audit entries are kept. Default "90d". */
+  auditRetention?: Duration;
 }
 
 export interface ResolvedOptions {
@@ -67,6 +98,15 @@ export interface ResolvedOptions {
   sseClientsMax: number;
   metrics: boolean;
   processMetrics: boolean;
+  dashboard: boolean;
+  basePath: string;
+  sessionTtlMs: number;
+  /** Null without tokens (no sessions on a server without auth). */
+  sessionKeys: SessionKeys | null;
+  cookieSecure: boolean | "auto";
+  authFailureMax: number;
+  authFailureWindowMs: number;
+  auditRetentionMs: number;
 }
 
 function positiveInt(value: number | undefined, fallback: number, name: string, max = 2 ** 31): number {
@@ -86,6 +126,7 @@ export function resolveOptions(
       throw new InvalidArgumentError("API tokens must be at least 8 characters long", "tokens");
     if (t.role !== "read" && t.role !== "admin")
       throw new InvalidArgumentError(`token role must be "read" or "admin", got ${String(t.role)}`, "tokens");
+    checkTokenName(t.name);
   }
   const insecure = options.insecure === true;
   if (tokens.length === 0 && !insecure) {
@@ -95,12 +136,34 @@ export function resolveOptions(
       "tokens",
     );
   }
+  const host = options.host ?? HOST_DEFAULT;
+  if (insecure && tokens.length === 0 && !isLoopbackHost(host.includes(":") ? `[${host}]` : host))
+    throw new InvalidArgumentError(
+      `a server without auth (insecure) listens on loopback only, not on ${host}: configure tokens to serve other hosts`,
+      "host",
+    );
+  const basePath = (options.basePath ?? "").replace(/\/+$/, "");
+  if (basePath !== "" && !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath))
+    throw new InvalidArgumentError(
+      `basePath must look like "/spool", got ${JSON.stringify(options.basePath)}`,
+      "basePath",
+    );
+  const secret = options.sessionSecret ?? env.SPOOL_SESSION_SECRET;
+  if (secret !== undefined && secret.length < 32)
+    throw new InvalidArgumentError(
+      "sessionSecret (SPOOL_SESSION_SECRET) must be at least 32 characters",
+      "sessionSecret",
+    );
+  const limit = options.authFailureLimit ?? {
+    max: AUTH_FAILURES_MAX_DEFAULT,
+    window: AUTH_FAILURE_WINDOW_DEFAULT,
+  };
   const port = options.port ?? PORT_DEFAULT;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new InvalidArgumentError(`port must be an integer in 0..65535, got ${port}`, "port");
   return {
     port,
-    host: options.host ?? HOST_DEFAULT,
+    host,
     tokens,
     insecure,
     bodyLimit: positiveInt(options.bodyLimit, BODY_LIMIT_DEFAULT, "bodyLimit"),
@@ -112,6 +175,14 @@ export function resolveOptions(
     sseClientsMax: positiveInt(options.sseClientsMax, SSE_CLIENTS_MAX_DEFAULT, "sseClientsMax"),
     metrics: options.metrics ?? true,
     processMetrics: options.processMetrics ?? true,
+    dashboard: options.dashboard ?? true,
+    basePath,
+    sessionTtlMs: toMs(options.sessionTtl ?? SESSION_TTL_DEFAULT, "sessionTtl"),
+    sessionKeys: tokens.length === 0 ? null : sessionKeys(secret ?? secretFromTokens(tokens)),
+    cookieSecure: options.cookieSecure ?? "auto",
+    authFailureMax: positiveInt(limit.max, AUTH_FAILURES_MAX_DEFAULT, "authFailureLimit.max", 1_000_000_000),
+    authFailureWindowMs: toMs(limit.window, "authFailureLimit.window"),
+    auditRetentionMs: toMs(options.auditRetention ?? AUDIT_RETENTION_DEFAULT, "auditRetention"),
   };
 }
 

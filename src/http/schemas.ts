@@ -136,27 +136,28 @@ export const QueueParamSchema = z.object({
 export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: "Malformed request: invalid JSON (MALFORMED_JSON) or a path, query or body outside its schema (INVALID_ARGUMENT)",
   401: "Missing or invalid bearer token (UNAUTHORIZED)",
-  403: "Read-only token on a mutating call (FORBIDDEN) or missing X-Spool-Request header (CSRF_HEADER_REQUIRED)",
+  403: "Read-only caller on a mutating call (FORBIDDEN), or a cookie-session / no-auth call without its X-Spool-Request header or from another origin (CSRF_HEADER_REQUIRED, CSRF_ORIGIN_REFUSED)",
   404: "Not found (NOT_FOUND)",
   409: "The job's or workflow's state does not allow this (INVALID_STATE)",
   413: "Body or payload too large (REQUEST_TOO_LARGE, PAYLOAD_TOO_LARGE)",
   415: "Body is not JSON (UNSUPPORTED_MEDIA_TYPE)",
   422: "Unknown task or input rejected by the task's schema (UNKNOWN_TASK, VALIDATION_FAILED, UNSERIALIZABLE)",
+  429: "Too many failed authentications from this address (RATE_LIMITED; see Retry-After)",
   500: "Unexpected server error (INTERNAL)",
   503: "Backend unavailable (BACKEND_ERROR)",
 };
 
 /**
- * The error answers particular to a route (404, 409, 422 …). Those every route shares (400,
- * 401, 403 on mutating calls, 413, 415, 500, 503) are added to the whole document by
- * `openapi.ts`.
+ * The error answers particular to a route (404, 409, 422 …), and 401. Those every route
+ * shares (400, 401 unless public, 403 on mutating calls, 413, 415, 429, 500, 503) are added to
+ * the whole document by `openapi.ts`.
  */
 export function errorResponses(...statuses: number[]) {
   const out: Record<
     number,
     { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }
   > = {};
-  for (const s of statuses) {
+  for (const s of [401, ...statuses]) {
     out[s] = {
       description: ERROR_DESCRIPTIONS[s] ?? "Error",
       content: { "application/json": { schema: ErrorSchema } },

@@ -7,12 +7,14 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { Spool } from "../client/spool.js";
 import { buildApp } from "./app.js";
+import { clientAddress, startAuditPruning } from "./audit-retention.js";
 import { drainUnreadBody } from "./body-drain.js";
 import type { RouteDeps } from "./deps.js";
 import { EventHub } from "./events/hub.js";
 import { SseHub } from "./events/sse.js";
 import { ServerMetrics } from "./metrics.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
+import { FailureLimiter } from "./rate-limit.js";
 import { Throughput } from "./throughput.js";
 
 export interface SpoolServer {
@@ -44,7 +46,20 @@ export function createServer(spool: Spool, options: ServerOptions = {}): SpoolSe
         now: () => spool.clock.now(),
       })
     : null;
-  const deps: RouteDeps = { spool, options: resolved, hub, sse, throughput, metrics, startedAt: Date.now() };
+  const limiter = new FailureLimiter(resolved.authFailureMax, resolved.authFailureWindowMs, () =>
+    spool.clock.now(),
+  );
+  const deps: RouteDeps = {
+    spool,
+    options: resolved,
+    hub,
+    sse,
+    throughput,
+    metrics,
+    startedAt: Date.now(),
+    limiter,
+    address: clientAddress,
+  };
   const app = buildApp(deps);
   let server: Server | null = null;
   let closed = false;
@@ -54,6 +69,7 @@ export function createServer(spool: Spool, options: ServerOptions = {}): SpoolSe
     metrics?.record(batch);
   });
   sse.start();
+  const pruning = startAuditPruning(spool, resolved.auditRetentionMs);
   // Subscribe at once (not on the first request) so the resume buffer and counters start now.
   const started = spool.backend().then((backend) => {
     if (!closed) hub.start(backend);
@@ -92,6 +108,7 @@ export function createServer(spool: Spool, options: ServerOptions = {}): SpoolSe
     async close() {
       if (closed) return;
       closed = true;
+      pruning.stop();
       sse.stop();
       hub.stop();
       const s = server;

@@ -153,12 +153,14 @@ describe("sqlite migrations", () => {
         .map((r) => (r as { name: string }).name),
     );
     expect(tables).toEqual([
+      "spool_audit",
       "spool_events",
       "spool_job_deps",
       "spool_job_logs",
       "spool_jobs",
       "spool_migrations",
       "spool_queues",
+      "spool_revoked_sessions",
       "spool_schedules",
       "spool_workers",
       "spool_workflows",

@@ -13,6 +13,7 @@
 import { describe, test } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
 import { FakeClock } from "../../src/core/clock.js";
+import { auditTopic } from "./suite/audit.js";
 import { cancelTopic } from "./suite/cancel.js";
 import { claimTopic } from "./suite/claim.js";
 import { completeTopic } from "./suite/complete.js";
@@ -60,6 +61,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   sharedTopic,
   schedulesTopic,
   workflowTopic,
+  auditTopic,
 ];
 
 export interface ConformanceSkip {

@@ -1,6 +1,8 @@
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer } from "../../src/http/index.js";
 import type { Task } from "../../src/index.js";
-import { ADMIN, READ, startTestServer, type TestServer } from "./helpers.js";
+import { ADMIN, login, READ, startTestServer, type TestServer } from "./helpers.js";
 
 let t: TestServer;
 let wfTask: Task<number, number>;
@@ -144,49 +146,137 @@ describe("HTTP auth matrix", () => {
   });
 });
 
-describe("HTTP browser safety", () => {
-  it("refuses mutating calls without X-Spool-Request: 1 (CSRF) and writes nothing", async () => {
-    const before = await count();
-    for (const route of MUTATING) {
-      const { method, path, body } = await route.setup();
-      const mid = await snapshot();
-      for (const headers of [{}, { "x-spool-request": "0" }, { "x-spool-request": "true" }] as Record<
-        string,
-        string
-      >[]) {
-        const res = await t.api(path, { method, body, csrf: false, headers });
-        expect(res.status, route.name).toBe(403);
-        expect(res.body.error.code).toBe("CSRF_HEADER_REQUIRED");
+describe("CSRF: bearer needs nothing, cookie sessions and no-auth need the header and the same origin", () => {
+  const SAME = { "sec-fetch-site": "same-origin" };
+  const CROSS = { "sec-fetch-site": "cross-site", origin: "https://evil.example" };
+  /** Older browsers send no Sec-Fetch-Site: the Origin header decides. */
+  const CROSS_ORIGIN_ONLY = { origin: "https://evil.example" };
+
+  for (const route of MUTATING) {
+    it(`${route.name}: bearer from any origin, with or without the header → 2xx`, async () => {
+      for (const headers of [{}, SAME, CROSS, { "x-spool-request": "0" }] as Record<string, string>[]) {
+        const { method, path, body } = await route.setup();
+        const res = await t.api(path, { method, body, headers });
+        expect(res.status, `${JSON.stringify(headers)} ${JSON.stringify(res.body)}`).toBeLessThan(300);
       }
-      expect(await snapshot()).toEqual(mid);
+    });
+
+    it(`${route.name}: cookie session → 2xx only with its token from the same origin`, async () => {
+      const session = await login(t.url, ADMIN);
+      const { method, path, body } = await route.setup();
+      const before = await snapshot();
+      const cases: [Record<string, string>, string][] = [
+        [SAME, "CSRF_HEADER_REQUIRED"],
+        [{ ...SAME, "x-spool-request": "1" }, "CSRF_HEADER_REQUIRED"],
+        [{ ...SAME, "x-spool-request": `${session.csrfToken}x` }, "CSRF_HEADER_REQUIRED"],
+        [{ ...CROSS, "x-spool-request": session.csrfToken }, "CSRF_ORIGIN_REFUSED"],
+        [{ ...CROSS_ORIGIN_ONLY, "x-spool-request": session.csrfToken }, "CSRF_ORIGIN_REFUSED"],
+        [{ "sec-fetch-site": "same-site", "x-spool-request": session.csrfToken }, "CSRF_ORIGIN_REFUSED"],
+      ];
+      for (const [headers, code] of cases) {
+        const res = await t.api(path, {
+          method,
+          body,
+          token: null,
+          headers: { cookie: session.cookie, ...headers },
+        });
+        expect(res.status, JSON.stringify(headers)).toBe(403);
+        expect(res.body.error.code).toBe(code);
+      }
+      expect(await snapshot()).toEqual(before);
+      const ok = await t.api(path, {
+        method,
+        body,
+        token: null,
+        headers: { cookie: session.cookie, ...SAME, "x-spool-request": session.csrfToken },
+      });
+      expect(ok.status, JSON.stringify(ok.body)).toBeLessThan(300);
+    });
+  }
+
+  it("no-auth server: 2xx only with X-Spool-Request: 1 from the same origin and a loopback Host", async () => {
+    const open = await startTestServer({ tokens: [], insecure: true });
+    try {
+      const enqueue = (headers: Record<string, string>) =>
+        open.api("/api/jobs", { body: { task: "echo", input: 1 }, token: null, headers });
+      const jobs = async () => (await open.api("/api/jobs", { token: null })).body.jobs.length as number;
+      for (const [headers, code] of [
+        [{}, "CSRF_HEADER_REQUIRED"],
+        [{ "x-spool-request": "0" }, "CSRF_HEADER_REQUIRED"],
+        [{ ...CROSS, "x-spool-request": "1" }, "CSRF_ORIGIN_REFUSED"],
+        [{ ...CROSS_ORIGIN_ONLY, "x-spool-request": "1" }, "CSRF_ORIGIN_REFUSED"],
+      ] as [Record<string, string>, string][]) {
+        const res = await enqueue(headers);
+        expect(res.status, JSON.stringify(headers)).toBe(403);
+        expect(res.body.error.code).toBe(code);
+      }
+      expect(await jobs()).toBe(0);
+      // DNS rebinding: another site's name pointed at 127.0.0.1 arrives with that name in Host.
+      // (fetch will not send a foreign Host header, so node:http does.)
+      const withHost = (method: string, host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(`${open.url}/api/jobs`, {
+            method,
+            headers: { host, "content-type": "application/json", "x-spool-request": "1" },
+          });
+          req.on("response", (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on("error", reject);
+          req.end(method === "POST" ? JSON.stringify({ task: "echo", input: 1 }) : undefined);
+        });
+      expect(await withHost("POST", "evil.example")).toBe(403);
+      expect(await withHost("GET", "evil.example:80")).toBe(403);
+      expect(await withHost("GET", `localhost:${new URL(open.url).port}`)).toBe(200);
+      expect(await jobs()).toBe(0);
+      // The dashboard learns the value from GET /api/session.
+      expect((await open.api("/api/session", { token: null })).body).toMatchObject({
+        via: "insecure",
+        role: "admin",
+        actor: "anonymous",
+        csrfToken: "1",
+      });
+      expect((await enqueue({ ...SAME, "x-spool-request": "1" })).status).toBe(201);
+      expect((await enqueue({ "x-spool-request": "1" })).status).toBe(201);
+      expect(await jobs()).toBe(2);
+    } finally {
+      await open.close();
     }
-    expect(await count()).toBeGreaterThanOrEqual(before);
+  });
+
+  it("a server without auth refuses to listen beyond loopback", () => {
+    for (const host of ["0.0.0.0", "::", "192.0.2.1"]) {
+      expect(() => createServer(t.spool, { tokens: [], insecure: true, host })).toThrow(/loopback/);
+    }
   });
 
   it("refuses what a cross-site HTML form can send", async () => {
     const before = await count();
-    const form = await fetch(`${t.url}/api/jobs`, {
+    const session = await login(t.url, ADMIN);
+    for (const headers of [
+      { authorization: `Bearer ${ADMIN}` },
+      { cookie: session.cookie, "sec-fetch-site": "cross-site", origin: "https://evil.example" },
+    ] as Record<string, string>[]) {
+      const form = await fetch(`${t.url}/api/jobs`, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },
+        body: "task=echo&input=1",
+      });
+      expect(form.status).toBe(headers.cookie ? 403 : 415);
+    }
+    const text = await fetch(`${t.url}/api/jobs`, {
       method: "POST",
-      headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/x-www-form-urlencoded" },
-      body: "task=echo&input=1",
-    });
-    expect(form.status).toBe(403);
-    const withHeader = await fetch(`${t.url}/api/jobs`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${ADMIN}`,
-        "content-type": "text/plain",
-        "x-spool-request": "1",
-      },
+      headers: { authorization: `Bearer ${ADMIN}`, "content-type": "text/plain" },
       body: JSON.stringify({ task: "echo", input: 1 }),
     });
-    expect(withHeader.status).toBe(415);
-    expect(((await withHeader.json()) as { error: { code: string } }).error.code).toBe(
-      "UNSUPPORTED_MEDIA_TYPE",
-    );
+    expect(text.status).toBe(415);
+    expect(((await text.json()) as { error: { code: string } }).error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
     expect(await count()).toBe(before);
   });
+});
 
+describe("HTTP browser safety", () => {
   it("answers 413 for bodies over the limit, declared or chunked", async () => {
     const big = JSON.stringify({ task: "echo", input: "x".repeat(100 * 1024) });
     const declared = await t.api("/api/jobs", { body: big });
@@ -203,7 +293,6 @@ describe("HTTP browser safety", () => {
       headers: {
         authorization: `Bearer ${ADMIN}`,
         "content-type": "application/json",
-        "x-spool-request": "1",
       },
       body: chunks,
       duplex: "half",
@@ -248,5 +337,38 @@ describe("HTTP browser safety", () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe("the OpenAPI document declares browser auth", () => {
+  it("lists the session cookie scheme and X-Spool-Request on every state-changing operation", async () => {
+    const doc = (await t.api("/api/openapi.json", { token: null })).body;
+    expect(doc.components.securitySchemes.session).toMatchObject({
+      type: "apiKey",
+      in: "cookie",
+      name: "spool_session",
+    });
+    expect(doc.security).toEqual([{ bearer: [] }, { session: [] }]);
+    let mutating = 0;
+    for (const [path, ops] of Object.entries(
+      doc.paths as Record<string, Record<string, { parameters?: unknown[] }>>,
+    )) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (method === "get") continue;
+        const refs = (op.parameters ?? []).map((p) => (p as { $ref?: string }).$ref);
+        if (path === "/api/session" && method === "post")
+          expect(refs).not.toContain("#/components/parameters/SpoolRequest");
+        else {
+          expect(refs, `${method} ${path}`).toContain("#/components/parameters/SpoolRequest");
+          mutating++;
+        }
+      }
+    }
+    expect(mutating).toBeGreaterThanOrEqual(MUTATING.length);
+    expect(doc.components.parameters.SpoolRequest).toMatchObject({
+      name: "X-Spool-Request",
+      in: "header",
+      required: false,
+    });
   });
 });

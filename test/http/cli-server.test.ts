@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { registerServer } from "../../src/cli/commands/server.js";
 import { buildProgram } from "../../src/cli/main.js";
 import { FakeProcess } from "../cli/fake-process.js";
+import { ensureDashboardBuilt } from "../dashboard/build.js";
 import { waitFor } from "../support/wait-for.js";
 
 class Capture {
@@ -49,5 +50,22 @@ describe("spool server", () => {
     expect(open.stderr.text).toContain("--insecure");
     open.proc.signal("SIGINT");
     await open.done;
+  });
+
+  it("serves the dashboard at / and refuses --insecure beyond loopback", async () => {
+    ensureDashboardBuilt();
+    const s = await serve(["-q"], {
+      SPOOL_API_TOKENS: "admin/ops:cli-admin-secret",
+      SPOOL_LOG_LEVEL: "silent",
+    });
+    const url = (await waitFor(() => /listening on (\S+)/.exec(s.stdout.text)?.[1]))!;
+    expect(s.stdout.text).toContain(`dashboard: ${url}/`);
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    s.proc.signal("SIGTERM");
+    await s.done;
+    const open = await serve(["--insecure", "--host", "0.0.0.0"], { SPOOL_LOG_LEVEL: "silent" });
+    await expect(open.done).rejects.toThrow(/loopback only/);
   });
 });

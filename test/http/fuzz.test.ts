@@ -215,8 +215,9 @@ function makeCase(r: Rng, i: number): Case {
       };
     }
     case "csrf": {
-      const headers: Record<string, string> = adminHeaders();
-      const value = r.pick([null, "", "0", "true", "yes", "2", " 1x", "11"]);
+      // A dashboard session (cookie) with a missing or wrong CSRF token: bearer calls need none.
+      const headers: Record<string, string> = { cookie: session.cookie, "content-type": "application/json" };
+      const value = r.pick([null, "", "0", "1", "true", " 1x", session.csrf.slice(1), `${session.csrf}x`]);
       if (value === null) delete (headers as Record<string, string | undefined>)["x-spool-request"];
       else headers["x-spool-request"] = value;
       return {
@@ -315,8 +316,18 @@ let t: TestServer;
 /** A real schedule and a real pending workflow: no fuzzed request may touch them. */
 const SCHEDULE = "fuzz-schedule";
 let workflowId = "";
+/** An admin dashboard session, for the CSRF cases. */
+const session = { cookie: "", csrf: "" };
 beforeAll(async () => {
-  t = await startTestServer({ bodyLimit: BODY_LIMIT });
+  // The API only: the dashboard's page at `/` is tested in test/dashboard.
+  t = await startTestServer({ bodyLimit: BODY_LIMIT, dashboard: false });
+  const login = await fetch(`${t.url}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token: ADMIN }),
+  });
+  session.cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+  session.csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
   await t.spool.schedule(SCHEDULE, { cron: "0 0 1 1 *" }, { task: "echo", input: "s" }).ready;
   const num = t.spool.task({ name: "fuzz.num", run: (i: number) => i });
   workflowId = (await t.spool.chain(num.with(1, { delay: "1h" }), num.with(2)).enqueue()).id;

@@ -17,7 +17,7 @@ export interface TestServer {
   url: string;
   spool: Spool;
   server: SpoolServer;
-  /** Fetch with the admin token, JSON body and the CSRF header unless overridden. */
+  /** Fetch with the admin token and a JSON body (bearer calls need no CSRF header; `csrf: true` adds it anyway). */
   api(path: string, init?: ApiInit): Promise<{ status: number; body: Json; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -80,6 +80,8 @@ export async function startTestServer(
       { token: READ, role: "read" },
     ],
     processMetrics: false,
+    // Test files make many deliberate 401s from 127.0.0.1; the limiter has its own tests.
+    authFailureLimit: { max: 1_000_000, window: "1m" },
     ...options,
   });
   const { url } = await server.listen();
@@ -88,7 +90,7 @@ export async function startTestServer(
     const token = init.token === undefined ? ADMIN : init.token;
     if (token) headers.authorization = `Bearer ${token}`;
     const method = init.method ?? (init.body === undefined ? "GET" : "POST");
-    if (method !== "GET" && init.csrf !== false) headers["x-spool-request"] = "1";
+    if (method !== "GET" && init.csrf === true) headers["x-spool-request"] = "1";
     if (init.body !== undefined) headers["content-type"] = "application/json";
     Object.assign(headers, init.headers);
     const res = await fetch(url + path, {
@@ -203,4 +205,30 @@ export class SseReader {
   close(): void {
     this.controller.abort();
   }
+}
+
+export interface BrowserSession {
+  /** `spool_session=<value>`, ready for a Cookie header. */
+  cookie: string;
+  /** The whole Set-Cookie line the login answered with. */
+  setCookie: string;
+  csrfToken: string;
+  body: Json;
+}
+
+/** Logs in as the dashboard does (POST /api/session with a token). */
+export async function login(
+  url: string,
+  token: string,
+  headers: Record<string, string> = {},
+): Promise<BrowserSession> {
+  const res = await fetch(`${url}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ token }),
+  });
+  const body = (await res.json()) as Json;
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  return { cookie: setCookie.split(";")[0]!, setCookie, csrfToken: body.csrfToken, body };
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, READ, SseReader, startTestServer, type TestServer } from "./helpers.js";
+import { READ, SseReader, startTestServer, type TestServer } from "./helpers.js";
 
 let t: TestServer;
 let tmp: string;
@@ -171,16 +171,13 @@ describe("HTTP schedules API", () => {
     expect(await t.spool.schedules.get("ghost")).toBeNull();
   });
 
-  it("needs an admin token and the CSRF header for pause, resume and run", async () => {
+  it("needs an admin token for pause, resume and run", async () => {
     for (const action of ["pause", "resume", "run"]) {
       const none = await t.api(path(BACKUP, `/${action}`), { method: "POST", token: null });
       expect(none.status).toBe(401);
       const read = await t.api(path(BACKUP, `/${action}`), { method: "POST", token: READ });
       expect(read.status).toBe(403);
       expect(read.body.error.code).toBe("FORBIDDEN");
-      const csrf = await t.api(path(BACKUP, `/${action}`), { method: "POST", token: ADMIN, csrf: false });
-      expect(csrf.status).toBe(403);
-      expect(csrf.body.error.code).toBe("CSRF_HEADER_REQUIRED");
     }
     expect(await t.spool.schedules.get(BACKUP)).toMatchObject({ paused: false, lastJobId: null });
   });

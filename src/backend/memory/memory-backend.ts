@@ -70,6 +70,7 @@ import {
   listStates,
 } from "../shared.js";
 import { checkWorkflowEnqueue, NOT_STARTED_STATES } from "../workflow-shared.js";
+import { MemoryAudit } from "./audit.js";
 import { Heap } from "./heap.js";
 import { MemoryWorkflows } from "./memory-workflows.js";
 import { MemorySchedules } from "./schedules.js";
@@ -649,6 +650,14 @@ export class MemoryBackend implements Backend {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  // ── audit log and session revocations (audit.ts) ─────────────────────────────────────
+  private readonly audit = new MemoryAudit(() => this.clock.now());
+  readonly auditAppend: Backend["auditAppend"] = (p) => this.audit.auditAppend(p);
+  readonly auditList: Backend["auditList"] = (p) => this.audit.auditList(p);
+  readonly auditPrune: Backend["auditPrune"] = (p) => this.audit.auditPrune(p);
+  readonly sessionRevoke: Backend["sessionRevoke"] = (p) => this.audit.sessionRevoke(p);
+  readonly sessionRevoked: Backend["sessionRevoked"] = (p) => this.audit.sessionRevoked(p);
 
   // ── schedules (schedules.ts) ─────────────────────────────────────────────────────────
 

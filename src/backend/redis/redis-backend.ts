@@ -61,6 +61,7 @@ import {
   listLimit,
   listStates,
 } from "../shared.js";
+import { RedisAudit } from "./audit.js";
 import { checkReply } from "./codes.js";
 import { message } from "./connection.js";
 import { decodeFeed } from "./feed.js";
@@ -137,6 +138,15 @@ export class RedisBackend implements Backend {
     this.workflows = new RedisWorkflows({
       now: () => this.clock.now(),
       run: (name, args, writes) => this.run(name, args, writes),
+    });
+    this.audit = new RedisAudit({
+      redis,
+      prefix: this.keyPrefix,
+      now: () => this.clock.now(),
+      beforeWrite: async () => {
+        if (this.closed) throw new BackendError("the Redis backend is closed", { code: "BACKEND_CLOSED" });
+      },
+      wrap,
     });
     this.schedules = new RedisSchedules({
       redis,
@@ -645,6 +655,14 @@ export class RedisBackend implements Backend {
       this.wanted = wantedTypes(this.listeners.values());
     };
   }
+
+  // ── audit log and session revocations (audit.ts) ─────────────────────────────────────
+  private readonly audit: RedisAudit;
+  readonly auditAppend: Backend["auditAppend"] = (p) => this.audit.auditAppend(p);
+  readonly auditList: Backend["auditList"] = (p) => this.audit.auditList(p);
+  readonly auditPrune: Backend["auditPrune"] = (p) => this.audit.auditPrune(p);
+  readonly sessionRevoke: Backend["sessionRevoke"] = (p) => this.audit.sessionRevoke(p);
+  readonly sessionRevoked: Backend["sessionRevoked"] = (p) => this.audit.sessionRevoked(p);
 
   // ── schedules (schedules.ts) ─────────────────────────────────────────────────────────
 

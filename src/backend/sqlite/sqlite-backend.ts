@@ -65,6 +65,7 @@ import {
   listLimit,
   listStates,
 } from "../shared.js";
+import { SqliteAudit } from "./audit.js";
 import { ChangeFeed } from "./change-feed.js";
 import { migrateDatabase, openDatabase, toBackendError } from "./database.js";
 import { type JobRow, toLeased, toRecord, toWorker } from "./rows.js";
@@ -117,6 +118,11 @@ export class SqliteBackend implements Backend {
       write: (what, now, fn) => this.write(what, now, fn),
       read: (fn) => this.read(fn),
       cancelDependents: (id, now, events, reason) => this.cancelDependents(id, now, events, reason),
+    });
+    this.audit = new SqliteAudit(this.db, {
+      now: () => this.clock.now(),
+      write: (what, now, fn) => this.write(what, now, fn),
+      read: (fn) => this.read(fn),
     });
     this.schedules = new SqliteSchedules(this.db, {
       now: () => this.clock.now(),
@@ -670,6 +676,14 @@ export class SqliteBackend implements Backend {
     if (this.closed) return () => {};
     return this.feed.subscribe(listener);
   }
+
+  // ── audit log and session revocations (audit.ts) ─────────────────────────────────────
+  private readonly audit: SqliteAudit;
+  readonly auditAppend: Backend["auditAppend"] = (p) => this.audit.auditAppend(p);
+  readonly auditList: Backend["auditList"] = (p) => this.audit.auditList(p);
+  readonly auditPrune: Backend["auditPrune"] = (p) => this.audit.auditPrune(p);
+  readonly sessionRevoke: Backend["sessionRevoke"] = (p) => this.audit.sessionRevoke(p);
+  readonly sessionRevoked: Backend["sessionRevoked"] = (p) => this.audit.sessionRevoked(p);
 
   // ── schedules (schedules.ts) ─────────────────────────────────────────────────────────
 

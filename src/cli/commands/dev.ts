@@ -1,7 +1,8 @@
 /**
  * `spool dev`: everything in one process for local development, on the embedded default
- * store: a worker for the app's tasks, a scheduler for its schedules, and the HTTP API (bound
- * to loopback; without `$SPOOL_API_TOKENS` it runs without authentication, with a warning).
+ * store: a worker for the app's tasks, a scheduler for its schedules, and the HTTP API with the
+ * dashboard (bound to loopback; without `$SPOOL_API_TOKENS` it runs without authentication,
+ * with a warning).
  * Stops gracefully on SIGTERM/SIGINT.
  */
 import type { Command } from "commander";
@@ -24,11 +25,11 @@ interface DevOptions {
 export function registerDev(program: Command, io: CliIO): void {
   program
     .command("dev")
-    .description("worker + scheduler + HTTP API in one process, for development")
+    .description("worker + scheduler + HTTP API and dashboard in one process, for development")
     .option("--queues <a,b>", "queues to consume (default: every queue the app's tasks use)")
     .option("--concurrency <n>", "handlers running at once (default 10)")
     .option("--port <n>", `HTTP port (default ${DEV_PORT_DEFAULT}; 0 picks a free one)`)
-    .option("--no-server", "no HTTP API")
+    .option("--no-server", "no HTTP API or dashboard")
     .action((opts: DevOptions, command: Command) =>
       withContext(command, io, async (ctx) => {
         const concurrency =
@@ -58,7 +59,7 @@ export function registerDev(program: Command, io: CliIO): void {
           const schedules = (await spool.schedules.list()).length;
           ctx.out(
             `spool dev on ${ctx.backendLabel}: worker (${spool.registry.names().length} tasks), scheduler (${schedules} schedules)` +
-              (server ? `, API ${server.url}` : ""),
+              (server ? `, dashboard and API ${server.url}/` : ""),
             true,
           );
           try {

@@ -1,5 +1,5 @@
 /**
- * `spool server`: the HTTP API (and, later, the dashboard) until SIGTERM or SIGINT.
+ * `spool server`: the HTTP API and the dashboard (at `/`) until SIGTERM or SIGINT.
  *
  * Tokens come from `$SPOOL_API_TOKENS` ("admin:<secret>,read:<secret>"); without any, the
  * server refuses to start unless `--insecure` is given. `--app` is optional: without it the
@@ -22,10 +22,12 @@ interface ServerCommandOptions {
 export function registerServer(program: Command, io: CliIO): void {
   program
     .command("server")
-    .description("serve the HTTP API (tokens from $SPOOL_API_TOKENS; stops on SIGTERM/SIGINT)")
+    .description(
+      "serve the HTTP API and the dashboard (tokens from $SPOOL_API_TOKENS; stops on SIGTERM/SIGINT)",
+    )
     .option("--port <n>", `port to listen on (default ${PORT_DEFAULT}; 0 picks a free one)`)
     .option("--host <address>", `interface to bind (default ${HOST_DEFAULT}, loopback only)`)
-    .option("--insecure", "serve without authentication (every caller is admin)")
+    .option("--insecure", "serve without authentication (every caller is admin; loopback only)")
     .option("--cors <origins>", "comma-separated origins allowed to call from a browser")
     .action((opts: ServerCommandOptions, command: Command) =>
       withContext(command, io, async (ctx) => {
@@ -34,7 +36,7 @@ export function registerServer(program: Command, io: CliIO): void {
         if (tokens.length === 0 && !opts.insecure)
           throw new InvalidArgumentError(
             'the HTTP API needs a token: set SPOOL_API_TOKENS="admin:<secret>,read:<secret>" (secrets of 8+ ' +
-              "characters), or pass --insecure to serve without authentication (loopback only by default)",
+              "characters), or pass --insecure to serve without authentication (loopback only)",
             "SPOOL_API_TOKENS",
           );
         const spool = await ctx.open({ logLevel: ctx.verbose ? "debug" : ctx.quiet ? "warn" : "info" });
@@ -47,7 +49,10 @@ export function registerServer(program: Command, io: CliIO): void {
         });
         spool.logger.info({ url: server.url, backend: ctx.backendLabel }, "HTTP API listening");
         if (opts.insecure) ctx.note("warning: --insecure: the API accepts every caller as admin");
-        ctx.out(`spool server listening on ${server.url} (OpenAPI: ${server.url}/api/openapi.json)`, true);
+        ctx.out(
+          `spool server listening on ${server.url} (dashboard: ${server.url}/, OpenAPI: ${server.url}/api/openapi.json)`,
+          true,
+        );
         const proc = io.process ?? process;
         let onSignal: () => void = () => {};
         const stopped = new Promise<void>((resolve) => {

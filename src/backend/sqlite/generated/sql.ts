@@ -1,6 +1,25 @@
 // generated — do not edit. Source: src/backend/sqlite/{queries,migrations}/*.sql; run `node scripts/embed-sql.mjs`.
 
 /**
+ * `queries/audit-insert.sql`: Appends one audit entry; an id already stored is left as it is (appends are idempotent).
+ * Params: :id, :at, :entry (JSON).
+ */
+export const AUDIT_INSERT = `INSERT OR IGNORE INTO spool_audit (id, at, entry) VALUES (:id, :at, :entry)`;
+
+/**
+ * `queries/audit-list.sql`: A page of audit entries, newest first, before the cursor id (primary key order).
+ * Params: :before (id or NULL), :limit.
+ * Returns: id, entry.
+ */
+export const AUDIT_LIST = `SELECT id, entry FROM spool_audit WHERE (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit`;
+
+/**
+ * `queries/audit-prune.sql`: Removes up to :limit entries older than :before, oldest first (through the `at` index).
+ * Params: :before, :limit.
+ */
+export const AUDIT_PRUNE = `DELETE FROM spool_audit WHERE id IN (SELECT id FROM spool_audit WHERE at < :before ORDER BY at LIMIT :limit)`;
+
+/**
  * `queries/data-version.sql`: Changes whenever another connection (any process) committed since this connection last asked.
  * Params: none.
  * Returns: data_version.
@@ -611,6 +630,26 @@ export const SCHEDULE_UPDATE = `UPDATE spool_schedules SET
 WHERE name = :name`;
 
 /**
+ * `queries/session-prune.sql`: Drops revocations of sessions that have expired anyway.
+ * Params: :now.
+ */
+export const SESSION_PRUNE = `DELETE FROM spool_revoked_sessions WHERE expires_at <= :now`;
+
+/**
+ * `queries/session-revoke.sql`: Marks a session as logged out until it would have expired (keeps the later expiry).
+ * Params: :id, :expires_at.
+ */
+export const SESSION_REVOKE = `INSERT INTO spool_revoked_sessions (id, expires_at) VALUES (:id, :expires_at)
+ON CONFLICT (id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`;
+
+/**
+ * `queries/session-revoked.sql`: Whether a session is logged out (and not yet past its own expiry).
+ * Params: :id, :now.
+ * Returns: one row when revoked.
+ */
+export const SESSION_REVOKED = `SELECT 1 AS revoked FROM spool_revoked_sessions WHERE id = :id AND expires_at > :now`;
+
+/**
  * `queries/worker-delete-expired.sql`: Forgets workers whose heartbeat ttl passed.
  * Params: :now.
  */
@@ -906,5 +945,27 @@ CREATE TABLE spool_workflows (
   finished_at INTEGER
 );
 CREATE INDEX spool_workflows_running ON spool_workflows (id) WHERE state = 'running';`,
+  },
+  {
+    version: 4,
+    name: "audit",
+    sql: `-- 0004_audit: the audit log of admin actions and the ids of dashboard sessions ended by a logout.
+
+-- One row per audited action. The id is a UUIDv7 (time order), so the primary key serves the
+-- newest-first listing; \`at\` serves pruning by age. The entry itself is JSON: only its order
+-- and age matter to the store.
+CREATE TABLE spool_audit (
+  id    TEXT    NOT NULL PRIMARY KEY,
+  at    INTEGER NOT NULL,
+  entry TEXT    NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX spool_audit_at ON spool_audit (at);
+
+-- Sessions logged out before they expired. A row is useless past \`expires_at\` (the session's
+-- own signature refuses it then) and is pruned on the next revocation.
+CREATE TABLE spool_revoked_sessions (
+  id         TEXT    NOT NULL PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;`,
   },
 ];

@@ -1,0 +1,143 @@
+/**
+ * The API's shapes, as the dashboard reads them (see /api/openapi.json). What the server's own
+ * modules already define (job states, audit entries) is imported from them, type-only or as
+ * plain constants, so the two cannot drift.
+ */
+import type { JobState } from "../../core/types";
+
+export type { AuditEntry } from "../../backend/backend";
+export { JOB_STATES, type JobState } from "../../core/types";
+export type Counts = Record<JobState, number>;
+
+export interface Me {
+  actor: string;
+  role: "read" | "admin";
+  via: "bearer" | "session" | "insecure";
+  expiresAt: number | null;
+  csrfToken: string | null;
+}
+
+export interface JobError {
+  attempt: number;
+  name: string;
+  message: string;
+  code?: string;
+  stack?: string;
+  at: number;
+}
+
+export interface Job {
+  id: string;
+  task: string;
+  queue: string;
+  state: JobState;
+  priority: number;
+  runAt: number;
+  attempt: number;
+  maxAttempts: number;
+  input: unknown;
+  result: unknown;
+  errors: JobError[];
+  progress: { percent: number; message?: string } | null;
+  key: string | null;
+  meta: Record<string, unknown>;
+  dependsOn: string[];
+  pendingDependencies: number;
+  workerId: string | null;
+  leaseExpiresAt: number | null;
+  timeoutMs: number | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  updatedAt: number;
+}
+
+export interface JobPage {
+  jobs: Job[];
+  nextCursor: string | null;
+}
+
+export interface LogLine {
+  at: number;
+  level: "debug" | "info" | "warn" | "error";
+  message: string;
+  attempt: number;
+}
+
+export interface Queue {
+  name: string;
+  paused: boolean;
+  counts: Counts;
+  oldestQueuedAt: number | null;
+  oldestQueuedAgeMs: number | null;
+  throughput: { windowMinutes: number; completedPerMinute: number[]; failedPerMinute: number[] };
+}
+
+export interface Worker {
+  id: string;
+  host: string;
+  pid: number;
+  queues: string[];
+  concurrency: number;
+  running: string[];
+  startedAt: number;
+  lastSeenAt: number;
+}
+
+export interface Schedule {
+  name: string;
+  description: string;
+  tz: string | null;
+  task: string;
+  queue: string;
+  paused: boolean;
+  nextFireAt: number | null;
+  lastFireAt: number | null;
+  lastJobId: string | null;
+  runs: number;
+  next: number[];
+  misfire: string;
+  overlap: string;
+}
+
+export type WorkflowState = "running" | "completed" | "failed" | "cancelled";
+
+export interface Workflow {
+  id: string;
+  name: string;
+  policy: string;
+  state: WorkflowState;
+  total: number;
+  counts: Counts;
+  progress: { completed: number; total: number; percent: number };
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+export interface GraphNode {
+  node: string;
+  jobId: string;
+  task: string | null;
+  state: JobState | null;
+  attempt: number;
+  progress: { percent: number; message?: string } | null;
+  error: string | null;
+}
+
+export interface Graph {
+  id: string;
+  kind: string;
+  state: WorkflowState;
+  nodes: GraphNode[];
+  edges: { from: string; to: string }[];
+}
+
+/** One change-feed event (SSE `data:`). */
+export interface FeedEvent {
+  type: string;
+  jobId: string;
+  queue: string;
+  at: number;
+  state?: JobState;
+  data?: Record<string, unknown>;
+}
