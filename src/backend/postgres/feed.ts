@@ -8,8 +8,9 @@
  * one group, the SQLite feed's codec); a batch larger than a NOTIFY payload (8,000 bytes) is
  * stored in `events` and the notification carries its seq instead.
  *
- * Each process holds ONE listening connection per backend, opened by the first `subscribe()`
- * and kept until `close()`. When it drops (server restart, failover, pg_terminate_backend) it
+ * Each process holds ONE listening connection per backend, opened by `migrate()` (so a
+ * subscriber that arrives later misses nothing another process commits after it subscribed)
+ * or by the first `subscribe()`, and kept until `close()`. When it drops (server restart, failover, pg_terminate_backend) it
  * reconnects with capped, jittered backoff and LISTENs again; `onListen` hooks run after each
  * (re-)LISTEN, so the worker's claim loop polls once to catch up with what it missed.
  * Notifications only nudge (backend.ts): a lost one delays work, never loses it.
@@ -88,6 +89,26 @@ export class PgFeed {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  /**
+   * Opens the LISTEN connection now and waits (at most `timeoutMs`) until it listens. A failure
+   * is not thrown: the feed keeps reconnecting in the background.
+   */
+  async listenNow(timeoutMs: number): Promise<void> {
+    if (!this.options.listen || this.closed) return;
+    if (!this.started) this.start();
+    if (this.ready) return;
+    await new Promise<void>((done) => {
+      const timer = setTimeout(finish, timeoutMs);
+      timer.unref();
+      const remove = this.onListen(finish);
+      function finish() {
+        clearTimeout(timer);
+        remove();
+        done();
+      }
+    });
   }
 
   /** Runs after every (re-)established LISTEN. Returns the removal. */

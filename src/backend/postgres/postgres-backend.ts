@@ -19,6 +19,9 @@ import { PgStore, ServerClock } from "./store.js";
 import type { PostgresOptions } from "./url.js";
 import { PgWorkflows } from "./workflows.js";
 
+/** How long `migrate()` waits for the change feed's LISTEN before it returns anyway. */
+const LISTEN_WAIT_MS = 5_000;
+
 export class PostgresBackend implements Backend {
   readonly kind = "postgres";
   readonly capabilities: BackendCapabilities;
@@ -68,6 +71,7 @@ export class PostgresBackend implements Backend {
   async migrate(): Promise<void> {
     this.store.assertOpen();
     await migrateSchema(this.store.pool, this.schema, this.store.sql, this.clock.now());
+    await this.feed.listenNow(LISTEN_WAIT_MS);
   }
 
   /** Reads the server's clock now (the ServerClock keeps its offset from every write anyway). */
