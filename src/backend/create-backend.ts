@@ -10,6 +10,9 @@
 import type { Clock } from "../core/clock.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
 import type { Backend } from "./backend.js";
+import { redact } from "./redact.js";
+
+export { redact };
 
 export const BACKEND_URL_DEFAULT = "sqlite://.spool/spool.db";
 
@@ -47,9 +50,4 @@ export async function createBackend(
         "backend",
       );
   }
-}
-
-/** Hides credentials when a URL is echoed in an error or a log. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, "//***@");
 }

@@ -19,7 +19,13 @@ export interface ClaimLoopDeps {
   prefetch: PrefetchPolicy;
   push: PushReceiver | null;
   workerId: string;
+  /** In order of preference (the first is drained first) unless `rotate`. */
   queues: readonly string[];
+  /**
+   * Equal preference: each claim starts from the next queue in turn, so no queue drains
+   * first just because of its name (used when the worker was not given `queues`).
+   */
+  rotate: boolean;
   concurrency: number;
   leaseMs: number;
   pollMs: number;
@@ -34,6 +40,7 @@ export interface ClaimLoopDeps {
 export class ClaimLoop {
   /** The last claim filled its limit: a freed lease should wake the loop at once. */
   saturated = false;
+  private turn = 0;
 
   constructor(private readonly deps: ClaimLoopDeps) {}
 
@@ -63,7 +70,7 @@ export class ClaimLoop {
       let claimed: Awaited<ReturnType<Backend["jobClaim"]>>;
       try {
         claimed = await d.backend.jobClaim({
-          queues: [...d.queues],
+          queues: this.queueOrder(),
           limit,
           workerId: d.workerId,
           leaseMs: d.leaseMs,
@@ -105,5 +112,12 @@ export class ClaimLoop {
       // Parked: pushed jobs end the wait as soon as they are delivered.
       await d.wake.wait(waitMs, true, push?.parked ? push.wait(waitMs) : undefined);
     }
+  }
+
+  private queueOrder(): string[] {
+    const q = this.deps.queues;
+    if (!this.deps.rotate || q.length < 2) return [...q];
+    const start = this.turn++ % q.length;
+    return [...q.slice(start), ...q.slice(0, start)];
   }
 }

@@ -204,6 +204,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       push: this.push,
       workerId: this.id,
       queues: this.queues,
+      rotate: this.opts.queues.length === 0,
       concurrency: this.concurrency,
       leaseMs: this.leaseMs,
       pollMs: this.opts.pollMs,
