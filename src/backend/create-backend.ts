@@ -5,7 +5,7 @@
  * - `memory://` — in-process, for tests
  * - `sqlite://path/to/file.db` (default `sqlite://.spool/spool.db`), `sqlite::memory:` is refused:
  *   a private in-memory database cannot be shared by a worker process; use `memory://`.
- * - `redis://host:6379/0`, `postgres://…` — see their folders.
+ * - `redis://host:6379/0`, `postgres://user:pass@host:5432/db` — see their folders.
  */
 import type { Clock } from "../core/clock.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
@@ -38,6 +38,11 @@ export async function createBackend(
     case "rediss": {
       const { createRedisBackend } = await import("./redis/index.js");
       return createRedisBackend(url, options);
+    }
+    case "postgres":
+    case "postgresql": {
+      const { createPostgresBackend } = await import("./postgres/index.js");
+      return createPostgresBackend(url, options);
     }
     default:
       throw new InvalidArgumentError(
