@@ -18,8 +18,6 @@ import { decodePushed } from "./push.js";
 import { leased } from "./records.js";
 import { type RedisStore, split } from "./store.js";
 
-/** Jobs per enqueue script: larger batches are split (see index.ts, Limits). */
-export const ENQUEUE_CHUNK = 10_000;
 /** Scheduled jobs promoted per queue per claim call (bounds one script's run time). */
 export const PROMOTE_MAX = 1_000;
 
@@ -33,64 +31,62 @@ const STATE_BY_INITIAL: Readonly<Record<string, JobState>> = {
 
 export async function jobEnqueue(s: RedisStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
   checkNewJobs(jobs);
-  const out: JobEnqueueResult["jobs"] = [];
-  for (let start = 0; start < jobs.length; start += ENQUEUE_CHUNK) {
-    const chunk =
-      start === 0 && jobs.length <= ENQUEUE_CHUNK ? jobs : jobs.slice(start, start + ENQUEUE_CHUNK);
-    const args: (string | number)[] = [s.clock.now(), chunk.length];
-    // Layout: see enqueue.lua (task and queue "" = the previous job's; "" after maxAttempts
-    // = no key, meta, lease, timeout or dependencies).
-    let prevTask = "";
-    let prevQueue = "";
-    for (const job of chunk) {
-      args.push(
-        job.id,
-        job.task === prevTask ? "" : job.task,
-        job.queue === prevQueue ? "" : job.queue,
-        job.input,
-        job.priority,
-        job.runAt,
-        job.maxAttempts,
-      );
-      prevTask = job.task;
-      prevQueue = job.queue;
-      let meta = "";
-      for (const _ in job.meta) {
-        meta = JSON.stringify(job.meta);
-        break;
-      }
-      if (
-        job.key === null &&
-        meta === "" &&
-        job.leaseMs === null &&
-        job.timeoutMs === null &&
-        job.dependsOn.length === 0
-      ) {
-        args.push("");
-        continue;
-      }
-      args.push(
-        "+",
-        job.key === null ? "" : `=${job.key}`,
-        meta,
-        job.leaseMs ?? "",
-        job.timeoutMs ?? "",
-        job.dependsOn.length,
-      );
-      for (const dep of job.dependsOn) args.push(dep);
+  if (jobs.length === 0) return { jobs: [] };
+  // One script for the whole batch (at most ENQUEUE_JOBS_MAX jobs): all of it or nothing.
+  const args: (string | number)[] = [s.clock.now(), jobs.length];
+  // Layout: see enqueue.lua (task and queue "" = the previous job's; "" after maxAttempts
+  // = no key, meta, lease, timeout or dependencies).
+  let prevTask = "";
+  let prevQueue = "";
+  for (const job of jobs) {
+    args.push(
+      job.id,
+      job.task === prevTask ? "" : job.task,
+      job.queue === prevQueue ? "" : job.queue,
+      job.input,
+      job.priority,
+      job.runAt,
+      job.maxAttempts,
+    );
+    prevTask = job.task;
+    prevQueue = job.queue;
+    let meta = "";
+    for (const _ in job.meta) {
+      meta = JSON.stringify(job.meta);
+      break;
     }
-    const reply = await s.run("enqueue", args, true);
-    // One state initial per job; "x" = an idempotency key matched, id and state in the extras.
-    const codes = reply[1] as string;
-    let extra = 2;
-    for (let k = 0; k < chunk.length; k++) {
-      const code = codes[k];
-      if (code === "x") {
-        out.push({ id: reply[extra] as string, state: reply[extra + 1] as JobState, created: false });
-        extra += 2;
-      } else {
-        out.push({ id: chunk[k]!.id, state: STATE_BY_INITIAL[code!]!, created: true });
-      }
+    if (
+      job.key === null &&
+      meta === "" &&
+      job.leaseMs === null &&
+      job.timeoutMs === null &&
+      job.dependsOn.length === 0
+    ) {
+      args.push("");
+      continue;
+    }
+    args.push(
+      "+",
+      job.key === null ? "" : `=${job.key}`,
+      meta,
+      job.leaseMs ?? "",
+      job.timeoutMs ?? "",
+      job.dependsOn.length,
+    );
+    for (const dep of job.dependsOn) args.push(dep);
+  }
+  const reply = await s.run("enqueue", args, true);
+  // One state initial per job; "x" = an idempotency key matched, id and state in the extras.
+  const codes = reply[1] as string;
+  const out: JobEnqueueResult["jobs"] = [];
+  let extra = 2;
+  for (let k = 0; k < jobs.length; k++) {
+    const code = codes[k];
+    if (code === "x") {
+      out.push({ id: reply[extra] as string, state: reply[extra + 1] as JobState, created: false });
+      extra += 2;
+    } else {
+      out.push({ id: jobs[k]!.id, state: STATE_BY_INITIAL[code!]!, created: true });
     }
   }
   return { jobs: out };

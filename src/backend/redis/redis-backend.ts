@@ -64,7 +64,7 @@ import { RedisSchedules } from "./schedules.js";
 import { RedisStore, wrap } from "./store.js";
 import { RedisWorkflows } from "./workflows.js";
 
-export { ENQUEUE_CHUNK, PROMOTE_MAX } from "./jobs.js";
+export { PROMOTE_MAX } from "./jobs.js";
 export { PUSH_WAIT_MAX_MS } from "./push.js";
 export { LIST_SCAN_MAX, LOG_LINES_MAX, OLDEST_SCAN } from "./reads.js";
 
