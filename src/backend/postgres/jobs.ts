@@ -202,6 +202,7 @@ export class PgJobs {
           token,
           worker_id: workerId,
           lease_ms: ms(params.leaseMs),
+          tasks: params.tasks ? [...params.tasks] : null,
         });
         for (const row of rows) claimed.push(toLeased(row));
       }

@@ -127,7 +127,8 @@ RETURNING queue, has_dependents`;
  * `queries/job-claim.sql`: Claims up to :limit queued jobs of one unpaused queue in claim order (priority DESC, run_at,
  * id): running, attempt + 1, a lease fenced by :token. Rows locked by a concurrent claim are
  * skipped (FOR UPDATE SKIP LOCKED), so claimers never wait for each other.
- * Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own).
+ * Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own),
+ *   :tasks (text[]: claim only jobs of these tasks; NULL = any task).
  * Returns: every column of each claimed job (in no particular order).
  */
 export const JOB_CLAIM = `UPDATE spool.jobs AS j SET
@@ -141,6 +142,7 @@ export const JOB_CLAIM = `UPDATE spool.jobs AS j SET
 FROM (
   SELECT id FROM spool.jobs
   WHERE state = 'queued' AND queue = :queue::text
+    AND (:tasks::text[] IS NULL OR task = ANY(:tasks::text[]))
     AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
   ORDER BY priority DESC, run_at, id
   LIMIT :limit::bigint
