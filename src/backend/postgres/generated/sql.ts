@@ -525,6 +525,13 @@ export const QUEUE_PAUSED = `SELECT paused FROM spool.queues WHERE name = :queue
 export const QUEUE_RESUME = `DELETE FROM spool.queues WHERE name = :queue::text`;
 
 /**
+ * `queries/queues-ready.sql`: The queues that hold queued jobs (the change feed's catch-up after a re-LISTEN).
+ * Params: none.
+ * Returns: queue.
+ */
+export const QUEUES_READY = `SELECT queue FROM spool.jobs WHERE state = 'queued' GROUP BY queue`;
+
+/**
  * `queries/retention-before.sql`: Finished jobs of one state that finished before :before, oldest first (retention by age).
  * Jobs of a workflow that is still running are kept (their results feed its later jobs).
  * Params: :state, :before, :limit.
