@@ -34,6 +34,9 @@ import type {
   LeasedJob,
   LeaseRef,
 } from "../core/types.js";
+import type { JobActionsBackend } from "./job-actions.js";
+
+export type { JobActionsBackend, JobPromoteParams, JobUpdateParams } from "./job-actions.js";
 
 // ── enqueue ────────────────────────────────────────────────────────────────────────────
 
@@ -323,6 +326,7 @@ export type BackendEventType =
   | "job:released"
   | "job:rescued"
   | "job:removed"
+  | "job:updated"
   | "queue:paused"
   | "queue:resumed"
   | ScheduleEventType;
@@ -357,7 +361,7 @@ export interface BackendCapabilities {
 
 // ── the interface ──────────────────────────────────────────────────────────────────────
 
-export interface Backend extends WorkflowBackend, AuditBackend {
+export interface Backend extends WorkflowBackend, AuditBackend, JobActionsBackend {
   /** "memory", "sqlite", "redis", "postgres". */
   readonly kind: string;
   readonly capabilities: BackendCapabilities;

@@ -21,6 +21,7 @@ import type { ConformanceTopic } from "./suite/define.js";
 import { dependenciesTopic } from "./suite/dependencies.js";
 import { enqueueTopic } from "./suite/enqueue.js";
 import { failTopic } from "./suite/fail.js";
+import { jobActionsTopic } from "./suite/job-actions.js";
 import { leaseTopic } from "./suite/lease.js";
 import { lifecycleTopic } from "./suite/lifecycle.js";
 import { listTopic } from "./suite/list.js";
@@ -48,6 +49,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   cancelTopic,
   retryTopic,
   removeTopic,
+  jobActionsTopic,
   dependenciesTopic,
   queueTopic,
   listTopic,

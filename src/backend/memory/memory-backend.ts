@@ -61,6 +61,7 @@ import {
   type WorkflowPage,
   type WorkflowRecord,
 } from "../backend.js";
+import type { JobPromoteParams, JobUpdateParams } from "../job-actions.js";
 import {
   checkNewJobs,
   decodeCursor,
@@ -72,6 +73,7 @@ import {
 import { checkWorkflowEnqueue, NOT_STARTED_STATES } from "../workflow-shared.js";
 import { MemoryAudit } from "./audit.js";
 import { Heap } from "./heap.js";
+import { type MemoryJobActionsHost, memoryJobPromote, memoryJobUpdate } from "./job-actions.js";
 import { MemoryWorkflows } from "./memory-workflows.js";
 import { MemorySchedules } from "./schedules.js";
 
@@ -405,6 +407,22 @@ export class MemoryBackend implements Backend {
     this.emit(events);
     return { removed, skipped };
   }
+
+  async jobUpdate(params: JobUpdateParams): Promise<TransitionResult> {
+    return memoryJobUpdate(this.actionsHost, params);
+  }
+
+  async jobPromote(params: JobPromoteParams): Promise<TransitionResult> {
+    return memoryJobPromote(this.actionsHost, params);
+  }
+
+  private readonly actionsHost: MemoryJobActionsHost<StoredJob> = {
+    now: () => this.clock.now(),
+    job: (id) => this.jobs.get(id),
+    place: (job) => this.place(job),
+    event: (type, job, at, data) => this.event(type, job, at, data),
+    emit: (events) => this.emit(events),
+  };
 
   async jobProgress({ id, token, progress }: JobProgressParams): Promise<boolean> {
     const job = this.leased(id, token);

@@ -65,6 +65,7 @@ import { RedisAudit } from "./audit.js";
 import { checkReply } from "./codes.js";
 import { message } from "./connection.js";
 import { decodeFeed } from "./feed.js";
+import { RedisJobActions } from "./job-actions.js";
 import { decodeFlat, decodeObject, leased } from "./records.js";
 import { RedisSchedules } from "./schedules.js";
 import { resolveScript, SCRIPT_NAMES, type ScriptName } from "./scripts.js";
@@ -136,6 +137,10 @@ export class RedisBackend implements Backend {
     }
     this.scripts = scripts;
     this.workflows = new RedisWorkflows({
+      now: () => this.clock.now(),
+      run: (name, args, writes) => this.run(name, args, writes),
+    });
+    this.actions = new RedisJobActions({
       now: () => this.clock.now(),
       run: (name, args, writes) => this.run(name, args, writes),
     });
@@ -440,6 +445,10 @@ export class RedisBackend implements Backend {
     const { ok, refused } = split(await this.run("remove", [this.clock.now(), ...ids]));
     return { removed: ok, skipped: refused };
   }
+
+  private readonly actions: RedisJobActions;
+  readonly jobUpdate: Backend["jobUpdate"] = (p) => this.actions.update(p);
+  readonly jobPromote: Backend["jobPromote"] = (p) => this.actions.promote(p);
 
   async jobProgress({ id, token, progress }: JobProgressParams): Promise<boolean> {
     const hasMessage = progress.message !== undefined;

@@ -33,6 +33,8 @@ export const SCRIPT_NAMES = [
   "workflow-enqueue",
   "workflow-get",
   "workflow-list",
+  "job-update",
+  "job-promote",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

@@ -68,6 +68,7 @@ import {
 import { SqliteAudit } from "./audit.js";
 import { ChangeFeed } from "./change-feed.js";
 import { migrateDatabase, openDatabase, toBackendError } from "./database.js";
+import { SqliteJobActions } from "./job-actions.js";
 import { type JobRow, toLeased, toRecord, toWorker } from "./rows.js";
 import { SqliteSchedules } from "./schedules.js";
 import { jobInsertParams, prepareStatements, type Statements } from "./statements.js";
@@ -123,6 +124,10 @@ export class SqliteBackend implements Backend {
       now: () => this.clock.now(),
       write: (what, now, fn) => this.write(what, now, fn),
       read: (fn) => this.read(fn),
+    });
+    this.actions = new SqliteJobActions(this.db, {
+      now: () => this.clock.now(),
+      write: (what, now, fn) => this.write(what, now, fn),
     });
     this.schedules = new SqliteSchedules(this.db, {
       now: () => this.clock.now(),
@@ -678,6 +683,10 @@ export class SqliteBackend implements Backend {
   }
 
   // ── audit log and session revocations (audit.ts) ─────────────────────────────────────
+  private readonly actions: SqliteJobActions;
+  readonly jobUpdate: Backend["jobUpdate"] = (p) => this.actions.update(p);
+  readonly jobPromote: Backend["jobPromote"] = (p) => this.actions.promote(p);
+
   private readonly audit: SqliteAudit;
   readonly auditAppend: Backend["auditAppend"] = (p) => this.audit.auditAppend(p);
   readonly auditList: Backend["auditList"] = (p) => this.audit.auditList(p);

@@ -371,6 +371,18 @@ export const JOB_PROMOTE_DUE = `UPDATE spool_jobs SET state = 'queued'
 WHERE state = 'scheduled' AND queue = :queue AND run_at <= :now`;
 
 /**
+ * `queries/job-promote.sql`: Runs a scheduled (delayed) job now: queued, due at :now.
+ * Params: :id, :now.
+ * Returns: queue (no row: refused, the job is not scheduled).
+ */
+export const JOB_PROMOTE = `UPDATE spool_jobs SET
+  state = 'queued',
+  run_at = :now,
+  updated_at = :now
+WHERE id = :id AND state = 'scheduled'
+RETURNING queue`;
+
+/**
  * `queries/job-release.sql`: Gives a running job fenced by :token back to queued without counting the attempt.
  * Params: :id, :token, :now.
  * Returns: queue (no row: refused).
@@ -405,6 +417,19 @@ RETURNING queue`;
  * Returns: state.
  */
 export const JOB_STATE = `SELECT state FROM spool_jobs WHERE id = :id`;
+
+/**
+ * `queries/job-update.sql`: Edits a job that has not started: new priority and/or input (NULL keeps the current one).
+ * The partial index of its state (spool_jobs_ready for a queued job) follows the new priority.
+ * Params: :id, :priority, :input, :now.
+ * Returns: queue, state (no row: refused, the job started, finished or is gone).
+ */
+export const JOB_UPDATE = `UPDATE spool_jobs SET
+  priority = coalesce(:priority, priority),
+  input = coalesce(:input, input),
+  updated_at = :now
+WHERE id = :id AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING queue, state`;
 
 /**
  * `queries/lease-renew.sql`: Extends the lease of a running job fenced by :token.
