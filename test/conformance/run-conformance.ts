@@ -34,6 +34,7 @@ import { removeTopic } from "./suite/remove.js";
 import { retentionTopic } from "./suite/retention.js";
 import { retryTopic } from "./suite/retry.js";
 import { schedulesTopic } from "./suite/schedules.js";
+import { searchTopic } from "./suite/search.js";
 import { sharedTopic } from "./suite/shared.js";
 import { transitionsTopic } from "./suite/transitions.js";
 import { workersTopic } from "./suite/workers.js";
@@ -53,6 +54,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   dependenciesTopic,
   queueTopic,
   listTopic,
+  searchTopic,
   retentionTopic,
   progressTopic,
   workersTopic,

@@ -143,4 +143,15 @@ describe("HTTP job actions", () => {
     expect((await t.api(`/api/jobs/${oldToo}`)).status).toBe(404);
     expect((await t.api(`/api/jobs/${keep}`)).status).toBe(200);
   });
+
+  it("GET /api/jobs?q= finds jobs by a word in their input, result or error", async () => {
+    const hit = await enqueue("echo", { customer: "Zanzibar Trading" }, { delay: "1h" });
+    await enqueue("echo", { customer: "someone else" }, { delay: "1h" });
+    const byQ = await t.api("/api/jobs?q=zanzibar");
+    expect(byQ.status).toBe(200);
+    expect(byQ.body.jobs.map((j: { id: string }) => j.id)).toEqual([hit]);
+    const bySearch = await t.api("/api/jobs?search=ZANZIBAR%20trading&state=scheduled");
+    expect(bySearch.body.jobs.map((j: { id: string }) => j.id)).toEqual([hit]);
+    expect((await t.api("/api/jobs?q=zanzibar&state=queued")).body.jobs).toEqual([]);
+  });
 });

@@ -62,6 +62,7 @@ import {
   type WorkflowRecord,
 } from "../backend.js";
 import type { JobPromoteParams, JobUpdateParams } from "../job-actions.js";
+import { jobMatchesSearch, normalizeSearch } from "../search.js";
 import {
   checkNewJobs,
   decodeCursor,
@@ -466,7 +467,7 @@ export class MemoryBackend implements Backend {
     const states = listStates(params);
     const after = decodeCursor(params.cursor);
     const desc = (params.order ?? "desc") === "desc";
-    const search = params.search?.toLowerCase();
+    const search = params.search === undefined ? undefined : normalizeSearch(params.search);
     const matches: StoredJob[] = [];
     for (const job of this.jobs.values()) {
       if (params.queue !== undefined && job.queue !== params.queue) continue;
@@ -476,11 +477,7 @@ export class MemoryBackend implements Backend {
       if (params.createdAfter !== undefined && job.createdAt < params.createdAfter) continue;
       if (params.createdBefore !== undefined && job.createdAt >= params.createdBefore) continue;
       if (after !== null && (desc ? job.id >= after : job.id <= after)) continue;
-      if (search !== undefined) {
-        const last = job.errors.at(-1)?.message ?? "";
-        const hay = `${job.id}\n${job.key ?? ""}\n${last}`.toLowerCase();
-        if (!hay.includes(search)) continue;
-      }
+      if (search !== undefined && !jobMatchesSearch(job, search)) continue;
       matches.push(job);
     }
     matches.sort((a, b) => (a.id < b.id ? (desc ? 1 : -1) : desc ? -1 : 1));

@@ -69,6 +69,7 @@ import { RedisJobActions } from "./job-actions.js";
 import { decodeFlat, decodeObject, leased } from "./records.js";
 import { RedisSchedules } from "./schedules.js";
 import { resolveScript, SCRIPT_NAMES, type ScriptName } from "./scripts.js";
+import { redisSearch } from "./search.js";
 import { RedisWorkflows } from "./workflows.js";
 
 /** Jobs per enqueue script: larger batches are split (see index.ts, Limits). */
@@ -503,6 +504,9 @@ export class RedisBackend implements Backend {
   }
 
   async jobList(params: JobListParams): Promise<JobPage> {
+    if (params.search !== undefined) {
+      return redisSearch({ run: (n, a, w) => this.run(n, a, w) }, { ...params, search: params.search });
+    }
     const limit = listLimit(params);
     const states = listStates(params);
     const desc = (params.order ?? "desc") === "desc";
@@ -522,7 +526,7 @@ export class RedisBackend implements Backend {
           params.key === undefined ? "" : `=${params.key}`,
           params.createdAfter ?? "",
           params.createdBefore ?? "",
-          params.search?.toLowerCase() ?? "",
+          "", // searches go through job-search.lua (search.ts)
         ],
         false,
       );

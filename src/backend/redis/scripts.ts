@@ -35,6 +35,7 @@ export const SCRIPT_NAMES = [
   "workflow-list",
   "job-update",
   "job-promote",
+  "job-search",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

@@ -71,6 +71,7 @@ import { migrateDatabase, openDatabase, toBackendError } from "./database.js";
 import { SqliteJobActions } from "./job-actions.js";
 import { type JobRow, toLeased, toRecord, toWorker } from "./rows.js";
 import { SqliteSchedules } from "./schedules.js";
+import { SqliteSearch } from "./search.js";
 import { jobInsertParams, prepareStatements, type Statements } from "./statements.js";
 import type { SqliteOptions } from "./url.js";
 import { SqliteWorkflows } from "./workflows.js";
@@ -125,6 +126,13 @@ export class SqliteBackend implements Backend {
       write: (what, now, fn) => this.write(what, now, fn),
       read: (fn) => this.read(fn),
     });
+    this.search = new SqliteSearch(this.db, {
+      now: () => this.clock.now(),
+      write: (what, now, fn) => this.write(what, now, fn),
+      read: (fn) => this.read(fn),
+      open: () => !this.closed,
+    });
+    this.search.start();
     this.actions = new SqliteJobActions(this.db, {
       now: () => this.clock.now(),
       write: (what, now, fn) => this.write(what, now, fn),
@@ -144,6 +152,7 @@ export class SqliteBackend implements Backend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.search.stop();
     this.feed.close();
     this.db.close();
   }
@@ -494,6 +503,7 @@ export class SqliteBackend implements Backend {
   }
 
   async jobList(params: JobListParams): Promise<JobPage> {
+    if (params.search !== undefined) return this.search.list({ ...params, search: params.search });
     const limit = listLimit(params);
     const states = listStates(params);
     const after = decodeCursor(params.cursor);
@@ -684,6 +694,7 @@ export class SqliteBackend implements Backend {
 
   // ── audit log and session revocations (audit.ts) ─────────────────────────────────────
   private readonly actions: SqliteJobActions;
+  private readonly search: SqliteSearch;
   readonly jobUpdate: Backend["jobUpdate"] = (p) => this.actions.update(p);
   readonly jobPromote: Backend["jobPromote"] = (p) => this.actions.promote(p);
 
