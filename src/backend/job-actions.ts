@@ -19,7 +19,7 @@
  */
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { checkPriority } from "../core/registry.js";
-import type { TransitionResult } from "./backend.js";
+import type { TransitionResult } from "./seam/jobs.js";
 
 /** The states a job can be edited or promoted in: it has not started. */
 export const EDITABLE_STATES = ["waiting", "scheduled", "queued"] as const;
