@@ -189,7 +189,6 @@ export class PgJobs {
         if (room <= 0) continue;
         const rows = await tx.q<JobRow>(params.tasks ? sql.JOB_CLAIM_TASKS : sql.JOB_CLAIM, {
           queue,
-          tasks: params.tasks ? [...params.tasks] : null,
           limit: room,
           now: tx.now,
           token,
