@@ -62,6 +62,8 @@ export {
   type StoredTrigger,
   type Trigger,
 } from "./scheduler/index.js";
+export { ERROR_MESSAGE_MAX, ERROR_STACK_MAX } from "./worker/error-record.js";
+export { type FaultKind, installFaultHandlers } from "./worker/fault-scope.js";
 export { type RetentionOptions, Worker, type WorkerEvents, type WorkerOptions } from "./worker/worker.js";
 export {
   Flow,

@@ -52,6 +52,10 @@ export class PostgresBackend implements Backend {
         const [row] = await this.store.read((q) => q<{ events: string }>(sql.EVENTS_GET, { seq }));
         return row?.events ?? null;
       },
+      readyQueues: async () => {
+        const rows = await this.store.read((q) => q<{ queue: string }>(sql.QUEUES_READY));
+        return { queues: rows.map((r) => r.queue), at: this.clock.now() };
+      },
     });
     this.capabilities = { crossProcess: true, notify: options.listen ? "push" : "none", push: false };
     this.store = new PgStore(

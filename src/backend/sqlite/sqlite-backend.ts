@@ -103,16 +103,20 @@ export class SqliteBackend implements Backend {
   }
 
   async migrate(): Promise<void> {
-    this.store.assertOpen();
-    migrateDatabase(this.db, this.clock.now());
+    await this.store.retryBusy("SQLite migration failed", () => migrateDatabase(this.db, this.clock.now()));
   }
 
   async close(): Promise<void> {
     if (this.store.closed) return;
+    const replaced = this.store.replaced();
     this.store.closed = true;
     this.search.stop();
     this.store.feed.close();
-    this.db.close();
+    // SQLite's last close checkpoints and then deletes `<path>-wal` and `<path>-shm` BY NAME:
+    // with the file replaced, those names belong to the new database, whose unread WAL would
+    // be lost. So a connection to a replaced file is abandoned, not closed (the OS releases
+    // it when the process exits).
+    if (!replaced) this.db.close();
   }
 
   subscribe(listener: BackendEventListener): () => void {

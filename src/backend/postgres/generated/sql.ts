@@ -124,6 +124,34 @@ WHERE id = :id::text AND state NOT IN ('completed', 'failed', 'cancelled')
 RETURNING queue, has_dependents`;
 
 /**
+ * `queries/job-claim-tasks.sql`: As job-claim.sql, but only jobs of the tasks in :tasks: a worker claims only the tasks it
+ * registered; jobs of other tasks stay queued, untouched, for other workers.
+ * Params: :queue, :tasks (text[]), :limit, :now, :token, :worker_id, :lease_ms.
+ * Returns: every column of each claimed job (in no particular order).
+ */
+export const JOB_CLAIM_TASKS = `UPDATE spool.jobs AS j SET
+  state = 'running',
+  attempt = j.attempt + 1,
+  lease_token = :token::text,
+  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
+  worker_id = :worker_id::text,
+  started_at = :now::bigint,
+  updated_at = :now::bigint
+FROM (
+  SELECT id FROM spool.jobs
+  WHERE state = 'queued' AND queue = :queue::text AND task = ANY(:tasks::text[])
+    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit::bigint
+  FOR UPDATE SKIP LOCKED
+) AS c
+WHERE j.id = c.id
+RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at`;
+
+/**
  * `queries/job-claim.sql`: Claims up to :limit queued jobs of one unpaused queue in claim order (priority DESC, run_at,
  * id): running, attempt + 1, a lease fenced by :token. Rows locked by a concurrent claim are
  * skipped (FOR UPDATE SKIP LOCKED), so claimers never wait for each other.
@@ -609,6 +637,13 @@ export const QUEUE_PAUSED = `SELECT paused FROM spool.queues WHERE name = :queue
  * Params: :queue.
  */
 export const QUEUE_RESUME = `DELETE FROM spool.queues WHERE name = :queue::text`;
+
+/**
+ * `queries/queues-ready.sql`: The queues that hold queued jobs (the change feed's catch-up after a re-LISTEN).
+ * Params: none.
+ * Returns: queue.
+ */
+export const QUEUES_READY = `SELECT queue FROM spool.jobs WHERE state = 'queued' GROUP BY queue`;
 
 /**
  * `queries/retention-before.sql`: Finished jobs of one state that finished before :before, oldest first (retention by age).
