@@ -27,6 +27,7 @@ import {
 import { prepareWorkerRuntime } from "./harness/build.js";
 import {
   peerRatios,
+  perfTargets,
   ratiosJson,
   redisTargets,
   sqliteTargets,
@@ -43,12 +44,14 @@ import {
   latencySection,
   memorySection,
   ratiosSection,
+  singleEnqueueSection,
   skippedSection,
   targetsSection,
   throughputSection,
   twoVsOneSection,
 } from "./harness/report.js";
 import { latencyRun, type RunOptions, throughputRun } from "./harness/runs.js";
+import { singleEnqueueRun } from "./harness/single-enqueue.js";
 import { type SystemResult, summarizeSystem } from "./harness/summary.js";
 import { twoWorkerThroughputRun, WORKERS } from "./harness/two-workers.js";
 import { loadSystem, type SystemId } from "./systems/index.js";
@@ -88,9 +91,19 @@ async function repetition(
   ctxFor: (kind: string) => BenchContext,
   runOpts: RunOptions,
   twoWorkers: boolean,
+  fourWorkers: boolean,
 ): Promise<void> {
   const of = `rep ${rep}/${opts.reps}`;
   const info = r.info!;
+  log(`B1. ${r.id} concurrent single enqueue ${of} (${opts.singleN} calls, ${opts.inflight} in flight)`);
+  try {
+    const s = await singleEnqueueRun(sys, ctxFor("one"), opts.singleN, opts.inflight);
+    r.singleEnqueue.push(s);
+    log(`   ${int(s.perS)} jobs/s${problemsNote(s)}`);
+  } catch (err) {
+    r.singleEnqueue.push({ error: (err as Error).message });
+    log(`   FAILED: ${(err as Error).message}`);
+  }
   log(`B. ${r.id} throughput ${of} (N=${opts.n})`);
   try {
     const t = await throughputRun(sys, info, ctxFor("tp"), opts.n, runOpts);
@@ -113,6 +126,19 @@ async function repetition(
       );
     } catch (err) {
       r.twoWorkers.push({ error: (err as Error).message });
+      log(`   FAILED: ${(err as Error).message}`);
+    }
+  }
+  if (fourWorkers) {
+    log(`B. ${r.id} throughput with 4 worker processes ${of} (N=${opts.n})`);
+    try {
+      const t = await twoWorkerThroughputRun(sys, info, ctxFor("tp4"), opts.n, runOpts, 4);
+      r.fourWorkers.push(t);
+      log(
+        `   process ${int(t.processPerS)}/s, jobs per worker ${t.perWorker.map((w) => int(w.handled)).join(" + ")}${problemsNote(t)}`,
+      );
+    } catch (err) {
+      r.fourWorkers.push({ error: (err as Error).message });
       log(`   FAILED: ${(err as Error).message}`);
     }
   }
@@ -158,6 +184,38 @@ function httpBench(opts: Options): { lines: string[]; json: unknown } {
     };
   } finally {
     rmSync(httpDir, { recursive: true, force: true });
+  }
+}
+
+/** G: the growth section (bench/growth.ts) in its own process; its report lines and JSON. */
+function growthBench(opts: Options): { lines: string[]; json: unknown; problems: string[] } {
+  const systems = opts.systems.filter((id) => id === "spool-sqlite" || id === "spool-redis");
+  if (!opts.growth.length || !systems.length) return { lines: [], json: null, problems: [] };
+  log(
+    `G. growth section (bench/growth.ts): ${systems.join(", ")} at ${opts.growth.join(", ")} retained jobs …`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), "spool-bench-growth-json-"));
+  const file = join(dir, "growth.json");
+  const args = ["--import", "tsx", join(ROOT, "bench", "growth.ts"), "--json", file];
+  args.push("--sizes", opts.growth.join(","), "--systems", systems.join(","));
+  args.push("--n", String(opts.n), "--calls", opts.quick ? "10" : "40");
+  try {
+    const text = execFileSync(process.execPath, args, {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const json = JSON.parse(readFileSync(file, "utf8")) as { problems: string[] };
+    return { lines: [text.trim(), ""], json, problems: json.problems.map((p) => `growth: ${p}`) };
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    return {
+      lines: [`## G. Growth — ‼ failed: ${why}`, ""],
+      json: { failed: why },
+      problems: [`growth: ${why}`],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -223,7 +281,16 @@ async function main(): Promise<void> {
   const results: SystemResult[] = [];
   const loaded = new Map<SystemId, BenchSystem>();
   for (const id of opts.systems) {
-    const r: SystemResult = { id, info: null, skipped: null, throughput: [], latency: [], twoWorkers: [] };
+    const r: SystemResult = {
+      id,
+      info: null,
+      skipped: null,
+      throughput: [],
+      latency: [],
+      twoWorkers: [],
+      fourWorkers: [],
+      singleEnqueue: [],
+    };
     results.push(r);
     try {
       const sys = await loadSystem(id);
@@ -248,8 +315,9 @@ async function main(): Promise<void> {
         ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench", "results", "profiles", r.id)}`]
         : [];
       const twoWorkers = opts.twoWorkers.includes(r.id) && !r.info.inProcess;
+      const fourWorkers = opts.fourWorkers.includes(r.id) && !r.info.inProcess;
       const ctxFor = (kind: string) => ({ ...base, runId: runId(r.id, rep, kind) });
-      await repetition(r, sys, rep, opts, ctxFor, { runtime, workerExecArgv }, twoWorkers);
+      await repetition(r, sys, rep, opts, ctxFor, { runtime, workerExecArgv }, twoWorkers, fourWorkers);
     }
   }
   rmSync(tmpDir, { recursive: true, force: true });
@@ -264,10 +332,12 @@ async function main(): Promise<void> {
   const twoVsOneRatios = twoVsOne(summaries);
   const targets: Target[] = sqliteTargets(summaries);
   const targetsRedis: Target[] = redisTargets(summaries);
+  const targetsPerf: Target[] = perfTargets(summaries);
   const out: string[] = [
     ...headerSection(env, opts),
     ...skippedSection(results),
     ...(opts.ceilings ? ceilingsSection(sqliteRuns, redisRuns, redisBenchSkip) : []),
+    ...singleEnqueueSection(results, summaries, opts),
     ...throughputSection(results, summaries, opts.n),
     ...latencySection(results, summaries),
     ...memorySection(results, summaries),
@@ -275,8 +345,13 @@ async function main(): Promise<void> {
     ...twoVsOneSection(results, summaries, twoVsOneRatios),
     ...targetsSection("## Targets (issue) vs spool on SQLite, medians of this run", targets),
     ...targetsSection("## Targets (Redis issue) vs spool on Redis, medians of this run", targetsRedis),
+    ...targetsSection("## Targets (performance issue 17), medians of this run", targetsPerf),
     ...configSection(results),
   ];
+
+  // ── G. growth ──────────────────────────────────────────────────────────────────────────
+  const growth = growthBench(opts);
+  out.push(...growth.lines);
 
   // ── E. HTTP API ──────────────────────────────────────────────────────────────────────
   let http: unknown = null;
@@ -287,7 +362,10 @@ async function main(): Promise<void> {
   }
 
   const measured = results.filter((r) => !r.skipped);
-  const problems = measured.flatMap((r) => summaries.get(r.id)!.errors.map((e) => `${r.id}: ${e}`));
+  const problems = [
+    ...measured.flatMap((r) => summaries.get(r.id)!.errors.map((e) => `${r.id}: ${e}`)),
+    ...growth.problems,
+  ];
   if (problems.length) {
     out.push("");
     out.push("## ‼ PROBLEMS");
@@ -305,6 +383,7 @@ async function main(): Promise<void> {
     options: { ...opts, json: relative(ROOT, opts.json) },
     targets: targetJson(targets),
     targetsRedis: targetJson(targetsRedis),
+    targetsPerf: targetJson(targetsPerf),
     ceilings: {
       sqlite: sqliteRuns,
       redisBenchmark: redisBenchSkip ? { skipped: redisBenchSkip } : redisRuns,
@@ -314,10 +393,17 @@ async function main(): Promise<void> {
       info: r.info,
       skipped: r.skipped,
       summary: r.skipped ? null : summaries.get(r.id),
-      runs: { throughput: r.throughput, latency: r.latency, twoWorkers: r.twoWorkers },
+      runs: {
+        throughput: r.throughput,
+        latency: r.latency,
+        twoWorkers: r.twoWorkers,
+        fourWorkers: r.fourWorkers,
+        singleEnqueue: r.singleEnqueue,
+      },
     })),
     ratios: ratiosJson(ratioRows),
     twoWorkersVsOne: twoVsOneRatios,
+    growth: growth.json,
     http,
     elapsedS: elapsed,
   };

@@ -25,6 +25,19 @@ export const REDIS_TARGETS = {
   twoVsOneWorker: 1.0,
 } as const;
 
+/** Targets from the performance issue (issue 17), as ratios of this run where it names a peer. */
+export const PERF_TARGETS = {
+  singleSqliteVsBullmq: 2.0,
+  singleRedisVsBeeQueue: 1.0,
+  twoVsOneSqlite: 1.0,
+  twoVsOneRedis: 1.5,
+  minFairShare: 0.6,
+  processSqliteVsBullmq: 4.0,
+  enqueueRedisVsBeeQueue: 1.0,
+  p50RedisMs: 0.7,
+  idleRssMiB: 50,
+} as const;
+
 export const PEERS: SystemId[] = ["bullmq", "bee-queue", "graphile-worker", "graphile-worker-default"];
 export const SPOOLS: SystemId[] = ["spool-sqlite", "spool-redis", "spool-memory"];
 
@@ -40,6 +53,8 @@ export interface PeerRatio {
   /** Oriented so that > 1 means spool is better. */
   process: number | null;
   enqueue: number | null;
+  /** B1: concurrent single enqueue jobs/s. */
+  singleEnqueue: number | null;
   p50: number | null;
   p99: number | null;
   idleRss: number | null;
@@ -60,6 +75,7 @@ export function peerRatios(summaries: Summaries): PeerRatio[] {
         peer: pid,
         process: q(s.processPerS?.median, p.processPerS?.median),
         enqueue: q(s.enqueuePerS?.median, p.enqueuePerS?.median),
+        singleEnqueue: q(s.singleEnqueuePerS?.median, p.singleEnqueuePerS?.median),
         p50: q(p.p50?.median, s.p50?.median),
         p99: q(p.p99?.median, s.p99?.median),
         idleRss: q(p.idleRssMiB?.median, s.idleRssMiB?.median),
@@ -83,16 +99,26 @@ export interface TwoVsOne {
   twoWorkers: number | null;
   /** twoWorkers ÷ oneWorker (> 1: the second worker process added throughput). */
   ratio: number | null;
+  /** Four worker processes, when measured. */
+  fourWorkers: number | null;
+  ratioFour: number | null;
 }
 
 /** Two worker processes ÷ one, per system run in both modes. */
 export function twoVsOne(summaries: Summaries): Partial<Record<SystemId, TwoVsOne>> {
   const out: Partial<Record<SystemId, TwoVsOne>> = {};
   for (const [id, s] of summaries) {
-    if (!s.twoWorkers) continue;
+    if (!s.twoWorkers && !s.fourWorkers) continue;
     const one = s.processPerS?.median;
-    const two = s.twoWorkers.processPerS?.median;
-    out[id] = { oneWorker: one ?? null, twoWorkers: two ?? null, ratio: q(two, one) };
+    const two = s.twoWorkers?.processPerS?.median;
+    const four = s.fourWorkers?.processPerS?.median;
+    out[id] = {
+      oneWorker: one ?? null,
+      twoWorkers: two ?? null,
+      ratio: q(two, one),
+      fourWorkers: four ?? null,
+      ratioFour: q(four, one),
+    };
   }
   return out;
 }
@@ -197,5 +223,97 @@ export function redisTargets(summaries: Summaries): Target[] {
       ratio,
       "",
     ),
+  ];
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
+
+export function perfTargets(summaries: Summaries): Target[] {
+  const sq = summaries.get("spool-sqlite");
+  const sr = summaries.get("spool-redis");
+  const bull = summaries.get("bullmq");
+  const bee = summaries.get("bee-queue");
+  const T = PERF_TARGETS;
+  const minShare = (s: SystemSummary | undefined) => {
+    const xs = [s?.twoWorkers?.minFairShare?.min, s?.fourWorkers?.minFairShare?.min].filter(
+      (v): v is number => v !== undefined,
+    );
+    return xs.length ? Math.min(...xs) : undefined;
+  };
+  return [
+    target(
+      "concurrent single enqueue, spool/sqlite ÷ bullmq add",
+      q(sq?.singleEnqueuePerS?.median, bull?.singleEnqueuePerS?.median),
+      T.singleSqliteVsBullmq,
+      true,
+      ratio,
+      "",
+    ),
+    target(
+      "concurrent single enqueue, spool/redis ÷ bee-queue save",
+      q(sr?.singleEnqueuePerS?.median, bee?.singleEnqueuePerS?.median),
+      T.singleRedisVsBeeQueue,
+      true,
+      ratio,
+      "",
+    ),
+    target(
+      "process jobs/s, spool/sqlite 2 worker procs ÷ 1",
+      q(sq?.twoWorkers?.processPerS?.median, sq?.processPerS?.median),
+      T.twoVsOneSqlite,
+      true,
+      ratio,
+      "",
+    ),
+    target(
+      "process jobs/s, spool/redis 2 worker procs ÷ 1",
+      q(sr?.twoWorkers?.processPerS?.median, sr?.processPerS?.median),
+      T.twoVsOneRedis,
+      true,
+      ratio,
+      "",
+    ),
+    target(
+      "least fair share, spool/sqlite 2 and 4 procs (worst run)",
+      minShare(sq),
+      T.minFairShare,
+      true,
+      pct,
+      "",
+    ),
+    target(
+      "least fair share, spool/redis 2 and 4 procs (worst run)",
+      minShare(sr),
+      T.minFairShare,
+      true,
+      pct,
+      "",
+    ),
+    target(
+      "process jobs/s, spool/sqlite ÷ bullmq",
+      q(sq?.processPerS?.median, bull?.processPerS?.median),
+      T.processSqliteVsBullmq,
+      true,
+      ratio,
+      "",
+    ),
+    target(
+      "bulk enqueue jobs/s, spool/redis ÷ bee-queue",
+      q(sr?.enqueuePerS?.median, bee?.enqueuePerS?.median),
+      T.enqueueRedisVsBeeQueue,
+      true,
+      ratio,
+      "",
+    ),
+    target(
+      "cross-process p50 latency (spool/redis)",
+      sr?.p50?.median,
+      T.p50RedisMs,
+      false,
+      (v) => ms(v),
+      "ms",
+    ),
+    target("idle worker RSS (spool/sqlite)", sq?.idleRssMiB?.median, T.idleRssMiB, false, mib, "MiB"),
+    target("idle worker RSS (spool/redis)", sr?.idleRssMiB?.median, T.idleRssMiB, false, mib, "MiB"),
   ];
 }

@@ -10,6 +10,12 @@ import { isSystemId, SYSTEM_IDS, type SystemId } from "../systems/index.js";
  */
 export const TWO_WORKERS_DEFAULT: SystemId[] = ["spool-sqlite", "spool-redis", "bullmq", "bee-queue"];
 
+/** Systems also measured with four worker processes by default (full runs; none in --quick). */
+export const FOUR_WORKERS_DEFAULT: SystemId[] = ["spool-sqlite", "spool-redis", "bullmq", "bee-queue"];
+/** Retained-job counts of the growth section (bench/growth.ts) by default. */
+export const GROWTH_DEFAULT = [10_000, 1_000_000];
+export const GROWTH_QUICK = [1_000, 10_000];
+
 export interface Options {
   quick: boolean;
   n: number;
@@ -19,6 +25,13 @@ export interface Options {
   systems: SystemId[];
   /** Systems also measured with two worker processes (B only; in-process systems are skipped). */
   twoWorkers: SystemId[];
+  /** Systems also measured with four worker processes. */
+  fourWorkers: SystemId[];
+  /** B1: single enqueue calls per run, and how many are outstanding at a time. */
+  singleN: number;
+  inflight: number;
+  /** Growth section (bench/growth.ts): retained-job counts; empty = skipped. */
+  growth: number[];
   ceilings: boolean;
   /** Also run the HTTP API benchmark (bench/http.ts) against spool on SQLite. */
   http: boolean;
@@ -38,6 +51,10 @@ export function parseOptions(argv: string[], root: string): Options {
       reps: { type: "string" },
       systems: { type: "string" },
       "two-workers": { type: "string" },
+      "four-workers": { type: "string" },
+      "single-n": { type: "string" },
+      inflight: { type: "string" },
+      growth: { type: "string" },
       "no-ceilings": { type: "boolean", default: false },
       "no-http": { type: "boolean", default: false },
       json: { type: "string" },
@@ -58,6 +75,10 @@ export function parseOptions(argv: string[], root: string): Options {
         `  --systems a,b        subset of: ${SYSTEM_IDS.join(", ")}`,
         "  --two-workers a,b    also run B with two worker processes for these systems, or none",
         `                       (default: those of ${TWO_WORKERS_DEFAULT.join(", ")} in --systems)`,
+        "  --four-workers a,b   the same with four worker processes (default as --two-workers; none in --quick)",
+        "  --single-n N         B1: concurrent single-enqueue calls per run (default 20000; --quick 2000)",
+        "  --inflight K         B1: calls outstanding at a time (default 1000)",
+        `  --growth a,b         retained-job counts of the growth section, or none (default ${GROWTH_DEFAULT.join(",")}; --quick ${GROWTH_QUICK.join(",")})`,
         "  --no-ceilings        skip the raw SQLite / redis-benchmark ceilings",
         "  --no-http            skip the HTTP API benchmark (bench/http.ts, spool on SQLite)",
         "  --json PATH          JSON output (default bench/results/latest.json)",
@@ -91,6 +112,21 @@ export function parseOptions(argv: string[], root: string): Options {
     values["two-workers"],
     TWO_WORKERS_DEFAULT.filter((id) => systems.includes(id)),
   );
+  const fourWorkers = list(
+    values["four-workers"],
+    quick ? [] : FOUR_WORKERS_DEFAULT.filter((id) => systems.includes(id)),
+  );
+  for (const id of fourWorkers)
+    if (!systems.includes(id))
+      throw new Error(`--four-workers ${id}: not among --systems (${systems.join(",")})`);
+  const growth =
+    values.growth === undefined
+      ? quick
+        ? GROWTH_QUICK
+        : GROWTH_DEFAULT
+      : values.growth.trim() === "none"
+        ? []
+        : values.growth.split(",").map((v) => num(v.trim(), 0, "growth"));
   for (const id of twoWorkers)
     if (!systems.includes(id))
       throw new Error(`--two-workers ${id}: not among --systems (${systems.join(",")})`);
@@ -102,6 +138,10 @@ export function parseOptions(argv: string[], root: string): Options {
     reps: num(values.reps, quick ? 1 : 3, "reps"),
     systems,
     twoWorkers,
+    fourWorkers,
+    singleN: num(values["single-n"], quick ? 2000 : 20_000, "single-n"),
+    inflight: num(values.inflight, 1000, "inflight"),
+    growth,
     ceilings: !values["no-ceilings"],
     http: !values["no-http"],
     json: resolve(values.json ?? join(root, "bench", "results", "latest.json")),

@@ -104,6 +104,50 @@ export function ceilingsSection(
   return out;
 }
 
+export function singleEnqueueSection(results: SystemResult[], summaries: Summaries, opts: Options): string[] {
+  const ran = results.filter((r) => !r.skipped && r.singleEnqueue.length > 0);
+  if (!ran.length) return [];
+  const per = (id: SystemId) => summaries.get(id)?.singleEnqueuePerS?.median;
+  const vs = (r: SystemResult, peer: SystemId) => {
+    const a = summaries.get(r.id)?.singleEnqueuePerS?.median;
+    const b = per(peer);
+    return a === undefined || b === undefined || r.id === peer ? "–" : ratio(a / b);
+  };
+  const rows = ran.map((r) => {
+    const s = summaries.get(r.id)!;
+    const bad = r.singleEnqueue.some((x) => "error" in x || !x.ok);
+    return [
+      label(r),
+      ...mmm(s.singleEnqueuePerS, int),
+      vs(r, "bullmq"),
+      vs(r, "bee-queue"),
+      bad ? "‼ PROBLEM (see below)" : "all N stored",
+    ];
+  });
+  const out = [
+    `## B1. Concurrent single enqueue (${int(opts.singleN)} single-job enqueue calls, ${int(opts.inflight)} in flight)`,
+    "",
+  ];
+  out.push(
+    table(["system", "jobs/s", "min", "max", "÷ bullmq", "÷ bee-queue", "check"], rows, [
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]),
+  );
+  out.push(
+    "",
+    "One producer process; a new call starts as soon as one resolves (spool `task.enqueue`, BullMQ `queue.add`, " +
+      "bee-queue `createJob().save()`, graphile-worker `addJob`). Checked after: the backend holds exactly N unfinished jobs.",
+    "",
+  );
+  return out;
+}
+
 export function throughputSection(results: SystemResult[], summaries: Summaries, n: number): string[] {
   const rows: string[][] = [];
   for (const r of results) {
@@ -223,6 +267,7 @@ export function ratiosSection(rows: PeerRatio[]): string[] {
           "comparison",
           "process jobs/s",
           "enqueue jobs/s",
+          "single enqueue",
           "p50 latency",
           "p99 latency",
           "idle RSS",
@@ -232,12 +277,13 @@ export function ratiosSection(rows: PeerRatio[]): string[] {
           `${r.spool} vs ${r.peer}`,
           ratio(r.process),
           ratio(r.enqueue),
+          ratio(r.singleEnqueue),
           ratio(r.p50),
           ratio(r.p99),
           ratio(r.idleRss),
           ratio(r.peakRss),
         ]),
-        [false, true, true, true, true, true, true],
+        [false, true, true, true, true, true, true, true],
       ),
     );
   else out.push("(no spool/peer pair measured in this run)");
@@ -250,10 +296,12 @@ export function twoVsOneSection(
   summaries: Summaries,
   ratios: Partial<Record<SystemId, TwoVsOne>>,
 ): string[] {
-  const measured = results.filter(ran2);
+  const measured = results.filter((r) => !r.skipped && (r.twoWorkers.length > 0 || r.fourWorkers.length > 0));
   if (!measured.length) return [];
+  const share = (s: { minFairShare: { min: number } | null } | null | undefined) =>
+    s?.minFairShare ? `${(s.minFairShare.min * 100).toFixed(0)}%` : "–";
   const out = [
-    `## ${WORKERS} workers ÷ 1 worker (process jobs/s, medians of this run; ≥ 1× means the second worker process did not cost throughput)`,
+    `## ${WORKERS} workers ÷ 1 worker, and 4 ÷ 1 (process jobs/s, medians of this run; ≥ 1× means the added worker processes did not cost throughput)`,
     "",
   ];
   out.push(
@@ -264,10 +312,15 @@ export function twoVsOneSection(
         `${WORKERS} workers jobs/s`,
         `${WORKERS} ÷ 1`,
         "smaller worker's share of N (min)",
+        `least fair share ×${WORKERS} (min)`,
         "start skew ms",
+        "4 workers jobs/s",
+        "4 ÷ 1",
+        "least fair share ×4 (min)",
       ],
       measured.map((r) => {
-        const t = summaries.get(r.id)?.twoWorkers;
+        const s = summaries.get(r.id);
+        const t = s?.twoWorkers;
         const x = ratios[r.id];
         return [
           label(r),
@@ -275,13 +328,21 @@ export function twoVsOneSection(
           int(x?.twoWorkers),
           ratio(x?.ratio),
           t?.smallerShare ? `${(t.smallerShare.min * 100).toFixed(1)}%` : "–",
+          share(t),
           ms(t?.startSkewMs?.median),
+          int(x?.fourWorkers),
+          ratio(x?.ratioFour),
+          share(s?.fourWorkers),
         ];
       }),
-      [false, true, true, true, true, true],
+      [false, true, true, true, true, true, true, true, true, true],
     ),
   );
-  out.push("");
+  out.push(
+    "",
+    "Least fair share: the least busy process's jobs ÷ (N ÷ processes), worst repetition; 100% = evenly shared.",
+    "",
+  );
   return out;
 }
 

@@ -2,6 +2,7 @@
 import type { SystemId } from "../systems/index.js";
 import type { SystemInfo } from "../systems/types.js";
 import type { LatencyRun, ThroughputRun } from "./runs.js";
+import type { SingleEnqueueRun } from "./single-enqueue.js";
 import { type Summary, summarize } from "./stats.js";
 import type { TwoWorkerRun } from "./two-workers.js";
 
@@ -15,6 +16,10 @@ export interface SystemResult {
   latency: (LatencyRun | Failed)[];
   /** B with two worker processes (harness/two-workers.ts); empty when not selected. */
   twoWorkers: (TwoWorkerRun | Failed)[];
+  /** B with four worker processes; empty when not selected. */
+  fourWorkers: (TwoWorkerRun | Failed)[];
+  /** B1: concurrent single enqueue calls. */
+  singleEnqueue: (SingleEnqueueRun | Failed)[];
 }
 
 export interface ThroughputSummary {
@@ -31,6 +36,8 @@ export interface TwoWorkerSummary extends ThroughputSummary {
   startSkewMs: Summary | null;
   /** Share of the N jobs run by the less busy of the two workers (0.5 = evenly shared). */
   smallerShare: Summary | null;
+  /** The least busy process's jobs ÷ its fair share (N ÷ processes); 1 = evenly shared. */
+  minFairShare: Summary | null;
   handlersOk: boolean;
 }
 
@@ -44,6 +51,9 @@ export interface SystemSummary extends ThroughputSummary {
   handlersOk: boolean;
   /** Null when the system was not run with two worker processes. */
   twoWorkers: TwoWorkerSummary | null;
+  fourWorkers: TwoWorkerSummary | null;
+  /** B1: concurrent single enqueue jobs/s; null when not run. */
+  singleEnqueuePerS: Summary | null;
   /** Every run's error or problem, the two-worker runs' included. */
   errors: string[];
 }
@@ -72,6 +82,7 @@ function summarizeTwoWorkers(runs: (TwoWorkerRun | Failed)[]): TwoWorkerSummary 
     ...summarizeThroughput(ok),
     startSkewMs: summarize(ok.map((x) => x.startSkewMs)),
     smallerShare: summarize(ok.map((x) => Math.min(...x.perWorker.map((w) => w.handled)) / x.n)),
+    minFairShare: summarize(ok.map((x) => x.minFairShare)),
     handlersOk: ok.length === runs.length && ok.every((x) => x.ok),
   };
 }
@@ -88,10 +99,14 @@ export function summarizeSystem(r: SystemResult): SystemSummary {
     max: summarize(lat.map((x) => x.max)),
     handlersOk: tp.length > 0 && tp.every((x) => x.ok) && lat.every((x) => x.ok),
     twoWorkers: summarizeTwoWorkers(r.twoWorkers),
+    fourWorkers: summarizeTwoWorkers(r.fourWorkers),
+    singleEnqueuePerS: summarize(okRuns(r.singleEnqueue).map((x) => x.perS)),
     errors: [
       ...problemsOf("throughput", r.throughput),
       ...problemsOf("latency", r.latency),
       ...problemsOf("2 workers throughput", r.twoWorkers),
+      ...problemsOf("4 workers throughput", r.fourWorkers),
+      ...problemsOf("concurrent single enqueue", r.singleEnqueue),
     ],
   };
 }

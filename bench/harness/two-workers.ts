@@ -1,5 +1,5 @@
 /**
- * B with two worker processes sharing one queue (anchors.md measured BullMQ so: "With 2 BullMQ
+ * B with two (or four: `workers`) worker processes sharing one queue (anchors.md measured BullMQ so: "With 2 BullMQ
  * worker processes …").
  *
  * Wipe; enqueue N jobs exactly as the one-worker run does; fork two worker processes
@@ -34,7 +34,10 @@ const STALL_MS = 10_000;
 type Count = Extract<FromWorker, { ev: "count" }>;
 
 export interface TwoWorkerRun extends ThroughputRun {
-  workers: typeof WORKERS;
+  /** Worker processes in this run (2, or 4 for the four-process runs). */
+  workers: number;
+  /** The least busy process's jobs ÷ its fair share (N ÷ workers): 1 = evenly shared. */
+  minFairShare: number;
   /** Later start-API call minus the earlier one, ms (both were told to start at once). */
   startSkewMs: number;
   /** Backend polls (unfinished count) from handler N to the end. */
@@ -62,6 +65,7 @@ export async function twoWorkerThroughputRun(
   ctx: BenchContext,
   n: number,
   opts: RunOptions,
+  workers: number = WORKERS,
 ): Promise<TwoWorkerRun> {
   if (info.inProcess) throw new Error(`${info.id} runs in-process: no two-worker mode`);
   await sys.wipe(ctx);
@@ -71,7 +75,7 @@ export async function twoWorkerThroughputRun(
   });
   const wps: WorkerProcess[] = [];
   try {
-    for (let k = 0; k < WORKERS; k++)
+    for (let k = 0; k < workers; k++)
       wps.push(
         new WorkerProcess(
           opts.runtime,
@@ -149,9 +153,11 @@ export async function twoWorkerThroughputRun(
       if (unfinishedAfter) problems.push(`${unfinishedAfter} jobs left unfinished`);
     }
     const processS = (tEnd - t0) / 1000;
+    const perHandled = wps.map((_, k) => stopped[k]?.handled ?? atEnd[k]!.handled);
     return {
       n,
-      workers: WORKERS,
+      workers,
+      minFairShare: Math.min(...perHandled) / (n / workers),
       enqueuePerS: n / enqueueS,
       processPerS: n / processS,
       processS,
@@ -165,7 +171,7 @@ export async function twoWorkerThroughputRun(
       startSkewMs: Math.max(...starts.map((s) => s.t0)) - t0,
       polls,
       perWorker: wps.map((_, k) => ({
-        handled: stopped[k]?.handled ?? atEnd[k]!.handled,
+        handled: perHandled[k]!,
         startCallMs: starts[k]!.tStarted - starts[k]!.t0,
         peakRssMiB: mem[k]!,
       })),

@@ -12,7 +12,8 @@ export type SpoolKind = "sqlite" | "memory" | "redis";
 
 const TASK = "bench.noop";
 
-function urlFor(kind: SpoolKind, ctx: BenchContext): string {
+/** The store a spool system's runs use for `ctx` (the growth section opens it too). */
+export function urlFor(kind: SpoolKind, ctx: BenchContext): string {
   if (kind === "memory") return "memory://";
   if (kind === "redis") return ctx.redisUrl;
   return `sqlite://${sqliteFile(ctx)}`;

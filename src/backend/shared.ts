@@ -3,7 +3,13 @@
  */
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { isJobState, type JobState } from "../core/types.js";
-import { type JobListParams, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, type NewJob } from "./backend.js";
+import {
+  ENQUEUE_JOBS_MAX,
+  type JobListParams,
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  type NewJob,
+} from "./backend.js";
 
 /**
  * Checks a batch before any write, so a bad batch writes nothing on any backend.
@@ -15,6 +21,12 @@ import { type JobListParams, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, type NewJob } f
  * the rest. The errors, and which job raises the first one, are the same either way.
  */
 export function checkNewJobs(jobs: readonly NewJob[]): void {
+  if (jobs.length > ENQUEUE_JOBS_MAX) {
+    throw new InvalidArgumentError(
+      `an enqueue batch holds at most ${ENQUEUE_JOBS_MAX} jobs (one atomic write), got ${jobs.length}: split it into several calls`,
+      "jobs",
+    );
+  }
   let last = "";
   let ids: Set<string> | null = null;
   for (let i = 0; i < jobs.length; i++) {
@@ -87,3 +99,29 @@ export function decodeCursor(cursor: string | undefined): string | null {
 
 export const LEASE_EXPIRED_MESSAGE =
   "lease expired: the worker stopped renewing it (crashed, killed, or blocked)";
+
+/**
+ * Claim order, inside a queue and across the queues of one claim: higher priority first, then
+ * earlier runAt, then older id. (SQLite's and Redis's indexes store the same order.)
+ */
+export function claimOrder(
+  a: { priority: number; runAt: number; id: string },
+  b: { priority: number; runAt: number; id: string },
+): number {
+  return b.priority - a.priority || a.runAt - b.runAt || (a.id < b.id ? -1 : 1);
+}
+
+/**
+ * A new job's first state: `cancelled` when a dependency already ended failed or cancelled,
+ * `waiting` while dependencies are unfinished, else `scheduled` or `queued` by its runAt.
+ */
+export function stateAtInsert(doomed: boolean, pending: number, runAt: number, now: number): JobState {
+  return doomed ? "cancelled" : pending > 0 ? "waiting" : runAt > now ? "scheduled" : "queued";
+}
+
+/** A claim's `limit`: an integer >= 0 (0 only looks at the next due time). */
+export function checkClaimLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new InvalidArgumentError(`limit must be an integer >= 0, got ${limit}`, "limit");
+  }
+}

@@ -37,6 +37,14 @@ interface BenchJson {
     runs: {
       throughput: { n: number; handled: number; unfinishedAfter: number | null; ok: boolean }[];
       latency: { samples: number; p50: number; p99: number; ok: boolean }[];
+      singleEnqueue: { n: number; perS: number; ok: boolean }[];
+      fourWorkers: {
+        n: number;
+        handled: number;
+        ok: boolean;
+        workers: number;
+        perWorker: { handled: number }[];
+      }[];
       twoWorkers: {
         n: number;
         handled: number;
@@ -46,7 +54,12 @@ interface BenchJson {
       }[];
     };
   }[];
-  twoWorkersVsOne: Record<string, { ratio: number | null }>;
+  twoWorkersVsOne: Record<string, { ratio: number | null; ratioFour: number | null }>;
+  growth: {
+    sizes: number[];
+    problems: string[];
+    points: { system: string; size: number; reads: Record<string, { p95: number; rows: number }> }[];
+  };
 }
 
 test("bench runs in a tiny mode and reports every system's figures", { timeout: 180_000 }, async () => {
@@ -68,6 +81,14 @@ test("bench runs in a tiny mode and reports every system's figures", { timeout: 
       "--systems",
       "spool-memory,spool-sqlite",
       "--no-ceilings",
+      "--single-n",
+      "300",
+      "--inflight",
+      "50",
+      "--four-workers",
+      "spool-sqlite",
+      "--growth",
+      "200,400",
       "--json",
       out,
     ],
@@ -77,6 +98,9 @@ test("bench runs in a tiny mode and reports every system's figures", { timeout: 
   expect(stdout).toContain("## Targets");
   expect(stdout).toContain("| spool/sqlite ×2 workers ");
   expect(stdout).toContain("## 2 workers ÷ 1 worker");
+  expect(stdout).toContain("## B1. Concurrent single enqueue");
+  expect(stdout).toContain("## G. Growth");
+  expect(stdout).toContain("## Targets (performance issue 17)");
 
   const json = JSON.parse(readFileSync(out, "utf8")) as BenchJson;
   expect(json.schema).toBe("spool-bench/1");
@@ -90,6 +114,9 @@ test("bench runs in a tiny mode and reports every system's figures", { timeout: 
     expect(s.info?.inProcess).toBe(s.id === "spool-memory");
     const [tp] = s.runs.throughput;
     expect(tp).toMatchObject({ n: 200, handled: 200, unfinishedAfter: 0, ok: true });
+    const [one] = s.runs.singleEnqueue;
+    expect(one).toMatchObject({ n: 300, ok: true });
+    expect(one!.perS).toBeGreaterThan(0);
     const [lat] = s.runs.latency;
     expect(lat).toMatchObject({ samples: 20, ok: true });
     expect(lat!.p50).toBeGreaterThan(0);
@@ -110,4 +137,20 @@ test("bench runs in a tiny mode and reports every system's figures", { timeout: 
   expect(tp2!.perWorker.map((w) => w.handled).reduce((a, b) => a + b, 0)).toBe(200);
   expect(sqlite!.summary!.twoWorkers).toMatchObject({ handlersOk: true });
   expect(json.twoWorkersVsOne["spool-sqlite"]?.ratio).toBeGreaterThan(0);
+  const [tp4] = sqlite!.runs.fourWorkers;
+  expect(tp4).toMatchObject({ n: 200, handled: 200, ok: true, workers: 4 });
+  expect(tp4!.perWorker).toHaveLength(4);
+  expect(json.twoWorkersVsOne["spool-sqlite"]?.ratioFour).toBeGreaterThan(0);
+
+  // Growth: SQLite only (the only spool store with retained jobs among --systems besides memory).
+  expect(json.growth.sizes).toEqual([200, 400]);
+  expect(json.growth.problems).toEqual([]);
+  expect(json.growth.points.map((p) => `${p.system}@${p.size}`)).toEqual([
+    "spool-sqlite@200",
+    "spool-sqlite@400",
+  ]);
+  for (const p of json.growth.points) {
+    expect(p.reads.listFailed!.rows).toBe(Math.min(50, p.size / 20));
+    expect(p.reads.queueCounts!.rows).toBeGreaterThanOrEqual(4);
+  }
 });

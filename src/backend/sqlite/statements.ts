@@ -5,7 +5,6 @@
 import type Sqlite from "better-sqlite3";
 import type { JobState } from "../../core/types.js";
 import type { NewJob } from "../backend.js";
-import type { FeedStatements } from "./change-feed.js";
 import * as SQL from "./generated/sql.js";
 import { type JobRow, jobColumns, type WorkerRow } from "./rows.js";
 
@@ -194,3 +193,12 @@ export function prepareStatements(db: Sqlite.Database) {
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;
+
+/** The change feed's statements (change-feed.ts). */
+export interface FeedStatements {
+  insert: Stmt<{ at: number; events: string }>;
+  since: Stmt<{ seq: number; limit: number }, { seq: number; events: string }>;
+  head: Stmt0<{ seq: number }>;
+  prune: Stmt<{ batch: number; before: number; keep: number }>;
+  dataVersion: Stmt0<{ data_version: number }>;
+}
