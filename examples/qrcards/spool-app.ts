@@ -6,8 +6,8 @@
  * - `cards.render` (queue `pdf`): a PDF of N QR cards for an order; progress per card.
  * - `analytics.report` (queue `control`) starts the report workflow, a chord: one
  *   `analytics.site` job per database (101, queue `analytics`), then `analytics.merge`.
- * - `bulk.start` (queue `control`) starts an enterprise batch, a chord: one `qr.code` job per
- *   code (10,000, queue `qr`), then `bulk.bundle` zips the PNGs.
+ * - `bulk.start` (queue `control`) starts an enterprise batch, a chord: `qr.codes` jobs of 10
+ *   codes each (1,000 for 10,000 codes, queue `qr`), then `bulk.bundle` zips the PNGs.
  *   (The HTTP API enqueues jobs, not workflows; these starter jobs build the workflow in the
  *   worker and return its id. Their key makes a resubmitted form start nothing twice.)
  * - `maintenance.backup`, `maintenance.rotate-logs`, `maintenance.cleanup` (queue
@@ -31,6 +31,9 @@ export interface QrcardsOptions {
   dir?: string;
   logger?: { level?: string };
 }
+
+/** QR codes per `qr.codes` job of a bulk batch. */
+export const CODES_PER_JOB = 10;
 
 export function qrcardsPaths(dir: string) {
   return {
@@ -92,32 +95,34 @@ export function createQrcardsApp(options: QrcardsOptions = {}) {
     },
   });
 
-  // ── enterprise bulk: 10,000 QR codes, then one zip ────────────────────────────────────────
-  const code = spool.task({
-    name: "qr.code",
+  // ── enterprise bulk: 10,000 QR codes in jobs of 10, then one zip ─────────────────────────
+  const codes = spool.task({
+    name: "qr.codes",
     queue: "qr",
-    async run(input: { batchId: string; serial: number }) {
-      const png = await qrPng(`https://qrcards.example/b/${input.batchId}/${input.serial}`, 160);
-      await writeFile(join(paths.bulk, input.batchId, `${input.serial}.png`), png);
-      return input.serial;
+    async run(input: { batchId: string; from: number; to: number }, ctx) {
+      for (let serial = input.from; serial <= input.to; serial++) {
+        ctx.signal.throwIfAborted();
+        const png = await qrPng(`https://qrcards.example/b/${input.batchId}/${serial}`, 160);
+        await writeFile(join(paths.bulk, input.batchId, `${serial}.png`), png);
+      }
+      return input.to - input.from + 1;
     },
   });
   const bundle = spool.task({
     name: "bulk.bundle",
     queue: "qr",
-    async run(serials: number[], ctx) {
+    async run(counts: number[], ctx) {
       const batchId = String(ctx.meta.batchId);
+      const total = counts.reduce((a, b) => a + b, 0);
       const folder = join(paths.bulk, batchId);
       const zip = join(paths.bulk, `${batchId}.zip`);
-      const bytes = writeZip(
-        zip,
-        serials.map((s) => ({
-          name: `${batchId}/${String(s).padStart(5, "0")}.png`,
-          path: join(folder, `${s}.png`),
-        })),
-      );
+      const files = Array.from({ length: total }, (_, i) => ({
+        name: `${batchId}/${String(i + 1).padStart(5, "0")}.png`,
+        path: join(folder, `${i + 1}.png`),
+      }));
+      const bytes = writeZip(zip, files);
       rmSync(folder, { recursive: true, force: true });
-      return { file: zip, codes: serials.length, bytes };
+      return { file: zip, codes: total, bytes };
     },
   });
   spool.task({
@@ -128,14 +133,18 @@ export function createQrcardsApp(options: QrcardsOptions = {}) {
       if (!Number.isInteger(input.count) || input.count < 1 || input.count > 50_000)
         throw new RangeError(`count must be 1..50000, got ${input.count}`);
       mkdirSync(join(paths.bulk, input.batchId), { recursive: true });
-      const codes = Array.from({ length: input.count }, (_, i) =>
-        code.with({ batchId: input.batchId, serial: i + 1 }),
-      );
+      // A workflow is one atomic enqueue of at most 10,000 jobs (ENQUEUE_JOBS_MAX), so the
+      // codes go in jobs of CODES_PER_JOB: 10,000 codes are 1,000 jobs and the bundle.
+      const jobs = [];
+      for (let from = 1; from <= input.count; from += CODES_PER_JOB)
+        jobs.push(
+          codes.with({ batchId: input.batchId, from, to: Math.min(input.count, from + CODES_PER_JOB - 1) }),
+        );
       const callback = { ...bundle.with(), options: { meta: { batchId: input.batchId } } };
       const wf = await spool
-        .chord(codes, callback)
+        .chord(jobs, callback)
         .enqueue({ name: `bulk:${input.customer}:${input.batchId}` });
-      return { workflowId: wf.id, count: input.count };
+      return { workflowId: wf.id, count: input.count, jobs: jobs.length + 1 };
     },
   });
 
@@ -181,7 +190,7 @@ export function createQrcardsApp(options: QrcardsOptions = {}) {
     dir,
     paths,
     backend,
-    tasks: { render, site, merge, code, bundle, backup, rotate, cleanup },
+    tasks: { render, site, merge, codes, bundle, backup, rotate, cleanup },
   };
 }
 

@@ -5,11 +5,12 @@
  * - orders a PDF, watches its live progress, downloads it and decodes a QR code from it
  *   (pdftoppm rasterises the page, zbarimg reads the codes);
  * - runs the analytics report over the 101 databases and reads the result table;
- * - orders a bulk batch of 10,000 QR codes and cancels it while it runs;
+ * - orders a bulk batch of 10,000 QR codes and cancels it while it runs, then a small batch
+ *   to the end and checks its zip;
  * - runs the nightly backup schedule now and sees its result;
  * - then checks that no job was lost: every job enqueued is accounted for, final, and none failed.
  *
- * On SQLite (the default), and on Redis (`SPOOL_URL=redis://…`, no code change). Small site
+ * On SQLite (the default), and on Redis and PostgreSQL (`SPOOL_URL=…`, no code change). Small site
  * databases (QRCARDS_ROWS) keep the CPU cost modest. Screenshots of each page go to
  * `.screenshots/` (or `docs/img/` with SPOOL_UPDATE_SCREENSHOTS=1). Every wait is for a fact
  * that stays true once reached.
@@ -23,7 +24,8 @@ import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumAvailable, launchChromium, requireChromium, screenshotDir } from "../support/chromium.js";
-import { flaskAvailable, requireCommands, requireFlask } from "../support/python.js";
+import { postgresReachable, postgresUrl, requirePostgres } from "../support/postgres.js";
+import { flaskAvailable, PYTHON, requireCommands, requireFlask } from "../support/python.js";
 import { redisReachable, redisUrl, requireRedis } from "../support/redis.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -32,6 +34,8 @@ const root = resolve(import.meta.dirname, "../..");
 const TOKEN = "qrcards-e2e-admin-token";
 const WAIT = { timeout: 90_000 };
 const BULK = 10_000;
+/** Jobs of a 10,000-code batch: 1,000 jobs of 10 codes, and the bundle. */
+const BULK_JOBS = 1_001;
 
 requireChromium("the QRCards end-to-end test");
 requireFlask("the QRCards end-to-end test");
@@ -143,14 +147,28 @@ function suite(
       const pdf = join(tmp, "order.pdf");
       await download.saveAs(pdf);
       const orderId = /order-[\w]+/.exec(download.suggestedFilename())![0];
-      await run("pdftoppm", ["-r", "110", "-png", pdf, join(tmp, "page")]);
-      const pages = readdirSync(tmp).filter((f) => f.startsWith("page") && f.endsWith(".png"));
-      expect(pages).toHaveLength(2);
-      const { stdout } = await run("zbarimg", ["-q", "--raw", ...pages.map((p) => join(tmp, p))]);
-      const codes = stdout.trim().split("\n").sort();
-      expect(codes).toEqual(
-        Array.from({ length: 10 }, (_, i) => `https://qrcards.example/c/${orderId}/${i + 1}`).sort(),
-      );
+      // Each card on its own: pdftoppm crops the card's cell of the A4 grid (2 x 4 cards a page,
+      // see examples/qrcards/work/cards.ts) at 150 dpi, zbarimg decodes it; card n holds code n.
+      const { stdout: info } = await run("pdfinfo", [pdf]);
+      expect(info).toMatch(/Pages:\s+2/);
+      const scale = 150 / 72;
+      for (let n = 1; n <= 10; n++) {
+        const slot = (n - 1) % 8;
+        const [x, y] = [
+          Math.round((30 + (slot % 2) * 277) * scale),
+          Math.round((30 + Math.floor(slot / 2) * 196) * scale),
+        ];
+        const page = String(Math.ceil(n / 8));
+        const png = join(tmp, `card-${n}`);
+        await run(
+          "pdftoppm",
+          ["-f", page, "-l", page, "-r", "150", "-x", String(x), "-y", String(y)]
+            .concat(["-W", String(Math.round(277 * scale)), "-H", String(Math.round(196 * scale))])
+            .concat(["-png", "-singlefile", pdf, png]),
+        );
+        const { stdout } = await run("zbarimg", ["-q", "--raw", `${png}.png`]);
+        expect(stdout.trim(), `card ${n}`).toBe(`https://qrcards.example/c/${orderId}/${n}`);
+      }
     }, 180_000);
 
     it("runs the analytics report over 101 databases with per-database progress", async () => {
@@ -185,21 +203,39 @@ function suite(
       await shot("qrcards-bulk.png");
       const starter = page.url().split("/").pop()!;
       const { result } = await api(app, `/api/jobs/${starter}`);
-      // Every one of the 10,001 jobs ends final: completed before the cancel, or cancelled.
+      // Every one of the 1,001 jobs ends final: completed before the cancel, or cancelled.
       const wf = await waitFor(
         async () => {
           const w = await api(app, `/api/workflows/${result.workflowId}`);
           const c = w.counts;
-          return (c.completed ?? 0) + (c.cancelled ?? 0) === BULK + 1 ? w : null;
+          return (c.completed ?? 0) + (c.cancelled ?? 0) === BULK_JOBS ? w : null;
         },
         { ...WAIT, message: "every bulk job final" },
       );
-      expect(wf.total).toBe(BULK + 1);
-      expect(wf.counts.completed).toBeGreaterThanOrEqual(20);
+      expect(wf.total).toBe(BULK_JOBS);
+      expect(wf.counts.completed).toBeGreaterThanOrEqual(5);
       expect(wf.counts.cancelled).toBeGreaterThan(0);
       expect(wf.counts.failed ?? 0).toBe(0);
       expect(await page.locator("#download").isHidden()).toBe(true);
     }, 240_000);
+
+    it("delivers a finished batch as a zip of every code", async () => {
+      await page.goto(`${app.web}/bulk`);
+      await page.fill("input[name=count]", "25");
+      await page.click("#order-bulk");
+      await page.waitForURL(/\/bulk\/[\w-]+$/, WAIT);
+      await page.locator("#download").waitFor({ state: "visible", ...WAIT });
+      expect(await page.locator("#codes").textContent()).toBe("(25 of 25 QR codes)");
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-link")]);
+      const zip = join(tmp, "batch.zip");
+      await download.saveAs(zip);
+      const { stdout } = await run(PYTHON, [
+        "-c",
+        "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(len(z.namelist()))",
+        zip,
+      ]);
+      expect(Number(stdout.trim())).toBe(25);
+    }, 180_000);
 
     it("lists the maintenance schedules and runs the nightly backup now", async () => {
       await page.goto(`${app.web}/maintenance`);
@@ -230,8 +266,9 @@ function suite(
         { ...WAIT, message: "no job queued or running" },
       );
       const count = (state: string) => queues.reduce((n, q) => n + (q.counts?.[state] ?? 0), 0);
-      // 1 order; report starter + 101 sites + merge; bulk starter + 10,000 codes + bundle; 1 backup.
-      const expected = 1 + 1 + 102 + 1 + BULK + 1 + 1;
+      // 1 order; report starter + 101 sites + merge; bulk starter + 1,000 code jobs + bundle;
+      // the 25-code batch (starter + 3 code jobs + bundle); 1 backup.
+      const expected = 1 + 1 + 102 + 1 + BULK_JOBS + 5 + 1;
       const all = Object.keys(queues[0]?.counts ?? {}).reduce((n, state) => n + count(state), 0);
       expect(all).toBeGreaterThanOrEqual(expected);
       expect(all).toBeLessThanOrEqual(expected + 1); // the scheduler may have fired `cleanup` (hourly)
@@ -245,3 +282,6 @@ suite("SQLite", true, () => ({}), true);
 
 requireRedis("the QRCards end-to-end test on Redis");
 suite("Redis", redisReachable, () => redisUrl(), false);
+
+requirePostgres("the QRCards end-to-end test on PostgreSQL");
+suite("PostgreSQL", postgresReachable, () => postgresUrl(), false);

@@ -270,10 +270,17 @@ def bulk_page(starter_id: str):
     return render_template("bulk_status.html", starter_id=starter_id, batch=starter["input"])
 
 
-def bulk_snapshot(workflow_id: str) -> Dict[str, Any]:
+CODES_PER_JOB = 10  # as in spool-app.ts
+
+
+def bulk_snapshot(workflow_id: str, count: int) -> Dict[str, Any]:
     wf = spool.workflow(workflow_id)
     counts = wf["counts"]
+    done_jobs = counts.get("completed", 0)
     snap = {
+        "count": count,
+        # Every code job but the last holds CODES_PER_JOB codes; the bundle job holds none.
+        "codes": min(count, done_jobs * CODES_PER_JOB),
         "workflow": workflow_id,
         "state": wf["state"],
         "total": wf["total"],
@@ -289,15 +296,17 @@ def bulk_snapshot(workflow_id: str) -> Dict[str, Any]:
 
 @app.get("/bulk/<starter_id>/status")
 def bulk_status(starter_id: str):
-    return bulk_snapshot(starter_workflow(starter_id)["workflowId"])
+    started = starter_workflow(starter_id)
+    return bulk_snapshot(started["workflowId"], started["count"])
 
 
 @app.get("/bulk/<starter_id>/events")
 def bulk_events(starter_id: str):
     def snapshots() -> Iterator[Dict[str, Any]]:
-        wf = starter_workflow(starter_id)["workflowId"]
-        # Not every one of 20,000 events: the workflow's terminal events wake a snapshot.
-        yield from watch({"workflow": wf, "type": ["job:completed", "job:cancelled", "job:failed"]}, lambda: bulk_snapshot(wf), every=0.5)
+        started = starter_workflow(starter_id)
+        wf, count = started["workflowId"], started["count"]
+        # Not one message per event: the jobs' terminal events wake a snapshot (at most 2 a second).
+        yield from watch({"workflow": wf, "type": ["job:completed", "job:cancelled", "job:failed"]}, lambda: bulk_snapshot(wf, count), every=0.5)
 
     return sse(snapshots())
 

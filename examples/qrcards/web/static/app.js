@@ -89,6 +89,8 @@ function bulkPage(card) {
     setState(snap.state);
     $("bar").style.width = `${snap.percent}%`;
     $("counter").textContent = `${snap.completed} / ${snap.total} jobs`;
+    $("codes").textContent =
+      `(${snap.codes.toLocaleString("en")} of ${snap.count.toLocaleString("en")} QR codes)`;
     $("cancelled-count").textContent = snap.cancelled ? `· ${snap.cancelled} cancelled` : "";
     if (snap.done) $("cancel").disabled = true;
     if (snap.state === "completed") $("download").hidden = false;
