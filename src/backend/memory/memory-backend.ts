@@ -39,6 +39,7 @@ import type {
   LeaseRescueParams,
   LeaseRescueResult,
   QueueInfo,
+  QueueLimitParams,
   RetentionPruneParams,
   ScheduleFireParams,
   ScheduleFireResult,
@@ -58,6 +59,7 @@ import type {
 import { checkWorkflowEnqueue } from "../workflow-shared.js";
 import { MemoryAudit } from "./audit.js";
 import * as control from "./control.js";
+import * as flow from "./flow.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
 import * as reads from "./reads.js";
@@ -125,6 +127,9 @@ export class MemoryBackend implements Backend {
   }
   queueResume(params: { queue: string }): Promise<void> {
     return control.queueResume(this.store, params);
+  }
+  queueLimit(params: QueueLimitParams): Promise<void> {
+    return flow.queueLimit(this.store, params);
   }
 
   // ── reading (reads.ts) ───────────────────────────────────────────────────────────────

@@ -9,6 +9,7 @@ import { FINAL_STATES, type JobLogLine, type JobRecord } from "../../core/types.
 import type { BackendEvent, BackendEventListener, WorkerInfo } from "../backend.js";
 import { claimOrder } from "../shared.js";
 import { NOT_STARTED_STATES } from "../workflow-shared.js";
+import type { MemoryQueueLimits } from "./flow.js";
 import { Heap } from "./heap.js";
 import { MemoryWorkflows } from "./memory-workflows.js";
 
@@ -40,6 +41,7 @@ export class MemoryStore {
   readonly due = new Map<string, Heap<HeapEntry>>();
   readonly running = new Set<string>();
   readonly paused = new Set<string>();
+  readonly limits = new Map<string, MemoryQueueLimits>();
   readonly logs = new Map<string, JobLogLine[]>();
   readonly workers = new Map<string, WorkerInfo & { expiresAt: number }>();
   readonly listeners = new Set<BackendEventListener>();

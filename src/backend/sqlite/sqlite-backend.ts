@@ -35,6 +35,7 @@ import type {
   LeaseRescueParams,
   LeaseRescueResult,
   QueueInfo,
+  QueueLimitParams,
   RetentionPruneParams,
   ScheduleFireParams,
   ScheduleFireResult,
@@ -54,6 +55,7 @@ import type {
 import { SqliteAudit } from "./audit.js";
 import * as control from "./control.js";
 import { migrateDatabase } from "./database.js";
+import * as flow from "./flow.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
 import * as reads from "./reads.js";
@@ -144,6 +146,9 @@ export class SqliteBackend implements Backend {
   }
   jobLog(params: JobLogParams): Promise<boolean> {
     return control.jobLog(this.store, params);
+  }
+  queueLimit(params: QueueLimitParams): Promise<void> {
+    return flow.queueLimit(this.store, params);
   }
   queuePause(params: { queue: string }): Promise<void> {
     return control.queuePause(this.store, params);

@@ -7,10 +7,13 @@
 --- (running.n): the caller writes them with one ZADD. Returns how many it claimed.
 --- @include "events"
 --- @include "place"
+--- @include "flow"
 
 local function claimFromQueue(prefix, queue, want, workerId, defaultLease, token, now, nowN, into, running)
   local prioKey = prefix .. 'prio:' .. queue
   local taken = 0
+  local limits
+  want, limits = flowRoom(prefix, queue, want, nowN)
   local ids, attempts = {}, {}
   while taken < want do
     local top = redis.call('ZREVRANGE', prioKey, 0, 0)
@@ -61,6 +64,7 @@ local function claimFromQueue(prefix, queue, want, workerId, defaultLease, token
     end
   end
   if taken > 0 then
+    flowTook(prefix, queue, limits, taken, nowN)
     emitGroup('s', queue, now, workerId, ids, attempts)
     count(queue, 'queued', -taken)
     count(queue, 'running', taken)
