@@ -19,7 +19,7 @@ import type {
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { claimRoom, claimTook } from "./flow.js";
-import type { MemoryStore, StoredJob } from "./store.js";
+import type { HeapEntry, MemoryStore, StoredJob } from "./store.js";
 
 export async function jobEnqueue(s: MemoryStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
   checkNewJobs(jobs);
@@ -115,6 +115,7 @@ export async function jobClaim(s: MemoryStore, params: JobClaimParams): Promise<
   const events: BackendEvent[] = [];
   let nextRunAt: number | null = null;
   let limited = false;
+  const tasks = params.tasks ? new Set(params.tasks) : null;
   for (const queue of params.queues) {
     if (s.paused.has(queue)) continue;
     s.promoteDue(queue, now);
@@ -123,10 +124,16 @@ export async function jobClaim(s: MemoryStore, params: JobClaimParams): Promise<
     if (room < params.limit - claimed.length) limited = true;
     const stop = claimed.length + room;
     const before = claimed.length;
+    // Ready jobs of tasks this claimer does not run: left in place for another claimer.
+    const skipped: HeapEntry[] = [];
     while (heap && heap.size > 0 && claimed.length < stop) {
       const entry = heap.pop()!;
       const job = s.jobs.get(entry.id);
       if (job?.state !== "queued" || job.version !== entry.version) continue;
+      if (tasks && !tasks.has(job.task)) {
+        skipped.push(entry);
+        continue;
+      }
       job.state = "running";
       job.attempt += 1;
       job.leaseToken = token;
@@ -138,6 +145,7 @@ export async function jobClaim(s: MemoryStore, params: JobClaimParams): Promise<
       claimed.push({ ...s.snapshot(job), leaseToken: token, leaseExpiresAt: job.leaseExpiresAt });
       events.push(s.event("job:started", job, now, { attempt: job.attempt, workerId: params.workerId }));
     }
+    for (const entry of skipped) heap!.push(entry);
     claimTook(s, queue, claimed.length - before, now);
     if (retryAt !== null && heap && heap.size > 0 && (nextRunAt === null || retryAt < nextRunAt))
       nextRunAt = retryAt;

@@ -20,7 +20,7 @@ import type {
   NewJob,
   TransitionResult,
 } from "../backend.js";
-import { checkNewJobs } from "../shared.js";
+import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { onJobFailed, releaseDependents } from "./cascade.js";
 import { isUniqueViolation } from "./connection.js";
 import { pgClaimRoom, pgClaimTook } from "./flow.js";
@@ -118,13 +118,7 @@ export class PgJobs {
           if (state === "failed" || state === "cancelled") doomed = true;
         }
       }
-      const state: JobState = doomed
-        ? "cancelled"
-        : pending > 0
-          ? "waiting"
-          : job.runAt > now
-            ? "scheduled"
-            : "queued";
+      const state = stateAtInsert(doomed, pending, job.runAt, now);
       const inserted = await tx.q<{ id: string }>(sql.JOB_INSERT, {
         id: job.id,
         task: job.task,
@@ -179,9 +173,7 @@ export class PgJobs {
   }
 
   async claim(params: JobClaimParams): Promise<JobClaimResult> {
-    if (!Number.isInteger(params.limit) || params.limit < 0) {
-      throw new InvalidArgumentError(`limit must be an integer >= 0, got ${params.limit}`, "limit");
-    }
+    checkClaimLimit(params.limit);
     const token = newLeaseToken();
     const { limit, workerId } = params;
     return this.store.write("claim", async (tx) => {
@@ -203,13 +195,14 @@ export class PgJobs {
         const room = gate.room;
         if (room < limit - claimed.length) limited = true;
         if (room <= 0) continue;
-        const rows = await tx.q<JobRow>(sql.JOB_CLAIM, {
+        const rows = await tx.q<JobRow>(params.tasks ? sql.JOB_CLAIM_TASKS : sql.JOB_CLAIM, {
           queue,
           limit: room,
           now: tx.now,
           token,
           worker_id: workerId,
           lease_ms: ms(params.leaseMs),
+          tasks: params.tasks ? [...params.tasks] : null,
         });
         for (const row of rows) claimed.push(toLeased(row));
         await pgClaimTook(this.store, tx, queue, gate.row, rows.length);
@@ -221,7 +214,7 @@ export class PgJobs {
         if (retryAt !== null && (nextRunAt === null || retryAt < nextRunAt)) nextRunAt = retryAt;
       }
       // Claims sort across queues by the same order a single queue uses.
-      claimed.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
+      claimed.sort(claimOrder);
       for (const job of claimed) {
         tx.events.push(
           jobEvent("job:started", job.id, job.queue, tx.now, "running", { attempt: job.attempt, workerId }),

@@ -21,7 +21,7 @@ export function rowLimits(row: LimitsRow): QueueLimits {
 export async function queueLimit(s: SqliteStore, params: QueueLimitParams): Promise<void> {
   const p = checkQueueLimitParams(params);
   const now = s.clock.now();
-  s.write("queue limit", now, () => {
+  await s.write("queue limit", now, () => {
     const old = s.sql.queueLimitsGet.get({ queue: p.queue });
     const row: LimitsRow = old
       ? { ...old }

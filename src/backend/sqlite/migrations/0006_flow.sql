@@ -1,4 +1,4 @@
--- 0005_flow: flow-control limits per queue (docs/flow-control.md). A queue without a row has none.
+-- 0006_flow: flow-control limits per queue (docs/flow-control.md). A queue without a row has none.
 -- `rate_tat` is the GCRA theoretical arrival time of the rate limit (REAL: T = per / limit is
 -- fractional), moved on by each claim that starts jobs of the queue.
 CREATE TABLE spool_queue_limits (
