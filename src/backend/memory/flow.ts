@@ -3,12 +3,6 @@ import { checkQueueLimitParams, limitRoom, rateAdvance } from "../flow-limits.js
 import { noLimits, type QueueLimitParams, type QueueLimits } from "../seam/flow.js";
 import type { MemoryStore } from "./store.js";
 
-export interface MemoryQueueLimits {
-  limits: QueueLimits;
-  /** GCRA theoretical arrival time of the rate limit (null: unused since it was set). */
-  tat: number | null;
-}
-
 export async function queueLimit(s: MemoryStore, params: QueueLimitParams): Promise<void> {
   const p = checkQueueLimitParams(params);
   const entry = s.limits.get(p.queue) ?? { limits: noLimits(), tat: null };

@@ -7,9 +7,9 @@
 import type { Clock } from "../../core/clock.js";
 import { FINAL_STATES, type JobLogLine, type JobRecord } from "../../core/types.js";
 import type { BackendEvent, BackendEventListener, WorkerInfo } from "../backend.js";
+import type { QueueLimits } from "../seam/flow.js";
 import { claimOrder } from "../shared.js";
 import { NOT_STARTED_STATES } from "../workflow-shared.js";
-import type { MemoryQueueLimits } from "./flow.js";
 import { Heap } from "./heap.js";
 import { MemoryWorkflows } from "./memory-workflows.js";
 
@@ -29,6 +29,13 @@ export interface HeapEntry {
 /** Ready order: the claim order (higher priority, then earlier runAt, then older id). */
 const readyLess = (a: HeapEntry, b: HeapEntry) => claimOrder(a, b) < 0;
 const dueLess = (a: HeapEntry, b: HeapEntry) => (a.runAt !== b.runAt ? a.runAt < b.runAt : a.id < b.id);
+
+/** A queue's limits and its rate limit's state (see flow.ts). */
+export interface MemoryQueueLimits {
+  limits: QueueLimits;
+  /** GCRA theoretical arrival time of the rate limit (null: unused since it was set). */
+  tat: number | null;
+}
 
 /** Log lines kept per job (oldest dropped first). */
 export const LOG_LINES_MAX = 1000;
