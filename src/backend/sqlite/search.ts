@@ -40,8 +40,6 @@ export interface SqliteSearchHost {
 export class SqliteSearch {
   private readonly sql;
   private timer: NodeJS.Timeout | null = null;
-  /** A background indexing pass is running (ticks do not overlap). */
-  private indexing = false;
 
   constructor(
     db: Database.Database,
@@ -64,15 +62,15 @@ export class SqliteSearch {
   /** Starts background indexing (an unref'd timer: it never keeps the process alive). */
   start(): void {
     if (this.timer) return;
+    let running = false;
     this.timer = setInterval(() => {
-      if (this.indexing) return;
-      this.indexing = true;
+      if (running) return;
+      running = true;
       this.indexPending(INDEX_BATCHES_PER_TICK)
-        .catch(() => {
-          // Busy or closing: the next tick (or the next search) catches up.
-        })
+        // Busy or closing: the next tick (or the next search) catches up.
+        .catch(() => {})
         .finally(() => {
-          this.indexing = false;
+          running = false;
         });
     }, INDEX_INTERVAL_MS);
     this.timer.unref();

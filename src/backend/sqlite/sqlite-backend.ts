@@ -37,6 +37,7 @@ import type {
   LeaseRescueParams,
   LeaseRescueResult,
   QueueInfo,
+  QueueLimitParams,
   RetentionPruneParams,
   ScheduleFireParams,
   ScheduleFireResult,
@@ -57,6 +58,7 @@ import { shiftRunAt } from "../store-clock.js";
 import { SqliteAudit } from "./audit.js";
 import * as control from "./control.js";
 import { migrateDatabase } from "./database.js";
+import * as flow from "./flow.js";
 import { SqliteJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
@@ -162,6 +164,9 @@ export class SqliteBackend implements Backend {
   }
   jobLog(params: JobLogParams): Promise<boolean> {
     return control.jobLog(this.store, params);
+  }
+  queueLimit(params: QueueLimitParams): Promise<void> {
+    return flow.queueLimit(this.store, params);
   }
   queuePause(params: { queue: string }): Promise<void> {
     return control.queuePause(this.store, params);
