@@ -26,6 +26,8 @@ export interface ClaimLoopDeps {
    * first just because of its name (used when the worker was not given `queues`).
    */
   rotate: boolean;
+  /** The tasks this worker registered: the only ones it claims (read at every claim). */
+  tasks(): readonly string[];
   concurrency: number;
   leaseMs: number;
   pollMs: number;
@@ -71,6 +73,7 @@ export class ClaimLoop {
       try {
         claimed = await d.backend.jobClaim({
           queues: this.queueOrder(),
+          tasks: d.tasks(),
           limit,
           workerId: d.workerId,
           leaseMs: d.leaseMs,

@@ -10,6 +10,7 @@ import { PgAudit } from "./audit.js";
 import { clientConfig } from "./connection.js";
 import { PgControl } from "./control.js";
 import { PgFeed } from "./feed.js";
+import { PgJobActions } from "./job-actions.js";
 import { PgJobs } from "./jobs.js";
 import { PgMaintenance } from "./maintenance.js";
 import { migrateSchema } from "./migrate.js";
@@ -18,6 +19,9 @@ import { prepareStatements, run } from "./statements.js";
 import { PgStore, ServerClock } from "./store.js";
 import type { PostgresOptions } from "./url.js";
 import { PgWorkflows } from "./workflows.js";
+
+/** How long `migrate()` waits for the change feed's LISTEN before it returns anyway. */
+const LISTEN_WAIT_MS = 5_000;
 
 export class PostgresBackend implements Backend {
   readonly kind = "postgres";
@@ -34,6 +38,7 @@ export class PostgresBackend implements Backend {
   private readonly schedules: PgSchedules;
   private readonly workflows: PgWorkflows;
   private readonly audit: PgAudit;
+  private readonly actions: PgJobActions;
 
   constructor(options: PostgresOptions, clock?: Clock) {
     this.schema = options.schema;
@@ -46,6 +51,10 @@ export class PostgresBackend implements Backend {
       fetch: async (seq) => {
         const [row] = await this.store.read((q) => q<{ events: string }>(sql.EVENTS_GET, { seq }));
         return row?.events ?? null;
+      },
+      readyQueues: async () => {
+        const rows = await this.store.read((q) => q<{ queue: string }>(sql.QUEUES_READY));
+        return { queues: rows.map((r) => r.queue), at: this.clock.now() };
       },
     });
     this.capabilities = { crossProcess: true, notify: options.listen ? "push" : "none", push: false };
@@ -63,11 +72,13 @@ export class PostgresBackend implements Backend {
     this.schedules = new PgSchedules(this.store);
     this.workflows = new PgWorkflows(this.store);
     this.audit = new PgAudit(this.store);
+    this.actions = new PgJobActions(this.store);
   }
 
   async migrate(): Promise<void> {
     this.store.assertOpen();
     await migrateSchema(this.store.pool, this.schema, this.store.sql, this.clock.now());
+    await this.feed.listenNow(LISTEN_WAIT_MS);
   }
 
   /** Reads the server's clock now (the ServerClock keeps its offset from every write anyway). */
@@ -105,7 +116,10 @@ export class PostgresBackend implements Backend {
   readonly jobLog: Backend["jobLog"] = (p) => this.control.log(p);
   readonly jobGet: Backend["jobGet"] = ({ id }) => this.control.get(id);
   readonly jobGetMany: Backend["jobGetMany"] = ({ ids }) => this.control.getMany(ids);
-  readonly jobList: Backend["jobList"] = (p) => this.control.list(p);
+  readonly jobList: Backend["jobList"] = (p) =>
+    p.search === undefined ? this.control.list(p) : this.actions.search({ ...p, search: p.search });
+  readonly jobUpdate: Backend["jobUpdate"] = (p) => this.actions.update(p);
+  readonly jobPromote: Backend["jobPromote"] = (p) => this.actions.promote(p);
   readonly jobLogs: Backend["jobLogs"] = ({ id, limit }) => this.control.logs(id, limit);
 
   // ── maintenance (maintenance.ts) ─────────────────────────────────────────────────────

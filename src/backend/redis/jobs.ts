@@ -105,6 +105,7 @@ export async function jobClaim(s: RedisStore, params: JobClaimParams): Promise<J
     params.park ? Math.max(1, Math.ceil(params.park.ttlMs)) : 0,
     params.unpark ? "1" : "0",
     params.park?.slots ?? "",
+    params.tasks ? JSON.stringify(params.tasks) : "",
   ];
   for (const q of params.queues) args.push(q);
   const raw = await s.runRaw("claim", args);

@@ -74,6 +74,12 @@ export interface JobClaimParams {
   queues: readonly string[];
   /** Claim at most this many (the worker's free slots). */
   limit: number;
+  /**
+   * Claim only jobs of these tasks (a worker passes the tasks it registered, so two apps
+   * sharing a queue never take each other's jobs). Jobs of other tasks stay `queued`, untouched,
+   * and do not block the ones behind them. Omitted: any task.
+   */
+  tasks?: readonly string[];
   workerId: string;
   /** Lease length for jobs without their own `leaseMs`. */
   leaseMs: number;

@@ -89,6 +89,7 @@ export function prepareStatements(db: Sqlite.Database) {
   const p = <P extends object, R = unknown>(sql: string): Stmt<P, R> => db.prepare<[P], R>(sql);
   const p0 = <R = unknown>(sql: string): Stmt0<R> => db.prepare<[], R>(sql);
   const claim = db.prepare(SQL.JOB_CLAIM).raw(true);
+  const claimTasks = db.prepare(SQL.JOB_CLAIM_TASKS).raw(true);
   return {
     jobInsert: p<JobInsertParams>(SQL.JOB_INSERT),
     jobInsertMany: p<Now & { jobs: string }>(SQL.JOB_INSERT_MANY),
@@ -102,6 +103,18 @@ export function prepareStatements(db: Sqlite.Database) {
     /** Raw mode: rows are arrays, positions in `jobClaimColumns`. */
     jobClaim: claim as Stmt<
       { queue: string; limit: number; token: string; worker_id: string; lease_ms: number } & Now,
+      unknown[]
+    >,
+    /** As `jobClaim`, only jobs of the tasks in `tasks` (JSON array); same row layout. */
+    jobClaimTasks: claimTasks as Stmt<
+      {
+        queue: string;
+        tasks: string;
+        limit: number;
+        token: string;
+        worker_id: string;
+        lease_ms: number;
+      } & Now,
       unknown[]
     >,
     jobClaimColumns: jobColumns(claim.columns().map((c) => c.name)),
