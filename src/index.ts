@@ -21,6 +21,8 @@ export * from "./core/errors/index.js";
 export type { BackoffPolicy, RetryPolicy } from "./core/retry.js";
 export { deserialize, serialize } from "./core/serializer.js";
 export type {
+  AppTransaction,
+  EnqueueManyOptions,
   EnqueueOptions,
   InputOf,
   JobEvent,
