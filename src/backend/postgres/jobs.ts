@@ -191,12 +191,12 @@ export class PgJobs {
         if (room <= 0) continue;
         const rows = await tx.q<JobRow>(params.tasks ? sql.JOB_CLAIM_TASKS : sql.JOB_CLAIM, {
           queue,
-          tasks: params.tasks ? [...params.tasks] : null,
           limit: room,
           now: tx.now,
           token,
           worker_id: workerId,
           lease_ms: ms(params.leaseMs),
+          tasks: params.tasks ? [...params.tasks] : null,
         });
         for (const row of rows) claimed.push(toLeased(row));
       }

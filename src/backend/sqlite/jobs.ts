@@ -81,7 +81,11 @@ export async function jobEnqueue(s: SqliteStore, { jobs }: JobEnqueueParams): Pr
 }
 
 /** Bulk path: no keys, no dependencies, so no per-job lookups: one INSERT … SELECT for the batch. */
-function enqueueSimple(s: SqliteStore, jobs: readonly NewJob[], now: number): JobEnqueueResult {
+async function enqueueSimple(
+  s: SqliteStore,
+  jobs: readonly NewJob[],
+  now: number,
+): Promise<JobEnqueueResult> {
   const out: JobEnqueueResult["jobs"] = [];
   const rows: unknown[] = [];
   const states: JobState[] = [];
@@ -104,7 +108,7 @@ function enqueueSimple(s: SqliteStore, jobs: readonly NewJob[], now: number): Jo
     out.push({ id: job.id, state, created: true });
   }
   try {
-    return s.write("enqueue", now, (events) => {
+    return await s.write("enqueue", now, (events) => {
       s.sql.jobInsertMany.run({ now, jobs: JSON.stringify(rows) });
       jobs.forEach((job, i) => {
         events.push(jobEvent("job:enqueued", job.id, job.queue, now, states[i]!));
@@ -114,7 +118,7 @@ function enqueueSimple(s: SqliteStore, jobs: readonly NewJob[], now: number): Jo
   } catch (error) {
     if ((error as { cause?: { code?: string } }).cause?.code !== "SQLITE_CONSTRAINT_PRIMARYKEY") throw error;
     // Rolled back; name the first id that already exists.
-    const taken = jobs.find((job) => s.read(() => s.sql.jobState.get({ id: job.id })));
+    const taken = await s.read(() => jobs.find((job) => s.sql.jobState.get({ id: job.id })));
     throw alreadyExists(taken?.id ?? jobs[0]!.id);
   }
 }
