@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError, NotFoundError } from "../../core/errors/index.js";
 import { newLeaseToken } from "../../core/ids.js";
-import type { JobState, LeasedJob } from "../../core/types.js";
+import type { JobState } from "../../core/types.js";
 import type {
   EnqueuedRef,
   JobClaimParams,
@@ -178,33 +178,20 @@ export class PgJobs {
     const token = newLeaseToken();
     const { limit, workerId } = params;
     return this.store.write("claim", async (tx) => {
-      const sql = this.sql;
-      const claimed: LeasedJob[] = [];
-      const open: string[] = [];
-      // Queue by queue, in the order given; one statement claims the rest of the batch from a queue.
-      for (const queue of params.queues) {
-        const [paused] = await tx.q<{ paused: boolean }>(sql.QUEUE_PAUSED, { queue });
-        if (paused?.paused) continue;
-        open.push(queue);
-        await tx.q(sql.JOB_PROMOTE_DUE, { queue, now: tx.now });
-        const room = limit - claimed.length;
-        if (room <= 0) continue;
-        const rows = await tx.q<JobRow>(params.tasks ? sql.JOB_CLAIM_TASKS : sql.JOB_CLAIM, {
-          queue,
-          limit: room,
+      // One call does every queue (migration 0002's claim function): one round trip.
+      const [row] = await tx.q<{ r: { jobs: JobRow[]; next_run_at: number | null } }>(
+        this.sql.JOB_CLAIM_ALL,
+        {
+          queues: [...params.queues],
+          tasks: params.tasks ? [...params.tasks] : null,
+          limit,
           now: tx.now,
           token,
           worker_id: workerId,
           lease_ms: ms(params.leaseMs),
-          tasks: params.tasks ? [...params.tasks] : null,
-        });
-        for (const row of rows) claimed.push(toLeased(row));
-      }
-      let nextRunAt: number | null = null;
-      if (claimed.length < limit && open.length > 0) {
-        const [row] = await tx.q<{ run_at: number | null }>(sql.JOB_NEXT_RUN_AT, { queues: open });
-        nextRunAt = row?.run_at ?? null;
-      }
+        },
+      );
+      const claimed = row!.r.jobs.map(toLeased);
       // Claims sort across queues by the same order a single queue uses.
       claimed.sort(claimOrder);
       for (const job of claimed) {
@@ -212,7 +199,7 @@ export class PgJobs {
           jobEvent("job:started", job.id, job.queue, tx.now, "running", { attempt: job.attempt, workerId }),
         );
       }
-      return { jobs: claimed, nextRunAt };
+      return { jobs: claimed, nextRunAt: claimed.length < limit ? row!.r.next_run_at : null };
     });
   }
 

@@ -124,61 +124,16 @@ WHERE id = :id::text AND state NOT IN ('completed', 'failed', 'cancelled')
 RETURNING queue, has_dependents`;
 
 /**
- * `queries/job-claim-tasks.sql`: As job-claim.sql, but only jobs of the tasks in :tasks: a worker claims only the tasks it
- * registered; jobs of other tasks stay queued, untouched, for other workers.
- * Params: :queue, :tasks (text[]), :limit, :now, :token, :worker_id, :lease_ms.
- * Returns: every column of each claimed job (in no particular order).
+ * `queries/job-claim-all.sql`: Claims up to :limit jobs over several queues in one call (the claim function of migration
+ * 0002): per queue in order, unless paused, due jobs promoted, then leased in claim order with
+ * FOR UPDATE SKIP LOCKED.
+ * Params: :queues (text[]), :tasks (text[] or NULL: any task), :limit, :now, :token, :worker_id,
+ *   :lease_ms (default for jobs without their own).
+ * Returns: r (jsonb {"jobs": [...], "next_run_at": ...}).
  */
-export const JOB_CLAIM_TASKS = `UPDATE spool.jobs AS j SET
-  state = 'running',
-  attempt = j.attempt + 1,
-  lease_token = :token::text,
-  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
-  worker_id = :worker_id::text,
-  started_at = :now::bigint,
-  updated_at = :now::bigint
-FROM (
-  SELECT id FROM spool.jobs
-  WHERE state = 'queued' AND queue = :queue::text AND task = ANY(:tasks::text[])
-    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
-  ORDER BY priority DESC, run_at, id
-  LIMIT :limit::bigint
-  FOR UPDATE SKIP LOCKED
-) AS c
-WHERE j.id = c.id
-RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at`;
-
-/**
- * `queries/job-claim.sql`: Claims up to :limit queued jobs of one unpaused queue in claim order (priority DESC, run_at,
- * id): running, attempt + 1, a lease fenced by :token. Rows locked by a concurrent claim are
- * skipped (FOR UPDATE SKIP LOCKED), so claimers never wait for each other.
- * Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own).
- * Returns: every column of each claimed job (in no particular order).
- */
-export const JOB_CLAIM = `UPDATE spool.jobs AS j SET
-  state = 'running',
-  attempt = j.attempt + 1,
-  lease_token = :token::text,
-  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
-  worker_id = :worker_id::text,
-  started_at = :now::bigint,
-  updated_at = :now::bigint
-FROM (
-  SELECT id FROM spool.jobs
-  WHERE state = 'queued' AND queue = :queue::text
-    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
-  ORDER BY priority DESC, run_at, id
-  LIMIT :limit::bigint
-  FOR UPDATE SKIP LOCKED
-) AS c
-WHERE j.id = c.id
-RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at`;
+export const JOB_CLAIM_ALL = `SELECT spool.claim(
+  :queues::text[], :tasks::text[], :limit::bigint, :now::bigint, :token::text, :worker_id::text, :lease_ms::bigint
+) AS r`;
 
 /**
  * `queries/job-complete-many.sql`: Completes a batch of running jobs, each only if its token still fences it; progress (if any)
@@ -377,13 +332,6 @@ WHERE job_id = :job_id::text AND seq <= (
 export const JOB_LOGS = `SELECT at, level, message, attempt FROM spool.job_logs WHERE job_id = :job_id::text ORDER BY seq DESC LIMIT :limit::bigint`;
 
 /**
- * `queries/job-next-run-at.sql`: The earliest run_at among the scheduled jobs of the given queues.
- * Params: :queues (text[]).
- * Returns: run_at (NULL when none).
- */
-export const JOB_NEXT_RUN_AT = `SELECT min(run_at) AS run_at FROM spool.jobs WHERE state = 'scheduled' AND queue = ANY(:queues::text[])`;
-
-/**
  * `queries/job-progress.sql`: Stores the progress of a running job fenced by :token.
  * Params: :id, :token, :progress (JSON object), :now.
  * Returns: queue (no row: refused).
@@ -391,18 +339,6 @@ export const JOB_NEXT_RUN_AT = `SELECT min(run_at) AS run_at FROM spool.jobs WHE
 export const JOB_PROGRESS = `UPDATE spool.jobs SET progress = :progress::jsonb, updated_at = :now::bigint
 WHERE id = :id::text AND state = 'running' AND lease_token = :token::text
 RETURNING queue`;
-
-/**
- * `queries/job-promote-due.sql`: Moves the scheduled jobs of one queue whose run_at has come to queued (claim does this first).
- * Rows another claim is promoting are skipped, not waited for.
- * Params: :queue, :now.
- */
-export const JOB_PROMOTE_DUE = `UPDATE spool.jobs SET state = 'queued'
-WHERE id IN (
-  SELECT id FROM spool.jobs
-  WHERE state = 'scheduled' AND queue = :queue::text AND run_at <= :now::bigint
-  FOR UPDATE SKIP LOCKED
-)`;
 
 /**
  * `queries/job-promote.sql`: Runs scheduled (delayed) jobs now: queued, due at :now.
@@ -624,13 +560,6 @@ ON CONFLICT (name) DO UPDATE SET paused = true, updated_at = excluded.updated_at
  * Returns: name.
  */
 export const QUEUE_PAUSED_LIST = `SELECT name FROM spool.queues WHERE paused`;
-
-/**
- * `queries/queue-paused.sql`: Whether a queue is paused (no row: not paused).
- * Params: :queue.
- * Returns: paused.
- */
-export const QUEUE_PAUSED = `SELECT paused FROM spool.queues WHERE name = :queue::text`;
 
 /**
  * `queries/queue-resume.sql`: Resumes a queue. The row goes: a queue is listed while it has jobs or is paused.
@@ -1079,5 +1008,64 @@ CREATE TABLE spool.revoked_sessions (
   id         text COLLATE "C" NOT NULL PRIMARY KEY,
   expires_at bigint NOT NULL
 );`,
+  },
+  {
+    version: 2,
+    name: "claim_function",
+    sql: `-- 0002_claim_function: the whole claim in one server-side call, so a claim costs one round trip
+-- (plus BEGIN and COMMIT) whatever the number of queues: for each queue in the order given,
+-- skip it if paused, promote its due scheduled jobs, then lease up to the rest of the limit in
+-- claim order (priority DESC, run_at, id) with FOR UPDATE SKIP LOCKED; finally, when the limit
+-- was not filled, the earliest run_at among the scheduled jobs of the unpaused queues.
+-- Returns jsonb: {"jobs": [job rows], "next_run_at": bigint | null}.
+CREATE OR REPLACE FUNCTION spool.claim(
+  p_queues text[], p_tasks text[], p_limit bigint, p_now bigint, p_token text, p_worker text, p_lease_ms bigint
+) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  q text;
+  room bigint := p_limit;
+  claimed jsonb := '[]';
+  batch jsonb;
+  open text[] := '{}';
+  next_run bigint;
+BEGIN
+  FOREACH q IN ARRAY p_queues LOOP
+    CONTINUE WHEN EXISTS (SELECT 1 FROM spool.queues AS s WHERE s.name = q AND s.paused);
+    open := open || q;
+    UPDATE spool.jobs SET state = 'queued'
+    WHERE id IN (
+      SELECT d.id FROM spool.jobs AS d
+      WHERE d.state = 'scheduled' AND d.queue = q AND d.run_at <= p_now
+      FOR UPDATE SKIP LOCKED
+    );
+    CONTINUE WHEN room <= 0;
+    WITH c AS (
+      SELECT r.id FROM spool.jobs AS r
+      WHERE r.state = 'queued' AND r.queue = q AND (p_tasks IS NULL OR r.task = ANY(p_tasks))
+      ORDER BY r.priority DESC, r.run_at, r.id
+      LIMIT room
+      FOR UPDATE SKIP LOCKED
+    ), u AS (
+      UPDATE spool.jobs AS j SET
+        state = 'running',
+        attempt = j.attempt + 1,
+        lease_token = p_token,
+        lease_expires_at = p_now + coalesce(j.lease_ms, p_lease_ms),
+        worker_id = p_worker,
+        started_at = p_now,
+        updated_at = p_now
+      FROM c WHERE j.id = c.id
+      RETURNING j.*
+    )
+    SELECT coalesce(jsonb_agg(to_jsonb(u)), '[]') INTO batch FROM u;
+    claimed := claimed || batch;
+    room := room - jsonb_array_length(batch);
+  END LOOP;
+  IF room > 0 AND cardinality(open) > 0 THEN
+    SELECT min(s.run_at) INTO next_run FROM spool.jobs AS s WHERE s.state = 'scheduled' AND s.queue = ANY(open);
+  END IF;
+  RETURN jsonb_build_object('jobs', claimed, 'next_run_at', next_run);
+END
+$$;`,
   },
 ];
