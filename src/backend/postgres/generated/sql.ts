@@ -124,16 +124,61 @@ WHERE id = :id::text AND state NOT IN ('completed', 'failed', 'cancelled')
 RETURNING queue, has_dependents`;
 
 /**
- * `queries/job-claim-all.sql`: Claims up to :limit jobs over several queues in one call (the claim function of migration
- * 0002): per queue in order, unless paused, due jobs promoted, then leased in claim order with
- * FOR UPDATE SKIP LOCKED.
- * Params: :queues (text[]), :tasks (text[] or NULL: any task), :limit, :now, :token, :worker_id,
- *   :lease_ms (default for jobs without their own).
- * Returns: r (jsonb {"jobs": [...], "next_run_at": ...}).
+ * `queries/job-claim-tasks.sql`: As job-claim.sql, but only jobs of the tasks in :tasks: a worker claims only the tasks it
+ * registered; jobs of other tasks stay queued, untouched, for other workers.
+ * Params: :queue, :tasks (text[]), :limit, :now, :token, :worker_id, :lease_ms.
+ * Returns: every column of each claimed job (in no particular order).
  */
-export const JOB_CLAIM_ALL = `SELECT spool.claim(
-  :queues::text[], :tasks::text[], :limit::bigint, :now::bigint, :token::text, :worker_id::text, :lease_ms::bigint
-) AS r`;
+export const JOB_CLAIM_TASKS = `UPDATE spool.jobs AS j SET
+  state = 'running',
+  attempt = j.attempt + 1,
+  lease_token = :token::text,
+  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
+  worker_id = :worker_id::text,
+  started_at = :now::bigint,
+  updated_at = :now::bigint
+FROM (
+  SELECT id FROM spool.jobs
+  WHERE state = 'queued' AND queue = :queue::text AND task = ANY(:tasks::text[])
+    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit::bigint
+  FOR UPDATE SKIP LOCKED
+) AS c
+WHERE j.id = c.id
+RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at`;
+
+/**
+ * `queries/job-claim.sql`: Claims up to :limit queued jobs of one unpaused queue in claim order (priority DESC, run_at,
+ * id): running, attempt + 1, a lease fenced by :token. Rows locked by a concurrent claim are
+ * skipped (FOR UPDATE SKIP LOCKED), so claimers never wait for each other.
+ * Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own).
+ * Returns: every column of each claimed job (in no particular order).
+ */
+export const JOB_CLAIM = `UPDATE spool.jobs AS j SET
+  state = 'running',
+  attempt = j.attempt + 1,
+  lease_token = :token::text,
+  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
+  worker_id = :worker_id::text,
+  started_at = :now::bigint,
+  updated_at = :now::bigint
+FROM (
+  SELECT id FROM spool.jobs
+  WHERE state = 'queued' AND queue = :queue::text
+    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit::bigint
+  FOR UPDATE SKIP LOCKED
+) AS c
+WHERE j.id = c.id
+RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at`;
 
 /**
  * `queries/job-complete-many.sql`: Completes a batch of running jobs, each only if its token still fences it; progress (if any)
@@ -332,6 +377,13 @@ WHERE job_id = :job_id::text AND seq <= (
 export const JOB_LOGS = `SELECT at, level, message, attempt FROM spool.job_logs WHERE job_id = :job_id::text ORDER BY seq DESC LIMIT :limit::bigint`;
 
 /**
+ * `queries/job-next-run-at.sql`: The earliest run_at among the scheduled jobs of the given queues.
+ * Params: :queues (text[]).
+ * Returns: run_at (NULL when none).
+ */
+export const JOB_NEXT_RUN_AT = `SELECT min(run_at) AS run_at FROM spool.jobs WHERE state = 'scheduled' AND queue = ANY(:queues::text[])`;
+
+/**
  * `queries/job-progress.sql`: Stores the progress of a running job fenced by :token.
  * Params: :id, :token, :progress (JSON object), :now.
  * Returns: queue (no row: refused).
@@ -339,6 +391,18 @@ export const JOB_LOGS = `SELECT at, level, message, attempt FROM spool.job_logs 
 export const JOB_PROGRESS = `UPDATE spool.jobs SET progress = :progress::jsonb, updated_at = :now::bigint
 WHERE id = :id::text AND state = 'running' AND lease_token = :token::text
 RETURNING queue`;
+
+/**
+ * `queries/job-promote-due.sql`: Moves the scheduled jobs of one queue whose run_at has come to queued (claim does this first).
+ * Rows another claim is promoting are skipped, not waited for.
+ * Params: :queue, :now.
+ */
+export const JOB_PROMOTE_DUE = `UPDATE spool.jobs SET state = 'queued'
+WHERE id IN (
+  SELECT id FROM spool.jobs
+  WHERE state = 'scheduled' AND queue = :queue::text AND run_at <= :now::bigint
+  FOR UPDATE SKIP LOCKED
+)`;
 
 /**
  * `queries/job-promote.sql`: Runs scheduled (delayed) jobs now: queued, due at :now.
@@ -541,6 +605,51 @@ SELECT queue, state, count(*)::integer FROM spool.jobs
 WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
 
 /**
+ * `queries/queue-limits-delete.sql`: Removes a queue's limits row (both limits removed).
+ * Params: :queue.
+ */
+export const QUEUE_LIMITS_DELETE = `DELETE FROM spool.queue_limits WHERE name = :queue::text`;
+
+/**
+ * `queries/queue-limits-list.sql`: Every queue with limits.
+ * Params: none.
+ * Returns: name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_LIST = `SELECT name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat FROM spool.queue_limits`;
+
+/**
+ * `queries/queue-limits-lock.sql`: One queue's limits and rate-limit state, locked until the claim's transaction ends, with the
+ * number of its jobs running now (read after the lock, so it includes every earlier claim).
+ * No row: the queue has no limits (and nothing is locked).
+ * Params: :queue.
+ * Returns: concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_LOCK = `SELECT concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat
+FROM spool.queue_limits WHERE name = :queue::text
+FOR UPDATE`;
+
+/**
+ * `queries/queue-limits-put.sql`: Writes a queue's whole limits row (the caller merged the change into the old one, read locked).
+ * Params: :queue, :concurrency, :rate_limit, :rate_per_ms, :rate_burst, :rate_tat, :now.
+ */
+export const QUEUE_LIMITS_PUT = `INSERT INTO spool.queue_limits (name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat, updated_at)
+VALUES (:queue::text, :concurrency::integer, :rate_limit::integer, :rate_per_ms::bigint, :rate_burst::integer,
+  :rate_tat::double precision, :now::bigint)
+ON CONFLICT (name) DO UPDATE SET
+  concurrency = excluded.concurrency,
+  rate_limit = excluded.rate_limit,
+  rate_per_ms = excluded.rate_per_ms,
+  rate_burst = excluded.rate_burst,
+  rate_tat = excluded.rate_tat,
+  updated_at = excluded.updated_at`;
+
+/**
+ * `queries/queue-limits-tat.sql`: Stores the rate limit's new GCRA state after a claim started jobs of the queue (row locked).
+ * Params: :queue, :tat.
+ */
+export const QUEUE_LIMITS_TAT = `UPDATE spool.queue_limits SET rate_tat = :tat::double precision WHERE name = :queue::text`;
+
+/**
  * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
  * Params: none.
  * Returns: queue, oldest.
@@ -562,10 +671,24 @@ ON CONFLICT (name) DO UPDATE SET paused = true, updated_at = excluded.updated_at
 export const QUEUE_PAUSED_LIST = `SELECT name FROM spool.queues WHERE paused`;
 
 /**
+ * `queries/queue-paused.sql`: Whether a queue is paused (no row: not paused).
+ * Params: :queue.
+ * Returns: paused.
+ */
+export const QUEUE_PAUSED = `SELECT paused FROM spool.queues WHERE name = :queue::text`;
+
+/**
  * `queries/queue-resume.sql`: Resumes a queue. The row goes: a queue is listed while it has jobs or is paused.
  * Params: :queue.
  */
 export const QUEUE_RESUME = `DELETE FROM spool.queues WHERE name = :queue::text`;
+
+/**
+ * `queries/queue-running.sql`: Jobs of one queue running now (leased, prefetched ones included), for its concurrency cap.
+ * Params: :queue.
+ * Returns: n.
+ */
+export const QUEUE_RUNNING = `SELECT count(*)::integer AS n FROM spool.jobs WHERE state = 'running' AND queue = :queue::text`;
 
 /**
  * `queries/queues-ready.sql`: The queues that hold queued jobs (the change feed's catch-up after a re-LISTEN).
@@ -1011,61 +1134,19 @@ CREATE TABLE spool.revoked_sessions (
   },
   {
     version: 2,
-    name: "claim_function",
-    sql: `-- 0002_claim_function: the whole claim in one server-side call, so a claim costs one round trip
--- (plus BEGIN and COMMIT) whatever the number of queues: for each queue in the order given,
--- skip it if paused, promote its due scheduled jobs, then lease up to the rest of the limit in
--- claim order (priority DESC, run_at, id) with FOR UPDATE SKIP LOCKED; finally, when the limit
--- was not filled, the earliest run_at among the scheduled jobs of the unpaused queues.
--- Returns jsonb: {"jobs": [job rows], "next_run_at": bigint | null}.
-CREATE OR REPLACE FUNCTION spool.claim(
-  p_queues text[], p_tasks text[], p_limit bigint, p_now bigint, p_token text, p_worker text, p_lease_ms bigint
-) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-  q text;
-  room bigint := p_limit;
-  claimed jsonb := '[]';
-  batch jsonb;
-  open text[] := '{}';
-  next_run bigint;
-BEGIN
-  FOREACH q IN ARRAY p_queues LOOP
-    CONTINUE WHEN EXISTS (SELECT 1 FROM spool.queues AS s WHERE s.name = q AND s.paused);
-    open := open || q;
-    UPDATE spool.jobs SET state = 'queued'
-    WHERE id IN (
-      SELECT d.id FROM spool.jobs AS d
-      WHERE d.state = 'scheduled' AND d.queue = q AND d.run_at <= p_now
-      FOR UPDATE SKIP LOCKED
-    );
-    CONTINUE WHEN room <= 0;
-    WITH c AS (
-      SELECT r.id FROM spool.jobs AS r
-      WHERE r.state = 'queued' AND r.queue = q AND (p_tasks IS NULL OR r.task = ANY(p_tasks))
-      ORDER BY r.priority DESC, r.run_at, r.id
-      LIMIT room
-      FOR UPDATE SKIP LOCKED
-    ), u AS (
-      UPDATE spool.jobs AS j SET
-        state = 'running',
-        attempt = j.attempt + 1,
-        lease_token = p_token,
-        lease_expires_at = p_now + coalesce(j.lease_ms, p_lease_ms),
-        worker_id = p_worker,
-        started_at = p_now,
-        updated_at = p_now
-      FROM c WHERE j.id = c.id
-      RETURNING j.*
-    )
-    SELECT coalesce(jsonb_agg(to_jsonb(u)), '[]') INTO batch FROM u;
-    claimed := claimed || batch;
-    room := room - jsonb_array_length(batch);
-  END LOOP;
-  IF room > 0 AND cardinality(open) > 0 THEN
-    SELECT min(s.run_at) INTO next_run FROM spool.jobs AS s WHERE s.state = 'scheduled' AND s.queue = ANY(open);
-  END IF;
-  RETURN jsonb_build_object('jobs', claimed, 'next_run_at', next_run);
-END
-$$;`,
+    name: "flow",
+    sql: `-- 0002_flow: flow-control limits per queue (docs/flow-control.md). A queue without a row has none.
+-- A claim of a queue with a row locks it (FOR UPDATE), so claims of a limited queue take turns
+-- and each counts the running jobs its predecessors committed; \`rate_tat\` is the GCRA
+-- theoretical arrival time of the rate limit (fractional ms).
+CREATE TABLE spool.queue_limits (
+  name        text COLLATE "C" NOT NULL PRIMARY KEY,
+  concurrency integer,
+  rate_limit  integer,
+  rate_per_ms bigint,
+  rate_burst  integer,
+  rate_tat    double precision,
+  updated_at  bigint NOT NULL
+);`,
   },
 ];
