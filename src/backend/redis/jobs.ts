@@ -12,7 +12,7 @@ import type {
   JobReleaseParams,
   TransitionResult,
 } from "../backend.js";
-import { checkClaimLimit, checkNewJobs, claimOrder } from "../shared.js";
+import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx } from "../shared.js";
 import { checkReply } from "./codes.js";
 import { decodePushed } from "./push.js";
 import { leased } from "./records.js";
@@ -29,7 +29,8 @@ const STATE_BY_INITIAL: Readonly<Record<string, JobState>> = {
   c: "cancelled",
 };
 
-export async function jobEnqueue(s: RedisStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+export async function jobEnqueue(s: RedisStore, { jobs, tx }: JobEnqueueParams): Promise<JobEnqueueResult> {
+  refuseTx(tx, "Redis");
   checkNewJobs(jobs);
   if (jobs.length === 0) return { jobs: [] };
   // One script for the whole batch (at most ENQUEUE_JOBS_MAX jobs): all of it or nothing.
