@@ -10,10 +10,12 @@ import type {
   JobFailParams,
   JobFailResult,
   JobReleaseParams,
+  NewJob,
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx } from "../shared.js";
 import { checkReply } from "./codes.js";
+import { pushJobArgs } from "./job-args.js";
 import { decodePushed } from "./push.js";
 import { leased } from "./records.js";
 import { type RedisStore, split } from "./store.js";
@@ -37,46 +39,11 @@ export async function jobEnqueue(s: RedisStore, { jobs, tx }: JobEnqueueParams):
   // runAt comes in the caller's frame: the store judges it on its own clock.
   const { now, skew } = s.time();
   const args: (string | number)[] = [now, jobs.length];
-  // Layout: see enqueue.lua (task and queue "" = the previous job's; "" after maxAttempts
-  // = no key, meta, lease, timeout or dependencies).
-  let prevTask = "";
-  let prevQueue = "";
+  // Each job in the one layout of job-args.ts.
+  let prev: NewJob | null = null;
   for (const job of jobs) {
-    args.push(
-      job.id,
-      job.task === prevTask ? "" : job.task,
-      job.queue === prevQueue ? "" : job.queue,
-      job.input,
-      job.priority,
-      job.runAt + skew,
-      job.maxAttempts,
-    );
-    prevTask = job.task;
-    prevQueue = job.queue;
-    let meta = "";
-    for (const _ in job.meta) {
-      meta = JSON.stringify(job.meta);
-      break;
-    }
-    if (
-      job.key === null &&
-      meta === "" &&
-      job.leaseMs === null &&
-      job.timeoutMs === null &&
-      job.dependsOn.length === 0
-    ) {
-      args.push("");
-      continue;
-    }
-    args.push(
-      "+",
-      job.key === null ? "" : `=${job.key}`,
-      meta,
-      job.leaseMs ?? "",
-      job.timeoutMs ?? "",
-      job.dependsOn.length,
-    );
-    for (const dep of job.dependsOn) args.push(dep);
+    pushJobArgs(args, skew === 0 ? job : { ...job, runAt: job.runAt + skew }, prev);
+    prev = job;
   }
   const reply = await s.run("enqueue", args, true);
   // One state initial per job; "x" = an idempotency key matched, id and state in the extras.

@@ -16,6 +16,7 @@ import type {
 import { checkNewJobs } from "../shared.js";
 import { checkScheduleFire, checkScheduleName, checkScheduleUpsert } from "../shared-schedules.js";
 import { checkReply } from "./codes.js";
+import { pushJobArgs } from "./job-args.js";
 import { resolveScript } from "./scripts.js";
 
 const SCRIPTS = ["schedule-upsert", "schedule-change", "schedule-fire"] as const;
@@ -164,21 +165,8 @@ export class RedisSchedules {
     const job = params.job;
     if (job) {
       checkNewJobs([job]);
-      const meta = Object.keys(job.meta).length > 0 ? JSON.stringify(job.meta) : "";
-      args.push(
-        "1",
-        job.id,
-        job.task,
-        job.queue,
-        job.input,
-        job.priority,
-        job.runAt,
-        job.maxAttempts,
-        job.key === null ? "" : `=${job.key}`,
-        meta,
-        job.leaseMs ?? "",
-        job.timeoutMs ?? "",
-      );
+      args.push("1");
+      pushJobArgs(args, job, null);
     } else args.push("0");
     const reply = await this.run("schedule-fire", args);
     const jobId = String(reply[2] ?? "");
