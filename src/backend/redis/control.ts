@@ -78,13 +78,16 @@ export async function queueLimit(s: RedisStore, params: QueueLimitParams): Promi
 
 export async function queueHold(s: RedisStore, params: QueueHoldParams): Promise<void> {
   const { queue, until } = checkQueueHold(params);
-  await s.run("queue-hold", [queue, until, s.clock.now()]);
+  // `until` is in the caller's frame: moved to the store's (see store-clock.ts).
+  const { now, skew } = s.time();
+  await s.run("queue-hold", [queue, until + skew, now]);
 }
 
 export async function jobBackoff(s: RedisStore, params: JobBackoffParams): Promise<TransitionResult> {
   checkBackoff(params);
   if (params.jobs.length === 0) return { ok: [], refused: [] };
-  const args: (string | number)[] = [s.clock.now()];
-  for (const j of params.jobs) args.push(j.id, j.token, Math.round(j.runAt));
+  const { now, skew } = s.time();
+  const args: (string | number)[] = [now];
+  for (const j of params.jobs) args.push(j.id, j.token, Math.round(j.runAt + skew));
   return split(await s.run("backoff", args));
 }

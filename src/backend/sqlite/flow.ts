@@ -75,19 +75,21 @@ export function claimTook(
 
 export async function queueHold(s: SqliteStore, params: QueueHoldParams): Promise<void> {
   const { queue, until } = checkQueueHold(params);
-  await s.write("queue hold", s.clock.now(), () => {
-    s.sql.queueHoldPut.run({ queue, until });
+  // `until` is in the caller's frame: moved to the store's (see store-clock.ts).
+  const { now, skew } = s.time();
+  await s.write("queue hold", now, () => {
+    s.sql.queueHoldPut.run({ queue, until: until + skew });
   });
 }
 
 export async function jobBackoff(s: SqliteStore, params: JobBackoffParams): Promise<TransitionResult> {
   checkBackoff(params);
-  const now = s.clock.now();
+  const { now, skew } = s.time();
   return s.write("backoff", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];
     for (const { id, token, runAt } of params.jobs) {
-      const row = s.sql.jobBackoff.get({ id, token, run_at: runAt, now });
+      const row = s.sql.jobBackoff.get({ id, token, run_at: runAt + skew, now });
       if (!row) {
         refused.push(id);
         continue;
