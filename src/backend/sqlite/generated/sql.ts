@@ -109,6 +109,22 @@ WHERE seq IN (SELECT seq FROM spool_events ORDER BY seq LIMIT :batch)
 export const EVENTS_SINCE = `SELECT seq, events FROM spool_events WHERE seq > :seq ORDER BY seq LIMIT :limit`;
 
 /**
+ * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
+ * (a handler's RateLimitedError): scheduled, or queued when :run_at is not ahead of :now.
+ * Params: :id, :token, :run_at, :now.
+ * Returns: queue, state (no row: refused).
+ */
+export const JOB_BACKOFF = `UPDATE spool_jobs SET
+  state = CASE WHEN :run_at > :now THEN 'scheduled' ELSE 'queued' END,
+  run_at = :run_at,
+  attempt = max(0, attempt - 1),
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now
+WHERE id = :id AND state = 'running' AND lease_token = :token
+RETURNING queue, state`;
+
+/**
  * `queries/job-by-key.sql`: The job holding an idempotency key for a task.
  * Params: :task, :key.
  * Returns: id, state.
@@ -655,6 +671,20 @@ UNION ALL
 SELECT queue, 'waiting', count(*) FROM spool_jobs WHERE state = 'waiting' GROUP BY queue
 UNION ALL
 SELECT queue, state, count(*) FROM spool_jobs WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
+
+/**
+ * `queries/queue-hold-get.sql`: Until when a queue is held (no row, or a past instant: not held).
+ * Params: :queue.
+ * Returns: until.
+ */
+export const QUEUE_HOLD_GET = `SELECT until FROM spool_queue_holds WHERE name = :queue`;
+
+/**
+ * `queries/queue-hold-put.sql`: Holds a queue until :until, or longer if it already is.
+ * Params: :queue, :until.
+ */
+export const QUEUE_HOLD_PUT = `INSERT INTO spool_queue_holds (name, until) VALUES (:queue, :until)
+ON CONFLICT (name) DO UPDATE SET until = max(until, excluded.until)`;
 
 /**
  * `queries/queue-limits-delete.sql`: Removes a queue's limits row (both limits removed).
@@ -1297,6 +1327,16 @@ CREATE TABLE spool_queue_limits (
   rate_burst  INTEGER,
   rate_tat    REAL,
   updated_at  INTEGER NOT NULL
+) WITHOUT ROWID;`,
+  },
+  {
+    version: 7,
+    name: "flow_holds",
+    sql: `-- 0007_flow_holds: queues held by a handler's RateLimitedError (docs/flow-control.md): no claim
+-- starts a job of the queue before \`until\`. Expired rows are harmless and overwritten.
+CREATE TABLE spool_queue_holds (
+  name  TEXT    NOT NULL PRIMARY KEY,
+  until INTEGER NOT NULL
 ) WITHOUT ROWID;`,
   },
   {
