@@ -23,9 +23,9 @@ import { type JobRow, toRecord } from "./rows.js";
 const TRIGRAM = 3;
 /** Documents indexed per write transaction (about 20 ms of work). */
 export const INDEX_BATCH = 1_000;
-/** Background indexing: how often, and at most how many batches per tick. */
+/** Background indexing: how often, and the most time one tick spends (then it yields). */
 export const INDEX_INTERVAL_MS = 1_000;
-const INDEX_BATCHES_PER_TICK = 10;
+const INDEX_TICK_BUDGET_MS = 200;
 /** Batches a search indexes before it runs. */
 const INDEX_BATCHES_PER_SEARCH = 5;
 
@@ -66,7 +66,7 @@ export class SqliteSearch {
     this.timer = setInterval(() => {
       if (running) return;
       running = true;
-      this.indexPending(INDEX_BATCHES_PER_TICK)
+      this.indexPending(Number.POSITIVE_INFINITY, INDEX_TICK_BUDGET_MS)
         // Busy or closing: the next tick (or the next search) catches up.
         .catch(() => {})
         .finally(() => {
@@ -81,11 +81,16 @@ export class SqliteSearch {
     this.timer = null;
   }
 
-  /** Indexes up to `batches` batches of pending documents; returns how many batches ran. */
-  async indexPending(batches: number): Promise<number> {
+  /**
+   * Indexes up to `batches` batches of pending documents, for at most about `budgetMs`;
+   * returns how many batches ran. Each batch is its own short write transaction.
+   */
+  async indexPending(batches: number, budgetMs = Number.POSITIVE_INFINITY): Promise<number> {
+    const until = performance.now() + budgetMs;
     let done = 0;
     while (
       done < batches &&
+      performance.now() < until &&
       this.host.open() &&
       (await this.host.read(() => this.sql.any.get({}) !== undefined))
     ) {
