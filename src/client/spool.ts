@@ -10,6 +10,7 @@ import { createBackend } from "../backend/create-backend.js";
 import { MemoryBackend } from "../backend/memory/memory-backend.js";
 import { type Clock, systemClock } from "../core/clock.js";
 import { InvalidArgumentError, isSpoolError } from "../core/errors/index.js";
+import type { QueueLimitOptions } from "../core/flow.js";
 import { checkName, type RegisteredTask, TaskRegistry } from "../core/registry.js";
 import { PAYLOAD_LIMIT_DEFAULT } from "../core/serializer.js";
 import type {
@@ -35,6 +36,7 @@ import { InlineRunner } from "./inline.js";
 import { createJobActions, type JobActionsApi } from "./job-actions.js";
 import { decodeJob, SpoolJobHandle } from "./job-handle.js";
 import { JobWatcher } from "./job-watcher.js";
+import { queueLimitParams } from "./queue-limits.js";
 
 export interface SpoolOptions {
   /**
@@ -83,6 +85,11 @@ export interface Spool extends WorkflowApi {
     list(): Promise<QueueInfo[]>;
     pause(queue: string): Promise<void>;
     resume(queue: string): Promise<void>;
+    /**
+     * Sets a queue's concurrency cap and/or rate limit (null removes one, an omitted field
+     * stays). Stored: every worker of the cluster obeys it from its next claim.
+     */
+    limit(queue: string, limits: QueueLimitOptions): Promise<void>;
   };
   readonly workers: { list(): Promise<WorkerInfo[]> };
   /** Creates a worker (call `start()` on it). */
@@ -289,6 +296,10 @@ export function createSpool(options: SpoolOptions = {}): Spool {
       list: async () => (await getBackend()).queueList(),
       pause: async (queue) => (await getBackend()).queuePause({ queue: checkName(queue, "queue") }),
       resume: async (queue) => (await getBackend()).queueResume({ queue: checkName(queue, "queue") }),
+      limit: async (queue, limits) => {
+        const params = queueLimitParams(queue, limits);
+        await (await getBackend()).queueLimit(params);
+      },
     },
     workers: { list: async () => (await getBackend()).workerList() },
     worker(workerOptions) {

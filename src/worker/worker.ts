@@ -28,10 +28,16 @@ import { InvalidArgumentError } from "../core/errors/index.js";
 import { newWorkerId } from "../core/ids.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob } from "../core/types.js";
+import { isElected } from "../maintenance/election.js";
 import { HEARTBEAT_INTERVAL_MS, Heartbeat } from "../maintenance/heartbeat.js";
 import { Periodic } from "../maintenance/periodic.js";
 import { Rescuer } from "../maintenance/rescuer.js";
-import { RETENTION_INTERVAL_MS, type RetentionOptions, RetentionPruner } from "../maintenance/retention.js";
+import {
+  checkRetention,
+  RETENTION_INTERVAL_MS,
+  type RetentionOptions,
+  RetentionPruner,
+} from "../maintenance/retention.js";
 import { ClaimLoop } from "./claim-loop.js";
 import { JobRunner, type LossKind, type SettledKind } from "./job-runner.js";
 import { LeaseRenewer } from "./lease-renewer.js";
@@ -119,6 +125,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.leaseMs = this.opts.leaseMs;
     this.queues = this.opts.queues;
     this.retention = this.opts.retention === undefined ? deps.retention : this.opts.retention;
+    if (this.retention !== false) checkRetention(this.retention);
     this.prefetch = new PrefetchPolicy(this.opts.prefetch, this.concurrency);
   }
 
@@ -235,8 +242,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
       new Periodic("heartbeat", HEARTBEAT_INTERVAL_MS, () => heartbeat.runOnce(), onError),
     ];
     if (this.retention !== false) {
+      // Store-wide: only the elected worker prunes (see maintenance/election.ts).
       const pruner = new RetentionPruner(backend, clock, this.retention);
-      this.periodics.push(new Periodic("retention", RETENTION_INTERVAL_MS, () => pruner.runOnce(), onError));
+      const prune = async () => {
+        if (!(await isElected(backend, this.id))) return;
+        const counts = await pruner.runOnce();
+        if (counts.removed + counts.expired > 0) logger.info(counts, "retention pass");
+      };
+      this.periodics.push(new Periodic("retention", RETENTION_INTERVAL_MS, prune, onError));
     }
     for (const p of this.periodics) p.start();
     await heartbeat.runOnce().catch((err) => this.reportError(err, "heartbeat failed"));

@@ -9,6 +9,8 @@ import type {
   JobRetryParams,
   TransitionResult,
 } from "../backend.js";
+import { checkQueueLimitParams } from "../flow-limits.js";
+import type { QueueLimitParams } from "../seam/flow.js";
 import { LOG_LINES_MAX } from "./reads.js";
 import { type RedisStore, split } from "./store.js";
 
@@ -60,4 +62,16 @@ export async function queuePause(s: RedisStore, { queue }: { queue: string }): P
 
 export async function queueResume(s: RedisStore, { queue }: { queue: string }): Promise<void> {
   await s.run("queue-pause", [s.clock.now(), queue, "0"]);
+}
+
+export async function queueLimit(s: RedisStore, params: QueueLimitParams): Promise<void> {
+  const p = checkQueueLimitParams(params);
+  const c = p.concurrency === undefined ? "" : p.concurrency === null ? "-" : String(p.concurrency);
+  const r =
+    p.rateLimit === undefined
+      ? ""
+      : p.rateLimit === null
+        ? "-"
+        : `${p.rateLimit.limit},${p.rateLimit.perMs},${p.rateLimit.burst}`;
+  await s.run("queue-limit", [p.queue, c, r]);
 }

@@ -137,7 +137,8 @@ export async function jobClaim(s: RedisStore, params: JobClaimParams): Promise<J
   return {
     jobs,
     nextRunAt: next === null || next === undefined || next === false ? null : Number(next),
-    ...(reply[2] === 1 ? { parked: true } : {}),
+    ...((Number(reply[2]) & 1) === 1 ? { parked: true } : {}),
+    ...((Number(reply[2]) & 2) === 2 ? { limited: true } : {}),
   };
 }
 

@@ -39,6 +39,7 @@ import type {
   LeaseRescueParams,
   LeaseRescueResult,
   QueueInfo,
+  QueueLimitParams,
   RetentionPruneParams,
   ScheduleFireParams,
   ScheduleFireResult,
@@ -210,6 +211,9 @@ export class RedisBackend implements Backend {
   }
   jobLog(params: JobLogParams): Promise<boolean> {
     return control.jobLog(this.store, params);
+  }
+  queueLimit(params: QueueLimitParams): Promise<void> {
+    return control.queueLimit(this.store, params);
   }
   queuePause(params: { queue: string }): Promise<void> {
     return control.queuePause(this.store, params);

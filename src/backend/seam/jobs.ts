@@ -125,6 +125,12 @@ export interface JobClaimResult {
    * jobs were pending): jobs for those slots will come through `jobAwaitPushed`.
    */
   parked?: boolean;
+  /**
+   * True when a queue's concurrency cap or rate limit held this claim below `limit` (see
+   * seam/flow.ts): jobs may be waiting on it, so a worker should claim again as soon as one of
+   * its own slots frees (the cap may have room then), not only at its next poll.
+   */
+  limited?: boolean;
 }
 
 export interface JobCompleteParams {

@@ -15,6 +15,7 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import { claimRoom, claimTook } from "./flow.js";
 import { toLeased } from "./rows.js";
 import { jobInsertParams } from "./statements.js";
 import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
@@ -133,16 +134,21 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
     const sql = s.sql;
     const claimed: LeasedJob[] = [];
     let nextRunAt: number | null = null;
+    let limited = false;
     // Queue by queue, in the order given (as the memory backend does); one statement claims
     // the whole remaining batch of a queue.
     for (const queue of params.queues) {
       if (sql.queuePaused.get({ queue })?.paused) continue;
       sql.jobPromoteDue.run({ queue, now });
-      const room = limit - claimed.length;
+      const gate = claimRoom(s, queue, limit - claimed.length, now);
+      const room = gate.room;
+      if (room < limit - claimed.length) limited = true;
+      if (gate.retryAt !== null && (nextRunAt === null || gate.retryAt < nextRunAt)) nextRunAt = gate.retryAt;
       if (room > 0) {
         const args = { queue, limit: room, now, token, worker_id: workerId, lease_ms: params.leaseMs };
         const rows = tasks === null ? sql.jobClaim.all(args) : sql.jobClaimTasks.all({ ...args, tasks });
         for (const row of rows) claimed.push(toLeased(row, sql.jobClaimColumns));
+        claimTook(s, queue, gate.row, rows.length, now);
       }
       if (claimed.length < limit) {
         const next = sql.jobNextRunAt.get({ queue })?.run_at ?? null;
@@ -156,7 +162,11 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
         jobEvent("job:started", job.id, job.queue, now, "running", { attempt: job.attempt, workerId }),
       );
     }
-    return { jobs: claimed, nextRunAt: claimed.length < limit ? nextRunAt : null };
+    return {
+      jobs: claimed,
+      nextRunAt: claimed.length < limit ? nextRunAt : null,
+      ...(limited ? { limited } : {}),
+    };
   });
 }
 

@@ -37,6 +37,7 @@ import type {
   LeaseRescueParams,
   LeaseRescueResult,
   QueueInfo,
+  QueueLimitParams,
   RetentionPruneParams,
   ScheduleFireParams,
   ScheduleFireResult,
@@ -56,6 +57,7 @@ import type {
 import { SqliteAudit } from "./audit.js";
 import * as control from "./control.js";
 import { migrateDatabase } from "./database.js";
+import * as flow from "./flow.js";
 import { SqliteJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
@@ -158,6 +160,9 @@ export class SqliteBackend implements Backend {
   }
   jobLog(params: JobLogParams): Promise<boolean> {
     return control.jobLog(this.store, params);
+  }
+  queueLimit(params: QueueLimitParams): Promise<void> {
+    return flow.queueLimit(this.store, params);
   }
   queuePause(params: { queue: string }): Promise<void> {
     return control.queuePause(this.store, params);

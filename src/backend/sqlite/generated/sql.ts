@@ -652,6 +652,46 @@ UNION ALL
 SELECT queue, state, count(*) FROM spool_jobs WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
 
 /**
+ * `queries/queue-limits-delete.sql`: Removes a queue's limits row (both limits removed).
+ * Params: :queue.
+ */
+export const QUEUE_LIMITS_DELETE = `DELETE FROM spool_queue_limits WHERE name = :queue`;
+
+/**
+ * `queries/queue-limits-get.sql`: One queue's limits and rate-limit state (no row: no limits).
+ * Params: :queue.
+ * Returns: concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_GET = `SELECT concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat FROM spool_queue_limits WHERE name = :queue`;
+
+/**
+ * `queries/queue-limits-list.sql`: Every queue with limits.
+ * Params: none.
+ * Returns: name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_LIST = `SELECT name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat FROM spool_queue_limits`;
+
+/**
+ * `queries/queue-limits-put.sql`: Writes a queue's whole limits row (the caller merged the change into the old one).
+ * Params: :queue, :concurrency, :rate_limit, :rate_per_ms, :rate_burst, :rate_tat, :now.
+ */
+export const QUEUE_LIMITS_PUT = `INSERT INTO spool_queue_limits (name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat, updated_at)
+VALUES (:queue, :concurrency, :rate_limit, :rate_per_ms, :rate_burst, :rate_tat, :now)
+ON CONFLICT (name) DO UPDATE SET
+  concurrency = excluded.concurrency,
+  rate_limit = excluded.rate_limit,
+  rate_per_ms = excluded.rate_per_ms,
+  rate_burst = excluded.rate_burst,
+  rate_tat = excluded.rate_tat,
+  updated_at = excluded.updated_at`;
+
+/**
+ * `queries/queue-limits-tat.sql`: Stores the rate limit's new GCRA state after a claim started jobs of the queue.
+ * Params: :queue, :tat.
+ */
+export const QUEUE_LIMITS_TAT = `UPDATE spool_queue_limits SET rate_tat = :tat WHERE name = :queue`;
+
+/**
  * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
  * Params: none.
  * Returns: queue, oldest.
@@ -684,6 +724,14 @@ export const QUEUE_PAUSED = `SELECT paused FROM spool_queues WHERE name = :queue
  * Params: :queue.
  */
 export const QUEUE_RESUME = `DELETE FROM spool_queues WHERE name = :queue`;
+
+/**
+ * `queries/queue-running.sql`: Jobs of one queue running now (leased, prefetched ones included), for its concurrency cap.
+ * Scans the running jobs' partial index: as many rows as the cluster's busy slots.
+ * Params: :queue.
+ * Returns: n.
+ */
+export const QUEUE_RUNNING = `SELECT count(*) AS n FROM spool_jobs WHERE state = 'running' AND queue = :queue`;
 
 /**
  * `queries/retention-before.sql`: Finished jobs of one state that finished before :before, oldest first (retention by age).
@@ -1257,5 +1305,21 @@ END;
 INSERT INTO spool_jobs_search_pending (doc) SELECT rowid * 4 FROM spool_jobs;
 INSERT INTO spool_jobs_search_pending (doc) SELECT rowid * 4 + 1 FROM spool_jobs WHERE result IS NOT NULL;
 INSERT INTO spool_jobs_search_pending (doc) SELECT rowid * 4 + 2 FROM spool_jobs WHERE errors <> '[]';`,
+  },
+  {
+    version: 6,
+    name: "flow",
+    sql: `-- 0006_flow: flow-control limits per queue (docs/flow-control.md). A queue without a row has none.
+-- \`rate_tat\` is the GCRA theoretical arrival time of the rate limit (REAL: T = per / limit is
+-- fractional), moved on by each claim that starts jobs of the queue.
+CREATE TABLE spool_queue_limits (
+  name        TEXT    NOT NULL PRIMARY KEY,
+  concurrency INTEGER,
+  rate_limit  INTEGER,
+  rate_per_ms INTEGER,
+  rate_burst  INTEGER,
+  rate_tat    REAL,
+  updated_at  INTEGER NOT NULL
+) WITHOUT ROWID;`,
   },
 ];
