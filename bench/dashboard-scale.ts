@@ -6,6 +6,10 @@
  * the counts on screen). Also how long seeding and search indexing took.
  *
  *   npx tsx bench/dashboard-scale.ts [--jobs 1000000] [--calls 40] [--json PATH] [--no-browser]
+ *   npx tsx bench/dashboard-scale.ts --backend 'redis://127.0.0.1:6379/13?prefix=bench-dash' --jobs 100000
+ *
+ * Without --backend: a temporary SQLite file. A Redis store under the given prefix is emptied
+ * (its keys deleted) before and after the run.
  *
  * A benchmark, not a test: it prints a Markdown table (progress on stderr). Figures depend on the
  * machine and its load; say which when quoting them.
@@ -15,7 +19,6 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createBackend } from "../src/backend/create-backend.js";
-import type { SqliteBackend } from "../src/backend/sqlite/sqlite-backend.js";
 import { newJobId } from "../src/core/ids.js";
 import { createServer } from "../src/http/index.js";
 import { createSpool } from "../src/index.js";
@@ -26,6 +29,7 @@ const { values: args } = parseArgs({
     jobs: { type: "string", default: "1000000" },
     calls: { type: "string", default: "40" },
     json: { type: "string" },
+    backend: { type: "string" },
     "no-browser": { type: "boolean", default: false },
   },
 });
@@ -95,6 +99,26 @@ async function seed(url: string): Promise<number> {
   return performance.now() - t0;
 }
 
+/** Deletes the keys of a Redis store (its prefix only); nothing for other URLs. */
+async function clearRedis(url: string): Promise<void> {
+  if (!url.startsWith("redis")) return;
+  const { Redis } = await import("ioredis");
+  const parsed = new URL(url);
+  const prefix = parsed.searchParams.get("prefix") ?? "spool";
+  parsed.search = "";
+  const redis = new Redis(parsed.toString());
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `{${prefix}}:*`, "COUNT", 5000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function timed(n: number, call: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
   await call(); // warm
   const times: number[] = [];
@@ -108,7 +132,8 @@ async function timed(n: number, call: () => Promise<unknown>): Promise<{ p50: nu
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "spool-dash-scale-"));
-  const url = `sqlite://${join(dir, "spool.db")}`;
+  const url = args.backend ?? `sqlite://${join(dir, "spool.db")}`;
+  await clearRedis(url);
   const out: Record<string, unknown> = {
     jobs: JOBS,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() },
@@ -117,11 +142,13 @@ async function main(): Promise<void> {
     log(`seeding ${JOBS} jobs into ${url}`);
     out.seedMs = await seed(url);
     const spool = createSpool({ backend: url, logger: { level: "warn" } });
-    const backend = (await spool.backend()) as SqliteBackend;
-    log("indexing for text search");
+    const backend = (await spool.backend()) as { searchCatchUp?: () => Promise<number> };
     let t = performance.now();
-    await backend.searchCatchUp();
-    out.indexMs = performance.now() - t;
+    if (backend.searchCatchUp) {
+      log("indexing for text search");
+      await backend.searchCatchUp();
+      out.indexMs = performance.now() - t;
+    }
     const server = createServer(spool, {
       port: 0,
       tokens: [{ token: TOKEN, role: "admin", name: "bench" }],
@@ -192,17 +219,18 @@ async function main(): Promise<void> {
     await spool.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    await clearRedis(url);
   }
   const api = out.api as Record<string, { p50: number; p95: number; hits: number }>;
   const f = (v: number) => `${v.toFixed(1)} ms`;
   const lines = [
-    `Dashboard API at ${JOBS.toLocaleString("en-US")} retained jobs (SQLite, ${CALLS} calls each)`,
+    `Dashboard API at ${JOBS.toLocaleString("en-US")} retained jobs (${url.split(":")[0]}, ${CALLS} calls each)`,
     "",
     "| call | p50 | p95 | rows |",
     "|---|---:|---:|---:|",
     ...Object.entries(api).map(([name, r]) => `| ${name} | ${f(r.p50)} | ${f(r.p95)} | ${r.hits} |`),
     "",
-    `Seeding: ${((out.seedMs as number) / 1000).toFixed(0)} s; search index catch-up: ${((out.indexMs as number) / 1000).toFixed(0)} s.`,
+    `Seeding: ${((out.seedMs as number) / 1000).toFixed(0)} s${out.indexMs === undefined ? "" : `; search index catch-up: ${((out.indexMs as number) / 1000).toFixed(0)} s`}.`,
   ];
   const load = out.overviewLoadMs as { p50: number; max: number } | undefined;
   if (load)
