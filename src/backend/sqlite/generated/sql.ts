@@ -880,6 +880,17 @@ export const SCHEDULE_UPDATE = `UPDATE spool_schedules SET
 WHERE name = :name`;
 
 /**
+ * `queries/search-candidates.sql`: How many candidate documents a search has, counted up to :cap: the index's matches plus the
+ * documents not indexed yet. Few: the index finds the jobs; many: walking the jobs newest first
+ * fills a page sooner (search.ts).
+ * Params: :phrase, :cap.
+ * Returns: n.
+ */
+export const SEARCH_CANDIDATES = `SELECT
+  (SELECT count(*) FROM (SELECT 1 FROM spool_jobs_search WHERE spool_jobs_search MATCH :phrase LIMIT :cap)) +
+  (SELECT count(*) FROM (SELECT 1 FROM spool_jobs_search_pending LIMIT :cap)) AS n`;
+
+/**
  * `queries/search-index.sql`: Indexes the waiting documents up to :upto (see migration 0005 for the document layout).
  * A result or error list that is empty again has nothing to index.
  * Params: :upto.
