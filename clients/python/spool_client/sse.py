@@ -33,6 +33,13 @@ class Event:
     data: Dict[str, Any] = field(default_factory=dict)
 
 
+def _socket_of(response: Any) -> Optional[socket.socket]:
+    """The socket under an http.client response (urllib's), if it is still open."""
+    raw = getattr(getattr(response, "fp", None), "raw", None)
+    sock = getattr(raw, "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
 def _event(event_id: Optional[str], name: Optional[str], payload: str) -> Event:
     body = json.loads(payload) if payload else {}
     if name and name != "message":
@@ -77,9 +84,17 @@ class EventStream:
         self._response: Any = None
 
     def close(self) -> None:
+        """Ends the stream. From another thread, a read blocked on the socket returns at once:
+        the socket is shut down (closing the response alone would not wake it)."""
         self._closed = True
         response = self._response
         if response is not None:
+            sock = _socket_of(response)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
             try:
                 response.close()
             except OSError:

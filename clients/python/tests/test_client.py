@@ -245,6 +245,24 @@ class Events(unittest.TestCase):
         self.assertEqual(first.type, "spool:resync")
         self.assertEqual(first.data["reason"], "unknown-stream")
 
+    def test_close_from_another_thread_ends_a_blocked_read(self):
+        stream = client(token=READ).events(queue="nothing-here", read_timeout=60)
+        ended = threading.Event()
+
+        def consume():
+            for _ in stream:
+                pass
+            ended.set()
+
+        threading.Thread(target=consume, daemon=True).start()
+        deadline = time.monotonic() + 10
+        while stream._response is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # the reader is now blocked in its read (no events on this queue)
+        stream.close()
+        # Well before the 60 s read timeout (and the server's 15 s ping).
+        self.assertTrue(ended.wait(5), "the blocked read did not end on close()")
+
     def test_stream_errors_are_typed(self):
         with self.assertRaises(Unauthorized):
             next(iter(client(token="wrong-token-123456").events()))
