@@ -26,6 +26,8 @@ export type { QueueLimitOptions, RateLimit } from "./core/flow.js";
 export type { BackoffPolicy, RetryPolicy } from "./core/retry.js";
 export { deserialize, serialize } from "./core/serializer.js";
 export type {
+  AppTransaction,
+  EnqueueManyOptions,
   EnqueueOptions,
   InputOf,
   JobEvent,
