@@ -64,6 +64,7 @@ async function startApp(dir: string, backend?: string): Promise<Running> {
       QRCARDS_API_PORT: "0",
       QRCARDS_CONCURRENCY: "4",
       SPOOL_API_TOKENS: `admin:${TOKEN}`,
+      PYTHON,
       ...(backend ? { SPOOL_URL: backend } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -126,6 +126,20 @@ class Jobs(unittest.TestCase):
         self.assertNotIsInstance(caught.exception, JobCancelled)
 
 
+class QueuesWorkersAndTheRest(unittest.TestCase):
+    def test_queues_pause_resume_workers_delete_health(self):
+        c = client()
+        self.assertEqual(c.health()["status"], "ok")
+        self.assertTrue(c.pause("later")["paused"])
+        self.assertIn("later", [q["name"] for q in c.queues() if q["paused"]])
+        self.assertFalse(c.resume("later")["paused"])
+        self.assertGreaterEqual(len(c.workers()), 1)
+        job = c.enqueue("echo", "bye", queue="later", delay="1h")
+        c.delete(job["id"])
+        with self.assertRaises(NotFound):
+            c.get(job["id"])
+
+
 class Errors(unittest.TestCase):
     def test_codes_map_to_types(self):
         c = client()
