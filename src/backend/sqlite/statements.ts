@@ -65,6 +65,9 @@ export function prepareStatements(db: Sqlite.Database) {
     queueLimitsDelete: p<{ queue: string }>(SQL.QUEUE_LIMITS_DELETE),
     queueLimitsTat: p<{ queue: string; tat: number }>(SQL.QUEUE_LIMITS_TAT),
     queueRunning: p<{ queue: string }, { n: number }>(SQL.QUEUE_RUNNING),
+    queueHoldGet: p<{ queue: string }, { until: number }>(SQL.QUEUE_HOLD_GET),
+    queueHoldPut: p<{ queue: string; until: number }>(SQL.QUEUE_HOLD_PUT),
+    jobBackoff: p<Fenced & Now & { run_at: number }, { queue: string; state: JobState }>(SQL.JOB_BACKOFF),
     jobPromoteDue: p<{ queue: string } & Now>(SQL.JOB_PROMOTE_DUE),
     /** Raw mode: rows are arrays, positions in `jobClaimColumns`. */
     jobClaim: claim as Stmt<

@@ -109,6 +109,22 @@ WHERE seq IN (SELECT seq FROM spool_events ORDER BY seq LIMIT :batch)
 export const EVENTS_SINCE = `SELECT seq, events FROM spool_events WHERE seq > :seq ORDER BY seq LIMIT :limit`;
 
 /**
+ * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
+ * (a handler's RateLimitedError): scheduled, or queued when :run_at is not ahead of :now.
+ * Params: :id, :token, :run_at, :now.
+ * Returns: queue, state (no row: refused).
+ */
+export const JOB_BACKOFF = `UPDATE spool_jobs SET
+  state = CASE WHEN :run_at > :now THEN 'scheduled' ELSE 'queued' END,
+  run_at = :run_at,
+  attempt = max(0, attempt - 1),
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now
+WHERE id = :id AND state = 'running' AND lease_token = :token
+RETURNING queue, state`;
+
+/**
  * `queries/job-by-key.sql`: The job holding an idempotency key for a task.
  * Params: :task, :key.
  * Returns: id, state.
@@ -657,6 +673,20 @@ UNION ALL
 SELECT queue, state, count(*) FROM spool_jobs WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
 
 /**
+ * `queries/queue-hold-get.sql`: Until when a queue is held (no row, or a past instant: not held).
+ * Params: :queue.
+ * Returns: until.
+ */
+export const QUEUE_HOLD_GET = `SELECT until FROM spool_queue_holds WHERE name = :queue`;
+
+/**
+ * `queries/queue-hold-put.sql`: Holds a queue until :until, or longer if it already is.
+ * Params: :queue, :until.
+ */
+export const QUEUE_HOLD_PUT = `INSERT INTO spool_queue_holds (name, until) VALUES (:queue, :until)
+ON CONFLICT (name) DO UPDATE SET until = max(until, excluded.until)`;
+
+/**
  * `queries/queue-limits-delete.sql`: Removes a queue's limits row (both limits removed).
  * Params: :queue.
  */
@@ -848,6 +878,17 @@ export const SCHEDULE_UPDATE = `UPDATE spool_schedules SET
   next_fire_at = CASE WHEN :retrigger THEN :next_fire_at ELSE next_fire_at END,
   updated_at = :now
 WHERE name = :name`;
+
+/**
+ * `queries/search-candidates.sql`: How many candidate documents a search has, counted up to :cap: the index's matches plus the
+ * documents not indexed yet. Few: the index finds the jobs; many: walking the jobs newest first
+ * fills a page sooner (search.ts).
+ * Params: :phrase, :cap.
+ * Returns: n.
+ */
+export const SEARCH_CANDIDATES = `SELECT
+  (SELECT count(*) FROM (SELECT 1 FROM spool_jobs_search WHERE spool_jobs_search MATCH :phrase LIMIT :cap)) +
+  (SELECT count(*) FROM (SELECT 1 FROM spool_jobs_search_pending LIMIT :cap)) AS n`;
 
 /**
  * `queries/search-index.sql`: Indexes the waiting documents up to :upto (see migration 0005 for the document layout).
@@ -1297,6 +1338,16 @@ CREATE TABLE spool_queue_limits (
   rate_burst  INTEGER,
   rate_tat    REAL,
   updated_at  INTEGER NOT NULL
+) WITHOUT ROWID;`,
+  },
+  {
+    version: 7,
+    name: "flow_holds",
+    sql: `-- 0007_flow_holds: queues held by a handler's RateLimitedError (docs/flow-control.md): no claim
+-- starts a job of the queue before \`until\`. Expired rows are harmless and overwritten.
+CREATE TABLE spool_queue_holds (
+  name  TEXT    NOT NULL PRIMARY KEY,
+  until INTEGER NOT NULL
 ) WITHOUT ROWID;`,
   },
   {
