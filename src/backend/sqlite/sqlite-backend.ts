@@ -68,6 +68,7 @@ import {
 import { SqliteAudit } from "./audit.js";
 import { ChangeFeed } from "./change-feed.js";
 import { migrateDatabase, openDatabase, toBackendError } from "./database.js";
+import { GroupCommit } from "./group-commit.js";
 import { type JobRow, toLeased, toRecord, toWorker } from "./rows.js";
 import { SqliteSchedules } from "./schedules.js";
 import { jobInsertParams, prepareStatements, type Statements } from "./statements.js";
@@ -92,6 +93,7 @@ export class SqliteBackend implements Backend {
   private readonly txn: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly schedules: SqliteSchedules;
   private readonly workflows: SqliteWorkflows;
+  private readonly enqueues: GroupCommit;
   private closed = false;
 
   constructor(
@@ -113,6 +115,13 @@ export class SqliteBackend implements Backend {
       throw toBackendError(error, `cannot prepare the SQLite database ${options.file}`);
     }
     this.txn = this.db.transaction((fn: () => unknown) => fn());
+    // Called inside the group's transaction, a better-sqlite3 transaction is a SAVEPOINT.
+    const savepoint = this.db.transaction((fn: () => unknown) => fn());
+    this.enqueues = new GroupCommit({
+      write: (fn) => this.write("enqueue", this.clock.now(), fn),
+      savepoint: <T>(fn: () => T) => savepoint(fn) as T,
+      toError: (error) => toBackendError(error, "SQLite enqueue failed"),
+    });
     this.feed = new ChangeFeed(this.sql.feed, options.file, options.pollMs, clock.now());
     this.workflows = new SqliteWorkflows(this.db, {
       write: (what, now, fn) => this.write(what, now, fn),
@@ -138,6 +147,7 @@ export class SqliteBackend implements Backend {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.enqueues.flush(); // calls already made are written, not dropped
     this.closed = true;
     this.feed.close();
     this.db.close();
@@ -145,74 +155,84 @@ export class SqliteBackend implements Backend {
 
   // ── enqueue ──────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Group-committed (group-commit.ts): concurrent calls share one transaction, each in its own
+   * savepoint, and each settles once that transaction has committed.
+   */
   async jobEnqueue({ jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
     checkNewJobs(jobs);
     if (jobs.length === 0) return { jobs: [] };
+    this.assertOpen();
     const now = this.clock.now();
     if (jobs.length > 1 && jobs.every((j) => j.key === null && j.dependsOn.length === 0))
-      return this.enqueueSimple(jobs, now);
-    return this.write("enqueue", now, (events) => {
-      const sql = this.sql;
-      const out: JobEnqueueResult["jobs"] = [];
-      // Ids of this batch seen so far: a job may depend on jobs *earlier* in the batch.
-      const earlier = new Set<string>();
-      const batchKeys = new Map<string, { id: string; state: JobState }>();
-      // A job deduplicated by its key stands for the existing job in later jobs' dependsOn.
-      const alias = new Map<string, string>();
-      for (const job of jobs) {
-        for (const dep of job.dependsOn) {
-          if (!earlier.has(dep) && !sql.jobState.get({ id: dep })) throw new NotFoundError("job", dep);
-        }
-        earlier.add(job.id);
-        if (job.key !== null) {
-          const k = `${job.task}\0${job.key}`;
-          const existing = batchKeys.get(k) ?? sql.jobByKey.get({ task: job.task, key: job.key });
-          if (existing) {
-            if (sql.jobState.get({ id: job.id })) throw alreadyExists(job.id);
-            out.push({ id: existing.id, state: existing.state, created: false });
-            alias.set(job.id, existing.id);
-            continue;
-          }
-        }
-        let deps = EMPTY;
-        let pending = 0;
-        let doomed = false;
-        if (job.dependsOn.length > 0) {
-          deps = [...new Set(job.dependsOn.map((d) => alias.get(d) ?? d))];
-          for (const dep of deps) {
-            const parent = sql.jobState.get({ id: dep })?.state;
-            if (parent !== "completed") pending++;
-            if (parent === "failed" || parent === "cancelled") doomed = true;
-          }
-        }
-        const state: JobState = doomed
-          ? "cancelled"
-          : pending > 0
-            ? "waiting"
-            : job.runAt > now
-              ? "scheduled"
-              : "queued";
-        try {
-          sql.jobInsert.run(jobInsertParams(job, state, now, deps, pending, doomed ? now : null));
-        } catch (error) {
-          if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY")
-            throw alreadyExists(job.id);
-          throw error;
-        }
-        for (const dep of deps) {
-          sql.depInsert.run({ parent_id: dep, child_id: job.id });
-          sql.jobMarkHasDependents.run({ id: dep });
-        }
-        if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
-        out.push({ id: job.id, state, created: true });
-        events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
-      }
-      return { jobs: out };
-    });
+      return this.enqueues.submit((events) => this.insertSimple(jobs, now, events));
+    return this.enqueues.submit((events) => this.insertJobs(jobs, now, events));
   }
 
-  /** Bulk path: no keys, no dependencies, so no per-job lookups: one INSERT … SELECT for the batch. */
-  private enqueueSimple(jobs: readonly NewJob[], now: number): JobEnqueueResult {
+  /** Inside a transaction: the general enqueue (keys, dependencies), one job at a time. */
+  private insertJobs(jobs: readonly NewJob[], now: number, events: Events): JobEnqueueResult {
+    const sql = this.sql;
+    const out: JobEnqueueResult["jobs"] = [];
+    // Ids of this batch seen so far: a job may depend on jobs *earlier* in the batch.
+    const earlier = new Set<string>();
+    const batchKeys = new Map<string, { id: string; state: JobState }>();
+    // A job deduplicated by its key stands for the existing job in later jobs' dependsOn.
+    const alias = new Map<string, string>();
+    for (const job of jobs) {
+      for (const dep of job.dependsOn) {
+        if (!earlier.has(dep) && !sql.jobState.get({ id: dep })) throw new NotFoundError("job", dep);
+      }
+      earlier.add(job.id);
+      if (job.key !== null) {
+        const k = `${job.task}\0${job.key}`;
+        const existing = batchKeys.get(k) ?? sql.jobByKey.get({ task: job.task, key: job.key });
+        if (existing) {
+          if (sql.jobState.get({ id: job.id })) throw alreadyExists(job.id);
+          out.push({ id: existing.id, state: existing.state, created: false });
+          alias.set(job.id, existing.id);
+          continue;
+        }
+      }
+      let deps = EMPTY;
+      let pending = 0;
+      let doomed = false;
+      if (job.dependsOn.length > 0) {
+        deps = [...new Set(job.dependsOn.map((d) => alias.get(d) ?? d))];
+        for (const dep of deps) {
+          const parent = sql.jobState.get({ id: dep })?.state;
+          if (parent !== "completed") pending++;
+          if (parent === "failed" || parent === "cancelled") doomed = true;
+        }
+      }
+      const state: JobState = doomed
+        ? "cancelled"
+        : pending > 0
+          ? "waiting"
+          : job.runAt > now
+            ? "scheduled"
+            : "queued";
+      try {
+        sql.jobInsert.run(jobInsertParams(job, state, now, deps, pending, doomed ? now : null));
+      } catch (error) {
+        if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw alreadyExists(job.id);
+        throw error;
+      }
+      for (const dep of deps) {
+        sql.depInsert.run({ parent_id: dep, child_id: job.id });
+        sql.jobMarkHasDependents.run({ id: dep });
+      }
+      if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
+      out.push({ id: job.id, state, created: true });
+      events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
+    }
+    return { jobs: out };
+  }
+
+  /**
+   * Inside a transaction, bulk path: no keys, no dependencies, so no per-job lookups: one
+   * INSERT … SELECT for the batch.
+   */
+  private insertSimple(jobs: readonly NewJob[], now: number, events: Events): JobEnqueueResult {
     const out: JobEnqueueResult["jobs"] = [];
     const rows: unknown[] = [];
     const states: JobState[] = [];
@@ -235,20 +255,17 @@ export class SqliteBackend implements Backend {
       out.push({ id: job.id, state, created: true });
     }
     try {
-      return this.write("enqueue", now, (events) => {
-        this.sql.jobInsertMany.run({ now, jobs: JSON.stringify(rows) });
-        jobs.forEach((job, i) => {
-          events.push(jobEvent("job:enqueued", job.id, job.queue, now, states[i]!));
-        });
-        return { jobs: out };
-      });
+      this.sql.jobInsertMany.run({ now, jobs: JSON.stringify(rows) });
     } catch (error) {
-      if ((error as { cause?: { code?: string } }).cause?.code !== "SQLITE_CONSTRAINT_PRIMARYKEY")
-        throw error;
-      // Rolled back; name the first id that already exists.
-      const taken = jobs.find((job) => this.read(() => this.sql.jobState.get({ id: job.id })));
+      if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_PRIMARYKEY") throw error;
+      // The statement was rolled back; name the first id that already exists.
+      const taken = jobs.find((job) => this.sql.jobState.get({ id: job.id }));
       throw alreadyExists(taken?.id ?? jobs[0]!.id);
     }
+    jobs.forEach((job, i) => {
+      events.push(jobEvent("job:enqueued", job.id, job.queue, now, states[i]!));
+    });
+    return { jobs: out };
   }
 
   // ── claim & finish ───────────────────────────────────────────────────────────────────

@@ -1,0 +1,86 @@
+/**
+ * Group commit for the SQLite store's enqueues. better-sqlite3 is synchronous, so one process
+ * writes one transaction at a time; with one transaction (and one WAL commit) per call, a web
+ * app issuing many concurrent single enqueues pays a `BEGIN IMMEDIATE` … `COMMIT` per job.
+ *
+ * Here a call does not write at once: it joins the open group, which is written by one
+ * transaction on the next turn of the event loop (`setImmediate`), so every call that arrives
+ * while a group waits or a transaction runs lands in the next one. Inside that transaction each
+ * call's body runs in its own SAVEPOINT: a body that throws is rolled back alone and only its
+ * caller gets the error; the others commit. Every caller's promise settles only after the
+ * COMMIT (its job is as durable as any committed transaction); if the transaction itself
+ * fails (BEGIN or COMMIT), nothing of the group was written and every caller gets that error.
+ */
+import type { BackendEvent } from "../backend.js";
+
+type Events = BackendEvent[];
+
+interface Entry {
+  body: (events: Events) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitDeps {
+  /** Runs `fn` in one write transaction (events appended to the change feed before COMMIT). */
+  write(fn: (events: Events) => void): void;
+  /** Runs `fn` in a SAVEPOINT of the open transaction, rolled back to if `fn` throws. */
+  savepoint<T>(fn: () => T): T;
+  /** Turns a body's error into the error its caller sees. */
+  toError(error: unknown): unknown;
+}
+
+export class GroupCommit {
+  private queue: Entry[] = [];
+  private timer: NodeJS.Immediate | null = null;
+
+  constructor(private readonly deps: GroupCommitDeps) {}
+
+  /** Calls waiting for the next group's transaction. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Runs `body` in the next group's transaction; settles after that transaction commits. */
+  submit<T>(body: (events: Events) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ body, resolve: resolve as (value: unknown) => void, reject });
+      this.timer ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Writes every waiting call now (also before the store closes). */
+  flush(): void {
+    if (this.timer) {
+      clearImmediate(this.timer);
+      this.timer = null;
+    }
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.deps.write((events) => {
+        outcomes.length = 0; // a retried transaction starts over
+        for (const entry of batch) {
+          const mine: Events = [];
+          try {
+            const value = this.deps.savepoint(() => entry.body(mine));
+            for (const e of mine) events.push(e);
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            outcomes.push({ ok: false, value: error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+      return;
+    }
+    batch.forEach((entry, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) entry.resolve(o.value);
+      else entry.reject(this.deps.toError(o.value));
+    });
+  }
+}
