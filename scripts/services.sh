@@ -2,7 +2,8 @@
 # Installs (if missing) and starts the services that spool's Redis and PostgreSQL tests and
 # benchmarks use: Redis on 127.0.0.1:6379 and the PostgreSQL 15 cluster with a `spool`
 # role and database; and installs Chromium (Debian's package, /usr/bin/chromium) for the
-# dashboard's browser tests. Idempotent: safe to run again. Needs root (apt-get, pg_ctlcluster).
+# dashboard's browser tests, and Python with Flask, pdftoppm and zbarimg for the Python client's
+# and the QRCards example's tests. Idempotent: safe to run again. Needs root (apt-get, pg_ctlcluster).
 #
 #   bash scripts/services.sh          # then: SPOOL_TEST_REDIS_URL / SPOOL_TEST_POSTGRES_URL below
 set -euo pipefail
@@ -46,6 +47,11 @@ run_psql "select version()" | head -1
 # ── Chromium (the dashboard's browser tests drive it with playwright-core) ──────────────
 ensure_pkg chromium
 chromium --version 2>/dev/null || true
+
+# ── Python + Flask, PDF and QR tools (the Python client's and the QRCards example's tests) ──
+ensure_pkg python3-flask
+ensure_pkg poppler-utils   # pdftoppm: rasterises the example's PDFs
+ensure_pkg zbar-tools      # zbarimg: decodes the QR codes in them
 
 echo "SPOOL_TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
 echo "SPOOL_TEST_POSTGRES_URL=postgres://spool:spool@127.0.0.1:5432/spool"

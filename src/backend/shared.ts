@@ -87,3 +87,29 @@ export function decodeCursor(cursor: string | undefined): string | null {
 
 export const LEASE_EXPIRED_MESSAGE =
   "lease expired: the worker stopped renewing it (crashed, killed, or blocked)";
+
+/**
+ * Claim order, inside a queue and across the queues of one claim: higher priority first, then
+ * earlier runAt, then older id. (SQLite's and Redis's indexes store the same order.)
+ */
+export function claimOrder(
+  a: { priority: number; runAt: number; id: string },
+  b: { priority: number; runAt: number; id: string },
+): number {
+  return b.priority - a.priority || a.runAt - b.runAt || (a.id < b.id ? -1 : 1);
+}
+
+/**
+ * A new job's first state: `cancelled` when a dependency already ended failed or cancelled,
+ * `waiting` while dependencies are unfinished, else `scheduled` or `queued` by its runAt.
+ */
+export function stateAtInsert(doomed: boolean, pending: number, runAt: number, now: number): JobState {
+  return doomed ? "cancelled" : pending > 0 ? "waiting" : runAt > now ? "scheduled" : "queued";
+}
+
+/** A claim's `limit`: an integer >= 0 (0 only looks at the next due time). */
+export function checkClaimLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new InvalidArgumentError(`limit must be an integer >= 0, got ${limit}`, "limit");
+  }
+}

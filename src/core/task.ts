@@ -36,7 +36,11 @@ export interface TaskContext<P = Readonly<Record<string, unknown>>> {
    * fetch/child processes, or check `signal.aborted` in loops.
    */
   readonly signal: AbortSignal;
-  /** Records progress (0..100) and an optional message; visible through `job.events()`. */
+  /**
+   * Records progress (0..100) and an optional message; visible through `job.events()`.
+   * Best effort: a store error is logged and the call resolves; it never fails the attempt.
+   * A lost lease aborts `signal` instead.
+   */
   progress(percent: number, message?: string): Promise<void>;
   readonly log: TaskLogger;
   /**

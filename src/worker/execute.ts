@@ -7,6 +7,7 @@
  * keeps its slot until it really returns (`settled`), so concurrency limits hold even for
  * badly behaved handlers, but the job's fate is recorded without waiting for it.
  */
+import type { Logger } from "pino";
 import type { Backend } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import {
@@ -46,6 +47,8 @@ export interface ExecuteDeps {
   payloadLimit: number;
   /** Builds `ctx.log` for this job. */
   taskLogger(job: LeasedJob): TaskLogger;
+  /** Where best-effort failures (a progress write the store refused) are reported. */
+  logger?: Pick<Logger, "warn">;
   random?: () => number;
 }
 
@@ -203,7 +206,15 @@ function makeContext(
         message === undefined
           ? { percent: Math.min(100, Math.max(0, percent)) }
           : { percent: Math.min(100, Math.max(0, percent)), message: String(message) };
-      const ok = await deps.backend.jobProgress({ id: job.id, token: job.leaseToken, progress });
+      // Best effort: a store error (busy, disk full, connection lost) is logged, not thrown
+      // into the handler; only a lost lease reaches it, through its signal.
+      let ok: boolean;
+      try {
+        ok = await deps.backend.jobProgress({ id: job.id, token: job.leaseToken, progress });
+      } catch (err) {
+        deps.logger?.warn({ err, jobId: job.id }, "could not store progress; the job goes on");
+        return;
+      }
       if (!ok && !control.aborted) control.abort(new LeaseLostError(job.id));
     },
     get log() {

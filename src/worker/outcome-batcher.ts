@@ -10,13 +10,14 @@
  */
 import type { Backend, JobCompleteParams, JobFailParams } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
+import type { LeaseRef } from "../core/types.js";
 
 export const OUTCOME_BATCH_MAX = 1000;
 const RETRY_DELAY_MAX_MS = 5000;
 
 export interface BatcherHooks {
-  /** Called once per job after its outcome is stored (or refused). */
-  onSettled(ids: readonly string[], kind: "completed" | "retried" | "failed" | "refused"): void;
+  /** Called once per lease after its outcome is stored (or refused). */
+  onSettled(leases: readonly LeaseRef[], kind: "completed" | "retried" | "failed" | "refused"): void;
   onError(err: unknown): void;
   /** A write of `inFlight` outcomes was just sent (the worker may claim ahead of its reply). */
   onSending?(): void;
@@ -102,23 +103,25 @@ export class OutcomeBatcher {
     if (this.flushing) return this.flushing;
     const run = async () => {
       while (this.pending > 0) {
-        const completes = this.completes.splice(0, OUTCOME_BATCH_MAX);
-        const fails = this.fails.splice(0, OUTCOME_BATCH_MAX);
+        const completes = takeBatch(this.completes);
+        const fails = takeBatch(this.fails);
         this.sending = completes.length + fails.length;
         this.hooks.onSending?.();
         try {
           if (completes.length > 0) {
             const out = await this.backend.jobComplete({ jobs: completes });
-            if (out.ok.length) this.hooks.onSettled(out.ok, "completed");
-            if (out.refused.length) this.hooks.onSettled(out.refused, "refused");
+            const refs = tokens(completes);
+            if (out.ok.length) this.hooks.onSettled(refs(out.ok), "completed");
+            if (out.refused.length) this.hooks.onSettled(refs(out.refused), "refused");
             completes.length = 0;
             this.sending = fails.length;
           }
           if (fails.length > 0) {
             const out = await this.backend.jobFail({ jobs: fails });
-            if (out.retried.length) this.hooks.onSettled(out.retried, "retried");
-            if (out.failed.length) this.hooks.onSettled(out.failed, "failed");
-            if (out.refused.length) this.hooks.onSettled(out.refused, "refused");
+            const refs = tokens(fails);
+            if (out.retried.length) this.hooks.onSettled(refs(out.retried), "retried");
+            if (out.failed.length) this.hooks.onSettled(refs(out.failed), "failed");
+            if (out.refused.length) this.hooks.onSettled(refs(out.refused), "refused");
           }
           this.retryDelay = 0;
         } catch (err) {
@@ -141,4 +144,31 @@ export class OutcomeBatcher {
     });
     return this.flushing;
   }
+}
+
+/**
+ * Takes up to OUTCOME_BATCH_MAX entries, at most one per job id: the backends answer by job
+ * id, so two leases of one job (an old execution's late outcome and the retry's) must not
+ * share a call. A second entry of an id stays queued for the next call.
+ */
+function takeBatch<T extends LeaseRef>(queue: T[]): T[] {
+  if (queue.length === 0) return [];
+  const seen = new Set<string>();
+  const out: T[] = [];
+  const rest: T[] = [];
+  for (const entry of queue) {
+    if (out.length < OUTCOME_BATCH_MAX && !seen.has(entry.id)) {
+      seen.add(entry.id);
+      out.push(entry);
+    } else rest.push(entry);
+  }
+  queue.length = 0;
+  queue.push(...rest);
+  return out;
+}
+
+/** Maps the ids a backend answered with back to the leases sent (one per id, see takeBatch). */
+function tokens(sent: readonly LeaseRef[]): (ids: readonly string[]) => LeaseRef[] {
+  const byId = new Map(sent.map((e) => [e.id, e.token]));
+  return (ids) => ids.map((id) => ({ id, token: byId.get(id) ?? "" }));
 }

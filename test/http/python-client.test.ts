@@ -1,6 +1,8 @@
 /**
- * The stdlib-only Python client (examples/python-client) against a real server on loopback,
- * on the embedded default backend (a SQLite file in a temp directory).
+ * The Python example (examples/python-client/example.py) with the stdlib-only client package
+ * (clients/python, on PYTHONPATH as its README shows) against a real server on loopback, on
+ * the embedded default backend (a SQLite file in a temp directory). The package's own suite
+ * is test/python/client.test.ts.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,6 +15,7 @@ import { ADMIN, READ, startTestServer, type TestServer } from "./helpers.js";
 
 const run = promisify(execFile);
 const dir = join(import.meta.dirname, "../../examples/python-client");
+const clientPackage = join(import.meta.dirname, "../../clients/python");
 
 let t: TestServer;
 let worker: Worker;
@@ -30,7 +33,11 @@ afterAll(async () => {
 });
 
 const python = (args: string[], env: Record<string, string>) =>
-  run("python3", args, { cwd: dir, env: { ...process.env, ...env }, timeout: 60_000 });
+  run("python3", args, {
+    cwd: dir,
+    env: { ...process.env, PYTHONPATH: clientPackage, ...env },
+    timeout: 60_000,
+  });
 
 describe("Python client", () => {
   it("example.py enqueues a job, long-polls its result and prints it", async () => {

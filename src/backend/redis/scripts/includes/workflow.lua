@@ -1,4 +1,4 @@
---- Workflow rules inside other transitions (see backend.ts, "workflows"):
+--- Workflow rules inside other transitions (see src/backend/seam/workflows.ts):
 ---   P wf:<id>          hash   name, policy, state, spec, total, counts (JSON once settled),
 ---                             createdAt, finishedAt
 ---   P wf:<id>:jobs     list   the workflow's job ids, in node order

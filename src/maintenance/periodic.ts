@@ -10,7 +10,7 @@ export class Periodic {
   constructor(
     readonly name: string,
     private readonly intervalMs: number,
-    private readonly task: () => Promise<void>,
+    private readonly task: () => Promise<unknown>,
     private readonly onError: (name: string, err: unknown) => void,
   ) {}
 
@@ -42,6 +42,7 @@ export class Periodic {
   runOnce(): Promise<void> {
     if (this.running) return this.running;
     this.running = this.task()
+      .then(() => undefined)
       .catch((err) => this.onError(this.name, err))
       .finally(() => {
         this.running = null;

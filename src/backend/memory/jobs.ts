@@ -1,0 +1,221 @@
+/**
+ * Memory backend, jobs section: enqueue, claim, complete, fail, release. Each function runs
+ * synchronously between two awaits, so each call is atomic.
+ */
+import { InvalidArgumentError, NotFoundError } from "../../core/errors/index.js";
+import { newLeaseToken } from "../../core/ids.js";
+import type { LeasedJob } from "../../core/types.js";
+import type {
+  BackendEvent,
+  JobClaimParams,
+  JobClaimResult,
+  JobCompleteParams,
+  JobEnqueueParams,
+  JobEnqueueResult,
+  JobFailParams,
+  JobFailResult,
+  JobReleaseParams,
+  TransitionResult,
+} from "../backend.js";
+import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import type { MemoryStore, StoredJob } from "./store.js";
+
+export async function jobEnqueue(s: MemoryStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+  checkNewJobs(jobs);
+  return enqueueNow(s, jobs, s.clock.now());
+}
+
+/** Writes a checked batch: all its jobs or (on a missing dependency or taken id) none. */
+export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: number): JobEnqueueResult {
+  // Validate everything first: a batch either writes all its jobs or none.
+  const batchIds = new Set<string>();
+  const batchKeys = new Map<string, string>();
+  for (const job of jobs) {
+    for (const dep of job.dependsOn) {
+      if (!batchIds.has(dep) && !s.jobs.has(dep)) throw new NotFoundError("job", dep);
+    }
+    if (s.jobs.has(job.id)) throw new InvalidArgumentError(`job id ${job.id} already exists`, "id");
+    batchIds.add(job.id);
+  }
+  const out: JobEnqueueResult["jobs"] = [];
+  const events: BackendEvent[] = [];
+  // A job deduplicated by its key stands for the existing job in later jobs' dependsOn.
+  const alias = new Map<string, string>();
+  for (const job of jobs) {
+    if (job.key !== null) {
+      const k = `${job.task}\0${job.key}`;
+      const existing = s.keys.get(k) ?? batchKeys.get(k);
+      if (existing) {
+        const state = s.jobs.get(existing)?.state ?? "queued";
+        out.push({ id: existing, state, created: false });
+        alias.set(job.id, existing);
+        continue;
+      }
+      batchKeys.set(k, job.id);
+    }
+    const deps = [...new Set(job.dependsOn.map((d) => alias.get(d) ?? d))];
+    let pending = 0;
+    let doomed = false;
+    for (const dep of deps) {
+      const parent = s.jobs.get(dep);
+      if (parent?.state !== "completed") pending++;
+      if (parent && (parent.state === "failed" || parent.state === "cancelled")) doomed = true;
+    }
+    const state = stateAtInsert(doomed, pending, job.runAt, now);
+    // An explicit literal (not a spread) keeps one hidden class for every stored job.
+    const stored: StoredJob = {
+      id: job.id,
+      task: job.task,
+      queue: job.queue,
+      state,
+      priority: job.priority,
+      runAt: job.runAt,
+      attempt: 0,
+      maxAttempts: job.maxAttempts,
+      input: job.input,
+      result: null,
+      errors: [],
+      progress: null,
+      key: job.key,
+      meta: { ...job.meta },
+      dependsOn: deps,
+      pendingDependencies: pending,
+      leaseMs: job.leaseMs,
+      timeoutMs: job.timeoutMs,
+      workerId: null,
+      leaseExpiresAt: null,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: doomed ? now : null,
+      updatedAt: now,
+      leaseToken: null,
+      version: 0,
+    };
+    s.jobs.set(job.id, stored);
+    if (job.key !== null) s.keys.set(`${job.task}\0${job.key}`, job.id);
+    for (const dep of deps) {
+      let set = s.dependents.get(dep);
+      if (!set) s.dependents.set(dep, (set = new Set()));
+      set.add(job.id);
+    }
+    s.place(stored);
+    out.push({ id: job.id, state, created: true });
+    events.push(s.event("job:enqueued", stored, now));
+  }
+  s.emit(events);
+  return { jobs: out };
+}
+
+export async function jobClaim(s: MemoryStore, params: JobClaimParams): Promise<JobClaimResult> {
+  checkClaimLimit(params.limit);
+  const now = s.clock.now();
+  const token = newLeaseToken();
+  const claimed: LeasedJob[] = [];
+  const events: BackendEvent[] = [];
+  let nextRunAt: number | null = null;
+  for (const queue of params.queues) {
+    if (s.paused.has(queue)) continue;
+    s.promoteDue(queue, now);
+    const heap = s.ready.get(queue);
+    while (heap && heap.size > 0 && claimed.length < params.limit) {
+      const entry = heap.pop()!;
+      const job = s.jobs.get(entry.id);
+      if (job?.state !== "queued" || job.version !== entry.version) continue;
+      job.state = "running";
+      job.attempt += 1;
+      job.leaseToken = token;
+      job.leaseExpiresAt = now + (job.leaseMs ?? params.leaseMs);
+      job.workerId = params.workerId;
+      job.startedAt = now;
+      job.updatedAt = now;
+      s.running.add(job.id);
+      claimed.push({ ...s.snapshot(job), leaseToken: token, leaseExpiresAt: job.leaseExpiresAt });
+      events.push(s.event("job:started", job, now, { attempt: job.attempt, workerId: params.workerId }));
+    }
+    const next = s.nextDue(queue);
+    if (next !== null && (nextRunAt === null || next < nextRunAt)) nextRunAt = next;
+  }
+  // Claims sort across queues by the same order a single queue uses.
+  claimed.sort(claimOrder);
+  s.emit(events);
+  return { jobs: claimed, nextRunAt: claimed.length < params.limit ? nextRunAt : null };
+}
+
+export async function jobComplete(s: MemoryStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {
+  const now = s.clock.now();
+  const ok: string[] = [];
+  const refused: string[] = [];
+  const events: BackendEvent[] = [];
+  for (const { id, token, result } of jobs) {
+    const job = s.leased(id, token);
+    if (!job) {
+      refused.push(id);
+      continue;
+    }
+    s.finish(job, "completed", now);
+    job.result = result;
+    job.progress = job.progress ? { ...job.progress, percent: 100 } : job.progress;
+    ok.push(id);
+    events.push(s.event("job:completed", job, now, { attempt: job.attempt }));
+    s.releaseDependents(job, now, events);
+  }
+  s.emit(events);
+  return { ok, refused };
+}
+
+export async function jobFail(s: MemoryStore, { jobs }: JobFailParams): Promise<JobFailResult> {
+  const now = s.clock.now();
+  const result: JobFailResult = { retried: [], failed: [], refused: [] };
+  const events: BackendEvent[] = [];
+  for (const { id, token, error, retryAt } of jobs) {
+    const job = s.leased(id, token);
+    if (!job) {
+      result.refused.push(id);
+      continue;
+    }
+    job.errors.push(error);
+    if (retryAt !== null && job.attempt < job.maxAttempts) {
+      s.running.delete(id);
+      job.leaseToken = null;
+      job.leaseExpiresAt = null;
+      job.runAt = Math.max(retryAt, now);
+      job.state = retryAt > now ? "scheduled" : "queued";
+      job.updatedAt = now;
+      s.place(job);
+      result.retried.push(id);
+      events.push(s.event("job:retried", job, now, { attempt: job.attempt, runAt: job.runAt, error }));
+    } else {
+      s.finish(job, "failed", now);
+      result.failed.push(id);
+      events.push(s.event("job:failed", job, now, { attempt: job.attempt, error }));
+      s.failed(job, now, events);
+    }
+  }
+  s.emit(events);
+  return result;
+}
+
+export async function jobRelease(s: MemoryStore, { leases }: JobReleaseParams): Promise<TransitionResult> {
+  const now = s.clock.now();
+  const ok: string[] = [];
+  const refused: string[] = [];
+  const events: BackendEvent[] = [];
+  for (const { id, token } of leases) {
+    const job = s.leased(id, token);
+    if (!job) {
+      refused.push(id);
+      continue;
+    }
+    s.running.delete(id);
+    job.state = "queued";
+    job.attempt = Math.max(0, job.attempt - 1);
+    job.leaseToken = null;
+    job.leaseExpiresAt = null;
+    job.updatedAt = now;
+    s.place(job);
+    ok.push(id);
+    events.push(s.event("job:released", job, now));
+  }
+  s.emit(events);
+  return { ok, refused };
+}

@@ -1,0 +1,76 @@
+/** Memory backend, reading section: jobs, lists, logs, queues. */
+import type { JobLogLine, JobRecord } from "../../core/types.js";
+import { emptyCounts, type JobListParams, type JobPage, type QueueInfo } from "../backend.js";
+import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
+import { LOG_LINES_MAX, type MemoryStore, type StoredJob } from "./store.js";
+
+export async function jobGet(s: MemoryStore, { id }: { id: string }): Promise<JobRecord | null> {
+  const job = s.jobs.get(id);
+  return job ? s.snapshot(job) : null;
+}
+
+export async function jobGetMany(s: MemoryStore, { ids }: { ids: readonly string[] }): Promise<JobRecord[]> {
+  const out: JobRecord[] = [];
+  for (const id of ids) {
+    const job = s.jobs.get(id);
+    if (job) out.push(s.snapshot(job));
+  }
+  return out;
+}
+
+export async function jobList(s: MemoryStore, params: JobListParams): Promise<JobPage> {
+  const limit = listLimit(params);
+  const states = listStates(params);
+  const after = decodeCursor(params.cursor);
+  const desc = (params.order ?? "desc") === "desc";
+  const search = params.search?.toLowerCase();
+  const matches: StoredJob[] = [];
+  for (const job of s.jobs.values()) {
+    if (params.queue !== undefined && job.queue !== params.queue) continue;
+    if (states && !states.includes(job.state)) continue;
+    if (params.task !== undefined && job.task !== params.task) continue;
+    if (params.key !== undefined && job.key !== params.key) continue;
+    if (params.createdAfter !== undefined && job.createdAt < params.createdAfter) continue;
+    if (params.createdBefore !== undefined && job.createdAt >= params.createdBefore) continue;
+    if (after !== null && (desc ? job.id >= after : job.id <= after)) continue;
+    if (search !== undefined) {
+      const last = job.errors.at(-1)?.message ?? "";
+      const hay = `${job.id}\n${job.key ?? ""}\n${last}`.toLowerCase();
+      if (!hay.includes(search)) continue;
+    }
+    matches.push(job);
+  }
+  matches.sort((a, b) => (a.id < b.id ? (desc ? 1 : -1) : desc ? -1 : 1));
+  const page = matches.slice(0, limit);
+  const nextCursor = matches.length > limit ? encodeCursor(page[page.length - 1]!.id) : null;
+  return { jobs: page.map((j) => s.snapshot(j)), nextCursor };
+}
+
+export async function jobLogs(
+  s: MemoryStore,
+  { id, limit }: { id: string; limit?: number },
+): Promise<JobLogLine[]> {
+  const list = s.logs.get(id) ?? [];
+  return list.slice(-(limit ?? LOG_LINES_MAX)).map((l) => ({ ...l }));
+}
+
+export async function queueList(s: MemoryStore): Promise<QueueInfo[]> {
+  const byName = new Map<string, QueueInfo>();
+  const get = (name: string) => {
+    let q = byName.get(name);
+    if (!q)
+      byName.set(
+        name,
+        (q = { name, paused: s.paused.has(name), counts: emptyCounts(), oldestQueuedAt: null }),
+      );
+    return q;
+  };
+  for (const name of s.paused) get(name);
+  for (const job of s.jobs.values()) {
+    const q = get(job.queue);
+    q.counts[job.state]++;
+    if (job.state === "queued" && (q.oldestQueuedAt === null || job.createdAt < q.oldestQueuedAt))
+      q.oldestQueuedAt = job.createdAt;
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

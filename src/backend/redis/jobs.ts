@@ -1,0 +1,182 @@
+/** Redis backend, jobs section: enqueue, claim, complete, fail, release (one script call each). */
+import { newLeaseToken } from "../../core/ids.js";
+import type { JobState, LeasedJob } from "../../core/types.js";
+import type {
+  JobClaimParams,
+  JobClaimResult,
+  JobCompleteParams,
+  JobEnqueueParams,
+  JobEnqueueResult,
+  JobFailParams,
+  JobFailResult,
+  JobReleaseParams,
+  TransitionResult,
+} from "../backend.js";
+import { checkClaimLimit, checkNewJobs, claimOrder } from "../shared.js";
+import { checkReply } from "./codes.js";
+import { decodePushed } from "./push.js";
+import { leased } from "./records.js";
+import { type RedisStore, split } from "./store.js";
+
+/** Jobs per enqueue script: larger batches are split (see index.ts, Limits). */
+export const ENQUEUE_CHUNK = 10_000;
+/** Scheduled jobs promoted per queue per claim call (bounds one script's run time). */
+export const PROMOTE_MAX = 1_000;
+
+/** enqueue.lua's per-job state codes. */
+const STATE_BY_INITIAL: Readonly<Record<string, JobState>> = {
+  q: "queued",
+  s: "scheduled",
+  w: "waiting",
+  c: "cancelled",
+};
+
+export async function jobEnqueue(s: RedisStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+  checkNewJobs(jobs);
+  const out: JobEnqueueResult["jobs"] = [];
+  for (let start = 0; start < jobs.length; start += ENQUEUE_CHUNK) {
+    const chunk =
+      start === 0 && jobs.length <= ENQUEUE_CHUNK ? jobs : jobs.slice(start, start + ENQUEUE_CHUNK);
+    const args: (string | number)[] = [s.clock.now(), chunk.length];
+    // Layout: see enqueue.lua (task and queue "" = the previous job's; "" after maxAttempts
+    // = no key, meta, lease, timeout or dependencies).
+    let prevTask = "";
+    let prevQueue = "";
+    for (const job of chunk) {
+      args.push(
+        job.id,
+        job.task === prevTask ? "" : job.task,
+        job.queue === prevQueue ? "" : job.queue,
+        job.input,
+        job.priority,
+        job.runAt,
+        job.maxAttempts,
+      );
+      prevTask = job.task;
+      prevQueue = job.queue;
+      let meta = "";
+      for (const _ in job.meta) {
+        meta = JSON.stringify(job.meta);
+        break;
+      }
+      if (
+        job.key === null &&
+        meta === "" &&
+        job.leaseMs === null &&
+        job.timeoutMs === null &&
+        job.dependsOn.length === 0
+      ) {
+        args.push("");
+        continue;
+      }
+      args.push(
+        "+",
+        job.key === null ? "" : `=${job.key}`,
+        meta,
+        job.leaseMs ?? "",
+        job.timeoutMs ?? "",
+        job.dependsOn.length,
+      );
+      for (const dep of job.dependsOn) args.push(dep);
+    }
+    const reply = await s.run("enqueue", args, true);
+    // One state initial per job; "x" = an idempotency key matched, id and state in the extras.
+    const codes = reply[1] as string;
+    let extra = 2;
+    for (let k = 0; k < chunk.length; k++) {
+      const code = codes[k];
+      if (code === "x") {
+        out.push({ id: reply[extra] as string, state: reply[extra + 1] as JobState, created: false });
+        extra += 2;
+      } else {
+        out.push({ id: chunk[k]!.id, state: STATE_BY_INITIAL[code!]!, created: true });
+      }
+    }
+  }
+  return { jobs: out };
+}
+
+export async function jobClaim(s: RedisStore, params: JobClaimParams): Promise<JobClaimResult> {
+  checkClaimLimit(params.limit);
+  const token = newLeaseToken();
+  const args: (string | number)[] = [
+    s.clock.now(),
+    params.limit,
+    params.workerId,
+    params.leaseMs,
+    token,
+    PROMOTE_MAX,
+    params.park ? Math.max(1, Math.ceil(params.park.ttlMs)) : 0,
+    params.unpark ? "1" : "0",
+    params.park?.slots ?? "",
+  ];
+  for (const q of params.queues) args.push(q);
+  const raw = await s.runRaw("claim", args);
+  const reply = checkReply("claim", typeof raw === "string" ? JSON.parse(raw) : raw);
+  const now = Number(args[0]);
+  // Jobs pushed before this claim unparked the worker come first: they were ready earlier.
+  const pushed = reply[3];
+  const jobs: LeasedJob[] = Array.isArray(pushed)
+    ? pushed.flatMap((entry) => decodePushed(entry as string, params.workerId))
+    : [];
+  const claimedFrom = jobs.length;
+  for (let i = 4; i < reply.length; i += 4) {
+    jobs.push(
+      leased(reply[i] as string, reply[i + 1] as string[], {
+        token,
+        workerId: params.workerId,
+        at: now,
+        attempt: Number(reply[i + 2]),
+        leaseExpiresAt: Number(reply[i + 3]),
+      }),
+    );
+  }
+  if (jobs.length - claimedFrom > 1) {
+    const claimed = jobs.splice(claimedFrom);
+    claimed.sort(claimOrder);
+    jobs.push(...claimed);
+  }
+  const next = reply[1];
+  return {
+    jobs,
+    nextRunAt: next === null || next === undefined || next === false ? null : Number(next),
+    ...(reply[2] === 1 ? { parked: true } : {}),
+  };
+}
+
+export async function jobComplete(s: RedisStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {
+  if (jobs.length === 0) return { ok: [], refused: [] };
+  const args: (string | number)[] = [s.clock.now()];
+  for (const j of jobs) args.push(j.id, j.token, j.result);
+  // The script names only the refused jobs, by position (usually none): the rest completed.
+  const reply = await s.run("complete", args);
+  const n = Number(reply[1]);
+  if (n === 0) return { ok: jobs.map((j) => j.id), refused: [] };
+  const refusedAt = new Set<number>();
+  for (let i = 2; i < 2 + n; i++) refusedAt.add(Number(reply[i]) - 1);
+  const ok: string[] = [];
+  const refused: string[] = [];
+  for (const [i, j] of jobs.entries()) (refusedAt.has(i) ? refused : ok).push(j.id);
+  return { ok, refused };
+}
+
+export async function jobFail(s: RedisStore, { jobs }: JobFailParams): Promise<JobFailResult> {
+  const result: JobFailResult = { retried: [], failed: [], refused: [] };
+  if (jobs.length === 0) return result;
+  const args: (string | number)[] = [s.clock.now()];
+  for (const j of jobs) args.push(j.id, j.token, JSON.stringify(j.error), j.retryAt ?? "");
+  const reply = await s.run("fail", args);
+  for (let i = 1; i < reply.length; i += 2) {
+    const id = reply[i + 1] as string;
+    const kind = reply[i];
+    (kind === "r" ? result.retried : kind === "f" ? result.failed : result.refused).push(id);
+  }
+  return result;
+}
+
+export async function jobRelease(s: RedisStore, { leases }: JobReleaseParams): Promise<TransitionResult> {
+  if (leases.length === 0) return { ok: [], refused: [] };
+  const args: (string | number)[] = [s.clock.now()];
+  for (const l of leases) args.push(l.id, l.token);
+  return split(await s.run("release", args));
+}

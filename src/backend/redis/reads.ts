@@ -1,0 +1,122 @@
+/** Redis backend, reading section: jobs, lists, logs, queues, workers (no transition happens). */
+import type { JobLogLine, JobRecord } from "../../core/types.js";
+import {
+  emptyCounts,
+  type JobListParams,
+  type JobPage,
+  type QueueInfo,
+  type StateCounts,
+  type WorkerInfo,
+} from "../backend.js";
+import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
+import { decodeFlat, decodeObject } from "./records.js";
+import { type RedisStore, wrap } from "./store.js";
+
+/** Ids one job-list script call examines before handing back. */
+export const LIST_SCAN_MAX = 5_000;
+export const LOG_LINES_MAX = 1_000;
+/** Ready jobs per (queue, priority) examined for oldestQueuedAt (see queue-list.lua). */
+export const OLDEST_SCAN = 1_000;
+
+export async function jobGet(s: RedisStore, { id }: { id: string }): Promise<JobRecord | null> {
+  try {
+    return decodeObject(id, await s.redis.hgetall(s.jobKey(id)));
+  } catch (err) {
+    throw wrap(err, "jobGet");
+  }
+}
+
+export async function jobGetMany(s: RedisStore, { ids }: { ids: readonly string[] }): Promise<JobRecord[]> {
+  if (ids.length === 0) return [];
+  const pipeline = s.redis.pipeline();
+  for (const id of ids) pipeline.hgetall(s.jobKey(id));
+  let replies: [Error | null, unknown][] | null;
+  try {
+    replies = await pipeline.exec();
+  } catch (err) {
+    throw wrap(err, "jobGetMany");
+  }
+  const out: JobRecord[] = [];
+  ids.forEach((id, i) => {
+    const [err, hash] = replies?.[i] ?? [new Error("no reply"), null];
+    if (err) throw wrap(err, "jobGetMany");
+    const rec = decodeObject(id, hash as Record<string, string>);
+    if (rec) out.push(rec);
+  });
+  return out;
+}
+
+export async function jobList(s: RedisStore, params: JobListParams): Promise<JobPage> {
+  const limit = listLimit(params);
+  const states = listStates(params);
+  const desc = (params.order ?? "desc") === "desc";
+  let from = decodeCursor(params.cursor) ?? "";
+  const found: JobRecord[] = [];
+  for (;;) {
+    const reply = await s.run(
+      "job-list",
+      [
+        desc ? "desc" : "asc",
+        from,
+        limit - found.length,
+        LIST_SCAN_MAX,
+        params.queue ?? "",
+        states ? states.join(",") : "",
+        params.task ?? "",
+        params.key === undefined ? "" : `=${params.key}`,
+        params.createdAfter ?? "",
+        params.createdBefore ?? "",
+        params.search?.toLowerCase() ?? "",
+      ],
+      false,
+    );
+    for (let i = 3; i < reply.length; i += 2)
+      found.push(decodeFlat(reply[i] as string, reply[i + 1] as string[]).record);
+    const exhausted = Number(reply[1]) === 1;
+    from = reply[2] as string;
+    if (found.length > limit || exhausted) break;
+  }
+  const page = found.slice(0, limit);
+  const nextCursor = found.length > limit ? encodeCursor(page[page.length - 1]!.id) : null;
+  return { jobs: page, nextCursor };
+}
+
+export async function jobLogs(
+  s: RedisStore,
+  { id, limit }: { id: string; limit?: number },
+): Promise<JobLogLine[]> {
+  const n = limit ?? LOG_LINES_MAX;
+  try {
+    const lines = await s.redis.lrange(`${s.keyPrefix}logs:${id}`, n > 0 ? -n : 0, -1);
+    return lines.map((l) => JSON.parse(l) as JobLogLine);
+  } catch (err) {
+    throw wrap(err, "jobLogs");
+  }
+}
+
+export async function queueList(s: RedisStore): Promise<QueueInfo[]> {
+  const reply = await s.run("queue-list", [OLDEST_SCAN], false);
+  const out: QueueInfo[] = [];
+  for (let i = 1; i < reply.length; i += 4) {
+    const counts: StateCounts = emptyCounts();
+    const flat = reply[i + 3] as string[];
+    for (let j = 0; j < flat.length; j += 2) {
+      const state = flat[j] as keyof StateCounts;
+      if (state in counts) counts[state] = Number(flat[j + 1]);
+    }
+    const oldest = reply[i + 2];
+    out.push({
+      name: reply[i] as string,
+      paused: Number(reply[i + 1]) === 1,
+      counts,
+      oldestQueuedAt: oldest === null || oldest === undefined ? null : Number(oldest),
+    });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function workerList(s: RedisStore): Promise<WorkerInfo[]> {
+  const reply = await s.run("worker-list", [s.clock.now()], false);
+  const out = reply.slice(1).map((json) => JSON.parse(json as string) as WorkerInfo);
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}

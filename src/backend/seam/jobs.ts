@@ -1,0 +1,191 @@
+/** The Backend seam, jobs section: enqueue, claim/complete/fail/release, and control (see backend.ts). */
+import type {
+  EpochMs,
+  JobErrorRecord,
+  JobLogLine,
+  JobProgress,
+  JobState,
+  LeasedJob,
+  LeaseRef,
+} from "../../core/types.js";
+
+// ── enqueue ────────────────────────────────────────────────────────────────────────────
+
+/** A job to insert. The core fills every field (ids, serialization, defaults) before the backend sees it. */
+export interface NewJob {
+  id: string;
+  task: string;
+  queue: string;
+  /** Serialized input. */
+  input: string;
+  priority: number;
+  /** At or before `now`: the job is `queued`; later: `scheduled`. Ignored while `waiting`. */
+  runAt: EpochMs;
+  maxAttempts: number;
+  key: string | null;
+  meta: Record<string, unknown>;
+  /**
+   * Jobs this one waits for: ids of existing jobs or of jobs *earlier in the same batch*.
+   * With unfinished dependencies the job starts `waiting`; when the last one completes it
+   * becomes `queued` (or `scheduled` if `runAt` is still ahead) in the same transaction.
+   * If a dependency ends `failed` or `cancelled`, the job is cancelled (and so on down).
+   */
+  dependsOn: string[];
+  leaseMs: number | null;
+  timeoutMs: number | null;
+}
+
+export interface JobEnqueueParams {
+  jobs: NewJob[];
+}
+
+export interface EnqueuedRef {
+  id: string;
+  state: JobState;
+  /** False when an idempotency key matched an existing job: `id` is that job's. */
+  created: boolean;
+}
+
+export interface JobEnqueueResult {
+  /** One entry per input job, same order. */
+  jobs: EnqueuedRef[];
+}
+
+// ── claim, complete, fail, release ─────────────────────────────────────────────────────
+
+export interface JobClaimParams {
+  /**
+   * Queues in order of preference: the claim fills its limit from the first listed queue
+   * before it looks at the next (like RQ and Celery workers), and orders by priority,
+   * then runAt, then id inside each queue. A `scheduled` job whose runAt has passed is
+   * moved to `queued` by the claim that looks at its queue, so listings may show a due job
+   * as `scheduled` until a worker polls.
+   */
+  queues: readonly string[];
+  /** Claim at most this many (the worker's free slots). */
+  limit: number;
+  workerId: string;
+  /** Lease length for jobs without their own `leaseMs`. */
+  leaseMs: number;
+  /**
+   * Push delivery (only backends with `capabilities.push`; others ignore it). When this claim
+   * leaves slots free, the worker stays registered as idle for those slots during `ttlMs`:
+   * jobs that become ready in its queues meanwhile are claimed for it at once (same lease
+   * token as this claim) and handed over through `jobAwaitPushed`, so they start one hop
+   * after their enqueue instead of waiting for a notification and another claim.
+   */
+  park?: {
+    ttlMs: number;
+    /**
+     * At most this many jobs in all, this claim's included, go to the worker while it is
+     * parked (default: every slot the claim leaves free). A worker passes its free run
+     * slots, so a burst is spread over the parked workers rather than filling one worker's
+     * prefetch buffer while others idle.
+     */
+    slots?: number;
+  };
+  /**
+   * The worker may be parked: end its registration first, and return the jobs pushed to it
+   * that it has not received yet along with the claimed ones. Every claim after a parking
+   * one must set this.
+   */
+  unpark?: boolean;
+}
+
+export interface JobClaimResult {
+  /**
+   * In claim order. Each is `running`; one claim call issues one fresh lease token shared by
+   * the jobs it returns (fencing checks the pair id + token, so that is enough). Pushed jobs
+   * returned by `unpark` come first and carry the token of the claim that parked.
+   */
+  jobs: LeasedJob[];
+  /**
+   * When fewer than `limit` jobs were ready: the earliest `runAt` among `scheduled` jobs of
+   * these (unpaused) queues, so an idle worker can sleep exactly until then. Null if none.
+   */
+  nextRunAt: EpochMs | null;
+  /**
+   * True when this claim parked the worker (`park` was asked, slots were left and no pushed
+   * jobs were pending): jobs for those slots will come through `jobAwaitPushed`.
+   */
+  parked?: boolean;
+}
+
+export interface JobCompleteParams {
+  jobs: { id: string; token: string; result: string }[];
+}
+
+export interface JobFailParams {
+  jobs: {
+    id: string;
+    token: string;
+    error: JobErrorRecord;
+    /** When to try again; null means do not retry. Ignored when no attempts are left. */
+    retryAt: EpochMs | null;
+  }[];
+}
+
+export interface TransitionResult {
+  /** Jobs that made the transition. */
+  ok: string[];
+  /** Jobs refused: not running, lease token stale, or gone. Their caller must drop them. */
+  refused: string[];
+}
+
+export interface JobFailResult {
+  /** Back to `scheduled`/`queued` for another attempt. */
+  retried: string[];
+  /** Ended `failed`. */
+  failed: string[];
+  refused: string[];
+}
+
+export interface JobReleaseParams {
+  /** Give these back to `queued` without counting the attempt (graceful shutdown). */
+  leases: LeaseRef[];
+}
+
+// ── control: cancel, retry, remove, progress ───────────────────────────────────────────
+
+export interface JobCancelParams {
+  ids: string[];
+  reason?: string;
+}
+
+export interface JobCancelResult {
+  /** Ids cancelled, including dependents cancelled in cascade. */
+  cancelled: string[];
+  /** Already final, or not found. */
+  skipped: string[];
+}
+
+export interface JobRetryParams {
+  /** `failed` or `cancelled` jobs to run again (attempt count starts over). */
+  ids: string[];
+}
+
+export interface JobRemoveParams {
+  /**
+   * Removes jobs in any state but `running` (cancel those first). Dependents of a removed
+   * job that had not completed keep waiting on it: cancel a parent (which cascades) rather
+   * than remove it while children wait.
+   */
+  ids: string[];
+}
+
+export interface JobRemoveResult {
+  removed: string[];
+  skipped: string[];
+}
+
+export interface JobProgressParams {
+  id: string;
+  token: string;
+  progress: JobProgress;
+}
+
+export interface JobLogParams {
+  id: string;
+  token: string;
+  lines: Omit<JobLogLine, "attempt">[];
+}

@@ -1,0 +1,45 @@
+/** The Backend seam, reading section: listing jobs and queues (see backend.ts). */
+import type { EpochMs, JobRecord, JobState } from "../../core/types.js";
+
+// ── reading ────────────────────────────────────────────────────────────────────────────
+
+export interface JobListParams {
+  queue?: string;
+  state?: JobState | readonly JobState[];
+  task?: string;
+  key?: string;
+  createdAfter?: EpochMs;
+  createdBefore?: EpochMs;
+  /** Case-insensitive substring over id, key and the last error message. */
+  search?: string;
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor?: string;
+  /** Page size, 1..1000 (default 50). */
+  limit?: number;
+  /** By id, i.e. creation time. Default `desc` (newest first). */
+  order?: "asc" | "desc";
+}
+
+export interface JobPage {
+  jobs: JobRecord[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+export type StateCounts = Record<JobState, number>;
+
+export interface QueueInfo {
+  name: string;
+  paused: boolean;
+  counts: StateCounts;
+  /** `createdAt` of the oldest `queued` job (queue age for alerting), null if none. */
+  oldestQueuedAt: EpochMs | null;
+}
+
+export function emptyCounts(): StateCounts {
+  return { waiting: 0, scheduled: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+}
+
+/** Largest page a `jobList` returns. */
+export const LIST_LIMIT_MAX = 1000;
+export const LIST_LIMIT_DEFAULT = 50;

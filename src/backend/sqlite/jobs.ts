@@ -1,0 +1,257 @@
+/** SQLite backend, jobs section: enqueue, claim, complete, fail, release (one transaction each). */
+import { NotFoundError } from "../../core/errors/index.js";
+import { newLeaseToken } from "../../core/ids.js";
+import type { JobState, LeasedJob } from "../../core/types.js";
+import type {
+  JobClaimParams,
+  JobClaimResult,
+  JobCompleteParams,
+  JobEnqueueParams,
+  JobEnqueueResult,
+  JobFailParams,
+  JobFailResult,
+  JobReleaseParams,
+  NewJob,
+  TransitionResult,
+} from "../backend.js";
+import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import { toLeased } from "./rows.js";
+import { jobInsertParams } from "./statements.js";
+import { alreadyExists, type Events, jobEvent, type SqliteStore } from "./store.js";
+
+const EMPTY: readonly string[] = [];
+
+/**
+ * Group-committed (group-commit.ts): concurrent calls share one transaction, each in its own
+ * savepoint, and each settles once that transaction has committed.
+ */
+export async function jobEnqueue(s: SqliteStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+  checkNewJobs(jobs);
+  if (jobs.length === 0) return { jobs: [] };
+  s.assertOpen();
+  const now = s.clock.now();
+  if (jobs.length > 1 && jobs.every((j) => j.key === null && j.dependsOn.length === 0))
+    return s.enqueues.submit((events) => insertSimple(s, jobs, now, events));
+  return s.enqueues.submit((events) => insertJobs(s, jobs, now, events));
+}
+
+/** Inside a transaction: the general enqueue (keys, dependencies), one job at a time. */
+function insertJobs(s: SqliteStore, jobs: readonly NewJob[], now: number, events: Events): JobEnqueueResult {
+  const sql = s.sql;
+  const out: JobEnqueueResult["jobs"] = [];
+  // Ids of this batch seen so far: a job may depend on jobs *earlier* in the batch.
+  const earlier = new Set<string>();
+  const batchKeys = new Map<string, { id: string; state: JobState }>();
+  // A job deduplicated by its key stands for the existing job in later jobs' dependsOn.
+  const alias = new Map<string, string>();
+  for (const job of jobs) {
+    for (const dep of job.dependsOn) {
+      if (!earlier.has(dep) && !sql.jobState.get({ id: dep })) throw new NotFoundError("job", dep);
+    }
+    earlier.add(job.id);
+    if (job.key !== null) {
+      const k = `${job.task}\0${job.key}`;
+      const existing = batchKeys.get(k) ?? sql.jobByKey.get({ task: job.task, key: job.key });
+      if (existing) {
+        if (sql.jobState.get({ id: job.id })) throw alreadyExists(job.id);
+        out.push({ id: existing.id, state: existing.state, created: false });
+        alias.set(job.id, existing.id);
+        continue;
+      }
+    }
+    let deps = EMPTY;
+    let pending = 0;
+    let doomed = false;
+    if (job.dependsOn.length > 0) {
+      deps = [...new Set(job.dependsOn.map((d) => alias.get(d) ?? d))];
+      for (const dep of deps) {
+        const parent = sql.jobState.get({ id: dep })?.state;
+        if (parent !== "completed") pending++;
+        if (parent === "failed" || parent === "cancelled") doomed = true;
+      }
+    }
+    const state = stateAtInsert(doomed, pending, job.runAt, now);
+    try {
+      sql.jobInsert.run(jobInsertParams(job, state, now, deps, pending, doomed ? now : null));
+    } catch (error) {
+      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw alreadyExists(job.id);
+      throw error;
+    }
+    for (const dep of deps) {
+      sql.depInsert.run({ parent_id: dep, child_id: job.id });
+      sql.jobMarkHasDependents.run({ id: dep });
+    }
+    if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
+    out.push({ id: job.id, state, created: true });
+    events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
+  }
+  return { jobs: out };
+}
+
+/**
+ * Inside a transaction, bulk path: no keys, no dependencies, so no per-job lookups: one
+ * INSERT … SELECT for the batch.
+ */
+function insertSimple(
+  s: SqliteStore,
+  jobs: readonly NewJob[],
+  now: number,
+  events: Events,
+): JobEnqueueResult {
+  const out: JobEnqueueResult["jobs"] = [];
+  const rows: unknown[] = [];
+  const states: JobState[] = [];
+  for (const job of jobs) {
+    const state = stateAtInsert(false, 0, job.runAt, now);
+    states.push(state);
+    rows.push([
+      job.id,
+      job.task,
+      job.queue,
+      state,
+      job.priority,
+      job.runAt,
+      job.maxAttempts,
+      job.input,
+      JSON.stringify(job.meta ?? {}),
+      job.leaseMs,
+      job.timeoutMs,
+    ]);
+    out.push({ id: job.id, state, created: true });
+  }
+  try {
+    s.sql.jobInsertMany.run({ now, jobs: JSON.stringify(rows) });
+  } catch (error) {
+    if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_PRIMARYKEY") throw error;
+    // The statement was rolled back; name the first id that already exists.
+    const taken = jobs.find((job) => s.sql.jobState.get({ id: job.id }));
+    throw alreadyExists(taken?.id ?? jobs[0]!.id);
+  }
+  jobs.forEach((job, i) => {
+    events.push(jobEvent("job:enqueued", job.id, job.queue, now, states[i]!));
+  });
+  return { jobs: out };
+}
+
+export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<JobClaimResult> {
+  checkClaimLimit(params.limit);
+  const now = s.clock.now();
+  const token = newLeaseToken();
+  const { limit, workerId } = params;
+  return s.write("claim", now, (events) => {
+    const sql = s.sql;
+    const claimed: LeasedJob[] = [];
+    let nextRunAt: number | null = null;
+    // Queue by queue, in the order given (as the memory backend does); one statement claims
+    // the whole remaining batch of a queue.
+    for (const queue of params.queues) {
+      if (sql.queuePaused.get({ queue })?.paused) continue;
+      sql.jobPromoteDue.run({ queue, now });
+      const room = limit - claimed.length;
+      if (room > 0) {
+        const rows = sql.jobClaim.all({
+          queue,
+          limit: room,
+          now,
+          token,
+          worker_id: workerId,
+          lease_ms: params.leaseMs,
+        });
+        for (const row of rows) claimed.push(toLeased(row, sql.jobClaimColumns));
+      }
+      if (claimed.length < limit) {
+        const next = sql.jobNextRunAt.get({ queue })?.run_at ?? null;
+        if (next !== null && (nextRunAt === null || next < nextRunAt)) nextRunAt = next;
+      }
+    }
+    // Claims sort across queues by the same order a single queue uses.
+    claimed.sort(claimOrder);
+    for (const job of claimed) {
+      events.push(
+        jobEvent("job:started", job.id, job.queue, now, "running", { attempt: job.attempt, workerId }),
+      );
+    }
+    return { jobs: claimed, nextRunAt: claimed.length < limit ? nextRunAt : null };
+  });
+}
+
+export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {
+  const now = s.clock.now();
+  return s.write("complete", now, (events) => {
+    const ok: string[] = [];
+    const refused: string[] = [];
+    const done = (id: string, row: { queue: string; attempt: number; has_dependents: number }) => {
+      ok.push(id);
+      events.push(jobEvent("job:completed", id, row.queue, now, "completed", { attempt: row.attempt }));
+      if (row.has_dependents) s.releaseDependents(id, now, events);
+    };
+    if (jobs.length > 1 && new Set(jobs.map((j) => j.id)).size === jobs.length) {
+      // One statement for the whole batch; results come back unordered, so map them by id.
+      const rows = s.sql.jobCompleteMany.all({
+        now,
+        jobs: JSON.stringify(jobs.map((j) => [j.id, j.token, j.result])),
+      });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const { id } of jobs) {
+        const row = byId.get(id);
+        if (row) done(id, row);
+        else refused.push(id);
+      }
+    } else {
+      // A single job, or repeated ids (the first use of a lease wins, as in memory).
+      for (const { id, token, result } of jobs) {
+        const row = s.sql.jobComplete.get({ id, token, result, now });
+        if (row) done(id, row);
+        else refused.push(id);
+      }
+    }
+    return { ok, refused };
+  });
+}
+
+export async function jobFail(s: SqliteStore, { jobs }: JobFailParams): Promise<JobFailResult> {
+  const now = s.clock.now();
+  return s.write("fail", now, (events) => {
+    const out: JobFailResult = { retried: [], failed: [], refused: [] };
+    for (const { id, token, error, retryAt } of jobs) {
+      const row = s.sql.jobFail.get({ id, token, error: JSON.stringify(error), retry_at: retryAt, now });
+      if (!row) {
+        out.refused.push(id);
+        continue;
+      }
+      if (row.state === "failed") {
+        out.failed.push(id);
+        events.push(jobEvent("job:failed", id, row.queue, now, "failed", { attempt: row.attempt, error }));
+        s.failed(id, row.has_dependents, now, events);
+      } else {
+        out.retried.push(id);
+        events.push(
+          jobEvent("job:retried", id, row.queue, now, row.state, {
+            attempt: row.attempt,
+            runAt: row.run_at,
+            error,
+          }),
+        );
+      }
+    }
+    return out;
+  });
+}
+
+export async function jobRelease(s: SqliteStore, { leases }: JobReleaseParams): Promise<TransitionResult> {
+  const now = s.clock.now();
+  return s.write("release", now, (events) => {
+    const ok: string[] = [];
+    const refused: string[] = [];
+    for (const { id, token } of leases) {
+      const row = s.sql.jobRelease.get({ id, token, now });
+      if (!row) {
+        refused.push(id);
+        continue;
+      }
+      ok.push(id);
+      events.push(jobEvent("job:released", id, row.queue, now, "queued"));
+    }
+    return { ok, refused };
+  });
+}

@@ -1,0 +1,217 @@
+/**
+ * Runs the jobs a worker holds: starts buffered jobs while slots are free, routes each
+ * outcome to the batcher, applies what the store answers, and aborts handlers whose lease
+ * is gone. Every step addresses one lease, `(job id, lease token)`, through `HeldJobs`.
+ *
+ * A handler slot is held from the handler's start until it has returned *and* its outcome
+ * is decided, so at most `concurrency` handlers run, even when a handler ignores its signal
+ * after a timeout (its retry then waits in this worker until it returns). The lease is held
+ * until the outcome is stored (or the job is dropped).
+ */
+
+import type { Logger } from "pino";
+import type { Backend } from "../backend/backend.js";
+import type { Clock } from "../core/clock.js";
+import { JobCancelledError, LeaseLostError } from "../core/errors/index.js";
+import type { TaskRegistry } from "../core/registry.js";
+import type { LeasedJob, LeaseRef } from "../core/types.js";
+import { execute } from "./execute.js";
+import { type HeldJob, HeldJobs } from "./held-jobs.js";
+import type { OutcomeBatcher } from "./outcome-batcher.js";
+import type { PrefetchPolicy } from "./prefetch.js";
+import { createTaskLogger } from "./task-logger.js";
+
+export type SettledKind = "completed" | "retried" | "failed" | "refused";
+export type LossKind = "lost" | "cancelled" | "removed";
+
+export interface JobRunnerDeps {
+  backend: Backend;
+  registry: TaskRegistry;
+  clock: Clock;
+  logger: Logger;
+  payloadLimit: number;
+  concurrency: number;
+  leaseMs: number;
+  batcher: () => OutcomeBatcher;
+  prefetch: PrefetchPolicy;
+  canStart(): boolean;
+  /** A lease was added (the renewer schedules it). */
+  onLeased(held: HeldJob): void;
+  /** A lease went back (claim capacity freed). */
+  onFreed(): void;
+  emitStarted(job: LeasedJob): void;
+  emitSettled(id: string, kind: SettledKind): void;
+  emitLost(id: string, kind: LossKind): void;
+}
+
+export class JobRunner {
+  readonly held = new HeldJobs();
+  running = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly deps: JobRunnerDeps) {}
+
+  /** Takes claimed (or pushed) jobs: a newer lease on a job makes older ones of it void. */
+  accept(jobs: readonly LeasedJob[], leasedAt: number): void {
+    for (const job of jobs) {
+      if (this.held.get({ id: job.id, token: job.leaseToken })) continue;
+      for (const old of this.held.ofJob(job.id))
+        if (old.job.leaseToken !== job.leaseToken) this.lose(old, new LeaseLostError(job.id), "lost");
+      this.deps.onLeased(this.held.add(job, this.deps.leaseMs, leasedAt));
+    }
+    this.pump();
+  }
+
+  /** Starts buffered jobs while slots are free. */
+  pump(): void {
+    while (this.running < this.deps.concurrency && this.deps.canStart()) {
+      const held = this.held.takeStartable();
+      if (!held) return;
+      this.start(held);
+    }
+  }
+
+  /** Leases the renewer keeps alive: every one not settled and still known to the store. */
+  *renewable(): Generator<HeldJob> {
+    for (const h of this.held.values()) if (!h.leaseGone && h.phase !== "done") yield h;
+  }
+
+  /** The store reported these leases lost on renewal. */
+  onRenewLost(refs: readonly LeaseRef[]): void {
+    for (const ref of refs) {
+      const held = this.held.get(ref);
+      // A renewal round can race the completion write of the same job: once the outcome is
+      // decided the lease no longer matters, so that is not a loss worth reporting.
+      if (!held || held.phase === "writing" || held.phase === "done") continue;
+      this.lose(held, new LeaseLostError(ref.id), "lost");
+    }
+  }
+
+  /** A cancel or removal of a job from the feed: every lease of it ends. */
+  onJobEnded(id: string, kind: "cancelled" | "removed"): void {
+    for (const held of [...this.held.ofJob(id)])
+      this.lose(held, kind === "cancelled" ? new JobCancelledError(id) : new LeaseLostError(id), kind);
+  }
+
+  /** Resolves once no lease is held (or at once). */
+  whenIdle(): Promise<void> {
+    if (this.held.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private start(held: HeldJob): void {
+    const { job, control } = held;
+    held.phase = "running";
+    held.handlerRunning = true;
+    held.holdsSlot = true;
+    held.startedAt = performance.now();
+    this.running++;
+    this.deps.emitStarted(job);
+    const d = this.deps;
+    const execution = execute(d.registry.find(job.task), job, control, {
+      backend: d.backend,
+      clock: d.clock,
+      payloadLimit: d.payloadLimit,
+      logger: d.logger,
+      taskLogger: (j) => createTaskLogger(j, d.backend, d.clock, d.logger),
+    });
+    held.execution = execution;
+    execution.settled.then(() => {
+      d.prefetch.observe(performance.now() - held.startedAt);
+      held.handlerRunning = false;
+      if (held.phase === "running") held.phase = "deciding";
+      this.maybeFree(held);
+      // A newer lease of this job may have waited for this handler to return.
+      if (this.held.ofJob(job.id).length > 1) this.pump();
+    });
+    execution.outcome.then((outcome) => {
+      if (held.phase === "done") {
+        this.maybeFree(held);
+        return;
+      }
+      if (outcome.kind === "dropped" || held.leaseGone) {
+        held.phase = "done";
+      } else {
+        held.phase = "writing";
+        const ref = { id: job.id, token: job.leaseToken };
+        if (outcome.kind === "completed") d.batcher().complete({ ...ref, result: outcome.result });
+        else {
+          held.failure = outcome.error;
+          d.batcher().fail({ ...ref, error: outcome.error, retryAt: outcome.retryAt });
+        }
+      }
+      this.maybeFree(held);
+    });
+  }
+
+  /** The store answered an outcome write. */
+  onSettled(refs: readonly LeaseRef[], kind: SettledKind): void {
+    for (const ref of refs) {
+      const held = this.held.get(ref);
+      if (!held) continue;
+      this.logSettled(held, kind);
+      this.deps.emitSettled(ref.id, kind);
+      held.phase = "done";
+      this.maybeFree(held);
+    }
+  }
+
+  private lose(held: HeldJob, reason: Error, kind: LossKind): void {
+    if (held.leaseGone) return;
+    held.leaseGone = true;
+    if (held.phase === "buffered") {
+      // Still in the prefetch buffer: nothing runs, just forget the job.
+      this.held.unbuffer(held);
+      held.control.abort(reason);
+      held.phase = "done";
+      this.maybeFree(held);
+      return;
+    }
+    if (held.phase !== "running") return;
+    // A cancel or a removal is an operator's decision, not a fault: info. A lease lost to
+    // expiry (a stalled worker, a rescue elsewhere) is: warn.
+    const fields = { jobId: held.job.id, task: held.job.task, reason: kind };
+    if (kind === "lost")
+      this.deps.logger.warn(fields, "lost the lease on a running job; aborting its handler");
+    else this.deps.logger.info(fields, `running job ${kind}; aborting its handler`);
+    held.control.abort(reason);
+    this.deps.emitLost(held.job.id, kind);
+  }
+
+  /**
+   * The handler slot goes back as soon as the handler has returned and its outcome is decided,
+   * so a buffered job can start while that outcome is still being written; the lease (and the
+   * claim capacity it uses) goes back once the outcome is stored, refused or dropped.
+   */
+  private maybeFree(held: HeldJob): void {
+    const decided = held.phase === "writing" || held.phase === "done";
+    if (held.holdsSlot && !held.handlerRunning && decided) {
+      held.holdsSlot = false;
+      this.running--;
+      this.pump();
+    }
+    if (held.phase !== "done" || held.handlerRunning) return;
+    if (this.held.get({ id: held.job.id, token: held.job.leaseToken }) !== held) return;
+    this.held.delete(held);
+    this.deps.onFreed();
+    if (this.held.size === 0 && this.idleWaiters.length > 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private logSettled(held: HeldJob, kind: SettledKind): void {
+    const { job, failure: f } = held;
+    if (kind === "failed" || kind === "retried") {
+      const level = kind === "failed" ? "error" : "warn";
+      this.deps.logger[level](
+        { jobId: job.id, task: job.task, attempt: job.attempt, error: f?.name, reason: f?.message },
+        kind === "failed" ? "job failed" : "job attempt failed; will retry",
+      );
+    } else if (kind === "completed") {
+      this.deps.logger.debug({ jobId: job.id, task: job.task }, "job completed");
+    } else {
+      this.deps.logger.warn(
+        { jobId: job.id, task: job.task },
+        "outcome refused: the job is no longer leased to this worker (lease expired and rescued, cancelled, or removed)",
+      );
+    }
+  }
+}

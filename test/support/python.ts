@@ -1,0 +1,36 @@
+/**
+ * Python for the tests of the Python client and the QRCards example: `python3` on PATH, and
+ * Flask (Debian's `python3-flask`, installed by scripts/services.sh). Missing: the caller skips
+ * loudly, except under CI=true, where `requireFlask` turns that into a failing test.
+ */
+import { execFileSync } from "node:child_process";
+import { expect, test } from "vitest";
+
+export const PYTHON = process.env.SPOOL_TEST_PYTHON ?? "python3";
+
+function probe(code: string): string | null {
+  try {
+    execFileSync(PYTHON, ["-c", code], { stdio: "pipe", timeout: 30_000 });
+    return null;
+  } catch (err) {
+    const e = err as { stderr?: Buffer; message: string };
+    return (e.stderr?.toString().trim().split("\n").pop() ?? e.message) || "failed";
+  }
+}
+
+const flaskMissing = probe("import flask");
+export const flaskAvailable = flaskMissing === null;
+
+/** Registers the loud skip (or, under CI, the failure) for a file whose tests need Flask. */
+export function requireFlask(what: string): void {
+  if (flaskAvailable) return;
+  const inCi = process.env.CI === "true";
+  if (!inCi)
+    console.warn(
+      `\n⚠️  SKIPPING ${what}: ${PYTHON} cannot import flask (${flaskMissing}).\n` +
+        "   Install it (apt-get install -y python3-flask, or bash scripts/services.sh). Under CI=true this fails.\n",
+    );
+  test.skipIf(!inCi)(`${what} needs Flask under CI`, () => {
+    expect.fail(`${PYTHON} cannot import flask: ${flaskMissing}`);
+  });
+}
