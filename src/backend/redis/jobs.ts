@@ -10,6 +10,7 @@ import type {
   JobFailParams,
   JobFailResult,
   JobReleaseParams,
+  NewJob,
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder } from "../shared.js";
@@ -31,69 +32,92 @@ const STATE_BY_INITIAL: Readonly<Record<string, JobState>> = {
   c: "cancelled",
 };
 
+/**
+ * Group-committed (enqueue-group.ts): concurrent calls share one script call, and each gets
+ * its own answer.
+ */
 export async function jobEnqueue(s: RedisStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
   checkNewJobs(jobs);
+  if (jobs.length === 0) return { jobs: [] };
+  s.assertOpen();
+  return { jobs: await s.enqueues.submit(jobs, s.clock.now()) };
+}
+
+/** A call larger than one script takes: consecutive script calls of `ENQUEUE_CHUNK` jobs. */
+export async function enqueueLarge(
+  s: RedisStore,
+  jobs: readonly NewJob[],
+  now: number,
+): Promise<JobEnqueueResult["jobs"]> {
   const out: JobEnqueueResult["jobs"] = [];
-  for (let start = 0; start < jobs.length; start += ENQUEUE_CHUNK) {
-    const chunk =
-      start === 0 && jobs.length <= ENQUEUE_CHUNK ? jobs : jobs.slice(start, start + ENQUEUE_CHUNK);
-    const args: (string | number)[] = [s.clock.now(), chunk.length];
-    // Layout: see enqueue.lua (task and queue "" = the previous job's; "" after maxAttempts
-    // = no key, meta, lease, timeout or dependencies).
-    let prevTask = "";
-    let prevQueue = "";
-    for (const job of chunk) {
-      args.push(
-        job.id,
-        job.task === prevTask ? "" : job.task,
-        job.queue === prevQueue ? "" : job.queue,
-        job.input,
-        job.priority,
-        job.runAt,
-        job.maxAttempts,
-      );
-      prevTask = job.task;
-      prevQueue = job.queue;
-      let meta = "";
-      for (const _ in job.meta) {
-        meta = JSON.stringify(job.meta);
-        break;
-      }
-      if (
-        job.key === null &&
-        meta === "" &&
-        job.leaseMs === null &&
-        job.timeoutMs === null &&
-        job.dependsOn.length === 0
-      ) {
-        args.push("");
-        continue;
-      }
-      args.push(
-        "+",
-        job.key === null ? "" : `=${job.key}`,
-        meta,
-        job.leaseMs ?? "",
-        job.timeoutMs ?? "",
-        job.dependsOn.length,
-      );
-      for (const dep of job.dependsOn) args.push(dep);
+  for (let start = 0; start < jobs.length; start += ENQUEUE_CHUNK)
+    out.push(...(await enqueueScript(s, jobs.slice(start, start + ENQUEUE_CHUNK), now)));
+  return out;
+}
+
+/** One enqueue.lua call: every job written, or a refusal (spool error) with nothing written. */
+export async function enqueueScript(
+  s: RedisStore,
+  chunk: readonly NewJob[],
+  now: number,
+): Promise<JobEnqueueResult["jobs"]> {
+  const out: JobEnqueueResult["jobs"] = [];
+  const args: (string | number)[] = [now, chunk.length];
+  // Layout: see enqueue.lua (task and queue "" = the previous job's; "" after maxAttempts
+  // = no key, meta, lease, timeout or dependencies).
+  let prevTask = "";
+  let prevQueue = "";
+  for (const job of chunk) {
+    args.push(
+      job.id,
+      job.task === prevTask ? "" : job.task,
+      job.queue === prevQueue ? "" : job.queue,
+      job.input,
+      job.priority,
+      job.runAt,
+      job.maxAttempts,
+    );
+    prevTask = job.task;
+    prevQueue = job.queue;
+    let meta = "";
+    for (const _ in job.meta) {
+      meta = JSON.stringify(job.meta);
+      break;
     }
-    const reply = await s.run("enqueue", args, true);
-    // One state initial per job; "x" = an idempotency key matched, id and state in the extras.
-    const codes = reply[1] as string;
-    let extra = 2;
-    for (let k = 0; k < chunk.length; k++) {
-      const code = codes[k];
-      if (code === "x") {
-        out.push({ id: reply[extra] as string, state: reply[extra + 1] as JobState, created: false });
-        extra += 2;
-      } else {
-        out.push({ id: chunk[k]!.id, state: STATE_BY_INITIAL[code!]!, created: true });
-      }
+    if (
+      job.key === null &&
+      meta === "" &&
+      job.leaseMs === null &&
+      job.timeoutMs === null &&
+      job.dependsOn.length === 0
+    ) {
+      args.push("");
+      continue;
+    }
+    args.push(
+      "+",
+      job.key === null ? "" : `=${job.key}`,
+      meta,
+      job.leaseMs ?? "",
+      job.timeoutMs ?? "",
+      job.dependsOn.length,
+    );
+    for (const dep of job.dependsOn) args.push(dep);
+  }
+  const reply = await s.run("enqueue", args, true);
+  // One state initial per job; "x" = an idempotency key matched, id and state in the extras.
+  const codes = reply[1] as string;
+  let extra = 2;
+  for (let k = 0; k < chunk.length; k++) {
+    const code = codes[k];
+    if (code === "x") {
+      out.push({ id: reply[extra] as string, state: reply[extra + 1] as JobState, created: false });
+      extra += 2;
+    } else {
+      out.push({ id: chunk[k]!.id, state: STATE_BY_INITIAL[code!]!, created: true });
     }
   }
-  return { jobs: out };
+  return out;
 }
 
 export async function jobClaim(s: RedisStore, params: JobClaimParams): Promise<JobClaimResult> {

@@ -56,6 +56,7 @@ import type {
 } from "../backend.js";
 import { RedisAudit } from "./audit.js";
 import * as control from "./control.js";
+import { EnqueueGroup } from "./enqueue-group.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
 import { RedisPush } from "./push.js";
@@ -91,6 +92,11 @@ export class RedisBackend implements Backend {
     prefix: string,
   ) {
     const store = new RedisStore(clock, redis, sub, prefix);
+    store.enqueues = new EnqueueGroup(
+      (batch, now) => jobs.enqueueScript(store, batch, now),
+      (large, now) => jobs.enqueueLarge(store, large, now),
+      jobs.ENQUEUE_CHUNK,
+    );
     this.store = store;
     this.keyPrefix = store.keyPrefix;
     this.push = new RedisPush(store);
@@ -138,6 +144,7 @@ export class RedisBackend implements Backend {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.store.enqueues.flush(); // calls already made are sent (QUIT waits for their replies)
       this.store.closed = true;
       this.store.subscriber.clear();
       this.push.disconnectAll();

@@ -8,6 +8,7 @@ import type { Clock } from "../../core/clock.js";
 import { BackendError, isSpoolError } from "../../core/errors/index.js";
 import { checkReply } from "./codes.js";
 import { message } from "./connection.js";
+import type { EnqueueGroup } from "./enqueue-group.js";
 import { resolveScript, SCRIPT_NAMES, type ScriptName } from "./scripts.js";
 import { RedisSubscriber } from "./subscriber.js";
 
@@ -21,6 +22,8 @@ export class RedisStore {
   readonly keyPrefix: string;
   readonly subscriber: RedisSubscriber;
   private readonly scripts: Record<ScriptName, ScriptFn>;
+  /** Enqueues are group-committed (enqueue-group.ts); set up by jobs.ts's `enqueueGroup`. */
+  enqueues!: EnqueueGroup;
   closed = false;
 
   constructor(
