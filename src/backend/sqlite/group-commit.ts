@@ -11,12 +11,24 @@
  * COMMIT (its job is as durable as any committed transaction); if the transaction itself
  * fails (BEGIN or COMMIT), nothing of the group was written and every caller gets that error.
  */
-import type { BackendEvent } from "../backend.js";
+import type { BackendEvent, JobEnqueueResult, NewJob } from "../backend.js";
 
 type Events = BackendEvent[];
+type Result = JobEnqueueResult["jobs"];
+
+/**
+ * A call whose jobs have no key and no dependencies: consecutive ones made at the same clock
+ * reading are inserted by one multi-row statement (`GroupCommitDeps.insertMany`), and only if
+ * that fails (an id already taken) one by one, each in its own savepoint.
+ */
+export interface SimpleCall {
+  jobs: readonly NewJob[];
+  now: number;
+}
 
 interface Entry {
   body: (events: Events) => unknown;
+  simple: SimpleCall | null;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -28,6 +40,8 @@ export interface GroupCommitDeps {
   savepoint<T>(fn: () => T): T;
   /** Turns a body's error into the error its caller sees. */
   toError(error: unknown): unknown;
+  /** Inside the transaction: inserts these key-less, dependency-free jobs in one statement. */
+  insertMany(jobs: readonly NewJob[], now: number, events: Events): Result;
 }
 
 export class GroupCommit {
@@ -41,10 +55,14 @@ export class GroupCommit {
     return this.queue.length;
   }
 
-  /** Runs `body` in the next group's transaction; settles after that transaction commits. */
-  submit<T>(body: (events: Events) => T): Promise<T> {
+  /**
+   * Runs `body` in the next group's transaction; settles after that transaction commits.
+   * `simple` (the call's jobs have no key and no dependency) lets the group insert it together
+   * with its simple neighbours in one statement; `body` must then insert exactly those jobs.
+   */
+  submit<T>(body: (events: Events) => T, simple: SimpleCall | null = null): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ body, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ body, simple, resolve: resolve as (value: unknown) => void, reject });
       this.timer ??= setImmediate(() => this.flush());
     });
   }
@@ -62,7 +80,7 @@ export class GroupCommit {
     try {
       this.deps.write((events) => {
         outcomes.length = 0; // a retried transaction starts over
-        for (const entry of batch) {
+        const one = (entry: Entry) => {
           const mine: Events = [];
           try {
             const value = this.deps.savepoint(() => entry.body(mine));
@@ -71,6 +89,36 @@ export class GroupCommit {
           } catch (error) {
             outcomes.push({ ok: false, value: error });
           }
+        };
+        for (let i = 0; i < batch.length; ) {
+          // A run of simple calls made at one clock reading: one statement for all of them.
+          const first = batch[i]!.simple;
+          let end = i + 1;
+          if (first) while (end < batch.length && batch[end]!.simple?.now === first.now) end++;
+          if (end - i < 2) {
+            one(batch[i]!);
+            i = end;
+            continue;
+          }
+          const run = batch.slice(i, end);
+          const mine: Events = [];
+          let rows: Result | null = null;
+          try {
+            const jobs = run.flatMap((e) => e.simple!.jobs);
+            rows = this.deps.savepoint(() => this.deps.insertMany(jobs, first!.now, mine));
+          } catch {
+            rows = null; // rolled back: each call alone, so only the culprit fails
+          }
+          if (rows) {
+            for (const e of mine) events.push(e);
+            let at = 0;
+            for (const e of run) {
+              const n = e.simple!.jobs.length;
+              outcomes.push({ ok: true, value: { jobs: rows.slice(at, at + n) } });
+              at += n;
+            }
+          } else for (const e of run) one(e);
+          i = end;
         }
       });
     } catch (error) {

@@ -15,6 +15,8 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import { toBackendError } from "./database.js";
+import { GroupCommit } from "./group-commit.js";
 import { toLeased } from "./rows.js";
 import { jobInsertParams } from "./statements.js";
 import { alreadyExists, type Events, jobEvent, type SqliteStore } from "./store.js";
@@ -30,9 +32,20 @@ export async function jobEnqueue(s: SqliteStore, { jobs }: JobEnqueueParams): Pr
   if (jobs.length === 0) return { jobs: [] };
   s.assertOpen();
   const now = s.clock.now();
-  if (jobs.length > 1 && jobs.every((j) => j.key === null && j.dependsOn.length === 0))
-    return s.enqueues.submit((events) => insertSimple(s, jobs, now, events));
-  return s.enqueues.submit((events) => insertJobs(s, jobs, now, events));
+  const group = enqueueGroup(s);
+  if (jobs.every((j) => j.key === null && j.dependsOn.length === 0))
+    return group.submit((events) => ({ jobs: insertSimple(s, jobs, now, events) }), { jobs, now });
+  return group.submit((events) => insertJobs(s, jobs, now, events));
+}
+
+function enqueueGroup(s: SqliteStore): GroupCommit {
+  s.enqueues ??= new GroupCommit({
+    write: (fn) => s.write("enqueue", s.clock.now(), fn),
+    savepoint: (fn) => s.savepoint(fn),
+    toError: (error) => toBackendError(error, "SQLite enqueue failed"),
+    insertMany: (jobs, now, events) => insertSimple(s, jobs, now, events),
+  });
+  return s.enqueues;
 }
 
 /** Inside a transaction: the general enqueue (keys, dependencies), one job at a time. */
@@ -97,7 +110,7 @@ function insertSimple(
   jobs: readonly NewJob[],
   now: number,
   events: Events,
-): JobEnqueueResult {
+): JobEnqueueResult["jobs"] {
   const out: JobEnqueueResult["jobs"] = [];
   const rows: unknown[] = [];
   const states: JobState[] = [];
@@ -130,7 +143,7 @@ function insertSimple(
   jobs.forEach((job, i) => {
     events.push(jobEvent("job:enqueued", job.id, job.queue, now, states[i]!));
   });
-  return { jobs: out };
+  return out;
 }
 
 export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<JobClaimResult> {

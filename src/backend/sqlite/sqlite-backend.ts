@@ -100,7 +100,7 @@ export class SqliteBackend implements Backend {
 
   async close(): Promise<void> {
     if (this.store.closed) return;
-    this.store.enqueues.flush(); // calls already made are written, not dropped
+    this.store.enqueues?.flush(); // calls already made are written, not dropped
     this.store.closed = true;
     this.store.feed.close();
     this.db.close();

@@ -16,7 +16,7 @@ import type { JobState } from "../../core/types.js";
 import type { BackendEvent } from "../backend.js";
 import { ChangeFeed } from "./change-feed.js";
 import { migrateDatabase, openDatabase, toBackendError } from "./database.js";
-import { GroupCommit } from "./group-commit.js";
+import type { GroupCommit } from "./group-commit.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import type { SqliteOptions } from "./url.js";
 import { SqliteWorkflows } from "./workflows.js";
@@ -32,8 +32,9 @@ export class SqliteStore {
   readonly sql: Statements;
   readonly feed: ChangeFeed;
   readonly workflows: SqliteWorkflows;
-  /** Enqueues are group-committed (group-commit.ts). */
-  readonly enqueues: GroupCommit;
+  /** Enqueues are group-committed (group-commit.ts); created by jobs.ts on the first one. */
+  enqueues: GroupCommit | null = null;
+  private readonly sp: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly txn: Database.Transaction<(fn: () => unknown) => unknown>;
   closed = false;
 
@@ -56,19 +57,19 @@ export class SqliteStore {
       throw toBackendError(error, `cannot prepare the SQLite database ${options.file}`);
     }
     this.txn = this.db.transaction((fn: () => unknown) => fn());
-    // Called inside the group's transaction, a better-sqlite3 transaction is a SAVEPOINT.
-    const savepoint = this.db.transaction((fn: () => unknown) => fn());
-    this.enqueues = new GroupCommit({
-      write: (fn) => this.write("enqueue", this.clock.now(), fn),
-      savepoint: <T>(fn: () => T) => savepoint(fn) as T,
-      toError: (error) => toBackendError(error, "SQLite enqueue failed"),
-    });
+    // Called inside a transaction, a better-sqlite3 transaction is a SAVEPOINT.
+    this.sp = this.db.transaction((fn: () => unknown) => fn());
     this.feed = new ChangeFeed(this.sql.feed, options.file, options.pollMs, clock.now());
     this.workflows = new SqliteWorkflows(this.db, {
       write: (what, now, fn) => this.write(what, now, fn),
       read: (fn) => this.read(fn),
       cancelDependents: (id, now, events, reason) => this.cancelDependents(id, now, events, reason),
     });
+  }
+
+  /** Inside a write transaction: runs `fn` in a SAVEPOINT, rolled back to if `fn` throws. */
+  savepoint<T>(fn: () => T): T {
+    return this.sp(fn) as T;
   }
 
   /**
