@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * Embeds the SQLite backend's SQL into a TypeScript module, so SQL stays SQL (one statement per
- * file, readable, diffable) and the runtime reads no files.
+ * Embeds the SQL of the SQLite and PostgreSQL backends into TypeScript modules, so SQL stays
+ * SQL (one statement per file, readable, diffable) and the runtime reads no files. For B in
+ * `sqlite` and `postgres`:
  *
- *   src/backend/sqlite/queries/<name>.sql        → export const <NAME> (string)
- *   src/backend/sqlite/migrations/<NNNN>_<name>.sql → MIGRATIONS[] ({ version, name, sql })
+ *   src/backend/B/queries/<name>.sql        → export const <NAME> (string)
+ *   src/backend/B/migrations/<NNNN>_<name>.sql → MIGRATIONS[] ({ version, name, sql })
  *
- * Output: src/backend/sqlite/generated/sql.ts (committed, so tests need no build step).
+ * Output: src/backend/B/generated/sql.ts (committed, so tests need no build step).
  * Deterministic: files are read in sorted order and nothing time- or machine-dependent is
  * written. `--check` exits 1 when the committed file is stale instead of writing it.
  */
@@ -15,10 +16,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const base = join(root, "src/backend/sqlite");
-const queriesDir = join(base, "queries");
-const migrationsDir = join(base, "migrations");
-const outFile = join(base, "generated/sql.ts");
 
 function sqlFiles(dir) {
   return readdirSync(dir)
@@ -60,65 +57,77 @@ function doc(lines, indent = "") {
   return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l.replace(/\*\//g, "* /")}` : ""}`).join("\n")}\n${indent} */\n`;
 }
 
-const parts = [
-  "// generated — do not edit. Source: src/backend/sqlite/{queries,migrations}/*.sql; run `node scripts/embed-sql.mjs`.",
-  "",
-];
+/** Embeds one backend's SQL (SQLite, PostgreSQL: same layout). Returns false when `--check` finds it stale. */
+function embed(backend) {
+  const base = join(root, "src/backend", backend);
+  const queriesDir = join(base, "queries");
+  const migrationsDir = join(base, "migrations");
+  const outFile = join(base, "generated/sql.ts");
+  const parts = [
+    `// generated — do not edit. Source: src/backend/${backend}/{queries,migrations}/*.sql; run \`node scripts/embed-sql.mjs\`.`,
+    "",
+  ];
 
-const names = new Set();
-for (const file of sqlFiles(queriesDir)) {
-  const { header, body } = splitHeader(read(join(queriesDir, file)));
-  if (header.length === 0) throw new Error(`${file}: missing header comment (what it does, its parameters)`);
-  if (!body) throw new Error(`${file}: no statement`);
-  assertOneStatement(file, body);
-  const name = constName(file);
-  if (names.has(name)) throw new Error(`${file}: constant ${name} defined twice`);
-  names.add(name);
+  const names = new Set();
+  for (const file of sqlFiles(queriesDir)) {
+    const { header, body } = splitHeader(read(join(queriesDir, file)));
+    if (header.length === 0)
+      throw new Error(`${file}: missing header comment (what it does, its parameters)`);
+    if (!body) throw new Error(`${file}: no statement`);
+    assertOneStatement(file, body);
+    const name = constName(file);
+    if (names.has(name)) throw new Error(`${file}: constant ${name} defined twice`);
+    names.add(name);
+    parts.push(
+      `${doc([`\`queries/${file}\`: ${header[0]}`, ...header.slice(1)])}export const ${name} = ${literal(body)};`,
+      "",
+    );
+  }
+
+  const migrations = [];
+  for (const file of sqlFiles(migrationsDir)) {
+    const match = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
+    if (!match) throw new Error(`${file}: migrations are named NNNN_name.sql`);
+    const version = Number(match[1]);
+    // Versions increase but may have gaps: migrations written on parallel branches (0002 on
+    // one, 0003 on another) land in any order, and the runner applies each one not yet applied.
+    const previous = migrations.at(-1)?.version ?? 0;
+    if (version <= previous) throw new Error(`${file}: version ${version} repeats or goes back`);
+    migrations.push({ version, name: match[2], sql: read(join(migrationsDir, file)) });
+  }
   parts.push(
-    `${doc([`\`queries/${file}\`: ${header[0]}`, ...header.slice(1)])}export const ${name} = ${literal(body)};`,
+    "export interface Migration {",
+    "  version: number;",
+    "  name: string;",
+    "  /** Several statements, run with `exec` inside the migration transaction. */",
+    "  sql: string;",
+    "}",
+    "",
+    "/** Every migration, oldest first; `version` is 1-based and increasing (gaps allowed). */",
+    "export const MIGRATIONS: readonly Migration[] = [",
+    ...migrations.map(
+      (m) =>
+        `  {\n    version: ${m.version},\n    name: ${JSON.stringify(m.name)},\n    sql: ${literal(m.sql)},\n  },`,
+    ),
+    "];",
     "",
   );
-}
 
-const migrations = [];
-for (const file of sqlFiles(migrationsDir)) {
-  const match = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
-  if (!match) throw new Error(`${file}: migrations are named NNNN_name.sql`);
-  const version = Number(match[1]);
-  // Versions increase but may have gaps: migrations written on parallel branches (0002 on
-  // one, 0003 on another) land in any order, and the runner applies each one not yet applied.
-  const previous = migrations.at(-1)?.version ?? 0;
-  if (version <= previous) throw new Error(`${file}: version ${version} repeats or goes back`);
-  migrations.push({ version, name: match[2], sql: read(join(migrationsDir, file)) });
-}
-parts.push(
-  "export interface Migration {",
-  "  version: number;",
-  "  name: string;",
-  "  /** Several statements, run with `exec` inside the migration transaction. */",
-  "  sql: string;",
-  "}",
-  "",
-  "/** Every migration, oldest first; `version` is 1-based and increasing (gaps allowed). */",
-  "export const MIGRATIONS: readonly Migration[] = [",
-  ...migrations.map(
-    (m) =>
-      `  {\n    version: ${m.version},\n    name: ${JSON.stringify(m.name)},\n    sql: ${literal(m.sql)},\n  },`,
-  ),
-  "];",
-  "",
-);
-
-const output = parts.join("\n");
-if (process.argv.includes("--check")) {
-  let current = "";
-  try {
-    current = readFileSync(outFile, "utf8");
-  } catch {}
-  if (current !== output) {
-    console.error(`${outFile} is stale: run node scripts/embed-sql.mjs`);
-    process.exit(1);
+  const output = parts.join("\n");
+  if (process.argv.includes("--check")) {
+    let current = "";
+    try {
+      current = readFileSync(outFile, "utf8");
+    } catch {}
+    if (current !== output) {
+      console.error(`${outFile} is stale: run node scripts/embed-sql.mjs`);
+      return false;
+    }
+  } else {
+    writeFileSync(outFile, output);
   }
-} else {
-  writeFileSync(outFile, output);
+  return true;
 }
+
+const fresh = ["sqlite", "postgres"].map(embed);
+if (fresh.includes(false)) process.exit(1);

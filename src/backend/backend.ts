@@ -70,7 +70,7 @@ import type { WorkflowBackend } from "./seam/workflows.js";
 
 export type * from "./seam/audit.js";
 export type * from "./seam/events.js";
-export type * from "./seam/jobs.js";
+export * from "./seam/jobs.js";
 export type * from "./seam/maintenance.js";
 export * from "./seam/reads.js";
 export type * from "./seam/schedules.js";

@@ -5,11 +5,14 @@
  * - `memory://` — in-process, for tests
  * - `sqlite://path/to/file.db` (default `sqlite://.spool/spool.db`), `sqlite::memory:` is refused:
  *   a private in-memory database cannot be shared by a worker process; use `memory://`.
- * - `redis://host:6379/0`, `postgres://…` — see their folders.
+ * - `redis://host:6379/0`, `postgres://user:pass@host:5432/db` — see their folders.
  */
 import type { Clock } from "../core/clock.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
 import type { Backend } from "./backend.js";
+import { redact } from "./redact.js";
+
+export { redact };
 
 export const BACKEND_URL_DEFAULT = "sqlite://.spool/spool.db";
 
@@ -36,15 +39,15 @@ export async function createBackend(
       const { createRedisBackend } = await import("./redis/index.js");
       return createRedisBackend(url, options);
     }
+    case "postgres":
+    case "postgresql": {
+      const { createPostgresBackend } = await import("./postgres/index.js");
+      return createPostgresBackend(url, options);
+    }
     default:
       throw new InvalidArgumentError(
         `unsupported backend URL "${redact(url)}": use memory://, sqlite://path/to/file.db, redis://host:port/db or postgres://…`,
         "backend",
       );
   }
-}
-
-/** Hides credentials when a URL is echoed in an error or a log. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, "//***@");
 }

@@ -3,7 +3,13 @@
  */
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { isJobState, type JobState } from "../core/types.js";
-import { type JobListParams, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, type NewJob } from "./backend.js";
+import {
+  ENQUEUE_JOBS_MAX,
+  type JobListParams,
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  type NewJob,
+} from "./backend.js";
 
 /**
  * Checks a batch before any write, so a bad batch writes nothing on any backend.
@@ -15,6 +21,12 @@ import { type JobListParams, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, type NewJob } f
  * the rest. The errors, and which job raises the first one, are the same either way.
  */
 export function checkNewJobs(jobs: readonly NewJob[]): void {
+  if (jobs.length > ENQUEUE_JOBS_MAX) {
+    throw new InvalidArgumentError(
+      `an enqueue batch holds at most ${ENQUEUE_JOBS_MAX} jobs (one atomic write), got ${jobs.length}: split it into several calls`,
+      "jobs",
+    );
+  }
   let last = "";
   let ids: Set<string> | null = null;
   for (let i = 0; i < jobs.length; i++) {

@@ -8,6 +8,7 @@ import type { NewJob } from "../backend/backend.js";
 import { toMs } from "../core/duration.js";
 import { InvalidArgumentError, ValidationError } from "../core/errors/index.js";
 import { newJobId } from "../core/ids.js";
+import { checkOptionKeys, ENQUEUE_OPTION_KEYS } from "../core/option-keys.js";
 import { checkName, checkPriority, type RegisteredTask } from "../core/registry.js";
 import { RETRY_ATTEMPTS_MAX } from "../core/retry.js";
 import { serializeLimited } from "../core/serializer.js";
@@ -56,6 +57,7 @@ export function buildJob(
   id?: string,
 ): NewJob {
   const o = options ?? NO_OPTIONS;
+  if (o !== NO_OPTIONS) checkOptionKeys(o, ENQUEUE_OPTION_KEYS, "enqueue()");
   let runAt = now;
   if (o.runAt !== undefined) {
     runAt = o.runAt instanceof Date ? o.runAt.getTime() : o.runAt;

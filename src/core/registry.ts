@@ -2,9 +2,11 @@
  * The tasks an app defines, with their defaults resolved once (durations parsed, retry
  * policy checked) so neither enqueue nor the worker re-parses options per job.
  */
+
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { toMs } from "./duration.js";
 import { InvalidArgumentError, UnknownTaskError } from "./errors/index.js";
+import { checkOptionKeys, TASK_OPTION_KEYS } from "./option-keys.js";
 import { type ResolvedRetry, resolveRetry } from "./retry.js";
 import type { TaskContext, TaskDefaults } from "./task.js";
 
@@ -52,6 +54,7 @@ export class TaskRegistry {
       run: (input: never, ctx: TaskContext) => unknown;
     },
   ): RegisteredTask {
+    checkOptionKeys(config, TASK_OPTION_KEYS, "task()");
     const name = checkName(config.name, "task");
     if (this.tasks.has(name)) throw new InvalidArgumentError(`task "${name}" is already defined`, "name");
     if (typeof config.run !== "function")

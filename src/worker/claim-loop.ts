@@ -19,7 +19,15 @@ export interface ClaimLoopDeps {
   prefetch: PrefetchPolicy;
   push: PushReceiver | null;
   workerId: string;
+  /** In order of preference (the first is drained first) unless `rotate`. */
   queues: readonly string[];
+  /**
+   * Equal preference: each claim starts from the next queue in turn, so no queue drains
+   * first just because of its name (used when the worker was not given `queues`).
+   */
+  rotate: boolean;
+  /** The tasks this worker registered: the only ones it claims (read at every claim). */
+  tasks(): readonly string[];
   concurrency: number;
   leaseMs: number;
   pollMs: number;
@@ -34,6 +42,7 @@ export interface ClaimLoopDeps {
 export class ClaimLoop {
   /** The last claim filled its limit: a freed lease should wake the loop at once. */
   saturated = false;
+  private turn = 0;
 
   constructor(private readonly deps: ClaimLoopDeps) {}
 
@@ -63,7 +72,8 @@ export class ClaimLoop {
       let claimed: Awaited<ReturnType<Backend["jobClaim"]>>;
       try {
         claimed = await d.backend.jobClaim({
-          queues: [...d.queues],
+          queues: this.queueOrder(),
+          tasks: d.tasks(),
           limit,
           workerId: d.workerId,
           leaseMs: d.leaseMs,
@@ -105,5 +115,12 @@ export class ClaimLoop {
       // Parked: pushed jobs end the wait as soon as they are delivered.
       await d.wake.wait(waitMs, true, push?.parked ? push.wait(waitMs) : undefined);
     }
+  }
+
+  private queueOrder(): string[] {
+    const q = this.deps.queues;
+    if (!this.deps.rotate || q.length < 2) return [...q];
+    const start = this.turn++ % q.length;
+    return [...q.slice(start), ...q.slice(0, start)];
   }
 }

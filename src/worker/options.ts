@@ -3,6 +3,7 @@
  */
 import { type Duration, toMs } from "../core/duration.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
+import { checkOptionKeys, WORKER_OPTION_KEYS } from "../core/option-keys.js";
 import { checkName } from "../core/registry.js";
 import { rescueIntervalFor } from "../maintenance/rescuer.js";
 import type { RetentionOptions } from "../maintenance/retention.js";
@@ -14,7 +15,12 @@ export const SHUTDOWN_GRACE_DEFAULT = "30s";
 export const POLL_INTERVAL_DEFAULT = "1s";
 
 export interface WorkerOptions {
-  /** Queues to consume, in priority order of listing only for display. Default: every queue the app's tasks use. */
+  /**
+   * Queues to consume, in order of preference: a claim takes jobs from the first listed queue
+   * before it looks at the next (list `["critical", "default"]` to drain `critical` first).
+   * Default: every queue the app's tasks use, with equal preference (each claim starts from
+   * the next queue in turn, so no queue wins by its name).
+   */
   queues?: string[];
   /** Handlers running at once. Default 10. */
   concurrency?: number;
@@ -54,6 +60,7 @@ export interface ResolvedWorkerOptions {
 }
 
 export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
+  checkOptionKeys(options, WORKER_OPTION_KEYS, "worker()");
   const concurrency = options.concurrency ?? CONCURRENCY_DEFAULT;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000) {
     throw new InvalidArgumentError(

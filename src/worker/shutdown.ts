@@ -92,6 +92,7 @@ async function unpark(p: ShutdownParts, push: PushReceiver): Promise<void> {
     const { jobs } = await p.backend.jobClaim({
       queues: [...p.queues],
       limit: 0,
+      tasks: [],
       workerId: p.workerId,
       leaseMs: p.leaseMs,
       unpark: true,

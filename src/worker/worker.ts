@@ -204,6 +204,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
       push: this.push,
       workerId: this.id,
       queues: this.queues,
+      rotate: this.opts.queues.length === 0,
+      tasks: () => this.deps.registry.names(),
       concurrency: this.concurrency,
       leaseMs: this.leaseMs,
       pollMs: this.opts.pollMs,

@@ -1,6 +1,8 @@
 /**
- * Chaos-test plumbing: a temp directory with a SQLite file, worker processes spawned from
- * `fixtures/worker.ts` (only these are ever signalled), evidence files, and bounded waits.
+ * Chaos-test plumbing: a temp directory with a SQLite file (or, after
+ * `useChaosBackend("postgres")`, a fresh schema on the test PostgreSQL), worker processes
+ * spawned from `fixtures/worker.ts` (only these are ever signalled), evidence files, and
+ * bounded waits.
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,6 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StateCounts } from "../../src/backend/backend.js";
 import { createSpool, type Spool } from "../../src/client/spool.js";
+import { postgresUrl } from "../support/postgres.js";
 import { waitFor } from "../support/wait-for.js";
 import { defineChaosTasks, effectsFile, marksFile } from "./fixtures/app.js";
 import { lines, spawnWorkerProcess, stateTotals, type WorkerProcess } from "./worker-process.js";
@@ -21,9 +24,28 @@ const WORKER = join(here, "fixtures/worker.ts");
 
 export type { WorkerProcess };
 
+export type ChaosBackend = "sqlite" | "postgres";
+let chaosBackend: ChaosBackend = "sqlite";
+
+/**
+ * Runs the chaos tests of the files imported after this call on another backend: a
+ * `pg-*.test.ts` file calls it, then imports the SQLite test file (see pg-chaos.test.ts).
+ */
+export function useChaosBackend(kind: ChaosBackend): void {
+  chaosBackend = kind;
+}
+
+/** The store of one chaos test: the SQLite `file`, or a fresh schema on the test PostgreSQL. */
+export function chaosStore(file: string): { url: string; cleanup(): Promise<void> } {
+  if (chaosBackend === "sqlite") return { url: `sqlite://${file}`, cleanup: async () => {} };
+  return postgresUrl({ pool: 4 });
+}
+
 export interface ChaosEnv {
   dir: string;
   db: string;
+  /** The store's URL (`sqlite://<db>` or a postgres:// URL). */
+  url: string;
   spool: Spool;
   tasks: ReturnType<typeof defineChaosTasks>;
   /** Spawns a worker process and resolves once it printed `ready`. */
@@ -38,7 +60,8 @@ export interface ChaosEnv {
 export async function chaosEnv(name: string): Promise<ChaosEnv> {
   const dir = mkdtempSync(join(tmpdir(), `spool-chaos-${name}-`));
   const db = join(dir, "spool.db");
-  const spool = createSpool({ backend: `sqlite://${db}`, logger: { level: "silent" }, retention: false });
+  const store = chaosStore(db);
+  const spool = createSpool({ backend: store.url, logger: { level: "silent" }, retention: false });
   const tasks = defineChaosTasks(spool, dir);
   await spool.backend(); // migrate before any worker opens the file
   const children = new Map<ChildProcess, Promise<unknown>>();
@@ -48,7 +71,7 @@ export async function chaosEnv(name: string): Promise<ChaosEnv> {
     const label = String(++n);
     return spawnWorkerProcess({
       script: WORKER,
-      args: [db, dir, JSON.stringify(options)],
+      args: [store.url, dir, JSON.stringify(options)],
       cwd: ROOT,
       logFile: join(dir, `worker-${label}.log`),
       label,
@@ -59,6 +82,7 @@ export async function chaosEnv(name: string): Promise<ChaosEnv> {
   return {
     dir,
     db,
+    url: store.url,
     spool,
     tasks,
     spawnWorker,
@@ -74,6 +98,7 @@ export async function chaosEnv(name: string): Promise<ChaosEnv> {
       for (const [child] of running) child.kill("SIGKILL");
       await Promise.all(running.map(([, exited]) => exited));
       await spool.close();
+      await store.cleanup();
       if (!process.env.SPOOL_CHAOS_KEEP) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -16,6 +16,7 @@ import { afterAll, expect, test } from "vitest";
 import { createSpool, type Spool } from "../../src/client/spool.js";
 import { waitFor } from "../support/wait-for.js";
 import { defineRace, RACE_SCHEDULE } from "./fixtures/scheduler-app.js";
+import { chaosStore } from "./helpers.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, "../..");
@@ -23,19 +24,20 @@ const FIXTURE = join(here, "fixtures/scheduler.ts");
 const RUN_MS = 24_000;
 
 const dir = mkdtempSync(join(tmpdir(), "spool-chaos-scheduler-"));
-const db = join(dir, "spool.db");
+const store = chaosStore(join(dir, "spool.db"));
 const children = new Map<ChildProcess, Promise<void>>();
 let logs = 0;
 
 afterAll(async () => {
   for (const child of children.keys()) child.kill("SIGKILL");
   await Promise.all(children.values());
+  await store.cleanup();
   if (!process.env.SPOOL_CHAOS_KEEP) rmSync(dir, { recursive: true, force: true });
 });
 
 async function spawnScheduler(): Promise<ChildProcess> {
   const logFile = join(dir, `scheduler-${++logs}.log`);
-  const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, db], {
+  const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, store.url], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, SPOOL_LOG_LEVEL: "warn" },
@@ -90,7 +92,7 @@ async function fireTimes(spool: Spool): Promise<number[]> {
 }
 
 test("three schedulers, kill -9 and restarts: every fire time of a 1-second schedule is enqueued exactly once", async () => {
-  const spool = createSpool({ backend: `sqlite://${db}`, logger: { level: "silent" }, retention: false });
+  const spool = createSpool({ backend: store.url, logger: { level: "silent" }, retention: false });
   try {
     await spool.backend(); // migrate before the processes race to open the file
     const started = Date.now();

@@ -14,6 +14,7 @@ import { describe, test } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
 import { FakeClock } from "../../src/core/clock.js";
 import { auditTopic } from "./suite/audit.js";
+import { batchTopic } from "./suite/batch.js";
 import { cancelTopic } from "./suite/cancel.js";
 import { claimTopic } from "./suite/claim.js";
 import { completeTopic } from "./suite/complete.js";
@@ -40,6 +41,7 @@ import { workflowTopic } from "./suite/workflow.js";
 
 export const TOPICS: readonly ConformanceTopic[] = [
   enqueueTopic,
+  batchTopic,
   claimTopic,
   completeTopic,
   failTopic,

@@ -18,7 +18,7 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
-import type { MemoryStore, StoredJob } from "./store.js";
+import type { HeapEntry, MemoryStore, StoredJob } from "./store.js";
 
 export async function jobEnqueue(s: MemoryStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
   checkNewJobs(jobs);
@@ -113,14 +113,21 @@ export async function jobClaim(s: MemoryStore, params: JobClaimParams): Promise<
   const claimed: LeasedJob[] = [];
   const events: BackendEvent[] = [];
   let nextRunAt: number | null = null;
+  const tasks = params.tasks ? new Set(params.tasks) : null;
   for (const queue of params.queues) {
     if (s.paused.has(queue)) continue;
     s.promoteDue(queue, now);
     const heap = s.ready.get(queue);
+    // Ready jobs of tasks this claimer does not run: left in place for another claimer.
+    const skipped: HeapEntry[] = [];
     while (heap && heap.size > 0 && claimed.length < params.limit) {
       const entry = heap.pop()!;
       const job = s.jobs.get(entry.id);
       if (job?.state !== "queued" || job.version !== entry.version) continue;
+      if (tasks && !tasks.has(job.task)) {
+        skipped.push(entry);
+        continue;
+      }
       job.state = "running";
       job.attempt += 1;
       job.leaseToken = token;
@@ -132,6 +139,7 @@ export async function jobClaim(s: MemoryStore, params: JobClaimParams): Promise<
       claimed.push({ ...s.snapshot(job), leaseToken: token, leaseExpiresAt: job.leaseExpiresAt });
       events.push(s.event("job:started", job, now, { attempt: job.attempt, workerId: params.workerId }));
     }
+    for (const entry of skipped) heap!.push(entry);
     const next = s.nextDue(queue);
     if (next !== null && (nextRunAt === null || next < nextRunAt)) nextRunAt = next;
   }

@@ -18,7 +18,7 @@ export interface StoredJob extends JobRecord {
   version: number;
 }
 
-interface HeapEntry {
+export interface HeapEntry {
   id: string;
   version: number;
   priority: number;

@@ -19,7 +19,7 @@
  */
 import { Redis, type RedisOptions } from "ioredis";
 import { BackendError } from "../../core/errors/index.js";
-import { redact } from "../create-backend.js";
+import { redact } from "../redact.js";
 
 export const RECONNECT_DELAY_MIN_MS = 50;
 export const RECONNECT_DELAY_MAX_MS = 2_000;

@@ -5,7 +5,7 @@
  *
  * Here a call joins the open group, which is sent on the next turn of the event loop
  * (`setImmediate`): consecutive calls are packed, in call order, into one enqueue.lua call of
- * at most `ENQUEUE_CHUNK` jobs made at the same clock reading (so every call that arrives meanwhile shares it), and the reply
+ * at most `ENQUEUE_JOBS_MAX` jobs (a call never has more) made at the same clock reading (so every call that arrives meanwhile shares it), and the reply
  * is split back so each caller gets its own ids, states and idempotency matches. The script
  * validates before it writes, so when it refuses the batch (an id taken, a dependency missing)
  * nothing was written: each call of that batch is then sent on its own, so the refusal reaches
@@ -32,8 +32,6 @@ export class EnqueueGroup {
   constructor(
     /** One enqueue.lua call (≤ `max` jobs): all written, or a refusal / error with nothing written. */
     private readonly send: (jobs: readonly NewJob[], now: number) => Promise<Result>,
-    /** A call too large for one script: sent in several (as before grouping). */
-    private readonly sendLarge: (jobs: readonly NewJob[], now: number) => Promise<Result>,
     private readonly max: number,
   ) {}
 
@@ -55,13 +53,6 @@ export class EnqueueGroup {
     let batch: Entry[] = [];
     let size = 0;
     for (const call of calls) {
-      if (call.jobs.length > this.max) {
-        if (batch.length) this.sendBatch(batch);
-        batch = [];
-        size = 0;
-        this.sendLarge(call.jobs, call.now).then(call.resolve, call.reject);
-        continue;
-      }
       // One script call has one `now`: calls made at another clock reading start a new batch.
       if (size + call.jobs.length > this.max || (batch.length && batch[0]!.now !== call.now)) {
         this.sendBatch(batch);

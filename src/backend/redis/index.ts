@@ -93,8 +93,8 @@
  * Limits
  * - One shard (see Redis Cluster). Everything is in memory: size Redis for the retained jobs
  *   (a no-op job is ~0.5 KB including indexes) and let retention prune.
- * - An enqueue batch above 10,000 jobs is written in several scripts: each chunk is atomic,
- *   the whole batch is not (a failure in a later chunk leaves the earlier chunks written).
+ * - An enqueue batch is one script, so all of it or nothing, up to ENQUEUE_JOBS_MAX (10,000)
+ *   jobs (larger batches are refused): Redis serves nothing else while a script runs.
  * - A claim promotes at most 1,000 due scheduled jobs per queue per call; more become
  *   claimable on the following calls.
  * - oldestQueuedAt is exact up to 1,000 queued jobs per (queue, priority); beyond, it is the

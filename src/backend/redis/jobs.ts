@@ -19,8 +19,6 @@ import { decodePushed } from "./push.js";
 import { leased } from "./records.js";
 import { type RedisStore, split } from "./store.js";
 
-/** Jobs per enqueue script: larger batches are split (see index.ts, Limits). */
-export const ENQUEUE_CHUNK = 10_000;
 /** Scheduled jobs promoted per queue per claim call (bounds one script's run time). */
 export const PROMOTE_MAX = 1_000;
 
@@ -41,18 +39,6 @@ export async function jobEnqueue(s: RedisStore, { jobs }: JobEnqueueParams): Pro
   if (jobs.length === 0) return { jobs: [] };
   s.assertOpen();
   return { jobs: await s.enqueues.submit(jobs, s.clock.now()) };
-}
-
-/** A call larger than one script takes: consecutive script calls of `ENQUEUE_CHUNK` jobs. */
-export async function enqueueLarge(
-  s: RedisStore,
-  jobs: readonly NewJob[],
-  now: number,
-): Promise<JobEnqueueResult["jobs"]> {
-  const out: JobEnqueueResult["jobs"] = [];
-  for (let start = 0; start < jobs.length; start += ENQUEUE_CHUNK)
-    out.push(...(await enqueueScript(s, jobs.slice(start, start + ENQUEUE_CHUNK), now)));
-  return out;
 }
 
 /** One enqueue.lua call: every job written, or a refusal (spool error) with nothing written. */
@@ -133,6 +119,7 @@ export async function jobClaim(s: RedisStore, params: JobClaimParams): Promise<J
     params.park ? Math.max(1, Math.ceil(params.park.ttlMs)) : 0,
     params.unpark ? "1" : "0",
     params.park?.slots ?? "",
+    params.tasks ? JSON.stringify(params.tasks) : "",
   ];
   for (const q of params.queues) args.push(q);
   const raw = await s.runRaw("claim", args);

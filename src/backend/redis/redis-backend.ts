@@ -54,6 +54,7 @@ import type {
   WorkflowPage,
   WorkflowRecord,
 } from "../backend.js";
+import { ENQUEUE_JOBS_MAX } from "../backend.js";
 import { RedisAudit } from "./audit.js";
 import * as control from "./control.js";
 import { EnqueueGroup } from "./enqueue-group.js";
@@ -65,7 +66,7 @@ import { RedisSchedules } from "./schedules.js";
 import { RedisStore, wrap } from "./store.js";
 import { RedisWorkflows } from "./workflows.js";
 
-export { ENQUEUE_CHUNK, PROMOTE_MAX } from "./jobs.js";
+export { PROMOTE_MAX } from "./jobs.js";
 export { PUSH_WAIT_MAX_MS } from "./push.js";
 export { LIST_SCAN_MAX, LOG_LINES_MAX, OLDEST_SCAN } from "./reads.js";
 
@@ -94,8 +95,7 @@ export class RedisBackend implements Backend {
     const store = new RedisStore(clock, redis, sub, prefix);
     store.enqueues = new EnqueueGroup(
       (batch, now) => jobs.enqueueScript(store, batch, now),
-      (large, now) => jobs.enqueueLarge(store, large, now),
-      jobs.ENQUEUE_CHUNK,
+      ENQUEUE_JOBS_MAX,
     );
     this.store = store;
     this.keyPrefix = store.keyPrefix;

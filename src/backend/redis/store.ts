@@ -15,7 +15,11 @@ import { RedisSubscriber } from "./subscriber.js";
 /** Longest a write waits for the first SUBSCRIBE to be confirmed (see `RedisSubscriber`). */
 const FEED_READY_WAIT_MS = 2_000;
 
-type ScriptFn = (prefix: string, ...args: (string | number)[]) => Promise<unknown>;
+/**
+ * A defined script. Its arguments go as ONE array (ioredis flattens it into the command): a
+ * spread would overflow the JS call stack for a 100,000-job batch (~800,000 arguments).
+ */
+type ScriptFn = (prefix: string, args: (string | number)[]) => Promise<unknown>;
 
 export class RedisStore {
   /** `{prefix}:` — one hash tag, so every key of this store lives in one cluster slot. */
@@ -69,7 +73,7 @@ export class RedisStore {
     this.assertOpen();
     if (writes && this.subscriber.pending) await waitAtMost(this.subscriber.pending, FEED_READY_WAIT_MS);
     try {
-      return await this.scripts[name](this.keyPrefix, ...args);
+      return await this.scripts[name](this.keyPrefix, args);
     } catch (err) {
       throw wrap(err, name);
     }

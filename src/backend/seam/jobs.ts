@@ -36,8 +36,18 @@ export interface NewJob {
 }
 
 export interface JobEnqueueParams {
+  /** At most ENQUEUE_JOBS_MAX. The batch is one atomic write: all its jobs or none. */
   jobs: NewJob[];
 }
+
+/**
+ * Most jobs one `jobEnqueue` may hold. Every batch is one atomic write on every backend (one
+ * transaction, one Lua script, one statement), so a batch is bounded: on Redis a script holds
+ * the whole server while it runs (about 0.3 s for 10,000 jobs on a busy 2-core machine). A
+ * larger batch is refused with `InvalidArgumentError` before anything is written: split it
+ * into several calls (each atomic on its own).
+ */
+export const ENQUEUE_JOBS_MAX = 10_000;
 
 export interface EnqueuedRef {
   id: string;
@@ -64,6 +74,12 @@ export interface JobClaimParams {
   queues: readonly string[];
   /** Claim at most this many (the worker's free slots). */
   limit: number;
+  /**
+   * Claim only jobs of these tasks (a worker passes the tasks it registered, so two apps
+   * sharing a queue never take each other's jobs). Jobs of other tasks stay `queued`, untouched,
+   * and do not block the ones behind them. Omitted: any task.
+   */
+  tasks?: readonly string[];
   workerId: string;
   /** Lease length for jobs without their own `leaseMs`. */
   leaseMs: number;

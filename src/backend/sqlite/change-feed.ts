@@ -26,7 +26,7 @@ import { type FSWatcher, watch } from "node:fs";
 import { basename, dirname } from "node:path";
 import type { JobState } from "../../core/types.js";
 import type { BackendEvent, BackendEventListener, BackendEventType } from "../backend.js";
-import type { Stmt, Stmt0 } from "./statements.js";
+import type { FeedStatements } from "./statements.js";
 
 export const EVENTS_MAX_AGE_MS = 10 * 60_000;
 export const EVENTS_KEEP_ROWS = 2000;
@@ -79,14 +79,6 @@ export function decodeEvents(text: string): BackendEvent[] {
     }
   }
   return out;
-}
-
-export interface FeedStatements {
-  insert: Stmt<{ at: number; events: string }>;
-  since: Stmt<{ seq: number; limit: number }, { seq: number; events: string }>;
-  head: Stmt0<{ seq: number }>;
-  prune: Stmt<{ batch: number; before: number; keep: number }>;
-  dataVersion: Stmt0<{ data_version: number }>;
 }
 
 interface Subscriber {

@@ -151,6 +151,7 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
   const now = s.clock.now();
   const token = newLeaseToken();
   const { limit, workerId } = params;
+  const tasks = params.tasks ? JSON.stringify(params.tasks) : null;
   return s.write("claim", now, (events) => {
     const sql = s.sql;
     const claimed: LeasedJob[] = [];
@@ -162,14 +163,8 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
       sql.jobPromoteDue.run({ queue, now });
       const room = limit - claimed.length;
       if (room > 0) {
-        const rows = sql.jobClaim.all({
-          queue,
-          limit: room,
-          now,
-          token,
-          worker_id: workerId,
-          lease_ms: params.leaseMs,
-        });
+        const args = { queue, limit: room, now, token, worker_id: workerId, lease_ms: params.leaseMs };
+        const rows = tasks === null ? sql.jobClaim.all(args) : sql.jobClaimTasks.all({ ...args, tasks });
         for (const row of rows) claimed.push(toLeased(row, sql.jobClaimColumns));
       }
       if (claimed.length < limit) {

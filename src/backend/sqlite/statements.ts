@@ -5,7 +5,6 @@
 import type Sqlite from "better-sqlite3";
 import type { JobState } from "../../core/types.js";
 import type { NewJob } from "../backend.js";
-import type { FeedStatements } from "./change-feed.js";
 import * as SQL from "./generated/sql.js";
 import { type JobRow, jobColumns, type WorkerRow } from "./rows.js";
 
@@ -90,6 +89,7 @@ export function prepareStatements(db: Sqlite.Database) {
   const p = <P extends object, R = unknown>(sql: string): Stmt<P, R> => db.prepare<[P], R>(sql);
   const p0 = <R = unknown>(sql: string): Stmt0<R> => db.prepare<[], R>(sql);
   const claim = db.prepare(SQL.JOB_CLAIM).raw(true);
+  const claimTasks = db.prepare(SQL.JOB_CLAIM_TASKS).raw(true);
   return {
     jobInsert: p<JobInsertParams>(SQL.JOB_INSERT),
     jobInsertMany: p<Now & { jobs: string }>(SQL.JOB_INSERT_MANY),
@@ -103,6 +103,18 @@ export function prepareStatements(db: Sqlite.Database) {
     /** Raw mode: rows are arrays, positions in `jobClaimColumns`. */
     jobClaim: claim as Stmt<
       { queue: string; limit: number; token: string; worker_id: string; lease_ms: number } & Now,
+      unknown[]
+    >,
+    /** As `jobClaim`, only jobs of the tasks in `tasks` (JSON array); same row layout. */
+    jobClaimTasks: claimTasks as Stmt<
+      {
+        queue: string;
+        tasks: string;
+        limit: number;
+        token: string;
+        worker_id: string;
+        lease_ms: number;
+      } & Now,
       unknown[]
     >,
     jobClaimColumns: jobColumns(claim.columns().map((c) => c.name)),
@@ -194,3 +206,12 @@ export function prepareStatements(db: Sqlite.Database) {
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;
+
+/** The change feed's statements (change-feed.ts). */
+export interface FeedStatements {
+  insert: Stmt<{ at: number; events: string }>;
+  since: Stmt<{ seq: number; limit: number }, { seq: number; events: string }>;
+  head: Stmt0<{ seq: number }>;
+  prune: Stmt<{ batch: number; before: number; keep: number }>;
+  dataVersion: Stmt0<{ data_version: number }>;
+}

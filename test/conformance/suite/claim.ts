@@ -1,6 +1,16 @@
 import { expect } from "vitest";
 import { defineTopic } from "./define.js";
-import { claim, enqueueMany, enqueueOne, freshLease, getJob, LEASE_MS, newJob, QUEUE } from "./helpers.js";
+import {
+  claim,
+  enqueueMany,
+  enqueueOne,
+  freshLease,
+  getJob,
+  LEASE_MS,
+  newJob,
+  QUEUE,
+  WORKER,
+} from "./helpers.js";
 
 export const claimTopic = defineTopic("claim", (test) => {
   test("a claimed job is running with a lease, a worker and a start time", async ({ backend, clock }) => {
@@ -53,6 +63,43 @@ export const claimTopic = defineTopic("claim", (test) => {
     const { jobs } = await claim(backend, ["a", "b"], 10);
     expect(jobs.map((j) => j.id).sort()).toEqual([a, b].sort());
     expect((await getJob(backend, c)).state).toBe("queued");
+  });
+
+  test("a claim with `tasks` takes only jobs of those tasks; the others stay queued, untouched, and do not block those behind them", async ({
+    backend,
+  }) => {
+    const theirs = await enqueueOne(backend, { task: "other.app", priority: 5 });
+    const mine1 = await enqueueOne(backend, { task: "mine.a" });
+    const theirs2 = await enqueueOne(backend, { task: "other.app" });
+    const mine2 = await enqueueOne(backend, { task: "mine.b" });
+    const first = await backend.jobClaim({
+      queues: [QUEUE],
+      limit: 1,
+      tasks: ["mine.a", "mine.b"],
+      workerId: WORKER,
+      leaseMs: LEASE_MS,
+    });
+    expect(first.jobs.map((j) => j.id)).toEqual([mine1]);
+    const rest = await backend.jobClaim({
+      queues: [QUEUE],
+      limit: 10,
+      tasks: ["mine.a", "mine.b"],
+      workerId: WORKER,
+      leaseMs: LEASE_MS,
+    });
+    expect(rest.jobs.map((j) => j.id)).toEqual([mine2]);
+    for (const id of [theirs, theirs2])
+      expect(await getJob(backend, id)).toMatchObject({ state: "queued", attempt: 0, workerId: null });
+    // An empty list claims nothing; no filter claims any task, in claim order.
+    const none = await backend.jobClaim({
+      queues: [QUEUE],
+      limit: 10,
+      tasks: [],
+      workerId: WORKER,
+      leaseMs: LEASE_MS,
+    });
+    expect(none.jobs).toEqual([]);
+    expect((await claim(backend, [QUEUE], 10)).jobs.map((j) => j.id)).toEqual([theirs, theirs2]);
   });
 
   test("a claim never returns more jobs than its limit", async ({ backend }) => {

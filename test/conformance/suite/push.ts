@@ -68,6 +68,28 @@ export const pushTopic = defineTopic("push", (test) => {
   });
 
   test(
+    "a worker parked with `tasks` is pushed only jobs of those tasks",
+    async ({ backend }) => {
+      const park = await backend.jobClaim({
+        queues: [QUEUE],
+        limit: 5,
+        tasks: ["mine"],
+        workerId: WORKER,
+        leaseMs: LEASE_MS,
+        park: { ttlMs: PARK_TTL_MS },
+        unpark: true,
+      });
+      expect(park.parked).toBe(true);
+      const theirs = await enqueueOne(backend, { task: "theirs" });
+      const mine = await enqueueOne(backend, { task: "mine" });
+      const pushed = await pushedJobs(backend, 1);
+      expect(pushed.map((j) => j.id)).toEqual([mine]);
+      expect(await getJob(backend, theirs)).toMatchObject({ state: "queued", attempt: 0 });
+    },
+    { push: true },
+  );
+
+  test(
     "a job enqueued while a worker is parked is leased to it and handed over",
     async ({ backend, clock }) => {
       const park = await parkClaim(backend, 5);

@@ -14,7 +14,8 @@
 --- ARGV[7]  park TTL ms: "0" = do not park; else park for the slots this claim leaves free
 --- ARGV[8]  "1" = the worker may be parked: unpark it first and return its inbox
 --- ARGV[9]  most jobs the parking may take, counting this claim's ("" = the slots left free)
---- ARGV[10…] queue names
+--- ARGV[10] tasks: a JSON array of task names to claim ("" = any task)
+--- ARGV[11…] queue names
 ---
 --- Returns, JSON-encoded as one string (one JSON.parse on the Node side instead of decoding
 ---         ~25 RESP items per job):
@@ -37,6 +38,12 @@ local token = ARGV[5]
 local promoteMax = tonumber(ARGV[6])
 local parkTtl = tonumber(ARGV[7])
 local parkCap = tonumber(ARGV[9])
+local tasksJson = ARGV[10]
+local tasks = nil
+if tasksJson ~= '' then
+  tasks = {}
+  for _, t in ipairs(cjson.decode(tasksJson)) do tasks[t] = true end
+end
 
 local out = { 0, false, 0, 0, n = 4 }
 local running = { n = 0 }
@@ -54,7 +61,7 @@ if ARGV[8] == '1' then
   end
 end
 
-for qi = 10, #ARGV do
+for qi = 11, #ARGV do
   local queue = ARGV[qi]
   queues[#queues + 1] = queue
   if redis.call('SISMEMBER', prefix .. 'paused', queue) == 0 then
@@ -77,7 +84,7 @@ for qi = 10, #ARGV do
     end
 
     if claimed < limit then
-      claimed = claimed + claimFromQueue(prefix, queue, limit - claimed, workerId, defaultLease, token, now, nowN, out, running)
+      claimed = claimed + claimFromQueue(prefix, queue, limit - claimed, workerId, defaultLease, token, now, nowN, out, running, tasks)
     end
     local nxt = redis.call('ZRANGE', schedKey, 0, 0, 'WITHSCORES')
     if #nxt > 0 then
@@ -93,7 +100,7 @@ local parkSlots = limit - claimed
 if parkCap and parkCap - claimed < parkSlots then parkSlots = parkCap - claimed end
 if parkTtl > 0 and parkSlots > 0 and out[4] == 0 then
   out[3] = 1
-  park(prefix, workerId, parkSlots, token, defaultLease, queues, nowN, parkTtl)
+  park(prefix, workerId, parkSlots, token, defaultLease, queues, nowN, parkTtl, tasksJson)
 end
 -- Promoted jobs this claim left behind go to other parked workers.
 endTransition(prefix, now)

@@ -5,7 +5,8 @@
 --- in one hop instead of three (enqueue, feed message, claim).
 ---
 ---   P park:<worker>   hash   slots (free), token (lease token for pushed jobs), lease
----                            (default lease ms), queues (JSON array); expires with the TTL
+---                            (default lease ms), queues (JSON array), tasks (JSON array of
+---                            the tasks it runs, "" = any); expires with the TTL
 ---   P idle:<queue>    zset   worker id -> registration expiry (backend clock, ms)
 ---   P inbox:<worker>  list   one JSON array per push: [token, at, id, fields, attempt, exp, …]
 ---                            (fields: the job's HGETALL before the claim, as in claim.lua)
@@ -31,9 +32,10 @@ local function unpark(prefix, workerId, queue)
   end
 end
 
-local function park(prefix, workerId, slots, token, lease, queues, nowN, ttl)
+local function park(prefix, workerId, slots, token, lease, queues, nowN, ttl, tasks)
   local parkKey = prefix .. 'park:' .. workerId
-  redis.call('HSET', parkKey, 'slots', slots, 'token', token, 'lease', lease, 'queues', cjson.encode(queues))
+  redis.call('HSET', parkKey, 'slots', slots, 'token', token, 'lease', lease, 'queues', cjson.encode(queues),
+    'tasks', tasks or '')
   redis.call('PEXPIRE', parkKey, ttl)
   for i = 1, #queues do
     local idleKey = prefix .. 'idle:' .. queues[i]
@@ -55,15 +57,20 @@ local function deliver(prefix, now)
       for i = 1, #parked do
         local workerId = parked[i]
         local parkKey = prefix .. 'park:' .. workerId
-        local p = redis.call('HMGET', parkKey, 'slots', 'token', 'lease')
+        local p = redis.call('HMGET', parkKey, 'slots', 'token', 'lease', 'tasks')
         local slots = tonumber(p[1] or '0')
         local taken = 0
+        local tasks = nil
+        if p[4] and p[4] ~= '' then
+          tasks = {}
+          for _, t in ipairs(cjson.decode(p[4])) do tasks[t] = true end
+        end
         if slots > 0 then
           local into = { n = 2 }
           into[1] = p[2]
           into[2] = nowN
           local running = { n = 0 }
-          taken = claimFromQueue(prefix, queue, slots, workerId, tonumber(p[3]), p[2], now, nowN, into, running)
+          taken = claimFromQueue(prefix, queue, slots, workerId, tonumber(p[3]), p[2], now, nowN, into, running, tasks)
           if taken > 0 then
             flushRunning(prefix, running)
             into.n = nil
@@ -76,8 +83,9 @@ local function deliver(prefix, now)
           unpark(prefix, workerId, queue)
         else
           redis.call('HSET', parkKey, 'slots', slots - taken)
-          -- Fewer than it could take: the queue is empty, no need to ask the next worker.
-          break
+          -- Fewer than it could take: the queue is empty (of this worker's tasks, with a
+          -- filter: the next worker may run others), no need to ask the next worker.
+          if not tasks then break end
         end
       end
     end

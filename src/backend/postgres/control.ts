@@ -1,0 +1,183 @@
+/** Control of jobs from outside their worker (cancel, retry, remove) and a running job's progress and logs. */
+import type { JobErrorRecord, JobLogLine, JobRecord } from "../../core/types.js";
+import type {
+  JobCancelParams,
+  JobCancelResult,
+  JobListParams,
+  JobLogParams,
+  JobPage,
+  JobProgressParams,
+  JobRemoveParams,
+  JobRemoveResult,
+  JobRetryParams,
+  TransitionResult,
+} from "../backend.js";
+import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
+import { cancelDependents, removeOne } from "./cascade.js";
+import { type JobRow, jobEvent, toRecord } from "./rows.js";
+import type { PgStore } from "./store.js";
+
+/** Log lines kept per job (oldest dropped first), as in the other backends. */
+export const LOG_LINES_MAX = 1000;
+
+export class PgControl {
+  constructor(private readonly store: PgStore) {}
+
+  private get sql() {
+    return this.store.sql;
+  }
+
+  async cancel({ ids, reason }: JobCancelParams): Promise<JobCancelResult> {
+    return this.store.write("cancel", async (tx) => {
+      const cancelled: string[] = [];
+      const skipped: string[] = [];
+      for (const id of ids) {
+        const [row] = await tx.q<{ queue: string; has_dependents: boolean }>(this.sql.JOB_CANCEL, {
+          id,
+          now: tx.now,
+        });
+        if (!row) {
+          skipped.push(id);
+          continue;
+        }
+        tx.events.push(
+          jobEvent("job:cancelled", id, row.queue, tx.now, "cancelled", { reason: reason ?? "cancelled" }),
+        );
+        cancelled.push(id);
+        if (row.has_dependents)
+          await cancelDependents(this.sql, tx, id, `dependency ${id} was cancelled`, cancelled);
+      }
+      return { cancelled, skipped };
+    });
+  }
+
+  async retry({ ids }: JobRetryParams): Promise<TransitionResult> {
+    if (ids.length === 0) return { ok: [], refused: [] };
+    return this.store.write("retry", async (tx) => {
+      const rows = await tx.q<{ id: string; queue: string }>(this.sql.JOB_RETRY, { ids, now: tx.now });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const ok: string[] = [];
+      const refused: string[] = [];
+      for (const id of ids) {
+        const row = byId.get(id);
+        if (!row) {
+          refused.push(id);
+          continue;
+        }
+        byId.delete(id);
+        ok.push(id);
+        tx.events.push(jobEvent("job:enqueued", id, row.queue, tx.now, "queued", { retry: true }));
+      }
+      return { ok, refused };
+    });
+  }
+
+  async remove({ ids }: JobRemoveParams): Promise<JobRemoveResult> {
+    return this.store.write("remove", async (tx) => {
+      const removed: string[] = [];
+      const skipped: string[] = [];
+      for (const id of ids) {
+        const row = await removeOne(this.sql, tx, id);
+        if (!row) {
+          skipped.push(id);
+          continue;
+        }
+        removed.push(id);
+        tx.events.push(jobEvent("job:removed", id, row.queue, tx.now, row.state));
+      }
+      return { removed, skipped };
+    });
+  }
+
+  async progress({ id, token, progress }: JobProgressParams): Promise<boolean> {
+    return this.store.write("progress", async (tx) => {
+      const [row] = await tx.q<{ queue: string }>(this.sql.JOB_PROGRESS, {
+        id,
+        token,
+        progress: JSON.stringify(progress),
+        now: tx.now,
+      });
+      if (!row) return false;
+      tx.events.push(jobEvent("job:progress", id, row.queue, tx.now, "running", { ...progress }));
+      return true;
+    });
+  }
+
+  async log({ id, token, lines }: JobLogParams): Promise<boolean> {
+    return this.store.write("log", async (tx) => {
+      const [job] = await tx.q<{ queue: string; attempt: number }>(this.sql.JOB_LEASED, { id, token });
+      if (!job) return false;
+      if (lines.length > 0) {
+        await tx.q(this.sql.JOB_LOG_INSERT, {
+          job_id: id,
+          attempt: job.attempt,
+          ats: lines.map((l) => l.at),
+          levels: lines.map((l) => l.level),
+          messages: lines.map((l) => l.message),
+        });
+        await tx.q(this.sql.JOB_LOGS_TRIM, { job_id: id, keep: LOG_LINES_MAX });
+      }
+      tx.events.push(jobEvent("job:log", id, job.queue, tx.now, "running", { lines: lines.length }));
+      return true;
+    });
+  }
+
+  // ── reading ──────────────────────────────────────────────────────────────────────────
+
+  async get(id: string): Promise<JobRecord | null> {
+    const [row] = await this.store.read((q) => q<JobRow>(this.sql.JOB_GET_MANY, { ids: [id] }));
+    return row ? toRecord(row) : null;
+  }
+
+  async getMany(ids: readonly string[]): Promise<JobRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.store.read((q) => q<JobRow>(this.sql.JOB_GET_MANY, { ids: [...ids] }));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const out: JobRecord[] = [];
+    for (const id of ids) {
+      const row = byId.get(id);
+      if (row) out.push(toRecord(row));
+    }
+    return out;
+  }
+
+  async list(params: JobListParams): Promise<JobPage> {
+    const limit = listLimit(params);
+    const states = listStates(params);
+    const after = decodeCursor(params.cursor);
+    const stmt = (params.order ?? "desc") === "desc" ? this.sql.JOB_LIST_DESC : this.sql.JOB_LIST_ASC;
+    const rows = await this.store.read((q) =>
+      q<JobRow>(stmt, {
+        queue: params.queue ?? null,
+        states,
+        task: params.task ?? null,
+        key: params.key ?? null,
+        created_after: params.createdAfter ?? null,
+        created_before: params.createdBefore ?? null,
+        after,
+        search: params.search === undefined ? null : params.search.toLowerCase(),
+        limit: limit + 1,
+      }),
+    );
+    const page = rows.slice(0, limit).map(toRecord);
+    return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+  }
+
+  async logs(id: string, limit?: number): Promise<JobLogLine[]> {
+    const n = limit !== undefined && limit > 0 ? Math.min(limit, LOG_LINES_MAX) : LOG_LINES_MAX;
+    const rows = await this.store.read((q) =>
+      q<{ at: number; level: string; message: string; attempt: number }>(this.sql.JOB_LOGS, {
+        job_id: id,
+        limit: n,
+      }),
+    );
+    return rows.reverse().map((r) => ({
+      at: r.at,
+      level: r.level as JobLogLine["level"],
+      message: r.message,
+      attempt: r.attempt,
+    }));
+  }
+}
+
+export type { JobErrorRecord };

@@ -1,0 +1,962 @@
+// generated — do not edit. Source: src/backend/postgres/{queries,migrations}/*.sql; run `node scripts/embed-sql.mjs`.
+
+/**
+ * `queries/audit-insert.sql`: Appends audit entries; an id already stored is left as it is (appends are idempotent).
+ * Params: :ids, :ats (bigint[]), :entries (JSON text[]).
+ */
+export const AUDIT_INSERT = `INSERT INTO spool.audit (id, at, entry)
+SELECT * FROM unnest(:ids::text[], :ats::bigint[], :entries::text[])
+ON CONFLICT (id) DO NOTHING`;
+
+/**
+ * `queries/audit-list.sql`: A page of audit entries, newest first, before the cursor id (primary key order).
+ * Params: :before (id or NULL), :limit.
+ * Returns: id, entry.
+ */
+export const AUDIT_LIST = `SELECT id, entry FROM spool.audit WHERE (:before::text IS NULL OR id < :before::text) ORDER BY id DESC LIMIT :limit::bigint`;
+
+/**
+ * `queries/audit-prune.sql`: Removes up to :limit entries older than :before, oldest first (through the `at` index).
+ * Params: :before, :limit.
+ * Returns: one row per removed entry.
+ */
+export const AUDIT_PRUNE = `DELETE FROM spool.audit WHERE id IN (
+  SELECT id FROM spool.audit WHERE at < :before::bigint ORDER BY at LIMIT :limit::bigint
+)
+RETURNING 1 AS removed`;
+
+/**
+ * `queries/deps-children.sql`: The jobs waiting for :parent_id.
+ * Params: :parent_id.
+ * Returns: child_id.
+ */
+export const DEPS_CHILDREN = `SELECT child_id FROM spool.job_deps WHERE parent_id = :parent_id::text`;
+
+/**
+ * `queries/deps-delete.sql`: Removes every dependency edge touching one job (as parent or child). Children of a removed
+ * parent keep their pending counters: a parent that never completed still blocks them.
+ * Params: :id.
+ */
+export const DEPS_DELETE = `DELETE FROM spool.job_deps WHERE parent_id = :id::text OR child_id = :id::text`;
+
+/**
+ * `queries/deps-insert.sql`: Records dependency edges (child waits for parent).
+ * Params: :parents (text[]), :children (text[]), same length.
+ */
+export const DEPS_INSERT = `INSERT INTO spool.job_deps (parent_id, child_id)
+SELECT * FROM unnest(:parents::text[], :children::text[])
+ON CONFLICT DO NOTHING`;
+
+/**
+ * `queries/deps-release.sql`: One dependency of every waiting child of the :parent_ids completed: count it down (once per
+ * completed parent); a child whose last dependency completed becomes scheduled (run_at ahead) or
+ * queued (run_at raised to :now).
+ * Params: :parent_ids (text[]), :now.
+ * Returns: id, queue, state of each child touched.
+ */
+export const DEPS_RELEASE = `UPDATE spool.jobs AS j SET
+  pending_dependencies = greatest(0, j.pending_dependencies - d.n),
+  state = CASE
+    WHEN j.pending_dependencies <= d.n THEN CASE WHEN j.run_at > :now::bigint THEN 'scheduled' ELSE 'queued' END
+    ELSE j.state
+  END,
+  run_at = CASE WHEN j.pending_dependencies <= d.n AND j.run_at < :now::bigint THEN :now::bigint ELSE j.run_at END,
+  updated_at = CASE WHEN j.pending_dependencies <= d.n THEN :now::bigint ELSE j.updated_at END
+FROM (
+  SELECT child_id, count(*) AS n FROM spool.job_deps WHERE parent_id = ANY(:parent_ids::text[]) GROUP BY child_id
+) AS d
+WHERE j.id = d.child_id AND j.state = 'waiting'
+RETURNING j.id, j.queue, j.state`;
+
+/**
+ * `queries/events-get.sql`: One stored change-feed batch.
+ * Params: :seq.
+ * Returns: events (no row: pruned).
+ */
+export const EVENTS_GET = `SELECT events FROM spool.events WHERE seq = :seq::bigint`;
+
+/**
+ * `queries/events-insert.sql`: Stores one change-feed batch too large for a NOTIFY payload.
+ * Params: :at, :events (encoded batch).
+ * Returns: seq.
+ */
+export const EVENTS_INSERT = `INSERT INTO spool.events (at, events) VALUES (:at::bigint, :events::text) RETURNING seq`;
+
+/**
+ * `queries/events-prune.sql`: Drops stored change-feed batches older than :before.
+ * Params: :before.
+ */
+export const EVENTS_PRUNE = `DELETE FROM spool.events WHERE at < :before::bigint`;
+
+/**
+ * `queries/job-by-key.sql`: The job holding an idempotency key for a task.
+ * Params: :task, :key.
+ * Returns: id, state.
+ */
+export const JOB_BY_KEY = `SELECT id, state FROM spool.jobs WHERE task = :task::text AND key = :key::text`;
+
+/**
+ * `queries/job-cancel-dependent.sql`: Cancels a dependent of a failed or cancelled job unless it is final or running.
+ * Params: :id, :now.
+ * Returns: queue, has_dependents (no row: left alone).
+ */
+export const JOB_CANCEL_DEPENDENT = `UPDATE spool.jobs SET
+  state = 'cancelled',
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  finished_at = :now::bigint,
+  updated_at = :now::bigint
+WHERE id = :id::text AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING queue, has_dependents`;
+
+/**
+ * `queries/job-cancel.sql`: Cancels one job that is not final yet (a running job loses its lease).
+ * Params: :id, :now.
+ * Returns: queue, has_dependents (no row: already final or missing).
+ */
+export const JOB_CANCEL = `UPDATE spool.jobs SET
+  state = 'cancelled',
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  finished_at = :now::bigint,
+  updated_at = :now::bigint
+WHERE id = :id::text AND state NOT IN ('completed', 'failed', 'cancelled')
+RETURNING queue, has_dependents`;
+
+/**
+ * `queries/job-claim.sql`: Claims up to :limit queued jobs of one unpaused queue in claim order (priority DESC, run_at,
+ * id): running, attempt + 1, a lease fenced by :token. Rows locked by a concurrent claim are
+ * skipped (FOR UPDATE SKIP LOCKED), so claimers never wait for each other.
+ * Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own).
+ * Returns: every column of each claimed job (in no particular order).
+ */
+export const JOB_CLAIM = `UPDATE spool.jobs AS j SET
+  state = 'running',
+  attempt = j.attempt + 1,
+  lease_token = :token::text,
+  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
+  worker_id = :worker_id::text,
+  started_at = :now::bigint,
+  updated_at = :now::bigint
+FROM (
+  SELECT id FROM spool.jobs
+  WHERE state = 'queued' AND queue = :queue::text
+    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit::bigint
+  FOR UPDATE SKIP LOCKED
+) AS c
+WHERE j.id = c.id
+RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at`;
+
+/**
+ * `queries/job-complete-many.sql`: Completes a batch of running jobs, each only if its token still fences it; progress (if any)
+ * goes to 100%. One statement for the batch (ids must be distinct: the caller checks).
+ * Params: :ids, :tokens, :results (text[], same length), :now.
+ * Returns: id, queue, attempt, has_dependents of each completed job (missing ids were refused).
+ */
+export const JOB_COMPLETE_MANY = `UPDATE spool.jobs AS j SET
+  state = 'completed',
+  result = b.result,
+  progress = CASE WHEN j.progress IS NULL THEN NULL ELSE jsonb_set(j.progress, '{percent}', '100') END,
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  finished_at = :now::bigint,
+  updated_at = :now::bigint
+FROM unnest(:ids::text[], :tokens::text[], :results::text[]) AS b(id, token, result)
+WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token
+RETURNING j.id, j.queue, j.attempt, j.has_dependents`;
+
+/**
+ * `queries/job-delete.sql`: Removes one job that is not running.
+ * Params: :id.
+ * Returns: queue, state, has_dependents, has_dependencies (no row: running or missing).
+ */
+export const JOB_DELETE = `DELETE FROM spool.jobs WHERE id = :id::text AND state <> 'running'
+RETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies`;
+
+/**
+ * `queries/job-fail-many.sql`: Records a failed attempt of each running job fenced by its token. With a retry time and
+ * attempts left it goes back to scheduled (or queued when the time is not ahead), else it ends
+ * failed. SET expressions all read the row as it was before the update. Ids must be distinct.
+ * Params: :ids, :tokens, :errors (JSON text), :retry_ats (bigint, NULL: no retry), :now.
+ * Returns: id, queue, state, attempt, run_at, has_dependents (missing ids were refused).
+ */
+export const JOB_FAIL_MANY = `UPDATE spool.jobs AS j SET
+  errors = j.errors || jsonb_build_array(b.error::jsonb),
+  state = CASE
+    WHEN b.retry_at IS NOT NULL AND j.attempt < j.max_attempts THEN
+      CASE WHEN b.retry_at > :now::bigint THEN 'scheduled' ELSE 'queued' END
+    ELSE 'failed'
+  END,
+  run_at = CASE
+    WHEN b.retry_at IS NOT NULL AND j.attempt < j.max_attempts THEN greatest(b.retry_at, :now::bigint)
+    ELSE j.run_at
+  END,
+  finished_at = CASE WHEN b.retry_at IS NOT NULL AND j.attempt < j.max_attempts THEN j.finished_at ELSE :now::bigint END,
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now::bigint
+FROM unnest(:ids::text[], :tokens::text[], :errors::text[], :retry_ats::bigint[]) AS b(id, token, error, retry_at)
+WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token
+RETURNING j.id, j.queue, j.state, j.attempt, j.run_at, j.has_dependents`;
+
+/**
+ * `queries/job-get-many.sql`: Several jobs (in no particular order).
+ * Params: :ids (text[]).
+ * Returns: every column.
+ */
+export const JOB_GET_MANY = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at
+FROM spool.jobs AS j WHERE j.id = ANY(:ids::text[])`;
+
+/**
+ * `queries/job-insert-many.sql`: Inserts a batch of new jobs that have no key and no dependencies (the bulk-enqueue path) in one
+ * statement. A duplicate id violates the primary key and aborts the batch.
+ * Params: :now, and one array per column: :ids, :tasks, :queues, :states, :priorities, :run_ats,
+ *   :max_attempts, :inputs, :metas, :lease_ms, :timeout_ms, :workflow_id (one id or NULL for all).
+ */
+export const JOB_INSERT_MANY = `INSERT INTO spool.jobs (
+  id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms,
+  created_at, updated_at, workflow_id
+)
+SELECT b.id, b.task, b.queue, b.state, b.priority, b.run_at, b.max_attempts, b.input, b.meta, b.lease_ms,
+  b.timeout_ms, :now::bigint, :now::bigint, :workflow_id::text
+FROM unnest(
+  :ids::text[], :tasks::text[], :queues::text[], :states::text[], :priorities::bigint[], :run_ats::bigint[],
+  :max_attempts::bigint[], :inputs::text[], :metas::text[], :lease_ms::bigint[], :timeout_ms::bigint[]
+) AS b(id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms)`;
+
+/**
+ * `queries/job-insert.sql`: Inserts one new job; a job whose (task, key) another job holds is not inserted (no row back).
+ * A duplicate id violates the primary key (the caller turns it into an error).
+ * Params: :id, :task, :queue, :state, :priority, :run_at, :max_attempts, :input, :key, :meta,
+ *   :depends_on (text[]), :pending_dependencies, :lease_ms, :timeout_ms, :now, :finished_at.
+ * Returns: id (no row: the key is taken).
+ */
+export const JOB_INSERT = `INSERT INTO spool.jobs (
+  id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
+  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at
+) VALUES (
+  :id::text, :task::text, :queue::text, :state::text, :priority::bigint, :run_at::bigint, :max_attempts::bigint,
+  :input::text, :key::text, :meta::text, :depends_on::text[], :pending_dependencies::bigint, :lease_ms::bigint,
+  :timeout_ms::bigint, :now::bigint, :finished_at::bigint, :now::bigint
+)
+ON CONFLICT (task, key) WHERE key IS NOT NULL DO NOTHING
+RETURNING id`;
+
+/**
+ * `queries/job-leased.sql`: A running job, if :token still fences it (locked, so the lease holds until commit).
+ * Params: :id, :token.
+ * Returns: queue, attempt.
+ */
+export const JOB_LEASED = `SELECT queue, attempt FROM spool.jobs WHERE id = :id::text AND state = 'running' AND lease_token = :token::text
+FOR SHARE`;
+
+/**
+ * `queries/job-list-asc.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
+ * Params: :queue, :states (text[]), :task, :key, :created_after (inclusive),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :search (lower-case substring of id, key or the last error message), :limit.
+ * Returns: every column.
+ */
+export const JOB_LIST_ASC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at
+FROM spool.jobs AS j
+WHERE (:queue::text IS NULL OR j.queue = :queue::text)
+  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
+  AND (:task::text IS NULL OR j.task = :task::text)
+  AND (:key::text IS NULL OR j.key = :key::text)
+  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
+  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
+  AND (:after::text IS NULL OR j.id > :after::text)
+  AND (:search::text IS NULL OR strpos(lower(
+    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')
+  ), :search::text) > 0)
+ORDER BY j.id ASC
+LIMIT :limit::bigint`;
+
+/**
+ * `queries/job-list-desc.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
+ * Params: :queue, :states (text[]), :task, :key, :created_after (inclusive),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :search (lower-case substring of id, key or the last error message), :limit.
+ * Returns: every column.
+ */
+export const JOB_LIST_DESC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at
+FROM spool.jobs AS j
+WHERE (:queue::text IS NULL OR j.queue = :queue::text)
+  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
+  AND (:task::text IS NULL OR j.task = :task::text)
+  AND (:key::text IS NULL OR j.key = :key::text)
+  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
+  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
+  AND (:after::text IS NULL OR j.id < :after::text)
+  AND (:search::text IS NULL OR strpos(lower(
+    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')
+  ), :search::text) > 0)
+ORDER BY j.id DESC
+LIMIT :limit::bigint`;
+
+/**
+ * `queries/job-lock-parents.sql`: Locks the parents a new job depends on and flags them as having dependents, returning their
+ * state after any concurrent transition committed: a parent completing at the same moment either
+ * finished first (the child sees `completed`) or waits for this insert and then finds the edge.
+ * Params: :ids (text[]).
+ * Returns: id, state.
+ */
+export const JOB_LOCK_PARENTS = `UPDATE spool.jobs SET has_dependents = true WHERE id = ANY(:ids::text[]) RETURNING id, state`;
+
+/**
+ * `queries/job-log-insert.sql`: Appends log lines of one job.
+ * Params: :job_id, :attempt, :ats (bigint[]), :levels, :messages (text[]).
+ */
+export const JOB_LOG_INSERT = `INSERT INTO spool.job_logs (job_id, attempt, at, level, message)
+SELECT :job_id::text, :attempt::bigint, b.at, b.level, b.message
+FROM unnest(:ats::bigint[], :levels::text[], :messages::text[]) WITH ORDINALITY AS b(at, level, message, n)
+ORDER BY b.n`;
+
+/**
+ * `queries/job-logs-delete.sql`: Removes the log lines of one job.
+ * Params: :job_id.
+ */
+export const JOB_LOGS_DELETE = `DELETE FROM spool.job_logs WHERE job_id = :job_id::text`;
+
+/**
+ * `queries/job-logs-trim.sql`: Keeps only the newest :keep log lines of one job.
+ * Params: :job_id, :keep.
+ */
+export const JOB_LOGS_TRIM = `DELETE FROM spool.job_logs
+WHERE job_id = :job_id::text AND seq <= (
+  SELECT seq FROM spool.job_logs WHERE job_id = :job_id::text ORDER BY seq DESC OFFSET :keep::bigint LIMIT 1
+)`;
+
+/**
+ * `queries/job-logs.sql`: The newest :limit log lines of one job, newest first.
+ * Params: :job_id, :limit.
+ * Returns: at, level, message, attempt.
+ */
+export const JOB_LOGS = `SELECT at, level, message, attempt FROM spool.job_logs WHERE job_id = :job_id::text ORDER BY seq DESC LIMIT :limit::bigint`;
+
+/**
+ * `queries/job-next-run-at.sql`: The earliest run_at among the scheduled jobs of the given queues.
+ * Params: :queues (text[]).
+ * Returns: run_at (NULL when none).
+ */
+export const JOB_NEXT_RUN_AT = `SELECT min(run_at) AS run_at FROM spool.jobs WHERE state = 'scheduled' AND queue = ANY(:queues::text[])`;
+
+/**
+ * `queries/job-progress.sql`: Stores the progress of a running job fenced by :token.
+ * Params: :id, :token, :progress (JSON object), :now.
+ * Returns: queue (no row: refused).
+ */
+export const JOB_PROGRESS = `UPDATE spool.jobs SET progress = :progress::jsonb, updated_at = :now::bigint
+WHERE id = :id::text AND state = 'running' AND lease_token = :token::text
+RETURNING queue`;
+
+/**
+ * `queries/job-promote-due.sql`: Moves the scheduled jobs of one queue whose run_at has come to queued (claim does this first).
+ * Rows another claim is promoting are skipped, not waited for.
+ * Params: :queue, :now.
+ */
+export const JOB_PROMOTE_DUE = `UPDATE spool.jobs SET state = 'queued'
+WHERE id IN (
+  SELECT id FROM spool.jobs
+  WHERE state = 'scheduled' AND queue = :queue::text AND run_at <= :now::bigint
+  FOR UPDATE SKIP LOCKED
+)`;
+
+/**
+ * `queries/job-release-many.sql`: Gives running jobs fenced by their tokens back to queued without counting the attempt.
+ * Params: :ids, :tokens (text[]), :now.
+ * Returns: id, queue (missing ids were refused).
+ */
+export const JOB_RELEASE_MANY = `UPDATE spool.jobs AS j SET
+  state = 'queued',
+  attempt = greatest(0, j.attempt - 1),
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now::bigint
+FROM unnest(:ids::text[], :tokens::text[]) AS b(id, token)
+WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token
+RETURNING j.id, j.queue`;
+
+/**
+ * `queries/job-retry.sql`: Runs failed or cancelled jobs again: queued now, attempt count starting over.
+ * Params: :ids (text[]), :now.
+ * Returns: id, queue (missing ids were refused).
+ */
+export const JOB_RETRY = `UPDATE spool.jobs SET
+  state = 'queued',
+  attempt = 0,
+  run_at = :now::bigint,
+  finished_at = NULL,
+  pending_dependencies = 0,
+  updated_at = :now::bigint
+WHERE id = ANY(:ids::text[]) AND state IN ('failed', 'cancelled')
+RETURNING id, queue`;
+
+/**
+ * `queries/job-states.sql`: The state of each existing job among :ids.
+ * Params: :ids (text[]).
+ * Returns: id, state.
+ */
+export const JOB_STATES = `SELECT id, state FROM spool.jobs WHERE id = ANY(:ids::text[])`;
+
+/**
+ * `queries/lease-renew-many.sql`: Extends the leases of running jobs fenced by their tokens.
+ * Params: :ids, :tokens (text[]), :now, :lease_ms (default for jobs without their own).
+ * Returns: id, lease_expires_at (missing ids were lost).
+ */
+export const LEASE_RENEW_MANY = `UPDATE spool.jobs AS j SET lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint)
+FROM unnest(:ids::text[], :tokens::text[]) AS b(id, token)
+WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token
+RETURNING j.id, j.lease_expires_at`;
+
+/**
+ * `queries/lease-rescue.sql`: Recovers up to :limit running jobs whose lease expired: the lost attempt is recorded as a
+ * LeaseExpiredError; the job goes back to queued, or ends failed when no attempts are left.
+ * Rows locked by a concurrent transition are skipped.
+ * Params: :now, :limit, :message.
+ * Returns: id, queue, state, attempt, has_dependents, error (the error record).
+ */
+export const LEASE_RESCUE = `UPDATE spool.jobs AS j SET
+  errors = j.errors || jsonb_build_array(jsonb_build_object(
+    'attempt', j.attempt, 'name', 'LeaseExpiredError', 'code', 'LEASE_EXPIRED', 'message', :message::text,
+    'at', :now::bigint
+  )),
+  state = CASE WHEN j.attempt < j.max_attempts THEN 'queued' ELSE 'failed' END,
+  finished_at = CASE WHEN j.attempt < j.max_attempts THEN j.finished_at ELSE :now::bigint END,
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now::bigint
+FROM (
+  SELECT id FROM spool.jobs
+  WHERE state = 'running' AND lease_expires_at <= :now::bigint
+  ORDER BY lease_expires_at
+  LIMIT :limit::bigint
+  FOR UPDATE SKIP LOCKED
+) AS r
+WHERE j.id = r.id
+RETURNING j.id, j.queue, j.state, j.attempt, j.has_dependents, j.errors -> -1 AS error`;
+
+/**
+ * `queries/migrations-applied.sql`: Every applied migration version.
+ * Params: none.
+ * Returns: version.
+ */
+export const MIGRATIONS_APPLIED = `SELECT version FROM spool.migrations`;
+
+/**
+ * `queries/migrations-create.sql`: Creates the migration ledger (the runner holds the migration advisory lock).
+ * Params: none.
+ */
+export const MIGRATIONS_CREATE = `CREATE TABLE IF NOT EXISTS spool.migrations (
+  version    bigint NOT NULL PRIMARY KEY,
+  name       text   NOT NULL,
+  applied_at bigint NOT NULL
+)`;
+
+/**
+ * `queries/migrations-insert.sql`: Records one applied migration.
+ * Params: :version, :name, :applied_at.
+ */
+export const MIGRATIONS_INSERT = `INSERT INTO spool.migrations (version, name, applied_at) VALUES (:version::bigint, :name::text, :applied_at::bigint)`;
+
+/**
+ * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes; the
+ * finished states by scanning the finished jobs (bounded by retention).
+ * Params: none.
+ * Returns: queue, state, n.
+ */
+export const QUEUE_COUNTS = `SELECT queue, 'queued' AS state, count(*)::integer AS n FROM spool.jobs WHERE state = 'queued' GROUP BY queue
+UNION ALL
+SELECT queue, 'scheduled', count(*)::integer FROM spool.jobs WHERE state = 'scheduled' GROUP BY queue
+UNION ALL
+SELECT queue, 'running', count(*)::integer FROM spool.jobs WHERE state = 'running' GROUP BY queue
+UNION ALL
+SELECT queue, 'waiting', count(*)::integer FROM spool.jobs WHERE state = 'waiting' GROUP BY queue
+UNION ALL
+SELECT queue, state, count(*)::integer FROM spool.jobs
+WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
+
+/**
+ * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
+ * Params: none.
+ * Returns: queue, oldest.
+ */
+export const QUEUE_OLDEST_QUEUED = `SELECT queue, min(created_at) AS oldest FROM spool.jobs WHERE state = 'queued' GROUP BY queue`;
+
+/**
+ * `queries/queue-pause.sql`: Pauses a queue (claims skip it).
+ * Params: :queue, :now.
+ */
+export const QUEUE_PAUSE = `INSERT INTO spool.queues (name, paused, updated_at) VALUES (:queue::text, true, :now::bigint)
+ON CONFLICT (name) DO UPDATE SET paused = true, updated_at = excluded.updated_at`;
+
+/**
+ * `queries/queue-paused-list.sql`: Every paused queue.
+ * Params: none.
+ * Returns: name.
+ */
+export const QUEUE_PAUSED_LIST = `SELECT name FROM spool.queues WHERE paused`;
+
+/**
+ * `queries/queue-paused.sql`: Whether a queue is paused (no row: not paused).
+ * Params: :queue.
+ * Returns: paused.
+ */
+export const QUEUE_PAUSED = `SELECT paused FROM spool.queues WHERE name = :queue::text`;
+
+/**
+ * `queries/queue-resume.sql`: Resumes a queue. The row goes: a queue is listed while it has jobs or is paused.
+ * Params: :queue.
+ */
+export const QUEUE_RESUME = `DELETE FROM spool.queues WHERE name = :queue::text`;
+
+/**
+ * `queries/retention-before.sql`: Finished jobs of one state that finished before :before, oldest first (retention by age).
+ * Jobs of a workflow that is still running are kept (their results feed its later jobs).
+ * Params: :state, :before, :limit.
+ * Returns: id.
+ */
+export const RETENTION_BEFORE = `SELECT id FROM spool.jobs AS j
+WHERE state = :state::text AND finished_at IS NOT NULL AND finished_at < :before::bigint
+  AND (j.workflow_id IS NULL
+    OR NOT EXISTS (SELECT 1 FROM spool.workflows AS w WHERE w.id = j.workflow_id AND w.state = 'running'))
+ORDER BY finished_at, id
+LIMIT :limit::bigint`;
+
+/**
+ * `queries/retention-beyond-keep.sql`: Finished jobs of one state beyond the newest :keep, oldest first (retention by count): the
+ * oldest (count - :keep) of them. Jobs of a running workflow are neither counted nor removed.
+ * Params: :state, :keep, :limit.
+ * Returns: id.
+ */
+export const RETENTION_BEYOND_KEEP = `SELECT id FROM spool.jobs AS j
+WHERE state = :state::text AND finished_at IS NOT NULL
+  AND (j.workflow_id IS NULL
+    OR NOT EXISTS (SELECT 1 FROM spool.workflows AS w WHERE w.id = j.workflow_id AND w.state = 'running'))
+ORDER BY finished_at, id
+LIMIT greatest(0, least(:limit::bigint, (
+  SELECT count(*) FROM spool.jobs AS k
+  WHERE k.state = :state::text AND k.finished_at IS NOT NULL
+    AND (k.workflow_id IS NULL
+      OR NOT EXISTS (SELECT 1 FROM spool.workflows AS w WHERE w.id = k.workflow_id AND w.state = 'running'))
+) - :keep::bigint))`;
+
+/**
+ * `queries/schedule-delete.sql`: Removes a schedule (its fired jobs stay).
+ * Params: :name.
+ * Returns: name (no row: none).
+ */
+export const SCHEDULE_DELETE = `DELETE FROM spool.schedules WHERE name = :name::text RETURNING name`;
+
+/**
+ * `queries/schedule-fire.sql`: The compare-and-set of one fire: moves next_fire_at on only if it still holds the fire time
+ * the caller saw and the schedule is not paused. With a job (:job_id not null) runs grows by one
+ * and last_fire_at / last_job_id record the fire. A concurrent fire of the same time waits for
+ * this row lock, then finds next_fire_at moved on. No row returned: another caller fired first.
+ * Params: :name, :expected_fire_at, :next_fire_at, :job_id (null: a skipped fire), :now.
+ * Returns: every schedules column, after the update.
+ */
+export const SCHEDULE_FIRE = `UPDATE spool.schedules SET
+  next_fire_at = :next_fire_at::bigint,
+  last_fire_at = CASE WHEN :job_id::text IS NULL THEN last_fire_at ELSE :expected_fire_at::bigint END,
+  last_job_id = coalesce(:job_id::text, last_job_id),
+  runs = runs + CASE WHEN :job_id::text IS NULL THEN 0 ELSE 1 END,
+  updated_at = :now::bigint
+WHERE name = :name::text AND next_fire_at = :expected_fire_at::bigint AND NOT paused
+RETURNING name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at`;
+
+/**
+ * `queries/schedule-get.sql`: One schedule by name.
+ * Params: :name.
+ * Returns: every schedules column.
+ */
+export const SCHEDULE_GET = `SELECT name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at FROM spool.schedules WHERE name = :name::text`;
+
+/**
+ * `queries/schedule-insert.sql`: Creates a schedule unless the name exists (no row back then: another process created it).
+ * Params: :name, :spec, :trigger_key, :anchor_at, :next_fire_at, :paused, :now.
+ * Returns: name.
+ */
+export const SCHEDULE_INSERT = `INSERT INTO spool.schedules (name, spec, trigger_key, anchor_at, next_fire_at, paused, created_at, updated_at)
+VALUES (:name::text, :spec::text, :trigger_key::text, :anchor_at::bigint, :next_fire_at::bigint, :paused::boolean,
+  :now::bigint, :now::bigint)
+ON CONFLICT (name) DO NOTHING
+RETURNING name`;
+
+/**
+ * `queries/schedule-list.sql`: Every schedule, by name.
+ * Params: none.
+ * Returns: every schedules column.
+ */
+export const SCHEDULE_LIST = `SELECT name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at FROM spool.schedules ORDER BY name`;
+
+/**
+ * `queries/schedule-lock.sql`: One schedule by name, locked until the transaction ends (upserts of one name serialize).
+ * Params: :name.
+ * Returns: every schedules column.
+ */
+export const SCHEDULE_LOCK = `SELECT name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at FROM spool.schedules WHERE name = :name::text FOR UPDATE`;
+
+/**
+ * `queries/schedule-pause.sql`: Pauses a schedule. Idempotent.
+ * Params: :name, :now.
+ * Returns: name (no row: none).
+ */
+export const SCHEDULE_PAUSE = `UPDATE spool.schedules SET paused = true, updated_at = :now::bigint WHERE name = :name::text RETURNING name`;
+
+/**
+ * `queries/schedule-resume.sql`: Resumes a schedule; a paused one gets the next fire time computed from now (time spent
+ * paused is not a misfire). Resuming an active schedule changes nothing else.
+ * Params: :name, :next_fire_at, :now.
+ * Returns: name (no row: none).
+ */
+export const SCHEDULE_RESUME = `UPDATE spool.schedules SET
+  next_fire_at = CASE WHEN paused THEN :next_fire_at::bigint ELSE next_fire_at END,
+  paused = false,
+  updated_at = :now::bigint
+WHERE name = :name::text
+RETURNING name`;
+
+/**
+ * `queries/schedule-run-now.sql`: A manual run ("run now"): records its job as the schedule's last one; fire times stay.
+ * Params: :name, :job_id, :now.
+ * Returns: every schedules column, after the update.
+ */
+export const SCHEDULE_RUN_NOW = `UPDATE spool.schedules SET last_job_id = :job_id::text, updated_at = :now::bigint WHERE name = :name::text
+RETURNING name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at`;
+
+/**
+ * `queries/schedule-update.sql`: Redefines a schedule. With the same trigger (:retrigger false) its anchor, next fire time, runs
+ * and pause state stay; with a new trigger the anchor and next fire time reset.
+ * Params: :name, :spec, :trigger_key, :anchor_at, :next_fire_at, :retrigger, :now.
+ */
+export const SCHEDULE_UPDATE = `UPDATE spool.schedules SET
+  spec = :spec::text,
+  trigger_key = :trigger_key::text,
+  anchor_at = CASE WHEN :retrigger::boolean THEN :anchor_at::bigint ELSE anchor_at END,
+  next_fire_at = CASE WHEN :retrigger::boolean THEN :next_fire_at::bigint ELSE next_fire_at END,
+  updated_at = :now::bigint
+WHERE name = :name::text`;
+
+/**
+ * `queries/session-prune.sql`: Drops revocations of sessions that have expired anyway.
+ * Params: :now.
+ */
+export const SESSION_PRUNE = `DELETE FROM spool.revoked_sessions WHERE expires_at <= :now::bigint`;
+
+/**
+ * `queries/session-revoke.sql`: Marks a session as logged out until it would have expired (keeps the later expiry).
+ * Params: :id, :expires_at.
+ */
+export const SESSION_REVOKE = `INSERT INTO spool.revoked_sessions (id, expires_at) VALUES (:id::text, :expires_at::bigint)
+ON CONFLICT (id) DO UPDATE SET expires_at = greatest(spool.revoked_sessions.expires_at, excluded.expires_at)`;
+
+/**
+ * `queries/session-revoked.sql`: Whether a session is logged out (and not yet past its own expiry).
+ * Params: :id, :now.
+ * Returns: one row when revoked.
+ */
+export const SESSION_REVOKED = `SELECT 1 AS revoked FROM spool.revoked_sessions WHERE id = :id::text AND expires_at > :now::bigint`;
+
+/**
+ * `queries/worker-delete-expired.sql`: Forgets workers whose heartbeat ttl passed.
+ * Params: :now.
+ */
+export const WORKER_DELETE_EXPIRED = `DELETE FROM spool.workers WHERE expires_at < :now::bigint`;
+
+/**
+ * `queries/worker-delete.sql`: Forgets one worker.
+ * Params: :id.
+ */
+export const WORKER_DELETE = `DELETE FROM spool.workers WHERE id = :id::text`;
+
+/**
+ * `queries/worker-list.sql`: Workers seen within their ttl.
+ * Params: :now.
+ * Returns: id, host, pid, queues, concurrency, running, started_at, last_seen_at.
+ */
+export const WORKER_LIST = `SELECT id, host, pid, queues, concurrency, running, started_at, last_seen_at
+FROM spool.workers WHERE expires_at >= :now::bigint`;
+
+/**
+ * `queries/worker-upsert.sql`: Records a worker heartbeat.
+ * Params: :id, :host, :pid, :queues (JSON), :concurrency, :running (JSON), :started_at, :now, :expires_at.
+ */
+export const WORKER_UPSERT = `INSERT INTO spool.workers (id, host, pid, queues, concurrency, running, started_at, last_seen_at, expires_at)
+VALUES (:id::text, :host::text, :pid::bigint, :queues::text, :concurrency::bigint, :running::text,
+  :started_at::bigint, :now::bigint, :expires_at::bigint)
+ON CONFLICT (id) DO UPDATE SET
+  host = excluded.host, pid = excluded.pid, queues = excluded.queues, concurrency = excluded.concurrency,
+  running = excluded.running, started_at = excluded.started_at, last_seen_at = excluded.last_seen_at,
+  expires_at = excluded.expires_at`;
+
+/**
+ * `queries/workflow-cancel-not-started.sql`: failFast: cancels every job of a workflow that has not started.
+ * Params: :id (workflow), :now.
+ * Returns: id, queue, has_dependents of each cancelled job.
+ */
+export const WORKFLOW_CANCEL_NOT_STARTED = `UPDATE spool.jobs SET
+  state = 'cancelled',
+  finished_at = :now::bigint,
+  updated_at = :now::bigint
+WHERE workflow_id = :id::text AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING id, queue, has_dependents`;
+
+/**
+ * `queries/workflow-counts.sql`: Jobs of one workflow per state.
+ * Params: :id.
+ * Returns: state, n.
+ */
+export const WORKFLOW_COUNTS = `SELECT state, count(*)::integer AS n FROM spool.jobs WHERE workflow_id = :id::text GROUP BY state`;
+
+/**
+ * `queries/workflow-get.sql`: One workflow record.
+ * Params: :id.
+ * Returns: every column.
+ */
+export const WORKFLOW_GET = `SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE id = :id::text`;
+
+/**
+ * `queries/workflow-insert.sql`: Inserts a workflow record (state 'running'). A duplicate id violates the primary key.
+ * Params: :id, :name, :policy, :spec, :total, :now.
+ */
+export const WORKFLOW_INSERT = `INSERT INTO spool.workflows (id, name, policy, state, spec, total, counts, created_at, finished_at)
+VALUES (:id::text, :name::text, :policy::text, 'running', :spec::text, :total::bigint, NULL, :now::bigint, NULL)`;
+
+/**
+ * `queries/workflow-jobs-insert.sql`: Inserts every job of a workflow in one statement (states computed by the caller: all
+ * dependencies are jobs of the same batch). A duplicate id violates the primary key.
+ * Params: :now, :workflow_id, and one array per column: :ids, :tasks, :queues, :states,
+ *   :priorities, :run_ats, :max_attempts, :inputs, :metas, :depends_on (JSON arrays as text),
+ *   :pending (bigint[]), :lease_ms, :timeout_ms.
+ */
+export const WORKFLOW_JOBS_INSERT = `INSERT INTO spool.jobs (
+  id, task, queue, state, priority, run_at, max_attempts, input, meta, depends_on, pending_dependencies,
+  lease_ms, timeout_ms, created_at, updated_at, workflow_id
+)
+SELECT b.id, b.task, b.queue, b.state, b.priority, b.run_at, b.max_attempts, b.input, b.meta,
+  ARRAY(SELECT jsonb_array_elements_text(b.depends_on::jsonb)), b.pending, b.lease_ms, b.timeout_ms,
+  :now::bigint, :now::bigint, :workflow_id::text
+FROM unnest(
+  :ids::text[], :tasks::text[], :queues::text[], :states::text[], :priorities::bigint[], :run_ats::bigint[],
+  :max_attempts::bigint[], :inputs::text[], :metas::text[], :depends_on::text[], :pending::bigint[],
+  :lease_ms::bigint[], :timeout_ms::bigint[]
+) AS b(id, task, queue, state, priority, run_at, max_attempts, input, meta, depends_on, pending, lease_ms, timeout_ms)`;
+
+/**
+ * `queries/workflow-list-asc.sql`: A page of workflows, oldest first, after the cursor id.
+ * Params: :after (id or NULL), :limit.
+ * Returns: every column.
+ */
+export const WORKFLOW_LIST_ASC = `SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE (:after::text IS NULL OR id > :after::text) ORDER BY id LIMIT :limit::bigint`;
+
+/**
+ * `queries/workflow-list-desc.sql`: A page of workflows, newest first, before the cursor id.
+ * Params: :after (id or NULL), :limit.
+ * Returns: every column.
+ */
+export const WORKFLOW_LIST_DESC = `SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE (:after::text IS NULL OR id < :after::text) ORDER BY id DESC LIMIT :limit::bigint`;
+
+/**
+ * `queries/workflow-mark-parents.sql`: Flags the parents of a workflow batch as having dependents.
+ * Params: :ids (text[]).
+ */
+export const WORKFLOW_MARK_PARENTS = `UPDATE spool.jobs SET has_dependents = true WHERE id = ANY(:ids::text[])`;
+
+/**
+ * `queries/workflow-of-job.sql`: The running workflow a job belongs to, with its failure policy (no row: none).
+ * Params: :id.
+ * Returns: id, policy.
+ */
+export const WORKFLOW_OF_JOB = `SELECT w.id, w.policy FROM spool.jobs AS j JOIN spool.workflows AS w ON w.id = j.workflow_id
+WHERE j.id = :id::text AND w.state = 'running'`;
+
+/**
+ * `queries/workflow-settle.sql`: Settles every running workflow whose jobs are all final: freezes its state, counts and
+ * finish time, so retention may prune its jobs and the record still answers.
+ * Params: :now.
+ */
+export const WORKFLOW_SETTLE = `UPDATE spool.workflows AS w SET
+  state = CASE
+    WHEN EXISTS (SELECT 1 FROM spool.jobs WHERE workflow_id = w.id AND state = 'failed') THEN 'failed'
+    WHEN EXISTS (SELECT 1 FROM spool.jobs WHERE workflow_id = w.id AND state = 'cancelled') THEN 'cancelled'
+    ELSE 'completed'
+  END,
+  counts = (
+    SELECT jsonb_build_object(
+      'waiting', 0, 'scheduled', 0, 'queued', 0, 'running', 0,
+      'completed', count(*) FILTER (WHERE state = 'completed'),
+      'failed', count(*) FILTER (WHERE state = 'failed'),
+      'cancelled', count(*) FILTER (WHERE state = 'cancelled'))
+    FROM spool.jobs WHERE workflow_id = w.id
+  ),
+  finished_at = :now::bigint
+WHERE w.state = 'running'
+  AND NOT EXISTS (
+    SELECT 1 FROM spool.jobs
+    WHERE workflow_id = w.id AND state IN ('waiting', 'scheduled', 'queued', 'running')
+  )`;
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** Several statements, run with `exec` inside the migration transaction. */
+  sql: string;
+}
+
+/** Every migration, oldest first; `version` is 1-based and increasing (gaps allowed). */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "init",
+    sql: `-- 0001_init: the whole first schema. Every table lives in the backend's own schema, written
+-- \`spool.\` here and renamed by the loader when the URL names another (\`?schema=\`). Times are
+-- epoch milliseconds (bigint) read from the server's clock unless a test injects one; keys and
+-- names use the "C" collation, so ids sort byte-wise as in every other backend.
+
+-- One row per job. \`lease_token\` fences every transition of a running job; \`has_dependents\`
+-- lets completion skip job_deps for the (common) job nobody waits for.
+CREATE TABLE spool.jobs (
+  id                   text COLLATE "C" NOT NULL PRIMARY KEY,
+  task                 text COLLATE "C" NOT NULL,
+  queue                text COLLATE "C" NOT NULL,
+  state                text    NOT NULL,
+  priority             bigint  NOT NULL,
+  run_at               bigint  NOT NULL,
+  attempt              bigint  NOT NULL DEFAULT 0,
+  max_attempts         bigint  NOT NULL,
+  input                text    NOT NULL,
+  result               text,
+  errors               jsonb   NOT NULL DEFAULT '[]',
+  progress             jsonb,
+  key                  text COLLATE "C",
+  meta                 text    NOT NULL DEFAULT '{}',
+  depends_on           text[]  NOT NULL DEFAULT '{}',
+  pending_dependencies bigint  NOT NULL DEFAULT 0,
+  has_dependents       boolean NOT NULL DEFAULT false,
+  lease_ms             bigint,
+  timeout_ms           bigint,
+  worker_id            text,
+  lease_token          text,
+  lease_expires_at     bigint,
+  created_at           bigint  NOT NULL,
+  started_at           bigint,
+  finished_at          bigint,
+  updated_at           bigint  NOT NULL,
+  workflow_id          text COLLATE "C"
+) WITH (fillfactor = 85);
+
+-- Partial indexes, one per active state: a transition touches only the indexes of the states it
+-- leaves and enters, and finished jobs (however many are retained) are in none of the claim's.
+CREATE INDEX jobs_ready ON spool.jobs (queue, priority DESC, run_at, id) WHERE state = 'queued';
+CREATE INDEX jobs_due ON spool.jobs (queue, run_at) WHERE state = 'scheduled';
+CREATE INDEX jobs_leases ON spool.jobs (lease_expires_at) WHERE state = 'running';
+CREATE INDEX jobs_waiting ON spool.jobs (queue) WHERE state = 'waiting';
+CREATE INDEX jobs_finished ON spool.jobs (state, finished_at, id) WHERE finished_at IS NOT NULL;
+CREATE UNIQUE INDEX jobs_key ON spool.jobs (task, key) WHERE key IS NOT NULL;
+CREATE INDEX jobs_workflow ON spool.jobs (workflow_id, state) WHERE workflow_id IS NOT NULL;
+
+-- Dependency edges: child waits for parent.
+CREATE TABLE spool.job_deps (
+  parent_id text COLLATE "C" NOT NULL,
+  child_id  text COLLATE "C" NOT NULL,
+  PRIMARY KEY (parent_id, child_id)
+);
+CREATE INDEX job_deps_child ON spool.job_deps (child_id);
+
+-- Queue flags. A queue without a row runs.
+CREATE TABLE spool.queues (
+  name       text COLLATE "C" NOT NULL PRIMARY KEY,
+  paused     boolean NOT NULL DEFAULT false,
+  updated_at bigint  NOT NULL
+);
+
+-- Job log lines, capped per job by the writer.
+CREATE TABLE spool.job_logs (
+  seq     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  job_id  text COLLATE "C" NOT NULL,
+  attempt bigint NOT NULL,
+  at      bigint NOT NULL,
+  level   text   NOT NULL,
+  message text   NOT NULL
+);
+CREATE INDEX job_logs_job ON spool.job_logs (job_id, seq);
+
+-- Worker heartbeats.
+CREATE TABLE spool.workers (
+  id           text COLLATE "C" NOT NULL PRIMARY KEY,
+  host         text   NOT NULL,
+  pid          bigint NOT NULL,
+  queues       text   NOT NULL,
+  concurrency  bigint NOT NULL,
+  running      text   NOT NULL,
+  started_at   bigint NOT NULL,
+  last_seen_at bigint NOT NULL,
+  expires_at   bigint NOT NULL
+);
+
+-- Change-feed batches too large for a NOTIFY payload (8,000 bytes): the notification carries
+-- the row's seq and listeners read the row. Rows are pruned after a few minutes.
+CREATE TABLE spool.events (
+  seq    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at     bigint NOT NULL,
+  events text   NOT NULL
+);
+
+-- Schedules: the scheduler computes fire times, the store compare-and-sets next_fire_at.
+CREATE TABLE spool.schedules (
+  name         text COLLATE "C" NOT NULL PRIMARY KEY,
+  spec         text    NOT NULL,
+  trigger_key  text    NOT NULL,
+  anchor_at    bigint  NOT NULL,
+  next_fire_at bigint,
+  last_fire_at bigint,
+  last_job_id  text,
+  runs         bigint  NOT NULL DEFAULT 0,
+  paused       boolean NOT NULL DEFAULT false,
+  created_at   bigint  NOT NULL,
+  updated_at   bigint  NOT NULL
+);
+
+-- Workflow records; \`state\` stays 'running' until retention settles it (every job final).
+CREATE TABLE spool.workflows (
+  id          text COLLATE "C" NOT NULL PRIMARY KEY,
+  name        text   NOT NULL,
+  policy      text   NOT NULL,
+  state       text   NOT NULL,
+  spec        text   NOT NULL,
+  total       bigint NOT NULL,
+  counts      jsonb,
+  created_at  bigint NOT NULL,
+  finished_at bigint
+);
+CREATE INDEX workflows_running ON spool.workflows (id) WHERE state = 'running';
+
+-- The audit log (UUIDv7 ids: the primary key is the newest-first order) and revoked sessions.
+CREATE TABLE spool.audit (
+  id    text COLLATE "C" NOT NULL PRIMARY KEY,
+  at    bigint NOT NULL,
+  entry text   NOT NULL
+);
+CREATE INDEX audit_at ON spool.audit (at);
+
+CREATE TABLE spool.revoked_sessions (
+  id         text COLLATE "C" NOT NULL PRIMARY KEY,
+  expires_at bigint NOT NULL
+);`,
+  },
+];

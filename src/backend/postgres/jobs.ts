@@ -1,0 +1,384 @@
+/**
+ * Enqueue, claim and the outcomes of running jobs (complete, fail, release): the hot paths.
+ * Claims lock with FOR UPDATE SKIP LOCKED (claimers never wait for each other); outcomes are
+ * one statement per batch, each row fenced by its lease token, so a stale worker is refused
+ * per job, never obeyed.
+ */
+import { InvalidArgumentError, NotFoundError } from "../../core/errors/index.js";
+import { newLeaseToken } from "../../core/ids.js";
+import type { JobState, LeasedJob } from "../../core/types.js";
+import type {
+  EnqueuedRef,
+  JobClaimParams,
+  JobClaimResult,
+  JobCompleteParams,
+  JobEnqueueParams,
+  JobEnqueueResult,
+  JobFailParams,
+  JobFailResult,
+  JobReleaseParams,
+  NewJob,
+  TransitionResult,
+} from "../backend.js";
+import { checkNewJobs } from "../shared.js";
+import { onJobFailed, releaseDependents } from "./cascade.js";
+import { isUniqueViolation } from "./connection.js";
+import { type JobRow, jobEvent, toLeased } from "./rows.js";
+import type { PgStore, Tx } from "./store.js";
+
+export class PgJobs {
+  constructor(private readonly store: PgStore) {}
+
+  private get sql() {
+    return this.store.sql;
+  }
+
+  async enqueue({ jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+    checkNewJobs(jobs);
+    if (jobs.length === 0) return { jobs: [] };
+    try {
+      return await this.store.write("enqueue", (tx) =>
+        jobs.every((j) => j.key === null && j.dependsOn.length === 0)
+          ? this.insertSimple(tx, jobs, null)
+          : this.insertEach(tx, jobs),
+      );
+    } catch (error) {
+      if (!isUniqueViolation((error as { cause?: unknown }).cause, "jobs_pkey")) throw error;
+      // Rolled back; name the first id that already exists.
+      const rows = await this.store.read((q) =>
+        q<{ id: string }>(this.sql.JOB_STATES, { ids: jobs.map((j) => j.id) }),
+      );
+      const taken = new Set(rows.map((r) => r.id));
+      throw alreadyExists(jobs.find((j) => taken.has(j.id))?.id ?? jobs[0]!.id);
+    }
+  }
+
+  /** Bulk path: no keys, no dependencies: one INSERT … SELECT FROM unnest(…) for the batch. */
+  async insertSimple(tx: Tx, jobs: readonly NewJob[], workflowId: string | null): Promise<JobEnqueueResult> {
+    const out: EnqueuedRef[] = [];
+    const states: JobState[] = [];
+    for (const job of jobs) {
+      const state: JobState = job.runAt > tx.now ? "scheduled" : "queued";
+      states.push(state);
+      out.push({ id: job.id, state, created: true });
+    }
+    await tx.q(this.sql.JOB_INSERT_MANY, {
+      now: tx.now,
+      workflow_id: workflowId,
+      ...columns(jobs),
+      states,
+    });
+    jobs.forEach((job, i) => {
+      tx.events.push(jobEvent("job:enqueued", job.id, job.queue, tx.now, states[i]!));
+    });
+    return { jobs: out };
+  }
+
+  /** Jobs with keys or dependencies, one by one in batch order (as on SQLite). */
+  private async insertEach(tx: Tx, jobs: readonly NewJob[]): Promise<JobEnqueueResult> {
+    const sql = this.sql;
+    const { now } = tx;
+    const out: EnqueuedRef[] = [];
+    // Ids of this batch seen so far: a job may depend on jobs *earlier* in the batch.
+    const earlier = new Set<string>();
+    const batchKeys = new Map<string, { id: string; state: JobState }>();
+    // A job deduplicated by its key stands for the existing job in later jobs' dependsOn.
+    const alias = new Map<string, string>();
+    for (const job of jobs) {
+      const outside = job.dependsOn.filter((d) => !earlier.has(d));
+      if (outside.length > 0) {
+        const found = new Set(
+          (await tx.q<{ id: string }>(sql.JOB_STATES, { ids: outside })).map((r) => r.id),
+        );
+        for (const dep of outside) if (!found.has(dep)) throw new NotFoundError("job", dep);
+      }
+      earlier.add(job.id);
+      if (job.key !== null) {
+        const k = `${job.task}\0${job.key}`;
+        const existing = batchKeys.get(k) ?? (await this.byKey(tx, job));
+        if (existing) {
+          out.push(await this.dedupe(tx, job, existing, alias));
+          continue;
+        }
+      }
+      let deps: string[] = [];
+      let pending = 0;
+      let doomed = false;
+      if (job.dependsOn.length > 0) {
+        deps = [...new Set(job.dependsOn.map((d) => alias.get(d) ?? d))];
+        // Locks the parents: a parent completing meanwhile either committed first (seen as
+        // completed here) or waits for this transaction and then finds the new edge.
+        const parents = await tx.q<{ id: string; state: JobState }>(sql.JOB_LOCK_PARENTS, { ids: deps });
+        const stateOf = new Map(parents.map((p) => [p.id, p.state]));
+        for (const dep of deps) {
+          const state = stateOf.get(dep);
+          if (state === undefined) throw new NotFoundError("job", dep);
+          if (state !== "completed") pending++;
+          if (state === "failed" || state === "cancelled") doomed = true;
+        }
+      }
+      const state: JobState = doomed
+        ? "cancelled"
+        : pending > 0
+          ? "waiting"
+          : job.runAt > now
+            ? "scheduled"
+            : "queued";
+      const inserted = await tx.q<{ id: string }>(sql.JOB_INSERT, {
+        id: job.id,
+        task: job.task,
+        queue: job.queue,
+        state,
+        priority: job.priority,
+        run_at: ms(job.runAt),
+        max_attempts: job.maxAttempts,
+        input: job.input,
+        key: job.key,
+        meta: JSON.stringify(job.meta ?? {}),
+        depends_on: deps,
+        pending_dependencies: pending,
+        lease_ms: msOrNull(job.leaseMs),
+        timeout_ms: msOrNull(job.timeoutMs),
+        now,
+        finished_at: doomed ? now : null,
+      });
+      if (inserted.length === 0) {
+        // Another transaction took the key after our look-up (ON CONFLICT waited for it).
+        const existing = await this.byKey(tx, job);
+        if (!existing) throw new InvalidArgumentError(`idempotency key of job ${job.id} is contended`, "key");
+        out.push(await this.dedupe(tx, job, existing, alias));
+        continue;
+      }
+      if (deps.length > 0) await tx.q(sql.DEPS_INSERT, { parents: deps, children: deps.map(() => job.id) });
+      if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
+      out.push({ id: job.id, state, created: true });
+      tx.events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
+    }
+    return { jobs: out };
+  }
+
+  private async byKey(tx: Tx, job: NewJob): Promise<{ id: string; state: JobState } | undefined> {
+    const [row] = await tx.q<{ id: string; state: JobState }>(this.sql.JOB_BY_KEY, {
+      task: job.task,
+      key: job.key,
+    });
+    return row;
+  }
+
+  private async dedupe(
+    tx: Tx,
+    job: NewJob,
+    existing: { id: string; state: JobState },
+    alias: Map<string, string>,
+  ): Promise<EnqueuedRef> {
+    if (existing.id !== job.id && (await tx.q(this.sql.JOB_STATES, { ids: [job.id] })).length > 0)
+      throw alreadyExists(job.id);
+    alias.set(job.id, existing.id);
+    return { id: existing.id, state: existing.state, created: false };
+  }
+
+  async claim(params: JobClaimParams): Promise<JobClaimResult> {
+    if (!Number.isInteger(params.limit) || params.limit < 0) {
+      throw new InvalidArgumentError(`limit must be an integer >= 0, got ${params.limit}`, "limit");
+    }
+    const token = newLeaseToken();
+    const { limit, workerId } = params;
+    return this.store.write("claim", async (tx) => {
+      const sql = this.sql;
+      const claimed: LeasedJob[] = [];
+      const open: string[] = [];
+      // Queue by queue, in the order given; one statement claims the rest of the batch from a queue.
+      for (const queue of params.queues) {
+        const [paused] = await tx.q<{ paused: boolean }>(sql.QUEUE_PAUSED, { queue });
+        if (paused?.paused) continue;
+        open.push(queue);
+        await tx.q(sql.JOB_PROMOTE_DUE, { queue, now: tx.now });
+        const room = limit - claimed.length;
+        if (room <= 0) continue;
+        const rows = await tx.q<JobRow>(sql.JOB_CLAIM, {
+          queue,
+          limit: room,
+          now: tx.now,
+          token,
+          worker_id: workerId,
+          lease_ms: ms(params.leaseMs),
+        });
+        for (const row of rows) claimed.push(toLeased(row));
+      }
+      let nextRunAt: number | null = null;
+      if (claimed.length < limit && open.length > 0) {
+        const [row] = await tx.q<{ run_at: number | null }>(sql.JOB_NEXT_RUN_AT, { queues: open });
+        nextRunAt = row?.run_at ?? null;
+      }
+      // Claims sort across queues by the same order a single queue uses.
+      claimed.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
+      for (const job of claimed) {
+        tx.events.push(
+          jobEvent("job:started", job.id, job.queue, tx.now, "running", { attempt: job.attempt, workerId }),
+        );
+      }
+      return { jobs: claimed, nextRunAt };
+    });
+  }
+
+  async complete({ jobs }: JobCompleteParams): Promise<TransitionResult> {
+    if (jobs.length === 0) return { ok: [], refused: [] };
+    return this.store.write("complete", async (tx) => {
+      const ok: string[] = [];
+      const refused: string[] = [];
+      const released: string[] = [];
+      // Distinct ids go in one statement; a repeated id is a second use of one lease, made
+      // after the first (the first use wins, as in memory).
+      for (const batch of distinctRuns(jobs)) {
+        const rows = await tx.q<{ id: string; queue: string; attempt: number; has_dependents: boolean }>(
+          this.sql.JOB_COMPLETE_MANY,
+          {
+            ids: batch.map((j) => j.id),
+            tokens: batch.map((j) => j.token),
+            results: batch.map((j) => j.result),
+            now: tx.now,
+          },
+        );
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const { id } of batch) {
+          const row = byId.get(id);
+          if (!row) {
+            refused.push(id);
+            continue;
+          }
+          byId.delete(id);
+          ok.push(id);
+          tx.events.push(
+            jobEvent("job:completed", id, row.queue, tx.now, "completed", { attempt: row.attempt }),
+          );
+          if (row.has_dependents) released.push(id);
+        }
+      }
+      await releaseDependents(this.sql, tx, released);
+      return { ok, refused };
+    });
+  }
+
+  async fail({ jobs }: JobFailParams): Promise<JobFailResult> {
+    if (jobs.length === 0) return { retried: [], failed: [], refused: [] };
+    return this.store.write("fail", async (tx) => {
+      const result: JobFailResult = { retried: [], failed: [], refused: [] };
+      for (const batch of distinctRuns(jobs)) {
+        const rows = await tx.q<{
+          id: string;
+          queue: string;
+          state: JobState;
+          attempt: number;
+          run_at: number;
+          has_dependents: boolean;
+        }>(this.sql.JOB_FAIL_MANY, {
+          ids: batch.map((j) => j.id),
+          tokens: batch.map((j) => j.token),
+          errors: batch.map((j) => JSON.stringify(j.error)),
+          retry_ats: batch.map((j) => (j.retryAt === null ? null : ms(j.retryAt))),
+          now: tx.now,
+        });
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const { id, error } of batch) {
+          const row = byId.get(id);
+          if (!row) {
+            result.refused.push(id);
+            continue;
+          }
+          byId.delete(id);
+          if (row.state === "failed") {
+            result.failed.push(id);
+            tx.events.push(
+              jobEvent("job:failed", id, row.queue, tx.now, "failed", { attempt: row.attempt, error }),
+            );
+            await onJobFailed(this.sql, tx, id, row.has_dependents);
+          } else {
+            result.retried.push(id);
+            tx.events.push(
+              jobEvent("job:retried", id, row.queue, tx.now, row.state, {
+                attempt: row.attempt,
+                runAt: row.run_at,
+                error,
+              }),
+            );
+          }
+        }
+      }
+      return result;
+    });
+  }
+
+  async release({ leases }: JobReleaseParams): Promise<TransitionResult> {
+    if (leases.length === 0) return { ok: [], refused: [] };
+    return this.store.write("release", async (tx) => {
+      const ok: string[] = [];
+      const refused: string[] = [];
+      for (const batch of distinctRuns(leases)) {
+        const rows = await tx.q<{ id: string; queue: string }>(this.sql.JOB_RELEASE_MANY, {
+          ids: batch.map((l) => l.id),
+          tokens: batch.map((l) => l.token),
+          now: tx.now,
+        });
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const { id } of batch) {
+          const row = byId.get(id);
+          if (!row) {
+            refused.push(id);
+            continue;
+          }
+          byId.delete(id);
+          ok.push(id);
+          tx.events.push(jobEvent("job:released", id, row.queue, tx.now, "queued"));
+        }
+      }
+      return { ok, refused };
+    });
+  }
+}
+
+/** Splits a batch into runs of distinct ids, in order (a repeated id starts a new run). */
+export function distinctRuns<T extends { id: string }>(items: readonly T[]): T[][] {
+  const runs: T[][] = [];
+  let current: T[] = [];
+  let ids = new Set<string>();
+  for (const item of items) {
+    if (ids.has(item.id)) {
+      runs.push(current);
+      current = [];
+      ids = new Set();
+    }
+    ids.add(item.id);
+    current.push(item);
+  }
+  if (current.length > 0) runs.push(current);
+  return runs;
+}
+
+/** The column arrays of JOB_INSERT_MANY (states apart). */
+export function columns(jobs: readonly NewJob[]) {
+  return {
+    ids: jobs.map((j) => j.id),
+    tasks: jobs.map((j) => j.task),
+    queues: jobs.map((j) => j.queue),
+    priorities: jobs.map((j) => j.priority),
+    run_ats: jobs.map((j) => ms(j.runAt)),
+    max_attempts: jobs.map((j) => j.maxAttempts),
+    inputs: jobs.map((j) => j.input),
+    metas: jobs.map((j) => JSON.stringify(j.meta ?? {})),
+    lease_ms: jobs.map((j) => msOrNull(j.leaseMs)),
+    timeout_ms: jobs.map((j) => msOrNull(j.timeoutMs)),
+  };
+}
+
+export function alreadyExists(id: string): InvalidArgumentError {
+  return new InvalidArgumentError(`job id ${id} already exists`, "id");
+}
+
+/** Instants and durations are whole milliseconds in bigint columns (a fraction is rounded up). */
+export function ms(value: number): number {
+  return Math.ceil(value);
+}
+
+export function msOrNull(value: number | null): number | null {
+  return value === null ? null : Math.ceil(value);
+}

@@ -1,0 +1,11 @@
+-- Cancels a dependent of a failed or cancelled job unless it is final or running.
+-- Params: :id, :now.
+-- Returns: queue, has_dependents (no row: left alone).
+UPDATE spool.jobs SET
+  state = 'cancelled',
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  finished_at = :now::bigint,
+  updated_at = :now::bigint
+WHERE id = :id::text AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING queue, has_dependents

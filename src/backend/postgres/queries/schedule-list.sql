@@ -1,0 +1,4 @@
+-- Every schedule, by name.
+-- Params: none.
+-- Returns: every schedules column.
+SELECT name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at FROM spool.schedules ORDER BY name

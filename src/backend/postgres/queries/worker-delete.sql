@@ -1,0 +1,3 @@
+-- Forgets one worker.
+-- Params: :id.
+DELETE FROM spool.workers WHERE id = :id::text

@@ -1,0 +1,216 @@
+/**
+ * Schedules on PostgreSQL (table `schedules`). `fire` is a compare-and-set on `next_fire_at`
+ * (an UPDATE … WHERE next_fire_at = expected) plus the job insert, in one transaction: two
+ * schedulers racing for one fire time serialize on the row lock, and the second finds
+ * `next_fire_at` already moved on.
+ */
+import type { JobState } from "../../core/types.js";
+import type {
+  NewJob,
+  ScheduleFireParams,
+  ScheduleFireResult,
+  ScheduleRecord,
+  ScheduleResumeParams,
+  ScheduleUpsertParams,
+  ScheduleUpsertResult,
+} from "../backend.js";
+import { checkNewJobs } from "../shared.js";
+import {
+  checkScheduleFire,
+  checkScheduleName,
+  checkScheduleUpsert,
+  scheduleEvent,
+} from "../shared-schedules.js";
+import { ms, msOrNull } from "./jobs.js";
+import type { PgStore, Tx } from "./store.js";
+
+interface ScheduleRow {
+  name: string;
+  spec: string;
+  trigger_key: string;
+  anchor_at: number;
+  next_fire_at: number | null;
+  last_fire_at: number | null;
+  last_job_id: string | null;
+  runs: number;
+  paused: boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+function toRecord(row: ScheduleRow): ScheduleRecord {
+  return {
+    name: row.name,
+    spec: row.spec,
+    triggerKey: row.trigger_key,
+    anchorAt: row.anchor_at,
+    nextFireAt: row.next_fire_at,
+    lastFireAt: row.last_fire_at,
+    lastJobId: row.last_job_id,
+    runs: row.runs,
+    paused: row.paused,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class PgSchedules {
+  constructor(private readonly store: PgStore) {}
+
+  private get sql() {
+    return this.store.sql;
+  }
+
+  async upsert(params: ScheduleUpsertParams): Promise<ScheduleUpsertResult> {
+    checkScheduleUpsert(params);
+    const same = (row: ScheduleRow | undefined): boolean =>
+      row !== undefined && row.spec === params.spec && row.trigger_key === params.triggerKey;
+    // A no-op upsert (every app instance redefining its schedules at start) writes nothing.
+    const [current] = await this.store.read((q) =>
+      q<ScheduleRow>(this.sql.SCHEDULE_GET, { name: params.name }),
+    );
+    if (current && same(current)) return { schedule: toRecord(current), changed: false, created: false };
+    return this.store.write("schedule upsert", async (tx) => {
+      const fields = {
+        name: params.name,
+        spec: params.spec,
+        trigger_key: params.triggerKey,
+        anchor_at: params.anchorAt,
+        next_fire_at: params.nextFireAt,
+        now: tx.now,
+      };
+      let created = (await tx.q(this.sql.SCHEDULE_INSERT, { ...fields, paused: params.paused })).length > 0;
+      if (!created) {
+        const [old] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_LOCK, { name: params.name });
+        if (old && same(old)) return { schedule: toRecord(old), changed: false, created: false };
+        if (old) {
+          await tx.q(this.sql.SCHEDULE_UPDATE, {
+            ...fields,
+            retrigger: old.trigger_key !== params.triggerKey,
+          });
+        } else {
+          // Removed between the insert and the lock: create it.
+          created = true;
+          await tx.q(this.sql.SCHEDULE_INSERT, { ...fields, paused: params.paused });
+        }
+      }
+      tx.events.push(
+        scheduleEvent("schedule:changed", params.name, tx.now, { change: created ? "created" : "updated" }),
+      );
+      const [row] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_GET, { name: params.name });
+      return { schedule: toRecord(row!), changed: true, created };
+    });
+  }
+
+  async get(name: string): Promise<ScheduleRecord | null> {
+    const [row] = await this.store.read((q) => q<ScheduleRow>(this.sql.SCHEDULE_GET, { name }));
+    return row ? toRecord(row) : null;
+  }
+
+  async list(): Promise<ScheduleRecord[]> {
+    return (await this.store.read((q) => q<ScheduleRow>(this.sql.SCHEDULE_LIST))).map(toRecord);
+  }
+
+  async remove(name: string): Promise<boolean> {
+    return this.change(name, "removed", (tx) => tx.q(this.sql.SCHEDULE_DELETE, { name }));
+  }
+
+  async pause(name: string): Promise<boolean> {
+    return this.change(name, "paused", (tx) => tx.q(this.sql.SCHEDULE_PAUSE, { name, now: tx.now }));
+  }
+
+  async resume({ name, nextFireAt }: ScheduleResumeParams): Promise<boolean> {
+    return this.change(name, "resumed", (tx) =>
+      tx.q(this.sql.SCHEDULE_RESUME, { name, next_fire_at: nextFireAt, now: tx.now }),
+    );
+  }
+
+  async fire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
+    checkScheduleFire(params);
+    if (params.job) checkNewJobs([params.job]);
+    const { name, expectedFireAt, job } = params;
+    return this.store.write("schedule fire", async (tx) => {
+      let row: ScheduleRow | undefined;
+      let jobId: string | null = null;
+      if (expectedFireAt === null) {
+        // A manual run: no compare, only the job and last_job_id.
+        const [current] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_LOCK, { name });
+        if (!current) return { won: false, jobId: null, schedule: null };
+        jobId = job ? await this.insertJob(tx, job) : null;
+        row = jobId
+          ? (await tx.q<ScheduleRow>(this.sql.SCHEDULE_RUN_NOW, { name, job_id: jobId, now: tx.now }))[0]
+          : current;
+      } else {
+        // Decide the fire first; insert the job only if this caller won it.
+        [row] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_FIRE, {
+          name,
+          expected_fire_at: expectedFireAt,
+          next_fire_at: params.nextFireAt,
+          job_id: job?.id ?? null,
+          now: tx.now,
+        });
+        if (!row) {
+          const [current] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_GET, { name });
+          return { won: false, jobId: null, schedule: current ? toRecord(current) : null };
+        }
+        if (job) {
+          jobId = await this.insertJob(tx, job);
+          // An idempotency key matched an existing job: that one stands for the fire.
+          if (jobId !== job.id)
+            [row] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_RUN_NOW, { name, job_id: jobId, now: tx.now });
+        }
+      }
+      tx.events.push(
+        scheduleEvent("schedule:fired", name, tx.now, {
+          fireAt: expectedFireAt,
+          nextFireAt: row?.next_fire_at ?? null,
+          jobId,
+          ...(expectedFireAt === null ? { manual: true } : {}),
+          ...params.data,
+        }),
+      );
+      return { won: true, jobId, schedule: row ? toRecord(row) : null };
+    });
+  }
+
+  /** Inside the transaction: inserts the fire's job (or finds the one holding its key). */
+  private async insertJob(tx: Tx, job: NewJob): Promise<string> {
+    const byKey = async () =>
+      job.key === null
+        ? undefined
+        : (await tx.q<{ id: string }>(this.sql.JOB_BY_KEY, { task: job.task, key: job.key }))[0];
+    const existing = await byKey();
+    if (existing) return existing.id;
+    const state: JobState = job.runAt > tx.now ? "scheduled" : "queued";
+    const inserted = await tx.q(this.sql.JOB_INSERT, {
+      id: job.id,
+      task: job.task,
+      queue: job.queue,
+      state,
+      priority: job.priority,
+      run_at: ms(job.runAt),
+      max_attempts: job.maxAttempts,
+      input: job.input,
+      key: job.key,
+      meta: JSON.stringify(job.meta ?? {}),
+      depends_on: [],
+      pending_dependencies: 0,
+      lease_ms: msOrNull(job.leaseMs),
+      timeout_ms: msOrNull(job.timeoutMs),
+      now: tx.now,
+      finished_at: null,
+    });
+    if (inserted.length === 0) return (await byKey())?.id ?? job.id;
+    tx.events.push({ type: "job:enqueued", jobId: job.id, queue: job.queue, at: tx.now, state });
+    return job.id;
+  }
+
+  private async change(name: string, change: string, fn: (tx: Tx) => Promise<unknown[]>): Promise<boolean> {
+    checkScheduleName(name);
+    return this.store.write(`schedule ${change}`, async (tx) => {
+      const done = (await fn(tx)).length > 0;
+      if (done) tx.events.push(scheduleEvent("schedule:changed", name, tx.now, { change }));
+      return done;
+    });
+  }
+}

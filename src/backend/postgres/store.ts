@@ -1,0 +1,182 @@
+/**
+ * What every section of the PostgreSQL backend shares: the pool, the statements, the feed, the
+ * clock, and the two ways to touch the database — `write` (one transaction, its events sent
+ * with the COMMIT) and `read` (one statement on any pooled connection).
+ */
+import type pg from "pg";
+import { type Clock, systemClock } from "../../core/clock.js";
+import { BackendError } from "../../core/errors/index.js";
+import type { BackendEvent } from "../backend.js";
+import { BEGIN, BEGIN_WITH_SERVER_NOW, createPool, isDeadlock, toBackendError } from "./connection.js";
+import { NOTIFY_INLINE_MAX, type PgFeed } from "./feed.js";
+import { type Queryable, run, type Statements, type Stmt } from "./statements.js";
+
+/** Most attempts of a write that deadlocked (each after a short random pause). */
+const DEADLOCK_ATTEMPTS = 5;
+/** Stored batches (events table) older than this are pruned. */
+export const STORED_EVENTS_MAX_AGE_MS = 5 * 60_000;
+const PRUNE_EVERY_STORED = 64;
+
+/** One write transaction: its connection, its `now`, and the events it will publish. */
+export interface Tx {
+  now: number;
+  events: BackendEvent[];
+  q<R = Record<string, never>>(stmt: Stmt, params?: Record<string, unknown>): Promise<R[]>;
+  /** The raw connection (the transaction is open on it). */
+  client: Queryable;
+}
+
+/**
+ * The server's clock as seen from this process: every write transaction reads the server's
+ * time and refreshes the offset, so callers that compute instants (retry times, schedules)
+ * agree with the instants the store judges by, within a round trip.
+ */
+export class ServerClock implements Clock {
+  offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return systemClock.sleep(ms, signal);
+  }
+  observe(serverNow: number): void {
+    this.offset = serverNow - Date.now();
+  }
+}
+
+export class PgStore {
+  readonly pool: pg.Pool;
+  private closed = false;
+  private storedSincePrune = 0;
+
+  constructor(
+    readonly url: string,
+    poolSize: number,
+    readonly sql: Statements,
+    readonly feed: PgFeed,
+    readonly clock: Clock,
+    /** Null: time comes from the server. */
+    private readonly fixedClock: Clock | null,
+  ) {
+    this.pool = createPool(url, poolSize);
+  }
+
+  /** For reads that compare with now (worker ttl, session expiry): the clock's time. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  async write<T>(what: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    for (let attempt = 1; ; attempt++) {
+      let c: pg.PoolClient;
+      try {
+        c = await this.pool.connect();
+      } catch (error) {
+        throw toBackendError(error, `PostgreSQL ${what} failed`, this.url);
+      }
+      const events: BackendEvent[] = [];
+      try {
+        const now = await this.begin(c);
+        const tx: Tx = { now, events, client: c, q: (stmt, params) => run(c, stmt, params) };
+        const result = await fn(tx);
+        await this.commit(c, now, events);
+        c.release();
+        this.feed.committed(events);
+        return result;
+      } catch (error) {
+        const healthy = await c.query("ROLLBACK").then(
+          () => true,
+          () => false,
+        );
+        c.release(healthy ? undefined : true);
+        if (isDeadlock(error) && attempt < DEADLOCK_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+          continue;
+        }
+        throw toBackendError(error, `PostgreSQL ${what} failed`, this.url);
+      }
+    }
+  }
+
+  async read<T>(fn: (q: Tx["q"]) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    try {
+      return await fn((stmt, params) => run(this.pool, stmt, params));
+    } catch (error) {
+      throw toBackendError(error, "PostgreSQL read failed", this.url);
+    }
+  }
+
+  /** Several reads from one snapshot (REPEATABLE READ, read only). */
+  async snapshot<T>(fn: (q: Tx["q"]) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    let c: pg.PoolClient;
+    try {
+      c = await this.pool.connect();
+    } catch (error) {
+      throw toBackendError(error, "PostgreSQL read failed", this.url);
+    }
+    try {
+      await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      const result = await fn((stmt, params) => run(c, stmt, params));
+      await c.query("COMMIT");
+      c.release();
+      return result;
+    } catch (error) {
+      const healthy = await c.query("ROLLBACK").then(
+        () => true,
+        () => false,
+      );
+      c.release(healthy ? undefined : true);
+      throw toBackendError(error, "PostgreSQL read failed", this.url);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.feed.close();
+    await this.pool.end().catch(() => {});
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new BackendError("the PostgreSQL backend is closed", { code: "BACKEND_CLOSED" });
+  }
+
+  private async begin(c: pg.PoolClient): Promise<number> {
+    if (this.fixedClock) {
+      await c.query(BEGIN);
+      return this.fixedClock.now();
+    }
+    const results = (await c.query(BEGIN_WITH_SERVER_NOW)) as unknown as pg.QueryResult<{ now: number }>[];
+    const now = results[2]!.rows[0]!.now;
+    if (this.clock instanceof ServerClock) this.clock.observe(now);
+    return now;
+  }
+
+  /** COMMIT, with the batch's notification sent by the same round trip when there is one. */
+  private async commit(c: pg.PoolClient, now: number, events: BackendEvent[]): Promise<void> {
+    if (events.length === 0 || !this.feed.listening) {
+      await c.query("COMMIT");
+      return;
+    }
+    let { payload } = this.feed.inline(events);
+    if (Buffer.byteLength(payload) > NOTIFY_INLINE_MAX) {
+      const encoded = payload.slice(payload.indexOf("|") + 1);
+      const [row] = await run<{ seq: number }>(c, this.sql.EVENTS_INSERT, { at: now, events: encoded });
+      payload = this.feed.stored(row!.seq);
+      if (++this.storedSincePrune >= PRUNE_EVERY_STORED) {
+        this.storedSincePrune = 0;
+        await run(c, this.sql.EVENTS_PRUNE, { before: now - STORED_EVENTS_MAX_AGE_MS });
+      }
+    }
+    await c.query(
+      `SELECT pg_notify(${c.escapeLiteral(this.feed.channel)}, ${c.escapeLiteral(payload)}); COMMIT`,
+    );
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The shared test PostgreSQL (SPOOL_TEST_POSTGRES_URL, default
+ * postgres://spool:spool@127.0.0.1:5432/spool): `postgresUrl()` gives a URL with a fresh schema
+ * of its own (dropped by its cleanup), and `postgresReachable` says whether to run.
+ * Unreachable: the caller skips loudly, except under CI=true, where `requirePostgres` turns that
+ * into a failing test.
+ */
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { expect, test } from "vitest";
+
+export const POSTGRES_URL_BASE =
+  process.env.SPOOL_TEST_POSTGRES_URL ?? "postgres://spool:spool@127.0.0.1:5432/spool";
+
+async function probe(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL_BASE, connectionTimeoutMillis: 3000 });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const unavailable = await probe();
+export const postgresReachable = unavailable === null;
+
+/** Registers the loud skip (or, under CI, the failure) for a file whose tests need PostgreSQL. */
+export function requirePostgres(what: string): void {
+  if (postgresReachable) return;
+  const inCi = process.env.CI === "true";
+  if (!inCi) {
+    console.warn(
+      `\n⚠️  SKIPPING ${what}: no PostgreSQL at ${POSTGRES_URL_BASE.replace(/\/\/([^@/]*)@/, "//***@")} (${unavailable}).\n` +
+        "   Start one (bash scripts/services.sh) or set SPOOL_TEST_POSTGRES_URL. Under CI=true this fails.\n",
+    );
+  }
+  test.skipIf(!inCi)(`${what} needs a reachable PostgreSQL under CI`, () => {
+    expect.fail(`no PostgreSQL at ${POSTGRES_URL_BASE}: ${unavailable}`);
+  });
+}
+
+/** A fresh schema name (lower-case identifier). */
+export function freshSchema(): string {
+  return `spool_test_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
+}
+
+/** The base URL with spool's options added (`schema`, `pool` …). */
+export function withOptions(options: Record<string, string | number | boolean>): string {
+  const url = new URL(POSTGRES_URL_BASE);
+  for (const [k, v] of Object.entries(options)) url.searchParams.set(k, String(v));
+  return url.toString();
+}
+
+/** Drops a schema and everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL_BASE });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** A URL on the shared PostgreSQL with a schema of its own, and a cleanup that drops it. */
+export function postgresUrl(options: Record<string, string | number | boolean> = {}): {
+  url: string;
+  schema: string;
+  cleanup: () => Promise<void>;
+} {
+  const schema = freshSchema();
+  return { url: withOptions({ schema, ...options }), schema, cleanup: () => dropSchema(schema) };
+}
