@@ -14,6 +14,8 @@ export type {
   WorkerInfo,
 } from "./backend/backend.js";
 export { BACKEND_URL_DEFAULT, createBackend } from "./backend/create-backend.js";
+export type { BulkFilterOptions, BulkFilterResult, JobFilter } from "./client/bulk-filter.js";
+export type { JobActionsApi } from "./client/job-actions.js";
 export { createSpool, type Spool, type SpoolOptions } from "./client/spool.js";
 export { type Clock, FakeClock, systemClock } from "./core/clock.js";
 export { type Duration, formatMs, toMs } from "./core/duration.js";
@@ -60,6 +62,8 @@ export {
   type StoredTrigger,
   type Trigger,
 } from "./scheduler/index.js";
+export { ERROR_MESSAGE_MAX, ERROR_STACK_MAX } from "./worker/error-record.js";
+export { type FaultKind, installFaultHandlers } from "./worker/fault-scope.js";
 export { type RetentionOptions, Worker, type WorkerEvents, type WorkerOptions } from "./worker/worker.js";
 export {
   Flow,

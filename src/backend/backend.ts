@@ -28,6 +28,7 @@
  */
 import type { Clock } from "../core/clock.js";
 import type { JobLogLine, JobRecord, LeasedJob } from "../core/types.js";
+import type { JobActionsBackend } from "./job-actions.js";
 import type { AuditBackend } from "./seam/audit.js";
 import type { BackendCapabilities, BackendEventListener, SubscribeOptions } from "./seam/events.js";
 import type {
@@ -68,6 +69,7 @@ import type {
 } from "./seam/schedules.js";
 import type { WorkflowBackend } from "./seam/workflows.js";
 
+export type { JobActionsBackend, JobPromoteParams, JobUpdateParams } from "./job-actions.js";
 export type * from "./seam/audit.js";
 export type * from "./seam/events.js";
 export * from "./seam/jobs.js";
@@ -76,7 +78,7 @@ export * from "./seam/reads.js";
 export type * from "./seam/schedules.js";
 export * from "./seam/workflows.js";
 
-export interface Backend extends WorkflowBackend, AuditBackend {
+export interface Backend extends WorkflowBackend, AuditBackend, JobActionsBackend {
   /** "memory", "sqlite", "redis", "postgres". */
   readonly kind: string;
   readonly capabilities: BackendCapabilities;

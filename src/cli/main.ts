@@ -12,6 +12,7 @@ import { Command, CommanderError } from "commander";
 import { registerDev } from "./commands/dev.js";
 import { registerEnqueue } from "./commands/enqueue.js";
 import { registerJobsCancel } from "./commands/jobs-cancel.js";
+import { registerJobsEdit } from "./commands/jobs-edit.js";
 import { registerJobsLs } from "./commands/jobs-ls.js";
 import { registerJobsRetry } from "./commands/jobs-retry.js";
 import { registerJobsRm } from "./commands/jobs-rm.js";
@@ -81,6 +82,7 @@ export function buildProgram(io: CliIO): Command {
   registerJobsRetry(jobs, io);
   registerJobsCancel(jobs, io);
   registerJobsRm(jobs, io);
+  registerJobsEdit(jobs, io);
   const queues = program.command("queues").description("queue counts, pause and resume");
   registerQueuesLs(queues, io);
   registerQueuesPause(queues, io);

@@ -32,6 +32,7 @@ import { Worker } from "../worker/worker.js";
 import { createWorkflowApi, type WorkflowApi } from "../workflow/api.js";
 import { acceptInput, buildJob } from "./build-job.js";
 import { InlineRunner } from "./inline.js";
+import { createJobActions, type JobActionsApi } from "./job-actions.js";
 import { decodeJob, SpoolJobHandle } from "./job-handle.js";
 import { JobWatcher } from "./job-watcher.js";
 
@@ -71,7 +72,7 @@ export interface Spool extends WorkflowApi {
   enqueueMany(calls: ReadonlyArray<TaskCall | NamedTaskCall>): Promise<JobHandle[]>;
   /** A handle on an existing job. */
   job<O = unknown, I = unknown>(id: string): JobHandle<O, I>;
-  readonly jobs: {
+  readonly jobs: JobActionsApi & {
     get(id: string): Promise<JobInfo | null>;
     list(params?: JobListParams): Promise<{ jobs: JobInfo[]; nextCursor: string | null }>;
     cancel(ids: string[], reason?: string): Promise<{ cancelled: string[]; skipped: string[] }>;
@@ -275,6 +276,14 @@ export function createSpool(options: SpoolOptions = {}): Spool {
         return out;
       },
       remove: async (ids) => (await getBackend()).jobRemove({ ids }),
+      ...createJobActions({
+        backend: getBackend,
+        registry,
+        payloadLimit,
+        afterRequeue: async () => {
+          if (runner) await runner.drain();
+        },
+      }),
     },
     queues: {
       list: async () => (await getBackend()).queueList(),

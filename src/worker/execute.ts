@@ -16,7 +16,7 @@ import {
   NonRetriableError,
   SerializationError,
   ShutdownError,
-  SpoolError,
+  type SpoolError,
   TimeoutError,
   UnknownTaskError,
 } from "../core/errors/index.js";
@@ -27,7 +27,11 @@ import type { TaskContext, TaskLogger } from "../core/task.js";
 import type { JobErrorRecord, LeasedJob } from "../core/types.js";
 import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js";
 import { NO_PARENTS, needsParents, resolveWorkflowInput } from "../workflow/inputs.js";
+import { errorRecord } from "./error-record.js";
+import { type FaultTarget, faultScopeEnabled, runInFaultScope } from "./fault-scope.js";
 import type { JobControl } from "./job-control.js";
+
+export { errorRecord };
 
 export type Outcome =
   | { kind: "completed"; result: string }
@@ -53,23 +57,6 @@ export interface ExecuteDeps {
 }
 
 const UNKNOWN_TASK_RETRY = resolveRetry({ attempts: 1, backoff: BACKOFF_DEFAULT });
-
-export function errorRecord(err: unknown, attempt: number, at: number): JobErrorRecord {
-  if (err instanceof Error) {
-    const record: JobErrorRecord = { attempt, name: err.name, message: err.message, at };
-    if (err.stack) record.stack = err.stack;
-    if (err instanceof SpoolError) record.code = err.code;
-    return record;
-  }
-  // Handlers may throw anything; a string or object still gets recorded readably.
-  let message: string;
-  try {
-    message = typeof err === "string" ? err : (JSON.stringify(err) ?? String(err));
-  } catch {
-    message = String(err);
-  }
-  return { attempt, name: "NonErrorThrown", message, at };
-}
 
 function failed(task: RegisteredTask | undefined, job: LeasedJob, err: unknown, deps: ExecuteDeps): Outcome {
   const now = deps.clock.now();
@@ -123,21 +110,39 @@ function attempt(
     );
   }
   const ctx = makeContext(job, control, deps);
+  // With fault handlers installed, a throw in a timer or an unawaited rejection of this
+  // handler fails this job (see fault-scope.ts) and frees its slot: the handler is gone.
+  let faulted: Promise<void> | null = null;
+  let run = (value: unknown) => span.run(() => task.run(value, ctx));
+  if (faultScopeEnabled()) {
+    let onFault!: () => void;
+    faulted = new Promise<void>((resolve) => (onFault = resolve));
+    const target: FaultTarget = {
+      jobId: job.id,
+      fault(err) {
+        control.abort(err);
+        onFault();
+      },
+    };
+    const inner = run;
+    run = (value) => runInFaultScope(target, () => inner(value));
+  }
   let handler: Promise<unknown>;
   try {
     handler = fromParents
       ? resolveWorkflowInput(job, deps.backend).then((resolved) => {
           ctx.parents = resolved.parents;
-          return span.run(() => task.run(resolved.input, ctx));
+          return run(resolved.input);
         })
-      : Promise.resolve(span.run(() => task.run(input, ctx)));
+      : Promise.resolve(run(input));
   } catch (err) {
     handler = Promise.reject(err);
   }
-  const settled = handler.then(
+  const returned = handler.then(
     () => undefined,
     () => undefined,
   );
+  const settled = faulted ? Promise.race([returned, faulted]) : returned;
   const outcome = new Promise<Outcome>((resolve) => {
     let done = false;
     const finish = (o: Outcome) => {

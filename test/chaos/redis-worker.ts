@@ -7,7 +7,7 @@
  */
 import { appendFileSync } from "node:fs";
 import { createSpool } from "../../src/client/spool.js";
-import { defineChaosTasks, marksFile } from "./fixtures/app.js";
+import { defineChaosTasks, installFaults, marksFile } from "./fixtures/app.js";
 
 const [url, dir, json] = process.argv.slice(2);
 if (!url || !dir) throw new Error("usage: redis-worker.ts <redis url> <evidence dir> [json options]");
@@ -19,6 +19,7 @@ const spool = createSpool({
   retention: false,
 });
 defineChaosTasks(spool, dir);
+await installFaults(spool, dir);
 const worker = spool.worker(options);
 const mark = (line: string) => appendFileSync(marksFile(dir), `${line}\n`);
 worker.on("job:refused", (id) => mark(`refused ${id} ${process.pid}`));

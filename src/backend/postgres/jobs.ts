@@ -20,7 +20,7 @@ import type {
   NewJob,
   TransitionResult,
 } from "../backend.js";
-import { checkNewJobs } from "../shared.js";
+import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { onJobFailed, releaseDependents } from "./cascade.js";
 import { isUniqueViolation } from "./connection.js";
 import { type JobRow, jobEvent, toLeased } from "./rows.js";
@@ -117,13 +117,7 @@ export class PgJobs {
           if (state === "failed" || state === "cancelled") doomed = true;
         }
       }
-      const state: JobState = doomed
-        ? "cancelled"
-        : pending > 0
-          ? "waiting"
-          : job.runAt > now
-            ? "scheduled"
-            : "queued";
+      const state = stateAtInsert(doomed, pending, job.runAt, now);
       const inserted = await tx.q<{ id: string }>(sql.JOB_INSERT, {
         id: job.id,
         task: job.task,
@@ -178,9 +172,7 @@ export class PgJobs {
   }
 
   async claim(params: JobClaimParams): Promise<JobClaimResult> {
-    if (!Number.isInteger(params.limit) || params.limit < 0) {
-      throw new InvalidArgumentError(`limit must be an integer >= 0, got ${params.limit}`, "limit");
-    }
+    checkClaimLimit(params.limit);
     const token = newLeaseToken();
     const { limit, workerId } = params;
     return this.store.write("claim", async (tx) => {
@@ -195,13 +187,14 @@ export class PgJobs {
         await tx.q(sql.JOB_PROMOTE_DUE, { queue, now: tx.now });
         const room = limit - claimed.length;
         if (room <= 0) continue;
-        const rows = await tx.q<JobRow>(sql.JOB_CLAIM, {
+        const rows = await tx.q<JobRow>(params.tasks ? sql.JOB_CLAIM_TASKS : sql.JOB_CLAIM, {
           queue,
           limit: room,
           now: tx.now,
           token,
           worker_id: workerId,
           lease_ms: ms(params.leaseMs),
+          tasks: params.tasks ? [...params.tasks] : null,
         });
         for (const row of rows) claimed.push(toLeased(row));
       }
@@ -211,7 +204,7 @@ export class PgJobs {
         nextRunAt = row?.run_at ?? null;
       }
       // Claims sort across queues by the same order a single queue uses.
-      claimed.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
+      claimed.sort(claimOrder);
       for (const job of claimed) {
         tx.events.push(
           jobEvent("job:started", job.id, job.queue, tx.now, "running", { attempt: job.attempt, workerId }),

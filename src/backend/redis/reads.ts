@@ -73,7 +73,7 @@ export async function jobList(s: RedisStore, params: JobListParams): Promise<Job
         params.key === undefined ? "" : `=${params.key}`,
         params.createdAfter ?? "",
         params.createdBefore ?? "",
-        params.search?.toLowerCase() ?? "",
+        "", // searches go through job-search.lua (search.ts)
       ],
       false,
     );

@@ -28,10 +28,12 @@ import type {
   JobLogParams,
   JobPage,
   JobProgressParams,
+  JobPromoteParams,
   JobReleaseParams,
   JobRemoveParams,
   JobRemoveResult,
   JobRetryParams,
+  JobUpdateParams,
   LeaseRenewParams,
   LeaseRenewResult,
   LeaseRescueParams,
@@ -58,11 +60,13 @@ import { ENQUEUE_JOBS_MAX } from "../backend.js";
 import { RedisAudit } from "./audit.js";
 import * as control from "./control.js";
 import { EnqueueGroup } from "./enqueue-group.js";
+import { RedisJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
 import { RedisPush } from "./push.js";
 import * as reads from "./reads.js";
 import { RedisSchedules } from "./schedules.js";
+import { redisSearch } from "./search.js";
 import { RedisStore, wrap } from "./store.js";
 import { RedisWorkflows } from "./workflows.js";
 
@@ -84,6 +88,7 @@ export class RedisBackend implements Backend {
   private readonly schedules: RedisSchedules;
   private readonly workflows: RedisWorkflows;
   private readonly audit: RedisAudit;
+  private readonly actions: RedisJobActions;
 
   constructor(
     readonly clock: Clock,
@@ -101,6 +106,10 @@ export class RedisBackend implements Backend {
     this.keyPrefix = store.keyPrefix;
     this.push = new RedisPush(store);
     this.workflows = new RedisWorkflows({
+      now: () => this.clock.now(),
+      run: (name, args, writes) => store.run(name, args, writes),
+    });
+    this.actions = new RedisJobActions({
       now: () => this.clock.now(),
       run: (name, args, writes) => store.run(name, args, writes),
     });
@@ -216,6 +225,15 @@ export class RedisBackend implements Backend {
     return control.queueResume(this.store, params);
   }
 
+  // ── job actions (job-actions.ts) ──────────────────────────────────────────────────────
+
+  jobUpdate(params: JobUpdateParams): Promise<TransitionResult> {
+    return this.actions.update(params);
+  }
+  jobPromote(params: JobPromoteParams): Promise<TransitionResult> {
+    return this.actions.promote(params);
+  }
+
   // ── reading (reads.ts) ───────────────────────────────────────────────────────────────
 
   jobGet(params: { id: string }): Promise<JobRecord | null> {
@@ -225,6 +243,8 @@ export class RedisBackend implements Backend {
     return reads.jobGetMany(this.store, params);
   }
   jobList(params: JobListParams): Promise<JobPage> {
+    // Text searches walk the jobs in bounded script calls (search.ts).
+    if (params.search !== undefined) return redisSearch(this.store, { ...params, search: params.search });
     return reads.jobList(this.store, params);
   }
   jobLogs(params: { id: string; limit?: number }): Promise<JobLogLine[]> {

@@ -33,6 +33,9 @@ export const SCRIPT_NAMES = [
   "workflow-enqueue",
   "workflow-get",
   "workflow-list",
+  "job-update",
+  "job-promote",
+  "job-search",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

@@ -10,7 +10,12 @@ export interface JobListParams {
   key?: string;
   createdAfter?: EpochMs;
   createdBefore?: EpochMs;
-  /** Case-insensitive substring over id, key and the last error message. */
+  /**
+   * Case-insensitive substring of one of the job's fields: id, key, serialized input,
+   * serialized result, or an error message (src/backend/search.ts). With a search, a page may
+   * hold fewer than `limit` jobs, even none, and still have a `nextCursor` (a backend may bound
+   * the work one call does): continue from it until it is null.
+   */
   search?: string;
   /** Opaque cursor from the previous page's `nextCursor`. */
   cursor?: string;

@@ -104,7 +104,7 @@ export async function jobLog(s: SqliteStore, { id, token, lines }: JobLogParams)
 
 export async function queuePause(s: SqliteStore, { queue }: { queue: string }): Promise<void> {
   const now = s.clock.now();
-  s.write("queue pause", now, (events) => {
+  await s.write("queue pause", now, (events) => {
     s.sql.queuePause.run({ queue, now });
     events.push({ type: "queue:paused", jobId: "", queue, at: now });
   });
@@ -112,7 +112,7 @@ export async function queuePause(s: SqliteStore, { queue }: { queue: string }): 
 
 export async function queueResume(s: SqliteStore, { queue }: { queue: string }): Promise<void> {
   const now = s.clock.now();
-  s.write("queue resume", now, (events) => {
+  await s.write("queue resume", now, (events) => {
     s.sql.queueResume.run({ queue });
     events.push({ type: "queue:resumed", jobId: "", queue, at: now });
   });

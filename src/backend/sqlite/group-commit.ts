@@ -34,8 +34,11 @@ interface Entry {
 }
 
 export interface GroupCommitDeps {
-  /** Runs `fn` in one write transaction (events appended to the change feed before COMMIT). */
-  write(fn: (events: Events) => void): void;
+  /**
+   * Runs `fn` in one write transaction (events appended to the change feed before COMMIT);
+   * `fn` runs again from the start if the transaction is retried (lock busy).
+   */
+  write(fn: (events: Events) => void): Promise<void>;
   /** Runs `fn` in a SAVEPOINT of the open transaction, rolled back to if `fn` throws. */
   savepoint<T>(fn: () => T): T;
   /** Turns a body's error into the error its caller sees. */
@@ -47,6 +50,8 @@ export interface GroupCommitDeps {
 export class GroupCommit {
   private queue: Entry[] = [];
   private timer: NodeJS.Immediate | null = null;
+  /** The group being written: groups commit one after another, in call order. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: GroupCommitDeps) {}
 
@@ -63,22 +68,32 @@ export class GroupCommit {
   submit<T>(body: (events: Events) => T, simple: SimpleCall | null = null): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ body, simple, resolve: resolve as (value: unknown) => void, reject });
-      this.timer ??= setImmediate(() => this.flush());
+      this.timer ??= setImmediate(() => {
+        this.flush().catch(() => {}); // each caller hears of its own outcome
+      });
     });
   }
 
-  /** Writes every waiting call now (also before the store closes). */
-  flush(): void {
+  /**
+   * Writes every waiting call (also before the store closes), after the group being written,
+   * if any; resolves once they are settled.
+   */
+  flush(): Promise<void> {
     if (this.timer) {
       clearImmediate(this.timer);
       this.timer = null;
     }
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
+    if (batch.length === 0) return this.writing;
+    this.writing = this.writing.then(() => this.commit(batch));
+    return this.writing;
+  }
+
+  private async commit(batch: Entry[]): Promise<void> {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      this.deps.write((events) => {
+      await this.deps.write((events) => {
         outcomes.length = 0; // a retried transaction starts over
         const one = (entry: Entry) => {
           const mine: Events = [];

@@ -95,7 +95,7 @@ export async function workerHeartbeat(
   { worker, ttlMs }: WorkerHeartbeatParams,
 ): Promise<void> {
   const now = s.clock.now();
-  s.write("worker heartbeat", now, () => {
+  await s.write("worker heartbeat", now, () => {
     s.sql.workerDeleteExpired.run({ now });
     s.sql.workerUpsert.run({
       id: worker.id,
@@ -112,7 +112,7 @@ export async function workerHeartbeat(
 }
 
 export async function workerRemove(s: SqliteStore, { id }: { id: string }): Promise<void> {
-  s.write("worker remove", s.clock.now(), () => {
+  await s.write("worker remove", s.clock.now(), () => {
     s.sql.workerDelete.run({ id });
   });
 }

@@ -12,13 +12,13 @@ import { toRecord, toWorker } from "./rows.js";
 import { LOG_LINES_MAX, type SqliteStore } from "./store.js";
 
 export async function jobGet(s: SqliteStore, { id }: { id: string }): Promise<JobRecord | null> {
-  const row = s.read(() => s.sql.jobGet.get({ id }));
+  const row = await s.read(() => s.sql.jobGet.get({ id }));
   return row ? toRecord(row) : null;
 }
 
 export async function jobGetMany(s: SqliteStore, { ids }: { ids: readonly string[] }): Promise<JobRecord[]> {
   if (ids.length === 0) return [];
-  const rows = s.read(() => s.sql.jobGetMany.all({ ids: JSON.stringify(ids) }));
+  const rows = await s.read(() => s.sql.jobGetMany.all({ ids: JSON.stringify(ids) }));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const out: JobRecord[] = [];
   for (const id of ids) {
@@ -33,7 +33,7 @@ export async function jobList(s: SqliteStore, params: JobListParams): Promise<Jo
   const states = listStates(params);
   const after = decodeCursor(params.cursor);
   const stmt = (params.order ?? "desc") === "desc" ? s.sql.jobListDesc : s.sql.jobListAsc;
-  const rows = s.read(() =>
+  const rows = await s.read(() =>
     stmt.all({
       queue: params.queue ?? null,
       states: states ? JSON.stringify(states) : null,
@@ -55,7 +55,7 @@ export async function jobLogs(
   { id, limit }: { id: string; limit?: number },
 ): Promise<JobLogLine[]> {
   const n = limit !== undefined && limit > 0 ? Math.min(limit, LOG_LINES_MAX) : LOG_LINES_MAX;
-  const rows = s.read(() => s.sql.jobLogs.all({ job_id: id, limit: n }));
+  const rows = await s.read(() => s.sql.jobLogs.all({ job_id: id, limit: n }));
   return rows.reverse().map((r) => ({
     at: r.at,
     level: r.level as JobLogLine["level"],
@@ -87,6 +87,6 @@ export async function queueList(s: SqliteStore): Promise<QueueInfo[]> {
 
 export async function workerList(s: SqliteStore): Promise<WorkerInfo[]> {
   const now = s.clock.now();
-  const rows = s.read(() => s.sql.workerList.all({ now }));
+  const rows = await s.read(() => s.sql.workerList.all({ now }));
   return rows.map(toWorker).sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -26,10 +26,12 @@ import type {
   JobLogParams,
   JobPage,
   JobProgressParams,
+  JobPromoteParams,
   JobReleaseParams,
   JobRemoveParams,
   JobRemoveResult,
   JobRetryParams,
+  JobUpdateParams,
   LeaseRenewParams,
   LeaseRenewResult,
   LeaseRescueParams,
@@ -54,10 +56,12 @@ import type {
 import { SqliteAudit } from "./audit.js";
 import * as control from "./control.js";
 import { migrateDatabase } from "./database.js";
+import { SqliteJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
 import * as reads from "./reads.js";
 import { SqliteSchedules } from "./schedules.js";
+import { SqliteSearch } from "./search.js";
 import { SqliteStore } from "./store.js";
 import type { SqliteOptions } from "./url.js";
 
@@ -71,6 +75,8 @@ export class SqliteBackend implements Backend {
   private readonly store: SqliteStore;
   private readonly schedules: SqliteSchedules;
   private readonly audit: SqliteAudit;
+  private readonly actions: SqliteJobActions;
+  private readonly search: SqliteSearch;
 
   constructor(
     readonly clock: Clock,
@@ -86,6 +92,9 @@ export class SqliteBackend implements Backend {
     };
     this.audit = new SqliteAudit(store.db, host);
     this.schedules = new SqliteSchedules(store.db, host);
+    this.actions = new SqliteJobActions(store.db, host);
+    this.search = new SqliteSearch(store.db, { ...host, open: () => !store.closed });
+    this.search.start();
   }
 
   /** The connection (tests reach it to hold locks; spool code goes through the methods). */
@@ -94,16 +103,22 @@ export class SqliteBackend implements Backend {
   }
 
   async migrate(): Promise<void> {
-    this.store.assertOpen();
-    migrateDatabase(this.db, this.clock.now());
+    await this.store.retryBusy("SQLite migration failed", () => migrateDatabase(this.db, this.clock.now()));
   }
 
   async close(): Promise<void> {
     if (this.store.closed) return;
-    this.store.enqueues?.flush(); // calls already made are written, not dropped
+    // Calls already made are written, not dropped (or refused, if the file was replaced).
+    await this.store.enqueues?.flush();
+    const replaced = this.store.replaced();
     this.store.closed = true;
+    this.search.stop();
     this.store.feed.close();
-    this.db.close();
+    // SQLite's last close checkpoints and then deletes `<path>-wal` and `<path>-shm` BY NAME:
+    // with the file replaced, those names belong to the new database, whose unread WAL would
+    // be lost. So a connection to a replaced file is abandoned, not closed (the OS releases
+    // it when the process exits).
+    if (!replaced) this.db.close();
   }
 
   subscribe(listener: BackendEventListener): () => void {
@@ -153,6 +168,15 @@ export class SqliteBackend implements Backend {
     return control.queueResume(this.store, params);
   }
 
+  // ── job actions (job-actions.ts) ──────────────────────────────────────────────────────
+
+  jobUpdate(params: JobUpdateParams): Promise<TransitionResult> {
+    return this.actions.update(params);
+  }
+  jobPromote(params: JobPromoteParams): Promise<TransitionResult> {
+    return this.actions.promote(params);
+  }
+
   // ── reading (reads.ts) ───────────────────────────────────────────────────────────────
 
   jobGet(params: { id: string }): Promise<JobRecord | null> {
@@ -161,7 +185,9 @@ export class SqliteBackend implements Backend {
   jobGetMany(params: { ids: readonly string[] }): Promise<JobRecord[]> {
     return reads.jobGetMany(this.store, params);
   }
-  jobList(params: JobListParams): Promise<JobPage> {
+  async jobList(params: JobListParams): Promise<JobPage> {
+    // Text searches go through the trigram index (search.ts).
+    if (params.search !== undefined) return this.search.list({ ...params, search: params.search });
     return reads.jobList(this.store, params);
   }
   jobLogs(params: { id: string; limit?: number }): Promise<JobLogLine[]> {

@@ -4,8 +4,14 @@
  * Only the CLI installs signal handlers (library code must not). First signal: graceful
  * `worker.stop()` (stop claiming, let running jobs finish within `--grace`, release the rest),
  * then exit 0. Second signal: exit 1 at once.
+ *
+ * Faults that escape a handler (a throw in a timer, an unawaited rejection) fail the job whose
+ * async context raised them and the worker goes on (see worker/fault-scope.ts). An uncaught
+ * exception no running job can be blamed for stops the worker gracefully and exits 1 (the
+ * process state is unknown; a supervisor restarts it); an unattributed rejection is logged.
  */
 import type { Command } from "commander";
+import { installFaultHandlers } from "../../worker/fault-scope.js";
 import { withContext } from "../context.js";
 import type { CliIO } from "../io.js";
 import { parseDuration, parseInteger, parseList } from "../parse.js";
@@ -62,6 +68,19 @@ export function registerWorker(program: Command, io: CliIO): void {
             }
           };
         });
+        let fatal: unknown = null;
+        // Only a real process gets fault handlers (in-process tests pass their own `process`).
+        const uninstall = io.process
+          ? () => {}
+          : installFaultHandlers(spool.logger, (err, kind) => {
+              if (kind === "unhandledRejection") {
+                spool.logger.error({ err }, "unhandled rejection outside any job; the worker goes on");
+                return;
+              }
+              spool.logger.fatal({ err }, "uncaught exception outside any job; stopping the worker");
+              fatal ??= err;
+              onSignal("SIGTERM");
+            });
         proc.on("SIGTERM", onSignal);
         proc.on("SIGINT", onSignal);
         try {
@@ -70,7 +89,9 @@ export function registerWorker(program: Command, io: CliIO): void {
         } finally {
           proc.off("SIGTERM", onSignal);
           proc.off("SIGINT", onSignal);
+          uninstall();
         }
+        if (fatal) throw fatal;
       }),
     );
 }

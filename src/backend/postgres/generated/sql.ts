@@ -124,6 +124,34 @@ WHERE id = :id::text AND state NOT IN ('completed', 'failed', 'cancelled')
 RETURNING queue, has_dependents`;
 
 /**
+ * `queries/job-claim-tasks.sql`: As job-claim.sql, but only jobs of the tasks in :tasks: a worker claims only the tasks it
+ * registered; jobs of other tasks stay queued, untouched, for other workers.
+ * Params: :queue, :tasks (text[]), :limit, :now, :token, :worker_id, :lease_ms.
+ * Returns: every column of each claimed job (in no particular order).
+ */
+export const JOB_CLAIM_TASKS = `UPDATE spool.jobs AS j SET
+  state = 'running',
+  attempt = j.attempt + 1,
+  lease_token = :token::text,
+  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
+  worker_id = :worker_id::text,
+  started_at = :now::bigint,
+  updated_at = :now::bigint
+FROM (
+  SELECT id FROM spool.jobs
+  WHERE state = 'queued' AND queue = :queue::text AND task = ANY(:tasks::text[])
+    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit::bigint
+  FOR UPDATE SKIP LOCKED
+) AS c
+WHERE j.id = c.id
+RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at`;
+
+/**
  * `queries/job-claim.sql`: Claims up to :limit queued jobs of one unpaused queue in claim order (priority DESC, run_at,
  * id): running, attempt + 1, a lease fenced by :token. Rows locked by a concurrent claim are
  * skipped (FOR UPDATE SKIP LOCKED), so claimers never wait for each other.
@@ -377,6 +405,18 @@ WHERE id IN (
 )`;
 
 /**
+ * `queries/job-promote.sql`: Runs scheduled (delayed) jobs now: queued, due at :now.
+ * Params: :ids (text[]), :now.
+ * Returns: id, queue (missing ids were refused: not scheduled).
+ */
+export const JOB_PROMOTE = `UPDATE spool.jobs SET
+  state = 'queued',
+  run_at = :now::bigint,
+  updated_at = :now::bigint
+WHERE id = ANY(:ids::text[]) AND state = 'scheduled'
+RETURNING id, queue`;
+
+/**
  * `queries/job-release-many.sql`: Gives running jobs fenced by their tokens back to queued without counting the attempt.
  * Params: :ids, :tokens (text[]), :now.
  * Returns: id, queue (missing ids were refused).
@@ -407,11 +447,85 @@ WHERE id = ANY(:ids::text[]) AND state IN ('failed', 'cancelled')
 RETURNING id, queue`;
 
 /**
+ * `queries/job-search-asc.sql`: One page of jobs, oldest first, with :search (lower-case) in one of their fields: id, key,
+ * input, result or an error message (src/backend/search.ts). A scan in id order until the page
+ * is full (no text index yet). Other params as job-list-asc.sql.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_ASC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at
+FROM spool.jobs AS j
+WHERE (:queue::text IS NULL OR j.queue = :queue::text)
+  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
+  AND (:task::text IS NULL OR j.task = :task::text)
+  AND (:key::text IS NULL OR j.key = :key::text)
+  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
+  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
+  AND (:after::text IS NULL OR j.id > :after::text)
+  AND (
+    strpos(lower(j.id), :search::text) > 0
+    OR strpos(lower(coalesce(j.key, '')), :search::text) > 0
+    OR strpos(lower(j.input), :search::text) > 0
+    OR strpos(lower(coalesce(j.result, '')), :search::text) > 0
+    OR EXISTS (
+      SELECT 1 FROM jsonb_array_elements(j.errors) AS e
+      WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0
+    )
+  )
+ORDER BY j.id ASC
+LIMIT :limit::bigint`;
+
+/**
+ * `queries/job-search-desc.sql`: One page of jobs, newest first, with :search (lower-case) in one of their fields: id, key,
+ * input, result or an error message (src/backend/search.ts). A scan in id order until the page
+ * is full (no text index yet). Other params as job-list-desc.sql.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_DESC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at
+FROM spool.jobs AS j
+WHERE (:queue::text IS NULL OR j.queue = :queue::text)
+  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
+  AND (:task::text IS NULL OR j.task = :task::text)
+  AND (:key::text IS NULL OR j.key = :key::text)
+  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
+  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
+  AND (:after::text IS NULL OR j.id < :after::text)
+  AND (
+    strpos(lower(j.id), :search::text) > 0
+    OR strpos(lower(coalesce(j.key, '')), :search::text) > 0
+    OR strpos(lower(j.input), :search::text) > 0
+    OR strpos(lower(coalesce(j.result, '')), :search::text) > 0
+    OR EXISTS (
+      SELECT 1 FROM jsonb_array_elements(j.errors) AS e
+      WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0
+    )
+  )
+ORDER BY j.id DESC
+LIMIT :limit::bigint`;
+
+/**
  * `queries/job-states.sql`: The state of each existing job among :ids.
  * Params: :ids (text[]).
  * Returns: id, state.
  */
 export const JOB_STATES = `SELECT id, state FROM spool.jobs WHERE id = ANY(:ids::text[])`;
+
+/**
+ * `queries/job-update.sql`: Edits jobs that have not started: new priority and/or input (NULL keeps the current one).
+ * Params: :ids (text[]), :priority, :input, :now.
+ * Returns: id, queue, state (missing ids were refused: started, finished or gone).
+ */
+export const JOB_UPDATE = `UPDATE spool.jobs SET
+  priority = coalesce(:priority::integer, priority),
+  input = coalesce(:input::text, input),
+  updated_at = :now::bigint
+WHERE id = ANY(:ids::text[]) AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING id, queue, state`;
 
 /**
  * `queries/lease-renew-many.sql`: Extends the leases of running jobs fenced by their tokens.
@@ -523,6 +637,13 @@ export const QUEUE_PAUSED = `SELECT paused FROM spool.queues WHERE name = :queue
  * Params: :queue.
  */
 export const QUEUE_RESUME = `DELETE FROM spool.queues WHERE name = :queue::text`;
+
+/**
+ * `queries/queues-ready.sql`: The queues that hold queued jobs (the change feed's catch-up after a re-LISTEN).
+ * Params: none.
+ * Returns: queue.
+ */
+export const QUEUES_READY = `SELECT queue FROM spool.jobs WHERE state = 'queued' GROUP BY queue`;
 
 /**
  * `queries/retention-before.sql`: Finished jobs of one state that finished before :before, oldest first (retention by age).
