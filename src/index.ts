@@ -10,7 +10,9 @@ export type {
   BackendEventType,
   JobListParams,
   QueueInfo,
+  QueueLimits,
   StateCounts,
+  StoredRateLimit,
   WorkerInfo,
 } from "./backend/backend.js";
 export { BACKEND_URL_DEFAULT, createBackend } from "./backend/create-backend.js";
@@ -20,9 +22,12 @@ export { createSpool, type Spool, type SpoolOptions } from "./client/spool.js";
 export { type Clock, FakeClock, systemClock } from "./core/clock.js";
 export { type Duration, formatMs, toMs } from "./core/duration.js";
 export * from "./core/errors/index.js";
+export type { QueueLimitOptions, RateLimit } from "./core/flow.js";
 export type { BackoffPolicy, RetryPolicy } from "./core/retry.js";
 export { deserialize, serialize } from "./core/serializer.js";
 export type {
+  AppTransaction,
+  EnqueueManyOptions,
   EnqueueOptions,
   InputOf,
   JobEvent,

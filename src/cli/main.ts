@@ -18,6 +18,7 @@ import { registerJobsRetry } from "./commands/jobs-retry.js";
 import { registerJobsRm } from "./commands/jobs-rm.js";
 import { registerJobsShow } from "./commands/jobs-show.js";
 import { registerMigrate } from "./commands/migrate.js";
+import { registerQueuesLimit } from "./commands/queues-limit.js";
 import { registerQueuesLs } from "./commands/queues-ls.js";
 import { registerQueuesPause } from "./commands/queues-pause.js";
 import { registerQueuesResume } from "./commands/queues-resume.js";
@@ -86,6 +87,7 @@ export function buildProgram(io: CliIO): Command {
   const queues = program.command("queues").description("queue counts, pause and resume");
   registerQueuesLs(queues, io);
   registerQueuesPause(queues, io);
+  registerQueuesLimit(queues, io);
   registerQueuesResume(queues, io);
   const schedules = program
     .command("schedules")

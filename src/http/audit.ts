@@ -40,6 +40,7 @@ const RULES: readonly Rule[] = [
   { method: "DELETE", pattern: /^\/api\/jobs\/([^/]+)$/, action: "job.delete" },
   { method: "POST", pattern: /^\/api\/queues\/([^/]+)\/pause$/, action: "queue.pause" },
   { method: "POST", pattern: /^\/api\/queues\/([^/]+)\/resume$/, action: "queue.resume" },
+  { method: "POST", pattern: /^\/api\/queues\/([^/]+)\/limits$/, action: "queue.limit" },
   { method: "POST", pattern: /^\/api\/schedules\/([^/]+)\/pause$/, action: "schedule.pause" },
   { method: "POST", pattern: /^\/api\/schedules\/([^/]+)\/resume$/, action: "schedule.resume" },
   { method: "POST", pattern: /^\/api\/schedules\/([^/]+)\/run$/, action: "schedule.run" },

@@ -29,6 +29,8 @@ import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js
 import { NO_PARENTS, needsParents, resolveWorkflowInput } from "../workflow/inputs.js";
 import { errorRecord } from "./error-record.js";
 import { type FaultTarget, faultScopeEnabled, runInFaultScope } from "./fault-scope.js";
+import type { Isolation } from "./isolation/isolation.js";
+import { IsolatedError } from "./isolation/remote-error.js";
 import type { JobControl } from "./job-control.js";
 
 export { errorRecord };
@@ -54,6 +56,8 @@ export interface ExecuteDeps {
   /** Where best-effort failures (a progress write the store refused) are reported. */
   logger?: Pick<Logger, "warn">;
   random?: () => number;
+  /** Runs isolated tasks in threads / processes (worker option `isolate`). */
+  isolation?: Isolation | null;
 }
 
 const UNKNOWN_TASK_RETRY = resolveRetry({ attempts: 1, backoff: BACKOFF_DEFAULT });
@@ -62,7 +66,10 @@ function failed(task: RegisteredTask | undefined, job: LeasedJob, err: unknown, 
   const now = deps.clock.now();
   const error = errorRecord(err, job.attempt, now);
   const permanent =
-    err instanceof NonRetriableError || err instanceof SerializationError || job.attempt >= job.maxAttempts;
+    err instanceof NonRetriableError ||
+    err instanceof SerializationError ||
+    (err instanceof IsolatedError && err.permanent) ||
+    job.attempt >= job.maxAttempts;
   if (permanent) return { kind: "failed", error, retryAt: null };
   const retry = task?.retry ?? UNKNOWN_TASK_RETRY;
   return { kind: "failed", error, retryAt: now + backoffMs(retry, job.attempt, deps.random) };
@@ -113,8 +120,11 @@ function attempt(
   // With fault handlers installed, a throw in a timer or an unawaited rejection of this
   // handler fails this job (see fault-scope.ts) and frees its slot: the handler is gone.
   let faulted: Promise<void> | null = null;
-  let run = (value: unknown) => span.run(() => task.run(value, ctx));
-  if (faultScopeEnabled()) {
+  const isolated = deps.isolation?.runnerFor(task);
+  let run = isolated
+    ? (value: unknown) => isolated(value, ctx, control.signal)
+    : (value: unknown) => span.run(() => task.run(value, ctx));
+  if (!isolated && faultScopeEnabled()) {
     let onFault!: () => void;
     faulted = new Promise<void>((resolve) => (onFault = resolve));
     const target: FaultTarget = {

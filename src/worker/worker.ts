@@ -28,11 +28,18 @@ import { InvalidArgumentError } from "../core/errors/index.js";
 import { newWorkerId } from "../core/ids.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob } from "../core/types.js";
+import { isElected } from "../maintenance/election.js";
 import { HEARTBEAT_INTERVAL_MS, Heartbeat } from "../maintenance/heartbeat.js";
 import { Periodic } from "../maintenance/periodic.js";
 import { Rescuer } from "../maintenance/rescuer.js";
-import { RETENTION_INTERVAL_MS, type RetentionOptions, RetentionPruner } from "../maintenance/retention.js";
+import {
+  checkRetention,
+  RETENTION_INTERVAL_MS,
+  type RetentionOptions,
+  RetentionPruner,
+} from "../maintenance/retention.js";
 import { ClaimLoop } from "./claim-loop.js";
+import { Isolation } from "./isolation/isolation.js";
 import { JobRunner, type LossKind, type SettledKind } from "./job-runner.js";
 import { LeaseRenewer } from "./lease-renewer.js";
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from "./options.js";
@@ -106,6 +113,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private loopDone: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private starting: Promise<void> | null = null;
+  /** Isolated children (threads / processes) of this worker; see isolation/. */
+  isolation: Isolation | null = null;
   /** Push delivery, when the backend offers it (see push-receiver.ts). */
   private push: PushReceiver | null = null;
 
@@ -119,6 +128,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.leaseMs = this.opts.leaseMs;
     this.queues = this.opts.queues;
     this.retention = this.opts.retention === undefined ? deps.retention : this.opts.retention;
+    if (this.retention !== false) checkRetention(this.retention);
     this.prefetch = new PrefetchPolicy(this.opts.prefetch, this.concurrency);
   }
 
@@ -155,6 +165,20 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.state = "stopped";
       throw err;
     }
+    const isolation = new Isolation(this.opts.isolate, this.opts.isolation, {
+      registry: this.deps.registry,
+      concurrency: this.concurrency,
+      payloadLimit: this.deps.payloadLimit,
+      logger: this.deps.logger,
+    });
+    try {
+      // Children load the app now (warm), so the first isolated job does not wait for them.
+      await isolation.start();
+    } catch (err) {
+      this.state = "stopped";
+      throw err;
+    }
+    this.isolation = isolation;
     if (this.queues.length === 0) this.queues = this.deps.registry.queues();
     if (this.queues.length === 0) this.queues = ["default"];
     const { backend, clock, logger } = { ...this.deps, backend: this.backend };
@@ -166,6 +190,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       concurrency: this.concurrency,
       leaseMs: this.leaseMs,
       batcher: () => this.batcher,
+      isolation,
       prefetch: this.prefetch,
       canStart: running,
       onLeased: (held) => this.renewer.track(held),
@@ -235,8 +260,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
       new Periodic("heartbeat", HEARTBEAT_INTERVAL_MS, () => heartbeat.runOnce(), onError),
     ];
     if (this.retention !== false) {
+      // Store-wide: only the elected worker prunes (see maintenance/election.ts).
       const pruner = new RetentionPruner(backend, clock, this.retention);
-      this.periodics.push(new Periodic("retention", RETENTION_INTERVAL_MS, () => pruner.runOnce(), onError));
+      const prune = async () => {
+        if (!(await isElected(backend, this.id))) return;
+        const counts = await pruner.runOnce();
+        if (counts.removed + counts.expired > 0) logger.info(counts, "retention pass");
+      };
+      this.periodics.push(new Periodic("retention", RETENTION_INTERVAL_MS, prune, onError));
     }
     for (const p of this.periodics) p.start();
     await heartbeat.runOnce().catch((err) => this.reportError(err, "heartbeat failed"));
@@ -292,6 +323,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
             this.batcher.stop();
             this.unsubscribe?.();
             await Promise.all(this.periodics.map((p) => p.stop()));
+            await this.isolation?.close();
           },
         },
         graceMs,

@@ -1,6 +1,6 @@
 /**
  * SQLite per-queue counts of finished jobs come from spool_finished_counts (kept by triggers,
- * migration 0006) instead of a scan: they must stay equal to what a scan says through every
+ * migration 0017) instead of a scan: they must stay equal to what a scan says through every
  * transition into and out of a finished state, and a database migrated with finished jobs in it
  * starts with the right numbers.
  */
@@ -104,11 +104,11 @@ test("a database migrated with finished jobs in it starts with their counts", as
   await b.jobComplete({ jobs: c.jobs.map((j) => ({ id: j.id, token: j.leaseToken, result: "1" })) });
   await b.close();
   open.length = 0;
-  // Back to the schema before 0006: no counters, no triggers, no record of the migration.
+  // Back to the schema before 0017: no counters, no triggers, no record of the migration.
   const db = new Database(file);
   db.exec(`DROP TRIGGER spool_finished_counts_insert; DROP TRIGGER spool_finished_counts_update;
     DROP TRIGGER spool_finished_counts_delete; DROP TABLE spool_finished_counts;
-    DELETE FROM spool_migrations WHERE version = 6;`);
+    DELETE FROM spool_migrations WHERE version = 17;`);
   db.close();
   const again = await backendAt(file);
   const [q] = await again.queueList();

@@ -9,7 +9,6 @@ import { afterAll, afterEach, describe, expect, test } from "vitest";
 import type { BackendEvent } from "../../src/backend/backend.js";
 import { createBackend } from "../../src/backend/create-backend.js";
 import { EVENTS_KEEP_ROWS, EVENTS_MAX_AGE_MS } from "../../src/backend/sqlite/change-feed.js";
-// Migrations are numbered per branch, so the count may be below the newest version.
 import { MIGRATIONS } from "../../src/backend/sqlite/generated/sql.js";
 import {
   createSqliteBackend,
@@ -149,8 +148,10 @@ describe("sqlite migrations", () => {
     const rows = inspect(file, (db) =>
       db.prepare("SELECT version, name FROM spool_migrations ORDER BY version").all(),
     );
+    // Every migration, once (versions may have gaps: parallel branches number theirs apart).
     expect(rows).toHaveLength(MIGRATIONS.length);
     expect(rows[0]).toEqual({ version: 1, name: "init" });
+    expect(rows.at(-1)).toMatchObject({ version: SCHEMA_VERSION });
     const tables = inspect(file, (db) =>
       db
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'spool_%' ORDER BY name")
@@ -159,6 +160,7 @@ describe("sqlite migrations", () => {
     );
     expect(tables).toEqual([
       "spool_audit",
+      "spool_clock",
       "spool_events",
       "spool_finished_counts",
       "spool_job_deps",
@@ -172,6 +174,8 @@ describe("sqlite migrations", () => {
       "spool_jobs_search_idx",
       "spool_jobs_search_pending",
       "spool_migrations",
+      // Persisted queue limits (migration 0006, flow control).
+      "spool_queue_limits",
       "spool_queues",
       "spool_revoked_sessions",
       "spool_schedules",

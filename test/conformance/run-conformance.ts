@@ -22,6 +22,7 @@ import type { ConformanceTopic } from "./suite/define.js";
 import { dependenciesTopic } from "./suite/dependencies.js";
 import { enqueueTopic } from "./suite/enqueue.js";
 import { failTopic } from "./suite/fail.js";
+import { flowTopic } from "./suite/flow.js";
 import { jobActionsTopic } from "./suite/job-actions.js";
 import { leaseTopic } from "./suite/lease.js";
 import { lifecycleTopic } from "./suite/lifecycle.js";
@@ -68,6 +69,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   schedulesTopic,
   workflowTopic,
   auditTopic,
+  flowTopic,
 ];
 
 export interface ConformanceSkip {

@@ -41,6 +41,7 @@ import type {
   LeaseRescueParams,
   LeaseRescueResult,
   QueueInfo,
+  QueueLimitParams,
   RetentionPruneParams,
   ScheduleFireParams,
   ScheduleFireResult,
@@ -60,6 +61,7 @@ import type {
 import { checkWorkflowEnqueue } from "../workflow-shared.js";
 import { MemoryAudit } from "./audit.js";
 import * as control from "./control.js";
+import * as flow from "./flow.js";
 import * as jobActions from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
@@ -128,6 +130,9 @@ export class MemoryBackend implements Backend {
   }
   queueResume(params: { queue: string }): Promise<void> {
     return control.queueResume(this.store, params);
+  }
+  queueLimit(params: QueueLimitParams): Promise<void> {
+    return flow.queueLimit(this.store, params);
   }
 
   // ── job actions (job-actions.ts) ──────────────────────────────────────────────────────

@@ -3,6 +3,7 @@ import type { JobLogLine, JobRecord } from "../../core/types.js";
 import { emptyCounts, type JobListParams, type JobPage, type QueueInfo } from "../backend.js";
 import { jobMatchesSearch, normalizeSearch } from "../search.js";
 import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
+import { limitsOf } from "./flow.js";
 import { LOG_LINES_MAX, type MemoryStore, type StoredJob } from "./store.js";
 
 export async function jobGet(s: MemoryStore, { id }: { id: string }): Promise<JobRecord | null> {
@@ -58,11 +59,18 @@ export async function queueList(s: MemoryStore): Promise<QueueInfo[]> {
     if (!q)
       byName.set(
         name,
-        (q = { name, paused: s.paused.has(name), counts: emptyCounts(), oldestQueuedAt: null }),
+        (q = {
+          name,
+          paused: s.paused.has(name),
+          counts: emptyCounts(),
+          oldestQueuedAt: null,
+          limits: limitsOf(s, name),
+        }),
       );
     return q;
   };
   for (const name of s.paused) get(name);
+  for (const name of s.limits.keys()) get(name);
   for (const job of s.jobs.values()) {
     const q = get(job.queue);
     q.counts[job.state]++;

@@ -24,6 +24,7 @@ export const SCRIPT_NAMES = [
   "renew",
   "rescue",
   "queue-pause",
+  "queue-limit",
   "queue-list",
   "job-list",
   "retention-prune",

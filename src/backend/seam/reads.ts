@@ -1,5 +1,6 @@
 /** The Backend seam, reading section: listing jobs and queues (see backend.ts). */
 import type { EpochMs, JobRecord, JobState } from "../../core/types.js";
+import type { QueueLimits } from "./flow.js";
 
 // ── reading ────────────────────────────────────────────────────────────────────────────
 
@@ -39,6 +40,8 @@ export interface QueueInfo {
   counts: StateCounts;
   /** `createdAt` of the oldest `queued` job (queue age for alerting), null if none. */
   oldestQueuedAt: EpochMs | null;
+  /** Flow-control limits set with `queueLimit` (both null when none). */
+  limits: QueueLimits;
 }
 
 export function emptyCounts(): StateCounts {

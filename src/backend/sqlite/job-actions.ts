@@ -17,7 +17,7 @@ import * as SQL from "./generated/sql.js";
 /** What the actions borrow from the backend: its clock and write transaction (with the feed). */
 export interface SqliteJobActionsHost {
   now(): number;
-  write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): T;
+  write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): Promise<T>;
 }
 
 export class SqliteJobActions {

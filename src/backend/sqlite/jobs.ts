@@ -15,7 +15,9 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import { shiftRunAt } from "../store-clock.js";
 import { toBackendError } from "./database.js";
+import { claimRoom, claimTook } from "./flow.js";
 import { GroupCommit } from "./group-commit.js";
 import { toLeased } from "./rows.js";
 import { jobInsertParams } from "./statements.js";
@@ -27,11 +29,13 @@ const EMPTY: readonly string[] = [];
  * Group-committed (group-commit.ts): concurrent calls share one transaction, each in its own
  * savepoint, and each settles once that transaction has committed.
  */
-export async function jobEnqueue(s: SqliteStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
-  checkNewJobs(jobs);
-  if (jobs.length === 0) return { jobs: [] };
+export async function jobEnqueue(s: SqliteStore, params: JobEnqueueParams): Promise<JobEnqueueResult> {
+  checkNewJobs(params.jobs);
+  if (params.jobs.length === 0) return { jobs: [] };
   s.assertOpen();
-  const now = s.clock.now();
+  const { now, skew } = s.time();
+  // runAt is in the caller's frame: judge it on the store's clock.
+  const jobs = shiftRunAt(params.jobs, skew);
   const group = enqueueGroup(s);
   if (jobs.every((j) => j.key === null && j.dependsOn.length === 0))
     return group.submit((events) => ({ jobs: insertSimple(s, jobs, now, events) }), { jobs, now });
@@ -40,7 +44,7 @@ export async function jobEnqueue(s: SqliteStore, { jobs }: JobEnqueueParams): Pr
 
 function enqueueGroup(s: SqliteStore): GroupCommit {
   s.enqueues ??= new GroupCommit({
-    write: (fn) => s.write("enqueue", s.clock.now(), fn),
+    write: (fn) => s.write("enqueue", s.time().now, fn),
     savepoint: (fn) => s.savepoint(fn),
     toError: (error) => toBackendError(error, "SQLite enqueue failed"),
     insertMany: (jobs, now, events) => insertSimple(s, jobs, now, events),
@@ -148,7 +152,7 @@ function insertSimple(
 
 export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<JobClaimResult> {
   checkClaimLimit(params.limit);
-  const now = s.clock.now();
+  const { now, skew } = s.time();
   const token = newLeaseToken();
   const { limit, workerId } = params;
   const tasks = params.tasks ? JSON.stringify(params.tasks) : null;
@@ -156,16 +160,21 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
     const sql = s.sql;
     const claimed: LeasedJob[] = [];
     let nextRunAt: number | null = null;
+    let limited = false;
     // Queue by queue, in the order given (as the memory backend does); one statement claims
     // the whole remaining batch of a queue.
     for (const queue of params.queues) {
       if (sql.queuePaused.get({ queue })?.paused) continue;
       sql.jobPromoteDue.run({ queue, now });
-      const room = limit - claimed.length;
+      const gate = claimRoom(s, queue, limit - claimed.length, now);
+      const room = gate.room;
+      if (room < limit - claimed.length) limited = true;
+      if (gate.retryAt !== null && (nextRunAt === null || gate.retryAt < nextRunAt)) nextRunAt = gate.retryAt;
       if (room > 0) {
         const args = { queue, limit: room, now, token, worker_id: workerId, lease_ms: params.leaseMs };
         const rows = tasks === null ? sql.jobClaim.all(args) : sql.jobClaimTasks.all({ ...args, tasks });
         for (const row of rows) claimed.push(toLeased(row, sql.jobClaimColumns));
+        claimTook(s, queue, gate.row, rows.length, now);
       }
       if (claimed.length < limit) {
         const next = sql.jobNextRunAt.get({ queue })?.run_at ?? null;
@@ -175,16 +184,22 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
     // Claims sort across queues by the same order a single queue uses.
     claimed.sort(claimOrder);
     for (const job of claimed) {
+      // Handed back in the caller's frame: it times its renewals on its own clock.
+      job.leaseExpiresAt -= skew;
       events.push(
         jobEvent("job:started", job.id, job.queue, now, "running", { attempt: job.attempt, workerId }),
       );
     }
-    return { jobs: claimed, nextRunAt: claimed.length < limit ? nextRunAt : null };
+    return {
+      jobs: claimed,
+      nextRunAt: claimed.length < limit && nextRunAt !== null ? nextRunAt - skew : null,
+      ...(limited ? { limited } : {}),
+    };
   });
 }
 
 export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("complete", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];
@@ -218,11 +233,17 @@ export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): 
 }
 
 export async function jobFail(s: SqliteStore, { jobs }: JobFailParams): Promise<JobFailResult> {
-  const now = s.clock.now();
+  const { now, skew } = s.time();
   return s.write("fail", now, (events) => {
     const out: JobFailResult = { retried: [], failed: [], refused: [] };
     for (const { id, token, error, retryAt } of jobs) {
-      const row = s.sql.jobFail.get({ id, token, error: JSON.stringify(error), retry_at: retryAt, now });
+      const row = s.sql.jobFail.get({
+        id,
+        token,
+        error: JSON.stringify(error),
+        retry_at: retryAt === null ? null : retryAt + skew,
+        now,
+      });
       if (!row) {
         out.refused.push(id);
         continue;
@@ -247,7 +268,7 @@ export async function jobFail(s: SqliteStore, { jobs }: JobFailParams): Promise<
 }
 
 export async function jobRelease(s: SqliteStore, { leases }: JobReleaseParams): Promise<TransitionResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("release", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];

@@ -7,7 +7,9 @@ import {
   type QueueInfo,
   type WorkerInfo,
 } from "../backend.js";
+import { noLimits } from "../seam/flow.js";
 import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
+import { rowLimits } from "./flow.js";
 import { toRecord, toWorker } from "./rows.js";
 import { LOG_LINES_MAX, type SqliteStore } from "./store.js";
 
@@ -73,10 +75,14 @@ export async function queueList(s: SqliteStore): Promise<QueueInfo[]> {
         const get = (name: string) => {
           let q = byName.get(name);
           if (!q)
-            byName.set(name, (q = { name, paused: false, counts: emptyCounts(), oldestQueuedAt: null }));
+            byName.set(
+              name,
+              (q = { name, paused: false, counts: emptyCounts(), oldestQueuedAt: null, limits: noLimits() }),
+            );
           return q;
         };
         for (const { name } of s.sql.queuePausedList.all()) get(name).paused = true;
+        for (const row of s.sql.queueLimitsList.all()) get(row.name).limits = rowLimits(row);
         for (const { queue, state, n } of s.sql.queueCounts.all()) get(queue).counts[state] += n;
         for (const { queue, oldest } of s.sql.queueOldestQueued.all()) get(queue).oldestQueuedAt = oldest;
         return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -86,7 +92,7 @@ export async function queueList(s: SqliteStore): Promise<QueueInfo[]> {
 }
 
 export async function workerList(s: SqliteStore): Promise<WorkerInfo[]> {
-  const now = s.clock.now();
+  const { now } = s.time();
   const rows = await s.read(() => s.sql.workerList.all({ now }));
   return rows.map(toWorker).sort((a, b) => a.id.localeCompare(b.id));
 }

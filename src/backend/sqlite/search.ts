@@ -31,8 +31,8 @@ const INDEX_BATCHES_PER_SEARCH = 5;
 
 export interface SqliteSearchHost {
   now(): number;
-  write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): T;
-  read<T>(fn: () => T): T;
+  write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): Promise<T>;
+  read<T>(fn: () => T): Promise<T>;
   /** False once the backend is closed. */
   open(): boolean;
 }
@@ -62,12 +62,16 @@ export class SqliteSearch {
   /** Starts background indexing (an unref'd timer: it never keeps the process alive). */
   start(): void {
     if (this.timer) return;
+    let running = false;
     this.timer = setInterval(() => {
-      try {
-        this.indexPending(INDEX_BATCHES_PER_TICK);
-      } catch {
+      if (running) return;
+      running = true;
+      this.indexPending(INDEX_BATCHES_PER_TICK)
         // Busy or closing: the next tick (or the next search) catches up.
-      }
+        .catch(() => {})
+        .finally(() => {
+          running = false;
+        });
     }, INDEX_INTERVAL_MS);
     this.timer.unref();
   }
@@ -78,10 +82,14 @@ export class SqliteSearch {
   }
 
   /** Indexes up to `batches` batches of pending documents; returns how many batches ran. */
-  indexPending(batches: number): number {
+  async indexPending(batches: number): Promise<number> {
     let done = 0;
-    while (done < batches && this.host.open() && this.host.read(() => this.sql.any.get({}) !== undefined)) {
-      this.host.write("search index", this.host.now(), () => {
+    while (
+      done < batches &&
+      this.host.open() &&
+      (await this.host.read(() => this.sql.any.get({}) !== undefined))
+    ) {
+      await this.host.write("search index", this.host.now(), () => {
         const upto = this.sql.upto.get({ limit: INDEX_BATCH });
         if (!upto) return;
         this.sql.index.run({ upto: upto.doc });
@@ -92,12 +100,12 @@ export class SqliteSearch {
     return done;
   }
 
-  list(params: JobListParams & { search: string }): JobPage {
+  async list(params: JobListParams & { search: string }): Promise<JobPage> {
     const limit = listLimit(params);
     const states = listStates(params);
     const desc = (params.order ?? "desc") === "desc";
     const indexed = [...params.search].length >= TRIGRAM;
-    if (indexed) this.indexPending(INDEX_BATCHES_PER_SEARCH);
+    if (indexed) await this.indexPending(INDEX_BATCHES_PER_SEARCH);
     const stmt = indexed
       ? desc
         ? this.sql.desc
@@ -117,7 +125,7 @@ export class SqliteSearch {
       limit: limit + 1,
     };
     if (indexed) args.phrase = `"${params.search.replaceAll('"', '""')}"`;
-    const rows = this.host.read(() => stmt.all(args));
+    const rows = await this.host.read(() => stmt.all(args));
     const page = rows.slice(0, limit).map(toRecord);
     return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
   }

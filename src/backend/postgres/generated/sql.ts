@@ -605,6 +605,51 @@ SELECT queue, state, count(*)::integer FROM spool.jobs
 WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
 
 /**
+ * `queries/queue-limits-delete.sql`: Removes a queue's limits row (both limits removed).
+ * Params: :queue.
+ */
+export const QUEUE_LIMITS_DELETE = `DELETE FROM spool.queue_limits WHERE name = :queue::text`;
+
+/**
+ * `queries/queue-limits-list.sql`: Every queue with limits.
+ * Params: none.
+ * Returns: name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_LIST = `SELECT name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat FROM spool.queue_limits`;
+
+/**
+ * `queries/queue-limits-lock.sql`: One queue's limits and rate-limit state, locked until the claim's transaction ends, with the
+ * number of its jobs running now (read after the lock, so it includes every earlier claim).
+ * No row: the queue has no limits (and nothing is locked).
+ * Params: :queue.
+ * Returns: concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_LOCK = `SELECT concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat
+FROM spool.queue_limits WHERE name = :queue::text
+FOR UPDATE`;
+
+/**
+ * `queries/queue-limits-put.sql`: Writes a queue's whole limits row (the caller merged the change into the old one, read locked).
+ * Params: :queue, :concurrency, :rate_limit, :rate_per_ms, :rate_burst, :rate_tat, :now.
+ */
+export const QUEUE_LIMITS_PUT = `INSERT INTO spool.queue_limits (name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat, updated_at)
+VALUES (:queue::text, :concurrency::integer, :rate_limit::integer, :rate_per_ms::bigint, :rate_burst::integer,
+  :rate_tat::double precision, :now::bigint)
+ON CONFLICT (name) DO UPDATE SET
+  concurrency = excluded.concurrency,
+  rate_limit = excluded.rate_limit,
+  rate_per_ms = excluded.rate_per_ms,
+  rate_burst = excluded.rate_burst,
+  rate_tat = excluded.rate_tat,
+  updated_at = excluded.updated_at`;
+
+/**
+ * `queries/queue-limits-tat.sql`: Stores the rate limit's new GCRA state after a claim started jobs of the queue (row locked).
+ * Params: :queue, :tat.
+ */
+export const QUEUE_LIMITS_TAT = `UPDATE spool.queue_limits SET rate_tat = :tat::double precision WHERE name = :queue::text`;
+
+/**
  * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
  * Params: none.
  * Returns: queue, oldest.
@@ -637,6 +682,13 @@ export const QUEUE_PAUSED = `SELECT paused FROM spool.queues WHERE name = :queue
  * Params: :queue.
  */
 export const QUEUE_RESUME = `DELETE FROM spool.queues WHERE name = :queue::text`;
+
+/**
+ * `queries/queue-running.sql`: Jobs of one queue running now (leased, prefetched ones included), for its concurrency cap.
+ * Params: :queue.
+ * Returns: n.
+ */
+export const QUEUE_RUNNING = `SELECT count(*)::integer AS n FROM spool.jobs WHERE state = 'running' AND queue = :queue::text`;
 
 /**
  * `queries/queues-ready.sql`: The queues that hold queued jobs (the change feed's catch-up after a re-LISTEN).
@@ -1078,6 +1130,23 @@ CREATE INDEX audit_at ON spool.audit (at);
 CREATE TABLE spool.revoked_sessions (
   id         text COLLATE "C" NOT NULL PRIMARY KEY,
   expires_at bigint NOT NULL
+);`,
+  },
+  {
+    version: 2,
+    name: "flow",
+    sql: `-- 0002_flow: flow-control limits per queue (docs/flow-control.md). A queue without a row has none.
+-- A claim of a queue with a row locks it (FOR UPDATE), so claims of a limited queue take turns
+-- and each counts the running jobs its predecessors committed; \`rate_tat\` is the GCRA
+-- theoretical arrival time of the rate limit (fractional ms).
+CREATE TABLE spool.queue_limits (
+  name        text COLLATE "C" NOT NULL PRIMARY KEY,
+  concurrency integer,
+  rate_limit  integer,
+  rate_per_ms bigint,
+  rate_burst  integer,
+  rate_tat    double precision,
+  updated_at  bigint NOT NULL
 );`,
   },
 ];

@@ -20,6 +20,20 @@ export const AUDIT_LIST = `SELECT id, entry FROM spool_audit WHERE (:before IS N
 export const AUDIT_PRUNE = `DELETE FROM spool_audit WHERE id IN (SELECT id FROM spool_audit WHERE at < :before ORDER BY at LIMIT :limit)`;
 
 /**
+ * `queries/clock-get.sql`: The store clock: the boot it belongs to and its offset (store time minus monotonic ms). No parameters.
+ */
+export const CLOCK_GET = `SELECT boot, offset_ms FROM spool_clock WHERE id = 1`;
+
+/**
+ * `queries/clock-sync.sql`: Parameters: :boot (this boot's id), :offset_ms (this process's wall clock minus monotonic ms).
+ * Sets the store clock's offset when there is none, or when the host booted again since it was
+ * set (the monotonic clock restarted); otherwise keeps it, so every process shares it.
+ */
+export const CLOCK_SYNC = `INSERT INTO spool_clock (id, boot, offset_ms) VALUES (1, :boot, :offset_ms)
+ON CONFLICT (id) DO UPDATE SET boot = excluded.boot, offset_ms = excluded.offset_ms
+WHERE spool_clock.boot <> excluded.boot`;
+
+/**
  * `queries/data-version.sql`: Changes whenever another connection (any process) committed since this connection last asked.
  * Params: none.
  * Returns: data_version.
@@ -638,7 +652,7 @@ export const MIGRATIONS_INSERT = `INSERT INTO spool_migrations (version, name, a
 /**
  * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes (small,
  * covering); the finished states are read from spool_finished_counts (kept by triggers,
- * migration 0006), so the answer does not grow with the finished jobs retained.
+ * migration 0017), so the answer does not grow with the finished jobs retained.
  * Params: none.
  * Returns: queue, state, n.
  */
@@ -651,6 +665,46 @@ UNION ALL
 SELECT queue, 'waiting', count(*) FROM spool_jobs WHERE state = 'waiting' GROUP BY queue
 UNION ALL
 SELECT queue, state, n FROM spool_finished_counts WHERE n > 0`;
+
+/**
+ * `queries/queue-limits-delete.sql`: Removes a queue's limits row (both limits removed).
+ * Params: :queue.
+ */
+export const QUEUE_LIMITS_DELETE = `DELETE FROM spool_queue_limits WHERE name = :queue`;
+
+/**
+ * `queries/queue-limits-get.sql`: One queue's limits and rate-limit state (no row: no limits).
+ * Params: :queue.
+ * Returns: concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_GET = `SELECT concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat FROM spool_queue_limits WHERE name = :queue`;
+
+/**
+ * `queries/queue-limits-list.sql`: Every queue with limits.
+ * Params: none.
+ * Returns: name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_LIST = `SELECT name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat FROM spool_queue_limits`;
+
+/**
+ * `queries/queue-limits-put.sql`: Writes a queue's whole limits row (the caller merged the change into the old one).
+ * Params: :queue, :concurrency, :rate_limit, :rate_per_ms, :rate_burst, :rate_tat, :now.
+ */
+export const QUEUE_LIMITS_PUT = `INSERT INTO spool_queue_limits (name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat, updated_at)
+VALUES (:queue, :concurrency, :rate_limit, :rate_per_ms, :rate_burst, :rate_tat, :now)
+ON CONFLICT (name) DO UPDATE SET
+  concurrency = excluded.concurrency,
+  rate_limit = excluded.rate_limit,
+  rate_per_ms = excluded.rate_per_ms,
+  rate_burst = excluded.rate_burst,
+  rate_tat = excluded.rate_tat,
+  updated_at = excluded.updated_at`;
+
+/**
+ * `queries/queue-limits-tat.sql`: Stores the rate limit's new GCRA state after a claim started jobs of the queue.
+ * Params: :queue, :tat.
+ */
+export const QUEUE_LIMITS_TAT = `UPDATE spool_queue_limits SET rate_tat = :tat WHERE name = :queue`;
 
 /**
  * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
@@ -685,6 +739,14 @@ export const QUEUE_PAUSED = `SELECT paused FROM spool_queues WHERE name = :queue
  * Params: :queue.
  */
 export const QUEUE_RESUME = `DELETE FROM spool_queues WHERE name = :queue`;
+
+/**
+ * `queries/queue-running.sql`: Jobs of one queue running now (leased, prefetched ones included), for its concurrency cap.
+ * Scans the running jobs' partial index: as many rows as the cluster's busy slots.
+ * Params: :queue.
+ * Returns: n.
+ */
+export const QUEUE_RUNNING = `SELECT count(*) AS n FROM spool_jobs WHERE state = 'running' AND queue = :queue`;
 
 /**
  * `queries/retention-before.sql`: Finished jobs of one state that finished before :before, oldest first (retention by age).
@@ -1250,9 +1312,38 @@ INSERT INTO spool_jobs_search_pending (doc) SELECT rowid * 4 + 2 FROM spool_jobs
   },
   {
     version: 6,
+    name: "flow",
+    sql: `-- 0006_flow: flow-control limits per queue (docs/flow-control.md). A queue without a row has none.
+-- \`rate_tat\` is the GCRA theoretical arrival time of the rate limit (REAL: T = per / limit is
+-- fractional), moved on by each claim that starts jobs of the queue.
+CREATE TABLE spool_queue_limits (
+  name        TEXT    NOT NULL PRIMARY KEY,
+  concurrency INTEGER,
+  rate_limit  INTEGER,
+  rate_per_ms INTEGER,
+  rate_burst  INTEGER,
+  rate_tat    REAL,
+  updated_at  INTEGER NOT NULL
+) WITHOUT ROWID;`,
+  },
+  {
+    version: 9,
+    name: "clock",
+    sql: `-- 0009_clock: the store clock (see src/backend/store-clock.ts). Store time is the host's
+-- monotonic clock plus \`offset_ms\`; the first process of a boot sets the offset from its wall
+-- clock, every other process of that boot reads it, so all judge leases and due times on one
+-- clock that never steps. (Numbered 0009 so that parallel branches' 0005-0008 stay free.)
+CREATE TABLE spool_clock (
+  id        INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+  boot      TEXT    NOT NULL,
+  offset_ms REAL    NOT NULL
+);`,
+  },
+  {
+    version: 17,
     name: "finished_counts",
-    sql: `-- 0006_finished_counts: per-queue counts of finished jobs (completed, failed, cancelled), kept
--- by triggers, so queueList answers in constant time however many finished jobs are retained
+    sql: `-- 0017_finished_counts (numbered after issue 17, clear of the other branches' numbers): per-queue
+-- counts of finished jobs (completed, failed, cancelled), kept by triggers, so queueList answers in constant time however many finished jobs are retained
 -- (counting them scanned every finished row: ~0.5 s at 1M jobs). The active states keep being
 -- counted from their partial indexes (small: they hold only unfinished jobs). Only transitions
 -- into or out of a finished state, and deletes of finished jobs, touch this table.

@@ -1,5 +1,5 @@
--- 0006_finished_counts: per-queue counts of finished jobs (completed, failed, cancelled), kept
--- by triggers, so queueList answers in constant time however many finished jobs are retained
+-- 0017_finished_counts (numbered after issue 17, clear of the other branches' numbers): per-queue
+-- counts of finished jobs (completed, failed, cancelled), kept by triggers, so queueList answers in constant time however many finished jobs are retained
 -- (counting them scanned every finished row: ~0.5 s at 1M jobs). The active states keep being
 -- counted from their partial indexes (small: they hold only unfinished jobs). Only transitions
 -- into or out of a finished state, and deletes of finished jobs, touch this table.
