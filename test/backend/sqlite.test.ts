@@ -162,6 +162,7 @@ describe("sqlite migrations", () => {
       "spool_audit",
       "spool_clock",
       "spool_events",
+      "spool_finished_counts",
       "spool_job_deps",
       "spool_job_logs",
       "spool_jobs",
