@@ -173,7 +173,8 @@ describe("sqlite migrations", () => {
       "spool_jobs_search_idx",
       "spool_jobs_search_pending",
       "spool_migrations",
-      // Persisted queue limits (migration 0006, flow control).
+      // Queue holds (migration 0007) and persisted queue limits (migration 0006), flow control.
+      "spool_queue_holds",
       "spool_queue_limits",
       "spool_queues",
       "spool_revoked_sessions",

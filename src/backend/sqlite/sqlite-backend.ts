@@ -13,6 +13,7 @@ import type {
   Backend,
   BackendCapabilities,
   BackendEventListener,
+  JobBackoffParams,
   JobCancelParams,
   JobCancelResult,
   JobClaimParams,
@@ -36,6 +37,7 @@ import type {
   LeaseRenewResult,
   LeaseRescueParams,
   LeaseRescueResult,
+  QueueHoldParams,
   QueueInfo,
   QueueLimitParams,
   RetentionPruneParams,
@@ -167,6 +169,12 @@ export class SqliteBackend implements Backend {
   }
   queueLimit(params: QueueLimitParams): Promise<void> {
     return flow.queueLimit(this.store, params);
+  }
+  queueHold(params: QueueHoldParams): Promise<void> {
+    return flow.queueHold(this.store, params);
+  }
+  jobBackoff(params: JobBackoffParams): Promise<TransitionResult> {
+    return flow.jobBackoff(this.store, params);
   }
   queuePause(params: { queue: string }): Promise<void> {
     return control.queuePause(this.store, params);
