@@ -19,8 +19,7 @@ import { shiftRunAt } from "../store-clock.js";
 import { toBackendError } from "./database.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { GroupCommit } from "./group-commit.js";
-import { toLeased } from "./rows.js";
-import { jobInsertParams } from "./statements.js";
+import { jobRow, toLeased } from "./rows.js";
 import { alreadyExists, type Events, jobEvent, type SqliteStore } from "./store.js";
 
 const EMPTY: readonly string[] = [];
@@ -89,7 +88,11 @@ function insertJobs(s: SqliteStore, jobs: readonly NewJob[], now: number, events
     }
     const state = stateAtInsert(doomed, pending, job.runAt, now);
     try {
-      sql.jobInsert.run(jobInsertParams(job, state, now, deps, pending, doomed ? now : null));
+      sql.jobInsertRows.run({
+        now,
+        workflow_id: null,
+        jobs: JSON.stringify([jobRow(job, state, deps, pending)]),
+      });
     } catch (error) {
       if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw alreadyExists(job.id);
       throw error;
@@ -121,23 +124,11 @@ function insertSimple(
   for (const job of jobs) {
     const state = stateAtInsert(false, 0, job.runAt, now);
     states.push(state);
-    rows.push([
-      job.id,
-      job.task,
-      job.queue,
-      state,
-      job.priority,
-      job.runAt,
-      job.maxAttempts,
-      job.input,
-      JSON.stringify(job.meta ?? {}),
-      job.leaseMs,
-      job.timeoutMs,
-    ]);
+    rows.push(jobRow(job, state));
     out.push({ id: job.id, state, created: true });
   }
   try {
-    s.sql.jobInsertMany.run({ now, jobs: JSON.stringify(rows) });
+    s.sql.jobInsertRows.run({ now, workflow_id: null, jobs: JSON.stringify(rows) });
   } catch (error) {
     if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_PRIMARYKEY") throw error;
     // The statement was rolled back; name the first id that already exists.
