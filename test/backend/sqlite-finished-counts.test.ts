@@ -106,7 +106,8 @@ test("a database migrated with finished jobs in it starts with their counts", as
   open.length = 0;
   // Back to the schema before 0017: no counters, no triggers, no record of the migration.
   const db = new Database(file);
-  db.exec(`DROP TRIGGER spool_finished_counts_insert; DROP TRIGGER spool_finished_counts_update;
+  db.exec(`DROP TRIGGER spool_finished_counts_insert; DROP TRIGGER spool_finished_counts_enter;
+    DROP TRIGGER spool_finished_counts_leave; DROP TRIGGER spool_finished_counts_move;
     DROP TRIGGER spool_finished_counts_delete; DROP TABLE spool_finished_counts;
     DELETE FROM spool_migrations WHERE version = 17;`);
   db.close();

@@ -1391,14 +1391,24 @@ WHEN new.state IN ('completed', 'failed', 'cancelled') BEGIN
     ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
 END;
 
-CREATE TRIGGER spool_finished_counts_update AFTER UPDATE OF state, queue ON spool_jobs
-WHEN (old.state IS NOT new.state OR old.queue IS NOT new.queue)
-  AND (old.state IN ('completed', 'failed', 'cancelled') OR new.state IN ('completed', 'failed', 'cancelled'))
+-- One statement per trigger and a cheap WHEN, so the common transitions (queued -> running,
+-- running -> queued) run no trigger body and a completion runs one upsert.
+CREATE TRIGGER spool_finished_counts_enter AFTER UPDATE OF state ON spool_jobs
+WHEN old.state IS NOT new.state AND new.state IN ('completed', 'failed', 'cancelled') BEGIN
+  INSERT INTO spool_finished_counts (queue, state, n) VALUES (new.queue, new.state, 1)
+    ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER spool_finished_counts_leave AFTER UPDATE OF state ON spool_jobs
+WHEN old.state IS NOT new.state AND old.state IN ('completed', 'failed', 'cancelled') BEGIN
+  UPDATE spool_finished_counts SET n = n - 1 WHERE queue = old.queue AND state = old.state;
+END;
+
+CREATE TRIGGER spool_finished_counts_move AFTER UPDATE OF queue ON spool_jobs
+WHEN old.queue IS NOT new.queue AND old.state = new.state AND new.state IN ('completed', 'failed', 'cancelled')
 BEGIN
-  UPDATE spool_finished_counts SET n = n - 1
-    WHERE old.state IN ('completed', 'failed', 'cancelled') AND queue = old.queue AND state = old.state;
-  INSERT INTO spool_finished_counts (queue, state, n)
-    SELECT new.queue, new.state, 1 WHERE new.state IN ('completed', 'failed', 'cancelled')
+  UPDATE spool_finished_counts SET n = n - 1 WHERE queue = old.queue AND state = old.state;
+  INSERT INTO spool_finished_counts (queue, state, n) VALUES (new.queue, new.state, 1)
     ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
 END;
 
