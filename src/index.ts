@@ -26,6 +26,9 @@ export type { QueueLimitOptions, RateLimit } from "./core/flow.js";
 export type { BackoffPolicy, RetryPolicy } from "./core/retry.js";
 export { deserialize, serialize } from "./core/serializer.js";
 export type {
+  BatchContext,
+  BatchOptions,
+  BatchTaskConfig,
   EnqueueOptions,
   InputOf,
   JobEvent,
