@@ -26,9 +26,11 @@ export type { QueueLimitOptions, RateLimit } from "./core/flow.js";
 export type { BackoffPolicy, RetryPolicy } from "./core/retry.js";
 export { deserialize, serialize } from "./core/serializer.js";
 export type {
+  AppTransaction,
   BatchContext,
   BatchOptions,
   BatchTaskConfig,
+  EnqueueManyOptions,
   EnqueueOptions,
   InputOf,
   JobEvent,

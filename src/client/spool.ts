@@ -11,10 +11,13 @@ import { MemoryBackend } from "../backend/memory/memory-backend.js";
 import { type Clock, systemClock } from "../core/clock.js";
 import { InvalidArgumentError, isSpoolError } from "../core/errors/index.js";
 import type { QueueLimitOptions } from "../core/flow.js";
+import { checkOptionKeys, ENQUEUE_MANY_OPTION_KEYS } from "../core/option-keys.js";
 import { checkName, type RegisteredTask, TaskRegistry } from "../core/registry.js";
 import { PAYLOAD_LIMIT_DEFAULT } from "../core/serializer.js";
 import type {
+  AppTransaction,
   BatchTaskConfig,
+  EnqueueManyOptions,
   EnqueueOptions,
   JobHandle,
   JobInfo,
@@ -73,8 +76,14 @@ export interface Spool extends WorkflowApi {
   task<I, O>(config: BatchTaskConfig<I, O>): Task<I, O>;
   /** Enqueues by task name (what the CLI and HTTP API use); typed code should prefer `task.enqueue`. */
   enqueue(task: string, input: unknown, options?: EnqueueOptions): Promise<JobHandle>;
-  /** Enqueues many calls of any tasks (by handle or by name) in one backend round trip; all or nothing. */
-  enqueueMany(calls: ReadonlyArray<TaskCall | NamedTaskCall>): Promise<JobHandle[]>;
+  /**
+   * Enqueues many calls of any tasks (by handle or by name) in one backend round trip; all or
+   * nothing. `{ tx }`: inside the application's own transaction (see `AppTransaction`).
+   */
+  enqueueMany(
+    calls: ReadonlyArray<TaskCall | NamedTaskCall>,
+    options?: EnqueueManyOptions,
+  ): Promise<JobHandle[]>;
   /** A handle on an existing job. */
   job<O = unknown, I = unknown>(id: string): JobHandle<O, I>;
   readonly jobs: JobActionsApi & {
@@ -182,11 +191,13 @@ export function createSpool(options: SpoolOptions = {}): Spool {
 
   async function enqueueCalls(
     calls: ReadonlyArray<{ task: string; input: unknown; options?: EnqueueOptions }>,
+    batch?: EnqueueManyOptions,
   ): Promise<JobHandle[]> {
     if (calls.length === 0) return [];
+    const tx = transactionOf(calls, batch);
     const span = startEnqueueSpan(calls);
     try {
-      const handles = await enqueueTraced(calls, span);
+      const handles = await enqueueTraced(calls, span, tx);
       span.end({ ids: handles.map((h) => h.id) });
       return handles;
     } catch (error) {
@@ -198,6 +209,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
   async function enqueueTraced(
     calls: ReadonlyArray<{ task: string; input: unknown; options?: EnqueueOptions }>,
     span: EnqueueTrace,
+    tx: AppTransaction | undefined,
   ): Promise<JobHandle[]> {
     const backend = await getBackend();
     const now = clock.now();
@@ -224,7 +236,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
         throw error;
       }
     }
-    const out = await backend.jobEnqueue({ jobs });
+    const out = await backend.jobEnqueue(tx === undefined ? { jobs } : { jobs, tx });
     if (runner) await runner.drain();
     return out.jobs.map((ref) => new SpoolJobHandle(ref.id, ref.created, handleDeps));
   }
@@ -255,8 +267,11 @@ export function createSpool(options: SpoolOptions = {}): Spool {
         name,
         queue: registered.queue,
         enqueue: async (input, opts) => (await enqueueCalls([{ task: name, input, options: opts }]))[0]!,
-        enqueueMany: (items) =>
-          enqueueCalls(items.map((i) => ({ task: name, input: i.input, options: i.options }))),
+        enqueueMany: (items, options) =>
+          enqueueCalls(
+            items.map((i) => ({ task: name, input: i.input, options: i.options })),
+            options,
+          ),
         with: ((...args: [unknown?, EnqueueOptions?]) =>
           args.length === 0
             ? { task, piped: true, options: {} }
@@ -265,13 +280,14 @@ export function createSpool(options: SpoolOptions = {}): Spool {
       return task;
     } as Spool["task"],
     enqueue: async (task, input, opts) => (await enqueueCalls([{ task, input, options: opts }]))[0]!,
-    enqueueMany: (calls) =>
+    enqueueMany: (calls, options) =>
       enqueueCalls(
         calls.map((c) => ({
           task: typeof c.task === "string" ? c.task : c.task.name,
           input: c.input,
           options: c.options,
         })),
+        options,
       ),
     job: <O, I>(id: string) => new SpoolJobHandle<O, I>(id, false, handleDeps),
     jobs: {
@@ -337,4 +353,26 @@ export function createSpool(options: SpoolOptions = {}): Spool {
     },
   };
   return spool;
+}
+
+/**
+ * The one application transaction a batch is written in: the batch's `{ tx }` or the calls'
+ * own (all the same one); undefined for spool's own transaction.
+ */
+function transactionOf(
+  calls: ReadonlyArray<{ options?: EnqueueOptions }>,
+  batch: EnqueueManyOptions | undefined,
+): AppTransaction | undefined {
+  checkOptionKeys(batch, ENQUEUE_MANY_OPTION_KEYS, "enqueueMany()");
+  let tx = batch?.tx;
+  for (const call of calls) {
+    const own = call.options?.tx;
+    if (own === undefined) continue;
+    if (tx !== undefined && own !== tx)
+      throw new InvalidArgumentError("the calls of one batch must share one transaction ({ tx })", "tx");
+    tx = own;
+  }
+  if (tx !== undefined && (tx === null || (typeof tx !== "object" && typeof tx !== "function")))
+    throw new InvalidArgumentError("tx must be the application's open transaction object", "tx");
+  return tx;
 }

@@ -30,7 +30,10 @@ export const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set([
   "lease",
   "meta",
   "dependsOn",
+  "tx",
 ]);
+
+export const ENQUEUE_MANY_OPTION_KEYS: ReadonlySet<string> = new Set(["tx"]);
 
 export const WORKER_OPTION_KEYS: ReadonlySet<string> = new Set([
   "queues",

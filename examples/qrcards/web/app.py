@@ -359,8 +359,12 @@ def maintenance_run(name: str):
 
 
 def main() -> None:
+    import logging
+
     from werkzeug.serving import make_server
 
+    # One line per request on the terminal would cost more than the requests (web.log keeps them).
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", int(os.environ.get("QRCARDS_PORT", "5000")), app, threaded=True)
     print(f"QRCARDS_LISTENING {server.server_port}", flush=True)
     server.serve_forever()

@@ -17,11 +17,12 @@ import type {
   JobReleaseParams,
   TransitionResult,
 } from "../backend.js";
-import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx, stateAtInsert } from "../shared.js";
 import { claimRoom, claimTook } from "./flow.js";
 import type { HeapEntry, MemoryStore, StoredJob } from "./store.js";
 
-export async function jobEnqueue(s: MemoryStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+export async function jobEnqueue(s: MemoryStore, { jobs, tx }: JobEnqueueParams): Promise<JobEnqueueResult> {
+  refuseTx(tx, "memory");
   checkNewJobs(jobs);
   return enqueueNow(s, jobs, s.clock.now());
 }

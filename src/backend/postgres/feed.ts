@@ -77,6 +77,18 @@ export class PgFeed {
     return { payload: `${this.origin}|${encoded}`, encoded };
   }
 
+  /**
+   * The payload of a batch written in the application's transaction: marked with no origin of
+   * ours, so this process's LISTEN delivers it too (only the app's commit makes it true).
+   */
+  inlineFromTransaction(events: readonly BackendEvent[]): string {
+    return `tx|${encodeEvents(events)}`;
+  }
+
+  storedFromTransaction(seq: number): string {
+    return `tx|@${seq}`;
+  }
+
   /** The payload that points at a stored batch. */
   stored(seq: number): string {
     return `${this.origin}|@${seq}`;

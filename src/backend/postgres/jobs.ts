@@ -34,15 +34,17 @@ export class PgJobs {
     return this.store.sql;
   }
 
-  async enqueue({ jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+  async enqueue({ jobs, tx: appTx }: JobEnqueueParams): Promise<JobEnqueueResult> {
     checkNewJobs(jobs);
     if (jobs.length === 0) return { jobs: [] };
+    const body = (tx: Tx) =>
+      jobs.every((j) => j.key === null && j.dependsOn.length === 0)
+        ? this.insertSimple(tx, jobs, null)
+        : this.insertEach(tx, jobs);
+    // In the application's transaction a failed statement aborts it: the app rolls back.
+    if (appTx !== undefined) return this.store.writeIn(appTx, "enqueue", body);
     try {
-      return await this.store.write("enqueue", (tx) =>
-        jobs.every((j) => j.key === null && j.dependsOn.length === 0)
-          ? this.insertSimple(tx, jobs, null)
-          : this.insertEach(tx, jobs),
-      );
+      return await this.store.write("enqueue", body);
     } catch (error) {
       if (!isUniqueViolation((error as { cause?: unknown }).cause, "jobs_pkey")) throw error;
       // Rolled back; name the first id that already exists.

@@ -1,4 +1,6 @@
 /** The Backend seam, jobs section: enqueue, claim/complete/fail/release, and control (see backend.ts). */
+
+import type { AppTransaction } from "../../core/task.js";
 import type {
   EpochMs,
   JobErrorRecord,
@@ -38,6 +40,12 @@ export interface NewJob {
 export interface JobEnqueueParams {
   /** At most ENQUEUE_JOBS_MAX. The batch is one atomic write: all its jobs or none. */
   jobs: NewJob[];
+  /**
+   * Write inside the application's own open transaction instead of one of spool's (see
+   * `AppTransaction`): the backend neither begins nor commits; the jobs and their wake-up exist
+   * only if the application commits. Backends that cannot refuse it with InvalidArgumentError.
+   */
+  tx?: AppTransaction;
 }
 
 /**

@@ -20,7 +20,7 @@ export function rowLimits(row: LimitsRow): QueueLimits {
 
 export async function queueLimit(s: SqliteStore, params: QueueLimitParams): Promise<void> {
   const p = checkQueueLimitParams(params);
-  const now = s.clock.now();
+  const { now } = s.time();
   await s.write("queue limit", now, () => {
     const old = s.sql.queueLimitsGet.get({ queue: p.queue });
     const row: LimitsRow = old

@@ -15,6 +15,7 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import { shiftRunAt } from "../store-clock.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { toLeased } from "./rows.js";
 import { jobInsertParams } from "./statements.js";
@@ -22,10 +23,12 @@ import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
 
 const EMPTY: readonly string[] = [];
 
-export async function jobEnqueue(s: SqliteStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
-  checkNewJobs(jobs);
-  if (jobs.length === 0) return { jobs: [] };
-  const now = s.clock.now();
+export async function jobEnqueue(s: SqliteStore, params: JobEnqueueParams): Promise<JobEnqueueResult> {
+  checkNewJobs(params.jobs);
+  if (params.jobs.length === 0) return { jobs: [] };
+  const { now, skew } = s.time();
+  // runAt is in the caller's frame: judge it on the store's clock.
+  const jobs = shiftRunAt(params.jobs, skew);
   if (jobs.length > 1 && jobs.every((j) => j.key === null && j.dependsOn.length === 0))
     return enqueueSimple(s, jobs, now);
   return s.write("enqueue", now, (events) => {
@@ -126,7 +129,7 @@ async function enqueueSimple(
 
 export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<JobClaimResult> {
   checkClaimLimit(params.limit);
-  const now = s.clock.now();
+  const { now, skew } = s.time();
   const token = newLeaseToken();
   const { limit, workerId } = params;
   const tasks = params.tasks ? JSON.stringify(params.tasks) : null;
@@ -158,20 +161,22 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
     // Claims sort across queues by the same order a single queue uses.
     claimed.sort(claimOrder);
     for (const job of claimed) {
+      // Handed back in the caller's frame: it times its renewals on its own clock.
+      job.leaseExpiresAt -= skew;
       events.push(
         jobEvent("job:started", job.id, job.queue, now, "running", { attempt: job.attempt, workerId }),
       );
     }
     return {
       jobs: claimed,
-      nextRunAt: claimed.length < limit ? nextRunAt : null,
+      nextRunAt: claimed.length < limit && nextRunAt !== null ? nextRunAt - skew : null,
       ...(limited ? { limited } : {}),
     };
   });
 }
 
 export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("complete", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];
@@ -205,11 +210,17 @@ export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): 
 }
 
 export async function jobFail(s: SqliteStore, { jobs }: JobFailParams): Promise<JobFailResult> {
-  const now = s.clock.now();
+  const { now, skew } = s.time();
   return s.write("fail", now, (events) => {
     const out: JobFailResult = { retried: [], failed: [], refused: [] };
     for (const { id, token, error, retryAt } of jobs) {
-      const row = s.sql.jobFail.get({ id, token, error: JSON.stringify(error), retry_at: retryAt, now });
+      const row = s.sql.jobFail.get({
+        id,
+        token,
+        error: JSON.stringify(error),
+        retry_at: retryAt === null ? null : retryAt + skew,
+        now,
+      });
       if (!row) {
         out.refused.push(id);
         continue;
@@ -234,7 +245,7 @@ export async function jobFail(s: SqliteStore, { jobs }: JobFailParams): Promise<
 }
 
 export async function jobRelease(s: SqliteStore, { leases }: JobReleaseParams): Promise<TransitionResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("release", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];

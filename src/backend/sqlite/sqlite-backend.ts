@@ -54,6 +54,7 @@ import type {
   WorkflowPage,
   WorkflowRecord,
 } from "../backend.js";
+import { shiftRunAt } from "../store-clock.js";
 import { SqliteAudit } from "./audit.js";
 import * as control from "./control.js";
 import { migrateDatabase } from "./database.js";
@@ -92,9 +93,12 @@ export class SqliteBackend implements Backend {
       write: store.write.bind(store),
       read: store.read.bind(store),
     };
+    // Audit times are the HTTP server's own (its sessions expire on its clock); schedule
+    // writes and the jobs they insert are judged on the store's clock.
     this.audit = new SqliteAudit(store.db, host);
-    this.schedules = new SqliteSchedules(store.db, host);
-    this.actions = new SqliteJobActions(store.db, host);
+    const storeHost = { ...host, now: () => store.time().now };
+    this.schedules = new SqliteSchedules(store.db, storeHost);
+    this.actions = new SqliteJobActions(store.db, storeHost);
     this.search = new SqliteSearch(store.db, { ...host, open: () => !store.closed });
     this.search.start();
   }
@@ -249,13 +253,17 @@ export class SqliteBackend implements Backend {
     return this.schedules.resume(params);
   }
   scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
-    return this.schedules.fire(params);
+    const { skew } = this.store.time();
+    const job = params.job && shiftRunAt([params.job], skew)[0]!;
+    return this.schedules.fire(job === params.job ? params : { ...params, job });
   }
 
   // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
 
   async workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
-    return this.store.workflows.enqueue(params, this.clock.now());
+    const { now, skew } = this.store.time();
+    const jobs = shiftRunAt(params.jobs, skew) as WorkflowEnqueueParams["jobs"];
+    return this.store.workflows.enqueue(jobs === params.jobs ? params : { ...params, jobs }, now);
   }
   async workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
     return this.store.workflows.get(id);

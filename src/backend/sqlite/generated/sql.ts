@@ -20,6 +20,20 @@ export const AUDIT_LIST = `SELECT id, entry FROM spool_audit WHERE (:before IS N
 export const AUDIT_PRUNE = `DELETE FROM spool_audit WHERE id IN (SELECT id FROM spool_audit WHERE at < :before ORDER BY at LIMIT :limit)`;
 
 /**
+ * `queries/clock-get.sql`: The store clock: the boot it belongs to and its offset (store time minus monotonic ms). No parameters.
+ */
+export const CLOCK_GET = `SELECT boot, offset_ms FROM spool_clock WHERE id = 1`;
+
+/**
+ * `queries/clock-sync.sql`: Parameters: :boot (this boot's id), :offset_ms (this process's wall clock minus monotonic ms).
+ * Sets the store clock's offset when there is none, or when the host booted again since it was
+ * set (the monotonic clock restarted); otherwise keeps it, so every process shares it.
+ */
+export const CLOCK_SYNC = `INSERT INTO spool_clock (id, boot, offset_ms) VALUES (1, :boot, :offset_ms)
+ON CONFLICT (id) DO UPDATE SET boot = excluded.boot, offset_ms = excluded.offset_ms
+WHERE spool_clock.boot <> excluded.boot`;
+
+/**
  * `queries/data-version.sql`: Changes whenever another connection (any process) committed since this connection last asked.
  * Params: none.
  * Returns: data_version.
@@ -1310,5 +1324,18 @@ CREATE TABLE spool_queue_limits (
   rate_tat    REAL,
   updated_at  INTEGER NOT NULL
 ) WITHOUT ROWID;`,
+  },
+  {
+    version: 9,
+    name: "clock",
+    sql: `-- 0009_clock: the store clock (see src/backend/store-clock.ts). Store time is the host's
+-- monotonic clock plus \`offset_ms\`; the first process of a boot sets the offset from its wall
+-- clock, every other process of that boot reads it, so all judge leases and due times on one
+-- clock that never steps. (Numbered 0009 so that parallel branches' 0005-0008 stay free.)
+CREATE TABLE spool_clock (
+  id        INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+  boot      TEXT    NOT NULL,
+  offset_ms REAL    NOT NULL
+);`,
   },
 ];
