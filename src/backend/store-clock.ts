@@ -23,6 +23,12 @@ export function monotonicMs(): number {
   return Number(process.hrtime.bigint() / 1_000n) / 1000;
 }
 
+/**
+ * Clocks this close to the store's are used as they are (NTP keeps hosts within a few ms; the
+ * faults this guards against are seconds to minutes).
+ */
+export const SKEW_TOLERANCE_MS = 50;
+
 /** A store instant and the caller's skew against it (store minus caller; 0 for a trusted clock). */
 export interface StoreTime {
   now: number;
@@ -54,11 +60,16 @@ export class StoreClock {
     this.offset = offset;
   }
 
-  /** The store's time now, and the caller's skew against it. */
+  /**
+   * The store's time now, and the caller's skew against it. A caller within SKEW_TOLERANCE_MS
+   * of the store keeps its own clock (skew 0): its times are exact in its own frame, and the
+   * clocks of processes that agree this well judge leases and due times alike anyway.
+   */
   time(): StoreTime {
     const callerNow = this.caller.now();
     if (this.offset === null || !this.active) return { now: callerNow, skew: 0 };
-    const now = Math.floor(monotonicMs() + this.offset);
-    return { now, skew: now - callerNow };
+    const now = Math.round(monotonicMs() + this.offset);
+    const skew = now - callerNow;
+    return Math.abs(skew) <= SKEW_TOLERANCE_MS ? { now: callerNow, skew: 0 } : { now, skew };
   }
 }
