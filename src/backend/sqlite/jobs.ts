@@ -1,5 +1,4 @@
 /** SQLite backend, jobs section: enqueue, claim, complete, fail, release (one transaction each). */
-import { NotFoundError } from "../../core/errors/index.js";
 import { newLeaseToken } from "../../core/ids.js";
 import type { JobState, LeasedJob } from "../../core/types.js";
 import type {
@@ -15,70 +14,20 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import { enqueueInAppTransaction } from "./app-tx.js";
 import { claimRoom, claimTook } from "./flow.js";
+import { insertEach } from "./insert.js";
 import { toLeased } from "./rows.js";
-import { jobInsertParams } from "./statements.js";
 import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
 
-const EMPTY: readonly string[] = [];
-
-export async function jobEnqueue(s: SqliteStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+export async function jobEnqueue(s: SqliteStore, { jobs, tx }: JobEnqueueParams): Promise<JobEnqueueResult> {
   checkNewJobs(jobs);
   if (jobs.length === 0) return { jobs: [] };
   const now = s.clock.now();
+  if (tx !== undefined) return enqueueInAppTransaction(s, tx, jobs, now);
   if (jobs.length > 1 && jobs.every((j) => j.key === null && j.dependsOn.length === 0))
     return enqueueSimple(s, jobs, now);
-  return s.write("enqueue", now, (events) => {
-    const sql = s.sql;
-    const out: JobEnqueueResult["jobs"] = [];
-    // Ids of this batch seen so far: a job may depend on jobs *earlier* in the batch.
-    const earlier = new Set<string>();
-    const batchKeys = new Map<string, { id: string; state: JobState }>();
-    // A job deduplicated by its key stands for the existing job in later jobs' dependsOn.
-    const alias = new Map<string, string>();
-    for (const job of jobs) {
-      for (const dep of job.dependsOn) {
-        if (!earlier.has(dep) && !sql.jobState.get({ id: dep })) throw new NotFoundError("job", dep);
-      }
-      earlier.add(job.id);
-      if (job.key !== null) {
-        const k = `${job.task}\0${job.key}`;
-        const existing = batchKeys.get(k) ?? sql.jobByKey.get({ task: job.task, key: job.key });
-        if (existing) {
-          if (sql.jobState.get({ id: job.id })) throw alreadyExists(job.id);
-          out.push({ id: existing.id, state: existing.state, created: false });
-          alias.set(job.id, existing.id);
-          continue;
-        }
-      }
-      let deps = EMPTY;
-      let pending = 0;
-      let doomed = false;
-      if (job.dependsOn.length > 0) {
-        deps = [...new Set(job.dependsOn.map((d) => alias.get(d) ?? d))];
-        for (const dep of deps) {
-          const parent = sql.jobState.get({ id: dep })?.state;
-          if (parent !== "completed") pending++;
-          if (parent === "failed" || parent === "cancelled") doomed = true;
-        }
-      }
-      const state = stateAtInsert(doomed, pending, job.runAt, now);
-      try {
-        sql.jobInsert.run(jobInsertParams(job, state, now, deps, pending, doomed ? now : null));
-      } catch (error) {
-        if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw alreadyExists(job.id);
-        throw error;
-      }
-      for (const dep of deps) {
-        sql.depInsert.run({ parent_id: dep, child_id: job.id });
-        sql.jobMarkHasDependents.run({ id: dep });
-      }
-      if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
-      out.push({ id: job.id, state, created: true });
-      events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
-    }
-    return { jobs: out };
-  });
+  return s.write("enqueue", now, (events) => insertEach(s.sql, jobs, now, events));
 }
 
 /** Bulk path: no keys, no dependencies, so no per-job lookups: one INSERT … SELECT for the batch. */
