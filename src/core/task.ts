@@ -61,6 +61,12 @@ export interface TaskDefaults {
   lease?: Duration;
   /** Higher runs first; default 0. */
   priority?: number;
+  /**
+   * Run this task's handler in a worker thread or a child process (see docs/isolation.md), so a
+   * timeout really stops it and a crash fails only its job; `false` keeps it in the worker's
+   * process even when the worker isolates by default. Default: the worker's `isolate`.
+   */
+  isolate?: "thread" | "process" | false;
 }
 
 interface TaskBase<O> extends TaskDefaults {

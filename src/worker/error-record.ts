@@ -8,6 +8,7 @@
 import { inspect } from "node:util";
 import { SpoolError } from "../core/errors/index.js";
 import type { JobErrorRecord } from "../core/types.js";
+import { IsolatedError } from "./isolation/remote-error.js";
 
 /** Characters of an error's message kept in its record. */
 export const ERROR_MESSAGE_MAX = 8 * 1024;
@@ -66,6 +67,7 @@ export function errorRecord(err: unknown, attempt: number, at: number): JobError
     const stack = read(err, "stack");
     if (typeof stack === "string" && stack) record.stack = truncate(stack, ERROR_STACK_MAX);
     if (err instanceof SpoolError) record.code = err.code;
+    else if (err instanceof IsolatedError && err.code) record.code = err.code;
     return record;
   }
   // A thrown string, number, undefined or plain (maybe cyclic) object is still recorded readably.

@@ -11,9 +11,11 @@ import type { Logger } from "pino";
 import type { Backend } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import {
+  isSpoolError,
   JobCancelledError,
   LeaseLostError,
   NonRetriableError,
+  RateLimitedError,
   SerializationError,
   ShutdownError,
   type SpoolError,
@@ -29,6 +31,8 @@ import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js
 import { NO_PARENTS, needsParents, resolveWorkflowInput } from "../workflow/inputs.js";
 import { errorRecord } from "./error-record.js";
 import { type FaultTarget, faultScopeEnabled, runInFaultScope } from "./fault-scope.js";
+import type { Isolation } from "./isolation/isolation.js";
+import { IsolatedError } from "./isolation/remote-error.js";
 import type { JobControl } from "./job-control.js";
 
 export { errorRecord };
@@ -36,6 +40,11 @@ export { errorRecord };
 export type Outcome =
   | { kind: "completed"; result: string }
   | { kind: "failed"; error: JobErrorRecord; retryAt: number | null }
+  /**
+   * The handler threw `RateLimitedError`: back to waiting until `runAt` without using an
+   * attempt (`jobBackoff`), after holding the job's queue until then when `holdQueue`.
+   */
+  | { kind: "backoff"; runAt: number; holdQueue: boolean; error: JobErrorRecord }
   /** The job is no longer ours (lease lost, cancelled, shutdown release): report nothing. */
   | { kind: "dropped"; reason: SpoolError };
 
@@ -54,6 +63,8 @@ export interface ExecuteDeps {
   /** Where best-effort failures (a progress write the store refused) are reported. */
   logger?: Pick<Logger, "warn">;
   random?: () => number;
+  /** Runs isolated tasks in threads / processes (worker option `isolate`). */
+  isolation?: Isolation | null;
 }
 
 const UNKNOWN_TASK_RETRY = resolveRetry({ attempts: 1, backoff: BACKOFF_DEFAULT });
@@ -61,11 +72,32 @@ const UNKNOWN_TASK_RETRY = resolveRetry({ attempts: 1, backoff: BACKOFF_DEFAULT 
 function failed(task: RegisteredTask | undefined, job: LeasedJob, err: unknown, deps: ExecuteDeps): Outcome {
   const now = deps.clock.now();
   const error = errorRecord(err, job.attempt, now);
+  const limited = rateLimited(err);
+  if (limited)
+    return {
+      kind: "backoff",
+      runAt: now + limited.retryAfterMs,
+      holdQueue: limited.scope === "queue",
+      error,
+    };
   const permanent =
-    err instanceof NonRetriableError || err instanceof SerializationError || job.attempt >= job.maxAttempts;
+    err instanceof NonRetriableError ||
+    err instanceof SerializationError ||
+    (err instanceof IsolatedError && err.permanent) ||
+    job.attempt >= job.maxAttempts;
   if (permanent) return { kind: "failed", error, retryAt: null };
   const retry = task?.retry ?? UNKNOWN_TASK_RETRY;
   return { kind: "failed", error, retryAt: now + backoffMs(retry, job.attempt, deps.random) };
+}
+
+/** A `RateLimitedError`, also from another copy of the module (checked by code and shape). */
+function rateLimited(err: unknown): { retryAfterMs: number; scope: string } | null {
+  if (err instanceof RateLimitedError) return err;
+  if (!isSpoolError(err) || err.code !== "RATE_LIMITED") return null;
+  const e = err as unknown as { retryAfterMs?: unknown; scope?: unknown };
+  return typeof e.retryAfterMs === "number" && typeof e.scope === "string"
+    ? { retryAfterMs: e.retryAfterMs, scope: e.scope }
+    : null;
 }
 
 /** Runs one attempt inside a consumer span (see `telemetry/tracing.ts`). */
@@ -113,8 +145,11 @@ function attempt(
   // With fault handlers installed, a throw in a timer or an unawaited rejection of this
   // handler fails this job (see fault-scope.ts) and frees its slot: the handler is gone.
   let faulted: Promise<void> | null = null;
-  let run = (value: unknown) => span.run(() => task.run(value, ctx));
-  if (faultScopeEnabled()) {
+  const isolated = deps.isolation?.runnerFor(task);
+  let run = isolated
+    ? (value: unknown) => isolated(value, ctx, control.signal)
+    : (value: unknown) => span.run(() => task.run(value, ctx));
+  if (!isolated && faultScopeEnabled()) {
     let onFault!: () => void;
     faulted = new Promise<void>((resolve) => (onFault = resolve));
     const target: FaultTarget = {

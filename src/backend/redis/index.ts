@@ -137,5 +137,12 @@ export async function createRedisBackend(
     sub.disconnect();
     throw err;
   }
-  return new RedisBackend(options.clock ?? systemClock, redis, sub, opts.prefix);
+  const backend = new RedisBackend(options.clock ?? systemClock, redis, sub, opts.prefix);
+  try {
+    await backend.startClock();
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+  return backend;
 }

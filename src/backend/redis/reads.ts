@@ -118,7 +118,7 @@ export async function queueList(s: RedisStore): Promise<QueueInfo[]> {
 }
 
 export async function workerList(s: RedisStore): Promise<WorkerInfo[]> {
-  const reply = await s.run("worker-list", [s.clock.now()], false);
+  const reply = await s.run("worker-list", [s.time().now], false);
   const out = reply.slice(1).map((json) => JSON.parse(json as string) as WorkerInfo);
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -15,6 +15,7 @@ import type {
   Backend,
   BackendCapabilities,
   BackendEventListener,
+  JobBackoffParams,
   JobCancelParams,
   JobCancelResult,
   JobClaimParams,
@@ -38,6 +39,7 @@ import type {
   LeaseRenewResult,
   LeaseRescueParams,
   LeaseRescueResult,
+  QueueHoldParams,
   QueueInfo,
   QueueLimitParams,
   RetentionPruneParams,
@@ -57,6 +59,7 @@ import type {
   WorkflowPage,
   WorkflowRecord,
 } from "../backend.js";
+import { shiftRunAt } from "../store-clock.js";
 import { RedisAudit } from "./audit.js";
 import * as control from "./control.js";
 import { RedisJobActions } from "./job-actions.js";
@@ -101,11 +104,11 @@ export class RedisBackend implements Backend {
     this.keyPrefix = store.keyPrefix;
     this.push = new RedisPush(store);
     this.workflows = new RedisWorkflows({
-      now: () => this.clock.now(),
+      now: () => store.time().now,
       run: (name, args, writes) => store.run(name, args, writes),
     });
     this.actions = new RedisJobActions({
-      now: () => this.clock.now(),
+      now: () => store.time().now,
       run: (name, args, writes) => store.run(name, args, writes),
     });
     this.audit = new RedisAudit({
@@ -115,10 +118,12 @@ export class RedisBackend implements Backend {
       beforeWrite: async () => store.assertOpen(),
       wrap,
     });
+    // Audit times are the HTTP server's own (its sessions expire on its clock); schedule writes
+    // and the jobs they insert are judged on the store's clock.
     this.schedules = new RedisSchedules({
       redis,
       prefix: this.keyPrefix,
-      now: () => this.clock.now(),
+      now: () => store.time().now,
       beforeWrite: () => store.beforeWrite(),
       wrap,
     });
@@ -146,9 +151,15 @@ export class RedisBackend implements Backend {
     }
   }
 
+  /** Measures the store clock against the server (createRedisBackend calls it once). */
+  startClock(): Promise<void> {
+    return this.store.startClock();
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.store.closed = true;
+      this.store.stopClock();
       this.store.subscriber.clear();
       this.push.disconnectAll();
       await Promise.all(
@@ -214,6 +225,12 @@ export class RedisBackend implements Backend {
   }
   queueLimit(params: QueueLimitParams): Promise<void> {
     return control.queueLimit(this.store, params);
+  }
+  queueHold(params: QueueHoldParams): Promise<void> {
+    return control.queueHold(this.store, params);
+  }
+  jobBackoff(params: JobBackoffParams): Promise<TransitionResult> {
+    return control.jobBackoff(this.store, params);
   }
   queuePause(params: { queue: string }): Promise<void> {
     return control.queuePause(this.store, params);
@@ -300,13 +317,16 @@ export class RedisBackend implements Backend {
     return this.schedules.resume(params);
   }
   scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
-    return this.schedules.fire(params);
+    const { skew } = this.store.time();
+    const job = params.job && shiftRunAt([params.job], skew)[0]!;
+    return this.schedules.fire(job === params.job ? params : { ...params, job });
   }
 
   // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
 
   workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
-    return this.workflows.enqueue(params);
+    const jobs = shiftRunAt(params.jobs, this.store.time().skew) as WorkflowEnqueueParams["jobs"];
+    return this.workflows.enqueue(jobs === params.jobs ? params : { ...params, jobs });
   }
   workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
     return this.workflows.get(id);

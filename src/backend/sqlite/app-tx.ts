@@ -32,7 +32,7 @@ function statementsFor(db: Database.Database): AppStatements {
     sql = {
       jobState: p(SQL.JOB_STATE),
       jobByKey: p(SQL.JOB_BY_KEY),
-      jobInsert: p(SQL.JOB_INSERT),
+      jobInsertRows: p(SQL.JOB_INSERT_ROWS),
       depInsert: p(SQL.DEP_INSERT),
       jobMarkHasDependents: p(SQL.JOB_MARK_HAS_DEPENDENTS),
       eventsInsert: p(SQL.EVENTS_INSERT),

@@ -14,17 +14,20 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import { shiftRunAt } from "../store-clock.js";
 import { enqueueInAppTransaction } from "./app-tx.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { insertEach } from "./insert.js";
-import { toLeased } from "./rows.js";
+import { jobRow, toLeased } from "./rows.js";
 import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
 
-export async function jobEnqueue(s: SqliteStore, { jobs, tx }: JobEnqueueParams): Promise<JobEnqueueResult> {
-  checkNewJobs(jobs);
-  if (jobs.length === 0) return { jobs: [] };
-  const now = s.clock.now();
-  if (tx !== undefined) return enqueueInAppTransaction(s, tx, jobs, now);
+export async function jobEnqueue(s: SqliteStore, params: JobEnqueueParams): Promise<JobEnqueueResult> {
+  checkNewJobs(params.jobs);
+  if (params.jobs.length === 0) return { jobs: [] };
+  const { now, skew } = s.time();
+  // runAt is in the caller's frame: judge it on the store's clock.
+  const jobs = shiftRunAt(params.jobs, skew);
+  if (params.tx !== undefined) return enqueueInAppTransaction(s, params.tx, jobs, now);
   if (jobs.length > 1 && jobs.every((j) => j.key === null && j.dependsOn.length === 0))
     return enqueueSimple(s, jobs, now);
   return s.write("enqueue", now, (events) => insertEach(s.sql, jobs, now, events));
@@ -42,24 +45,12 @@ async function enqueueSimple(
   for (const job of jobs) {
     const state = stateAtInsert(false, 0, job.runAt, now);
     states.push(state);
-    rows.push([
-      job.id,
-      job.task,
-      job.queue,
-      state,
-      job.priority,
-      job.runAt,
-      job.maxAttempts,
-      job.input,
-      JSON.stringify(job.meta ?? {}),
-      job.leaseMs,
-      job.timeoutMs,
-    ]);
+    rows.push(jobRow(job, state));
     out.push({ id: job.id, state, created: true });
   }
   try {
     return await s.write("enqueue", now, (events) => {
-      s.sql.jobInsertMany.run({ now, jobs: JSON.stringify(rows) });
+      s.sql.jobInsertRows.run({ now, workflow_id: null, jobs: JSON.stringify(rows) });
       jobs.forEach((job, i) => {
         events.push(jobEvent("job:enqueued", job.id, job.queue, now, states[i]!));
       });
@@ -75,7 +66,7 @@ async function enqueueSimple(
 
 export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<JobClaimResult> {
   checkClaimLimit(params.limit);
-  const now = s.clock.now();
+  const { now, skew } = s.time();
   const token = newLeaseToken();
   const { limit, workerId } = params;
   const tasks = params.tasks ? JSON.stringify(params.tasks) : null;
@@ -107,20 +98,22 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
     // Claims sort across queues by the same order a single queue uses.
     claimed.sort(claimOrder);
     for (const job of claimed) {
+      // Handed back in the caller's frame: it times its renewals on its own clock.
+      job.leaseExpiresAt -= skew;
       events.push(
         jobEvent("job:started", job.id, job.queue, now, "running", { attempt: job.attempt, workerId }),
       );
     }
     return {
       jobs: claimed,
-      nextRunAt: claimed.length < limit ? nextRunAt : null,
+      nextRunAt: claimed.length < limit && nextRunAt !== null ? nextRunAt - skew : null,
       ...(limited ? { limited } : {}),
     };
   });
 }
 
 export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("complete", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];
@@ -154,11 +147,17 @@ export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): 
 }
 
 export async function jobFail(s: SqliteStore, { jobs }: JobFailParams): Promise<JobFailResult> {
-  const now = s.clock.now();
+  const { now, skew } = s.time();
   return s.write("fail", now, (events) => {
     const out: JobFailResult = { retried: [], failed: [], refused: [] };
     for (const { id, token, error, retryAt } of jobs) {
-      const row = s.sql.jobFail.get({ id, token, error: JSON.stringify(error), retry_at: retryAt, now });
+      const row = s.sql.jobFail.get({
+        id,
+        token,
+        error: JSON.stringify(error),
+        retry_at: retryAt === null ? null : retryAt + skew,
+        now,
+      });
       if (!row) {
         out.refused.push(id);
         continue;
@@ -183,7 +182,7 @@ export async function jobFail(s: SqliteStore, { jobs }: JobFailParams): Promise<
 }
 
 export async function jobRelease(s: SqliteStore, { leases }: JobReleaseParams): Promise<TransitionResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("release", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];

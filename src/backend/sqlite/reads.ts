@@ -92,7 +92,7 @@ export async function queueList(s: SqliteStore): Promise<QueueInfo[]> {
 }
 
 export async function workerList(s: SqliteStore): Promise<WorkerInfo[]> {
-  const now = s.clock.now();
+  const { now } = s.time();
   const rows = await s.read(() => s.sql.workerList.all({ now }));
   return rows.map(toWorker).sort((a, b) => a.id.localeCompare(b.id));
 }

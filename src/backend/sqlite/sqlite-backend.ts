@@ -13,6 +13,7 @@ import type {
   Backend,
   BackendCapabilities,
   BackendEventListener,
+  JobBackoffParams,
   JobCancelParams,
   JobCancelResult,
   JobClaimParams,
@@ -36,6 +37,7 @@ import type {
   LeaseRenewResult,
   LeaseRescueParams,
   LeaseRescueResult,
+  QueueHoldParams,
   QueueInfo,
   QueueLimitParams,
   RetentionPruneParams,
@@ -54,6 +56,7 @@ import type {
   WorkflowPage,
   WorkflowRecord,
 } from "../backend.js";
+import { shiftRunAt } from "../store-clock.js";
 import { SqliteAudit } from "./audit.js";
 import * as control from "./control.js";
 import { migrateDatabase } from "./database.js";
@@ -92,9 +95,12 @@ export class SqliteBackend implements Backend {
       write: store.write.bind(store),
       read: store.read.bind(store),
     };
+    // Audit times are the HTTP server's own (its sessions expire on its clock); schedule
+    // writes and the jobs they insert are judged on the store's clock.
     this.audit = new SqliteAudit(store.db, host);
-    this.schedules = new SqliteSchedules(store.db, host);
-    this.actions = new SqliteJobActions(store.db, host);
+    const storeHost = { ...host, now: () => store.time().now };
+    this.schedules = new SqliteSchedules(store.db, storeHost);
+    this.actions = new SqliteJobActions(store.db, storeHost);
     this.search = new SqliteSearch(store.db, { ...host, open: () => !store.closed });
     this.search.start();
   }
@@ -164,6 +170,12 @@ export class SqliteBackend implements Backend {
   queueLimit(params: QueueLimitParams): Promise<void> {
     return flow.queueLimit(this.store, params);
   }
+  queueHold(params: QueueHoldParams): Promise<void> {
+    return flow.queueHold(this.store, params);
+  }
+  jobBackoff(params: JobBackoffParams): Promise<TransitionResult> {
+    return flow.jobBackoff(this.store, params);
+  }
   queuePause(params: { queue: string }): Promise<void> {
     return control.queuePause(this.store, params);
   }
@@ -188,6 +200,15 @@ export class SqliteBackend implements Backend {
   jobGetMany(params: { ids: readonly string[] }): Promise<JobRecord[]> {
     return reads.jobGetMany(this.store, params);
   }
+  /**
+   * Indexes every job written since the search index last caught up (the backend also does
+   * this in the background and before each search). For tools and benchmarks; returns the
+   * number of batches (of up to 1,000 documents) it indexed.
+   */
+  searchCatchUp(): Promise<number> {
+    return this.search.indexPending(Number.POSITIVE_INFINITY);
+  }
+
   async jobList(params: JobListParams): Promise<JobPage> {
     // Text searches go through the trigram index (search.ts).
     if (params.search !== undefined) return this.search.list({ ...params, search: params.search });
@@ -249,13 +270,17 @@ export class SqliteBackend implements Backend {
     return this.schedules.resume(params);
   }
   scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
-    return this.schedules.fire(params);
+    const { skew } = this.store.time();
+    const job = params.job && shiftRunAt([params.job], skew)[0]!;
+    return this.schedules.fire(job === params.job ? params : { ...params, job });
   }
 
   // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
 
   async workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
-    return this.store.workflows.enqueue(params, this.clock.now());
+    const { now, skew } = this.store.time();
+    const jobs = shiftRunAt(params.jobs, skew) as WorkflowEnqueueParams["jobs"];
+    return this.store.workflows.enqueue(jobs === params.jobs ? params : { ...params, jobs }, now);
   }
   async workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
     return this.store.workflows.get(id);

@@ -18,14 +18,16 @@
  * database file deleted or replaced under a running process fails every later call with
  * `BackendError` code `STORE_REPLACED`, rather than writing to an unlinked file nobody reads.
  */
-import { type Stats, statSync } from "node:fs";
+import { readFileSync, type Stats, statSync } from "node:fs";
 import type Database from "better-sqlite3";
 import type { Clock } from "../../core/clock.js";
 import { BackendError, InvalidArgumentError } from "../../core/errors/index.js";
 import type { JobState } from "../../core/types.js";
 import type { BackendEvent } from "../backend.js";
+import { StoreClock, type StoreTime } from "../store-clock.js";
 import { ChangeFeed } from "./change-feed.js";
 import { migrateDatabase, openDatabase, toBackendError } from "./database.js";
+import * as SQL from "./generated/sql.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import type { SqliteOptions } from "./url.js";
 import { SqliteWorkflows } from "./workflows.js";
@@ -51,6 +53,8 @@ export class SqliteStore {
   private readonly busyTimeoutMs: number;
   /** The file as opened: a different device/inode at that path means it was replaced. */
   private readonly identity: { dev: number; ino: number };
+  /** The store's clock (monotonic + the offset kept in the file): see store-clock.ts. */
+  private readonly storeClock: StoreClock;
   closed = false;
 
   constructor(
@@ -72,6 +76,8 @@ export class SqliteStore {
         String(hay).toLowerCase().includes(String(needle)) ? 1 : 0,
       );
       this.sql = prepareStatements(this.db);
+      this.storeClock = new StoreClock(clock);
+      if (this.storeClock.active) syncClock(this.db, this.storeClock);
     } catch (error) {
       this.db.close();
       throw toBackendError(error, `cannot prepare the SQLite database ${options.file}`);
@@ -83,6 +89,11 @@ export class SqliteStore {
       read: (fn) => this.read(fn),
       cancelDependents: (id, now, events, reason) => this.cancelDependents(id, now, events, reason),
     });
+  }
+
+  /** The store's time now and the caller's skew against it (see store-clock.ts). */
+  time(): StoreTime {
+    return this.storeClock.time();
   }
 
   /**
@@ -197,6 +208,27 @@ export class SqliteStore {
     if (row.has_dependents || row.has_dependencies) this.sql.depsDelete.run({ id });
     return row;
   }
+}
+
+/**
+ * Takes the store clock's offset from the file (setting it first if this is the first process
+ * of this boot). Linux only (the boot id tells whether the monotonic clock restarted); elsewhere
+ * the store keeps judging time on each process's own clock.
+ */
+function syncClock(db: Database.Database, clock: StoreClock): void {
+  let boot: string;
+  try {
+    boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return;
+  }
+  const row = db
+    .transaction(() => {
+      db.prepare(SQL.CLOCK_SYNC).run({ boot, offset_ms: clock.callerOffset() });
+      return db.prepare<[], { boot: string; offset_ms: number }>(SQL.CLOCK_GET).get();
+    })
+    .immediate();
+  if (row) clock.setOffset(row.offset_ms);
 }
 
 function fileIdentity(stat: Stats): { dev: number; ino: number } {
