@@ -275,6 +275,33 @@ describe("sqlite migrations", () => {
     await backend.close();
   });
 
+  test("a common word (more candidates than the index plan takes) is found by walking the jobs", async () => {
+    const file = tmp.file();
+    const backend = await backendAt(file);
+    const jobs = Array.from({ length: 2_500 }, (_, i) => ({
+      ...newJob("q"),
+      input: JSON.stringify({ word: i % 2 === 0 ? "common-word" : "other", i }),
+    }));
+    await backend.jobEnqueue({ jobs });
+    await backend.searchCatchUp();
+    const even = jobs.filter((_, i) => i % 2 === 0).map((j) => j.id);
+    const walk: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await backend.jobList({
+        search: "COMMON-word",
+        limit: 500,
+        ...(cursor ? { cursor } : {}),
+      });
+      walk.push(...page.jobs.map((j) => j.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(walk).toEqual([...even].reverse());
+    // And a rare one among them goes through the index.
+    expect((await backend.jobList({ search: '"i":1777}' })).jobs.map((j) => j.id)).toEqual([jobs[1777]!.id]);
+    await backend.close();
+  });
+
   test("a database migrated by a newer spool is refused with SCHEMA_TOO_NEW", async () => {
     const file = tmp.file();
     await (await backendAt(file)).close();
