@@ -1,5 +1,4 @@
 /** SQLite backend, jobs section: enqueue, claim, complete, fail, release (one transaction each). */
-import { NotFoundError } from "../../core/errors/index.js";
 import { newLeaseToken } from "../../core/ids.js";
 import type { JobState, LeasedJob } from "../../core/types.js";
 import type {
@@ -16,13 +15,13 @@ import type {
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { shiftRunAt } from "../store-clock.js";
+import { enqueueInAppTransaction } from "./app-tx.js";
 import { toBackendError } from "./database.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { GroupCommit } from "./group-commit.js";
+import { insertEach } from "./insert.js";
 import { jobRow, toLeased } from "./rows.js";
 import { alreadyExists, type Events, jobEvent, type SqliteStore } from "./store.js";
-
-const EMPTY: readonly string[] = [];
 
 /**
  * Group-committed (group-commit.ts): concurrent calls share one transaction, each in its own
@@ -35,10 +34,11 @@ export async function jobEnqueue(s: SqliteStore, params: JobEnqueueParams): Prom
   const { now, skew } = s.time();
   // runAt is in the caller's frame: judge it on the store's clock.
   const jobs = shiftRunAt(params.jobs, skew);
+  if (params.tx !== undefined) return enqueueInAppTransaction(s, params.tx, jobs, now);
   const group = enqueueGroup(s);
   if (jobs.every((j) => j.key === null && j.dependsOn.length === 0))
     return group.submit((events) => ({ jobs: insertSimple(s, jobs, now, events) }), { jobs, now });
-  return group.submit((events) => insertJobs(s, jobs, now, events));
+  return group.submit((events) => insertEach(s.sql, jobs, now, events));
 }
 
 function enqueueGroup(s: SqliteStore): GroupCommit {
@@ -49,63 +49,6 @@ function enqueueGroup(s: SqliteStore): GroupCommit {
     insertMany: (jobs, now, events) => insertSimple(s, jobs, now, events),
   });
   return s.enqueues;
-}
-
-/** Inside a transaction: the general enqueue (keys, dependencies), one job at a time. */
-function insertJobs(s: SqliteStore, jobs: readonly NewJob[], now: number, events: Events): JobEnqueueResult {
-  const sql = s.sql;
-  const out: JobEnqueueResult["jobs"] = [];
-  // Ids of this batch seen so far: a job may depend on jobs *earlier* in the batch.
-  const earlier = new Set<string>();
-  const batchKeys = new Map<string, { id: string; state: JobState }>();
-  // A job deduplicated by its key stands for the existing job in later jobs' dependsOn.
-  const alias = new Map<string, string>();
-  for (const job of jobs) {
-    for (const dep of job.dependsOn) {
-      if (!earlier.has(dep) && !sql.jobState.get({ id: dep })) throw new NotFoundError("job", dep);
-    }
-    earlier.add(job.id);
-    if (job.key !== null) {
-      const k = `${job.task}\0${job.key}`;
-      const existing = batchKeys.get(k) ?? sql.jobByKey.get({ task: job.task, key: job.key });
-      if (existing) {
-        if (sql.jobState.get({ id: job.id })) throw alreadyExists(job.id);
-        out.push({ id: existing.id, state: existing.state, created: false });
-        alias.set(job.id, existing.id);
-        continue;
-      }
-    }
-    let deps = EMPTY;
-    let pending = 0;
-    let doomed = false;
-    if (job.dependsOn.length > 0) {
-      deps = [...new Set(job.dependsOn.map((d) => alias.get(d) ?? d))];
-      for (const dep of deps) {
-        const parent = sql.jobState.get({ id: dep })?.state;
-        if (parent !== "completed") pending++;
-        if (parent === "failed" || parent === "cancelled") doomed = true;
-      }
-    }
-    const state = stateAtInsert(doomed, pending, job.runAt, now);
-    try {
-      sql.jobInsertRows.run({
-        now,
-        workflow_id: null,
-        jobs: JSON.stringify([jobRow(job, state, deps, pending)]),
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw alreadyExists(job.id);
-      throw error;
-    }
-    for (const dep of deps) {
-      sql.depInsert.run({ parent_id: dep, child_id: job.id });
-      sql.jobMarkHasDependents.run({ id: dep });
-    }
-    if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
-    out.push({ id: job.id, state, created: true });
-    events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
-  }
-  return { jobs: out };
 }
 
 /**
@@ -194,8 +137,12 @@ export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): 
   return s.write("complete", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];
+    // Completions per queue: one counter update per queue for the batch (migration 0017 counts
+    // the other finished states by trigger, completions here).
+    const perQueue = new Map<string, number>();
     const done = (id: string, row: { queue: string; attempt: number; has_dependents: number }) => {
       ok.push(id);
+      perQueue.set(row.queue, (perQueue.get(row.queue) ?? 0) + 1);
       events.push(jobEvent("job:completed", id, row.queue, now, "completed", { attempt: row.attempt }));
       if (row.has_dependents) s.releaseDependents(id, now, events);
     };
@@ -219,6 +166,7 @@ export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): 
         else refused.push(id);
       }
     }
+    for (const [queue, n] of perQueue) s.sql.finishedCountsAdd.run({ queue, state: "completed", n });
     return { ok, refused };
   });
 }
