@@ -26,7 +26,6 @@ import { deserialize, serializeLimited } from "../core/serializer.js";
 import type { TaskContext, TaskLogger } from "../core/task.js";
 import type { JobErrorRecord, LeasedJob } from "../core/types.js";
 import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js";
-import { NO_PARENTS, needsParents, resolveWorkflowInput } from "../workflow/inputs.js";
 import type { JobControl } from "./job-control.js";
 
 export type Outcome =
@@ -41,12 +40,29 @@ export interface Execution {
   settled: Promise<void>;
 }
 
+/** The parents' results a workflow job sees as `ctx.parents` (none outside a flow). */
+export type ParentResults = Readonly<Record<string, unknown>>;
+
+/**
+ * Builds a job's input at run time when it does not travel with the job (a workflow job that
+ * takes its parents' results): returns null for an ordinary job. Injected by the client
+ * (workflow/inputs.ts), so the worker does not import the workflow module.
+ */
+export type InputResolver = (
+  job: LeasedJob,
+  backend: Backend,
+) => Promise<{ input: unknown; parents: ParentResults }> | null;
+
+const NO_PARENTS: ParentResults = Object.freeze({});
+
 export interface ExecuteDeps {
   backend: Backend;
   clock: Clock;
   payloadLimit: number;
   /** Builds `ctx.log` for this job. */
   taskLogger(job: LeasedJob): TaskLogger;
+  /** Run-time inputs (workflow jobs); without it every job runs on its own input. */
+  resolveInput?: InputResolver;
   /** Where best-effort failures (a progress write the store refused) are reported. */
   logger?: Pick<Logger, "warn">;
   random?: () => number;
@@ -108,8 +124,9 @@ function attempt(
   }
   let input: unknown;
   // Workflow jobs that take their parents' results build their input when they start.
-  const fromParents = needsParents(job);
+  let fromParents: ReturnType<InputResolver> = null;
   try {
+    fromParents = deps.resolveInput?.(job, deps.backend) ?? null;
     if (!fromParents) input = deserialize(job.input);
   } catch (err) {
     return { outcome: Promise.resolve(failed(task, job, err, deps)), settled: Promise.resolve() };
@@ -126,7 +143,7 @@ function attempt(
   let handler: Promise<unknown>;
   try {
     handler = fromParents
-      ? resolveWorkflowInput(job, deps.backend).then((resolved) => {
+      ? fromParents.then((resolved) => {
           ctx.parents = resolved.parents;
           return span.run(() => task.run(resolved.input, ctx));
         })

@@ -15,7 +15,7 @@ import type { Clock } from "../core/clock.js";
 import { JobCancelledError, LeaseLostError } from "../core/errors/index.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob, LeaseRef } from "../core/types.js";
-import { execute } from "./execute.js";
+import { execute, type InputResolver } from "./execute.js";
 import { type HeldJob, HeldJobs } from "./held-jobs.js";
 import type { OutcomeBatcher } from "./outcome-batcher.js";
 import type { PrefetchPolicy } from "./prefetch.js";
@@ -30,6 +30,7 @@ export interface JobRunnerDeps {
   clock: Clock;
   logger: Logger;
   payloadLimit: number;
+  resolveInput: InputResolver;
   concurrency: number;
   leaseMs: number;
   batcher: () => OutcomeBatcher;
@@ -114,6 +115,7 @@ export class JobRunner {
       payloadLimit: d.payloadLimit,
       logger: d.logger,
       taskLogger: (j) => createTaskLogger(j, d.backend, d.clock, d.logger),
+      resolveInput: d.resolveInput,
     });
     held.execution = execution;
     execution.settled.then(() => {

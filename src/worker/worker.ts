@@ -39,6 +39,7 @@ import {
   RetentionPruner,
 } from "../maintenance/retention.js";
 import { ClaimLoop } from "./claim-loop.js";
+import type { InputResolver } from "./execute.js";
 import { JobRunner, type LossKind, type SettledKind } from "./job-runner.js";
 import { LeaseRenewer } from "./lease-renewer.js";
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from "./options.js";
@@ -71,6 +72,8 @@ export interface WorkerDeps {
   logger: Logger;
   payloadLimit: number;
   retention: RetentionOptions | false;
+  /** Run-time inputs of workflow jobs (see `InputResolver`; the client passes workflow/inputs.ts). */
+  resolveInput: InputResolver;
 }
 
 type State = "idle" | "running" | "stopping" | "stopped";
