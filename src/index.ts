@@ -10,17 +10,24 @@ export type {
   BackendEventType,
   JobListParams,
   QueueInfo,
+  QueueLimits,
   StateCounts,
+  StoredRateLimit,
   WorkerInfo,
 } from "./backend/backend.js";
 export { BACKEND_URL_DEFAULT, createBackend } from "./backend/create-backend.js";
+export type { BulkFilterOptions, BulkFilterResult, JobFilter } from "./client/bulk-filter.js";
+export type { JobActionsApi } from "./client/job-actions.js";
 export { createSpool, type Spool, type SpoolOptions } from "./client/spool.js";
 export { type Clock, FakeClock, systemClock } from "./core/clock.js";
 export { type Duration, formatMs, toMs } from "./core/duration.js";
 export * from "./core/errors/index.js";
+export type { QueueLimitOptions, RateLimit } from "./core/flow.js";
 export type { BackoffPolicy, RetryPolicy } from "./core/retry.js";
 export { deserialize, serialize } from "./core/serializer.js";
 export type {
+  AppTransaction,
+  EnqueueManyOptions,
   EnqueueOptions,
   InputOf,
   JobEvent,
@@ -60,6 +67,8 @@ export {
   type StoredTrigger,
   type Trigger,
 } from "./scheduler/index.js";
+export { ERROR_MESSAGE_MAX, ERROR_STACK_MAX } from "./worker/error-record.js";
+export { type FaultKind, installFaultHandlers } from "./worker/fault-scope.js";
 export { type RetentionOptions, Worker, type WorkerEvents, type WorkerOptions } from "./worker/worker.js";
 export {
   Flow,

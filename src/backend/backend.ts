@@ -28,8 +28,10 @@
  */
 import type { Clock } from "../core/clock.js";
 import type { JobLogLine, JobRecord, LeasedJob } from "../core/types.js";
+import type { JobActionsBackend } from "./job-actions.js";
 import type { AuditBackend } from "./seam/audit.js";
 import type { BackendCapabilities, BackendEventListener, SubscribeOptions } from "./seam/events.js";
+import type { QueueLimitParams } from "./seam/flow.js";
 import type {
   JobCancelParams,
   JobCancelResult,
@@ -68,15 +70,17 @@ import type {
 } from "./seam/schedules.js";
 import type { WorkflowBackend } from "./seam/workflows.js";
 
+export type { JobActionsBackend, JobPromoteParams, JobUpdateParams } from "./job-actions.js";
 export type * from "./seam/audit.js";
 export type * from "./seam/events.js";
+export * from "./seam/flow.js";
 export * from "./seam/jobs.js";
 export type * from "./seam/maintenance.js";
 export * from "./seam/reads.js";
 export type * from "./seam/schedules.js";
 export * from "./seam/workflows.js";
 
-export interface Backend extends WorkflowBackend, AuditBackend {
+export interface Backend extends WorkflowBackend, AuditBackend, JobActionsBackend {
   /** "memory", "sqlite", "redis", "postgres". */
   readonly kind: string;
   readonly capabilities: BackendCapabilities;
@@ -119,6 +123,11 @@ export interface Backend extends WorkflowBackend, AuditBackend {
 
   queuePause(params: { queue: string }): Promise<void>;
   queueResume(params: { queue: string }): Promise<void>;
+  /**
+   * Sets (or with null removes) a queue's concurrency cap and rate limit; omitted fields stay.
+   * Every later claim, in every process, obeys them atomically (see seam/flow.ts).
+   */
+  queueLimit(params: QueueLimitParams): Promise<void>;
   /** Every queue that has jobs or a paused flag, with counts per state. */
   queueList(): Promise<QueueInfo[]>;
 

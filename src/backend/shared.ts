@@ -97,6 +97,15 @@ export function decodeCursor(cursor: string | undefined): string | null {
   return id;
 }
 
+/** For backends without `{ tx }`: an enqueue that names an application transaction is refused. */
+export function refuseTx(tx: unknown, backend: string): void {
+  if (tx !== undefined)
+    throw new InvalidArgumentError(
+      `the ${backend} backend cannot enqueue inside an application transaction ({ tx }): use PostgreSQL or SQLite`,
+      "tx",
+    );
+}
+
 export const LEASE_EXPIRED_MESSAGE =
   "lease expired: the worker stopped renewing it (crashed, killed, or blocked)";
 

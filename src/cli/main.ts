@@ -12,11 +12,13 @@ import { Command, CommanderError } from "commander";
 import { registerDev } from "./commands/dev.js";
 import { registerEnqueue } from "./commands/enqueue.js";
 import { registerJobsCancel } from "./commands/jobs-cancel.js";
+import { registerJobsEdit } from "./commands/jobs-edit.js";
 import { registerJobsLs } from "./commands/jobs-ls.js";
 import { registerJobsRetry } from "./commands/jobs-retry.js";
 import { registerJobsRm } from "./commands/jobs-rm.js";
 import { registerJobsShow } from "./commands/jobs-show.js";
 import { registerMigrate } from "./commands/migrate.js";
+import { registerQueuesLimit } from "./commands/queues-limit.js";
 import { registerQueuesLs } from "./commands/queues-ls.js";
 import { registerQueuesPause } from "./commands/queues-pause.js";
 import { registerQueuesResume } from "./commands/queues-resume.js";
@@ -81,9 +83,11 @@ export function buildProgram(io: CliIO): Command {
   registerJobsRetry(jobs, io);
   registerJobsCancel(jobs, io);
   registerJobsRm(jobs, io);
+  registerJobsEdit(jobs, io);
   const queues = program.command("queues").description("queue counts, pause and resume");
   registerQueuesLs(queues, io);
   registerQueuesPause(queues, io);
+  registerQueuesLimit(queues, io);
   registerQueuesResume(queues, io);
   const schedules = program
     .command("schedules")

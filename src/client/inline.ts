@@ -55,8 +55,14 @@ export class InlineRunner {
 
   private async run(): Promise<void> {
     const backend = await this.deps.backend();
+    // The queues to claim from are listed once and reused while claims find jobs (a claim skips
+    // paused and empty queues itself); only a claim that finds nothing lists them again, in case
+    // jobs went to a queue not seen yet. Listing per job made a drain quadratic in the jobs
+    // retained (queueList counts them all).
+    let queues: string[] | null = null;
     for (let round = 0; round < INLINE_ROUNDS_MAX; round++) {
-      const queues = (await backend.queueList())
+      const fresh = queues === null;
+      queues ??= (await backend.queueList())
         .filter((q) => q.counts.queued > 0 && !q.paused)
         .map((q) => q.name);
       if (queues.length === 0) return;
@@ -67,7 +73,11 @@ export class InlineRunner {
         leaseMs: INLINE_LEASE_MS,
       });
       const job = jobs[0];
-      if (!job) return;
+      if (!job) {
+        if (fresh) return;
+        queues = null;
+        continue;
+      }
       const execution = insideHandler.run(true, () =>
         execute(this.deps.registry.find(job.task), job, new JobControl(), {
           backend,

@@ -10,9 +10,13 @@ import { createBackend } from "../backend/create-backend.js";
 import { MemoryBackend } from "../backend/memory/memory-backend.js";
 import { type Clock, systemClock } from "../core/clock.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
+import type { QueueLimitOptions } from "../core/flow.js";
+import { checkOptionKeys, ENQUEUE_MANY_OPTION_KEYS } from "../core/option-keys.js";
 import { checkName, TaskRegistry } from "../core/registry.js";
 import { PAYLOAD_LIMIT_DEFAULT } from "../core/serializer.js";
 import type {
+  AppTransaction,
+  EnqueueManyOptions,
   EnqueueOptions,
   JobHandle,
   JobInfo,
@@ -32,8 +36,10 @@ import { Worker } from "../worker/worker.js";
 import { createWorkflowApi, type WorkflowApi } from "../workflow/api.js";
 import { workflowInputs } from "../workflow/inputs.js";
 import { InlineRunner } from "./inline.js";
+import { createJobActions, type JobActionsApi } from "./job-actions.js";
 import { decodeJob, SpoolJobHandle } from "./job-handle.js";
 import { JobWatcher } from "./job-watcher.js";
+import { queueLimitParams } from "./queue-limits.js";
 
 export interface SpoolOptions {
   /**
@@ -67,11 +73,17 @@ export interface Spool extends WorkflowApi {
   task<I, O>(config: TaskConfig<I, O>): Task<I, Awaited<O>>;
   /** Enqueues by task name (what the CLI and HTTP API use); typed code should prefer `task.enqueue`. */
   enqueue(task: string, input: unknown, options?: EnqueueOptions): Promise<JobHandle>;
-  /** Enqueues many calls of any tasks (by handle or by name) in one backend round trip; all or nothing. */
-  enqueueMany(calls: ReadonlyArray<TaskCall | NamedTaskCall>): Promise<JobHandle[]>;
+  /**
+   * Enqueues many calls of any tasks (by handle or by name) in one backend round trip; all or
+   * nothing. `{ tx }`: inside the application's own transaction (see `AppTransaction`).
+   */
+  enqueueMany(
+    calls: ReadonlyArray<TaskCall | NamedTaskCall>,
+    options?: EnqueueManyOptions,
+  ): Promise<JobHandle[]>;
   /** A handle on an existing job. */
   job<O = unknown, I = unknown>(id: string): JobHandle<O, I>;
-  readonly jobs: {
+  readonly jobs: JobActionsApi & {
     get(id: string): Promise<JobInfo | null>;
     list(params?: JobListParams): Promise<{ jobs: JobInfo[]; nextCursor: string | null }>;
     cancel(ids: string[], reason?: string): Promise<{ cancelled: string[]; skipped: string[] }>;
@@ -82,6 +94,11 @@ export interface Spool extends WorkflowApi {
     list(): Promise<QueueInfo[]>;
     pause(queue: string): Promise<void>;
     resume(queue: string): Promise<void>;
+    /**
+     * Sets a queue's concurrency cap and/or rate limit (null removes one, an omitted field
+     * stays). Stored: every worker of the cluster obeys it from its next claim.
+     */
+    limit(queue: string, limits: QueueLimitOptions): Promise<void>;
   };
   readonly workers: { list(): Promise<WorkerInfo[]> };
   /** Creates a worker (call `start()` on it). */
@@ -178,8 +195,10 @@ export function createSpool(options: SpoolOptions = {}): Spool {
 
   async function enqueueCalls(
     calls: ReadonlyArray<{ task: string; input: unknown; options?: EnqueueOptions }>,
+    batch?: EnqueueManyOptions,
   ): Promise<JobHandle[]> {
     if (calls.length === 0) return [];
+    const tx = transactionOf(calls, batch);
     // Inline mode runs delayed jobs right away: tests should not wait on wall time.
     const prepared = inline
       ? calls.map((c) =>
@@ -190,7 +209,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
       build: () => prepareJobs(prepared, { registry, now: clock.now(), payloadLimit }),
       write: async (jobs) => {
         const backend = await getBackend();
-        const out = await backend.jobEnqueue({ jobs });
+        const out = await backend.jobEnqueue(tx === undefined ? { jobs } : { jobs, tx });
         if (runner) await runner.drain();
         const handles = out.jobs.map((ref) => new SpoolJobHandle(ref.id, ref.created, handleDeps));
         return { result: handles, ids: handles.map((h) => h.id) };
@@ -219,8 +238,11 @@ export function createSpool(options: SpoolOptions = {}): Spool {
         name,
         queue: registered.queue,
         enqueue: async (input, opts) => (await enqueueCalls([{ task: name, input, options: opts }]))[0]!,
-        enqueueMany: (items) =>
-          enqueueCalls(items.map((i) => ({ task: name, input: i.input, options: i.options }))),
+        enqueueMany: (items, options) =>
+          enqueueCalls(
+            items.map((i) => ({ task: name, input: i.input, options: i.options })),
+            options,
+          ),
         with: ((...args: [unknown?, EnqueueOptions?]) =>
           args.length === 0
             ? { task, piped: true, options: {} }
@@ -229,13 +251,14 @@ export function createSpool(options: SpoolOptions = {}): Spool {
       return task;
     } as Spool["task"],
     enqueue: async (task, input, opts) => (await enqueueCalls([{ task, input, options: opts }]))[0]!,
-    enqueueMany: (calls) =>
+    enqueueMany: (calls, options) =>
       enqueueCalls(
         calls.map((c) => ({
           task: typeof c.task === "string" ? c.task : c.task.name,
           input: c.input,
           options: c.options,
         })),
+        options,
       ),
     job: <O, I>(id: string) => new SpoolJobHandle<O, I>(id, false, handleDeps),
     jobs: {
@@ -255,11 +278,23 @@ export function createSpool(options: SpoolOptions = {}): Spool {
         return out;
       },
       remove: async (ids) => (await getBackend()).jobRemove({ ids }),
+      ...createJobActions({
+        backend: getBackend,
+        registry,
+        payloadLimit,
+        afterRequeue: async () => {
+          if (runner) await runner.drain();
+        },
+      }),
     },
     queues: {
       list: async () => (await getBackend()).queueList(),
       pause: async (queue) => (await getBackend()).queuePause({ queue: checkName(queue, "queue") }),
       resume: async (queue) => (await getBackend()).queueResume({ queue: checkName(queue, "queue") }),
+      limit: async (queue, limits) => {
+        const params = queueLimitParams(queue, limits);
+        await (await getBackend()).queueLimit(params);
+      },
     },
     workers: { list: async () => (await getBackend()).workerList() },
     worker(workerOptions) {
@@ -297,4 +332,26 @@ export function createSpool(options: SpoolOptions = {}): Spool {
     },
   };
   return spool;
+}
+
+/**
+ * The one application transaction a batch is written in: the batch's `{ tx }` or the calls'
+ * own (all the same one); undefined for spool's own transaction.
+ */
+function transactionOf(
+  calls: ReadonlyArray<{ options?: EnqueueOptions }>,
+  batch: EnqueueManyOptions | undefined,
+): AppTransaction | undefined {
+  checkOptionKeys(batch, ENQUEUE_MANY_OPTION_KEYS, "enqueueMany()");
+  let tx = batch?.tx;
+  for (const call of calls) {
+    const own = call.options?.tx;
+    if (own === undefined) continue;
+    if (tx !== undefined && own !== tx)
+      throw new InvalidArgumentError("the calls of one batch must share one transaction ({ tx })", "tx");
+    tx = own;
+  }
+  if (tx !== undefined && (tx === null || (typeof tx !== "object" && typeof tx !== "function")))
+    throw new InvalidArgumentError("tx must be the application's open transaction object", "tx");
+  return tx;
 }

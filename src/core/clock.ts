@@ -6,9 +6,18 @@
 export interface Clock {
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * True for a clock that reads this process's wall clock (`systemClock`). A wall clock can
+   * be set wrong or stepped (NTP), differently in each process, so backends shared by several
+   * processes do not judge leases and due times on it: they use one clock per store and
+   * translate the caller's times (see docs/backends.md, "Clocks"). A clock without this flag
+   * (a test's `FakeClock`) is trusted as the store's time.
+   */
+  readonly wall?: boolean;
 }
 
 export const systemClock: Clock = {
+  wall: true,
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {

@@ -14,6 +14,7 @@ export const TASK_OPTION_KEYS: ReadonlySet<string> = new Set([
   "timeout",
   "lease",
   "priority",
+  "isolate",
   "__output",
 ]);
 
@@ -28,7 +29,10 @@ export const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set([
   "lease",
   "meta",
   "dependsOn",
+  "tx",
 ]);
+
+export const ENQUEUE_MANY_OPTION_KEYS: ReadonlySet<string> = new Set(["tx"]);
 
 export const WORKER_OPTION_KEYS: ReadonlySet<string> = new Set([
   "queues",
@@ -39,6 +43,8 @@ export const WORKER_OPTION_KEYS: ReadonlySet<string> = new Set([
   "rescueInterval",
   "prefetch",
   "retention",
+  "isolate",
+  "isolation",
 ]);
 
 /** Throws `InvalidArgumentError` naming the first key of `options` not in `known`. */

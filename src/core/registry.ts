@@ -21,6 +21,8 @@ export interface RegisteredTask {
   leaseMs: number | null;
   priority: number;
   schema: StandardSchemaV1 | null;
+  /** `null`: as the worker says. */
+  isolate: "thread" | "process" | false | null;
   run(input: unknown, ctx: TaskContext): unknown;
 }
 
@@ -42,6 +44,15 @@ export function checkPriority(priority: unknown): number {
     );
   }
   return priority;
+}
+
+export function checkIsolate(value: unknown): "thread" | "process" | false | null {
+  if (value === undefined) return null;
+  if (value === "thread" || value === "process" || value === false) return value;
+  throw new InvalidArgumentError(
+    `isolate must be "thread", "process" or false, got ${JSON.stringify(value)}`,
+    "isolate",
+  );
 }
 
 export class TaskRegistry {
@@ -67,6 +78,7 @@ export class TaskRegistry {
       leaseMs: config.lease === undefined ? null : toMs(config.lease, "lease"),
       priority: checkPriority(config.priority ?? 0),
       schema: config.schema ?? null,
+      isolate: checkIsolate(config.isolate),
       run: config.run as RegisteredTask["run"],
     };
     this.tasks.set(name, task);

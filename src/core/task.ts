@@ -61,6 +61,12 @@ export interface TaskDefaults {
   lease?: Duration;
   /** Higher runs first; default 0. */
   priority?: number;
+  /**
+   * Run this task's handler in a worker thread or a child process (see docs/isolation.md), so a
+   * timeout really stops it and a crash fails only its job; `false` keeps it in the worker's
+   * process even when the worker isolates by default. Default: the worker's `isolate`.
+   */
+  isolate?: "thread" | "process" | false;
 }
 
 interface TaskBase<O> extends TaskDefaults {
@@ -81,6 +87,16 @@ export interface SchemaTaskConfig<S extends StandardSchemaV1, O> extends TaskBas
 }
 
 /** When and how one job runs. Every field is optional; the task's defaults fill the rest. */
+/**
+ * The application's own open transaction, to enqueue inside it (`{ tx }`): the job exists
+ * exactly when that transaction commits (a rollback leaves no job and wakes no worker).
+ * PostgreSQL takes a node-postgres `PoolClient`/`Client` inside `BEGIN`, a postgres.js
+ * `sql.begin` transaction, a Drizzle `tx`, a Kysely `Transaction`, or a Prisma interactive
+ * transaction client; SQLite takes the app's own better-sqlite3 `Database` opened on the spool
+ * file, inside `db.transaction`. Other backends refuse it (`InvalidArgumentError`).
+ */
+export type AppTransaction = object;
+
 export interface EnqueueOptions {
   /** Run no earlier than this long from now. */
   delay?: Duration;
@@ -101,6 +117,17 @@ export interface EnqueueOptions {
   meta?: Record<string, unknown>;
   /** Jobs (ids or handles) that must complete before this one runs. */
   dependsOn?: ReadonlyArray<string | { readonly id: string }>;
+  /**
+   * Enqueue inside the application's own transaction (see `AppTransaction`). Only for
+   * `enqueue`/`enqueueMany`; workflows and schedules write in spool's own transactions.
+   */
+  tx?: AppTransaction;
+}
+
+/** Options of a whole bulk enqueue. */
+export interface EnqueueManyOptions {
+  /** Enqueue the whole batch inside the application's own transaction (see `AppTransaction`). */
+  tx?: AppTransaction;
 }
 
 /** A task bound to an input: what workflows, schedules and bulk enqueue take. */
@@ -178,7 +205,10 @@ export interface Task<I = unknown, O = unknown> {
   readonly queue: string;
   enqueue(input: I, options?: EnqueueOptions): Promise<JobHandle<O, I>>;
   /** Bulk enqueue in one backend round trip per chunk; all-or-nothing per call. */
-  enqueueMany(items: ReadonlyArray<{ input: I; options?: EnqueueOptions }>): Promise<JobHandle<O, I>[]>;
+  enqueueMany(
+    items: ReadonlyArray<{ input: I; options?: EnqueueOptions }>,
+    options?: EnqueueManyOptions,
+  ): Promise<JobHandle<O, I>[]>;
   /** For workflows: the input is the parents' results, filled in at run time (see `PipedCall`). */
   with(): PipedCall<I, O>;
   /** Binds an input for workflows, schedules and `spool.enqueueMany`. */

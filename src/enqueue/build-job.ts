@@ -3,11 +3,13 @@
  * task's schema, serializes it under the size limit, and resolves every default. All checks
  * happen before the backend is called, so bad input writes nothing.
  */
+
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { NewJob } from "../backend/backend.js";
 import { toMs } from "../core/duration.js";
 import { InvalidArgumentError, ValidationError } from "../core/errors/index.js";
 import { newJobId } from "../core/ids.js";
+import { checkUserMeta } from "../core/meta.js";
 import { checkOptionKeys, ENQUEUE_OPTION_KEYS } from "../core/option-keys.js";
 import { checkName, checkPriority, type RegisteredTask } from "../core/registry.js";
 import { RETRY_ATTEMPTS_MAX } from "../core/retry.js";
@@ -89,6 +91,8 @@ export function buildJob(
     }
     // Metadata is stored as plain JSON; round-trip it now so a Date or a function fails here, typed.
     meta = JSON.parse(serializeLimited(o.meta, 64 * 1024, "metadata")) as Record<string, unknown>;
+    // Keys spool writes and reads itself (workflow, traceparent, schedule …) are not the user's.
+    checkUserMeta(meta);
   }
   return {
     id: id ?? newJobId(),

@@ -33,6 +33,7 @@ import { auditRoutes } from "./routes/audit.js";
 import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobActionRoutes } from "./routes/job-actions.js";
+import { jobBulkActionRoutes } from "./routes/job-bulk-actions.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { queueRoutes } from "./routes/queues.js";
 import { scheduleRoutes } from "./routes/schedules.js";
@@ -116,6 +117,7 @@ export function buildApp(deps: RouteDeps) {
 
   const api = router();
   api.route("/", healthRoutes(deps));
+  api.route("/", jobBulkActionRoutes(deps));
   api.route("/", jobRoutes(deps));
   api.route("/", jobActionRoutes(deps));
   api.route("/", queueRoutes(deps));

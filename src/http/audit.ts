@@ -34,9 +34,13 @@ const RULES: readonly Rule[] = [
   { method: "POST", pattern: /^\/api\/jobs\/([^/]+)\/retry$/, action: "job.retry" },
   { method: "POST", pattern: /^\/api\/jobs\/([^/]+)\/promote$/, action: "job.promote" },
   { method: "POST", pattern: /^\/api\/jobs\/([^/]+)\/priority$/, action: "job.priority" },
+  { method: "POST", pattern: /^\/api\/jobs\/([^/]+)\/input$/, action: "job.input" },
+  { method: "POST", pattern: /^\/api\/jobs\/retry-matching$/, action: "job.retry-matching" },
+  { method: "POST", pattern: /^\/api\/jobs\/delete-matching$/, action: "job.delete-matching" },
   { method: "DELETE", pattern: /^\/api\/jobs\/([^/]+)$/, action: "job.delete" },
   { method: "POST", pattern: /^\/api\/queues\/([^/]+)\/pause$/, action: "queue.pause" },
   { method: "POST", pattern: /^\/api\/queues\/([^/]+)\/resume$/, action: "queue.resume" },
+  { method: "POST", pattern: /^\/api\/queues\/([^/]+)\/limits$/, action: "queue.limit" },
   { method: "POST", pattern: /^\/api\/schedules\/([^/]+)\/pause$/, action: "schedule.pause" },
   { method: "POST", pattern: /^\/api\/schedules\/([^/]+)\/resume$/, action: "schedule.resume" },
   { method: "POST", pattern: /^\/api\/schedules\/([^/]+)\/run$/, action: "schedule.run" },
@@ -83,7 +87,11 @@ export interface AuditConfig {
 }
 
 /** Variables routes may set to enrich or replace their entry (the login route names who tried). */
-export type AuditVariables = { auditActor?: { actor: string; role: string; via: Caller["via"] } };
+export type AuditVariables = {
+  auditActor?: { actor: string; role: string; via: Caller["via"] };
+  /** Facts the route adds to its entry (a bulk action's filter and counts, a new priority …). */
+  auditDetails?: Record<string, unknown>;
+};
 
 export function auditLog(config: AuditConfig): MiddlewareHandler {
   return async (c, next) => {
@@ -98,6 +106,8 @@ export function auditLog(config: AuditConfig): MiddlewareHandler {
     const details: Record<string, unknown> = { method: c.req.method, path: config.localPath(c), status };
     const reason = await bodyField(c, "reason");
     if (reason !== undefined) details.reason = reason;
+    const extra = c.get("auditDetails") as AuditVariables["auditDetails"];
+    if (extra) Object.assign(details, extra);
     const at = config.now();
     const entry: AuditEntry = {
       id: uuidv7(at),

@@ -40,7 +40,10 @@ export interface ClaimLoopDeps {
 }
 
 export class ClaimLoop {
-  /** The last claim filled its limit: a freed lease should wake the loop at once. */
+  /**
+   * The last claim filled its limit, or a queue's concurrency cap / rate limit held it back:
+   * a freed lease should wake the loop at once.
+   */
   saturated = false;
   private turn = 0;
 
@@ -108,8 +111,11 @@ export class ClaimLoop {
         break;
       }
       d.deliver(jobs, sentAt);
-      this.saturated = jobs.length >= limit;
-      if (this.saturated) continue;
+      const full = jobs.length >= limit;
+      // A queue's limit held the claim back: the cap may have room as soon as one of our own
+      // jobs ends, so a freed slot wakes the loop as it does after a full claim.
+      this.saturated = full || claimed.limited === true;
+      if (full) continue;
       let waitMs = d.pollMs;
       if (nextRunAt !== null) waitMs = Math.max(0, Math.min(waitMs, nextRunAt - d.clock.now()));
       // Parked: pushed jobs end the wait as soon as they are delivered.

@@ -16,7 +16,7 @@ import {
   NonRetriableError,
   SerializationError,
   ShutdownError,
-  SpoolError,
+  type SpoolError,
   TimeoutError,
   UnknownTaskError,
 } from "../core/errors/index.js";
@@ -26,7 +26,13 @@ import { deserialize, serializeLimited } from "../core/serializer.js";
 import type { TaskContext, TaskLogger } from "../core/task.js";
 import type { JobErrorRecord, LeasedJob } from "../core/types.js";
 import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js";
+import { errorRecord } from "./error-record.js";
+import { type FaultTarget, faultScopeEnabled, runInFaultScope } from "./fault-scope.js";
+import type { Isolation } from "./isolation/isolation.js";
+import { IsolatedError } from "./isolation/remote-error.js";
 import type { JobControl } from "./job-control.js";
+
+export { errorRecord };
 
 export type Outcome =
   | { kind: "completed"; result: string }
@@ -61,37 +67,25 @@ export interface ExecuteDeps {
   payloadLimit: number;
   /** Builds `ctx.log` for this job. */
   taskLogger(job: LeasedJob): TaskLogger;
-  /** Run-time inputs (workflow jobs); without it every job runs on its own input. */
-  resolveInput?: InputResolver;
+  /** Run-time inputs (workflow jobs); the client passes workflow/inputs.ts's resolver. */
+  resolveInput: InputResolver;
   /** Where best-effort failures (a progress write the store refused) are reported. */
   logger?: Pick<Logger, "warn">;
   random?: () => number;
+  /** Runs isolated tasks in threads / processes (worker option `isolate`). */
+  isolation?: Isolation | null;
 }
 
 const UNKNOWN_TASK_RETRY = resolveRetry({ attempts: 1, backoff: BACKOFF_DEFAULT });
-
-export function errorRecord(err: unknown, attempt: number, at: number): JobErrorRecord {
-  if (err instanceof Error) {
-    const record: JobErrorRecord = { attempt, name: err.name, message: err.message, at };
-    if (err.stack) record.stack = err.stack;
-    if (err instanceof SpoolError) record.code = err.code;
-    return record;
-  }
-  // Handlers may throw anything; a string or object still gets recorded readably.
-  let message: string;
-  try {
-    message = typeof err === "string" ? err : (JSON.stringify(err) ?? String(err));
-  } catch {
-    message = String(err);
-  }
-  return { attempt, name: "NonErrorThrown", message, at };
-}
 
 function failed(task: RegisteredTask | undefined, job: LeasedJob, err: unknown, deps: ExecuteDeps): Outcome {
   const now = deps.clock.now();
   const error = errorRecord(err, job.attempt, now);
   const permanent =
-    err instanceof NonRetriableError || err instanceof SerializationError || job.attempt >= job.maxAttempts;
+    err instanceof NonRetriableError ||
+    err instanceof SerializationError ||
+    (err instanceof IsolatedError && err.permanent) ||
+    job.attempt >= job.maxAttempts;
   if (permanent) return { kind: "failed", error, retryAt: null };
   const retry = task?.retry ?? UNKNOWN_TASK_RETRY;
   return { kind: "failed", error, retryAt: now + backoffMs(retry, job.attempt, deps.random) };
@@ -126,7 +120,7 @@ function attempt(
   // Workflow jobs that take their parents' results build their input when they start.
   let fromParents: ReturnType<InputResolver> = null;
   try {
-    fromParents = deps.resolveInput?.(job, deps.backend) ?? null;
+    fromParents = deps.resolveInput(job, deps.backend);
     if (!fromParents) input = deserialize(job.input);
   } catch (err) {
     return { outcome: Promise.resolve(failed(task, job, err, deps)), settled: Promise.resolve() };
@@ -140,21 +134,42 @@ function attempt(
     );
   }
   const ctx = makeContext(job, control, deps);
+  // With fault handlers installed, a throw in a timer or an unawaited rejection of this
+  // handler fails this job (see fault-scope.ts) and frees its slot: the handler is gone.
+  let faulted: Promise<void> | null = null;
+  const isolated = deps.isolation?.runnerFor(task);
+  let run = isolated
+    ? (value: unknown) => isolated(value, ctx, control.signal)
+    : (value: unknown) => span.run(() => task.run(value, ctx));
+  if (!isolated && faultScopeEnabled()) {
+    let onFault!: () => void;
+    faulted = new Promise<void>((resolve) => (onFault = resolve));
+    const target: FaultTarget = {
+      jobId: job.id,
+      fault(err) {
+        control.abort(err);
+        onFault();
+      },
+    };
+    const inner = run;
+    run = (value) => runInFaultScope(target, () => inner(value));
+  }
   let handler: Promise<unknown>;
   try {
     handler = fromParents
       ? fromParents.then((resolved) => {
           ctx.parents = resolved.parents;
-          return span.run(() => task.run(resolved.input, ctx));
+          return run(resolved.input);
         })
-      : Promise.resolve(span.run(() => task.run(input, ctx)));
+      : Promise.resolve(run(input));
   } catch (err) {
     handler = Promise.reject(err);
   }
-  const settled = handler.then(
+  const returned = handler.then(
     () => undefined,
     () => undefined,
   );
+  const settled = faulted ? Promise.race([returned, faulted]) : returned;
   const outcome = new Promise<Outcome>((resolve) => {
     let done = false;
     const finish = (o: Outcome) => {

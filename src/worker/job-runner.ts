@@ -17,6 +17,7 @@ import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob, LeaseRef } from "../core/types.js";
 import { execute, type InputResolver } from "./execute.js";
 import { type HeldJob, HeldJobs } from "./held-jobs.js";
+import type { Isolation } from "./isolation/isolation.js";
 import type { OutcomeBatcher } from "./outcome-batcher.js";
 import type { PrefetchPolicy } from "./prefetch.js";
 import { createTaskLogger } from "./task-logger.js";
@@ -34,6 +35,8 @@ export interface JobRunnerDeps {
   concurrency: number;
   leaseMs: number;
   batcher: () => OutcomeBatcher;
+  /** Isolated execution (null: every handler runs in this process). */
+  isolation: Isolation | null;
   prefetch: PrefetchPolicy;
   canStart(): boolean;
   /** A lease was added (the renewer schedules it). */
@@ -114,6 +117,7 @@ export class JobRunner {
       clock: d.clock,
       payloadLimit: d.payloadLimit,
       logger: d.logger,
+      isolation: d.isolation,
       taskLogger: (j) => createTaskLogger(j, d.backend, d.clock, d.logger),
       resolveInput: d.resolveInput,
     });

@@ -4,9 +4,10 @@
 import { type Duration, toMs } from "../core/duration.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { checkOptionKeys, WORKER_OPTION_KEYS } from "../core/option-keys.js";
-import { checkName } from "../core/registry.js";
+import { checkIsolate, checkName } from "../core/registry.js";
 import { rescueIntervalFor } from "../maintenance/rescuer.js";
 import type { RetentionOptions } from "../maintenance/retention.js";
+import { type IsolationOptions, type ResolvedIsolation, resolveIsolation } from "./isolation/options.js";
 
 export const CONCURRENCY_DEFAULT = 10;
 export const LEASE_DURATION_DEFAULT = "30s";
@@ -46,6 +47,13 @@ export interface WorkerOptions {
   prefetch?: number | "auto";
   /** Run retention in this worker. Default true. */
   retention?: RetentionOptions | false;
+  /**
+   * Run every task's handler in a worker thread or a child process unless the task says
+   * otherwise (`isolate` on the task wins, `false` keeps it in-process). See docs/isolation.md.
+   */
+  isolate?: "thread" | "process";
+  /** Pool size, kill grace, recycling and heap limit of isolated children. */
+  isolation?: IsolationOptions;
 }
 
 export interface ResolvedWorkerOptions {
@@ -57,6 +65,8 @@ export interface ResolvedWorkerOptions {
   rescueMs: number;
   prefetch: number | "auto";
   retention: RetentionOptions | false | undefined;
+  isolate: "thread" | "process" | null;
+  isolation: ResolvedIsolation;
 }
 
 export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
@@ -82,5 +92,14 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
         : toMs(options.rescueInterval, "rescueInterval"),
     prefetch: options.prefetch ?? "auto",
     retention: options.retention,
+    isolate: resolveDefaultIsolate(options.isolate),
+    isolation: resolveIsolation(options.isolation),
   };
+}
+
+function resolveDefaultIsolate(value: unknown): "thread" | "process" | null {
+  const mode = checkIsolate(value);
+  if (mode === false)
+    throw new InvalidArgumentError('worker isolate must be "thread" or "process"', "isolate");
+  return mode;
 }

@@ -40,6 +40,7 @@ import {
 } from "../maintenance/retention.js";
 import { ClaimLoop } from "./claim-loop.js";
 import type { InputResolver } from "./execute.js";
+import { Isolation } from "./isolation/isolation.js";
 import { JobRunner, type LossKind, type SettledKind } from "./job-runner.js";
 import { LeaseRenewer } from "./lease-renewer.js";
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from "./options.js";
@@ -115,6 +116,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private loopDone: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private starting: Promise<void> | null = null;
+  /** Isolated children (threads / processes) of this worker; see isolation/. */
+  isolation: Isolation | null = null;
   /** Push delivery, when the backend offers it (see push-receiver.ts). */
   private push: PushReceiver | null = null;
 
@@ -165,6 +168,20 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.state = "stopped";
       throw err;
     }
+    const isolation = new Isolation(this.opts.isolate, this.opts.isolation, {
+      registry: this.deps.registry,
+      concurrency: this.concurrency,
+      payloadLimit: this.deps.payloadLimit,
+      logger: this.deps.logger,
+    });
+    try {
+      // Children load the app now (warm), so the first isolated job does not wait for them.
+      await isolation.start();
+    } catch (err) {
+      this.state = "stopped";
+      throw err;
+    }
+    this.isolation = isolation;
     if (this.queues.length === 0) this.queues = this.deps.registry.queues();
     if (this.queues.length === 0) this.queues = ["default"];
     const { backend, clock, logger } = { ...this.deps, backend: this.backend };
@@ -176,6 +193,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       concurrency: this.concurrency,
       leaseMs: this.leaseMs,
       batcher: () => this.batcher,
+      isolation,
       prefetch: this.prefetch,
       canStart: running,
       onLeased: (held) => this.renewer.track(held),
@@ -308,6 +326,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
             this.batcher.stop();
             this.unsubscribe?.();
             await Promise.all(this.periodics.map((p) => p.stop()));
+            await this.isolation?.close();
           },
         },
         graceMs,

@@ -9,11 +9,13 @@ import { afterAll, afterEach, describe, expect, test } from "vitest";
 import type { BackendEvent } from "../../src/backend/backend.js";
 import { createBackend } from "../../src/backend/create-backend.js";
 import { EVENTS_KEEP_ROWS, EVENTS_MAX_AGE_MS } from "../../src/backend/sqlite/change-feed.js";
+import { MIGRATIONS } from "../../src/backend/sqlite/generated/sql.js";
 import {
   createSqliteBackend,
   parseSqliteUrl,
   SCHEMA_VERSION,
   type SqliteBackend,
+  SYNC_BUSY_WAIT_MS,
 } from "../../src/backend/sqlite/index.js";
 import { FakeClock } from "../../src/core/clock.js";
 import { BackendError, InvalidArgumentError } from "../../src/core/errors/index.js";
@@ -118,7 +120,9 @@ describe("sqlite files", () => {
     expect(inspect(file, (db) => db.pragma("journal_mode", { simple: true }))).toBe("wal");
     const db = (backend as unknown as { db: Database.Database }).db;
     expect(db.pragma("synchronous", { simple: true })).toBe(2); // FULL
-    expect(db.pragma("busy_timeout", { simple: true })).toBe(5000);
+    // The connection waits for a lock synchronously only briefly; the rest of busy_timeout
+    // (default 5000 ms) is waited asynchronously (test/backend/sqlite-locks.test.ts).
+    expect(db.pragma("busy_timeout", { simple: true })).toBe(SYNC_BUSY_WAIT_MS);
   });
 
   test("a file that is not a database fails with BackendError", async () => {
@@ -144,8 +148,10 @@ describe("sqlite migrations", () => {
     const rows = inspect(file, (db) =>
       db.prepare("SELECT version, name FROM spool_migrations ORDER BY version").all(),
     );
-    expect(rows).toHaveLength(SCHEMA_VERSION);
+    // Every migration, once (versions may have gaps: parallel branches number theirs apart).
+    expect(rows).toHaveLength(MIGRATIONS.length);
     expect(rows[0]).toEqual({ version: 1, name: "init" });
+    expect(rows.at(-1)).toMatchObject({ version: SCHEMA_VERSION });
     const tables = inspect(file, (db) =>
       db
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'spool_%' ORDER BY name")
@@ -154,11 +160,21 @@ describe("sqlite migrations", () => {
     );
     expect(tables).toEqual([
       "spool_audit",
+      "spool_clock",
       "spool_events",
       "spool_job_deps",
       "spool_job_logs",
       "spool_jobs",
+      // The trigram search index (migration 0005) and FTS5's own tables behind it.
+      "spool_jobs_search",
+      "spool_jobs_search_config",
+      "spool_jobs_search_data",
+      "spool_jobs_search_docsize",
+      "spool_jobs_search_idx",
+      "spool_jobs_search_pending",
       "spool_migrations",
+      // Persisted queue limits (migration 0006, flow control).
+      "spool_queue_limits",
       "spool_queues",
       "spool_revoked_sessions",
       "spool_schedules",
@@ -177,9 +193,85 @@ describe("sqlite migrations", () => {
     const second = await backendAt(file);
     await second.migrate();
     expect(inspect(file, (db) => db.prepare("SELECT count(*) AS n FROM spool_migrations").get())).toEqual({
-      n: SCHEMA_VERSION,
+      n: MIGRATIONS.length,
     });
     expect((await second.queueList())[0]?.counts.queued).toBe(1);
+  });
+
+  test("the search migration indexes the jobs a store already holds", async () => {
+    const file = tmp.file();
+    const first = await backendAt(file);
+    const job = { ...newJob("q"), input: '{"city":"Reykjavik"}' };
+    await first.jobEnqueue({ jobs: [job] });
+    await first.close();
+    // Back to the schema before 0005, as a store written by an older spool would be.
+    const db = new Database(file);
+    db.exec(`DROP TRIGGER spool_jobs_search_insert; DROP TRIGGER spool_jobs_search_input;
+      DROP TRIGGER spool_jobs_search_result; DROP TRIGGER spool_jobs_search_errors;
+      DROP TRIGGER spool_jobs_search_delete; DROP TABLE spool_jobs_search; DROP TABLE spool_jobs_search_pending;
+      DELETE FROM spool_migrations WHERE version = 5;`);
+    db.close();
+    const second = await backendAt(file);
+    expect((await second.jobList({ search: "reykjavik" })).jobs.map((j) => j.id)).toEqual([job.id]);
+    const hits = inspect(file, (db) =>
+      db.prepare("SELECT rowid FROM spool_jobs_search WHERE spool_jobs_search MATCH '\"reykjavik\"'").all(),
+    );
+    expect(hits).toHaveLength(1);
+    await second.close();
+  });
+
+  test("the search index forgets every text a job no longer has", async () => {
+    const file = tmp.file();
+    const clock = new FakeClock(Date.now());
+    const backend = await backendAt(file, "", clock);
+    // A search indexes the documents written since the last one (and the timer does, later).
+    const settle = () => backend.jobList({ search: "nothing-matches-this" });
+    const hits = (text: string) =>
+      inspect(file, (db) =>
+        db.prepare("SELECT rowid FROM spool_jobs_search WHERE spool_jobs_search MATCH ?").all(`"${text}"`),
+      ).length;
+    const pending = () =>
+      inspect(file, (db) => db.prepare("SELECT count(*) AS n FROM spool_jobs_search_pending").get()) as {
+        n: number;
+      };
+    const job = { ...newJob("q"), input: '{"word":"marmalade"}', key: "key-armadillo" };
+    await backend.jobEnqueue({ jobs: [job] });
+    expect(pending().n).toBe(1);
+    expect(hits("marmalade")).toBe(0);
+    await settle();
+    expect(pending().n).toBe(0);
+    expect(hits("marmalade")).toBe(1);
+    await backend.jobUpdate({ ids: [job.id], input: '{"word":"porcupine"}' });
+    await settle();
+    const first = (await backend.jobClaim({ queues: ["q"], limit: 1, workerId: "w", leaseMs: 30_000 }))
+      .jobs[0]!;
+    const error = { attempt: 1, name: "Error", message: "quagmire ahead", stack: "", at: clock.now() };
+    await backend.jobFail({ jobs: [{ id: job.id, token: first.leaseToken, error, retryAt: clock.now() }] });
+    await settle();
+    const second = (await backend.jobClaim({ queues: ["q"], limit: 1, workerId: "w", leaseMs: 30_000 }))
+      .jobs[0]!;
+    const error2 = { ...error, attempt: 2, message: "quicksand below" };
+    await backend.jobFail({
+      jobs: [{ id: job.id, token: second.leaseToken, error: error2, retryAt: clock.now() }],
+    });
+    await settle();
+    const third = (await backend.jobClaim({ queues: ["q"], limit: 1, workerId: "w", leaseMs: 30_000 }))
+      .jobs[0]!;
+    await backend.jobComplete({ jobs: [{ id: job.id, token: third.leaseToken, result: '"pangolin"' }] });
+    await settle();
+    const words = ["marmalade", "porcupine", "armadillo", "quagmire", "quicksand", "pangolin"];
+    expect(words.map(hits)).toEqual([0, 1, 1, 1, 1, 1]);
+    expect((await backend.jobList({ search: "QUAGMIRE" })).jobs.map((j) => j.id)).toEqual([job.id]);
+    await backend.jobRemove({ ids: [job.id] });
+    expect([...words, job.id].map(hits)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    // Removed before it was ever indexed: nothing to forget, and nothing left pending.
+    const quick = { ...newJob("q"), input: '{"word":"ephemeral"}' };
+    await backend.jobEnqueue({ jobs: [quick] });
+    await backend.jobRemove({ ids: [quick.id] });
+    expect(pending().n).toBe(0);
+    await settle();
+    expect(hits("ephemeral")).toBe(0);
+    await backend.close();
   });
 
   test("a database migrated by a newer spool is refused with SCHEMA_TOO_NEW", async () => {
@@ -204,7 +296,7 @@ describe("sqlite migrations", () => {
       await child.finish();
     }
     const rows = inspect(file, (db) => db.prepare("SELECT version FROM spool_migrations").all());
-    expect(rows).toHaveLength(SCHEMA_VERSION);
+    expect(rows).toHaveLength(MIGRATIONS.length);
   });
 });
 

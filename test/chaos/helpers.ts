@@ -50,6 +50,8 @@ export interface ChaosEnv {
   tasks: ReturnType<typeof defineChaosTasks>;
   /** Spawns a worker process and resolves once it printed `ready`. */
   spawnWorker(options?: Record<string, unknown>): Promise<WorkerProcess>;
+  /** The same on another URL of the same store (e.g. with its own PostgreSQL application_name). */
+  spawnWorkerAt(url: string, options?: Record<string, unknown>): Promise<WorkerProcess>;
   counts(): Promise<StateCounts & { total: number }>;
   effects(): { id: string; attempt: number; pid: number }[];
   marks(): string[];
@@ -68,10 +70,14 @@ export async function chaosEnv(name: string): Promise<ChaosEnv> {
   let n = 0;
 
   function spawnWorker(options: Record<string, unknown> = {}): Promise<WorkerProcess> {
+    return spawnWorkerAt(store.url, options);
+  }
+
+  function spawnWorkerAt(url: string, options: Record<string, unknown> = {}): Promise<WorkerProcess> {
     const label = String(++n);
     return spawnWorkerProcess({
       script: WORKER,
-      args: [store.url, dir, JSON.stringify(options)],
+      args: [url, dir, JSON.stringify(options)],
       cwd: ROOT,
       logFile: join(dir, `worker-${label}.log`),
       label,
@@ -86,6 +92,7 @@ export async function chaosEnv(name: string): Promise<ChaosEnv> {
     spool,
     tasks,
     spawnWorker,
+    spawnWorkerAt,
     counts: () => stateTotals(spool),
     effects: () =>
       lines(effectsFile(dir)).map((line) => {

@@ -33,13 +33,13 @@ describe("spool queues, stats, migrate", () => {
     expect(text.code).toBe(0);
     const lines = text.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(
-      /^QUEUE\s+PAUSED\s+WAITING\s+SCHEDULED\s+QUEUED\s+RUNNING\s+COMPLETED\s+FAILED\s+CANCELLED\s+OLDEST QUEUED$/,
+      /^QUEUE\s+PAUSED\s+WAITING\s+SCHEDULED\s+QUEUED\s+RUNNING\s+COMPLETED\s+FAILED\s+CANCELLED\s+OLDEST QUEUED\s+LIMITS$/,
     );
     expect(lines.find((l) => l.startsWith("math"))).toMatch(
-      /^math\s+yes\s+0\s+0\s+1\s+0\s+0\s+0\s+0\s+\S+ ago$/,
+      /^math\s+yes\s+0\s+0\s+1\s+0\s+0\s+0\s+0\s+\S+ ago\s+-$/,
     );
     expect(lines.find((l) => l.startsWith("default"))).toMatch(
-      /^default\s+no\s+0\s+1\s+0\s+0\s+0\s+0\s+0\s+-$/,
+      /^default\s+no\s+0\s+1\s+0\s+0\s+0\s+0\s+0\s+-\s+-$/,
     );
 
     const json = JSON.parse((await cli(["--backend", backend.url, "--json", "queues", "ls"])).stdout);
@@ -54,6 +54,40 @@ describe("spool queues, stats, migrate", () => {
     );
     const after = JSON.parse((await cli(["--backend", backend.url, "--json", "queues", "ls"])).stdout);
     expect(after.find((q: { name: string }) => q.name === "math").paused).toBe(false);
+  });
+
+  it("queues limit sets, shows and removes a queue's limits; bad limits are refused", async () => {
+    const url = ["--backend", backend.url];
+    expect(
+      await cli([...url, "queues", "limit", "pdf", "--concurrency", "8", "--rate", "50/1s", "--burst", "10"]),
+    ).toMatchObject({ code: 0, stdout: "queue pdf: concurrency 8, rate 50/1s + burst 10\n" });
+    const lines = (await cli([...url, "queues", "ls"])).stdout.trimEnd().split("\n");
+    expect(lines.find((l) => l.startsWith("pdf"))).toMatch(/\s+concurrency 8, rate 50\/1s \+ burst 10$/);
+    expect(await cli([...url, "queues", "limit", "pdf", "--concurrency", "none"])).toMatchObject({
+      code: 0,
+      stdout: "queue pdf: rate 50/1s + burst 10\n",
+    });
+    const json = JSON.parse((await cli([...url, "--json", "queues", "limit", "pdf"])).stdout);
+    expect(json).toEqual({
+      queue: "pdf",
+      limits: { concurrency: null, rateLimit: { limit: 50, perMs: 1000, burst: 10 } },
+    });
+    for (const bad of [
+      ["--concurrency", "0"],
+      ["--concurrency", "-2"],
+      ["--concurrency", "1.5"],
+      ["--rate", "0/1s"],
+      ["--rate", "5"],
+      ["--burst", "2"],
+    ]) {
+      const r = await cli([...url, "queues", "limit", "pdf", ...bad]);
+      expect(r.code, bad.join(" ")).not.toBe(0);
+      expect(r.stderr).toMatch(/concurrency|rate|burst/);
+    }
+    expect(await cli([...url, "queues", "limit", "pdf", "--rate", "none"])).toMatchObject({
+      code: 0,
+      stdout: "queue pdf: no limits\n",
+    });
   });
 
   it("stats shows totals, queues and workers; --json parses", async () => {

@@ -6,6 +6,7 @@
  * No PostgreSQL reachable: the suite is skipped with a loud warning, except under CI=true, where
  * a missing server fails the run (CI must not pass by testing nothing).
  */
+import { vi } from "vitest";
 import { createPostgresBackend } from "../../src/backend/postgres/index.js";
 import {
   dropSchema,
@@ -17,6 +18,10 @@ import {
 import { runConformance } from "./run-conformance.js";
 
 requirePostgres("the PostgreSQL conformance suite");
+
+// Every transition is a synchronous commit (an fsync of the WAL, ~1-8 ms on a loaded 2-core
+// machine): the workflow topic's 2,000-job drain makes ~3,000 of them one after another.
+vi.setConfig({ testTimeout: 180_000 });
 
 /** Each test's schema, so a peer handle can open the same store. */
 const schemas = new WeakMap<object, string>();

@@ -22,6 +22,8 @@ import type { ConformanceTopic } from "./suite/define.js";
 import { dependenciesTopic } from "./suite/dependencies.js";
 import { enqueueTopic } from "./suite/enqueue.js";
 import { failTopic } from "./suite/fail.js";
+import { flowTopic } from "./suite/flow.js";
+import { jobActionsTopic } from "./suite/job-actions.js";
 import { leaseTopic } from "./suite/lease.js";
 import { lifecycleTopic } from "./suite/lifecycle.js";
 import { listTopic } from "./suite/list.js";
@@ -34,6 +36,7 @@ import { removeTopic } from "./suite/remove.js";
 import { retentionTopic } from "./suite/retention.js";
 import { retryTopic } from "./suite/retry.js";
 import { schedulesTopic } from "./suite/schedules.js";
+import { searchTopic } from "./suite/search.js";
 import { sharedTopic } from "./suite/shared.js";
 import { transitionsTopic } from "./suite/transitions.js";
 import { workersTopic } from "./suite/workers.js";
@@ -50,9 +53,11 @@ export const TOPICS: readonly ConformanceTopic[] = [
   cancelTopic,
   retryTopic,
   removeTopic,
+  jobActionsTopic,
   dependenciesTopic,
   queueTopic,
   listTopic,
+  searchTopic,
   retentionTopic,
   progressTopic,
   workersTopic,
@@ -64,6 +69,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   schedulesTopic,
   workflowTopic,
   auditTopic,
+  flowTopic,
 ];
 
 export interface ConformanceSkip {

@@ -2,8 +2,10 @@
  * The dashboard in real Chromium against a real spool server, worker and scheduler store:
  *
  * - a read-only session sees jobs but no action controls;
- * - an admin finds a failed job (state and task filters), opens it, sees its stack, retries it,
- *   and watches it turn `completed` live, without a reload;
+ * - an admin finds a failed job by a word in its input (search box), opens it, sees its stack,
+ *   retries it, and watches it turn `completed` live, without a reload;
+ * - bulk-retries all failed jobs of a task through a filter (a count, a confirmation), changes a
+ *   waiting job's priority and runs a delayed job now;
  * - pauses and resumes a queue; runs a schedule now;
  * - opens a chord's graph and watches its nodes complete;
  * - logs out (the old cookie is refused afterwards).
@@ -36,6 +38,8 @@ let browser: Browser;
 let shots = "";
 /** The report task fails until this is set: the failed job succeeds once retried. */
 let reportsHealthy = false;
+/** Same for the invoice task, which the bulk retry test fails three times. */
+let invoicesHealthy = false;
 const gates = new Map<number, ReturnType<typeof deferred<void>>>();
 let scan: Task<number, number>;
 let aggregate: Task<number[], number>;
@@ -53,6 +57,15 @@ beforeAll(async () => {
       ctx.log.info(`rendering the report of ${input.customer}`);
       if (!reportsHealthy) throw new Error(`template missing for ${input.customer}`);
       return { url: `/files/${input.customer}.pdf` };
+    },
+  });
+  spool.task({
+    name: "invoice.render",
+    queue: "reports",
+    retry: { attempts: 1 },
+    run: async (input: { n: number }) => {
+      if (!invoicesHealthy) throw new Error(`no printer for invoice ${input.n}`);
+      return { printed: input.n };
     },
   });
   spool.task({
@@ -180,10 +193,11 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
         await page.getByRole("link", { name: "Jobs" }).click();
         await page.locator("tr[data-job]").first().waitFor(WAIT);
         await page.getByLabel("State").selectOption("failed");
-        await page.getByLabel("Task").fill("report.render");
+        // A word of the job's input (customer "acme"), not its id, key or task.
+        await page.getByLabel("Search").fill("ACME");
         await page.getByRole("button", { name: "Filter" }).click();
         // (Browser-side code is passed as strings: this project's types are Node's, not the DOM's.)
-        await page.waitForFunction('location.hash.includes("task=report.render")', null, WAIT);
+        await page.waitForFunction('location.hash.includes("search=ACME")', null, WAIT);
         const rows = page.locator("tr[data-job]");
         await rows.first().waitFor(WAIT);
         expect(await rows.count()).toBe(1);
@@ -211,6 +225,49 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
         expect(await page.locator(".json pre").nth(1).textContent()).toContain("/files/acme.pdf");
       },
     );
+  });
+
+  it("an admin retries all failed jobs of a task through a filter, re-prioritises one, runs another now", async () => {
+    const failing = await Promise.all([1, 2, 3].map((n) => spool.enqueue("invoice.render", { n })));
+    for (const h of failing)
+      await expect(h.result({ timeout: 30_000 })).rejects.toMatchObject({ code: "JOB_FAILED" });
+    await withPage({ viewport: { width: 1280, height: 800 } }, async ({ page }) => {
+      await logIn(page, ADMIN);
+      await page.goto(`${url}/#/jobs?state=failed&task=invoice.render`);
+      await page.locator("tr[data-job]").first().waitFor(WAIT);
+      expect(await page.locator("tr[data-job]").count()).toBe(3);
+      await page.locator('[data-bulk="retry"]').click();
+      const dialog = page.locator("dialog.confirm");
+      await dialog.waitFor(WAIT);
+      expect(await dialog.textContent()).toContain("3 jobs match these filters");
+      await shot(page, "bulk-retry");
+      invoicesHealthy = true;
+      await dialog.getByRole("button", { name: "Retry 3" }).click();
+      await page.locator("[data-bulk-note]").getByText("Retried 3 of 3 matching jobs").waitFor(WAIT);
+      for (const [i, h] of failing.entries())
+        await expect(h.result({ timeout: 30_000 })).resolves.toEqual({ printed: i + 1 });
+      const res = await server.app.request("/api/audit", { headers: { authorization: `Bearer ${ADMIN}` } });
+      const { entries } = (await res.json()) as {
+        entries: { action: string; details: Record<string, unknown> }[];
+      };
+      const bulk = entries.find((e) => e.action === "job.retry-matching" && e.details.dryRun === false);
+      expect(bulk?.details).toMatchObject({
+        filter: { task: "invoice.render", state: ["failed"] },
+        affected: 3,
+      });
+
+      // A delayed job: a new priority, then "Run now"; the page follows live.
+      const later = await spool.enqueue("mail.send", { to: "later@example.com" }, { delay: "1h" });
+      await page.goto(`${url}/#/jobs/${later.id}`);
+      await page.locator(".facts .badge.state-scheduled").waitFor(WAIT);
+      await page.getByLabel("New priority").fill("7");
+      await page.getByRole("button", { name: "Set priority" }).click();
+      await page.locator('.facts [data-priority="7"]').waitFor(WAIT);
+      expect((await spool.jobs.get(later.id))?.priority).toBe(7);
+      await page.locator('[data-action="promote"]').click();
+      await page.locator(".facts .badge.state-completed").waitFor(WAIT);
+      await expect(later.result({ timeout: 30_000 })).resolves.toEqual({ sent: "later@example.com" });
+    });
   });
 
   it("an admin pauses and resumes a queue, and runs a schedule now", async () => {
@@ -299,7 +356,15 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
         await logIn(page, ADMIN);
         await page.goto(`${url}/#/audit`);
         await page.locator('tr[data-action="job.retry"]').first().waitFor(WAIT);
-        for (const action of ["queue.pause", "queue.resume", "schedule.run", "session.login"])
+        for (const action of [
+          "queue.pause",
+          "queue.resume",
+          "schedule.run",
+          "session.login",
+          "job.retry-matching",
+          "job.priority",
+          "job.promote",
+        ])
           expect(await page.locator(`tr[data-action="${action}"]`).count(), action).toBeGreaterThan(0);
         await shot(page, "audit");
         await page.goto(`${url}/#/jobs`);

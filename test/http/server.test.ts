@@ -52,6 +52,36 @@ describe("HTTP queues, workers, health and the OpenAPI document", () => {
     expect(bad.body.error.code).toBe("INVALID_ARGUMENT");
   });
 
+  it("POST /api/queues/:name/limits sets and removes limits; bad limits are 400 and change nothing", async () => {
+    const set = await t.api("/api/queues/pdf/limits", {
+      method: "POST",
+      body: { concurrency: 4, rateLimit: { limit: 50, per: "1m", burst: 5 } },
+    });
+    expect(set).toMatchObject({
+      status: 200,
+      body: { name: "pdf", limits: { concurrency: 4, rateLimit: { limit: 50, perMs: 60_000, burst: 5 } } },
+    });
+    const pdf = (await t.api("/api/queues")).body.queues.find((q: { name: string }) => q.name === "pdf");
+    expect(pdf.limits).toEqual({ concurrency: 4, rateLimit: { limit: 50, perMs: 60_000, burst: 5 } });
+    for (const body of [
+      { concurrency: 0 },
+      { concurrency: 2.5 },
+      { rateLimit: { limit: -1, per: "1s" } },
+      { rateLimit: { limit: 1, per: "soon" } },
+      { speed: 3 },
+    ]) {
+      const bad = await t.api("/api/queues/pdf/limits", { method: "POST", body });
+      expect(bad.status, JSON.stringify(body)).toBe(400);
+    }
+    const again = (await t.api("/api/queues")).body.queues.find((q: { name: string }) => q.name === "pdf");
+    expect(again.limits).toEqual(pdf.limits);
+    const cleared = await t.api("/api/queues/pdf/limits", {
+      method: "POST",
+      body: { concurrency: null, rateLimit: null },
+    });
+    expect(cleared.body).toEqual({ name: "pdf", limits: { concurrency: null, rateLimit: null } });
+  });
+
   it("GET /api/workers shows live workers and the jobs they run", async () => {
     const worker = t.spool.worker({ queues: ["gated"], concurrency: 3 });
     await worker.start();
@@ -94,6 +124,7 @@ describe("HTTP queues, workers, health and the OpenAPI document", () => {
       "/api/queues",
       "/api/queues/{name}/pause",
       "/api/queues/{name}/resume",
+      "/api/queues/{name}/limits",
       "/api/workers",
       "/api/health",
       "/api/events",

@@ -34,3 +34,31 @@ export function requireFlask(what: string): void {
     expect.fail(`${PYTHON} cannot import flask: ${flaskMissing}`);
   });
 }
+
+/** Whether every command is on PATH (pdftoppm, zbarimg: Debian's poppler-utils, zbar-tools). */
+export function commandsAvailable(names: readonly string[]): string[] {
+  return names.filter((name) => {
+    try {
+      execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "pipe" });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** Registers the loud skip (or, under CI, the failure) for tests that need these commands. */
+export function requireCommands(what: string, names: readonly string[]): boolean {
+  const missing = commandsAvailable(names);
+  if (missing.length === 0) return true;
+  const inCi = process.env.CI === "true";
+  if (!inCi)
+    console.warn(
+      `\n⚠️  SKIPPING ${what}: missing ${missing.join(", ")}.\n` +
+        "   Install them (bash scripts/services.sh: poppler-utils, zbar-tools). Under CI=true this fails.\n",
+    );
+  test.skipIf(!inCi)(`${what} needs ${missing.join(", ")} under CI`, () => {
+    expect.fail(`missing commands: ${missing.join(", ")}`);
+  });
+  return false;
+}

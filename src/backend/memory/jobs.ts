@@ -17,10 +17,12 @@ import type {
   JobReleaseParams,
   TransitionResult,
 } from "../backend.js";
-import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx, stateAtInsert } from "../shared.js";
+import { claimRoom, claimTook } from "./flow.js";
 import type { HeapEntry, MemoryStore, StoredJob } from "./store.js";
 
-export async function jobEnqueue(s: MemoryStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+export async function jobEnqueue(s: MemoryStore, { jobs, tx }: JobEnqueueParams): Promise<JobEnqueueResult> {
+  refuseTx(tx, "memory");
   checkNewJobs(jobs);
   return enqueueNow(s, jobs, s.clock.now());
 }
@@ -113,14 +115,19 @@ export async function jobClaim(s: MemoryStore, params: JobClaimParams): Promise<
   const claimed: LeasedJob[] = [];
   const events: BackendEvent[] = [];
   let nextRunAt: number | null = null;
+  let limited = false;
   const tasks = params.tasks ? new Set(params.tasks) : null;
   for (const queue of params.queues) {
     if (s.paused.has(queue)) continue;
     s.promoteDue(queue, now);
     const heap = s.ready.get(queue);
+    const { room, retryAt } = claimRoom(s, queue, params.limit - claimed.length, now);
+    if (room < params.limit - claimed.length) limited = true;
+    const stop = claimed.length + room;
+    const before = claimed.length;
     // Ready jobs of tasks this claimer does not run: left in place for another claimer.
     const skipped: HeapEntry[] = [];
-    while (heap && heap.size > 0 && claimed.length < params.limit) {
+    while (heap && heap.size > 0 && claimed.length < stop) {
       const entry = heap.pop()!;
       const job = s.jobs.get(entry.id);
       if (job?.state !== "queued" || job.version !== entry.version) continue;
@@ -140,13 +147,20 @@ export async function jobClaim(s: MemoryStore, params: JobClaimParams): Promise<
       events.push(s.event("job:started", job, now, { attempt: job.attempt, workerId: params.workerId }));
     }
     for (const entry of skipped) heap!.push(entry);
+    claimTook(s, queue, claimed.length - before, now);
+    if (retryAt !== null && heap && heap.size > 0 && (nextRunAt === null || retryAt < nextRunAt))
+      nextRunAt = retryAt;
     const next = s.nextDue(queue);
     if (next !== null && (nextRunAt === null || next < nextRunAt)) nextRunAt = next;
   }
   // Claims sort across queues by the same order a single queue uses.
   claimed.sort(claimOrder);
   s.emit(events);
-  return { jobs: claimed, nextRunAt: claimed.length < params.limit ? nextRunAt : null };
+  return {
+    jobs: claimed,
+    nextRunAt: claimed.length < params.limit ? nextRunAt : null,
+    ...(limited ? { limited } : {}),
+  };
 }
 
 export async function jobComplete(s: MemoryStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {

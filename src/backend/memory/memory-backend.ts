@@ -30,15 +30,18 @@ import type {
   JobLogParams,
   JobPage,
   JobProgressParams,
+  JobPromoteParams,
   JobReleaseParams,
   JobRemoveParams,
   JobRemoveResult,
   JobRetryParams,
+  JobUpdateParams,
   LeaseRenewParams,
   LeaseRenewResult,
   LeaseRescueParams,
   LeaseRescueResult,
   QueueInfo,
+  QueueLimitParams,
   RetentionPruneParams,
   ScheduleFireParams,
   ScheduleFireResult,
@@ -58,6 +61,8 @@ import type {
 import { checkWorkflowEnqueue } from "../workflow-shared.js";
 import { MemoryAudit } from "./audit.js";
 import * as control from "./control.js";
+import * as flow from "./flow.js";
+import * as jobActions from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
 import * as reads from "./reads.js";
@@ -125,6 +130,18 @@ export class MemoryBackend implements Backend {
   }
   queueResume(params: { queue: string }): Promise<void> {
     return control.queueResume(this.store, params);
+  }
+  queueLimit(params: QueueLimitParams): Promise<void> {
+    return flow.queueLimit(this.store, params);
+  }
+
+  // ── job actions (job-actions.ts) ──────────────────────────────────────────────────────
+
+  jobUpdate(params: JobUpdateParams): Promise<TransitionResult> {
+    return jobActions.jobUpdate(this.store, params);
+  }
+  jobPromote(params: JobPromoteParams): Promise<TransitionResult> {
+    return jobActions.jobPromote(this.store, params);
   }
 
   // ── reading (reads.ts) ───────────────────────────────────────────────────────────────

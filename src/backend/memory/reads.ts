@@ -1,7 +1,9 @@
 /** Memory backend, reading section: jobs, lists, logs, queues. */
 import type { JobLogLine, JobRecord } from "../../core/types.js";
 import { emptyCounts, type JobListParams, type JobPage, type QueueInfo } from "../backend.js";
+import { jobMatchesSearch, normalizeSearch } from "../search.js";
 import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
+import { limitsOf } from "./flow.js";
 import { LOG_LINES_MAX, type MemoryStore, type StoredJob } from "./store.js";
 
 export async function jobGet(s: MemoryStore, { id }: { id: string }): Promise<JobRecord | null> {
@@ -23,7 +25,7 @@ export async function jobList(s: MemoryStore, params: JobListParams): Promise<Jo
   const states = listStates(params);
   const after = decodeCursor(params.cursor);
   const desc = (params.order ?? "desc") === "desc";
-  const search = params.search?.toLowerCase();
+  const search = params.search === undefined ? undefined : normalizeSearch(params.search);
   const matches: StoredJob[] = [];
   for (const job of s.jobs.values()) {
     if (params.queue !== undefined && job.queue !== params.queue) continue;
@@ -33,11 +35,7 @@ export async function jobList(s: MemoryStore, params: JobListParams): Promise<Jo
     if (params.createdAfter !== undefined && job.createdAt < params.createdAfter) continue;
     if (params.createdBefore !== undefined && job.createdAt >= params.createdBefore) continue;
     if (after !== null && (desc ? job.id >= after : job.id <= after)) continue;
-    if (search !== undefined) {
-      const last = job.errors.at(-1)?.message ?? "";
-      const hay = `${job.id}\n${job.key ?? ""}\n${last}`.toLowerCase();
-      if (!hay.includes(search)) continue;
-    }
+    if (search !== undefined && !jobMatchesSearch(job, search)) continue;
     matches.push(job);
   }
   matches.sort((a, b) => (a.id < b.id ? (desc ? 1 : -1) : desc ? -1 : 1));
@@ -61,11 +59,18 @@ export async function queueList(s: MemoryStore): Promise<QueueInfo[]> {
     if (!q)
       byName.set(
         name,
-        (q = { name, paused: s.paused.has(name), counts: emptyCounts(), oldestQueuedAt: null }),
+        (q = {
+          name,
+          paused: s.paused.has(name),
+          counts: emptyCounts(),
+          oldestQueuedAt: null,
+          limits: limitsOf(s, name),
+        }),
       );
     return q;
   };
   for (const name of s.paused) get(name);
+  for (const name of s.limits.keys()) get(name);
   for (const job of s.jobs.values()) {
     const q = get(job.queue);
     q.counts[job.state]++;

@@ -7,6 +7,7 @@
 import type { Clock } from "../../core/clock.js";
 import { FINAL_STATES, type JobLogLine, type JobRecord } from "../../core/types.js";
 import type { BackendEvent, BackendEventListener, WorkerInfo } from "../backend.js";
+import type { QueueLimits } from "../seam/flow.js";
 import { claimOrder } from "../shared.js";
 import { NOT_STARTED_STATES } from "../workflow-shared.js";
 import { Heap } from "./heap.js";
@@ -29,6 +30,13 @@ export interface HeapEntry {
 const readyLess = (a: HeapEntry, b: HeapEntry) => claimOrder(a, b) < 0;
 const dueLess = (a: HeapEntry, b: HeapEntry) => (a.runAt !== b.runAt ? a.runAt < b.runAt : a.id < b.id);
 
+/** A queue's limits and its rate limit's state (see flow.ts). */
+export interface MemoryQueueLimits {
+  limits: QueueLimits;
+  /** GCRA theoretical arrival time of the rate limit (null: unused since it was set). */
+  tat: number | null;
+}
+
 /** Log lines kept per job (oldest dropped first). */
 export const LOG_LINES_MAX = 1000;
 
@@ -40,6 +48,7 @@ export class MemoryStore {
   readonly due = new Map<string, Heap<HeapEntry>>();
   readonly running = new Set<string>();
   readonly paused = new Set<string>();
+  readonly limits = new Map<string, MemoryQueueLimits>();
   readonly logs = new Map<string, JobLogLine[]>();
   readonly workers = new Map<string, WorkerInfo & { expiresAt: number }>();
   readonly listeners = new Set<BackendEventListener>();

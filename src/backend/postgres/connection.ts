@@ -55,8 +55,13 @@ export function clientConfig(connectionString: string): pg.ClientConfig {
 export function createPool(connectionString: string, max: number): pg.Pool {
   const pool = new pg.Pool({ ...clientConfig(connectionString), max, idleTimeoutMillis: 30_000 });
   // An idle connection that breaks (server restart, pg_terminate_backend) is removed by the
-  // pool; without a listener its error would crash the process.
+  // pool; without a listener its error would crash the process. A checked-out connection that
+  // breaks between two statements of a transaction has no listener of the pool's: its error
+  // surfaces as the failure of the next statement, and the broken client is destroyed.
   pool.on("error", () => {});
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   return pool;
 }
 

@@ -11,8 +11,10 @@
  * Each process holds ONE listening connection per backend, opened by `migrate()` (so a
  * subscriber that arrives later misses nothing another process commits after it subscribed)
  * or by the first `subscribe()`, and kept until `close()`. When it drops (server restart, failover, pg_terminate_backend) it
- * reconnects with capped, jittered backoff and LISTENs again; `onListen` hooks run after each
- * (re-)LISTEN, so the worker's claim loop polls once to catch up with what it missed.
+ * reconnects with capped, jittered backoff and LISTENs again. Notifications sent while it was
+ * away are lost, so after a re-LISTEN the feed catches up: it delivers one nudge per queue that
+ * holds queued jobs (`job:enqueued` with an empty job id and `data.catchUp`), which makes idle
+ * workers of those queues claim at once instead of at their next fallback poll.
  * Notifications only nudge (backend.ts): a lost one delays work, never loses it.
  *
  * Events of this process are delivered from memory right after commit (its own notifications
@@ -39,6 +41,8 @@ export interface FeedOptions {
   client: () => pg.Client;
   /** Reads a stored batch (no row: pruned, returns null). */
   fetch: (seq: number) => Promise<string | null>;
+  /** The queues holding queued jobs, with the server's time (the catch-up after a re-LISTEN). */
+  readyQueues: () => Promise<{ queues: string[]; at: number }>;
 }
 
 interface Pending {
@@ -71,6 +75,18 @@ export class PgFeed {
   inline(events: readonly BackendEvent[]): { payload: string; encoded: string } {
     const encoded = encodeEvents(events);
     return { payload: `${this.origin}|${encoded}`, encoded };
+  }
+
+  /**
+   * The payload of a batch written in the application's transaction: marked with no origin of
+   * ours, so this process's LISTEN delivers it too (only the app's commit makes it true).
+   */
+  inlineFromTransaction(events: readonly BackendEvent[]): string {
+    return `tx|${encodeEvents(events)}`;
+  }
+
+  storedFromTransaction(seq: number): string {
+    return `tx|@${seq}`;
   }
 
   /** The payload that points at a stored batch. */
@@ -173,6 +189,7 @@ export class PgFeed {
     this.ready = true;
     this.listens++;
     this.flushPending();
+    if (this.listens > 1) void this.catchUp();
     for (const hook of [...this.listenHooks]) {
       try {
         hook();
@@ -197,6 +214,26 @@ export class PgFeed {
       Math.round(base * (0.75 + Math.random() * 0.5)),
     );
     this.timer.unref();
+  }
+
+  /** After a re-LISTEN: one nudge per queue with queued jobs (what notifications may have said meanwhile). */
+  private async catchUp(): Promise<void> {
+    let ready: { queues: string[]; at: number };
+    try {
+      ready = await this.options.readyQueues();
+    } catch {
+      return; // the workers' fallback poll covers it
+    }
+    if (ready.queues.length === 0 || this.closed) return;
+    const events: BackendEvent[] = ready.queues.map((queue) => ({
+      type: "job:enqueued",
+      jobId: "",
+      queue,
+      at: ready.at,
+      state: "queued",
+      data: { catchUp: true },
+    }));
+    this.deliver({ events, to: [...this.listeners] });
   }
 
   private flushPending(): void {

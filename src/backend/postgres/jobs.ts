@@ -20,9 +20,10 @@ import type {
   NewJob,
   TransitionResult,
 } from "../backend.js";
-import { checkNewJobs } from "../shared.js";
+import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { onJobFailed, releaseDependents } from "./cascade.js";
 import { isUniqueViolation } from "./connection.js";
+import { pgClaimRoom, pgClaimTook } from "./flow.js";
 import { type JobRow, jobEvent, toLeased } from "./rows.js";
 import type { PgStore, Tx } from "./store.js";
 
@@ -33,15 +34,17 @@ export class PgJobs {
     return this.store.sql;
   }
 
-  async enqueue({ jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+  async enqueue({ jobs, tx: appTx }: JobEnqueueParams): Promise<JobEnqueueResult> {
     checkNewJobs(jobs);
     if (jobs.length === 0) return { jobs: [] };
+    const body = (tx: Tx) =>
+      jobs.every((j) => j.key === null && j.dependsOn.length === 0)
+        ? this.insertSimple(tx, jobs, null)
+        : this.insertEach(tx, jobs);
+    // In the application's transaction a failed statement aborts it: the app rolls back.
+    if (appTx !== undefined) return this.store.writeIn(appTx, "enqueue", body);
     try {
-      return await this.store.write("enqueue", (tx) =>
-        jobs.every((j) => j.key === null && j.dependsOn.length === 0)
-          ? this.insertSimple(tx, jobs, null)
-          : this.insertEach(tx, jobs),
-      );
+      return await this.store.write("enqueue", body);
     } catch (error) {
       if (!isUniqueViolation((error as { cause?: unknown }).cause, "jobs_pkey")) throw error;
       // Rolled back; name the first id that already exists.
@@ -117,13 +120,7 @@ export class PgJobs {
           if (state === "failed" || state === "cancelled") doomed = true;
         }
       }
-      const state: JobState = doomed
-        ? "cancelled"
-        : pending > 0
-          ? "waiting"
-          : job.runAt > now
-            ? "scheduled"
-            : "queued";
+      const state = stateAtInsert(doomed, pending, job.runAt, now);
       const inserted = await tx.q<{ id: string }>(sql.JOB_INSERT, {
         id: job.id,
         task: job.task,
@@ -178,24 +175,29 @@ export class PgJobs {
   }
 
   async claim(params: JobClaimParams): Promise<JobClaimResult> {
-    if (!Number.isInteger(params.limit) || params.limit < 0) {
-      throw new InvalidArgumentError(`limit must be an integer >= 0, got ${params.limit}`, "limit");
-    }
+    checkClaimLimit(params.limit);
     const token = newLeaseToken();
     const { limit, workerId } = params;
     return this.store.write("claim", async (tx) => {
       const sql = this.sql;
       const claimed: LeasedJob[] = [];
       const open: string[] = [];
+      // The earliest instant a rate limit that stopped this claim allows another start.
+      let retryAt: number | null = null;
+      let limited = false;
       // Queue by queue, in the order given; one statement claims the rest of the batch from a queue.
       for (const queue of params.queues) {
         const [paused] = await tx.q<{ paused: boolean }>(sql.QUEUE_PAUSED, { queue });
         if (paused?.paused) continue;
         open.push(queue);
         await tx.q(sql.JOB_PROMOTE_DUE, { queue, now: tx.now });
-        const room = limit - claimed.length;
+        if (limit - claimed.length <= 0) continue;
+        const gate = await pgClaimRoom(this.store, tx, queue, limit - claimed.length);
+        if (gate.retryAt !== null && (retryAt === null || gate.retryAt < retryAt)) retryAt = gate.retryAt;
+        const room = gate.room;
+        if (room < limit - claimed.length) limited = true;
         if (room <= 0) continue;
-        const rows = await tx.q<JobRow>(sql.JOB_CLAIM, {
+        const rows = await tx.q<JobRow>(params.tasks ? sql.JOB_CLAIM_TASKS : sql.JOB_CLAIM, {
           queue,
           limit: room,
           now: tx.now,
@@ -205,20 +207,22 @@ export class PgJobs {
           tasks: params.tasks ? [...params.tasks] : null,
         });
         for (const row of rows) claimed.push(toLeased(row));
+        await pgClaimTook(this.store, tx, queue, gate.row, rows.length);
       }
       let nextRunAt: number | null = null;
       if (claimed.length < limit && open.length > 0) {
         const [row] = await tx.q<{ run_at: number | null }>(sql.JOB_NEXT_RUN_AT, { queues: open });
         nextRunAt = row?.run_at ?? null;
+        if (retryAt !== null && (nextRunAt === null || retryAt < nextRunAt)) nextRunAt = retryAt;
       }
       // Claims sort across queues by the same order a single queue uses.
-      claimed.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
+      claimed.sort(claimOrder);
       for (const job of claimed) {
         tx.events.push(
           jobEvent("job:started", job.id, job.queue, tx.now, "running", { attempt: job.attempt, workerId }),
         );
       }
-      return { jobs: claimed, nextRunAt };
+      return { jobs: claimed, nextRunAt, ...(limited ? { limited } : {}) };
     });
   }
 

@@ -11,8 +11,10 @@ import {
   type WorkerHeartbeatParams,
   type WorkerInfo,
 } from "../backend.js";
+import { noLimits } from "../seam/flow.js";
 import { LEASE_EXPIRED_MESSAGE } from "../shared.js";
 import { onJobFailed, removeOne } from "./cascade.js";
+import { type PgLimitsRow, pgRowLimits } from "./flow.js";
 import { jobEvent, toWorker, type WorkerRow } from "./rows.js";
 import type { PgStore } from "./store.js";
 
@@ -92,10 +94,15 @@ export class PgMaintenance {
       const get = (name: string) => {
         let info = byName.get(name);
         if (!info)
-          byName.set(name, (info = { name, paused: false, counts: emptyCounts(), oldestQueuedAt: null }));
+          byName.set(
+            name,
+            (info = { name, paused: false, counts: emptyCounts(), oldestQueuedAt: null, limits: noLimits() }),
+          );
         return info;
       };
       for (const { name } of await q<{ name: string }>(this.sql.QUEUE_PAUSED_LIST)) get(name).paused = true;
+      for (const row of await q<PgLimitsRow & { name: string }>(this.sql.QUEUE_LIMITS_LIST))
+        get(row.name).limits = pgRowLimits(row);
       for (const { queue, state, n } of await q<{ queue: string; state: JobState; n: number }>(
         this.sql.QUEUE_COUNTS,
       ))

@@ -10,6 +10,8 @@ import { PgAudit } from "./audit.js";
 import { clientConfig } from "./connection.js";
 import { PgControl } from "./control.js";
 import { PgFeed } from "./feed.js";
+import { pgQueueLimit } from "./flow.js";
+import { PgJobActions } from "./job-actions.js";
 import { PgJobs } from "./jobs.js";
 import { PgMaintenance } from "./maintenance.js";
 import { migrateSchema } from "./migrate.js";
@@ -37,6 +39,7 @@ export class PostgresBackend implements Backend {
   private readonly schedules: PgSchedules;
   private readonly workflows: PgWorkflows;
   private readonly audit: PgAudit;
+  private readonly actions: PgJobActions;
 
   constructor(options: PostgresOptions, clock?: Clock) {
     this.schema = options.schema;
@@ -49,6 +52,10 @@ export class PostgresBackend implements Backend {
       fetch: async (seq) => {
         const [row] = await this.store.read((q) => q<{ events: string }>(sql.EVENTS_GET, { seq }));
         return row?.events ?? null;
+      },
+      readyQueues: async () => {
+        const rows = await this.store.read((q) => q<{ queue: string }>(sql.QUEUES_READY));
+        return { queues: rows.map((r) => r.queue), at: this.clock.now() };
       },
     });
     this.capabilities = { crossProcess: true, notify: options.listen ? "push" : "none", push: false };
@@ -66,6 +73,7 @@ export class PostgresBackend implements Backend {
     this.schedules = new PgSchedules(this.store);
     this.workflows = new PgWorkflows(this.store);
     this.audit = new PgAudit(this.store);
+    this.actions = new PgJobActions(this.store);
   }
 
   async migrate(): Promise<void> {
@@ -109,7 +117,10 @@ export class PostgresBackend implements Backend {
   readonly jobLog: Backend["jobLog"] = (p) => this.control.log(p);
   readonly jobGet: Backend["jobGet"] = ({ id }) => this.control.get(id);
   readonly jobGetMany: Backend["jobGetMany"] = ({ ids }) => this.control.getMany(ids);
-  readonly jobList: Backend["jobList"] = (p) => this.control.list(p);
+  readonly jobList: Backend["jobList"] = (p) =>
+    p.search === undefined ? this.control.list(p) : this.actions.search({ ...p, search: p.search });
+  readonly jobUpdate: Backend["jobUpdate"] = (p) => this.actions.update(p);
+  readonly jobPromote: Backend["jobPromote"] = (p) => this.actions.promote(p);
   readonly jobLogs: Backend["jobLogs"] = ({ id, limit }) => this.control.logs(id, limit);
 
   // ── maintenance (maintenance.ts) ─────────────────────────────────────────────────────
@@ -117,6 +128,7 @@ export class PostgresBackend implements Backend {
   readonly leaseRescue: Backend["leaseRescue"] = (p) => this.maintenance.leaseRescue(p);
   readonly queuePause: Backend["queuePause"] = ({ queue }) => this.maintenance.queuePause(queue);
   readonly queueResume: Backend["queueResume"] = ({ queue }) => this.maintenance.queueResume(queue);
+  readonly queueLimit: Backend["queueLimit"] = (params) => pgQueueLimit(this.store, params);
   readonly queueList: Backend["queueList"] = () => this.maintenance.queueList();
   readonly retentionPrune: Backend["retentionPrune"] = (p) => this.maintenance.retentionPrune(p);
   readonly workerHeartbeat: Backend["workerHeartbeat"] = (p) => this.maintenance.workerHeartbeat(p);

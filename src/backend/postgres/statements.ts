@@ -44,13 +44,17 @@ export function prepareStatements(schema: string): Statements {
 
 export type Queryable = Pick<pg.ClientBase, "query">;
 
-/** Runs a statement with named parameters; every name the statement uses must be given. */
-export async function run<R>(c: Queryable, stmt: Stmt, params: Record<string, unknown> = {}): Promise<R[]> {
-  const values = stmt.params.map((p) => {
+/** The statement's `$n` values from named parameters; every name the statement uses must be given. */
+export function bind(stmt: Stmt, params: Record<string, unknown> = {}): unknown[] {
+  return stmt.params.map((p) => {
     const v = params[p];
     if (v === undefined) throw new Error(`statement ${stmt.name} needs parameter :${p}`);
     return v;
   });
-  const result = await c.query({ name: stmt.name, text: stmt.text, values });
+}
+
+/** Runs a statement (prepared once per connection, by name) with named parameters. */
+export async function run<R>(c: Queryable, stmt: Stmt, params: Record<string, unknown> = {}): Promise<R[]> {
+  const result = await c.query({ name: stmt.name, text: stmt.text, values: bind(stmt, params) });
   return result.rows as R[];
 }

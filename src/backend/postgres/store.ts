@@ -7,9 +7,12 @@ import type pg from "pg";
 import { type Clock, systemClock } from "../../core/clock.js";
 import { BackendError } from "../../core/errors/index.js";
 import type { BackendEvent } from "../backend.js";
+import { adaptTransaction } from "./app-tx.js";
 import { BEGIN, BEGIN_WITH_SERVER_NOW, createPool, isDeadlock, toBackendError } from "./connection.js";
 import { NOTIFY_INLINE_MAX, type PgFeed } from "./feed.js";
-import { type Queryable, run, type Statements, type Stmt } from "./statements.js";
+import { bind, run, type Statements, type Stmt } from "./statements.js";
+
+const SERVER_NOW = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now";
 
 /** Most attempts of a write that deadlocked (each after a short random pause). */
 const DEADLOCK_ATTEMPTS = 5;
@@ -22,8 +25,6 @@ export interface Tx {
   now: number;
   events: BackendEvent[];
   q<R = Record<string, never>>(stmt: Stmt, params?: Record<string, unknown>): Promise<R[]>;
-  /** The raw connection (the transaction is open on it). */
-  client: Queryable;
 }
 
 /**
@@ -78,7 +79,7 @@ export class PgStore {
       const events: BackendEvent[] = [];
       try {
         const now = await this.begin(c);
-        const tx: Tx = { now, events, client: c, q: (stmt, params) => run(c, stmt, params) };
+        const tx: Tx = { now, events, q: (stmt, params) => run(c, stmt, params) };
         const result = await fn(tx);
         await this.commit(c, now, events);
         c.release();
@@ -96,6 +97,35 @@ export class PgStore {
         }
         throw toBackendError(error, `PostgreSQL ${what} failed`, this.url);
       }
+    }
+  }
+
+  /**
+   * Runs `fn` inside the application's own open transaction (`{ tx }`): no BEGIN, no COMMIT. The
+   * batch's NOTIFY is sent inside it too, so a rollback leaves no job and wakes nobody, and a
+   * commit makes the jobs visible and wakes the workers (this process's subscribers hear it
+   * through LISTEN, like any other process's, since only the commit makes it true).
+   */
+  async writeIn<T>(appTx: object, what: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const query = await adaptTransaction(appTx);
+    const events: BackendEvent[] = [];
+    try {
+      const now = this.fixedClock ? this.fixedClock.now() : Number((await query(SERVER_NOW, []))[0]!.now);
+      const q: Tx["q"] = async (stmt, params) => (await query(stmt.text, bind(stmt, params))) as never[];
+      const result = await fn({ now, events, q });
+      if (events.length > 0 && this.feed.listening) {
+        let payload = this.feed.inlineFromTransaction(events);
+        if (Buffer.byteLength(payload) > NOTIFY_INLINE_MAX) {
+          const encoded = payload.slice(payload.indexOf("|") + 1);
+          const [row] = await q<{ seq: number }>(this.sql.EVENTS_INSERT, { at: now, events: encoded });
+          payload = this.feed.storedFromTransaction(Number(row!.seq));
+        }
+        await query("SELECT pg_notify($1, $2)", [this.feed.channel, payload]);
+      }
+      return result;
+    } catch (error) {
+      throw toBackendError(error, `PostgreSQL ${what} in the application's transaction failed`, this.url);
     }
   }
 

@@ -9,23 +9,25 @@ import type {
   JobRetryParams,
   TransitionResult,
 } from "../backend.js";
+import { checkQueueLimitParams } from "../flow-limits.js";
+import type { QueueLimitParams } from "../seam/flow.js";
 import { LOG_LINES_MAX } from "./reads.js";
 import { type RedisStore, split } from "./store.js";
 
 export async function jobCancel(s: RedisStore, { ids, reason }: JobCancelParams): Promise<JobCancelResult> {
   if (ids.length === 0) return { cancelled: [], skipped: [] };
-  const { ok, refused } = split(await s.run("cancel", [s.clock.now(), reason ?? "cancelled", ...ids]));
+  const { ok, refused } = split(await s.run("cancel", [s.time().now, reason ?? "cancelled", ...ids]));
   return { cancelled: ok, skipped: refused };
 }
 
 export async function jobRetry(s: RedisStore, { ids }: JobRetryParams): Promise<TransitionResult> {
   if (ids.length === 0) return { ok: [], refused: [] };
-  return split(await s.run("retry", [s.clock.now(), ...ids]));
+  return split(await s.run("retry", [s.time().now, ...ids]));
 }
 
 export async function jobRemove(s: RedisStore, { ids }: JobRemoveParams): Promise<JobRemoveResult> {
   if (ids.length === 0) return { removed: [], skipped: [] };
-  const { ok, refused } = split(await s.run("remove", [s.clock.now(), ...ids]));
+  const { ok, refused } = split(await s.run("remove", [s.time().now, ...ids]));
   return { removed: ok, skipped: refused };
 }
 
@@ -35,7 +37,7 @@ export async function jobProgress(
 ): Promise<boolean> {
   const hasMessage = progress.message !== undefined;
   const reply = await s.run("progress", [
-    s.clock.now(),
+    s.time().now,
     id,
     token,
     progress.percent,
@@ -47,7 +49,7 @@ export async function jobProgress(
 }
 
 export async function jobLog(s: RedisStore, { id, token, lines }: JobLogParams): Promise<boolean> {
-  const args: (string | number)[] = [s.clock.now(), id, token, LOG_LINES_MAX];
+  const args: (string | number)[] = [s.time().now, id, token, LOG_LINES_MAX];
   for (const l of lines)
     args.push(JSON.stringify({ at: l.at, level: l.level, message: l.message }).slice(0, -1));
   const reply = await s.run("log", args);
@@ -55,9 +57,21 @@ export async function jobLog(s: RedisStore, { id, token, lines }: JobLogParams):
 }
 
 export async function queuePause(s: RedisStore, { queue }: { queue: string }): Promise<void> {
-  await s.run("queue-pause", [s.clock.now(), queue, "1"]);
+  await s.run("queue-pause", [s.time().now, queue, "1"]);
 }
 
 export async function queueResume(s: RedisStore, { queue }: { queue: string }): Promise<void> {
-  await s.run("queue-pause", [s.clock.now(), queue, "0"]);
+  await s.run("queue-pause", [s.time().now, queue, "0"]);
+}
+
+export async function queueLimit(s: RedisStore, params: QueueLimitParams): Promise<void> {
+  const p = checkQueueLimitParams(params);
+  const c = p.concurrency === undefined ? "" : p.concurrency === null ? "-" : String(p.concurrency);
+  const r =
+    p.rateLimit === undefined
+      ? ""
+      : p.rateLimit === null
+        ? "-"
+        : `${p.rateLimit.limit},${p.rateLimit.perMs},${p.rateLimit.burst}`;
+  await s.run("queue-limit", [p.queue, c, r]);
 }

@@ -34,6 +34,8 @@
  * | P done:<state>            | zset   | completed / failed / cancelled by finishedAt (prune)   |
  * | P counts:<queue>          | hash   | state -> count (queueList without scans)               |
  * | P queues, P paused        | set    | queue names seen; paused queues                        |
+ * | P limits:<queue>          | hash   | concurrency cap, rate limit, GCRA tat (flow.lua)       |
+ * | P limited                 | set    | queues that have limits                                |
  * | P keys                    | hash   | task NUL key -> job id (idempotency keys)              |
  * | P children:<id>           | set    | jobs waiting on <id>                                   |
  * | P logs:<id>               | list   | log lines, capped at 1,000                             |
@@ -135,5 +137,12 @@ export async function createRedisBackend(
     sub.disconnect();
     throw err;
   }
-  return new RedisBackend(options.clock ?? systemClock, redis, sub, opts.prefix);
+  const backend = new RedisBackend(options.clock ?? systemClock, redis, sub, opts.prefix);
+  try {
+    await backend.startClock();
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+  return backend;
 }

@@ -12,7 +12,7 @@ import type {
   JobReleaseParams,
   TransitionResult,
 } from "../backend.js";
-import { checkClaimLimit, checkNewJobs, claimOrder } from "../shared.js";
+import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx } from "../shared.js";
 import { checkReply } from "./codes.js";
 import { decodePushed } from "./push.js";
 import { leased } from "./records.js";
@@ -29,11 +29,14 @@ const STATE_BY_INITIAL: Readonly<Record<string, JobState>> = {
   c: "cancelled",
 };
 
-export async function jobEnqueue(s: RedisStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
+export async function jobEnqueue(s: RedisStore, { jobs, tx }: JobEnqueueParams): Promise<JobEnqueueResult> {
+  refuseTx(tx, "Redis");
   checkNewJobs(jobs);
   if (jobs.length === 0) return { jobs: [] };
   // One script for the whole batch (at most ENQUEUE_JOBS_MAX jobs): all of it or nothing.
-  const args: (string | number)[] = [s.clock.now(), jobs.length];
+  // runAt comes in the caller's frame: the store judges it on its own clock.
+  const { now, skew } = s.time();
+  const args: (string | number)[] = [now, jobs.length];
   // Layout: see enqueue.lua (task and queue "" = the previous job's; "" after maxAttempts
   // = no key, meta, lease, timeout or dependencies).
   let prevTask = "";
@@ -45,7 +48,7 @@ export async function jobEnqueue(s: RedisStore, { jobs }: JobEnqueueParams): Pro
       job.queue === prevQueue ? "" : job.queue,
       job.input,
       job.priority,
-      job.runAt,
+      job.runAt + skew,
       job.maxAttempts,
     );
     prevTask = job.task;
@@ -95,8 +98,9 @@ export async function jobEnqueue(s: RedisStore, { jobs }: JobEnqueueParams): Pro
 export async function jobClaim(s: RedisStore, params: JobClaimParams): Promise<JobClaimResult> {
   checkClaimLimit(params.limit);
   const token = newLeaseToken();
+  const { now, skew } = s.time();
   const args: (string | number)[] = [
-    s.clock.now(),
+    now,
     params.limit,
     params.workerId,
     params.leaseMs,
@@ -110,11 +114,10 @@ export async function jobClaim(s: RedisStore, params: JobClaimParams): Promise<J
   for (const q of params.queues) args.push(q);
   const raw = await s.runRaw("claim", args);
   const reply = checkReply("claim", typeof raw === "string" ? JSON.parse(raw) : raw);
-  const now = Number(args[0]);
   // Jobs pushed before this claim unparked the worker come first: they were ready earlier.
   const pushed = reply[3];
   const jobs: LeasedJob[] = Array.isArray(pushed)
-    ? pushed.flatMap((entry) => decodePushed(entry as string, params.workerId))
+    ? pushed.flatMap((entry) => decodePushed(entry as string, params.workerId, skew))
     : [];
   const claimedFrom = jobs.length;
   for (let i = 4; i < reply.length; i += 4) {
@@ -124,7 +127,8 @@ export async function jobClaim(s: RedisStore, params: JobClaimParams): Promise<J
         workerId: params.workerId,
         at: now,
         attempt: Number(reply[i + 2]),
-        leaseExpiresAt: Number(reply[i + 3]),
+        // Handed back in the caller's frame: it times its renewals on its own clock.
+        leaseExpiresAt: Number(reply[i + 3]) - skew,
       }),
     );
   }
@@ -136,14 +140,15 @@ export async function jobClaim(s: RedisStore, params: JobClaimParams): Promise<J
   const next = reply[1];
   return {
     jobs,
-    nextRunAt: next === null || next === undefined || next === false ? null : Number(next),
-    ...(reply[2] === 1 ? { parked: true } : {}),
+    nextRunAt: next === null || next === undefined || next === false ? null : Number(next) - skew,
+    ...((Number(reply[2]) & 1) === 1 ? { parked: true } : {}),
+    ...((Number(reply[2]) & 2) === 2 ? { limited: true } : {}),
   };
 }
 
 export async function jobComplete(s: RedisStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {
   if (jobs.length === 0) return { ok: [], refused: [] };
-  const args: (string | number)[] = [s.clock.now()];
+  const args: (string | number)[] = [s.time().now];
   for (const j of jobs) args.push(j.id, j.token, j.result);
   // The script names only the refused jobs, by position (usually none): the rest completed.
   const reply = await s.run("complete", args);
@@ -160,8 +165,10 @@ export async function jobComplete(s: RedisStore, { jobs }: JobCompleteParams): P
 export async function jobFail(s: RedisStore, { jobs }: JobFailParams): Promise<JobFailResult> {
   const result: JobFailResult = { retried: [], failed: [], refused: [] };
   if (jobs.length === 0) return result;
-  const args: (string | number)[] = [s.clock.now()];
-  for (const j of jobs) args.push(j.id, j.token, JSON.stringify(j.error), j.retryAt ?? "");
+  const { now, skew } = s.time();
+  const args: (string | number)[] = [now];
+  for (const j of jobs)
+    args.push(j.id, j.token, JSON.stringify(j.error), j.retryAt === null ? "" : j.retryAt + skew);
   const reply = await s.run("fail", args);
   for (let i = 1; i < reply.length; i += 2) {
     const id = reply[i + 1] as string;
@@ -173,7 +180,7 @@ export async function jobFail(s: RedisStore, { jobs }: JobFailParams): Promise<J
 
 export async function jobRelease(s: RedisStore, { leases }: JobReleaseParams): Promise<TransitionResult> {
   if (leases.length === 0) return { ok: [], refused: [] };
-  const args: (string | number)[] = [s.clock.now()];
+  const args: (string | number)[] = [s.time().now];
   for (const l of leases) args.push(l.id, l.token);
   return split(await s.run("release", args));
 }

@@ -42,7 +42,7 @@ export class RedisPush {
       conn.quit().catch(() => conn.disconnect());
       return [];
     }
-    return decodePushed(reply[1], workerId);
+    return decodePushed(reply[1], workerId, this.store.time().skew);
   }
 
   async interrupt({ workerId }: { workerId: string }): Promise<void> {
@@ -84,8 +84,11 @@ export class RedisPush {
   }
 }
 
-/** One inbox entry of push.lua, `[token, at, id, fields, attempt, exp, …]`, as leased jobs. */
-export function decodePushed(entry: string, workerId: string): LeasedJob[] {
+/**
+ * One inbox entry of push.lua, `[token, at, id, fields, attempt, exp, …]`, as leased jobs, with
+ * the lease expiry moved to the receiver's frame (`skew`: store time minus its clock).
+ */
+export function decodePushed(entry: string, workerId: string, skew: number): LeasedJob[] {
   if (!entry.startsWith("[")) return []; // an interrupt marker left over
   const push = JSON.parse(entry) as unknown[];
   const token = push[0] as string;
@@ -98,7 +101,7 @@ export function decodePushed(entry: string, workerId: string): LeasedJob[] {
         workerId,
         at,
         attempt: Number(push[i + 2]),
-        leaseExpiresAt: Number(push[i + 3]),
+        leaseExpiresAt: Number(push[i + 3]) - skew,
       }),
     );
   }

@@ -8,6 +8,7 @@ import {
   type StateCounts,
   type WorkerInfo,
 } from "../backend.js";
+import type { QueueLimits } from "../seam/flow.js";
 import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
 import { decodeFlat, decodeObject } from "./records.js";
 import { type RedisStore, wrap } from "./store.js";
@@ -66,7 +67,7 @@ export async function jobList(s: RedisStore, params: JobListParams): Promise<Job
         params.key === undefined ? "" : `=${params.key}`,
         params.createdAfter ?? "",
         params.createdBefore ?? "",
-        params.search?.toLowerCase() ?? "",
+        "", // searches go through job-search.lua (search.ts)
       ],
       false,
     );
@@ -97,7 +98,7 @@ export async function jobLogs(
 export async function queueList(s: RedisStore): Promise<QueueInfo[]> {
   const reply = await s.run("queue-list", [OLDEST_SCAN], false);
   const out: QueueInfo[] = [];
-  for (let i = 1; i < reply.length; i += 4) {
+  for (let i = 1; i < reply.length; i += 5) {
     const counts: StateCounts = emptyCounts();
     const flat = reply[i + 3] as string[];
     for (let j = 0; j < flat.length; j += 2) {
@@ -110,13 +111,30 @@ export async function queueList(s: RedisStore): Promise<QueueInfo[]> {
       paused: Number(reply[i + 1]) === 1,
       counts,
       oldestQueuedAt: oldest === null || oldest === undefined ? null : Number(oldest),
+      limits: redisLimits(reply[i + 4] as string[]),
     });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export async function workerList(s: RedisStore): Promise<WorkerInfo[]> {
-  const reply = await s.run("worker-list", [s.clock.now()], false);
+  const reply = await s.run("worker-list", [s.time().now], false);
   const out = reply.slice(1).map((json) => JSON.parse(json as string) as WorkerInfo);
   return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Decodes a limits:<queue> hash (HGETALL, flat) into `QueueLimits` (see includes/flow.lua). */
+function redisLimits(flat: readonly string[]): QueueLimits {
+  const h = new Map<string, string>();
+  for (let j = 0; j < flat.length; j += 2) h.set(flat[j]!, flat[j + 1]!);
+  const c = h.get("c");
+  const rl = h.get("rl");
+  const rp = h.get("rp");
+  return {
+    concurrency: c === undefined ? null : Number(c),
+    rateLimit:
+      rl === undefined || rp === undefined
+        ? null
+        : { limit: Number(rl), perMs: Number(rp), burst: Number(h.get("rb") ?? 0) },
+  };
 }

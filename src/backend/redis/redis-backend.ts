@@ -28,15 +28,18 @@ import type {
   JobLogParams,
   JobPage,
   JobProgressParams,
+  JobPromoteParams,
   JobReleaseParams,
   JobRemoveParams,
   JobRemoveResult,
   JobRetryParams,
+  JobUpdateParams,
   LeaseRenewParams,
   LeaseRenewResult,
   LeaseRescueParams,
   LeaseRescueResult,
   QueueInfo,
+  QueueLimitParams,
   RetentionPruneParams,
   ScheduleFireParams,
   ScheduleFireResult,
@@ -54,13 +57,16 @@ import type {
   WorkflowPage,
   WorkflowRecord,
 } from "../backend.js";
+import { shiftRunAt } from "../store-clock.js";
 import { RedisAudit } from "./audit.js";
 import * as control from "./control.js";
+import { RedisJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
 import { RedisPush } from "./push.js";
 import * as reads from "./reads.js";
 import { RedisSchedules } from "./schedules.js";
+import { redisSearch } from "./search.js";
 import { RedisStore, wrap } from "./store.js";
 import { RedisWorkflows } from "./workflows.js";
 
@@ -82,6 +88,7 @@ export class RedisBackend implements Backend {
   private readonly schedules: RedisSchedules;
   private readonly workflows: RedisWorkflows;
   private readonly audit: RedisAudit;
+  private readonly actions: RedisJobActions;
 
   constructor(
     readonly clock: Clock,
@@ -95,7 +102,11 @@ export class RedisBackend implements Backend {
     this.keyPrefix = store.keyPrefix;
     this.push = new RedisPush(store);
     this.workflows = new RedisWorkflows({
-      now: () => this.clock.now(),
+      now: () => store.time().now,
+      run: (name, args, writes) => store.run(name, args, writes),
+    });
+    this.actions = new RedisJobActions({
+      now: () => store.time().now,
       run: (name, args, writes) => store.run(name, args, writes),
     });
     this.audit = new RedisAudit({
@@ -105,10 +116,12 @@ export class RedisBackend implements Backend {
       beforeWrite: async () => store.assertOpen(),
       wrap,
     });
+    // Audit times are the HTTP server's own (its sessions expire on its clock); schedule writes
+    // and the jobs they insert are judged on the store's clock.
     this.schedules = new RedisSchedules({
       redis,
       prefix: this.keyPrefix,
-      now: () => this.clock.now(),
+      now: () => store.time().now,
       beforeWrite: () => store.beforeWrite(),
       wrap,
     });
@@ -136,9 +149,15 @@ export class RedisBackend implements Backend {
     }
   }
 
+  /** Measures the store clock against the server (createRedisBackend calls it once). */
+  startClock(): Promise<void> {
+    return this.store.startClock();
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.store.closed = true;
+      this.store.stopClock();
       this.store.subscriber.clear();
       this.push.disconnectAll();
       await Promise.all(
@@ -202,11 +221,23 @@ export class RedisBackend implements Backend {
   jobLog(params: JobLogParams): Promise<boolean> {
     return control.jobLog(this.store, params);
   }
+  queueLimit(params: QueueLimitParams): Promise<void> {
+    return control.queueLimit(this.store, params);
+  }
   queuePause(params: { queue: string }): Promise<void> {
     return control.queuePause(this.store, params);
   }
   queueResume(params: { queue: string }): Promise<void> {
     return control.queueResume(this.store, params);
+  }
+
+  // ── job actions (job-actions.ts) ──────────────────────────────────────────────────────
+
+  jobUpdate(params: JobUpdateParams): Promise<TransitionResult> {
+    return this.actions.update(params);
+  }
+  jobPromote(params: JobPromoteParams): Promise<TransitionResult> {
+    return this.actions.promote(params);
   }
 
   // ── reading (reads.ts) ───────────────────────────────────────────────────────────────
@@ -218,6 +249,8 @@ export class RedisBackend implements Backend {
     return reads.jobGetMany(this.store, params);
   }
   jobList(params: JobListParams): Promise<JobPage> {
+    // Text searches walk the jobs in bounded script calls (search.ts).
+    if (params.search !== undefined) return redisSearch(this.store, { ...params, search: params.search });
     return reads.jobList(this.store, params);
   }
   jobLogs(params: { id: string; limit?: number }): Promise<JobLogLine[]> {
@@ -276,13 +309,16 @@ export class RedisBackend implements Backend {
     return this.schedules.resume(params);
   }
   scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
-    return this.schedules.fire(params);
+    const { skew } = this.store.time();
+    const job = params.job && shiftRunAt([params.job], skew)[0]!;
+    return this.schedules.fire(job === params.job ? params : { ...params, job });
   }
 
   // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
 
   workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
-    return this.workflows.enqueue(params);
+    const jobs = shiftRunAt(params.jobs, this.store.time().skew) as WorkflowEnqueueParams["jobs"];
+    return this.workflows.enqueue(jobs === params.jobs ? params : { ...params, jobs });
   }
   workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
     return this.workflows.get(id);

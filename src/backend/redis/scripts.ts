@@ -24,6 +24,7 @@ export const SCRIPT_NAMES = [
   "renew",
   "rescue",
   "queue-pause",
+  "queue-limit",
   "queue-list",
   "job-list",
   "retention-prune",
@@ -33,6 +34,9 @@ export const SCRIPT_NAMES = [
   "workflow-enqueue",
   "workflow-get",
   "workflow-list",
+  "job-update",
+  "job-promote",
+  "job-search",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

@@ -6,11 +6,14 @@
 import type { Redis } from "ioredis";
 import type { Clock } from "../../core/clock.js";
 import { BackendError, isSpoolError } from "../../core/errors/index.js";
+import { monotonicMs, StoreClock, type StoreTime } from "../store-clock.js";
 import { checkReply } from "./codes.js";
 import { message } from "./connection.js";
 import { resolveScript, SCRIPT_NAMES, type ScriptName } from "./scripts.js";
 import { RedisSubscriber } from "./subscriber.js";
 
+/** How often the store clock is measured again against the server's TIME. */
+const CLOCK_RESYNC_MS = 30_000;
 /** Longest a write waits for the first SUBSCRIBE to be confirmed (see `RedisSubscriber`). */
 const FEED_READY_WAIT_MS = 2_000;
 
@@ -25,6 +28,9 @@ export class RedisStore {
   readonly keyPrefix: string;
   readonly subscriber: RedisSubscriber;
   private readonly scripts: Record<ScriptName, ScriptFn>;
+  /** The server's clock, as seen from here: monotonic + offset measured with TIME (store-clock.ts). */
+  private readonly storeClock: StoreClock;
+  private resync: ReturnType<typeof setInterval> | null = null;
   closed = false;
 
   constructor(
@@ -44,6 +50,39 @@ export class RedisStore {
       scripts[name] = fn.bind(redis);
     }
     this.scripts = scripts;
+    this.storeClock = new StoreClock(clock);
+  }
+
+  /** The store's time now and the caller's skew against it (see store-clock.ts). */
+  time(): StoreTime {
+    return this.storeClock.time();
+  }
+
+  /**
+   * Measures the store clock against the server's TIME (the midpoint of the round trip, so
+   * the error is at most half of it), now and every CLOCK_RESYNC_MS. Only for a caller on a
+   * wall clock; a failed resync keeps the last offset.
+   */
+  async startClock(): Promise<void> {
+    if (!this.storeClock.active) return;
+    await this.measureClock();
+    this.resync = setInterval(() => {
+      this.measureClock().catch(() => {});
+    }, CLOCK_RESYNC_MS);
+    this.resync.unref();
+  }
+
+  stopClock(): void {
+    if (this.resync) clearInterval(this.resync);
+    this.resync = null;
+  }
+
+  private async measureClock(): Promise<void> {
+    const before = monotonicMs();
+    const [seconds, micros] = await this.redis.time();
+    const after = monotonicMs();
+    const server = Number(seconds) * 1000 + Number(micros) / 1000;
+    this.storeClock.setOffset(server - (before + after) / 2);
   }
 
   jobKey(id: string): string {

@@ -16,6 +16,7 @@ export type BackendEventType =
   | "job:released"
   | "job:rescued"
   | "job:removed"
+  | "job:updated"
   | "queue:paused"
   | "queue:resumed"
   | ScheduleEventType;

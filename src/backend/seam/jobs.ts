@@ -1,4 +1,6 @@
 /** The Backend seam, jobs section: enqueue, claim/complete/fail/release, and control (see backend.ts). */
+
+import type { AppTransaction } from "../../core/task.js";
 import type {
   EpochMs,
   JobErrorRecord,
@@ -38,6 +40,12 @@ export interface NewJob {
 export interface JobEnqueueParams {
   /** At most ENQUEUE_JOBS_MAX. The batch is one atomic write: all its jobs or none. */
   jobs: NewJob[];
+  /**
+   * Write inside the application's own open transaction instead of one of spool's (see
+   * `AppTransaction`): the backend neither begins nor commits; the jobs and their wake-up exist
+   * only if the application commits. Backends that cannot refuse it with InvalidArgumentError.
+   */
+  tx?: AppTransaction;
 }
 
 /**
@@ -125,6 +133,12 @@ export interface JobClaimResult {
    * jobs were pending): jobs for those slots will come through `jobAwaitPushed`.
    */
   parked?: boolean;
+  /**
+   * True when a queue's concurrency cap or rate limit held this claim below `limit` (see
+   * seam/flow.ts): jobs may be waiting on it, so a worker should claim again as soon as one of
+   * its own slots frees (the cap may have room then), not only at its next poll.
+   */
+  limited?: boolean;
 }
 
 export interface JobCompleteParams {

@@ -1,5 +1,6 @@
 /** The Backend seam, reading section: listing jobs and queues (see backend.ts). */
 import type { EpochMs, JobRecord, JobState } from "../../core/types.js";
+import type { QueueLimits } from "./flow.js";
 
 // ── reading ────────────────────────────────────────────────────────────────────────────
 
@@ -10,7 +11,12 @@ export interface JobListParams {
   key?: string;
   createdAfter?: EpochMs;
   createdBefore?: EpochMs;
-  /** Case-insensitive substring over id, key and the last error message. */
+  /**
+   * Case-insensitive substring of one of the job's fields: id, key, serialized input,
+   * serialized result, or an error message (src/backend/search.ts). With a search, a page may
+   * hold fewer than `limit` jobs, even none, and still have a `nextCursor` (a backend may bound
+   * the work one call does): continue from it until it is null.
+   */
   search?: string;
   /** Opaque cursor from the previous page's `nextCursor`. */
   cursor?: string;
@@ -34,6 +40,8 @@ export interface QueueInfo {
   counts: StateCounts;
   /** `createdAt` of the oldest `queued` job (queue age for alerting), null if none. */
   oldestQueuedAt: EpochMs | null;
+  /** Flow-control limits set with `queueLimit` (both null when none). */
+  limits: QueueLimits;
 }
 
 export function emptyCounts(): StateCounts {

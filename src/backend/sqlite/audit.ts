@@ -19,8 +19,8 @@ import * as SQL from "./generated/sql.js";
 /** What the audit store borrows from the backend: its clock and transaction wrappers. */
 export interface SqliteAuditHost {
   now(): number;
-  write<T>(what: string, now: number, fn: () => T): T;
-  read<T>(fn: () => T): T;
+  write<T>(what: string, now: number, fn: () => T): Promise<T>;
+  read<T>(fn: () => T): Promise<T>;
 }
 
 export class SqliteAudit implements AuditBackend {
@@ -45,14 +45,16 @@ export class SqliteAudit implements AuditBackend {
     checkAuditEntries(entries);
     if (entries.length === 0) return;
     const now = this.host.now();
-    this.host.write("audit append", now, () => {
+    await this.host.write("audit append", now, () => {
       for (const e of entries) this.sql.insert.run({ id: e.id, at: e.at, entry: encodeAuditEntry(e) });
     });
   }
 
   async auditList(params: AuditListParams): Promise<AuditPage> {
     const limit = auditListLimit(params);
-    const rows = this.host.read(() => this.sql.list.all({ before: params.cursor ?? null, limit: limit + 1 }));
+    const rows = await this.host.read(() =>
+      this.sql.list.all({ before: params.cursor ?? null, limit: limit + 1 }),
+    );
     const more = rows.length > limit;
     const entries = rows.slice(0, limit).map((r) => decodeAuditEntry(r.entry));
     return { entries, nextCursor: more ? entries.at(-1)!.id : null };
@@ -60,7 +62,7 @@ export class SqliteAudit implements AuditBackend {
 
   async auditPrune({ before, limit }: { before: number; limit: number }): Promise<{ removed: number }> {
     checkPruneLimit(limit);
-    const removed = this.host.write(
+    const removed = await this.host.write(
       "audit prune",
       this.host.now(),
       () => this.sql.prune.run({ before, limit }).changes,
@@ -71,7 +73,7 @@ export class SqliteAudit implements AuditBackend {
   async sessionRevoke({ id, expiresAt }: { id: string; expiresAt: number }): Promise<void> {
     checkSessionId(id);
     const now = this.host.now();
-    this.host.write("session revoke", now, () => {
+    await this.host.write("session revoke", now, () => {
       this.sql.pruneRevoked.run({ now });
       if (expiresAt > now) this.sql.revoke.run({ id, expires_at: expiresAt });
     });
@@ -79,6 +81,6 @@ export class SqliteAudit implements AuditBackend {
 
   async sessionRevoked({ id }: { id: string }): Promise<boolean> {
     checkSessionId(id);
-    return this.host.read(() => this.sql.revoked.get({ id, now: this.host.now() })) !== undefined;
+    return (await this.host.read(() => this.sql.revoked.get({ id, now: this.host.now() }))) !== undefined;
   }
 }

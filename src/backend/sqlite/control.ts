@@ -12,7 +12,7 @@ import type {
 import { jobEvent, LOG_LINES_MAX, type SqliteStore } from "./store.js";
 
 export async function jobCancel(s: SqliteStore, { ids, reason }: JobCancelParams): Promise<JobCancelResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("cancel", now, (events) => {
     const cancelled: string[] = [];
     const skipped: string[] = [];
@@ -34,7 +34,7 @@ export async function jobCancel(s: SqliteStore, { ids, reason }: JobCancelParams
 }
 
 export async function jobRetry(s: SqliteStore, { ids }: JobRetryParams): Promise<TransitionResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("retry", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];
@@ -52,7 +52,7 @@ export async function jobRetry(s: SqliteStore, { ids }: JobRetryParams): Promise
 }
 
 export async function jobRemove(s: SqliteStore, { ids }: JobRemoveParams): Promise<JobRemoveResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("remove", now, (events) => {
     const removed: string[] = [];
     const skipped: string[] = [];
@@ -73,7 +73,7 @@ export async function jobProgress(
   s: SqliteStore,
   { id, token, progress }: JobProgressParams,
 ): Promise<boolean> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("progress", now, (events) => {
     const row = s.sql.jobProgress.get({ id, token, progress: JSON.stringify(progress), now });
     if (!row) return false;
@@ -83,7 +83,7 @@ export async function jobProgress(
 }
 
 export async function jobLog(s: SqliteStore, { id, token, lines }: JobLogParams): Promise<boolean> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("log", now, (events) => {
     const job = s.sql.jobLeased.get({ id, token });
     if (!job) return false;
@@ -103,16 +103,16 @@ export async function jobLog(s: SqliteStore, { id, token, lines }: JobLogParams)
 }
 
 export async function queuePause(s: SqliteStore, { queue }: { queue: string }): Promise<void> {
-  const now = s.clock.now();
-  s.write("queue pause", now, (events) => {
+  const { now } = s.time();
+  await s.write("queue pause", now, (events) => {
     s.sql.queuePause.run({ queue, now });
     events.push({ type: "queue:paused", jobId: "", queue, at: now });
   });
 }
 
 export async function queueResume(s: SqliteStore, { queue }: { queue: string }): Promise<void> {
-  const now = s.clock.now();
-  s.write("queue resume", now, (events) => {
+  const { now } = s.time();
+  await s.write("queue resume", now, (events) => {
     s.sql.queueResume.run({ queue });
     events.push({ type: "queue:resumed", jobId: "", queue, at: now });
   });

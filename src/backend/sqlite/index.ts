@@ -6,9 +6,12 @@
  * - One WAL database file (`journal_mode=WAL`): readers never block the writer, and every
  *   process on the host opens the same file. Each process holds one connection.
  * - Every method that writes is exactly one short `BEGIN IMMEDIATE` transaction, whatever the
- *   batch size: the write lock is taken up front, so concurrent writers queue on busy_timeout
- *   instead of deadlocking on a read→write lock upgrade. better-sqlite3 is synchronous; the
- *   methods are async only because the Backend interface is.
+ *   batch size: the write lock is taken up front, so concurrent writers queue for it instead
+ *   of deadlocking on a read→write lock upgrade. better-sqlite3 is synchronous, so a call
+ *   waits for the lock synchronously only SYNC_BUSY_WAIT_MS, then retries asynchronously until
+ *   busy_timeout (store.ts): another process holding the lock never freezes this one.
+ * - Every call checks that the path still names the opened file (inode); a deleted or
+ *   replaced file fails calls with `STORE_REPLACED` instead of using the unlinked file.
  * - Transitions are compare-and-set statements (`WHERE state = 'running' AND lease_token = ?`),
  *   so a worker whose lease expired is refused, never obeyed.
  * - Claim: in one transaction per call, promote the due `scheduled` jobs of each requested,
@@ -47,6 +50,7 @@ import { SqliteBackend } from "./sqlite-backend.js";
 import { parseSqliteUrl } from "./url.js";
 
 export { SCHEMA_VERSION } from "./database.js";
+export { SYNC_BUSY_WAIT_MS } from "./store.js";
 export { parseSqliteUrl, type SqliteOptions } from "./url.js";
 export { SqliteBackend };
 

@@ -15,16 +15,20 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import { shiftRunAt } from "../store-clock.js";
+import { claimRoom, claimTook } from "./flow.js";
 import { toLeased } from "./rows.js";
 import { jobInsertParams } from "./statements.js";
 import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
 
 const EMPTY: readonly string[] = [];
 
-export async function jobEnqueue(s: SqliteStore, { jobs }: JobEnqueueParams): Promise<JobEnqueueResult> {
-  checkNewJobs(jobs);
-  if (jobs.length === 0) return { jobs: [] };
-  const now = s.clock.now();
+export async function jobEnqueue(s: SqliteStore, params: JobEnqueueParams): Promise<JobEnqueueResult> {
+  checkNewJobs(params.jobs);
+  if (params.jobs.length === 0) return { jobs: [] };
+  const { now, skew } = s.time();
+  // runAt is in the caller's frame: judge it on the store's clock.
+  const jobs = shiftRunAt(params.jobs, skew);
   if (jobs.length > 1 && jobs.every((j) => j.key === null && j.dependsOn.length === 0))
     return enqueueSimple(s, jobs, now);
   return s.write("enqueue", now, (events) => {
@@ -81,7 +85,11 @@ export async function jobEnqueue(s: SqliteStore, { jobs }: JobEnqueueParams): Pr
 }
 
 /** Bulk path: no keys, no dependencies, so no per-job lookups: one INSERT … SELECT for the batch. */
-function enqueueSimple(s: SqliteStore, jobs: readonly NewJob[], now: number): JobEnqueueResult {
+async function enqueueSimple(
+  s: SqliteStore,
+  jobs: readonly NewJob[],
+  now: number,
+): Promise<JobEnqueueResult> {
   const out: JobEnqueueResult["jobs"] = [];
   const rows: unknown[] = [];
   const states: JobState[] = [];
@@ -104,7 +112,7 @@ function enqueueSimple(s: SqliteStore, jobs: readonly NewJob[], now: number): Jo
     out.push({ id: job.id, state, created: true });
   }
   try {
-    return s.write("enqueue", now, (events) => {
+    return await s.write("enqueue", now, (events) => {
       s.sql.jobInsertMany.run({ now, jobs: JSON.stringify(rows) });
       jobs.forEach((job, i) => {
         events.push(jobEvent("job:enqueued", job.id, job.queue, now, states[i]!));
@@ -114,14 +122,14 @@ function enqueueSimple(s: SqliteStore, jobs: readonly NewJob[], now: number): Jo
   } catch (error) {
     if ((error as { cause?: { code?: string } }).cause?.code !== "SQLITE_CONSTRAINT_PRIMARYKEY") throw error;
     // Rolled back; name the first id that already exists.
-    const taken = jobs.find((job) => s.read(() => s.sql.jobState.get({ id: job.id })));
+    const taken = await s.read(() => jobs.find((job) => s.sql.jobState.get({ id: job.id })));
     throw alreadyExists(taken?.id ?? jobs[0]!.id);
   }
 }
 
 export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<JobClaimResult> {
   checkClaimLimit(params.limit);
-  const now = s.clock.now();
+  const { now, skew } = s.time();
   const token = newLeaseToken();
   const { limit, workerId } = params;
   const tasks = params.tasks ? JSON.stringify(params.tasks) : null;
@@ -129,16 +137,21 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
     const sql = s.sql;
     const claimed: LeasedJob[] = [];
     let nextRunAt: number | null = null;
+    let limited = false;
     // Queue by queue, in the order given (as the memory backend does); one statement claims
     // the whole remaining batch of a queue.
     for (const queue of params.queues) {
       if (sql.queuePaused.get({ queue })?.paused) continue;
       sql.jobPromoteDue.run({ queue, now });
-      const room = limit - claimed.length;
+      const gate = claimRoom(s, queue, limit - claimed.length, now);
+      const room = gate.room;
+      if (room < limit - claimed.length) limited = true;
+      if (gate.retryAt !== null && (nextRunAt === null || gate.retryAt < nextRunAt)) nextRunAt = gate.retryAt;
       if (room > 0) {
         const args = { queue, limit: room, now, token, worker_id: workerId, lease_ms: params.leaseMs };
         const rows = tasks === null ? sql.jobClaim.all(args) : sql.jobClaimTasks.all({ ...args, tasks });
         for (const row of rows) claimed.push(toLeased(row, sql.jobClaimColumns));
+        claimTook(s, queue, gate.row, rows.length, now);
       }
       if (claimed.length < limit) {
         const next = sql.jobNextRunAt.get({ queue })?.run_at ?? null;
@@ -148,16 +161,22 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
     // Claims sort across queues by the same order a single queue uses.
     claimed.sort(claimOrder);
     for (const job of claimed) {
+      // Handed back in the caller's frame: it times its renewals on its own clock.
+      job.leaseExpiresAt -= skew;
       events.push(
         jobEvent("job:started", job.id, job.queue, now, "running", { attempt: job.attempt, workerId }),
       );
     }
-    return { jobs: claimed, nextRunAt: claimed.length < limit ? nextRunAt : null };
+    return {
+      jobs: claimed,
+      nextRunAt: claimed.length < limit && nextRunAt !== null ? nextRunAt - skew : null,
+      ...(limited ? { limited } : {}),
+    };
   });
 }
 
 export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("complete", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];
@@ -191,11 +210,17 @@ export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): 
 }
 
 export async function jobFail(s: SqliteStore, { jobs }: JobFailParams): Promise<JobFailResult> {
-  const now = s.clock.now();
+  const { now, skew } = s.time();
   return s.write("fail", now, (events) => {
     const out: JobFailResult = { retried: [], failed: [], refused: [] };
     for (const { id, token, error, retryAt } of jobs) {
-      const row = s.sql.jobFail.get({ id, token, error: JSON.stringify(error), retry_at: retryAt, now });
+      const row = s.sql.jobFail.get({
+        id,
+        token,
+        error: JSON.stringify(error),
+        retry_at: retryAt === null ? null : retryAt + skew,
+        now,
+      });
       if (!row) {
         out.refused.push(id);
         continue;
@@ -220,7 +245,7 @@ export async function jobFail(s: SqliteStore, { jobs }: JobFailParams): Promise<
 }
 
 export async function jobRelease(s: SqliteStore, { leases }: JobReleaseParams): Promise<TransitionResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   return s.write("release", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];

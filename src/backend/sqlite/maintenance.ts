@@ -15,12 +15,13 @@ export async function leaseRenew(
   s: SqliteStore,
   { leases, leaseMs }: LeaseRenewParams,
 ): Promise<LeaseRenewResult> {
-  const now = s.clock.now();
+  const { now, skew } = s.time();
   return s.write("renew", now, () => {
     const out: LeaseRenewResult = { renewed: [], lost: [] };
     for (const { id, token } of leases) {
       const row = s.sql.leaseRenew.get({ id, token, now, lease_ms: leaseMs });
-      if (row) out.renewed.push({ id, leaseExpiresAt: row.lease_expires_at });
+      // Handed back in the caller's frame (it times the next renewal on its own clock).
+      if (row) out.renewed.push({ id, leaseExpiresAt: row.lease_expires_at - skew });
       else out.lost.push(id);
     }
     return out;
@@ -28,7 +29,7 @@ export async function leaseRenew(
 }
 
 export async function leaseRescue(s: SqliteStore, params: LeaseRescueParams): Promise<LeaseRescueResult> {
-  const now = s.clock.now();
+  const { now } = s.time();
   // Like memory's `count >= limit` check: a fractional limit rounds up, none below 1.
   const limit = Math.ceil(params.limit);
   if (!(limit > 0)) return { requeued: [], failed: [] };
@@ -57,16 +58,18 @@ export async function retentionPrune(
   s: SqliteStore,
   params: RetentionPruneParams,
 ): Promise<{ removed: number }> {
-  const now = s.clock.now();
+  const { now, skew } = s.time();
   const limit = Math.ceil(params.limit);
   if (!(limit > 0)) return { removed: 0 };
+  // Thresholds come in the caller's frame.
+  const at = (t: number | undefined) => (t === undefined ? undefined : t + skew);
   return s.write("retention", now, () => {
     s.workflows.settle(now);
     let removed = 0;
     const rules: [JobState, number | undefined, number | undefined][] = [
-      ["completed", params.completedBefore, params.completedKeep],
-      ["failed", params.failedBefore, params.failedKeep],
-      ["cancelled", params.cancelledBefore, undefined],
+      ["completed", at(params.completedBefore), params.completedKeep],
+      ["failed", at(params.failedBefore), params.failedKeep],
+      ["cancelled", at(params.cancelledBefore), undefined],
     ];
     for (const [state, before, keep] of rules) {
       const victims = new Set<string>();
@@ -94,8 +97,8 @@ export async function workerHeartbeat(
   s: SqliteStore,
   { worker, ttlMs }: WorkerHeartbeatParams,
 ): Promise<void> {
-  const now = s.clock.now();
-  s.write("worker heartbeat", now, () => {
+  const { now } = s.time();
+  await s.write("worker heartbeat", now, () => {
     s.sql.workerDeleteExpired.run({ now });
     s.sql.workerUpsert.run({
       id: worker.id,
@@ -112,7 +115,7 @@ export async function workerHeartbeat(
 }
 
 export async function workerRemove(s: SqliteStore, { id }: { id: string }): Promise<void> {
-  s.write("worker remove", s.clock.now(), () => {
+  await s.write("worker remove", s.time().now, () => {
     s.sql.workerDelete.run({ id });
   });
 }

@@ -7,18 +7,20 @@ import {
   type QueueInfo,
   type WorkerInfo,
 } from "../backend.js";
+import { noLimits } from "../seam/flow.js";
 import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
+import { rowLimits } from "./flow.js";
 import { toRecord, toWorker } from "./rows.js";
 import { LOG_LINES_MAX, type SqliteStore } from "./store.js";
 
 export async function jobGet(s: SqliteStore, { id }: { id: string }): Promise<JobRecord | null> {
-  const row = s.read(() => s.sql.jobGet.get({ id }));
+  const row = await s.read(() => s.sql.jobGet.get({ id }));
   return row ? toRecord(row) : null;
 }
 
 export async function jobGetMany(s: SqliteStore, { ids }: { ids: readonly string[] }): Promise<JobRecord[]> {
   if (ids.length === 0) return [];
-  const rows = s.read(() => s.sql.jobGetMany.all({ ids: JSON.stringify(ids) }));
+  const rows = await s.read(() => s.sql.jobGetMany.all({ ids: JSON.stringify(ids) }));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const out: JobRecord[] = [];
   for (const id of ids) {
@@ -33,7 +35,7 @@ export async function jobList(s: SqliteStore, params: JobListParams): Promise<Jo
   const states = listStates(params);
   const after = decodeCursor(params.cursor);
   const stmt = (params.order ?? "desc") === "desc" ? s.sql.jobListDesc : s.sql.jobListAsc;
-  const rows = s.read(() =>
+  const rows = await s.read(() =>
     stmt.all({
       queue: params.queue ?? null,
       states: states ? JSON.stringify(states) : null,
@@ -55,7 +57,7 @@ export async function jobLogs(
   { id, limit }: { id: string; limit?: number },
 ): Promise<JobLogLine[]> {
   const n = limit !== undefined && limit > 0 ? Math.min(limit, LOG_LINES_MAX) : LOG_LINES_MAX;
-  const rows = s.read(() => s.sql.jobLogs.all({ job_id: id, limit: n }));
+  const rows = await s.read(() => s.sql.jobLogs.all({ job_id: id, limit: n }));
   return rows.reverse().map((r) => ({
     at: r.at,
     level: r.level as JobLogLine["level"],
@@ -73,10 +75,14 @@ export async function queueList(s: SqliteStore): Promise<QueueInfo[]> {
         const get = (name: string) => {
           let q = byName.get(name);
           if (!q)
-            byName.set(name, (q = { name, paused: false, counts: emptyCounts(), oldestQueuedAt: null }));
+            byName.set(
+              name,
+              (q = { name, paused: false, counts: emptyCounts(), oldestQueuedAt: null, limits: noLimits() }),
+            );
           return q;
         };
         for (const { name } of s.sql.queuePausedList.all()) get(name).paused = true;
+        for (const row of s.sql.queueLimitsList.all()) get(row.name).limits = rowLimits(row);
         for (const { queue, state, n } of s.sql.queueCounts.all()) get(queue).counts[state] += n;
         for (const { queue, oldest } of s.sql.queueOldestQueued.all()) get(queue).oldestQueuedAt = oldest;
         return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -86,7 +92,7 @@ export async function queueList(s: SqliteStore): Promise<QueueInfo[]> {
 }
 
 export async function workerList(s: SqliteStore): Promise<WorkerInfo[]> {
-  const now = s.clock.now();
-  const rows = s.read(() => s.sql.workerList.all({ now }));
+  const { now } = s.time();
+  const rows = await s.read(() => s.sql.workerList.all({ now }));
   return rows.map(toWorker).sort((a, b) => a.id.localeCompare(b.id));
 }

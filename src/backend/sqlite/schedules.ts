@@ -44,8 +44,8 @@ interface ScheduleRow {
 /** What the schedule store borrows from the backend: its transaction and read wrappers. */
 export interface SqliteScheduleHost {
   now(): number;
-  write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): T;
-  read<T>(fn: () => T): T;
+  write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): Promise<T>;
+  read<T>(fn: () => T): Promise<T>;
 }
 
 function toRecord(row: ScheduleRow): ScheduleRecord {
@@ -91,7 +91,7 @@ export class SqliteSchedules {
     checkScheduleUpsert(params);
     const now = this.host.now();
     // A no-op upsert (every app instance redefining its schedules at start) takes no write lock.
-    const current = this.host.read(() => this.sql.get.get({ name: params.name }));
+    const current = await this.host.read(() => this.sql.get.get({ name: params.name }));
     if (current && current.spec === params.spec && current.trigger_key === params.triggerKey)
       return { schedule: toRecord(current), changed: false, created: false };
     return this.host.write("schedule upsert", now, (events) => {
@@ -116,12 +116,12 @@ export class SqliteSchedules {
   }
 
   async get(name: string): Promise<ScheduleRecord | null> {
-    const row = this.host.read(() => this.sql.get.get({ name }));
+    const row = await this.host.read(() => this.sql.get.get({ name }));
     return row ? toRecord(row) : null;
   }
 
   async list(): Promise<ScheduleRecord[]> {
-    return this.host.read(() => this.sql.list.all()).map(toRecord);
+    return (await this.host.read(() => this.sql.list.all())).map(toRecord);
   }
 
   async remove(name: string): Promise<boolean> {
@@ -197,7 +197,7 @@ export class SqliteSchedules {
     return job.id;
   }
 
-  private change(name: string, change: string, fn: (now: number) => boolean): boolean {
+  private change(name: string, change: string, fn: (now: number) => boolean): Promise<boolean> {
     checkScheduleName(name);
     const now = this.host.now();
     return this.host.write(`schedule ${change}`, now, (events) => {

@@ -26,15 +26,18 @@ import type {
   JobLogParams,
   JobPage,
   JobProgressParams,
+  JobPromoteParams,
   JobReleaseParams,
   JobRemoveParams,
   JobRemoveResult,
   JobRetryParams,
+  JobUpdateParams,
   LeaseRenewParams,
   LeaseRenewResult,
   LeaseRescueParams,
   LeaseRescueResult,
   QueueInfo,
+  QueueLimitParams,
   RetentionPruneParams,
   ScheduleFireParams,
   ScheduleFireResult,
@@ -51,13 +54,17 @@ import type {
   WorkflowPage,
   WorkflowRecord,
 } from "../backend.js";
+import { shiftRunAt } from "../store-clock.js";
 import { SqliteAudit } from "./audit.js";
 import * as control from "./control.js";
 import { migrateDatabase } from "./database.js";
+import * as flow from "./flow.js";
+import { SqliteJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
 import * as reads from "./reads.js";
 import { SqliteSchedules } from "./schedules.js";
+import { SqliteSearch } from "./search.js";
 import { SqliteStore } from "./store.js";
 import type { SqliteOptions } from "./url.js";
 
@@ -71,6 +78,8 @@ export class SqliteBackend implements Backend {
   private readonly store: SqliteStore;
   private readonly schedules: SqliteSchedules;
   private readonly audit: SqliteAudit;
+  private readonly actions: SqliteJobActions;
+  private readonly search: SqliteSearch;
 
   constructor(
     readonly clock: Clock,
@@ -84,8 +93,14 @@ export class SqliteBackend implements Backend {
       write: store.write.bind(store),
       read: store.read.bind(store),
     };
+    // Audit times are the HTTP server's own (its sessions expire on its clock); schedule
+    // writes and the jobs they insert are judged on the store's clock.
     this.audit = new SqliteAudit(store.db, host);
-    this.schedules = new SqliteSchedules(store.db, host);
+    const storeHost = { ...host, now: () => store.time().now };
+    this.schedules = new SqliteSchedules(store.db, storeHost);
+    this.actions = new SqliteJobActions(store.db, storeHost);
+    this.search = new SqliteSearch(store.db, { ...host, open: () => !store.closed });
+    this.search.start();
   }
 
   /** The connection (tests reach it to hold locks; spool code goes through the methods). */
@@ -94,15 +109,20 @@ export class SqliteBackend implements Backend {
   }
 
   async migrate(): Promise<void> {
-    this.store.assertOpen();
-    migrateDatabase(this.db, this.clock.now());
+    await this.store.retryBusy("SQLite migration failed", () => migrateDatabase(this.db, this.clock.now()));
   }
 
   async close(): Promise<void> {
     if (this.store.closed) return;
+    const replaced = this.store.replaced();
     this.store.closed = true;
+    this.search.stop();
     this.store.feed.close();
-    this.db.close();
+    // SQLite's last close checkpoints and then deletes `<path>-wal` and `<path>-shm` BY NAME:
+    // with the file replaced, those names belong to the new database, whose unread WAL would
+    // be lost. So a connection to a replaced file is abandoned, not closed (the OS releases
+    // it when the process exits).
+    if (!replaced) this.db.close();
   }
 
   subscribe(listener: BackendEventListener): () => void {
@@ -145,11 +165,23 @@ export class SqliteBackend implements Backend {
   jobLog(params: JobLogParams): Promise<boolean> {
     return control.jobLog(this.store, params);
   }
+  queueLimit(params: QueueLimitParams): Promise<void> {
+    return flow.queueLimit(this.store, params);
+  }
   queuePause(params: { queue: string }): Promise<void> {
     return control.queuePause(this.store, params);
   }
   queueResume(params: { queue: string }): Promise<void> {
     return control.queueResume(this.store, params);
+  }
+
+  // ── job actions (job-actions.ts) ──────────────────────────────────────────────────────
+
+  jobUpdate(params: JobUpdateParams): Promise<TransitionResult> {
+    return this.actions.update(params);
+  }
+  jobPromote(params: JobPromoteParams): Promise<TransitionResult> {
+    return this.actions.promote(params);
   }
 
   // ── reading (reads.ts) ───────────────────────────────────────────────────────────────
@@ -160,7 +192,9 @@ export class SqliteBackend implements Backend {
   jobGetMany(params: { ids: readonly string[] }): Promise<JobRecord[]> {
     return reads.jobGetMany(this.store, params);
   }
-  jobList(params: JobListParams): Promise<JobPage> {
+  async jobList(params: JobListParams): Promise<JobPage> {
+    // Text searches go through the trigram index (search.ts).
+    if (params.search !== undefined) return this.search.list({ ...params, search: params.search });
     return reads.jobList(this.store, params);
   }
   jobLogs(params: { id: string; limit?: number }): Promise<JobLogLine[]> {
@@ -219,13 +253,17 @@ export class SqliteBackend implements Backend {
     return this.schedules.resume(params);
   }
   scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
-    return this.schedules.fire(params);
+    const { skew } = this.store.time();
+    const job = params.job && shiftRunAt([params.job], skew)[0]!;
+    return this.schedules.fire(job === params.job ? params : { ...params, job });
   }
 
   // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
 
   async workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
-    return this.store.workflows.enqueue(params, this.clock.now());
+    const { now, skew } = this.store.time();
+    const jobs = shiftRunAt(params.jobs, skew) as WorkflowEnqueueParams["jobs"];
+    return this.store.workflows.enqueue(jobs === params.jobs ? params : { ...params, jobs }, now);
   }
   async workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
     return this.store.workflows.get(id);

@@ -25,6 +25,15 @@ type Id = { id: string };
 type Fenced = { id: string; token: string };
 type Now = { now: number };
 
+/** A spool_queue_limits row (see sqlite/flow.ts). */
+export interface LimitsRow {
+  concurrency: number | null;
+  rate_limit: number | null;
+  rate_per_ms: number | null;
+  rate_burst: number | null;
+  rate_tat: number | null;
+}
+
 export interface JobInsertParams {
   id: string;
   task: string;
@@ -99,6 +108,12 @@ export function prepareStatements(db: Sqlite.Database) {
     jobMarkHasDependents: p<Id>(SQL.JOB_MARK_HAS_DEPENDENTS),
 
     queuePaused: p<{ queue: string }, { paused: number }>(SQL.QUEUE_PAUSED),
+    queueLimitsGet: p<{ queue: string }, LimitsRow>(SQL.QUEUE_LIMITS_GET),
+    queueLimitsList: p0<LimitsRow & { name: string }>(SQL.QUEUE_LIMITS_LIST),
+    queueLimitsPut: p<{ queue: string } & Now & LimitsRow>(SQL.QUEUE_LIMITS_PUT),
+    queueLimitsDelete: p<{ queue: string }>(SQL.QUEUE_LIMITS_DELETE),
+    queueLimitsTat: p<{ queue: string; tat: number }>(SQL.QUEUE_LIMITS_TAT),
+    queueRunning: p<{ queue: string }, { n: number }>(SQL.QUEUE_RUNNING),
     jobPromoteDue: p<{ queue: string } & Now>(SQL.JOB_PROMOTE_DUE),
     /** Raw mode: rows are arrays, positions in `jobClaimColumns`. */
     jobClaim: claim as Stmt<

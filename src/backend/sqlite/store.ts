@@ -5,20 +5,37 @@
  * sqlite-backend.ts composes them.
  *
  * Each write runs exactly one `BEGIN IMMEDIATE` transaction: the write lock is taken up
- * front, so two processes never deadlock upgrading a read lock, and a busy writer is waited
- * for (busy_timeout) instead of failing. The change-feed row of a batch is written in the
- * same transaction as its transitions.
+ * front, so two processes never deadlock upgrading a read lock. The change-feed row of a batch
+ * is written in the same transaction as its transitions.
+ *
+ * Lock waits never block the event loop for long: better-sqlite3 waits synchronously, so the
+ * connection's own busy_timeout is only SYNC_BUSY_WAIT_MS; when the lock is still taken the
+ * call retries asynchronously with a growing pause (1 ms doubling to 50 ms) until the
+ * configured `busy_timeout` has passed, then fails with a BackendError. A foreign process
+ * holding the lock for seconds delays only the calls that need it, not the whole process.
+ *
+ * Before every call the file is checked to still be the one opened (device and inode): a
+ * database file deleted or replaced under a running process fails every later call with
+ * `BackendError` code `STORE_REPLACED`, rather than writing to an unlinked file nobody reads.
  */
+import { readFileSync, type Stats, statSync } from "node:fs";
 import type Database from "better-sqlite3";
 import type { Clock } from "../../core/clock.js";
 import { BackendError, InvalidArgumentError } from "../../core/errors/index.js";
 import type { JobState } from "../../core/types.js";
 import type { BackendEvent } from "../backend.js";
+import { StoreClock, type StoreTime } from "../store-clock.js";
 import { ChangeFeed } from "./change-feed.js";
 import { migrateDatabase, openDatabase, toBackendError } from "./database.js";
+import * as SQL from "./generated/sql.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import type { SqliteOptions } from "./url.js";
 import { SqliteWorkflows } from "./workflows.js";
+
+/** The longest one attempt waits synchronously inside SQLite for a lock (its busy_timeout). */
+export const SYNC_BUSY_WAIT_MS = 5;
+/** The pause between lock attempts grows to this (jittered). */
+const BUSY_RETRY_MAX_MS = 50;
 
 /** Log lines kept per job (oldest dropped first), as in the memory backend. */
 export const LOG_LINES_MAX = 1000;
@@ -32,6 +49,12 @@ export class SqliteStore {
   readonly feed: ChangeFeed;
   readonly workflows: SqliteWorkflows;
   private readonly txn: Database.Transaction<(fn: () => unknown) => unknown>;
+  /** How long a call waits for a lock in all (the URL's busy_timeout). */
+  private readonly busyTimeoutMs: number;
+  /** The file as opened: a different device/inode at that path means it was replaced. */
+  private readonly identity: { dev: number; ino: number };
+  /** The store's clock (monotonic + the offset kept in the file): see store-clock.ts. */
+  private readonly storeClock: StoreClock;
   closed = false;
 
   constructor(
@@ -39,15 +62,22 @@ export class SqliteStore {
     options: SqliteOptions,
   ) {
     this.file = options.file;
+    this.busyTimeoutMs = options.busyTimeoutMs;
     this.db = openDatabase(options);
     try {
+      // The first migration waits for the lock synchronously (busy_timeout), once, while the
+      // backend is being created; every later call waits asynchronously (see `retryBusy`).
       migrateDatabase(this.db, clock.now());
+      this.db.pragma(`busy_timeout = ${Math.min(SYNC_BUSY_WAIT_MS, options.busyTimeoutMs)}`);
+      this.identity = fileIdentity(statSync(options.file));
       // jobList's search matches case-insensitively the way String.toLowerCase does (SQLite's
       // lower() folds ASCII only).
       this.db.function("spool_contains_ci", { deterministic: true }, (hay, needle) =>
         String(hay).toLowerCase().includes(String(needle)) ? 1 : 0,
       );
       this.sql = prepareStatements(this.db);
+      this.storeClock = new StoreClock(clock);
+      if (this.storeClock.active) syncClock(this.db, this.storeClock);
     } catch (error) {
       this.db.close();
       throw toBackendError(error, `cannot prepare the SQLite database ${options.file}`);
@@ -61,39 +91,82 @@ export class SqliteStore {
     });
   }
 
+  /** The store's time now and the caller's skew against it (see store-clock.ts). */
+  time(): StoreTime {
+    return this.storeClock.time();
+  }
+
   /**
    * Runs `fn` in one BEGIN IMMEDIATE transaction, appends the events it collected to the
    * change feed in the same transaction, and hands them to local subscribers after commit.
+   * While another connection holds the write lock, waits without blocking the event loop
+   * (`fn` runs again from the start on the next attempt, with fresh events).
    */
-  write<T>(what: string, now: number, fn: (events: Events) => T): T {
-    this.assertOpen();
-    const events: Events = [];
-    let seq = 0;
-    let result: T;
-    try {
-      result = this.txn.immediate(() => {
+  write<T>(what: string, now: number, fn: (events: Events) => T): Promise<T> {
+    return this.retryBusy(`SQLite ${what} failed`, () => {
+      const events: Events = [];
+      let seq = 0;
+      const result = this.txn.immediate(() => {
         const r = fn(events);
         seq = this.feed.append(events, now);
         return r;
       }) as T;
-    } catch (error) {
-      throw toBackendError(error, `SQLite ${what} failed`);
-    }
-    this.feed.committed(seq, events);
-    return result;
+      this.feed.committed(seq, events);
+      return result;
+    });
   }
 
-  read<T>(fn: () => T): T {
-    this.assertOpen();
-    try {
-      return fn();
-    } catch (error) {
-      throw toBackendError(error, "SQLite read failed");
+  read<T>(fn: () => T): Promise<T> {
+    return this.retryBusy("SQLite read failed", fn);
+  }
+
+  /**
+   * Runs `attempt` (synchronous, one transaction at most) until it does not fail with
+   * SQLITE_BUSY, pausing asynchronously between attempts, for at most `busyTimeoutMs`.
+   */
+  async retryBusy<T>(context: string, attempt: () => T): Promise<T> {
+    const started = performance.now();
+    let pause = 1;
+    for (;;) {
+      this.assertUsable();
+      try {
+        return attempt();
+      } catch (error) {
+        const waited = performance.now() - started;
+        if (!isBusy(error) || waited >= this.busyTimeoutMs) throw toBackendError(error, context);
+        const left = this.busyTimeoutMs - waited;
+        await sleep(Math.min(left, pause * (0.5 + Math.random())));
+        pause = Math.min(pause * 2, BUSY_RETRY_MAX_MS);
+      }
     }
   }
 
   assertOpen(): void {
     if (this.closed) throw new BackendError(`the SQLite backend (${this.file}) is closed`);
+  }
+
+  /** Open, and its path still names the file it opened. */
+  assertUsable(): void {
+    this.assertOpen();
+    const change = this.replaced();
+    if (change) {
+      throw new BackendError(
+        `the SQLite database ${this.file} was ${change} while this process had it open: refusing to read or write ` +
+          "the old file (nothing written there would be seen by other processes). Restart the process to open the new file.",
+        { code: "STORE_REPLACED" },
+      );
+    }
+  }
+
+  /** "deleted" or "replaced by another file" when the path no longer names the opened file, else null. */
+  replaced(): string | null {
+    let now: { dev: number; ino: number };
+    try {
+      now = fileIdentity(statSync(this.file));
+    } catch {
+      return "deleted";
+    }
+    return now.dev !== this.identity.dev || now.ino !== this.identity.ino ? "replaced by another file" : null;
   }
 
   /** Inside a transaction: every waiting child of `parentId` has one dependency fewer. */
@@ -135,6 +208,47 @@ export class SqliteStore {
     if (row.has_dependents || row.has_dependencies) this.sql.depsDelete.run({ id });
     return row;
   }
+}
+
+/**
+ * Takes the store clock's offset from the file (setting it first if this is the first process
+ * of this boot). Linux only (the boot id tells whether the monotonic clock restarted); elsewhere
+ * the store keeps judging time on each process's own clock.
+ */
+function syncClock(db: Database.Database, clock: StoreClock): void {
+  let boot: string;
+  try {
+    boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return;
+  }
+  const row = db
+    .transaction(() => {
+      db.prepare(SQL.CLOCK_SYNC).run({ boot, offset_ms: clock.callerOffset() });
+      return db.prepare<[], { boot: string; offset_ms: number }>(SQL.CLOCK_GET).get();
+    })
+    .immediate();
+  if (row) clock.setOffset(row.offset_ms);
+}
+
+function fileIdentity(stat: Stats): { dev: number; ino: number } {
+  return { dev: stat.dev, ino: stat.ino };
+}
+
+/** SQLITE_BUSY (any variant), on the error or a cause it wraps. */
+function isBusy(error: unknown): boolean {
+  for (
+    let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0;
+    e && i < 5;
+    e = e.cause as typeof e, i++
+  ) {
+    if (typeof e.code === "string" && e.code.startsWith("SQLITE_BUSY")) return true;
+  }
+  return false;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 export function jobEvent(

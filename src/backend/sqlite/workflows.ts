@@ -40,8 +40,8 @@ interface WorkflowRow {
 
 /** What the workflow store borrows from the backend. */
 export interface SqliteWorkflowHost {
-  write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): T;
-  read<T>(fn: () => T): T;
+  write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): Promise<T>;
+  read<T>(fn: () => T): Promise<T>;
   /** Inside a transaction: the backend's cascade to dependents of a cancelled job. */
   cancelDependents(id: string, now: number, events: BackendEvent[], reason: string): void;
 }
@@ -71,7 +71,7 @@ export class SqliteWorkflows {
     };
   }
 
-  enqueue(params: WorkflowEnqueueParams, now: number): WorkflowEnqueueResult {
+  async enqueue(params: WorkflowEnqueueParams, now: number): Promise<WorkflowEnqueueResult> {
     checkWorkflowEnqueue(params);
     const { workflow, jobs } = params;
     const rows: unknown[] = [];
@@ -104,7 +104,7 @@ export class SqliteWorkflows {
       out.push({ id: job.id, state, created: true });
     }
     try {
-      return this.host.write("workflow enqueue", now, (events) => {
+      return await this.host.write("workflow enqueue", now, (events) => {
         this.stmt.insert.run({
           id: workflow.id,
           name: workflow.name,
@@ -136,14 +136,14 @@ export class SqliteWorkflows {
     }
   }
 
-  get(id: string): WorkflowRecord | null {
+  get(id: string): Promise<WorkflowRecord | null> {
     return this.host.read(() => {
       const row = this.stmt.get.get({ id });
       return row ? this.toRecord(row) : null;
     });
   }
 
-  list(params: WorkflowListParams): WorkflowPage {
+  list(params: WorkflowListParams): Promise<WorkflowPage> {
     const limit = listLimit(params);
     const after = decodeCursor(params.cursor);
     const stmt = (params.order ?? "desc") === "desc" ? this.stmt.listDesc : this.stmt.listAsc;

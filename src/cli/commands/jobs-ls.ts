@@ -23,7 +23,7 @@ export function registerJobsLs(jobs: Command, io: CliIO): void {
     .option("--queue <queue>", "only this queue")
     .option("--state <states>", "only these states (comma-separated), e.g. failed or queued,running")
     .option("--task <task>", "only this task")
-    .option("--search <text>", "substring of the id, key or last error")
+    .option("--search <text>", "text in the id, key, input, result or an error message")
     .option("--limit <n>", "page size, 1..1000 (default 50)")
     .option("--cursor <cursor>", "the next page (printed under the previous one)")
     .action((opts: JobsLsOptions, command: Command) =>
@@ -47,7 +47,10 @@ export function registerJobsLs(jobs: Command, io: CliIO): void {
         }
         const now = spool.clock.now();
         if (page.jobs.length === 0) {
-          ctx.out("no jobs");
+          // A search may answer an empty page that is not the last (Redis bounds each call's work).
+          ctx.out(
+            page.nextCursor ? `no jobs on this page; next page: --cursor ${page.nextCursor}` : "no jobs",
+          );
           return;
         }
         ctx.out(

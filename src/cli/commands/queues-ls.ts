@@ -1,20 +1,25 @@
-/** `spool queues ls`: jobs per state in each queue, the paused flag and the oldest queued job's age. */
+/**
+ * `spool queues ls`: jobs per state in each queue, the paused flag, the oldest queued job's age
+ * and the queue's limits (`spool queues limit`).
+ */
 import type { Command } from "commander";
 import type { QueueInfo } from "../../backend/backend.js";
 import { JOB_STATES } from "../../core/types.js";
 import { withContext } from "../context.js";
+import { formatLimits } from "../format/limits.js";
 import { table } from "../format/table.js";
 import { ago } from "../format/values.js";
 import type { CliIO } from "../io.js";
 
 export function queuesTable(queues: readonly QueueInfo[], now: number): string {
   return table(
-    ["QUEUE", "PAUSED", ...JOB_STATES.map((s) => s.toUpperCase()), "OLDEST QUEUED"],
+    ["QUEUE", "PAUSED", ...JOB_STATES.map((s) => s.toUpperCase()), "OLDEST QUEUED", "LIMITS"],
     queues.map((q) => [
       q.name,
       q.paused ? "yes" : "no",
       ...JOB_STATES.map((s) => q.counts[s]),
       q.oldestQueuedAt === null ? null : ago(q.oldestQueuedAt, now),
+      formatLimits(q.limits, "-"),
     ]),
   );
 }

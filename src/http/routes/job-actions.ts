@@ -1,9 +1,12 @@
-/** Job actions: cancel, retry, delete. Each answers 404 for a missing job and 409 when its state forbids the action. */
+/**
+ * Job actions: cancel, retry, delete, promote, change priority, replace input. Each answers 404
+ * for a missing job and 409 when its state forbids the action.
+ */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Backend } from "../../backend/backend.js";
 import { InvalidStateError, NotFoundError } from "../../core/errors/index.js";
 import { type RouteDeps, router } from "../deps.js";
-import { errorResponses, IdParamSchema, JobStateSchema, json } from "../schemas.js";
+import { errorResponses, IdParamSchema, JobStateSchema, json, jsonBody } from "../schemas.js";
 
 const tags = ["jobs"];
 
@@ -104,6 +107,74 @@ export function jobActionRoutes(deps: RouteDeps) {
       const out = await b.jobRemove({ ids: [id] });
       if (!out.removed.includes(id)) throw await refusal(b, id, "delete");
       return c.json({ id, state: null }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/jobs/{id}/promote",
+      operationId: "promoteJob",
+      tags,
+      summary: "Run a scheduled (delayed) job now",
+      request: { params: IdParamSchema },
+      responses: { 200: json(ActionResultSchema, "Queued now"), ...errorResponses(404, 409) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const out = await deps.spool.jobs.promote([id]);
+      const b = await backend();
+      if (!out.ok.includes(id)) throw await refusal(b, id, "promote");
+      return c.json({ id, state: await stateOf(b, id) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/jobs/{id}/priority",
+      operationId: "setJobPriority",
+      tags,
+      summary: "Change the priority of a job that has not started (waiting, scheduled, queued)",
+      request: {
+        params: IdParamSchema,
+        ...jsonBody(z.object({ priority: z.number().int().min(-1_000_000).max(1_000_000) }).strict()),
+      },
+      responses: { 200: json(ActionResultSchema, "Priority changed"), ...errorResponses(404, 409) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { priority } = c.req.valid("json");
+      c.set("auditDetails", { priority });
+      const out = await deps.spool.jobs.setPriority([id], priority);
+      const b = await backend();
+      if (!out.ok.includes(id)) throw await refusal(b, id, "change the priority of");
+      return c.json({ id, state: await stateOf(b, id) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/jobs/{id}/input",
+      operationId: "setJobInput",
+      tags,
+      summary: "Replace the input of a job that has not started",
+      description:
+        "Validated by the task's schema when the server defines the task (`--app`); held to the payload limit.",
+      request: {
+        params: IdParamSchema,
+        ...jsonBody(z.object({ input: z.unknown().openapi({ example: { templateId: "t2" } }) }).strict()),
+      },
+      responses: { 200: json(ActionResultSchema, "Input replaced"), ...errorResponses(404, 409, 422) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { input } = c.req.valid("json");
+      const out = await deps.spool.jobs.updateInput(id, input);
+      const b = await backend();
+      if (!out.ok.includes(id)) throw await refusal(b, id, "change the input of");
+      return c.json({ id, state: await stateOf(b, id) }, 200);
     },
   );
 

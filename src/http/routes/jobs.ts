@@ -86,12 +86,11 @@ const ListQuerySchema = z
     key: z.string().min(1).max(512).optional(),
     createdAfter: instantQuery.openapi({ description: "Epoch ms or ISO date-time" }),
     createdBefore: instantQuery.openapi({ description: "Epoch ms or ISO date-time" }),
-    search: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .openapi({ description: "Substring of id, key or last error" }),
+    search: z.string().min(1).max(200).optional().openapi({
+      description:
+        "Text in the id, key, input, result or an error message (case-insensitive substring). A page may be short, even empty, with a `nextCursor`: continue from it",
+    }),
+    q: z.string().min(1).max(200).optional().openapi({ description: "Same as `search`" }),
     cursor: z.string().min(1).max(512).optional(),
     limit: integerQuery(1, 1000, "Page size, default 50"),
     order: z.enum(["asc", "desc"]).optional(),
@@ -201,7 +200,10 @@ export function jobRoutes(deps: RouteDeps) {
     async (c) => {
       const q = c.req.valid("query");
       const params: JobListParams = {};
-      for (const [k, v] of Object.entries(q)) if (v !== undefined) (params as Record<string, unknown>)[k] = v;
+      const { q: text, ...filters } = q;
+      for (const [k, v] of Object.entries(filters))
+        if (v !== undefined) (params as Record<string, unknown>)[k] = v;
+      if (text !== undefined && params.search === undefined) params.search = text;
       const page = await (await backend()).jobList(params);
       return c.json({ jobs: page.jobs.map(toApiJob), nextCursor: page.nextCursor }, 200);
     },

@@ -1,11 +1,37 @@
-/** Queues: counts per state, oldest queued age, in-process throughput; pause and resume. */
+/** Queues: counts per state, oldest queued age, limits, in-process throughput; pause, resume, limits. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { checkName } from "../../core/registry.js";
 import { JOB_STATES } from "../../core/types.js";
 import { type RouteDeps, router } from "../deps.js";
-import { errorResponses, json, QueueParamSchema } from "../schemas.js";
+import { errorResponses, json, jsonBody, QueueParamSchema } from "../schemas.js";
 
 const tags = ["queues"];
+
+const StoredRateSchema = z.object({ limit: z.number(), perMs: z.number(), burst: z.number() });
+
+const LimitsSchema = z
+  .object({ concurrency: z.number().nullable(), rateLimit: StoredRateSchema.nullable() })
+  .openapi("QueueLimits", {
+    description:
+      "Flow-control limits stored for the queue (docs/flow-control.md): the most jobs running at once " +
+      "across all workers, and at most `limit + burst` starts in any window of `perMs` (GCRA). Null: none.",
+  });
+
+const LimitBodySchema = z
+  .object({
+    concurrency: z.number().nullable().optional().openapi({ description: "Integer >= 1, or null to remove" }),
+    rateLimit: z
+      .object({
+        limit: z.number().openapi({ description: "Starts per window, integer >= 1" }),
+        per: z.union([z.string(), z.number()]).openapi({ description: 'The window: "1s", "5m" or ms' }),
+        burst: z.number().optional().openapi({ description: "Extra starts at once after idle (default 0)" }),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+  })
+  .strict()
+  .openapi("QueueLimitBody", { description: "Omitted fields stay as they are; null removes a limit." });
 
 const QueueSchema = z
   .object({
@@ -19,6 +45,7 @@ const QueueSchema = z
     ),
     oldestQueuedAt: z.number().nullable(),
     oldestQueuedAgeMs: z.number().nullable(),
+    limits: LimitsSchema,
     throughput: z
       .object({
         windowMinutes: z.number(),
@@ -93,6 +120,28 @@ export function queueRoutes(deps: RouteDeps) {
       },
     );
   }
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/queues/{name}/limits",
+      operationId: "limitQueue",
+      tags,
+      summary: "Set or remove a queue's concurrency cap and rate limit (every worker, from its next claim)",
+      request: { params: QueueParamSchema, ...jsonBody(LimitBodySchema) },
+      responses: {
+        200: json(z.object({ name: z.string(), limits: LimitsSchema }), "The queue's limits now"),
+        ...errorResponses(400, 403),
+      },
+    }),
+    async (c) => {
+      const name = checkName(c.req.valid("param").name, "queue");
+      const body = c.req.valid("json");
+      await deps.spool.queues.limit(name, body);
+      const info = (await deps.spool.queues.list()).find((q) => q.name === name);
+      return c.json({ name, limits: info?.limits ?? { concurrency: null, rateLimit: null } }, 200);
+    },
+  );
 
   return app;
 }

@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import type { Backend, JobListParams } from "../../../src/backend/backend.js";
 import { defineTopic } from "./define.js";
-import { claimOne, enqueueMany, enqueueOne, errorRecord, runningJob } from "./helpers.js";
+import { enqueueMany, enqueueOne, runningJob } from "./helpers.js";
 
 async function ids(backend: Backend, params: JobListParams): Promise<string[]> {
   return (await backend.jobList(params)).jobs.map((j) => j.id);
@@ -75,48 +75,6 @@ export const listTopic = defineTopic("list", (test) => {
     expect(await ids(backend, { createdAfter: t0 + 500, createdBefore: t0 + 1_500 })).toEqual([middle]);
     expect(await ids(backend, { createdAfter: t0 + 500, order: "asc" })).toEqual([middle, late]);
     expect(await ids(backend, { createdBefore: t0 + 500 })).toEqual([early]);
-  });
-
-  test("search matches id, key and last error message case-insensitively", async ({ backend, clock }) => {
-    const byKey = await enqueueOne(backend, { key: "Invoice-2026-ABC", queue: "k" });
-    const other = await enqueueOne(backend, { key: "unrelated", queue: "k" });
-    const failing = await runningJob(backend, { queue: "f" });
-    await backend.jobFail({
-      jobs: [
-        {
-          id: failing.id,
-          token: failing.leaseToken,
-          error: errorRecord(1, clock.now(), "Connection REFUSED by db"),
-          retryAt: null,
-        },
-      ],
-    });
-    expect(await ids(backend, { search: "invoice-2026" })).toEqual([byKey]);
-    expect(await ids(backend, { search: "refused BY" })).toEqual([failing.id]);
-    expect(await ids(backend, { search: other.slice(-12).toUpperCase() })).toEqual([other]);
-    expect(await ids(backend, { search: "no such text anywhere" })).toEqual([]);
-  });
-
-  test("search looks at the last error message only", async ({ backend, clock }) => {
-    const id = await enqueueOne(backend);
-    for (const [attempt, message] of [
-      [1, "first-problem"],
-      [2, "second-problem"],
-    ] as const) {
-      const leased = await claimOne(backend);
-      await backend.jobFail({
-        jobs: [
-          {
-            id,
-            token: leased.leaseToken,
-            error: errorRecord(attempt, clock.now(), message),
-            retryAt: clock.now(),
-          },
-        ],
-      });
-    }
-    expect(await ids(backend, { search: "second-problem" })).toEqual([id]);
-    expect(await ids(backend, { search: "first-problem" })).toEqual([]);
   });
 
   test("a cursor walk over 250 jobs in pages of 50 visits each job exactly once in both orders", async ({

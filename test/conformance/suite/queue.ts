@@ -26,7 +26,13 @@ export const queueTopic = defineTopic("queue", (test) => {
   test("a paused queue is listed with its flag even when it has no jobs", async ({ backend }) => {
     await backend.queuePause({ queue: "empty" });
     expect(await backend.queueList()).toEqual([
-      { name: "empty", paused: true, counts: emptyCounts(), oldestQueuedAt: null },
+      {
+        name: "empty",
+        paused: true,
+        counts: emptyCounts(),
+        oldestQueuedAt: null,
+        limits: { concurrency: null, rateLimit: null },
+      },
     ]);
   });
 

@@ -124,11 +124,38 @@ WHERE id = :id::text AND state NOT IN ('completed', 'failed', 'cancelled')
 RETURNING queue, has_dependents`;
 
 /**
+ * `queries/job-claim-tasks.sql`: As job-claim.sql, but only jobs of the tasks in :tasks: a worker claims only the tasks it
+ * registered; jobs of other tasks stay queued, untouched, for other workers.
+ * Params: :queue, :tasks (text[]), :limit, :now, :token, :worker_id, :lease_ms.
+ * Returns: every column of each claimed job (in no particular order).
+ */
+export const JOB_CLAIM_TASKS = `UPDATE spool.jobs AS j SET
+  state = 'running',
+  attempt = j.attempt + 1,
+  lease_token = :token::text,
+  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
+  worker_id = :worker_id::text,
+  started_at = :now::bigint,
+  updated_at = :now::bigint
+FROM (
+  SELECT id FROM spool.jobs
+  WHERE state = 'queued' AND queue = :queue::text AND task = ANY(:tasks::text[])
+    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit::bigint
+  FOR UPDATE SKIP LOCKED
+) AS c
+WHERE j.id = c.id
+RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at`;
+
+/**
  * `queries/job-claim.sql`: Claims up to :limit queued jobs of one unpaused queue in claim order (priority DESC, run_at,
  * id): running, attempt + 1, a lease fenced by :token. Rows locked by a concurrent claim are
  * skipped (FOR UPDATE SKIP LOCKED), so claimers never wait for each other.
- * Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own),
- *   :tasks (text[]: claim only jobs of these tasks; NULL = any task).
+ * Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own).
  * Returns: every column of each claimed job (in no particular order).
  */
 export const JOB_CLAIM = `UPDATE spool.jobs AS j SET
@@ -142,7 +169,6 @@ export const JOB_CLAIM = `UPDATE spool.jobs AS j SET
 FROM (
   SELECT id FROM spool.jobs
   WHERE state = 'queued' AND queue = :queue::text
-    AND (:tasks::text[] IS NULL OR task = ANY(:tasks::text[]))
     AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
   ORDER BY priority DESC, run_at, id
   LIMIT :limit::bigint
@@ -379,6 +405,18 @@ WHERE id IN (
 )`;
 
 /**
+ * `queries/job-promote.sql`: Runs scheduled (delayed) jobs now: queued, due at :now.
+ * Params: :ids (text[]), :now.
+ * Returns: id, queue (missing ids were refused: not scheduled).
+ */
+export const JOB_PROMOTE = `UPDATE spool.jobs SET
+  state = 'queued',
+  run_at = :now::bigint,
+  updated_at = :now::bigint
+WHERE id = ANY(:ids::text[]) AND state = 'scheduled'
+RETURNING id, queue`;
+
+/**
  * `queries/job-release-many.sql`: Gives running jobs fenced by their tokens back to queued without counting the attempt.
  * Params: :ids, :tokens (text[]), :now.
  * Returns: id, queue (missing ids were refused).
@@ -409,11 +447,85 @@ WHERE id = ANY(:ids::text[]) AND state IN ('failed', 'cancelled')
 RETURNING id, queue`;
 
 /**
+ * `queries/job-search-asc.sql`: One page of jobs, oldest first, with :search (lower-case) in one of their fields: id, key,
+ * input, result or an error message (src/backend/search.ts). A scan in id order until the page
+ * is full (no text index yet). Other params as job-list-asc.sql.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_ASC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at
+FROM spool.jobs AS j
+WHERE (:queue::text IS NULL OR j.queue = :queue::text)
+  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
+  AND (:task::text IS NULL OR j.task = :task::text)
+  AND (:key::text IS NULL OR j.key = :key::text)
+  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
+  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
+  AND (:after::text IS NULL OR j.id > :after::text)
+  AND (
+    strpos(lower(j.id), :search::text) > 0
+    OR strpos(lower(coalesce(j.key, '')), :search::text) > 0
+    OR strpos(lower(j.input), :search::text) > 0
+    OR strpos(lower(coalesce(j.result, '')), :search::text) > 0
+    OR EXISTS (
+      SELECT 1 FROM jsonb_array_elements(j.errors) AS e
+      WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0
+    )
+  )
+ORDER BY j.id ASC
+LIMIT :limit::bigint`;
+
+/**
+ * `queries/job-search-desc.sql`: One page of jobs, newest first, with :search (lower-case) in one of their fields: id, key,
+ * input, result or an error message (src/backend/search.ts). A scan in id order until the page
+ * is full (no text index yet). Other params as job-list-desc.sql.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_DESC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at
+FROM spool.jobs AS j
+WHERE (:queue::text IS NULL OR j.queue = :queue::text)
+  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
+  AND (:task::text IS NULL OR j.task = :task::text)
+  AND (:key::text IS NULL OR j.key = :key::text)
+  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
+  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
+  AND (:after::text IS NULL OR j.id < :after::text)
+  AND (
+    strpos(lower(j.id), :search::text) > 0
+    OR strpos(lower(coalesce(j.key, '')), :search::text) > 0
+    OR strpos(lower(j.input), :search::text) > 0
+    OR strpos(lower(coalesce(j.result, '')), :search::text) > 0
+    OR EXISTS (
+      SELECT 1 FROM jsonb_array_elements(j.errors) AS e
+      WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0
+    )
+  )
+ORDER BY j.id DESC
+LIMIT :limit::bigint`;
+
+/**
  * `queries/job-states.sql`: The state of each existing job among :ids.
  * Params: :ids (text[]).
  * Returns: id, state.
  */
 export const JOB_STATES = `SELECT id, state FROM spool.jobs WHERE id = ANY(:ids::text[])`;
+
+/**
+ * `queries/job-update.sql`: Edits jobs that have not started: new priority and/or input (NULL keeps the current one).
+ * Params: :ids (text[]), :priority, :input, :now.
+ * Returns: id, queue, state (missing ids were refused: started, finished or gone).
+ */
+export const JOB_UPDATE = `UPDATE spool.jobs SET
+  priority = coalesce(:priority::integer, priority),
+  input = coalesce(:input::text, input),
+  updated_at = :now::bigint
+WHERE id = ANY(:ids::text[]) AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING id, queue, state`;
 
 /**
  * `queries/lease-renew-many.sql`: Extends the leases of running jobs fenced by their tokens.
@@ -493,6 +605,51 @@ SELECT queue, state, count(*)::integer FROM spool.jobs
 WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
 
 /**
+ * `queries/queue-limits-delete.sql`: Removes a queue's limits row (both limits removed).
+ * Params: :queue.
+ */
+export const QUEUE_LIMITS_DELETE = `DELETE FROM spool.queue_limits WHERE name = :queue::text`;
+
+/**
+ * `queries/queue-limits-list.sql`: Every queue with limits.
+ * Params: none.
+ * Returns: name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_LIST = `SELECT name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat FROM spool.queue_limits`;
+
+/**
+ * `queries/queue-limits-lock.sql`: One queue's limits and rate-limit state, locked until the claim's transaction ends, with the
+ * number of its jobs running now (read after the lock, so it includes every earlier claim).
+ * No row: the queue has no limits (and nothing is locked).
+ * Params: :queue.
+ * Returns: concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_LOCK = `SELECT concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat
+FROM spool.queue_limits WHERE name = :queue::text
+FOR UPDATE`;
+
+/**
+ * `queries/queue-limits-put.sql`: Writes a queue's whole limits row (the caller merged the change into the old one, read locked).
+ * Params: :queue, :concurrency, :rate_limit, :rate_per_ms, :rate_burst, :rate_tat, :now.
+ */
+export const QUEUE_LIMITS_PUT = `INSERT INTO spool.queue_limits (name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat, updated_at)
+VALUES (:queue::text, :concurrency::integer, :rate_limit::integer, :rate_per_ms::bigint, :rate_burst::integer,
+  :rate_tat::double precision, :now::bigint)
+ON CONFLICT (name) DO UPDATE SET
+  concurrency = excluded.concurrency,
+  rate_limit = excluded.rate_limit,
+  rate_per_ms = excluded.rate_per_ms,
+  rate_burst = excluded.rate_burst,
+  rate_tat = excluded.rate_tat,
+  updated_at = excluded.updated_at`;
+
+/**
+ * `queries/queue-limits-tat.sql`: Stores the rate limit's new GCRA state after a claim started jobs of the queue (row locked).
+ * Params: :queue, :tat.
+ */
+export const QUEUE_LIMITS_TAT = `UPDATE spool.queue_limits SET rate_tat = :tat::double precision WHERE name = :queue::text`;
+
+/**
  * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
  * Params: none.
  * Returns: queue, oldest.
@@ -525,6 +682,20 @@ export const QUEUE_PAUSED = `SELECT paused FROM spool.queues WHERE name = :queue
  * Params: :queue.
  */
 export const QUEUE_RESUME = `DELETE FROM spool.queues WHERE name = :queue::text`;
+
+/**
+ * `queries/queue-running.sql`: Jobs of one queue running now (leased, prefetched ones included), for its concurrency cap.
+ * Params: :queue.
+ * Returns: n.
+ */
+export const QUEUE_RUNNING = `SELECT count(*)::integer AS n FROM spool.jobs WHERE state = 'running' AND queue = :queue::text`;
+
+/**
+ * `queries/queues-ready.sql`: The queues that hold queued jobs (the change feed's catch-up after a re-LISTEN).
+ * Params: none.
+ * Returns: queue.
+ */
+export const QUEUES_READY = `SELECT queue FROM spool.jobs WHERE state = 'queued' GROUP BY queue`;
 
 /**
  * `queries/retention-before.sql`: Finished jobs of one state that finished before :before, oldest first (retention by age).
@@ -959,6 +1130,23 @@ CREATE INDEX audit_at ON spool.audit (at);
 CREATE TABLE spool.revoked_sessions (
   id         text COLLATE "C" NOT NULL PRIMARY KEY,
   expires_at bigint NOT NULL
+);`,
+  },
+  {
+    version: 2,
+    name: "flow",
+    sql: `-- 0002_flow: flow-control limits per queue (docs/flow-control.md). A queue without a row has none.
+-- A claim of a queue with a row locks it (FOR UPDATE), so claims of a limited queue take turns
+-- and each counts the running jobs its predecessors committed; \`rate_tat\` is the GCRA
+-- theoretical arrival time of the rate limit (fractional ms).
+CREATE TABLE spool.queue_limits (
+  name        text COLLATE "C" NOT NULL PRIMARY KEY,
+  concurrency integer,
+  rate_limit  integer,
+  rate_per_ms bigint,
+  rate_burst  integer,
+  rate_tat    double precision,
+  updated_at  bigint NOT NULL
 );`,
   },
 ];

@@ -1,8 +1,7 @@
 -- Claims up to :limit queued jobs of one unpaused queue in claim order (priority DESC, run_at,
 -- id): running, attempt + 1, a lease fenced by :token. Rows locked by a concurrent claim are
 -- skipped (FOR UPDATE SKIP LOCKED), so claimers never wait for each other.
--- Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own),
---   :tasks (text[]: claim only jobs of these tasks; NULL = any task).
+-- Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own).
 -- Returns: every column of each claimed job (in no particular order).
 UPDATE spool.jobs AS j SET
   state = 'running',
@@ -15,7 +14,6 @@ UPDATE spool.jobs AS j SET
 FROM (
   SELECT id FROM spool.jobs
   WHERE state = 'queued' AND queue = :queue::text
-    AND (:tasks::text[] IS NULL OR task = ANY(:tasks::text[]))
     AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
   ORDER BY priority DESC, run_at, id
   LIMIT :limit::bigint

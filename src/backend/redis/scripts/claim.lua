@@ -19,9 +19,10 @@
 ---
 --- Returns, JSON-encoded as one string (one JSON.parse on the Node side instead of decoding
 ---         ~25 RESP items per job):
----         [0, nextRunAt (false = none), parked (0/1), pushed, id1, fields1, attempt1,
+---         [0, nextRunAt (false = none), flags, pushed, id1, fields1, attempt1,
 ---          leaseExpiresAt1, id2, …]
----         where fields is the job's HGETALL *before* the claim (the caller applies the
+---         where flags is 1 when the worker parked plus 2 when a queue's limit held the claim
+---         back (includes/flow.lua), fields is the job's HGETALL *before* the claim (the caller applies the
 ---         claim's writes) and pushed is the drained inbox (a list of push.lua's JSON strings,
 ---         each with its own token), or 0. A claim that drained pushed jobs does not park: the
 ---         worker is about to run those, and its free slots are no longer what it said.
@@ -95,6 +96,7 @@ for qi = 11, #ARGV do
 end
 
 flushRunning(prefix, running)
+if flowRetryAt ~= nil and (nextRunAt == nil or flowRetryAt < nextRunAt) then nextRunAt = flowRetryAt end
 if claimed < limit and nextRunAt ~= nil then out[2] = nextRunAt end
 local parkSlots = limit - claimed
 if parkCap and parkCap - claimed < parkSlots then parkSlots = parkCap - claimed end
@@ -102,6 +104,7 @@ if parkTtl > 0 and parkSlots > 0 and out[4] == 0 then
   out[3] = 1
   park(prefix, workerId, parkSlots, token, defaultLease, queues, nowN, parkTtl, tasksJson)
 end
+if flowLimited then out[3] = out[3] + 2 end
 -- Promoted jobs this claim left behind go to other parked workers.
 endTransition(prefix, now)
 out.n = nil

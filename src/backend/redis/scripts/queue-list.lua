@@ -1,4 +1,4 @@
---- Every queue that has jobs or a paused flag, with its counts per state.
+--- Every queue that has jobs, a paused flag or limits, with its counts per state and limits.
 ---
 --- KEYS[1]  prefix
 --- ARGV[1]  most ready jobs examined per (queue, priority) for oldestQueuedAt
@@ -8,16 +8,18 @@
 --- otherwise the oldest job near the head (keeping a createdAt index instead would cost two
 --- writes per job on the hot path).
 ---
---- Returns { 0, name1, paused1 (0/1), oldestQueuedAt1 (nil = none), counts1 (HGETALL), name2, … }
+--- Returns { 0, name1, paused1 (0/1), oldestQueuedAt1 (nil = none), counts1 (HGETALL),
+---           limits1 (HGETALL of limits:<queue>, see includes/flow.lua), name2, … }
 
 local prefix = KEYS[1]
 local out = { 0 }
-local names = redis.call('SUNION', prefix .. 'queues', prefix .. 'paused')
+local names = redis.call('SUNION', prefix .. 'queues', prefix .. 'paused', prefix .. 'limited')
 for i = 1, #names do
   local q = names[i]
   local paused = redis.call('SISMEMBER', prefix .. 'paused', q)
   local counts = redis.call('HGETALL', prefix .. 'counts:' .. q)
-  local any = paused == 1
+  local limits = redis.call('HGETALL', prefix .. 'limits:' .. q)
+  local any = paused == 1 or #limits > 0
   for j = 2, #counts, 2 do
     if tonumber(counts[j]) ~= 0 then any = true end
   end
@@ -35,6 +37,7 @@ for i = 1, #names do
     out[#out + 1] = paused
     out[#out + 1] = oldest
     out[#out + 1] = counts
+    out[#out + 1] = limits
   end
 end
 return out

@@ -20,6 +20,20 @@ export const AUDIT_LIST = `SELECT id, entry FROM spool_audit WHERE (:before IS N
 export const AUDIT_PRUNE = `DELETE FROM spool_audit WHERE id IN (SELECT id FROM spool_audit WHERE at < :before ORDER BY at LIMIT :limit)`;
 
 /**
+ * `queries/clock-get.sql`: The store clock: the boot it belongs to and its offset (store time minus monotonic ms). No parameters.
+ */
+export const CLOCK_GET = `SELECT boot, offset_ms FROM spool_clock WHERE id = 1`;
+
+/**
+ * `queries/clock-sync.sql`: Parameters: :boot (this boot's id), :offset_ms (this process's wall clock minus monotonic ms).
+ * Sets the store clock's offset when there is none, or when the host booted again since it was
+ * set (the monotonic clock restarted); otherwise keeps it, so every process shares it.
+ */
+export const CLOCK_SYNC = `INSERT INTO spool_clock (id, boot, offset_ms) VALUES (1, :boot, :offset_ms)
+ON CONFLICT (id) DO UPDATE SET boot = excluded.boot, offset_ms = excluded.offset_ms
+WHERE spool_clock.boot <> excluded.boot`;
+
+/**
  * `queries/data-version.sql`: Changes whenever another connection (any process) committed since this connection last asked.
  * Params: none.
  * Returns: data_version.
@@ -393,6 +407,18 @@ export const JOB_PROMOTE_DUE = `UPDATE spool_jobs SET state = 'queued'
 WHERE state = 'scheduled' AND queue = :queue AND run_at <= :now`;
 
 /**
+ * `queries/job-promote.sql`: Runs a scheduled (delayed) job now: queued, due at :now.
+ * Params: :id, :now.
+ * Returns: queue (no row: refused, the job is not scheduled).
+ */
+export const JOB_PROMOTE = `UPDATE spool_jobs SET
+  state = 'queued',
+  run_at = :now,
+  updated_at = :now
+WHERE id = :id AND state = 'scheduled'
+RETURNING queue`;
+
+/**
  * `queries/job-release.sql`: Gives a running job fenced by :token back to queued without counting the attempt.
  * Params: :id, :token, :now.
  * Returns: queue (no row: refused).
@@ -422,11 +448,144 @@ WHERE id = :id AND state IN ('failed', 'cancelled')
 RETURNING queue`;
 
 /**
+ * `queries/job-search-asc.sql`: One page of jobs whose search text contains :search (3+ characters), oldest first. The
+ * trigram index (spool_jobs_search, migration 0005) finds the candidate rows (a document's rowid
+ * is the job's rowid * 4 + part), plus the jobs with documents not indexed yet; each is checked
+ * again against its own fields
+ * (case-insensitive, as String.toLowerCase), then the other filters.
+ * Params: :phrase (the search as an FTS5 phrase), :search (lower-case), :queue, :states (JSON
+ *   array), :task, :key, :created_after, :created_before, :after (cursor), :limit.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_ASC = `SELECT j.* FROM spool_jobs j
+WHERE j.rowid IN (
+    SELECT rowid >> 2 FROM spool_jobs_search WHERE spool_jobs_search MATCH :phrase
+    UNION SELECT doc >> 2 FROM spool_jobs_search_pending
+  )
+  AND (:queue IS NULL OR j.queue = :queue)
+  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))
+  AND (:task IS NULL OR j.task = :task)
+  AND (:key IS NULL OR j.key = :key)
+  AND (:created_after IS NULL OR j.created_at >= :created_after)
+  AND (:created_before IS NULL OR j.created_at < :created_before)
+  AND (:after IS NULL OR j.id > :after)
+  AND (
+    spool_contains_ci(j.id, :search)
+    OR spool_contains_ci(coalesce(j.key, ''), :search)
+    OR spool_contains_ci(j.input, :search)
+    OR spool_contains_ci(coalesce(j.result, ''), :search)
+    OR (j.errors <> '[]' AND EXISTS (
+      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)
+    ))
+  )
+ORDER BY j.id ASC
+LIMIT :limit`;
+
+/**
+ * `queries/job-search-desc.sql`: One page of jobs whose search text contains :search (3+ characters), newest first. The
+ * trigram index (spool_jobs_search, migration 0005) finds the candidate rows (a document's rowid
+ * is the job's rowid * 4 + part), plus the jobs with documents not indexed yet; each is checked
+ * again against its own fields
+ * (case-insensitive, as String.toLowerCase), then the other filters.
+ * Params: :phrase (the search as an FTS5 phrase), :search (lower-case), :queue, :states (JSON
+ *   array), :task, :key, :created_after, :created_before, :after (cursor), :limit.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_DESC = `SELECT j.* FROM spool_jobs j
+WHERE j.rowid IN (
+    SELECT rowid >> 2 FROM spool_jobs_search WHERE spool_jobs_search MATCH :phrase
+    UNION SELECT doc >> 2 FROM spool_jobs_search_pending
+  )
+  AND (:queue IS NULL OR j.queue = :queue)
+  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))
+  AND (:task IS NULL OR j.task = :task)
+  AND (:key IS NULL OR j.key = :key)
+  AND (:created_after IS NULL OR j.created_at >= :created_after)
+  AND (:created_before IS NULL OR j.created_at < :created_before)
+  AND (:after IS NULL OR j.id < :after)
+  AND (
+    spool_contains_ci(j.id, :search)
+    OR spool_contains_ci(coalesce(j.key, ''), :search)
+    OR spool_contains_ci(j.input, :search)
+    OR spool_contains_ci(coalesce(j.result, ''), :search)
+    OR (j.errors <> '[]' AND EXISTS (
+      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)
+    ))
+  )
+ORDER BY j.id DESC
+LIMIT :limit`;
+
+/**
+ * `queries/job-search-scan-asc.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
+ * index (1 or 2 characters): walks the jobs in id order, oldest first, until the page is full.
+ * Params: as job-search-asc.sql, without :phrase.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_SCAN_ASC = `SELECT j.* FROM spool_jobs j
+WHERE (:queue IS NULL OR j.queue = :queue)
+  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))
+  AND (:task IS NULL OR j.task = :task)
+  AND (:key IS NULL OR j.key = :key)
+  AND (:created_after IS NULL OR j.created_at >= :created_after)
+  AND (:created_before IS NULL OR j.created_at < :created_before)
+  AND (:after IS NULL OR j.id > :after)
+  AND (
+    spool_contains_ci(j.id, :search)
+    OR spool_contains_ci(coalesce(j.key, ''), :search)
+    OR spool_contains_ci(j.input, :search)
+    OR spool_contains_ci(coalesce(j.result, ''), :search)
+    OR (j.errors <> '[]' AND EXISTS (
+      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)
+    ))
+  )
+ORDER BY j.id ASC
+LIMIT :limit`;
+
+/**
+ * `queries/job-search-scan-desc.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
+ * index (1 or 2 characters): walks the jobs in id order, newest first, until the page is full.
+ * Params: as job-search-desc.sql, without :phrase.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_SCAN_DESC = `SELECT j.* FROM spool_jobs j
+WHERE (:queue IS NULL OR j.queue = :queue)
+  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))
+  AND (:task IS NULL OR j.task = :task)
+  AND (:key IS NULL OR j.key = :key)
+  AND (:created_after IS NULL OR j.created_at >= :created_after)
+  AND (:created_before IS NULL OR j.created_at < :created_before)
+  AND (:after IS NULL OR j.id < :after)
+  AND (
+    spool_contains_ci(j.id, :search)
+    OR spool_contains_ci(coalesce(j.key, ''), :search)
+    OR spool_contains_ci(j.input, :search)
+    OR spool_contains_ci(coalesce(j.result, ''), :search)
+    OR (j.errors <> '[]' AND EXISTS (
+      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)
+    ))
+  )
+ORDER BY j.id DESC
+LIMIT :limit`;
+
+/**
  * `queries/job-state.sql`: The state of one job (no row when it does not exist).
  * Params: :id.
  * Returns: state.
  */
 export const JOB_STATE = `SELECT state FROM spool_jobs WHERE id = :id`;
+
+/**
+ * `queries/job-update.sql`: Edits a job that has not started: new priority and/or input (NULL keeps the current one).
+ * The partial index of its state (spool_jobs_ready for a queued job) follows the new priority.
+ * Params: :id, :priority, :input, :now.
+ * Returns: queue, state (no row: refused, the job started, finished or is gone).
+ */
+export const JOB_UPDATE = `UPDATE spool_jobs SET
+  priority = coalesce(:priority, priority),
+  input = coalesce(:input, input),
+  updated_at = :now
+WHERE id = :id AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING queue, state`;
 
 /**
  * `queries/lease-renew.sql`: Extends the lease of a running job fenced by :token.
@@ -507,6 +666,46 @@ UNION ALL
 SELECT queue, state, count(*) FROM spool_jobs WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
 
 /**
+ * `queries/queue-limits-delete.sql`: Removes a queue's limits row (both limits removed).
+ * Params: :queue.
+ */
+export const QUEUE_LIMITS_DELETE = `DELETE FROM spool_queue_limits WHERE name = :queue`;
+
+/**
+ * `queries/queue-limits-get.sql`: One queue's limits and rate-limit state (no row: no limits).
+ * Params: :queue.
+ * Returns: concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_GET = `SELECT concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat FROM spool_queue_limits WHERE name = :queue`;
+
+/**
+ * `queries/queue-limits-list.sql`: Every queue with limits.
+ * Params: none.
+ * Returns: name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
+ */
+export const QUEUE_LIMITS_LIST = `SELECT name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat FROM spool_queue_limits`;
+
+/**
+ * `queries/queue-limits-put.sql`: Writes a queue's whole limits row (the caller merged the change into the old one).
+ * Params: :queue, :concurrency, :rate_limit, :rate_per_ms, :rate_burst, :rate_tat, :now.
+ */
+export const QUEUE_LIMITS_PUT = `INSERT INTO spool_queue_limits (name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat, updated_at)
+VALUES (:queue, :concurrency, :rate_limit, :rate_per_ms, :rate_burst, :rate_tat, :now)
+ON CONFLICT (name) DO UPDATE SET
+  concurrency = excluded.concurrency,
+  rate_limit = excluded.rate_limit,
+  rate_per_ms = excluded.rate_per_ms,
+  rate_burst = excluded.rate_burst,
+  rate_tat = excluded.rate_tat,
+  updated_at = excluded.updated_at`;
+
+/**
+ * `queries/queue-limits-tat.sql`: Stores the rate limit's new GCRA state after a claim started jobs of the queue.
+ * Params: :queue, :tat.
+ */
+export const QUEUE_LIMITS_TAT = `UPDATE spool_queue_limits SET rate_tat = :tat WHERE name = :queue`;
+
+/**
  * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
  * Params: none.
  * Returns: queue, oldest.
@@ -539,6 +738,14 @@ export const QUEUE_PAUSED = `SELECT paused FROM spool_queues WHERE name = :queue
  * Params: :queue.
  */
 export const QUEUE_RESUME = `DELETE FROM spool_queues WHERE name = :queue`;
+
+/**
+ * `queries/queue-running.sql`: Jobs of one queue running now (leased, prefetched ones included), for its concurrency cap.
+ * Scans the running jobs' partial index: as many rows as the cluster's busy slots.
+ * Params: :queue.
+ * Returns: n.
+ */
+export const QUEUE_RUNNING = `SELECT count(*) AS n FROM spool_jobs WHERE state = 'running' AND queue = :queue`;
 
 /**
  * `queries/retention-before.sql`: Finished jobs of one state that finished before :before, oldest first (retention by age).
@@ -650,6 +857,42 @@ export const SCHEDULE_UPDATE = `UPDATE spool_schedules SET
   next_fire_at = CASE WHEN :retrigger THEN :next_fire_at ELSE next_fire_at END,
   updated_at = :now
 WHERE name = :name`;
+
+/**
+ * `queries/search-index.sql`: Indexes the waiting documents up to :upto (see migration 0005 for the document layout).
+ * A result or error list that is empty again has nothing to index.
+ * Params: :upto.
+ */
+export const SEARCH_INDEX = `INSERT INTO spool_jobs_search (rowid, body)
+SELECT
+  p.doc,
+  CASE p.doc & 3
+    WHEN 0 THEN j.id || char(10) || coalesce(j.key, '') || char(10) || j.input
+    WHEN 1 THEN j.result
+    ELSE (SELECT group_concat(json_extract(e.value, '$.message'), char(10)) FROM json_each(j.errors) e)
+  END
+FROM spool_jobs_search_pending p JOIN spool_jobs j ON j.rowid = p.doc >> 2
+WHERE p.doc <= :upto
+  AND (p.doc & 3 = 0 OR (p.doc & 3 = 1 AND j.result IS NOT NULL) OR (p.doc & 3 = 2 AND j.errors <> '[]'))`;
+
+/**
+ * `queries/search-pending-any.sql`: Whether any document waits to be indexed.
+ * Returns: one row (any) or none.
+ */
+export const SEARCH_PENDING_ANY = `SELECT 1 AS any FROM spool_jobs_search_pending LIMIT 1`;
+
+/**
+ * `queries/search-pending-delete.sql`: Forgets the waiting documents up to :upto once they are indexed.
+ * Params: :upto.
+ */
+export const SEARCH_PENDING_DELETE = `DELETE FROM spool_jobs_search_pending WHERE doc <= :upto`;
+
+/**
+ * `queries/search-pending-upto.sql`: The last of the next :limit documents waiting to be indexed (doc order), or no row.
+ * Params: :limit.
+ * Returns: doc.
+ */
+export const SEARCH_PENDING_UPTO = `SELECT doc FROM (SELECT doc FROM spool_jobs_search_pending ORDER BY doc LIMIT :limit) ORDER BY doc DESC LIMIT 1`;
 
 /**
  * `queries/session-prune.sql`: Drops revocations of sessions that have expired anyway.
@@ -989,5 +1232,110 @@ CREATE TABLE spool_revoked_sessions (
   id         TEXT    NOT NULL PRIMARY KEY,
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;`,
+  },
+  {
+    version: 5,
+    name: "search",
+    sql: `-- 0005_search: text search over jobs (JobListParams.search). A contentless FTS5 index with the
+-- trigram tokenizer (case-insensitive substring match for searches of 3+ characters), kept off
+-- the hot path: writes only note which documents changed, and the backend indexes them a
+-- batch at a time (search.ts), so an enqueue costs one small insert instead of a trigram
+-- tokenization and an FTS segment write per transaction.
+--
+-- Each job has up to three documents, so completing or failing a job adds a small document
+-- instead of re-indexing the whole job (doc = job rowid * 4 + part):
+--   part 0: id, key and input (one per line)   part 1: the result   part 2: every error message
+-- A contentless index keeps no copy of the text; it forgets a document when told the text it
+-- indexed ('delete' with the old values), which the triggers compute from the old row. Until
+-- a document is indexed it is listed in spool_jobs_search_pending, and searches look at the
+-- jobs listed there directly; every hit is checked against the job row itself, so the index
+-- can only narrow a search, never invent a match.
+
+CREATE VIRTUAL TABLE spool_jobs_search USING fts5(body, content = '', tokenize = 'trigram');
+
+CREATE TABLE spool_jobs_search_pending (doc INTEGER PRIMARY KEY);
+
+CREATE TRIGGER spool_jobs_search_insert AFTER INSERT ON spool_jobs BEGIN
+  INSERT OR IGNORE INTO spool_jobs_search_pending (doc) VALUES (new.rowid * 4);
+  INSERT OR IGNORE INTO spool_jobs_search_pending (doc) SELECT new.rowid * 4 + 1 WHERE new.result IS NOT NULL;
+  INSERT OR IGNORE INTO spool_jobs_search_pending (doc) SELECT new.rowid * 4 + 2 WHERE new.errors <> '[]';
+END;
+
+CREATE TRIGGER spool_jobs_search_input AFTER UPDATE OF key, input ON spool_jobs
+WHEN old.input IS NOT new.input OR old.key IS NOT new.key BEGIN
+  INSERT INTO spool_jobs_search (spool_jobs_search, rowid, body)
+    SELECT 'delete', old.rowid * 4, old.id || char(10) || coalesce(old.key, '') || char(10) || old.input
+    WHERE NOT EXISTS (SELECT 1 FROM spool_jobs_search_pending WHERE doc = old.rowid * 4);
+  INSERT OR IGNORE INTO spool_jobs_search_pending (doc) VALUES (new.rowid * 4);
+END;
+
+CREATE TRIGGER spool_jobs_search_result AFTER UPDATE OF result ON spool_jobs
+WHEN old.result IS NOT new.result BEGIN
+  INSERT INTO spool_jobs_search (spool_jobs_search, rowid, body)
+    SELECT 'delete', old.rowid * 4 + 1, old.result
+    WHERE old.result IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM spool_jobs_search_pending WHERE doc = old.rowid * 4 + 1);
+  INSERT OR IGNORE INTO spool_jobs_search_pending (doc) VALUES (new.rowid * 4 + 1);
+END;
+
+CREATE TRIGGER spool_jobs_search_errors AFTER UPDATE OF errors ON spool_jobs
+WHEN old.errors IS NOT new.errors BEGIN
+  INSERT INTO spool_jobs_search (spool_jobs_search, rowid, body)
+    SELECT 'delete', old.rowid * 4 + 2,
+      (SELECT group_concat(json_extract(e.value, '$.message'), char(10)) FROM json_each(old.errors) e)
+    WHERE old.errors <> '[]'
+      AND NOT EXISTS (SELECT 1 FROM spool_jobs_search_pending WHERE doc = old.rowid * 4 + 2);
+  INSERT OR IGNORE INTO spool_jobs_search_pending (doc) VALUES (new.rowid * 4 + 2);
+END;
+
+CREATE TRIGGER spool_jobs_search_delete AFTER DELETE ON spool_jobs BEGIN
+  INSERT INTO spool_jobs_search (spool_jobs_search, rowid, body)
+    SELECT 'delete', old.rowid * 4, old.id || char(10) || coalesce(old.key, '') || char(10) || old.input
+    WHERE NOT EXISTS (SELECT 1 FROM spool_jobs_search_pending WHERE doc = old.rowid * 4);
+  INSERT INTO spool_jobs_search (spool_jobs_search, rowid, body)
+    SELECT 'delete', old.rowid * 4 + 1, old.result
+    WHERE old.result IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM spool_jobs_search_pending WHERE doc = old.rowid * 4 + 1);
+  INSERT INTO spool_jobs_search (spool_jobs_search, rowid, body)
+    SELECT 'delete', old.rowid * 4 + 2,
+      (SELECT group_concat(json_extract(e.value, '$.message'), char(10)) FROM json_each(old.errors) e)
+    WHERE old.errors <> '[]'
+      AND NOT EXISTS (SELECT 1 FROM spool_jobs_search_pending WHERE doc = old.rowid * 4 + 2);
+  DELETE FROM spool_jobs_search_pending WHERE doc BETWEEN old.rowid * 4 AND old.rowid * 4 + 3;
+END;
+
+-- Jobs written before this migration are indexed like new ones.
+INSERT INTO spool_jobs_search_pending (doc) SELECT rowid * 4 FROM spool_jobs;
+INSERT INTO spool_jobs_search_pending (doc) SELECT rowid * 4 + 1 FROM spool_jobs WHERE result IS NOT NULL;
+INSERT INTO spool_jobs_search_pending (doc) SELECT rowid * 4 + 2 FROM spool_jobs WHERE errors <> '[]';`,
+  },
+  {
+    version: 6,
+    name: "flow",
+    sql: `-- 0006_flow: flow-control limits per queue (docs/flow-control.md). A queue without a row has none.
+-- \`rate_tat\` is the GCRA theoretical arrival time of the rate limit (REAL: T = per / limit is
+-- fractional), moved on by each claim that starts jobs of the queue.
+CREATE TABLE spool_queue_limits (
+  name        TEXT    NOT NULL PRIMARY KEY,
+  concurrency INTEGER,
+  rate_limit  INTEGER,
+  rate_per_ms INTEGER,
+  rate_burst  INTEGER,
+  rate_tat    REAL,
+  updated_at  INTEGER NOT NULL
+) WITHOUT ROWID;`,
+  },
+  {
+    version: 9,
+    name: "clock",
+    sql: `-- 0009_clock: the store clock (see src/backend/store-clock.ts). Store time is the host's
+-- monotonic clock plus \`offset_ms\`; the first process of a boot sets the offset from its wall
+-- clock, every other process of that boot reads it, so all judge leases and due times on one
+-- clock that never steps. (Numbered 0009 so that parallel branches' 0005-0008 stay free.)
+CREATE TABLE spool_clock (
+  id        INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+  boot      TEXT    NOT NULL,
+  offset_ms REAL    NOT NULL
+);`,
   },
 ];

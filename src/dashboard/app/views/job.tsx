@@ -7,6 +7,7 @@
 import { api } from "../api";
 import { ActionBar, JOB_ACTIONS } from "../components/actions";
 import { Copy, ErrorNote, Json, Loading, PageTitle, Progress, StateBadge, Time } from "../components/common";
+import { PriorityForm } from "../components/priority";
 import { duration } from "../format";
 import { useLiveQuery } from "../live";
 import { href, navigate, seg } from "../router";
@@ -73,7 +74,12 @@ export function JobDetail({ id }: { id: string }) {
           {j.attempt} of {j.maxAttempts}
         </dd>
         <dt>Priority</dt>
-        <dd>{j.priority}</dd>
+        <dd data-priority={j.priority}>
+          {j.priority}
+          {(j.state === "waiting" || j.state === "scheduled" || j.state === "queued") && (
+            <PriorityForm key={`${j.id}-${j.priority}`} id={j.id} priority={j.priority} onDone={job.reload} />
+          )}
+        </dd>
         <dt>Created</dt>
         <dd>
           <Time at={j.createdAt} />

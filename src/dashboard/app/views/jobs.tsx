@@ -8,6 +8,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, query } from "../api";
+import { BulkByFilter, type BulkFilter } from "../components/bulk-filter";
 import { Copy, Empty, ErrorNote, Loading, Pager, PageTitle, StateBadge, Time } from "../components/common";
 import { shortId } from "../format";
 import { useLiveEvents, useLiveQuery } from "../live";
@@ -33,19 +34,24 @@ function filtersOf(params: URLSearchParams): Filters {
   return out;
 }
 
-function listQuery(f: Filters, cursor: string | undefined): string {
+/** The filters as the API takes them (times resolved to epoch ms now). */
+function filterOf(f: Filters): BulkFilter {
   const range = f.range ? RANGES[f.range] : undefined;
-  return query({
-    state: f.state,
-    task: f.task,
-    queue: f.queue,
-    search: f.search,
-    order: f.order,
-    createdAfter: range ? Date.now() - range : f.from ? Date.parse(f.from) : undefined,
-    createdBefore: f.to ? Date.parse(f.to) : undefined,
-    limit: PAGE_SIZE,
-    cursor,
-  });
+  const createdAfter = range ? Date.now() - range : f.from ? Date.parse(f.from) : undefined;
+  const createdBefore = f.to ? Date.parse(f.to) : undefined;
+  const out: BulkFilter = {};
+  if (f.state) out.state = f.state.split(",");
+  if (f.task) out.task = f.task;
+  if (f.queue) out.queue = f.queue;
+  if (f.search) out.search = f.search;
+  if (createdAfter !== undefined && !Number.isNaN(createdAfter)) out.createdAfter = createdAfter;
+  if (createdBefore !== undefined && !Number.isNaN(createdBefore)) out.createdBefore = createdBefore;
+  return out;
+}
+
+function listQuery(f: Filters, cursor: string | undefined): string {
+  const { state, ...rest } = filterOf(f);
+  return query({ ...rest, state: state?.join(","), order: f.order, limit: PAGE_SIZE, cursor });
 }
 
 export function Jobs() {
@@ -130,6 +136,7 @@ export function Jobs() {
         </button>
       </PageTitle>
       <FilterBar filters={filters} onChange={set} />
+      <BulkByFilter filter={filterOf(filters)} onDone={reload} />
       <ErrorNote error={error} />
       {fresh > 0 && (
         <button type="button" class="banner" onClick={reload}>
@@ -139,7 +146,11 @@ export function Jobs() {
       {!page ? (
         <Loading what="jobs" />
       ) : jobs.length === 0 ? (
-        <Empty>No jobs match these filters.</Empty>
+        <Empty>
+          {page.nextCursor
+            ? "No matches on this page yet: the search goes on with Next."
+            : "No jobs match these filters."}
+        </Empty>
       ) : (
         <div class="table-wrap">
           <table class="list jobs" ref={tableRef} aria-label="Jobs">
@@ -296,7 +307,7 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange: (f: Filt
           name="search"
           type="search"
           value={search}
-          placeholder="id, key or error (/)"
+          placeholder="text in input, result, error, id, key (/)"
           onInput={(e) => setSearch((e.target as HTMLInputElement).value)}
         />
       </label>

@@ -8,6 +8,7 @@
 --- task filter, only jobs of those tasks are taken; the rest stay ready, in place.
 --- @include "events"
 --- @include "place"
+--- @include "flow"
 
 --- Leases one popped job if it is still `queued` (a stale entry is skipped): appends it to
 --- `into` and `running`. `h` is the job's HGETALL. Returns true when it was claimed.
@@ -96,6 +97,8 @@ end
 local function claimFromQueue(prefix, queue, want, workerId, defaultLease, token, now, nowN, into, running, tasks)
   local prioKey = prefix .. 'prio:' .. queue
   local taken = 0
+  local limits
+  want, limits = flowRoom(prefix, queue, want, nowN)
   local ids, attempts = {}, {}
   if tasks then
     taken = claimFiltered(prefix, queue, want, tasks, function(key, id, h)
@@ -125,6 +128,7 @@ local function claimFromQueue(prefix, queue, want, workerId, defaultLease, token
     end
   end
   if taken > 0 then
+    flowTook(prefix, queue, limits, taken, nowN)
     emitGroup('s', queue, now, workerId, ids, attempts)
     count(queue, 'queued', -taken)
     count(queue, 'running', taken)

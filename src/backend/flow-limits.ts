@@ -1,0 +1,99 @@
+/**
+ * Flow-control arithmetic every backend applies the same way (the Lua copy is
+ * redis/scripts/includes/flow.lua): argument checks for queue limits, and the GCRA rate
+ * limiter. GCRA keeps one number per limit, the theoretical arrival time `tat`: with
+ * T = perMs / limit and tolerance τ = burst·T, a start at `now` is allowed while
+ * max(tat, now) − τ <= now, and each start moves tat on by T. So at most `limit + burst`
+ * jobs start in any window of `perMs`, and after the burst the starts are spread evenly.
+ */
+import { InvalidArgumentError } from "../core/errors/index.js";
+import type { QueueLimitParams, QueueLimits, StoredRateLimit } from "./seam/flow.js";
+
+export const CONCURRENCY_MAX = 1_000_000;
+export const RATE_LIMIT_MAX = 1_000_000;
+/** A rate window of at most a week. */
+export const RATE_PER_MAX_MS = 7 * 86_400_000;
+/** Float slack so an exact boundary (e.g. 1000 / 3 · 3) is not lost to rounding. */
+const EPSILON = 1e-6;
+
+function checkInt(value: unknown, min: number, max: number, argument: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(
+      `${argument} must be an integer in ${min}..${max}, got ${String(value)}`,
+      argument,
+    );
+  }
+  return value;
+}
+
+export function checkConcurrency(value: unknown, argument = "concurrency"): number {
+  return checkInt(value, 1, CONCURRENCY_MAX, argument);
+}
+
+export function checkStoredRateLimit(value: unknown, argument = "rateLimit"): StoredRateLimit {
+  if (typeof value !== "object" || value === null)
+    throw new InvalidArgumentError(`${argument} must be an object`, argument);
+  const v = value as Record<string, unknown>;
+  return {
+    limit: checkInt(v.limit, 1, RATE_LIMIT_MAX, `${argument}.limit`),
+    perMs: checkInt(v.perMs, 1, RATE_PER_MAX_MS, `${argument}.per`),
+    burst: checkInt(v.burst ?? 0, 0, RATE_LIMIT_MAX, `${argument}.burst`),
+  };
+}
+
+/** Checks a `queueLimit` call before anything is written. */
+export function checkQueueLimitParams(params: QueueLimitParams): QueueLimitParams {
+  const out: QueueLimitParams = { queue: params.queue };
+  if (params.concurrency !== undefined)
+    out.concurrency = params.concurrency === null ? null : checkConcurrency(params.concurrency);
+  if (params.rateLimit !== undefined)
+    out.rateLimit = params.rateLimit === null ? null : checkStoredRateLimit(params.rateLimit);
+  return out;
+}
+
+/** How many starts the limit allows at `now` given the stored `tat` (null: never used). */
+export function rateRoom(rate: StoredRateLimit, tat: number | null, now: number): number {
+  const t = rate.perMs / rate.limit;
+  const start = tat === null || tat < now ? now : tat;
+  const room = Math.floor((now + rate.burst * t - start) / t + EPSILON) + 1;
+  return room > 0 ? room : 0;
+}
+
+/** The `tat` after `n` starts at `now`. */
+export function rateAdvance(rate: StoredRateLimit, tat: number | null, now: number, n: number): number {
+  const start = tat === null || tat < now ? now : tat;
+  return start + (n * rate.perMs) / rate.limit;
+}
+
+/** The first instant at which one more start is allowed (for a worker's sleep). */
+export function rateNextAt(rate: StoredRateLimit, tat: number | null, now: number): number {
+  if (tat === null) return now;
+  const at = Math.ceil(tat - (rate.burst * rate.perMs) / rate.limit - EPSILON);
+  return at > now ? at : now;
+}
+
+/**
+ * How many of `want` jobs a queue's limits let one claim start at `now`, given the jobs of the
+ * queue running now and the rate limit's `tat`; `retryAt` is set when the rate limit is what
+ * stops the claim (the instant one more start is allowed, for an idle worker's sleep).
+ */
+export function limitRoom(
+  limits: QueueLimits,
+  running: number,
+  tat: number | null,
+  want: number,
+  now: number,
+): { room: number; retryAt: number | null } {
+  let room = want;
+  if (limits.concurrency !== null) room = Math.min(room, Math.max(0, limits.concurrency - running));
+  let retryAt: number | null = null;
+  const rate = limits.rateLimit;
+  if (rate !== null) {
+    const allowed = rateRoom(rate, tat, now);
+    if (allowed < room) {
+      room = allowed;
+      retryAt = rateNextAt(rate, rateAdvance(rate, tat, now, allowed), now);
+    }
+  }
+  return { room, retryAt };
+}

@@ -1,0 +1,25 @@
+-- As job-claim.sql, but only jobs of the tasks in :tasks: a worker claims only the tasks it
+-- registered; jobs of other tasks stay queued, untouched, for other workers.
+-- Params: :queue, :tasks (text[]), :limit, :now, :token, :worker_id, :lease_ms.
+-- Returns: every column of each claimed job (in no particular order).
+UPDATE spool.jobs AS j SET
+  state = 'running',
+  attempt = j.attempt + 1,
+  lease_token = :token::text,
+  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
+  worker_id = :worker_id::text,
+  started_at = :now::bigint,
+  updated_at = :now::bigint
+FROM (
+  SELECT id FROM spool.jobs
+  WHERE state = 'queued' AND queue = :queue::text AND task = ANY(:tasks::text[])
+    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit::bigint
+  FOR UPDATE SKIP LOCKED
+) AS c
+WHERE j.id = c.id
+RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at

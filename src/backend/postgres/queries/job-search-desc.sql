@@ -1,0 +1,28 @@
+-- One page of jobs, newest first, with :search (lower-case) in one of their fields: id, key,
+-- input, result or an error message (src/backend/search.ts). A scan in id order until the page
+-- is full (no text index yet). Other params as job-list-desc.sql.
+-- Returns: every column.
+SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at
+FROM spool.jobs AS j
+WHERE (:queue::text IS NULL OR j.queue = :queue::text)
+  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
+  AND (:task::text IS NULL OR j.task = :task::text)
+  AND (:key::text IS NULL OR j.key = :key::text)
+  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
+  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
+  AND (:after::text IS NULL OR j.id < :after::text)
+  AND (
+    strpos(lower(j.id), :search::text) > 0
+    OR strpos(lower(coalesce(j.key, '')), :search::text) > 0
+    OR strpos(lower(j.input), :search::text) > 0
+    OR strpos(lower(coalesce(j.result, '')), :search::text) > 0
+    OR EXISTS (
+      SELECT 1 FROM jsonb_array_elements(j.errors) AS e
+      WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0
+    )
+  )
+ORDER BY j.id DESC
+LIMIT :limit::bigint

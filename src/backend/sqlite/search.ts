@@ -1,0 +1,132 @@
+/**
+ * Text search on SQLite (see ../search.ts and migration 0005). Writes only list the documents
+ * that changed (spool_jobs_search_pending, by trigger); this module indexes them into the
+ * trigram FTS5 table a batch at a time, so the enqueue and completion paths never pay for
+ * tokenizing or for an FTS segment write per transaction:
+ *
+ * - in the background, every `INDEX_INTERVAL_MS`, a few short write transactions per tick;
+ * - before each search, a bounded amount, so a search right after a write usually finds it
+ *   indexed.
+ *
+ * A search is always complete anyway: searches of 3+ characters take the index's candidates
+ * plus every job with a document still pending; shorter ones walk the jobs in id order. Both
+ * check each candidate against the row's own fields.
+ */
+import type Database from "better-sqlite3";
+import type { BackendEvent, JobListParams, JobPage } from "../backend.js";
+import { normalizeSearch } from "../search.js";
+import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
+import * as SQL from "./generated/sql.js";
+import { type JobRow, toRecord } from "./rows.js";
+
+/** Searches shorter than this (in characters) cannot use a trigram index. */
+const TRIGRAM = 3;
+/** Documents indexed per write transaction (about 20 ms of work). */
+export const INDEX_BATCH = 1_000;
+/** Background indexing: how often, and at most how many batches per tick. */
+export const INDEX_INTERVAL_MS = 1_000;
+const INDEX_BATCHES_PER_TICK = 10;
+/** Batches a search indexes before it runs. */
+const INDEX_BATCHES_PER_SEARCH = 5;
+
+export interface SqliteSearchHost {
+  now(): number;
+  write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): Promise<T>;
+  read<T>(fn: () => T): Promise<T>;
+  /** False once the backend is closed. */
+  open(): boolean;
+}
+
+export class SqliteSearch {
+  private readonly sql;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    db: Database.Database,
+    private readonly host: SqliteSearchHost,
+  ) {
+    const jobs = (text: string) => db.prepare<[Record<string, unknown>], JobRow>(text);
+    const p = <R>(text: string) => db.prepare<[Record<string, unknown>], R>(text);
+    this.sql = {
+      desc: jobs(SQL.JOB_SEARCH_DESC),
+      asc: jobs(SQL.JOB_SEARCH_ASC),
+      scanDesc: jobs(SQL.JOB_SEARCH_SCAN_DESC),
+      scanAsc: jobs(SQL.JOB_SEARCH_SCAN_ASC),
+      any: p<{ any: number }>(SQL.SEARCH_PENDING_ANY),
+      upto: p<{ doc: number }>(SQL.SEARCH_PENDING_UPTO),
+      index: p<never>(SQL.SEARCH_INDEX),
+      forget: p<never>(SQL.SEARCH_PENDING_DELETE),
+    };
+  }
+
+  /** Starts background indexing (an unref'd timer: it never keeps the process alive). */
+  start(): void {
+    if (this.timer) return;
+    let running = false;
+    this.timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.indexPending(INDEX_BATCHES_PER_TICK)
+        // Busy or closing: the next tick (or the next search) catches up.
+        .catch(() => {})
+        .finally(() => {
+          running = false;
+        });
+    }, INDEX_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Indexes up to `batches` batches of pending documents; returns how many batches ran. */
+  async indexPending(batches: number): Promise<number> {
+    let done = 0;
+    while (
+      done < batches &&
+      this.host.open() &&
+      (await this.host.read(() => this.sql.any.get({}) !== undefined))
+    ) {
+      await this.host.write("search index", this.host.now(), () => {
+        const upto = this.sql.upto.get({ limit: INDEX_BATCH });
+        if (!upto) return;
+        this.sql.index.run({ upto: upto.doc });
+        this.sql.forget.run({ upto: upto.doc });
+      });
+      done++;
+    }
+    return done;
+  }
+
+  async list(params: JobListParams & { search: string }): Promise<JobPage> {
+    const limit = listLimit(params);
+    const states = listStates(params);
+    const desc = (params.order ?? "desc") === "desc";
+    const indexed = [...params.search].length >= TRIGRAM;
+    if (indexed) await this.indexPending(INDEX_BATCHES_PER_SEARCH);
+    const stmt = indexed
+      ? desc
+        ? this.sql.desc
+        : this.sql.asc
+      : desc
+        ? this.sql.scanDesc
+        : this.sql.scanAsc;
+    const args: Record<string, unknown> = {
+      search: normalizeSearch(params.search),
+      queue: params.queue ?? null,
+      states: states ? JSON.stringify(states) : null,
+      task: params.task ?? null,
+      key: params.key ?? null,
+      created_after: params.createdAfter ?? null,
+      created_before: params.createdBefore ?? null,
+      after: decodeCursor(params.cursor),
+      limit: limit + 1,
+    };
+    if (indexed) args.phrase = `"${params.search.replaceAll('"', '""')}"`;
+    const rows = await this.host.read(() => stmt.all(args));
+    const page = rows.slice(0, limit).map(toRecord);
+    return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Job actions over HTTP: promote, change priority, replace input (404 / 409 / 422 when they
+ * cannot), and retry or delete every job matching a filter, each audited.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { waitFor } from "../support/wait-for.js";
+import { gates, READ, startTestServer, type TestServer } from "./helpers.js";
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+  t.spool.task({ name: "typed", schema: z.object({ n: z.number() }), run: (i: { n: number }) => i.n });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const enqueue = async (task: string, input: unknown, options: Record<string, unknown> = {}) =>
+  (await t.api("/api/jobs", { body: { task, input, options } })).body.id as string;
+const audit = async () => (await t.api("/api/audit?limit=1000")).body.entries as Record<string, unknown>[];
+
+describe("HTTP job actions", () => {
+  it("promote runs a delayed job now; a job in another state answers 409, a missing one 404", async () => {
+    const id = await enqueue("add", { a: 1, b: 2 }, { delay: "1h" });
+    const res = await t.api(`/api/jobs/${id}/promote`, { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id, state: "queued" });
+    const job = (await t.api(`/api/jobs/${id}`)).body;
+    expect(job.runAt).toBeLessThanOrEqual(Date.now());
+    const again = await t.api(`/api/jobs/${id}/promote`, { method: "POST" });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: "INVALID_STATE", details: { state: "queued" } });
+    expect((await t.api("/api/jobs/missing/promote", { method: "POST" })).status).toBe(404);
+    const entries = (await audit()).filter((e) => e.action === "job.promote" && e.target === id);
+    expect(entries.map((e) => e.outcome).sort()).toEqual(["INVALID_STATE", "ok"]);
+  });
+
+  it("priority and input change while the job waits, are refused once it ran, and are validated", async () => {
+    const id = await enqueue("typed", { n: 1 }, { delay: "1h" });
+    const prio = await t.api(`/api/jobs/${id}/priority`, { body: { priority: 42 } });
+    expect(prio.status).toBe(200);
+    const input = await t.api(`/api/jobs/${id}/input`, { body: { input: { n: 2 } } });
+    expect(input.status).toBe(200);
+    expect((await t.api(`/api/jobs/${id}`)).body).toMatchObject({ priority: 42, input: { n: 2 } });
+
+    const bad = await t.api(`/api/jobs/${id}/input`, { body: { input: { n: "two" } } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe("VALIDATION_FAILED");
+    expect((await t.api(`/api/jobs/${id}/priority`, { body: { priority: 1.5 } })).status).toBe(400);
+    expect((await t.api(`/api/jobs/${id}`)).body).toMatchObject({ priority: 42, input: { n: 2 } });
+    const entry = (await audit()).find(
+      (e) => e.action === "job.priority" && e.target === id && e.outcome === "ok",
+    );
+    expect(entry?.details).toMatchObject({ priority: 42 });
+
+    await t.api(`/api/jobs/${id}/cancel`, { method: "POST" });
+    const late = await t.api(`/api/jobs/${id}/priority`, { body: { priority: 1 } });
+    expect(late.status).toBe(409);
+    expect(late.body.error.details).toMatchObject({ state: "cancelled" });
+    expect((await t.api(`/api/jobs/${id}/input`, { body: { input: { n: 3 } } })).status).toBe(409);
+  });
+
+  it("a running job's priority and input are refused with 409", async () => {
+    const worker = t.spool.worker({ queues: ["gated"] });
+    await worker.start();
+    try {
+      const id = await enqueue("gate", { name: "edit" });
+      await waitFor(async () => (await t.api(`/api/jobs/${id}`)).body.state === "running");
+      expect((await t.api(`/api/jobs/${id}/priority`, { body: { priority: 5 } })).status).toBe(409);
+      expect((await t.api(`/api/jobs/${id}/input`, { body: { input: { name: "x" } } })).status).toBe(409);
+      expect((await t.api(`/api/jobs/${id}`)).body.input).toEqual({ name: "edit" });
+    } finally {
+      gates.get("edit")?.resolve();
+      await worker.stop();
+    }
+  });
+
+  it("retry-matching retries every failed job of a task, counts first on a dry run, and is audited", async () => {
+    const ids = await Promise.all([1, 2, 3].map((n) => enqueue("boom", { n, tag: "bulk-retry" })));
+    const other = await enqueue("add", { a: 1, b: 1 }, { delay: "1h" });
+    await t.api(`/api/jobs/${other}/cancel`, { method: "POST" });
+    const worker = t.spool.worker({ queues: ["default"] });
+    await worker.start();
+    try {
+      await waitFor(async () => {
+        const page = await t.api("/api/jobs?task=boom&state=failed&limit=1000");
+        return ids.every((id) => page.body.jobs.some((j: { id: string }) => j.id === id));
+      });
+      await worker.stop();
+      const dry = await t.api("/api/jobs/retry-matching", { body: { task: "boom", dryRun: true } });
+      expect(dry.status).toBe(200);
+      expect(dry.body).toMatchObject({ affected: 0, skipped: 0, dryRun: true });
+      expect(dry.body.matched).toBeGreaterThanOrEqual(3);
+      expect((await t.api(`/api/jobs/${ids[0]}`)).body.state).toBe("failed");
+
+      const res = await t.api("/api/jobs/retry-matching", { body: { task: "boom", state: "failed" } });
+      expect(res.status).toBe(200);
+      expect(res.body.affected).toBe(res.body.matched);
+      expect(res.body.matched).toBe(dry.body.matched);
+      for (const id of ids) expect((await t.api(`/api/jobs/${id}`)).body.state).toBe("queued");
+      expect((await t.api(`/api/jobs/${other}`)).body.state).toBe("cancelled");
+      const entry = (await audit()).find((e) => e.action === "job.retry-matching" && e.outcome === "ok");
+      expect(entry?.details).toMatchObject({
+        filter: { task: "boom", state: "failed" },
+        dryRun: false,
+        matched: res.body.matched,
+        affected: res.body.affected,
+      });
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("delete-matching deletes by filter and age, refuses an empty filter, and needs the admin role", async () => {
+    const before = Date.now() + 1;
+    await new Promise((r) => setTimeout(r, 5));
+    const old = await enqueue("echo", { word: "purge-me" }, { delay: "1h" });
+    const oldToo = await enqueue("echo", { word: "purge-me" }, { delay: "1h" });
+    const keep = await enqueue("echo", { word: "keep-me" });
+    await t.api(`/api/jobs/${keep}/cancel`, { method: "POST" });
+    const empty = await t.api("/api/jobs/delete-matching", { body: {} });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.code).toBe("INVALID_ARGUMENT");
+    const forbidden = await t.api("/api/jobs/delete-matching", { body: { queue: "echo" }, token: READ });
+    expect(forbidden.status).toBe(403);
+    const tooOld = await t.api("/api/jobs/delete-matching", {
+      body: { queue: "echo", createdBefore: before },
+    });
+    expect(tooOld.body).toMatchObject({ matched: 0, affected: 0 });
+    const res = await t.api("/api/jobs/delete-matching", {
+      body: {
+        queue: "echo",
+        state: ["scheduled"],
+        createdAfter: new Date(before).toISOString(),
+        task: "echo",
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ matched: 2, affected: 2, skipped: 0, dryRun: false });
+    expect((await t.api(`/api/jobs/${old}`)).status).toBe(404);
+    expect((await t.api(`/api/jobs/${oldToo}`)).status).toBe(404);
+    expect((await t.api(`/api/jobs/${keep}`)).status).toBe(200);
+  });
+
+  it("GET /api/jobs?q= finds jobs by a word in their input, result or error", async () => {
+    const hit = await enqueue("echo", { customer: "Zanzibar Trading" }, { delay: "1h" });
+    await enqueue("echo", { customer: "someone else" }, { delay: "1h" });
+    const byQ = await t.api("/api/jobs?q=zanzibar");
+    expect(byQ.status).toBe(200);
+    expect(byQ.body.jobs.map((j: { id: string }) => j.id)).toEqual([hit]);
+    const bySearch = await t.api("/api/jobs?search=ZANZIBAR%20trading&state=scheduled");
+    expect(bySearch.body.jobs.map((j: { id: string }) => j.id)).toEqual([hit]);
+    expect((await t.api("/api/jobs?q=zanzibar&state=queued")).body.jobs).toEqual([]);
+  });
+});
