@@ -50,6 +50,7 @@ chromium --version 2>/dev/null || true
 
 # ── Python + Flask, PDF and QR tools (the Python client's and the QRCards example's tests) ──
 ensure_pkg python3-flask
+ensure_pkg python3-venv    # the Python client test installs the package into a venv
 ensure_pkg poppler-utils   # pdftoppm: rasterises the example's PDFs
 ensure_pkg zbar-tools      # zbarimg: decodes the QR codes in them
 

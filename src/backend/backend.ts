@@ -31,7 +31,7 @@ import type { JobLogLine, JobRecord, LeasedJob } from "../core/types.js";
 import type { JobActionsBackend } from "./job-actions.js";
 import type { AuditBackend } from "./seam/audit.js";
 import type { BackendCapabilities, BackendEventListener, SubscribeOptions } from "./seam/events.js";
-import type { QueueLimitParams } from "./seam/flow.js";
+import type { JobBackoffParams, QueueHoldParams, QueueLimitParams } from "./seam/flow.js";
 import type {
   JobCancelParams,
   JobCancelResult,
@@ -128,6 +128,13 @@ export interface Backend extends WorkflowBackend, AuditBackend, JobActionsBacken
    * Every later claim, in every process, obeys them atomically (see seam/flow.ts).
    */
   queueLimit(params: QueueLimitParams): Promise<void>;
+  /** Holds a queue until an instant for every claimer (see seam/flow.ts). */
+  queueHold(params: QueueHoldParams): Promise<void>;
+  /**
+   * Fenced like `jobRelease`: running jobs go back to `scheduled` (or `queued` if `runAt` is
+   * not ahead) at `runAt` without counting the attempt, publishing `job:retried`.
+   */
+  jobBackoff(params: JobBackoffParams): Promise<TransitionResult>;
   /** Every queue that has jobs or a paused flag, with counts per state. */
   queueList(): Promise<QueueInfo[]>;
 

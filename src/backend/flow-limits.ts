@@ -7,7 +7,13 @@
  * jobs start in any window of `perMs`, and after the burst the starts are spread evenly.
  */
 import { InvalidArgumentError } from "../core/errors/index.js";
-import type { QueueLimitParams, QueueLimits, StoredRateLimit } from "./seam/flow.js";
+import type {
+  JobBackoffParams,
+  QueueHoldParams,
+  QueueLimitParams,
+  QueueLimits,
+  StoredRateLimit,
+} from "./seam/flow.js";
 
 export const CONCURRENCY_MAX = 1_000_000;
 export const RATE_LIMIT_MAX = 1_000_000;
@@ -96,4 +102,20 @@ export function limitRoom(
     }
   }
   return { room, retryAt };
+}
+
+/** Checks a `queueHold` call (an instant that is a finite number). */
+export function checkQueueHold(params: QueueHoldParams): QueueHoldParams {
+  if (typeof params.until !== "number" || !Number.isFinite(params.until))
+    throw new InvalidArgumentError(`until must be a finite epoch ms, got ${String(params.until)}`, "until");
+  return { queue: params.queue, until: Math.ceil(params.until) };
+}
+
+/** Checks a `jobBackoff` call: every runAt a finite epoch ms. */
+export function checkBackoff(params: JobBackoffParams): JobBackoffParams {
+  for (const job of params.jobs) {
+    if (typeof job.runAt !== "number" || !Number.isFinite(job.runAt))
+      throw new InvalidArgumentError(`runAt must be a finite epoch ms, got ${String(job.runAt)}`, "runAt");
+  }
+  return params;
 }

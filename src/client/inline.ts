@@ -91,6 +91,9 @@ export class InlineRunner {
       await execution.settled;
       if (outcome.kind === "completed") {
         await backend.jobComplete({ jobs: [{ id: job.id, token: job.leaseToken, result: outcome.result }] });
+      } else if (outcome.kind === "backoff") {
+        // Inline runs have no other workers to hold back; the job waits for its runAt.
+        await backend.jobBackoff({ jobs: [{ id: job.id, token: job.leaseToken, runAt: outcome.runAt }] });
       } else if (outcome.kind === "failed") {
         // Retry now instead of after the backoff: same attempts, no waiting.
         const retryAt = outcome.retryAt === null ? null : this.deps.clock.now();

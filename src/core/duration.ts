@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "./errors/index.js";
+import { InvalidArgumentError } from "./errors/invalid-argument-error.js";
 
 /**
  * A duration: milliseconds as a number, or a string such as "250ms", "10s", "5m", "2h",

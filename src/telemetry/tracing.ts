@@ -97,7 +97,13 @@ export function startEnqueueSpan(calls: ReadonlyArray<{ task: string }>): Enqueu
 export interface ExecutionTrace {
   /** Runs the handler with the consumer span active (for libraries that read the active context). */
   run<T>(fn: () => T): T;
-  end(outcome: { kind: "completed" } | { kind: "failed"; error: JobErrorRecord } | { kind: "dropped" }): void;
+  end(
+    outcome:
+      | { kind: "completed" }
+      | { kind: "failed"; error: JobErrorRecord }
+      | { kind: "dropped" }
+      | { kind: "backoff" },
+  ): void;
 }
 
 /** Shared by every attempt when no tracer records: no span, no context switch, no allocation. */

@@ -11,9 +11,11 @@ import type { Logger } from "pino";
 import type { Backend } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import {
+  isSpoolError,
   JobCancelledError,
   LeaseLostError,
   NonRetriableError,
+  RateLimitedError,
   SerializationError,
   ShutdownError,
   type SpoolError,
@@ -37,6 +39,11 @@ export { errorRecord };
 export type Outcome =
   | { kind: "completed"; result: string }
   | { kind: "failed"; error: JobErrorRecord; retryAt: number | null }
+  /**
+   * The handler threw `RateLimitedError`: back to waiting until `runAt` without using an
+   * attempt (`jobBackoff`), after holding the job's queue until then when `holdQueue`.
+   */
+  | { kind: "backoff"; runAt: number; holdQueue: boolean; error: JobErrorRecord }
   /** The job is no longer ours (lease lost, cancelled, shutdown release): report nothing. */
   | { kind: "dropped"; reason: SpoolError };
 
@@ -81,6 +88,14 @@ const UNKNOWN_TASK_RETRY = resolveRetry({ attempts: 1, backoff: BACKOFF_DEFAULT 
 function failed(task: RegisteredTask | undefined, job: LeasedJob, err: unknown, deps: ExecuteDeps): Outcome {
   const now = deps.clock.now();
   const error = errorRecord(err, job.attempt, now);
+  const limited = rateLimited(err);
+  if (limited)
+    return {
+      kind: "backoff",
+      runAt: now + limited.retryAfterMs,
+      holdQueue: limited.scope === "queue",
+      error,
+    };
   const permanent =
     err instanceof NonRetriableError ||
     err instanceof SerializationError ||
@@ -89,6 +104,16 @@ function failed(task: RegisteredTask | undefined, job: LeasedJob, err: unknown, 
   if (permanent) return { kind: "failed", error, retryAt: null };
   const retry = task?.retry ?? UNKNOWN_TASK_RETRY;
   return { kind: "failed", error, retryAt: now + backoffMs(retry, job.attempt, deps.random) };
+}
+
+/** A `RateLimitedError`, also from another copy of the module (checked by code and shape). */
+function rateLimited(err: unknown): { retryAfterMs: number; scope: string } | null {
+  if (err instanceof RateLimitedError) return err;
+  if (!isSpoolError(err) || err.code !== "RATE_LIMITED") return null;
+  const e = err as unknown as { retryAfterMs?: unknown; scope?: unknown };
+  return typeof e.retryAfterMs === "number" && typeof e.scope === "string"
+    ? { retryAfterMs: e.retryAfterMs, scope: e.scope }
+    : null;
 }
 
 /** Runs one attempt inside a consumer span (see `telemetry/tracing.ts`). */

@@ -15,7 +15,7 @@ import type { Clock } from "../core/clock.js";
 import { JobCancelledError, LeaseLostError } from "../core/errors/index.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob, LeaseRef } from "../core/types.js";
-import { execute, type InputResolver } from "./execute.js";
+import { execute, type InputResolver, type Outcome } from "./execute.js";
 import { type HeldJob, HeldJobs } from "./held-jobs.js";
 import type { Isolation } from "./isolation/isolation.js";
 import type { OutcomeBatcher } from "./outcome-batcher.js";
@@ -141,13 +141,39 @@ export class JobRunner {
         held.phase = "writing";
         const ref = { id: job.id, token: job.leaseToken };
         if (outcome.kind === "completed") d.batcher().complete({ ...ref, result: outcome.result });
-        else {
+        else if (outcome.kind === "backoff") {
+          held.failure = outcome.error;
+          void this.backoff(ref, outcome);
+        } else {
           held.failure = outcome.error;
           d.batcher().fail({ ...ref, error: outcome.error, retryAt: outcome.retryAt });
         }
       }
       this.maybeFree(held);
     });
+  }
+
+  /**
+   * A handler's `RateLimitedError`: hold the queue (scope "queue"), then put the job back to
+   * wait without using an attempt. Rare (an upstream's 429), so written at once, not batched.
+   * If the store refuses the hold or the backoff with an error, the job fails this attempt
+   * the ordinary way (retried at the same instant while attempts remain): never lost.
+   */
+  private async backoff(ref: LeaseRef, outcome: Extract<Outcome, { kind: "backoff" }>): Promise<void> {
+    const d = this.deps;
+    const job = this.held.get(ref)?.job;
+    try {
+      if (outcome.holdQueue && job) await d.backend.queueHold({ queue: job.queue, until: outcome.runAt });
+      const out = await d.backend.jobBackoff({ jobs: [{ ...ref, runAt: outcome.runAt }] });
+      if (out.ok.length) this.onSettled([ref], "retried");
+      else this.onSettled([ref], "refused");
+    } catch (err) {
+      d.logger.error(
+        { err, jobId: ref.id },
+        "could not store a rate-limit backoff; failing the attempt instead",
+      );
+      d.batcher().fail({ ...ref, error: outcome.error, retryAt: outcome.runAt });
+    }
   }
 
   /** The store answered an outcome write. */

@@ -173,7 +173,8 @@ describe("sqlite migrations", () => {
       "spool_jobs_search_idx",
       "spool_jobs_search_pending",
       "spool_migrations",
-      // Persisted queue limits (migration 0006, flow control).
+      // Queue holds (migration 0007) and persisted queue limits (migration 0006), flow control.
+      "spool_queue_holds",
       "spool_queue_limits",
       "spool_queues",
       "spool_revoked_sessions",
@@ -271,6 +272,33 @@ describe("sqlite migrations", () => {
     expect(pending().n).toBe(0);
     await settle();
     expect(hits("ephemeral")).toBe(0);
+    await backend.close();
+  });
+
+  test("a common word (more candidates than the index plan takes) is found by walking the jobs", async () => {
+    const file = tmp.file();
+    const backend = await backendAt(file);
+    const jobs = Array.from({ length: 2_500 }, (_, i) => ({
+      ...newJob("q"),
+      input: JSON.stringify({ word: i % 2 === 0 ? "common-word" : "other", i }),
+    }));
+    await backend.jobEnqueue({ jobs });
+    await backend.searchCatchUp();
+    const even = jobs.filter((_, i) => i % 2 === 0).map((j) => j.id);
+    const walk: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await backend.jobList({
+        search: "COMMON-word",
+        limit: 500,
+        ...(cursor ? { cursor } : {}),
+      });
+      walk.push(...page.jobs.map((j) => j.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(walk).toEqual([...even].reverse());
+    // And a rare one among them goes through the index.
+    expect((await backend.jobList({ search: '"i":1777}' })).jobs.map((j) => j.id)).toEqual([jobs[1777]!.id]);
     await backend.close();
   });
 

@@ -7,11 +7,12 @@
  */
 import { appendFileSync } from "node:fs";
 import { createSpool } from "../../src/client/spool.js";
-import { defineChaosTasks, installFaults, marksFile } from "./fixtures/app.js";
+import { applyClockSkew, defineChaosTasks, installFaults, marksFile } from "./fixtures/app.js";
 
 const [url, dir, json] = process.argv.slice(2);
 if (!url || !dir) throw new Error("usage: redis-worker.ts <redis url> <evidence dir> [json options]");
-const options = JSON.parse(json ?? "{}") as Record<string, unknown>;
+// `clockSkewMs` (clock-skew chaos test): this process's wall clock runs that far off.
+const options = applyClockSkew(JSON.parse(json ?? "{}") as Record<string, unknown>);
 
 const spool = createSpool({
   backend: url,

@@ -134,25 +134,29 @@ export function runConformance(options: ConformanceOptions): void {
             test.skip(`${t.name} (skipped: ${reason})`, () => {});
             continue;
           }
-          test(t.name, async () => {
-            const clock = new FakeClock();
-            const backend = await options.create({ clock });
-            const peers: Backend[] = [];
-            const peer = async () => {
-              if (!options.createPeer) throw new Error("this backend has no createPeer");
-              const handle = await options.createPeer(backend, { clock });
-              peers.push(handle);
-              await handle.migrate();
-              return handle;
-            };
-            try {
-              await backend.migrate();
-              await t.run({ backend, clock, peer });
-            } finally {
-              for (const handle of peers) await handle.close();
-              await backend.close();
-            }
-          });
+          test(
+            t.name,
+            async () => {
+              const clock = new FakeClock();
+              const backend = await options.create({ clock });
+              const peers: Backend[] = [];
+              const peer = async () => {
+                if (!options.createPeer) throw new Error("this backend has no createPeer");
+                const handle = await options.createPeer(backend, { clock });
+                peers.push(handle);
+                await handle.migrate();
+                return handle;
+              };
+              try {
+                await backend.migrate();
+                await t.run({ backend, clock, peer });
+              } finally {
+                for (const handle of peers) await handle.close();
+                await backend.close();
+              }
+            },
+            t.timeoutMs,
+          );
         }
       });
     }

@@ -5,7 +5,7 @@
  * - an admin finds a failed job by a word in its input (search box), opens it, sees its stack,
  *   retries it, and watches it turn `completed` live, without a reload;
  * - bulk-retries all failed jobs of a task through a filter (a count, a confirmation), changes a
- *   waiting job's priority and runs a delayed job now;
+ *   waiting job's priority and input, and runs a delayed job now;
  * - pauses and resumes a queue; runs a schedule now;
  * - opens a chord's graph and watches its nodes complete;
  * - logs out (the old cookie is refused afterwards).
@@ -264,9 +264,16 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       await page.getByRole("button", { name: "Set priority" }).click();
       await page.locator('.facts [data-priority="7"]').waitFor(WAIT);
       expect((await spool.jobs.get(later.id))?.priority).toBe(7);
+      await page.locator('[data-action="edit-input"]').click();
+      await page.getByLabel("New input (JSON)").fill("{ nope");
+      await page.getByRole("button", { name: "Save input" }).click();
+      await page.locator(".input-editor .error-note").getByText("not JSON").waitFor(WAIT);
+      await page.getByLabel("New input (JSON)").fill('{"to":"sooner@example.com"}');
+      await page.getByRole("button", { name: "Save input" }).click();
+      await page.locator(".json pre").first().getByText("sooner@example.com").waitFor(WAIT);
       await page.locator('[data-action="promote"]').click();
       await page.locator(".facts .badge.state-completed").waitFor(WAIT);
-      await expect(later.result({ timeout: 30_000 })).resolves.toEqual({ sent: "later@example.com" });
+      await expect(later.result({ timeout: 30_000 })).resolves.toEqual({ sent: "sooner@example.com" });
     });
   });
 
@@ -363,6 +370,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
           "session.login",
           "job.retry-matching",
           "job.priority",
+          "job.input",
           "job.promote",
         ])
           expect(await page.locator(`tr[data-action="${action}"]`).count(), action).toBeGreaterThan(0);

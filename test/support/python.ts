@@ -6,11 +6,9 @@
 import { execFileSync } from "node:child_process";
 import { expect, test } from "vitest";
 
-export const PYTHON = process.env.SPOOL_TEST_PYTHON ?? "python3";
-
-function probe(code: string): string | null {
+function probe(python: string, code: string): string | null {
   try {
-    execFileSync(PYTHON, ["-c", code], { stdio: "pipe", timeout: 30_000 });
+    execFileSync(python, ["-c", code], { stdio: "pipe", timeout: 30_000 });
     return null;
   } catch (err) {
     const e = err as { stderr?: Buffer; message: string };
@@ -18,7 +16,16 @@ function probe(code: string): string | null {
   }
 }
 
-const flaskMissing = probe("import flask");
+/**
+ * The Python to test with: `$SPOOL_TEST_PYTHON`, else the first of `python3` (PATH) and
+ * `/usr/bin/python3` (Debian's, where python3-flask installs) that imports Flask, else `python3`.
+ */
+export const PYTHON =
+  process.env.SPOOL_TEST_PYTHON ??
+  ["python3", "/usr/bin/python3"].find((p) => probe(p, "import flask") === null) ??
+  "python3";
+
+const flaskMissing = probe(PYTHON, "import flask");
 export const flaskAvailable = flaskMissing === null;
 
 /** Registers the loud skip (or, under CI, the failure) for a file whose tests need Flask. */

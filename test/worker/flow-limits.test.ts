@@ -4,6 +4,7 @@
  * exceed limit + burst in any window, and a capped queue does not hold up an unlimited one.
  */
 import { afterEach, describe, expect, test } from "vitest";
+import { RateLimitedError } from "../../src/core/errors/index.js";
 import { waitFor } from "../support/wait-for.js";
 import { BACKEND_KINDS, createHarness, type Harness, sleep } from "./harness.js";
 
@@ -73,6 +74,44 @@ describe.each(BACKEND_KINDS)("queue limits with workers on %s", (kind) => {
     expect(worst).toBeLessThanOrEqual(12);
     // 30 starts at 10 per 500 ms after a burst of 3 cannot take less than (30 - 3) · 50 ms.
     expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(27 * 50 - 1);
+  });
+
+  test("a RateLimitedError waits without using an attempt and holds the queue for every worker", async () => {
+    const a = await harness();
+    const b = await harness(a);
+    let throwAt = 0;
+    let done = 0;
+    for (const h of [a, b]) {
+      h.spool.task({
+        name: "api.call",
+        queue: "api",
+        retry: 1,
+        run: () => {
+          if (throwAt === 0) {
+            throwAt = Date.now();
+            throw new RateLimitedError({ retryAfter: "300ms" });
+          }
+          done++;
+        },
+      });
+    }
+    await a.worker({ concurrency: 2, queues: ["api"] }).start();
+    await b.worker({ concurrency: 2, queues: ["api"] }).start();
+    const first = await a.spool.enqueue("api.call", {});
+    await waitFor(() => throwAt > 0, { timeout: 30_000, message: "the handler was rate limited" });
+    // Enqueued during the hold: neither worker may start them before it ends.
+    const later = await b.spool.enqueueMany(
+      Array.from({ length: 3 }, () => ({ task: "api.call", input: {} })),
+    );
+    await waitFor(() => done === 4, { timeout: 60_000, message: "all 4 jobs completed" });
+    const info = await first.get();
+    // retry: 1 — had the rate-limited run used the attempt, the job would have failed for good.
+    expect(info).toMatchObject({ state: "completed", attempt: 1, errors: [] });
+    // The backoff's runAt is the hold's end, in the store's time (which may differ from
+    // Date.now by a rounding millisecond): no job of the queue started before it.
+    expect(info.runAt - throwAt).toBeGreaterThanOrEqual(300 - 5);
+    for (const job of [info, ...(await Promise.all(later.map((j) => j.get())))])
+      expect(job.startedAt!).toBeGreaterThanOrEqual(info.runAt);
   });
 
   test("a capped queue does not hold up an unlimited one on the same worker", async () => {

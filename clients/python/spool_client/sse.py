@@ -8,6 +8,7 @@ the stream yields an event of type `spool:resync`: re-read state over the REST A
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import time
@@ -31,6 +32,13 @@ class Event:
     at: int = 0
     state: Optional[str] = None
     data: Dict[str, Any] = field(default_factory=dict)
+
+
+def _socket_of(response: Any) -> Optional[socket.socket]:
+    """The socket under an http.client response (urllib's), if it is still open."""
+    raw = getattr(getattr(response, "fp", None), "raw", None)
+    sock = getattr(raw, "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
 
 
 def _event(event_id: Optional[str], name: Optional[str], payload: str) -> Event:
@@ -77,13 +85,19 @@ class EventStream:
         self._response: Any = None
 
     def close(self) -> None:
+        """Ends the stream. From another thread, a read blocked on the socket returns at once:
+        the socket is shut down (closing the response alone would not wake it)."""
         self._closed = True
         response = self._response
         if response is not None:
-            try:
-                response.close()
-            except OSError:
-                pass
+            # Only a shutdown here: the reader's own `finally` closes the response (closing it
+            # from this thread could pull the buffer from under a read in progress).
+            sock = _socket_of(response)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
     def __enter__(self) -> "EventStream":
         return self
@@ -111,18 +125,20 @@ class EventStream:
                 self._pause(failures)
                 continue
             failures = 0
+            response = self._response
             try:
-                for event in self._read(self._response):
+                for event in self._read(response):
                     yield event
                     if self._closed:
                         return
-            except (OSError, socket.timeout, ValueError):
-                # Dropped, reset, or silent beyond read_timeout (the server pings every 15 s).
+            except (OSError, socket.timeout, ValueError, AttributeError, http.client.HTTPException):
+                # Dropped, reset, or silent beyond read_timeout (the server pings every 15 s);
+                # or close() from another thread shut the socket down mid-read.
                 pass
             finally:
                 try:
-                    self._response.close()
-                except OSError:
+                    response.close()
+                except (OSError, AttributeError):
                     pass
                 self._response = None
             if self._closed or not self._may_reconnect():

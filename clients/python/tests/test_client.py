@@ -126,6 +126,20 @@ class Jobs(unittest.TestCase):
         self.assertNotIsInstance(caught.exception, JobCancelled)
 
 
+class QueuesWorkersAndTheRest(unittest.TestCase):
+    def test_queues_pause_resume_workers_delete_health(self):
+        c = client()
+        self.assertEqual(c.health()["status"], "ok")
+        self.assertTrue(c.pause("later")["paused"])
+        self.assertIn("later", [q["name"] for q in c.queues() if q["paused"]])
+        self.assertFalse(c.resume("later")["paused"])
+        self.assertGreaterEqual(len(c.workers()), 1)
+        job = c.enqueue("echo", "bye", queue="later", delay="1h")
+        c.delete(job["id"])
+        with self.assertRaises(NotFound):
+            c.get(job["id"])
+
+
 class Errors(unittest.TestCase):
     def test_codes_map_to_types(self):
         c = client()
@@ -244,6 +258,24 @@ class Events(unittest.TestCase):
             first = next(iter(stream))
         self.assertEqual(first.type, "spool:resync")
         self.assertEqual(first.data["reason"], "unknown-stream")
+
+    def test_close_from_another_thread_ends_a_blocked_read(self):
+        stream = client(token=READ).events(queue="nothing-here", read_timeout=60)
+        ended = threading.Event()
+
+        def consume():
+            for _ in stream:
+                pass
+            ended.set()
+
+        threading.Thread(target=consume, daemon=True).start()
+        deadline = time.monotonic() + 10
+        while stream._response is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # the reader is now blocked in its read (no events on this queue)
+        stream.close()
+        # Well before the 60 s read timeout (and the server's 15 s ping).
+        self.assertTrue(ended.wait(5), "the blocked read did not end on close()")
 
     def test_stream_errors_are_typed(self):
         with self.assertRaises(Unauthorized):

@@ -55,11 +55,12 @@ def inside(path: str, folder: str) -> bool:
     return os.path.commonpath([path, folder]) == folder
 
 
-def sse(snapshots: Iterator[Dict[str, Any]]) -> Response:
+def sse(snapshots: Iterator[Optional[Dict[str, Any]]]) -> Response:
     def body() -> Iterator[str]:
         yield "retry: 1000\n\n"
         for snap in snapshots:
-            yield f"data: {json.dumps(snap)}\n\n"
+            # None: nothing new; a comment line lets the server notice a browser that left.
+            yield ": ping\n\n" if snap is None else f"data: {json.dumps(snap)}\n\n"
 
     return Response(body(), mimetype="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
@@ -78,9 +79,10 @@ def job_snapshot(job: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def watch(stream_filter: Dict[str, Any], snapshot: Callable[[], Dict[str, Any]], every: float = 0.25) -> Iterator[Dict[str, Any]]:
+def watch(stream_filter: Dict[str, Any], snapshot: Callable[[], Dict[str, Any]], every: float = 0.25) -> Iterator[Optional[Dict[str, Any]]]:
     """Snapshots while spool's event stream says something changed (at most one per `every`
-    seconds, and one at least every 2 s), until a snapshot is `done`."""
+    seconds, and one at least every 2 s), until a snapshot is `done`; None when unchanged for
+    10 s (a keep-alive: writing it is how the server learns that the browser went away)."""
     changed = threading.Event()
     stream = spool.client.events(**stream_filter)
 
@@ -94,11 +96,16 @@ def watch(stream_filter: Dict[str, Any], snapshot: Callable[[], Dict[str, Any]],
     threading.Thread(target=listen, daemon=True).start()
     try:
         last = None
+        quiet_since = time.monotonic()
         while True:
             snap = snapshot()
             if snap != last:
                 yield snap
                 last = snap
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > 10:
+                yield None
+                quiet_since = time.monotonic()
             if snap.get("done"):
                 return
             changed.wait(2.0)

@@ -1,6 +1,19 @@
 /** Memory backend, flow control: queue limits and the room they leave a claim (see flow-limits.ts). */
-import { checkQueueLimitParams, limitRoom, rateAdvance } from "../flow-limits.js";
-import { noLimits, type QueueLimitParams, type QueueLimits } from "../seam/flow.js";
+import type { BackendEvent, TransitionResult } from "../backend.js";
+import {
+  checkBackoff,
+  checkQueueHold,
+  checkQueueLimitParams,
+  limitRoom,
+  rateAdvance,
+} from "../flow-limits.js";
+import {
+  type JobBackoffParams,
+  noLimits,
+  type QueueHoldParams,
+  type QueueLimitParams,
+  type QueueLimits,
+} from "../seam/flow.js";
 import type { MemoryStore } from "./store.js";
 
 export async function queueLimit(s: MemoryStore, params: QueueLimitParams): Promise<void> {
@@ -30,6 +43,8 @@ export function claimRoom(
   want: number,
   now: number,
 ): { room: number; retryAt: number | null } {
+  const hold = s.holds.get(queue);
+  if (hold !== undefined && hold > now) return { room: 0, retryAt: hold };
   const entry = s.limits.get(queue);
   if (!entry) return { room: want, retryAt: null };
   let running = 0;
@@ -42,4 +57,36 @@ export function claimRoom(
 export function claimTook(s: MemoryStore, queue: string, n: number, now: number): void {
   const entry = s.limits.get(queue);
   if (n > 0 && entry?.limits.rateLimit) entry.tat = rateAdvance(entry.limits.rateLimit, entry.tat, now, n);
+}
+
+export async function queueHold(s: MemoryStore, params: QueueHoldParams): Promise<void> {
+  const { queue, until } = checkQueueHold(params);
+  s.holds.set(queue, Math.max(until, s.holds.get(queue) ?? 0));
+}
+
+export async function jobBackoff(s: MemoryStore, params: JobBackoffParams): Promise<TransitionResult> {
+  checkBackoff(params);
+  const now = s.clock.now();
+  const ok: string[] = [];
+  const refused: string[] = [];
+  const events: BackendEvent[] = [];
+  for (const { id, token, runAt } of params.jobs) {
+    const job = s.leased(id, token);
+    if (!job) {
+      refused.push(id);
+      continue;
+    }
+    s.running.delete(id);
+    job.state = runAt > now ? "scheduled" : "queued";
+    job.runAt = runAt;
+    job.attempt = Math.max(0, job.attempt - 1);
+    job.leaseToken = null;
+    job.leaseExpiresAt = null;
+    job.updatedAt = now;
+    s.place(job);
+    ok.push(id);
+    events.push(s.event("job:retried", job, now, { attempt: job.attempt }));
+  }
+  s.emit(events);
+  return { ok, refused };
 }

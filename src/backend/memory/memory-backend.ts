@@ -17,6 +17,7 @@ import type {
   Backend,
   BackendCapabilities,
   BackendEventListener,
+  JobBackoffParams,
   JobCancelParams,
   JobCancelResult,
   JobClaimParams,
@@ -40,6 +41,7 @@ import type {
   LeaseRenewResult,
   LeaseRescueParams,
   LeaseRescueResult,
+  QueueHoldParams,
   QueueInfo,
   QueueLimitParams,
   RetentionPruneParams,
@@ -133,6 +135,12 @@ export class MemoryBackend implements Backend {
   }
   queueLimit(params: QueueLimitParams): Promise<void> {
     return flow.queueLimit(this.store, params);
+  }
+  queueHold(params: QueueHoldParams): Promise<void> {
+    return flow.queueHold(this.store, params);
+  }
+  jobBackoff(params: JobBackoffParams): Promise<TransitionResult> {
+    return flow.jobBackoff(this.store, params);
   }
 
   // ── job actions (job-actions.ts) ──────────────────────────────────────────────────────

@@ -49,6 +49,8 @@ export class MemoryStore {
   readonly running = new Set<string>();
   readonly paused = new Set<string>();
   readonly limits = new Map<string, MemoryQueueLimits>();
+  /** Queue -> held until (a handler's RateLimitedError, see flow.ts). */
+  readonly holds = new Map<string, number>();
   readonly logs = new Map<string, JobLogLine[]>();
   readonly workers = new Map<string, WorkerInfo & { expiresAt: number }>();
   readonly listeners = new Set<BackendEventListener>();

@@ -5,8 +5,17 @@
  * COMMITTED reads afresh per statement) and moves the rate limit on from the stored state.
  * Claims of queues without limits take no lock: FOR UPDATE over no row locks nothing.
  */
-import { checkQueueLimitParams, limitRoom, rateAdvance } from "../flow-limits.js";
-import type { QueueLimitParams, QueueLimits } from "../seam/flow.js";
+import type { JobState } from "../../core/types.js";
+import type { TransitionResult } from "../backend.js";
+import {
+  checkBackoff,
+  checkQueueHold,
+  checkQueueLimitParams,
+  limitRoom,
+  rateAdvance,
+} from "../flow-limits.js";
+import type { JobBackoffParams, QueueHoldParams, QueueLimitParams, QueueLimits } from "../seam/flow.js";
+import { jobEvent } from "./rows.js";
 import type { PgStore, Tx } from "./store.js";
 
 export interface PgLimitsRow {
@@ -55,6 +64,8 @@ export async function pgClaimRoom(
   queue: string,
   want: number,
 ): Promise<{ room: number; retryAt: number | null; row: PgLimitsRow | undefined }> {
+  const [hold] = await tx.q<{ until: number }>(store.sql.QUEUE_HOLD_GET, { queue });
+  if (hold && hold.until > tx.now) return { room: 0, retryAt: hold.until, row: undefined };
   const [row] = await tx.q<PgLimitsRow>(store.sql.QUEUE_LIMITS_LOCK, { queue });
   if (!row) return { room: want, retryAt: null, row };
   let running = 0;
@@ -77,4 +88,35 @@ export async function pgClaimTook(
   const rate = pgRowLimits(row).rateLimit;
   if (rate)
     await tx.q(store.sql.QUEUE_LIMITS_TAT, { queue, tat: rateAdvance(rate, row.rate_tat, tx.now, n) });
+}
+
+export async function pgQueueHold(store: PgStore, params: QueueHoldParams): Promise<void> {
+  const { queue, until } = checkQueueHold(params);
+  await store.write("queue hold", async (tx) => {
+    await tx.q(store.sql.QUEUE_HOLD_PUT, { queue, until });
+  });
+}
+
+export async function pgJobBackoff(store: PgStore, params: JobBackoffParams): Promise<TransitionResult> {
+  checkBackoff(params);
+  if (params.jobs.length === 0) return { ok: [], refused: [] };
+  return store.write("backoff", async (tx) => {
+    const ok: string[] = [];
+    const refused: string[] = [];
+    for (const { id, token, runAt } of params.jobs) {
+      const [row] = await tx.q<{ queue: string; state: JobState }>(store.sql.JOB_BACKOFF, {
+        id,
+        token,
+        run_at: Math.round(runAt),
+        now: tx.now,
+      });
+      if (!row) {
+        refused.push(id);
+        continue;
+      }
+      ok.push(id);
+      tx.events.push(jobEvent("job:retried", id, row.queue, tx.now, row.state));
+    }
+    return { ok, refused };
+  });
 }

@@ -10,7 +10,7 @@ import { PgAudit } from "./audit.js";
 import { clientConfig } from "./connection.js";
 import { PgControl } from "./control.js";
 import { PgFeed } from "./feed.js";
-import { pgQueueLimit } from "./flow.js";
+import { pgJobBackoff, pgQueueHold, pgQueueLimit } from "./flow.js";
 import { PgJobActions } from "./job-actions.js";
 import { PgJobs } from "./jobs.js";
 import { PgMaintenance } from "./maintenance.js";
@@ -129,6 +129,8 @@ export class PostgresBackend implements Backend {
   readonly queuePause: Backend["queuePause"] = ({ queue }) => this.maintenance.queuePause(queue);
   readonly queueResume: Backend["queueResume"] = ({ queue }) => this.maintenance.queueResume(queue);
   readonly queueLimit: Backend["queueLimit"] = (params) => pgQueueLimit(this.store, params);
+  readonly queueHold: Backend["queueHold"] = (params) => pgQueueHold(this.store, params);
+  readonly jobBackoff: Backend["jobBackoff"] = (params) => pgJobBackoff(this.store, params);
   readonly queueList: Backend["queueList"] = () => this.maintenance.queueList();
   readonly retentionPrune: Backend["retentionPrune"] = (p) => this.maintenance.retentionPrune(p);
   readonly workerHeartbeat: Backend["workerHeartbeat"] = (p) => this.maintenance.workerHeartbeat(p);

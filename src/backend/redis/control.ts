@@ -9,8 +9,8 @@ import type {
   JobRetryParams,
   TransitionResult,
 } from "../backend.js";
-import { checkQueueLimitParams } from "../flow-limits.js";
-import type { QueueLimitParams } from "../seam/flow.js";
+import { checkBackoff, checkQueueHold, checkQueueLimitParams } from "../flow-limits.js";
+import type { JobBackoffParams, QueueHoldParams, QueueLimitParams } from "../seam/flow.js";
 import { LOG_LINES_MAX } from "./reads.js";
 import { type RedisStore, split } from "./store.js";
 
@@ -74,4 +74,20 @@ export async function queueLimit(s: RedisStore, params: QueueLimitParams): Promi
         ? "-"
         : `${p.rateLimit.limit},${p.rateLimit.perMs},${p.rateLimit.burst}`;
   await s.run("queue-limit", [p.queue, c, r]);
+}
+
+export async function queueHold(s: RedisStore, params: QueueHoldParams): Promise<void> {
+  const { queue, until } = checkQueueHold(params);
+  // `until` is in the caller's frame: moved to the store's (see store-clock.ts).
+  const { now, skew } = s.time();
+  await s.run("queue-hold", [queue, until + skew, now]);
+}
+
+export async function jobBackoff(s: RedisStore, params: JobBackoffParams): Promise<TransitionResult> {
+  checkBackoff(params);
+  if (params.jobs.length === 0) return { ok: [], refused: [] };
+  const { now, skew } = s.time();
+  const args: (string | number)[] = [now];
+  for (const j of params.jobs) args.push(j.id, j.token, Math.round(j.runAt + skew));
+  return split(await s.run("backoff", args));
 }

@@ -15,6 +15,7 @@ import type {
   Backend,
   BackendCapabilities,
   BackendEventListener,
+  JobBackoffParams,
   JobCancelParams,
   JobCancelResult,
   JobClaimParams,
@@ -38,6 +39,7 @@ import type {
   LeaseRenewResult,
   LeaseRescueParams,
   LeaseRescueResult,
+  QueueHoldParams,
   QueueInfo,
   QueueLimitParams,
   RetentionPruneParams,
@@ -223,6 +225,12 @@ export class RedisBackend implements Backend {
   }
   queueLimit(params: QueueLimitParams): Promise<void> {
     return control.queueLimit(this.store, params);
+  }
+  queueHold(params: QueueHoldParams): Promise<void> {
+    return control.queueHold(this.store, params);
+  }
+  jobBackoff(params: JobBackoffParams): Promise<TransitionResult> {
+    return control.jobBackoff(this.store, params);
   }
   queuePause(params: { queue: string }): Promise<void> {
     return control.queuePause(this.store, params);

@@ -25,6 +25,8 @@ export const SCRIPT_NAMES = [
   "rescue",
   "queue-pause",
   "queue-limit",
+  "queue-hold",
+  "backoff",
   "queue-list",
   "job-list",
   "retention-prune",

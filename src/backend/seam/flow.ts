@@ -32,3 +32,17 @@ export interface QueueLimitParams {
 export function noLimits(): QueueLimits {
   return { concurrency: null, rateLimit: null };
 }
+
+/** `jobBackoff`: running jobs back to waiting for `runAt`, the attempt not counted (RateLimitedError). */
+export interface JobBackoffParams {
+  jobs: { id: string; token: string; runAt: number }[];
+}
+
+/**
+ * `queueHold`: no claim, in any process, starts a job of `queue` before `until` (an upstream
+ * rate limit reported by a handler). A hold only ever extends: an earlier `until` is ignored.
+ */
+export interface QueueHoldParams {
+  queue: string;
+  until: number;
+}

@@ -3,10 +3,17 @@
  * claim. The claim runs in one write transaction, so counting running jobs, reading the rate
  * limit's state and claiming are atomic across every process sharing the file.
  */
-import { checkQueueLimitParams, limitRoom, rateAdvance } from "../flow-limits.js";
-import type { QueueLimitParams, QueueLimits } from "../seam/flow.js";
+import type { TransitionResult } from "../backend.js";
+import {
+  checkBackoff,
+  checkQueueHold,
+  checkQueueLimitParams,
+  limitRoom,
+  rateAdvance,
+} from "../flow-limits.js";
+import type { JobBackoffParams, QueueHoldParams, QueueLimitParams, QueueLimits } from "../seam/flow.js";
 import type { LimitsRow } from "./statements.js";
-import type { SqliteStore } from "./store.js";
+import { jobEvent, type SqliteStore } from "./store.js";
 
 export function rowLimits(row: LimitsRow): QueueLimits {
   return {
@@ -45,6 +52,8 @@ export function claimRoom(
   want: number,
   now: number,
 ): { room: number; retryAt: number | null; row: LimitsRow | undefined } {
+  const hold = s.sql.queueHoldGet.get({ queue })?.until;
+  if (hold !== undefined && hold > now) return { room: 0, retryAt: hold, row: undefined };
   const row = s.sql.queueLimitsGet.get({ queue });
   if (!row) return { room: want, retryAt: null, row };
   const running = row.concurrency === null ? 0 : (s.sql.queueRunning.get({ queue })?.n ?? 0);
@@ -62,4 +71,32 @@ export function claimTook(
   if (n === 0 || !row) return;
   const rate = rowLimits(row).rateLimit;
   if (rate) s.sql.queueLimitsTat.run({ queue, tat: rateAdvance(rate, row.rate_tat, now, n) });
+}
+
+export async function queueHold(s: SqliteStore, params: QueueHoldParams): Promise<void> {
+  const { queue, until } = checkQueueHold(params);
+  // `until` is in the caller's frame: moved to the store's (see store-clock.ts).
+  const { now, skew } = s.time();
+  await s.write("queue hold", now, () => {
+    s.sql.queueHoldPut.run({ queue, until: until + skew });
+  });
+}
+
+export async function jobBackoff(s: SqliteStore, params: JobBackoffParams): Promise<TransitionResult> {
+  checkBackoff(params);
+  const { now, skew } = s.time();
+  return s.write("backoff", now, (events) => {
+    const ok: string[] = [];
+    const refused: string[] = [];
+    for (const { id, token, runAt } of params.jobs) {
+      const row = s.sql.jobBackoff.get({ id, token, run_at: runAt + skew, now });
+      if (!row) {
+        refused.push(id);
+        continue;
+      }
+      ok.push(id);
+      events.push(jobEvent("job:retried", id, row.queue, now, row.state));
+    }
+    return { ok, refused };
+  });
 }

@@ -17,8 +17,7 @@ import type {
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { shiftRunAt } from "../store-clock.js";
 import { claimRoom, claimTook } from "./flow.js";
-import { toLeased } from "./rows.js";
-import { jobInsertParams } from "./statements.js";
+import { jobRow, toLeased } from "./rows.js";
 import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
 
 const EMPTY: readonly string[] = [];
@@ -67,7 +66,11 @@ export async function jobEnqueue(s: SqliteStore, params: JobEnqueueParams): Prom
       }
       const state = stateAtInsert(doomed, pending, job.runAt, now);
       try {
-        sql.jobInsert.run(jobInsertParams(job, state, now, deps, pending, doomed ? now : null));
+        sql.jobInsertRows.run({
+          now,
+          workflow_id: null,
+          jobs: JSON.stringify([jobRow(job, state, deps, pending)]),
+        });
       } catch (error) {
         if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw alreadyExists(job.id);
         throw error;
@@ -96,24 +99,12 @@ async function enqueueSimple(
   for (const job of jobs) {
     const state = stateAtInsert(false, 0, job.runAt, now);
     states.push(state);
-    rows.push([
-      job.id,
-      job.task,
-      job.queue,
-      state,
-      job.priority,
-      job.runAt,
-      job.maxAttempts,
-      job.input,
-      JSON.stringify(job.meta ?? {}),
-      job.leaseMs,
-      job.timeoutMs,
-    ]);
+    rows.push(jobRow(job, state));
     out.push({ id: job.id, state, created: true });
   }
   try {
     return await s.write("enqueue", now, (events) => {
-      s.sql.jobInsertMany.run({ now, jobs: JSON.stringify(rows) });
+      s.sql.jobInsertRows.run({ now, workflow_id: null, jobs: JSON.stringify(rows) });
       jobs.forEach((job, i) => {
         events.push(jobEvent("job:enqueued", job.id, job.queue, now, states[i]!));
       });

@@ -4,7 +4,7 @@
  * JSON.parse on the claim path.
  */
 import type { JobErrorRecord, JobProgress, JobRecord, JobState, LeasedJob } from "../../core/types.js";
-import type { WorkerInfo } from "../backend.js";
+import type { NewJob, WorkerInfo } from "../backend.js";
 
 export interface JobRow {
   id: string;
@@ -175,4 +175,34 @@ export function toWorker(row: WorkerRow): WorkerInfo {
     startedAt: row.started_at,
     lastSeenAt: row.last_seen_at,
   };
+}
+
+/**
+ * The one encoder of a new job for SQLite: a row of JOB_INSERT_ROWS (queries/job-insert-rows.sql),
+ * `[id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
+ * pending_dependencies, lease_ms, timeout_ms]`. Every insert path (enqueue, bulk enqueue,
+ * workflows, schedule fires) goes through it; `toRecord` above is its decoder.
+ */
+export function jobRow(
+  job: NewJob,
+  state: JobState,
+  dependsOn: readonly string[] = [],
+  pending = 0,
+): unknown[] {
+  return [
+    job.id,
+    job.task,
+    job.queue,
+    state,
+    job.priority,
+    job.runAt,
+    job.maxAttempts,
+    job.input,
+    job.key,
+    JSON.stringify(job.meta ?? {}),
+    dependsOn.length === 0 ? "[]" : JSON.stringify(dependsOn),
+    pending,
+    job.leaseMs,
+    job.timeoutMs,
+  ];
 }

@@ -17,7 +17,7 @@ import type {
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "../backend.js";
-import { checkNewJobs } from "../shared.js";
+import { checkNewJobs, stateAtInsert } from "../shared.js";
 import {
   checkScheduleFire,
   checkScheduleName,
@@ -25,7 +25,7 @@ import {
   scheduleEvent,
 } from "../shared-schedules.js";
 import * as SQL from "./generated/sql.js";
-import { type JobInsertParams, jobInsertParams } from "./statements.js";
+import { jobRow } from "./rows.js";
 
 interface ScheduleRow {
   name: string;
@@ -82,7 +82,7 @@ export class SqliteSchedules {
       resume: p<never>(SQL.SCHEDULE_RESUME),
       fire: p<ScheduleRow>(SQL.SCHEDULE_FIRE),
       runNow: p<ScheduleRow>(SQL.SCHEDULE_RUN_NOW),
-      jobInsert: db.prepare<[JobInsertParams], never>(SQL.JOB_INSERT),
+      jobInsert: db.prepare<[{ now: number; workflow_id: null; jobs: string }], never>(SQL.JOB_INSERT_ROWS),
       jobByKey: p<{ id: string; state: JobState }>(SQL.JOB_BY_KEY),
     };
   }
@@ -191,8 +191,8 @@ export class SqliteSchedules {
       const existing = this.sql.jobByKey.get({ task: job.task, key: job.key });
       if (existing) return existing.id;
     }
-    const state: JobState = job.runAt > now ? "scheduled" : "queued";
-    this.sql.jobInsert.run(jobInsertParams(job, state, now));
+    const state = stateAtInsert(false, 0, job.runAt, now);
+    this.sql.jobInsert.run({ now, workflow_id: null, jobs: JSON.stringify([jobRow(job, state)]) });
     events.push({ type: "job:enqueued", jobId: job.id, queue: job.queue, at: now, state });
     return job.id;
   }

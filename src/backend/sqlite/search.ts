@@ -8,9 +8,11 @@
  * - before each search, a bounded amount, so a search right after a write usually finds it
  *   indexed.
  *
- * A search is always complete anyway: searches of 3+ characters take the index's candidates
- * plus every job with a document still pending; shorter ones walk the jobs in id order. Both
- * check each candidate against the row's own fields.
+ * A search is always complete anyway: a search of 3+ characters with few candidates (the
+ * index's matches plus the documents still pending, under `INDEX_PLAN_MAX`) reads just those
+ * jobs; a common word, or a search of 1 or 2 characters, walks the jobs in id order instead,
+ * which fills a page after a few rows when matches are common. Both check each candidate
+ * against the row's own fields.
  */
 import type Database from "better-sqlite3";
 import type { BackendEvent, JobListParams, JobPage } from "../backend.js";
@@ -23,9 +25,11 @@ import { type JobRow, toRecord } from "./rows.js";
 const TRIGRAM = 3;
 /** Documents indexed per write transaction (about 20 ms of work). */
 export const INDEX_BATCH = 1_000;
-/** Background indexing: how often, and at most how many batches per tick. */
+/** Background indexing: how often, and the most time one tick spends (then it yields). */
 export const INDEX_INTERVAL_MS = 1_000;
-const INDEX_BATCHES_PER_TICK = 10;
+const INDEX_TICK_BUDGET_MS = 200;
+/** Above this many candidate documents, walking the jobs in id order beats reading the candidates. */
+export const INDEX_PLAN_MAX = 2_000;
 /** Batches a search indexes before it runs. */
 const INDEX_BATCHES_PER_SEARCH = 5;
 
@@ -56,6 +60,7 @@ export class SqliteSearch {
       upto: p<{ doc: number }>(SQL.SEARCH_PENDING_UPTO),
       index: p<never>(SQL.SEARCH_INDEX),
       forget: p<never>(SQL.SEARCH_PENDING_DELETE),
+      candidates: p<{ n: number }>(SQL.SEARCH_CANDIDATES),
     };
   }
 
@@ -66,7 +71,7 @@ export class SqliteSearch {
     this.timer = setInterval(() => {
       if (running) return;
       running = true;
-      this.indexPending(INDEX_BATCHES_PER_TICK)
+      this.indexPending(Number.POSITIVE_INFINITY, INDEX_TICK_BUDGET_MS)
         // Busy or closing: the next tick (or the next search) catches up.
         .catch(() => {})
         .finally(() => {
@@ -81,11 +86,16 @@ export class SqliteSearch {
     this.timer = null;
   }
 
-  /** Indexes up to `batches` batches of pending documents; returns how many batches ran. */
-  async indexPending(batches: number): Promise<number> {
+  /**
+   * Indexes up to `batches` batches of pending documents, for at most about `budgetMs`;
+   * returns how many batches ran. Each batch is its own short write transaction.
+   */
+  async indexPending(batches: number, budgetMs = Number.POSITIVE_INFINITY): Promise<number> {
+    const until = performance.now() + budgetMs;
     let done = 0;
     while (
       done < batches &&
+      performance.now() < until &&
       this.host.open() &&
       (await this.host.read(() => this.sql.any.get({}) !== undefined))
     ) {
@@ -104,8 +114,13 @@ export class SqliteSearch {
     const limit = listLimit(params);
     const states = listStates(params);
     const desc = (params.order ?? "desc") === "desc";
-    const indexed = [...params.search].length >= TRIGRAM;
-    if (indexed) await this.indexPending(INDEX_BATCHES_PER_SEARCH);
+    const phrase = `"${params.search.replaceAll('"', '""')}"`;
+    let indexed = [...params.search].length >= TRIGRAM;
+    if (indexed) {
+      await this.indexPending(INDEX_BATCHES_PER_SEARCH);
+      const count = await this.host.read(() => this.sql.candidates.get({ phrase, cap: INDEX_PLAN_MAX }));
+      indexed = (count?.n ?? 0) < INDEX_PLAN_MAX;
+    }
     const stmt = indexed
       ? desc
         ? this.sql.desc
@@ -124,7 +139,7 @@ export class SqliteSearch {
       after: decodeCursor(params.cursor),
       limit: limit + 1,
     };
-    if (indexed) args.phrase = `"${params.search.replaceAll('"', '""')}"`;
+    if (indexed) args.phrase = phrase;
     const rows = await this.host.read(() => stmt.all(args));
     const page = rows.slice(0, limit).map(toRecord);
     return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };

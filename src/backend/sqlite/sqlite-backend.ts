@@ -13,6 +13,7 @@ import type {
   Backend,
   BackendCapabilities,
   BackendEventListener,
+  JobBackoffParams,
   JobCancelParams,
   JobCancelResult,
   JobClaimParams,
@@ -36,6 +37,7 @@ import type {
   LeaseRenewResult,
   LeaseRescueParams,
   LeaseRescueResult,
+  QueueHoldParams,
   QueueInfo,
   QueueLimitParams,
   RetentionPruneParams,
@@ -168,6 +170,12 @@ export class SqliteBackend implements Backend {
   queueLimit(params: QueueLimitParams): Promise<void> {
     return flow.queueLimit(this.store, params);
   }
+  queueHold(params: QueueHoldParams): Promise<void> {
+    return flow.queueHold(this.store, params);
+  }
+  jobBackoff(params: JobBackoffParams): Promise<TransitionResult> {
+    return flow.jobBackoff(this.store, params);
+  }
   queuePause(params: { queue: string }): Promise<void> {
     return control.queuePause(this.store, params);
   }
@@ -192,6 +200,15 @@ export class SqliteBackend implements Backend {
   jobGetMany(params: { ids: readonly string[] }): Promise<JobRecord[]> {
     return reads.jobGetMany(this.store, params);
   }
+  /**
+   * Indexes every job written since the search index last caught up (the backend also does
+   * this in the background and before each search). For tools and benchmarks; returns the
+   * number of batches (of up to 1,000 documents) it indexed.
+   */
+  searchCatchUp(): Promise<number> {
+    return this.search.indexPending(Number.POSITIVE_INFINITY);
+  }
+
   async jobList(params: JobListParams): Promise<JobPage> {
     // Text searches go through the trigram index (search.ts).
     if (params.search !== undefined) return this.search.list({ ...params, search: params.search });

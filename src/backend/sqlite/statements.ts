@@ -4,7 +4,6 @@
  */
 import type Sqlite from "better-sqlite3";
 import type { JobState } from "../../core/types.js";
-import type { NewJob } from "../backend.js";
 import * as SQL from "./generated/sql.js";
 import { type JobRow, jobColumns, type WorkerRow } from "./rows.js";
 
@@ -34,54 +33,6 @@ export interface LimitsRow {
   rate_tat: number | null;
 }
 
-export interface JobInsertParams {
-  id: string;
-  task: string;
-  queue: string;
-  state: JobState;
-  priority: number;
-  run_at: number;
-  max_attempts: number;
-  input: string;
-  key: string | null;
-  meta: string;
-  depends_on: string;
-  pending_dependencies: number;
-  lease_ms: number | null;
-  timeout_ms: number | null;
-  now: number;
-  finished_at: number | null;
-}
-
-/** A NewJob as the parameters of JOB_INSERT. */
-export function jobInsertParams(
-  job: NewJob,
-  state: JobState,
-  now: number,
-  dependsOn: readonly string[] = [],
-  pending = 0,
-  finishedAt: number | null = null,
-): JobInsertParams {
-  return {
-    id: job.id,
-    task: job.task,
-    queue: job.queue,
-    state,
-    priority: job.priority,
-    run_at: job.runAt,
-    max_attempts: job.maxAttempts,
-    input: job.input,
-    key: job.key,
-    meta: JSON.stringify(job.meta ?? {}),
-    depends_on: dependsOn.length === 0 ? "[]" : JSON.stringify(dependsOn),
-    pending_dependencies: pending,
-    lease_ms: job.leaseMs,
-    timeout_ms: job.timeoutMs,
-    now,
-    finished_at: finishedAt,
-  };
-}
-
 export interface JobListSqlParams {
   queue: string | null;
   states: string | null;
@@ -100,8 +51,8 @@ export function prepareStatements(db: Sqlite.Database) {
   const claim = db.prepare(SQL.JOB_CLAIM).raw(true);
   const claimTasks = db.prepare(SQL.JOB_CLAIM_TASKS).raw(true);
   return {
-    jobInsert: p<JobInsertParams>(SQL.JOB_INSERT),
-    jobInsertMany: p<Now & { jobs: string }>(SQL.JOB_INSERT_MANY),
+    /** Rows made by `jobRow` (rows.ts), JSON-encoded; `workflow_id` null outside workflows. */
+    jobInsertRows: p<Now & { workflow_id: string | null; jobs: string }>(SQL.JOB_INSERT_ROWS),
     jobState: p<Id, { state: JobState }>(SQL.JOB_STATE),
     jobByKey: p<{ task: string; key: string }, { id: string; state: JobState }>(SQL.JOB_BY_KEY),
     depInsert: p<{ parent_id: string; child_id: string }>(SQL.DEP_INSERT),
@@ -114,6 +65,9 @@ export function prepareStatements(db: Sqlite.Database) {
     queueLimitsDelete: p<{ queue: string }>(SQL.QUEUE_LIMITS_DELETE),
     queueLimitsTat: p<{ queue: string; tat: number }>(SQL.QUEUE_LIMITS_TAT),
     queueRunning: p<{ queue: string }, { n: number }>(SQL.QUEUE_RUNNING),
+    queueHoldGet: p<{ queue: string }, { until: number }>(SQL.QUEUE_HOLD_GET),
+    queueHoldPut: p<{ queue: string; until: number }>(SQL.QUEUE_HOLD_PUT),
+    jobBackoff: p<Fenced & Now & { run_at: number }, { queue: string; state: JobState }>(SQL.JOB_BACKOFF),
     jobPromoteDue: p<{ queue: string } & Now>(SQL.JOB_PROMOTE_DUE),
     /** Raw mode: rows are arrays, positions in `jobClaimColumns`. */
     jobClaim: claim as Stmt<

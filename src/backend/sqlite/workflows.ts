@@ -22,9 +22,10 @@ import type {
   WorkflowState,
 } from "../backend.js";
 import { emptyCounts } from "../backend.js";
-import { decodeCursor, encodeCursor, listLimit } from "../shared.js";
+import { decodeCursor, encodeCursor, listLimit, stateAtInsert } from "../shared.js";
 import { checkWorkflowEnqueue, failFastReason, workflowStateOf } from "../workflow-shared.js";
 import * as SQL from "./generated/sql.js";
+import { jobRow } from "./rows.js";
 
 interface WorkflowRow {
   id: string;
@@ -55,7 +56,7 @@ export class SqliteWorkflows {
   ) {
     this.stmt = {
       insert: db.prepare(SQL.WORKFLOW_INSERT),
-      jobsInsert: db.prepare(SQL.WORKFLOW_JOBS_INSERT),
+      jobsInsert: db.prepare(SQL.JOB_INSERT_ROWS),
       depsInsert: db.prepare(SQL.WORKFLOW_DEPS_INSERT),
       markParents: db.prepare(SQL.WORKFLOW_MARK_PARENTS),
       get: db.prepare<[{ id: string }], WorkflowRow>(SQL.WORKFLOW_GET),
@@ -81,26 +82,12 @@ export class SqliteWorkflows {
     for (const job of jobs) {
       // Every dependency is a job of this batch, so none has completed yet.
       const deps = [...new Set(job.dependsOn)];
-      const state: JobState = deps.length > 0 ? "waiting" : job.runAt > now ? "scheduled" : "queued";
+      const state = stateAtInsert(false, deps.length, job.runAt, now);
       for (const dep of deps) {
         edges.push([dep, job.id]);
         parents.add(dep);
       }
-      rows.push([
-        job.id,
-        job.task,
-        job.queue,
-        state,
-        job.priority,
-        job.runAt,
-        job.maxAttempts,
-        job.input,
-        JSON.stringify(job.meta ?? {}),
-        deps.length === 0 ? "[]" : JSON.stringify(deps),
-        deps.length,
-        job.leaseMs,
-        job.timeoutMs,
-      ]);
+      rows.push(jobRow(job, state, deps, deps.length));
       out.push({ id: job.id, state, created: true });
     }
     try {

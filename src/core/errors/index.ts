@@ -7,6 +7,7 @@ export { LeaseLostError } from "./lease-lost-error.js";
 export { NonRetriableError } from "./non-retriable-error.js";
 export { NotFoundError } from "./not-found-error.js";
 export { PayloadTooLargeError } from "./payload-too-large-error.js";
+export { RateLimitedError, type RateLimitScope, RETRY_AFTER_MAX_MS } from "./rate-limited-error.js";
 export { SerializationError } from "./serialization-error.js";
 export { ShutdownError } from "./shutdown-error.js";
 export { isSpoolError, SpoolError } from "./spool-error.js";

@@ -19,6 +19,8 @@ export interface ConformanceTest {
   peer: boolean;
   /** Tests push delivery; skipped for backends whose conformance entry does not claim it. */
   push: boolean;
+  /** A budget of its own for a heavy test (ms); the suite's default otherwise. */
+  timeoutMs?: number;
 }
 
 export interface ConformanceTopic {
@@ -29,14 +31,24 @@ export interface ConformanceTopic {
 export function defineTopic(
   name: string,
   build: (
-    test: (name: string, run: ConformanceTest["run"], options?: { peer?: boolean; push?: boolean }) => void,
+    test: (
+      name: string,
+      run: ConformanceTest["run"],
+      options?: { peer?: boolean; push?: boolean; timeoutMs?: number },
+    ) => void,
   ) => void,
 ): ConformanceTopic {
   const tests: ConformanceTest[] = [];
   build((testName, run, options) => {
     if (tests.some((t) => t.name === testName))
       throw new Error(`duplicate conformance test "${name} > ${testName}"`);
-    tests.push({ name: testName, run, peer: options?.peer ?? false, push: options?.push ?? false });
+    tests.push({
+      name: testName,
+      run,
+      peer: options?.peer ?? false,
+      push: options?.push ?? false,
+      timeoutMs: options?.timeoutMs,
+    });
   });
   return { name, tests };
 }

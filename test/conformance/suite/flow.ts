@@ -108,6 +108,54 @@ export const flowTopic = defineTopic("flow", (test) => {
     expect(await backend.queueList()).toEqual([]);
   });
 
+  test("a held queue starts nothing until the hold ends, and a hold only extends", async ({
+    backend,
+    clock,
+  }) => {
+    await enqueueMany(backend, 3, { queue: "q" });
+    await enqueueMany(backend, 1, { queue: "free" });
+    const t0 = clock.now();
+    await backend.queueHold({ queue: "q", until: t0 + 5_000 });
+    await backend.queueHold({ queue: "q", until: t0 + 1_000 });
+    const held = await claimAs(backend, "w1", ["q", "free"]);
+    expect(held.jobs.map((j) => j.queue)).toEqual(["free"]);
+    expect(held.nextRunAt).toBe(t0 + 5_000);
+    expect(held.limited).toBe(true);
+    clock.advance(4_999);
+    expect((await claimAs(backend, "w1")).jobs).toEqual([]);
+    clock.advance(1);
+    expect((await claimAs(backend, "w1")).jobs).toHaveLength(3);
+  });
+
+  test("a backoff puts a running job back to scheduled at runAt without counting the attempt", async ({
+    backend,
+    clock,
+  }) => {
+    const [id] = await enqueueMany(backend, 1, { queue: "q" });
+    const [job] = (await claimAs(backend, "w1")).jobs;
+    expect(job?.attempt).toBe(1);
+    const runAt = clock.now() + 2_000;
+    expect(await backend.jobBackoff({ jobs: [{ id: id!, token: "stale", runAt }] })).toEqual({
+      ok: [],
+      refused: [id],
+    });
+    expect(await backend.jobBackoff({ jobs: [{ id: id!, token: job!.leaseToken, runAt }] })).toEqual({
+      ok: [id],
+      refused: [],
+    });
+    const stored = await backend.jobGet({ id: id! });
+    expect(stored).toMatchObject({ state: "scheduled", attempt: 0, runAt, errors: [] });
+    expect((await claimAs(backend, "w1")).jobs).toEqual([]);
+    clock.advance(2_000);
+    const again = (await claimAs(backend, "w1")).jobs;
+    expect(again.map((j) => [j.id, j.attempt])).toEqual([[id, 1]]);
+    // A runAt that is not ahead makes the job queued at once.
+    expect(
+      await backend.jobBackoff({ jobs: [{ id: id!, token: again[0]!.leaseToken, runAt: clock.now() }] }),
+    ).toEqual({ ok: [id], refused: [] });
+    expect(await backend.jobGet({ id: id! })).toMatchObject({ state: "queued", attempt: 0 });
+  });
+
   test(
     "a cap holds for concurrent claims from two processes",
     async ({ backend, peer }) => {

@@ -89,6 +89,22 @@ export const EVENTS_INSERT = `INSERT INTO spool.events (at, events) VALUES (:at:
 export const EVENTS_PRUNE = `DELETE FROM spool.events WHERE at < :before::bigint`;
 
 /**
+ * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
+ * (a handler's RateLimitedError): scheduled, or queued when :run_at is not ahead of :now.
+ * Params: :id, :token, :run_at, :now.
+ * Returns: queue, state (no row: refused).
+ */
+export const JOB_BACKOFF = `UPDATE spool.jobs SET
+  state = CASE WHEN :run_at::bigint > :now::bigint THEN 'scheduled' ELSE 'queued' END,
+  run_at = :run_at::bigint,
+  attempt = greatest(0, attempt - 1),
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now::bigint
+WHERE id = :id::text AND state = 'running' AND lease_token = :token::text
+RETURNING queue, state`;
+
+/**
  * `queries/job-by-key.sql`: The job holding an idempotency key for a task.
  * Params: :task, :key.
  * Returns: id, state.
@@ -603,6 +619,20 @@ SELECT queue, 'waiting', count(*)::integer FROM spool.jobs WHERE state = 'waitin
 UNION ALL
 SELECT queue, state, count(*)::integer FROM spool.jobs
 WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
+
+/**
+ * `queries/queue-hold-get.sql`: Until when a queue is held (no row, or a past instant: not held).
+ * Params: :queue.
+ * Returns: until.
+ */
+export const QUEUE_HOLD_GET = `SELECT until FROM spool.queue_holds WHERE name = :queue::text`;
+
+/**
+ * `queries/queue-hold-put.sql`: Holds a queue until :until, or longer if it already is.
+ * Params: :queue, :until.
+ */
+export const QUEUE_HOLD_PUT = `INSERT INTO spool.queue_holds AS h (name, until) VALUES (:queue::text, :until::bigint)
+ON CONFLICT (name) DO UPDATE SET until = greatest(h.until, excluded.until)`;
 
 /**
  * `queries/queue-limits-delete.sql`: Removes a queue's limits row (both limits removed).
@@ -1147,6 +1177,16 @@ CREATE TABLE spool.queue_limits (
   rate_burst  integer,
   rate_tat    double precision,
   updated_at  bigint NOT NULL
+);`,
+  },
+  {
+    version: 3,
+    name: "flow_holds",
+    sql: `-- 0003_flow_holds: queues held by a handler's RateLimitedError (docs/flow-control.md): no claim
+-- starts a job of the queue before \`until\`. Expired rows are harmless and overwritten.
+CREATE TABLE spool.queue_holds (
+  name  text COLLATE "C" NOT NULL PRIMARY KEY,
+  until bigint NOT NULL
 );`,
   },
 ];

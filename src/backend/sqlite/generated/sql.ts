@@ -109,6 +109,22 @@ WHERE seq IN (SELECT seq FROM spool_events ORDER BY seq LIMIT :batch)
 export const EVENTS_SINCE = `SELECT seq, events FROM spool_events WHERE seq > :seq ORDER BY seq LIMIT :limit`;
 
 /**
+ * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
+ * (a handler's RateLimitedError): scheduled, or queued when :run_at is not ahead of :now.
+ * Params: :id, :token, :run_at, :now.
+ * Returns: queue, state (no row: refused).
+ */
+export const JOB_BACKOFF = `UPDATE spool_jobs SET
+  state = CASE WHEN :run_at > :now THEN 'scheduled' ELSE 'queued' END,
+  run_at = :run_at,
+  attempt = max(0, attempt - 1),
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now
+WHERE id = :id AND state = 'running' AND lease_token = :token
+RETURNING queue, state`;
+
+/**
  * `queries/job-by-key.sql`: The job holding an idempotency key for a task.
  * Params: :task, :key.
  * Returns: id, state.
@@ -271,32 +287,23 @@ export const JOB_GET_MANY = `SELECT * FROM spool_jobs WHERE id IN (SELECT value 
 export const JOB_GET = `SELECT * FROM spool_jobs WHERE id = :id`;
 
 /**
- * `queries/job-insert-many.sql`: Inserts a batch of new jobs that have no key and no dependencies (the bulk-enqueue path), in
- * one statement. A duplicate id violates the primary key and aborts the batch.
- * Params: :now, :jobs (JSON array of [id, task, queue, state, priority, run_at, max_attempts,
- *   input, meta (JSON text), lease_ms, timeout_ms]).
+ * `queries/job-insert-rows.sql`: Inserts new jobs, one row each, from rows made by `jobRow` (rows.ts: the one encoder of a
+ * new job): enqueue (one job or a bulk batch), workflows and schedule fires all use it. A
+ * duplicate id violates the primary key and aborts the statement. A job inserted `cancelled`
+ * (a dependency had already failed) is finished at :now.
+ * Params: :now, :workflow_id (NULL outside workflows), :jobs (JSON array of rows [id, task,
+ *   queue, state, priority, run_at, max_attempts, input, key, meta (JSON text), depends_on
+ *   (JSON text), pending_dependencies, lease_ms, timeout_ms]).
  */
-export const JOB_INSERT_MANY = `INSERT INTO spool_jobs (
+export const JOB_INSERT_ROWS = `INSERT INTO spool_jobs (
   id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
-  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at
+  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at, workflow_id
 )
 SELECT
   j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
-  j.value ->> 7, NULL, j.value ->> 8, '[]', 0, j.value ->> 9, j.value ->> 10, :now, NULL, :now
+  j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11, j.value ->> 12,
+  j.value ->> 13, :now, CASE WHEN j.value ->> 3 = 'cancelled' THEN :now END, :now, :workflow_id
 FROM json_each(:jobs) AS j`;
-
-/**
- * `queries/job-insert.sql`: Inserts one new job. A duplicate id violates the primary key (the caller turns it into an error).
- * Params: :id, :task, :queue, :state, :priority, :run_at, :max_attempts, :input, :key, :meta (JSON),
- *   :depends_on (JSON array), :pending_dependencies, :lease_ms, :timeout_ms, :now, :finished_at.
- */
-export const JOB_INSERT = `INSERT INTO spool_jobs (
-  id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
-  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at
-) VALUES (
-  :id, :task, :queue, :state, :priority, :run_at, :max_attempts, :input, :key, :meta, :depends_on,
-  :pending_dependencies, :lease_ms, :timeout_ms, :now, :finished_at, :now
-)`;
 
 /**
  * `queries/job-leased.sql`: A running job, if :token still fences it.
@@ -666,6 +673,20 @@ UNION ALL
 SELECT queue, state, count(*) FROM spool_jobs WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
 
 /**
+ * `queries/queue-hold-get.sql`: Until when a queue is held (no row, or a past instant: not held).
+ * Params: :queue.
+ * Returns: until.
+ */
+export const QUEUE_HOLD_GET = `SELECT until FROM spool_queue_holds WHERE name = :queue`;
+
+/**
+ * `queries/queue-hold-put.sql`: Holds a queue until :until, or longer if it already is.
+ * Params: :queue, :until.
+ */
+export const QUEUE_HOLD_PUT = `INSERT INTO spool_queue_holds (name, until) VALUES (:queue, :until)
+ON CONFLICT (name) DO UPDATE SET until = max(until, excluded.until)`;
+
+/**
  * `queries/queue-limits-delete.sql`: Removes a queue's limits row (both limits removed).
  * Params: :queue.
  */
@@ -859,6 +880,17 @@ export const SCHEDULE_UPDATE = `UPDATE spool_schedules SET
 WHERE name = :name`;
 
 /**
+ * `queries/search-candidates.sql`: How many candidate documents a search has, counted up to :cap: the index's matches plus the
+ * documents not indexed yet. Few: the index finds the jobs; many: walking the jobs newest first
+ * fills a page sooner (search.ts).
+ * Params: :phrase, :cap.
+ * Returns: n.
+ */
+export const SEARCH_CANDIDATES = `SELECT
+  (SELECT count(*) FROM (SELECT 1 FROM spool_jobs_search WHERE spool_jobs_search MATCH :phrase LIMIT :cap)) +
+  (SELECT count(*) FROM (SELECT 1 FROM spool_jobs_search_pending LIMIT :cap)) AS n`;
+
+/**
  * `queries/search-index.sql`: Indexes the waiting documents up to :upto (see migration 0005 for the document layout).
  * A result or error list that is empty again has nothing to index.
  * Params: :upto.
@@ -983,23 +1015,6 @@ export const WORKFLOW_GET = `SELECT * FROM spool_workflows WHERE id = :id`;
  */
 export const WORKFLOW_INSERT = `INSERT INTO spool_workflows (id, name, policy, state, spec, total, counts, created_at, finished_at)
 VALUES (:id, :name, :policy, 'running', :spec, :total, NULL, :now, NULL)`;
-
-/**
- * `queries/workflow-jobs-insert.sql`: Inserts every job of a workflow in one statement (states computed by the caller: all
- * dependencies are jobs of the same batch). A duplicate id violates the primary key.
- * Params: :now, :workflow_id, :jobs (JSON array of [id, task, queue, state, priority, run_at,
- *   max_attempts, input, meta (JSON text), depends_on (JSON text), pending_dependencies,
- *   lease_ms, timeout_ms]).
- */
-export const WORKFLOW_JOBS_INSERT = `INSERT INTO spool_jobs (
-  id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
-  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at, workflow_id
-)
-SELECT
-  j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
-  j.value ->> 7, NULL, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11, j.value ->> 12,
-  :now, NULL, :now, :workflow_id
-FROM json_each(:jobs) AS j`;
 
 /**
  * `queries/workflow-list-asc.sql`: A page of workflows, oldest first, after the cursor id.
@@ -1323,6 +1338,16 @@ CREATE TABLE spool_queue_limits (
   rate_burst  INTEGER,
   rate_tat    REAL,
   updated_at  INTEGER NOT NULL
+) WITHOUT ROWID;`,
+  },
+  {
+    version: 7,
+    name: "flow_holds",
+    sql: `-- 0007_flow_holds: queues held by a handler's RateLimitedError (docs/flow-control.md): no claim
+-- starts a job of the queue before \`until\`. Expired rows are harmless and overwritten.
+CREATE TABLE spool_queue_holds (
+  name  TEXT    NOT NULL PRIMARY KEY,
+  until INTEGER NOT NULL
 ) WITHOUT ROWID;`,
   },
   {

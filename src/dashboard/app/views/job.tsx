@@ -7,6 +7,7 @@
 import { api } from "../api";
 import { ActionBar, JOB_ACTIONS } from "../components/actions";
 import { Copy, ErrorNote, Json, Loading, PageTitle, Progress, StateBadge, Time } from "../components/common";
+import { InputEditor } from "../components/input-editor";
 import { PriorityForm } from "../components/priority";
 import { duration } from "../format";
 import { useLiveQuery } from "../live";
@@ -175,6 +176,9 @@ export function JobDetail({ id }: { id: string }) {
             </details>
           ))}
         </section>
+      )}
+      {(j.state === "waiting" || j.state === "scheduled" || j.state === "queued") && (
+        <InputEditor key={`${j.id}-${j.updatedAt}`} id={j.id} input={j.input} onDone={job.reload} />
       )}
       <div class="json-grid">
         <Json label="Input" value={j.input} />

@@ -4,6 +4,8 @@
 ---   P limits:<queue>  hash  c (concurrency cap), rl, rp, rb (rate limit: starts per rp ms,
 ---                           plus rb burst), tat (GCRA theoretical arrival time, ms, fractional)
 ---   P limited         set   queues that have a limits hash (for queueList)
+---   P hold:<queue>    string  no claim starts a job of the queue before this instant (ms; a
+---                           handler's RateLimitedError, see queue-hold.lua)
 ---
 --- Running jobs are read from counts:<queue> plus this script's unwritten deltas (counts.lua),
 --- so two claims of one queue inside one script (claim, then push delivery) see each other.
@@ -20,6 +22,13 @@ local flowLimited = false
 --- the queue has no limits) for flowTook. When the rate limit is what stops the claim, the
 --- instant one more start is allowed goes into flowRetryAt.
 local function flowRoom(prefix, queue, want, nowN)
+  local hold = redis.call('GET', prefix .. 'hold:' .. queue)
+  if hold and tonumber(hold) > nowN then
+    if want > 0 then flowLimited = true end
+    local holdUntil = tonumber(hold)
+    if flowRetryAt == nil or holdUntil < flowRetryAt then flowRetryAt = holdUntil end
+    return 0, nil
+  end
   local f = redis.call('HMGET', prefix .. 'limits:' .. queue, 'c', 'rl', 'rp', 'rb', 'tat')
   if not f[1] and not f[2] then return want, nil end
   local room = want

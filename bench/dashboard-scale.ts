@@ -1,0 +1,247 @@
+/**
+ * Dashboard at scale: with `--jobs` retained jobs (default 1,000,000) in a SQLite store, how
+ * fast does the HTTP API the dashboard uses answer? p50/p95 of the jobs list, filtered lists,
+ * a cursor's next page, text searches (rare word in the input, a word in error messages, a
+ * common word), the overview's calls, and the overview's load in real Chromium (login page to
+ * the counts on screen). Also how long seeding and search indexing took.
+ *
+ *   npx tsx bench/dashboard-scale.ts [--jobs 1000000] [--calls 40] [--json PATH] [--no-browser]
+ *   npx tsx bench/dashboard-scale.ts --backend 'redis://127.0.0.1:6379/13?prefix=bench-dash' --jobs 100000
+ *
+ * Without --backend: a temporary SQLite file. A Redis store under the given prefix is emptied
+ * (its keys deleted) before and after the run.
+ *
+ * A benchmark, not a test: it prints a Markdown table (progress on stderr). Figures depend on the
+ * machine and its load; say which when quoting them.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createBackend } from "../src/backend/create-backend.js";
+import { newJobId } from "../src/core/ids.js";
+import { createServer } from "../src/http/index.js";
+import { createSpool } from "../src/index.js";
+import { percentile } from "./harness/stats.js";
+
+const { values: args } = parseArgs({
+  options: {
+    jobs: { type: "string", default: "1000000" },
+    calls: { type: "string", default: "40" },
+    json: { type: "string" },
+    backend: { type: "string" },
+    "no-browser": { type: "boolean", default: false },
+  },
+});
+const JOBS = Number(args.jobs);
+const CALLS = Number(args.calls);
+const TOKEN = "bench-dashboard-token-0123456789";
+const CHUNK = 10_000;
+const TASKS = ["invoice.render", "mail.send", "report.build", "image.resize"] as const;
+const QUEUES = ["billing", "mail", "reports", "images"] as const;
+const CUSTOMERS = ["acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka"];
+/** One job in RARE_EVERY carries the word "zanzibar" in its input. */
+const RARE_EVERY = 100_000;
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+async function seed(url: string): Promise<number> {
+  const backend = await createBackend(url);
+  const t0 = performance.now();
+  const now = Date.now();
+  try {
+    for (let i = 0; i < JOBS; i += CHUNK) {
+      const k = Math.min(CHUNK, JOBS - i);
+      const jobs = Array.from({ length: k }, (_, j) => {
+        const n = i + j;
+        const customer = n % RARE_EVERY === 4_242 ? "zanzibar" : CUSTOMERS[n % CUSTOMERS.length]!;
+        return {
+          id: newJobId(),
+          task: TASKS[n % TASKS.length]!,
+          queue: QUEUES[n % QUEUES.length]!,
+          input: JSON.stringify({ customer, invoice: `INV-${n}`, amount: (n * 37) % 10_000 }),
+          priority: 0,
+          runAt: now,
+          maxAttempts: 1,
+          key: null,
+          meta: {},
+          dependsOn: [],
+          leaseMs: null,
+          timeoutMs: null,
+        };
+      });
+      await backend.jobEnqueue({ jobs });
+      // 90% completed, 5% failed, 5% left queued.
+      const claimed = await backend.jobClaim({
+        queues: QUEUES,
+        limit: Math.floor(k * 0.95),
+        workerId: "seed",
+        leaseMs: 600_000,
+      });
+      const fail = claimed.jobs.filter((_, j) => j % 19 === 7);
+      const done = claimed.jobs.filter((_, j) => j % 19 !== 7);
+      await backend.jobComplete({
+        jobs: done.map((j) => ({ id: j.id, token: j.leaseToken, result: '{"ok":true,"pages":3}' })),
+      });
+      await backend.jobFail({
+        jobs: fail.map((j) => ({
+          id: j.id,
+          token: j.leaseToken,
+          retryAt: null,
+          error: { attempt: 1, name: "Error", message: "printer on fire: paper jam", stack: "", at: now },
+        })),
+      });
+      if ((i / CHUNK) % 10 === 0) log(`  seeded ${i + k} / ${JOBS}`);
+    }
+  } finally {
+    await backend.close();
+  }
+  return performance.now() - t0;
+}
+
+/** Deletes the keys of a Redis store (its prefix only); nothing for other URLs. */
+async function clearRedis(url: string): Promise<void> {
+  if (!url.startsWith("redis")) return;
+  const { Redis } = await import("ioredis");
+  const parsed = new URL(url);
+  const prefix = parsed.searchParams.get("prefix") ?? "spool";
+  parsed.search = "";
+  const redis = new Redis(parsed.toString());
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `{${prefix}}:*`, "COUNT", 5000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function timed(n: number, call: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+  await call(); // warm
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await call();
+    times.push(performance.now() - t);
+  }
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "spool-dash-scale-"));
+  const url = args.backend ?? `sqlite://${join(dir, "spool.db")}`;
+  await clearRedis(url);
+  const out: Record<string, unknown> = {
+    jobs: JOBS,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() },
+  };
+  try {
+    log(`seeding ${JOBS} jobs into ${url}`);
+    out.seedMs = await seed(url);
+    const spool = createSpool({ backend: url, logger: { level: "warn" } });
+    const backend = (await spool.backend()) as { searchCatchUp?: () => Promise<number> };
+    let t = performance.now();
+    if (backend.searchCatchUp) {
+      log("indexing for text search");
+      await backend.searchCatchUp();
+      out.indexMs = performance.now() - t;
+    }
+    const server = createServer(spool, {
+      port: 0,
+      tokens: [{ token: TOKEN, role: "admin", name: "bench" }],
+      processMetrics: false,
+    });
+    const base = (await server.listen()).url;
+    const get = async (path: string) => {
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { jobs?: { id: string }[]; nextCursor?: string | null };
+    };
+    const first = await get("/api/jobs?limit=50");
+    const calls: [string, string][] = [
+      ["jobs list, newest 50", "/api/jobs?limit=50"],
+      ["next page (cursor)", `/api/jobs?limit=50&cursor=${encodeURIComponent(first.nextCursor ?? "")}`],
+      ["state=failed", "/api/jobs?state=failed&limit=50"],
+      ["task + state", "/api/jobs?task=report.build&state=completed&limit=50"],
+      [
+        "queue + created in the last hour",
+        `/api/jobs?queue=mail&createdAfter=${Date.now() - 3_600_000}&limit=50`,
+      ],
+      ["search: rare word in the input", "/api/jobs?q=zanzibar&limit=50"],
+      ["search: invoice number", `/api/jobs?q=INV-${Math.floor(JOBS / 2)}%22&limit=50`],
+      ["search: word in error messages", "/api/jobs?q=paper%20jam&limit=50"],
+      ["search: common word", "/api/jobs?q=globex&limit=50"],
+      ["search: rare word + state=completed", "/api/jobs?q=zanzibar&state=completed&limit=50"],
+      ["overview: /api/queues", "/api/queues"],
+      ["overview: /api/workers", "/api/workers"],
+    ];
+    const rows: Record<string, { p50: number; p95: number; hits: number }> = {};
+    for (const [name, path] of calls) {
+      log(`  ${name}`);
+      const hits = (await get(path)).jobs?.length ?? 0;
+      rows[name] = { ...(await timed(CALLS, () => get(path))), hits };
+    }
+    out.api = rows;
+    if (!args["no-browser"]) {
+      const { chromium } = await import("playwright-core");
+      const browser = await chromium.launch({
+        executablePath: process.env.SPOOL_TEST_CHROMIUM ?? "/usr/bin/chromium",
+        headless: true,
+        args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        await page.goto(base);
+        await page.getByLabel("API token").fill(TOKEN);
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.locator(".tile-value").first().waitFor({ timeout: 60_000 });
+        const loads: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          t = performance.now();
+          await page.goto(`${base}/#/`);
+          await page.reload();
+          await page.locator(".tile-value").first().waitFor({ timeout: 60_000 });
+          loads.push(performance.now() - t);
+        }
+        out.overviewLoadMs = { p50: percentile(loads, 50), max: Math.max(...loads) };
+        t = performance.now();
+        await page.goto(`${base}/#/jobs?search=zanzibar`);
+        await page.locator("tr[data-job]").first().waitFor({ timeout: 60_000 });
+        out.searchPageMs = performance.now() - t;
+      } finally {
+        await browser.close();
+      }
+    }
+    await server.close();
+    await spool.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await clearRedis(url);
+  }
+  const api = out.api as Record<string, { p50: number; p95: number; hits: number }>;
+  const f = (v: number) => `${v.toFixed(1)} ms`;
+  const lines = [
+    `Dashboard API at ${JOBS.toLocaleString("en-US")} retained jobs (${url.split(":")[0]}, ${CALLS} calls each)`,
+    "",
+    "| call | p50 | p95 | rows |",
+    "|---|---:|---:|---:|",
+    ...Object.entries(api).map(([name, r]) => `| ${name} | ${f(r.p50)} | ${f(r.p95)} | ${r.hits} |`),
+    "",
+    `Seeding: ${((out.seedMs as number) / 1000).toFixed(0)} s${out.indexMs === undefined ? "" : `; search index catch-up: ${((out.indexMs as number) / 1000).toFixed(0)} s`}.`,
+  ];
+  const load = out.overviewLoadMs as { p50: number; max: number } | undefined;
+  if (load)
+    lines.push(
+      `Overview in Chromium (reload to counts on screen): p50 ${f(load.p50)}, max ${f(load.max)}; jobs page with a search: ${f(out.searchPageMs as number)}.`,
+    );
+  lines.push(
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, load average at start ${(out.machine as { loadavg: number[] }).loadavg.map((v) => v.toFixed(1)).join(" / ")}.`,
+  );
+  process.stdout.write(`${lines.join("\n")}\n`);
+  if (args.json) writeFileSync(args.json, JSON.stringify(out, null, 2));
+}
+
+await main();

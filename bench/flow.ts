@@ -1,0 +1,162 @@
+/**
+ * `npm run bench:flow` — the cost of queue limits when they do not bind (issue 15): jobs/s of
+ * one in-process worker (concurrency 32, no-op handler) draining N pre-enqueued jobs from a
+ * plain queue, a queue with a concurrency cap far above what runs (10,000), and a queue with a
+ * rate limit far above the rate reached (1,000,000 / 1s, without and with a burst of 1,000),
+ * on SQLite and Redis; plus BullMQ with
+ * and without its limiter ({ max: 1,000,000, duration: 1000 }) through the same loop.
+ *
+ *   npm run bench:flow                 # N = 5,000, 3 repetitions, median reported
+ *   npm run bench:flow -- --n 20000 --reps 5
+ *
+ * Redis: SPOOL_BENCH_REDIS_URL (default redis://127.0.0.1:6379/0; each run a fresh key prefix).
+ * Figures on a shared machine move by ±15 %: compare columns of one run, not runs.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Worker as BullWorker, Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { createSpool } from "../src/client/spool.js";
+import type { QueueLimitOptions } from "../src/core/flow.js";
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const N = opt("n", 5_000);
+const REPS = opt("reps", 3);
+const CONCURRENCY = 32;
+const REDIS = process.env.SPOOL_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/0";
+
+const VARIANTS: Record<string, QueueLimitOptions | null> = {
+  plain: null,
+  "concurrency 10000": { concurrency: 10_000 },
+  // Without burst, GCRA spreads starts one per per/limit: a claim at one millisecond gets at most
+  // 1 job however high the rate, so this one binds at the millisecond scale (see the docs).
+  "rate 1e6/1s": { rateLimit: { limit: 1_000_000, per: "1s" } },
+  "rate 1e6/1s + burst 1000": { rateLimit: { limit: 1_000_000, per: "1s", burst: 1000 } },
+};
+
+async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS);
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `*${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== "0");
+  redis.disconnect();
+}
+
+async function spoolRun(kind: "sqlite" | "redis", limits: QueueLimitOptions | null): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "spool-bench-flow-"));
+  const prefix = `bench-flow-${randomUUID()}`;
+  const url = kind === "sqlite" ? `sqlite://${join(dir, "b.db")}` : `${REDIS}?prefix=${prefix}`;
+  const spool = createSpool({ backend: url, logger: { level: "silent" }, retention: false });
+  let done = 0;
+  let finished!: () => void;
+  const all = new Promise<void>((r) => (finished = r));
+  const task = spool.task({
+    name: "noop",
+    queue: "bench",
+    run: () => {
+      if (++done === N) finished();
+    },
+  });
+  try {
+    if (limits) await spool.queues.limit("bench", limits);
+    for (let i = 0; i < N; i += 1000)
+      await task.enqueueMany(
+        Array.from({ length: Math.min(1000, N - i) }, (_, j) => ({ input: { i: i + j } })),
+      );
+    const worker = spool.worker({ concurrency: CONCURRENCY, queues: ["bench"] });
+    const t0 = performance.now();
+    await worker.start();
+    await all;
+    const secs = (performance.now() - t0) / 1000;
+    await worker.stop();
+    return N / secs;
+  } finally {
+    await spool.close();
+    rmSync(dir, { recursive: true, force: true });
+    if (kind === "redis") await dropPrefix(prefix);
+  }
+}
+
+async function bullRun(limited: boolean): Promise<number> {
+  const name = `bench-flow-bull-${randomUUID()}`;
+  const connection = { url: REDIS, maxRetriesPerRequest: null } as const;
+  const q = new Queue(name, {
+    connection,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
+  });
+  let done = 0;
+  let finished!: () => void;
+  const all = new Promise<void>((r) => (finished = r));
+  try {
+    for (let i = 0; i < N; i += 1000)
+      await q.addBulk(
+        Array.from({ length: Math.min(1000, N - i) }, (_, j) => ({ name: "noop", data: { i: i + j } })),
+      );
+    const t0 = performance.now();
+    const worker = new BullWorker(
+      name,
+      async () => {
+        if (++done === N) finished();
+      },
+      {
+        connection,
+        concurrency: CONCURRENCY,
+        ...(limited ? { limiter: { max: 1_000_000, duration: 1000 } } : {}),
+      },
+    );
+    worker.on("error", () => {});
+    await all;
+    const secs = (performance.now() - t0) / 1000;
+    await worker.close();
+    return N / secs;
+  } finally {
+    await q.obliterate({ force: true }).catch(() => {});
+    await q.close();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  process.stderr.write(`bench:flow N=${N}, ${REPS} reps, worker concurrency ${CONCURRENCY}\n`);
+  const rows: string[] = ["| system | variant | jobs/s (median) | vs plain |", "|---|---|---:|---:|"];
+  for (const kind of ["sqlite", "redis"] as const) {
+    // One discarded run first: the first run of a process pays JIT warm-up, which would be
+    // charged to whichever variant ran first.
+    await spoolRun(kind, null);
+    let plain = 0;
+    for (const [variant, limits] of Object.entries(VARIANTS)) {
+      const runs: number[] = [];
+      for (let r = 0; r < REPS; r++) runs.push(await spoolRun(kind, limits));
+      const m = median(runs);
+      if (limits === null) plain = m;
+      rows.push(`| spool-${kind} | ${variant} | ${Math.round(m)} | ${((m / plain) * 100).toFixed(0)} % |`);
+      process.stderr.write(`spool-${kind} ${variant}: ${runs.map(Math.round).join(", ")}\n`);
+    }
+  }
+  await bullRun(false);
+  let bullPlain = 0;
+  for (const limited of [false, true]) {
+    const runs: number[] = [];
+    for (let r = 0; r < REPS; r++) runs.push(await bullRun(limited));
+    const m = median(runs);
+    if (!limited) bullPlain = m;
+    rows.push(
+      `| bullmq | ${limited ? "limiter 1e6/1s" : "plain"} | ${Math.round(m)} | ${((m / bullPlain) * 100).toFixed(0)} % |`,
+    );
+    process.stderr.write(`bullmq ${limited ? "limited" : "plain"}: ${runs.map(Math.round).join(", ")}\n`);
+  }
+  process.stdout.write(`${rows.join("\n")}\n`);
+}
+
+await main();
+process.exit(0);
