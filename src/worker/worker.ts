@@ -3,7 +3,7 @@
  * alive, records outcomes in batches, and shuts down gracefully. It composes:
  *
  * ```
- *   change feed ──nudge──┐        ┌── poll timer / nextRunAt timer / pushed jobs
+ *   change feed (feed.ts) ──nudge──┐   ┌── poll timer / nextRunAt timer / pushed jobs
  *                        ▼        ▼
  *               ┌──── ClaimLoop (claim-loop.ts, wake.ts, prefetch.ts) ────┐
  *               │                                                         ▼
@@ -12,7 +12,8 @@
  *               │        ▼                                  │
  *               │   OutcomeBatcher ──► jobComplete / jobFail   LeaseRenewer (per-lease schedule)
  *               └── slot / lease freed ──► nudge
- *   maintenance (src/maintenance/): rescue expired leases · retention · heartbeat
+ *   engine.ts wires these parts together; isolation/ runs isolated tasks off-thread
+ *   maintenance (src/maintenance/): rescue expired leases · elected retention · heartbeat
  *   shutdown.ts: the ordered stop
  * ```
  *
@@ -31,16 +32,17 @@ import type { LeasedJob } from "../core/types.js";
 import { Maintenance } from "../maintenance/index.js";
 import { Rescuer } from "../maintenance/rescuer.js";
 import { checkRetention, type RetentionOptions } from "../maintenance/retention.js";
-import { ClaimLoop } from "./claim-loop.js";
+import type { ClaimLoop } from "./claim-loop.js";
+import { buildEngine } from "./engine.js";
 import type { InputResolver } from "./execute.js";
 import { listenToFeed } from "./feed.js";
 import { Isolation } from "./isolation/isolation.js";
-import { JobRunner, type LossKind, type SettledKind } from "./job-runner.js";
-import { LeaseRenewer } from "./lease-renewer.js";
+import type { JobRunner, LossKind } from "./job-runner.js";
+import type { LeaseRenewer } from "./lease-renewer.js";
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from "./options.js";
-import { OutcomeBatcher } from "./outcome-batcher.js";
+import type { OutcomeBatcher } from "./outcome-batcher.js";
 import { PrefetchPolicy } from "./prefetch.js";
-import { PushReceiver, supportsPush } from "./push-receiver.js";
+import type { PushReceiver } from "./push-receiver.js";
 import { shutdown } from "./shutdown.js";
 import { Wake } from "./wake.js";
 
@@ -169,68 +171,33 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.queues.length === 0) this.queues = this.deps.registry.queues();
     if (this.queues.length === 0) this.queues = ["default"];
     const { backend, clock, logger } = { ...this.deps, backend: this.backend };
-    const running = () => this.state === "running";
     const nudge = () => this.wake.nudge();
-    this.runner = new JobRunner({
+    const engine = buildEngine({
       ...this.deps,
       backend,
-      concurrency: this.concurrency,
-      leaseMs: this.leaseMs,
-      batcher: () => this.batcher,
       isolation,
-      prefetch: this.prefetch,
-      canStart: running,
-      onLeased: (held) => this.renewer.track(held),
-      onFreed: () => {
-        if (this.loop.saturated && running()) nudge();
-      },
-      emitStarted: (job) => this.emit("job:started", job),
-      emitSettled: (id, kind: SettledKind) => this.emit(SETTLED_EVENT[kind], id),
-      emitLost: (id, kind) => this.emit("lease:lost", id, kind),
-    });
-    if (supportsPush(backend)) {
-      // Pushed jobs are leased to this worker already: run them like claimed ones. While
-      // stopping, the runner starts nothing and shutdown releases the buffer.
-      this.push = new PushReceiver(backend, this.id, (jobs) => this.runner.accept(jobs, performance.now()));
-    }
-    this.batcher = new OutcomeBatcher(backend, clock, {
-      onSettled: (refs, kind) => this.runner.onSettled(refs, kind),
-      onError: (err) => this.reportError(err, "could not store job outcomes; retrying"),
-      onSending: () => {
-        if (this.loop.saturated && running() && this.prefetch.limit() > 0) nudge();
-      },
-    });
-    this.renewer = new LeaseRenewer({
-      backend,
-      leaseMs: this.leaseMs,
-      leases: () => this.runner.renewable(),
-      onLost: (refs) => this.runner.onRenewLost(refs),
-      onError: (err) => this.reportError(err, "lease renewal failed"),
-    });
-    this.renewer.start();
-    this.loop = new ClaimLoop({
-      backend,
-      clock,
-      wake: this.wake,
-      prefetch: this.prefetch,
-      push: this.push,
       workerId: this.id,
       queues: this.queues,
       rotate: this.opts.queues.length === 0,
-      tasks: () => this.deps.registry.names(),
       concurrency: this.concurrency,
       leaseMs: this.leaseMs,
       pollMs: this.opts.pollMs,
-      isRunning: running,
-      load: () => ({
-        held: this.runner.held.size,
-        running: this.runner.running,
-        buffered: this.runner.held.bufferedCount,
-        writing: this.batcher.inFlight,
-      }),
-      deliver: (jobs, leasedAt) => this.runner.accept(jobs, leasedAt),
+      prefetch: this.prefetch,
+      wake: this.wake,
+      isRunning: () => this.state === "running",
+      started: (job) => this.emit("job:started", job),
+      settled: (id, kind) => this.emit(SETTLED_EVENT[kind], id),
+      lost: (id, kind) => this.emit("lease:lost", id, kind),
       reportError: (err, message) => this.reportError(err, message),
     });
+    ({
+      runner: this.runner,
+      batcher: this.batcher,
+      renewer: this.renewer,
+      loop: this.loop,
+      push: this.push,
+    } = engine);
+    this.renewer.start();
     this.unsubscribe = listenToFeed(backend, {
       queues: this.queues,
       parked: () => this.push?.parked === true,

@@ -104,6 +104,8 @@ describe.each(BACKEND_KINDS)("queue limits with workers on %s", (kind) => {
       Array.from({ length: 3 }, () => ({ task: "api.call", input: {} })),
     );
     await waitFor(() => done === 4, { timeout: 60_000, message: "all 4 jobs completed" });
+    // The handlers returned; their outcomes are written a moment later: wait for the store.
+    await Promise.all([first, ...later].map((j) => j.result({ timeout: "30s" })));
     const info = await first.get();
     // retry: 1 — had the rate-limited run used the attempt, the job would have failed for good.
     expect(info).toMatchObject({ state: "completed", attempt: 1, errors: [] });
