@@ -27,6 +27,9 @@ export type { BackoffPolicy, RetryPolicy } from "./core/retry.js";
 export { deserialize, serialize } from "./core/serializer.js";
 export type {
   AppTransaction,
+  BatchContext,
+  BatchOptions,
+  BatchTaskConfig,
   EnqueueManyOptions,
   EnqueueOptions,
   InputOf,

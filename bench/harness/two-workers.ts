@@ -14,7 +14,7 @@
  *
  * anchors.md's orchestrator polled getJobCounts every 2 ms for the whole run. That costs BullMQ
  * about 10 µs of Redis time per poll, but spool's queues.list about 0.8 ms (a Lua script that also
- * reads up to 1000 job hashes for oldestQueuedAt): about a quarter of Redis's one thread, for the
+ * read up to 1000 job hashes for oldestQueuedAt then; 100 now): about a quarter of Redis's one thread, for the
  * two-worker run only. So the backend is polled only once the handler counts reach N, as in the
  * one-worker run (whose worker starts its tail polling at handler N).
  */

@@ -8,6 +8,7 @@ export const SYSTEM_IDS = [
   "spool-sqlite",
   "spool-memory",
   "spool-redis",
+  "spool-postgres",
   "bullmq",
   "bee-queue",
   "graphile-worker",
@@ -23,9 +24,10 @@ export async function loadSystem(id: SystemId): Promise<BenchSystem> {
   switch (id) {
     case "spool-sqlite":
     case "spool-memory":
-    case "spool-redis": {
+    case "spool-redis":
+    case "spool-postgres": {
       const { spoolSystem } = await import("./spool.js");
-      return spoolSystem(id === "spool-sqlite" ? "sqlite" : id === "spool-memory" ? "memory" : "redis");
+      return spoolSystem(id.slice("spool-".length) as "sqlite" | "memory" | "redis" | "postgres");
     }
     case "bullmq":
       return (await import("./bullmq.js")).bullmqSystem;

@@ -8,7 +8,10 @@ import { createBackend, createSpool, type Spool, type Task } from "../../src/ind
 import type { BenchContext, BenchSystem, Payload, Producer, SystemInfo, WorkerSide } from "./types.js";
 import { ownVersion } from "./versions.js";
 
-export type SpoolKind = "sqlite" | "memory" | "redis";
+export type SpoolKind = "sqlite" | "memory" | "redis" | "postgres";
+
+/** The bench's own PostgreSQL schema (dropped on every wipe). */
+const PG_SCHEMA = "spool_bench";
 
 const TASK = "bench.noop";
 
@@ -16,6 +19,11 @@ const TASK = "bench.noop";
 export function urlFor(kind: SpoolKind, ctx: BenchContext): string {
   if (kind === "memory") return "memory://";
   if (kind === "redis") return ctx.redisUrl;
+  if (kind === "postgres") {
+    const url = new URL(ctx.pgUrl);
+    url.searchParams.set("schema", PG_SCHEMA);
+    return url.toString();
+  }
   return `sqlite://${sqliteFile(ctx)}`;
 }
 
@@ -65,7 +73,9 @@ export function spoolSystem(kind: SpoolKind): BenchSystem {
           ? "memory://, worker IN THE PRODUCER'S PROCESS (no cross-process hop) × concurrency 50; enqueueMany chunks of 1000"
           : kind === "sqlite"
             ? "sqlite:// temp file (WAL, synchronous=NORMAL default), 1 worker proc × concurrency 50; enqueueMany chunks of 1000"
-            : "redis:// (bench DB), 1 worker proc × concurrency 50; enqueueMany chunks of 1000";
+            : kind === "redis"
+              ? "redis:// (bench DB), 1 worker proc × concurrency 50; enqueueMany chunks of 1000"
+              : "postgres:// (schema spool_bench, synchronous commits), 1 worker proc × concurrency 50; enqueueMany chunks of 1000";
       return {
         id: `spool-${kind}`,
         label: kind === "memory" ? "spool/memory (in-process)" : `spool/${kind}`,
@@ -83,7 +93,7 @@ export function spoolSystem(kind: SpoolKind): BenchSystem {
         await backend.close();
         return null;
       } catch (err) {
-        return `createBackend("${kind === "redis" ? url : kind}") failed: ${(err as Error).message}`;
+        return `createBackend("${kind === "redis" ? url : kind}") failed: ${(err as Error).message.replace(/\/\/[^@/]*@/, "//***@")}`;
       } finally {
         if (kind === "sqlite") wipeSqlite(join(ctx.tmpDir, "probe.db"));
       }
@@ -93,6 +103,16 @@ export function spoolSystem(kind: SpoolKind): BenchSystem {
       if (kind === "redis") {
         const { flushRedisDb } = await import("./redis-util.js");
         await flushRedisDb(ctx.redisUrl);
+      }
+      if (kind === "postgres") {
+        const pg = (await import("pg")).default;
+        const c = new pg.Client({ connectionString: ctx.pgUrl });
+        await c.connect();
+        try {
+          await c.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
+        } finally {
+          await c.end();
+        }
       }
       // memory: every run is a fresh process.
     },

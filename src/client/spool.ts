@@ -16,6 +16,7 @@ import { checkName, TaskRegistry } from "../core/registry.js";
 import { PAYLOAD_LIMIT_DEFAULT } from "../core/serializer.js";
 import type {
   AppTransaction,
+  BatchTaskConfig,
   EnqueueManyOptions,
   EnqueueOptions,
   JobHandle,
@@ -71,6 +72,8 @@ export interface Spool extends WorkflowApi {
     config: SchemaTaskConfig<S, O>,
   ): Task<StandardSchemaV1.InferInput<S>, Awaited<O>>;
   task<I, O>(config: TaskConfig<I, O>): Task<I, Awaited<O>>;
+  /** A batch task: `run(inputs[], ctx)` returns one result or Error per input (docs/batch.md). */
+  task<I, O>(config: BatchTaskConfig<I, O>): Task<I, O>;
   /** Enqueues by task name (what the CLI and HTTP API use); typed code should prefer `task.enqueue`. */
   enqueue(task: string, input: unknown, options?: EnqueueOptions): Promise<JobHandle>;
   /**
@@ -231,7 +234,12 @@ export function createSpool(options: SpoolOptions = {}): Spool {
     clock,
     logger,
     inline,
-    task: function task(config: TaskConfig<unknown, unknown> | SchemaTaskConfig<StandardSchemaV1, unknown>) {
+    task: function task(
+      config:
+        | TaskConfig<unknown, unknown>
+        | SchemaTaskConfig<StandardSchemaV1, unknown>
+        | BatchTaskConfig<unknown, unknown>,
+    ) {
       const registered = registry.register(config);
       const name = registered.name;
       const task: Task<unknown, unknown> = {

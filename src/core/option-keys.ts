@@ -15,6 +15,7 @@ export const TASK_OPTION_KEYS: ReadonlySet<string> = new Set([
   "lease",
   "priority",
   "isolate",
+  "batch",
   "__output",
 ]);
 

@@ -8,7 +8,7 @@ import { toMs } from "./duration.js";
 import { InvalidArgumentError, UnknownTaskError } from "./errors/index.js";
 import { checkOptionKeys, TASK_OPTION_KEYS } from "./option-keys.js";
 import { type ResolvedRetry, resolveRetry } from "./retry.js";
-import type { TaskContext, TaskDefaults } from "./task.js";
+import type { BatchOptions, TaskContext, TaskDefaults } from "./task.js";
 
 export const QUEUE_DEFAULT = "default";
 const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:\-/]{0,199}$/;
@@ -23,6 +23,8 @@ export interface RegisteredTask {
   schema: StandardSchemaV1 | null;
   /** `null`: as the worker says. */
   isolate: "thread" | "process" | false | null;
+  /** A batch task's handler takes `inputs[]` (see `BatchTaskConfig`); null for a plain task. */
+  batch: { size: number; waitMs: number } | null;
   run(input: unknown, ctx: TaskContext): unknown;
 }
 
@@ -55,6 +57,20 @@ export function checkIsolate(value: unknown): "thread" | "process" | false | nul
   );
 }
 
+export const BATCH_WAIT_DEFAULT = "100ms";
+
+function checkBatch(batch: BatchOptions | undefined): { size: number; waitMs: number } | null {
+  if (batch === undefined) return null;
+  checkOptionKeys(batch, new Set(["size", "wait"]), "task() batch");
+  const size = batch.size;
+  if (typeof size !== "number" || !Number.isInteger(size) || size < 1 || size > 10_000)
+    throw new InvalidArgumentError(
+      `batch.size must be an integer in 1..10000, got ${String(size)}`,
+      "batch.size",
+    );
+  return { size, waitMs: toMs(batch.wait ?? BATCH_WAIT_DEFAULT, "batch.wait") };
+}
+
 export class TaskRegistry {
   private readonly tasks = new Map<string, RegisteredTask>();
 
@@ -62,7 +78,8 @@ export class TaskRegistry {
     config: TaskDefaults & {
       name: string;
       schema?: StandardSchemaV1;
-      run: (input: never, ctx: TaskContext) => unknown;
+      batch?: BatchOptions;
+      run: (input: never, ctx: never) => unknown;
     },
   ): RegisteredTask {
     checkOptionKeys(config, TASK_OPTION_KEYS, "task()");
@@ -79,8 +96,14 @@ export class TaskRegistry {
       priority: checkPriority(config.priority ?? 0),
       schema: config.schema ?? null,
       isolate: checkIsolate(config.isolate),
+      batch: checkBatch(config.batch),
       run: config.run as RegisteredTask["run"],
     };
+    if (task.batch && task.isolate)
+      throw new InvalidArgumentError(
+        `task "${name}": a batch task runs in the worker's process; isolate is not supported with batch`,
+        "isolate",
+      );
     this.tasks.set(name, task);
     return task;
   }

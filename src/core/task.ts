@@ -80,6 +80,32 @@ export interface TaskConfig<I, O> extends TaskBase<O> {
   run(input: I, ctx: TaskContext): Promise<O> | O;
 }
 
+/** `batch` of a task: how many jobs one call of its handler takes, and how long to wait for them. */
+export interface BatchOptions {
+  /** At most this many jobs per call (1..10000). A worker gathers at most `concurrency` at once. */
+  size: number;
+  /** How long the first job of a batch waits for more before the call starts. Default "100ms". */
+  wait?: Duration;
+}
+
+/** What a batch handler gets besides its inputs: one context per job, in input order. */
+export interface BatchContext {
+  /** Each job's own context (id, attempt, signal, progress, log), aligned with `inputs`. */
+  readonly jobs: readonly TaskContext[];
+  /** Aborts once every job of the batch is aborted (timed out, cancelled, lost, shutdown). */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A task whose handler takes up to `batch.size` jobs in one call (one SMTP session, one bulk
+ * INSERT) and returns one entry per input, in order: a result, or an `Error` that fails that
+ * job alone (retried by the task's policy). A throw fails every job of the call.
+ */
+export interface BatchTaskConfig<I, O> extends TaskBase<O> {
+  batch: BatchOptions;
+  run(inputs: I[], ctx: BatchContext): Promise<ReadonlyArray<O | Error>> | ReadonlyArray<O | Error>;
+}
+
 export interface SchemaTaskConfig<S extends StandardSchemaV1, O> extends TaskBase<O> {
   /** Validates (and may transform) the input at enqueue time; invalid input throws `ValidationError`. */
   schema: S;

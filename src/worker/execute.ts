@@ -28,6 +28,7 @@ import { deserialize, serializeLimited } from "../core/serializer.js";
 import type { TaskContext, TaskLogger } from "../core/task.js";
 import type { JobErrorRecord, LeasedJob } from "../core/types.js";
 import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js";
+import { type BatchCollector, runAlone } from "./batch-collector.js";
 import { errorRecord } from "./error-record.js";
 import { type FaultTarget, faultScopeEnabled, runInFaultScope } from "./fault-scope.js";
 import type { Isolation } from "./isolation/isolation.js";
@@ -81,6 +82,8 @@ export interface ExecuteDeps {
   random?: () => number;
   /** Runs isolated tasks in threads / processes (worker option `isolate`). */
   isolation?: Isolation | null;
+  /** Gathers jobs of batch tasks into one call; without it each such job runs alone. */
+  batches?: BatchCollector;
 }
 
 const UNKNOWN_TASK_RETRY = resolveRetry({ attempts: 1, backoff: BACKOFF_DEFAULT });
@@ -163,9 +166,13 @@ function attempt(
   // handler fails this job (see fault-scope.ts) and frees its slot: the handler is gone.
   let faulted: Promise<void> | null = null;
   const isolated = deps.isolation?.runnerFor(task);
+  const batches = deps.batches;
   let run = isolated
     ? (value: unknown) => isolated(value, ctx, control.signal)
-    : (value: unknown) => span.run(() => task.run(value, ctx));
+    : task.batch
+      ? (value: unknown) =>
+          span.run(() => (batches ? batches.add(task, value, ctx) : runAlone(task, value, ctx)))
+      : (value: unknown) => span.run(() => task.run(value, ctx));
   if (!isolated && faultScopeEnabled()) {
     let onFault!: () => void;
     faulted = new Promise<void>((resolve) => (onFault = resolve));

@@ -15,6 +15,7 @@ import type { Clock } from "../core/clock.js";
 import { JobCancelledError, LeaseLostError } from "../core/errors/index.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob, LeaseRef } from "../core/types.js";
+import { BatchCollector } from "./batch-collector.js";
 import { execute, type InputResolver, type Outcome } from "./execute.js";
 import { type HeldJob, HeldJobs } from "./held-jobs.js";
 import type { Isolation } from "./isolation/isolation.js";
@@ -50,6 +51,7 @@ export interface JobRunnerDeps {
 
 export class JobRunner {
   readonly held = new HeldJobs();
+  private readonly batches = new BatchCollector();
   running = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -118,6 +120,7 @@ export class JobRunner {
       payloadLimit: d.payloadLimit,
       logger: d.logger,
       isolation: d.isolation,
+      batches: this.batches,
       taskLogger: (j) => createTaskLogger(j, d.backend, d.clock, d.logger),
       resolveInput: d.resolveInput,
     });

@@ -188,6 +188,17 @@ describe.skipIf(!postgresReachable)("postgres backend", () => {
     expect(await backend.leaseRescue({ limit: 10 })).toEqual({ requeued: [], failed: [] });
   });
 
+  test("a burst of concurrent enqueues far larger than the pool waits its turn instead of failing", async () => {
+    // One connection, 1,500 calls at once: the last waits far longer than the 5 s a connect may take.
+    const { backend } = await fresh({ pool: 1 }, new FakeClock());
+    const now = backend.clock.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: 1500 }, () => backend.jobEnqueue({ jobs: [job(now)] })),
+    );
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    expect((await backend.queueList())[0]?.counts.queued).toBe(1500);
+  });
+
   test("a batch too large for one NOTIFY reaches another handle through the events table", async () => {
     const { backend, open } = await fresh({}, new FakeClock());
     const other = await open();

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { createSpool, type Spool } from "../../src/client/spool.js";
 import { InvalidArgumentError } from "../../src/core/errors/index.js";
+import type { TaskConfig } from "../../src/core/task.js";
 
 let spool: Spool;
 afterEach(async () => {
@@ -28,7 +29,7 @@ describe("unknown option keys", () => {
     spool = createSpool({ backend: "memory://", logger: { level: "silent" } });
     for (const key of ["rateLimit", "concurrencyKey", "limiter"]) {
       const config = { name: `t-${key}`, run: () => 1, [key]: { max: 1 } };
-      refused(() => spool.task(config as Parameters<Spool["task"]>[0]), key);
+      refused(() => spool.task(config as TaskConfig<unknown, unknown>), key);
     }
     // The refused definitions did not register: the names are still free.
     expect(() => spool.task({ name: "t-rateLimit", run: () => 1 })).not.toThrow();

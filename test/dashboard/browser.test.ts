@@ -279,10 +279,12 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
 
   it("an admin pauses and resumes a queue, and runs a schedule now", async () => {
     await withPage({ viewport: { width: 1280, height: 800 } }, async ({ page }) => {
+      await spool.queues.limit("mail", { concurrency: 4, rateLimit: { limit: 50, per: "1s", burst: 10 } });
       await logIn(page, ADMIN);
       await page.goto(`${url}/#/queues`);
       const row = page.locator('tr[data-queue="mail"]');
       await row.waitFor(WAIT);
+      expect(await row.locator("td.limits").textContent()).toBe("≤ 4 running · 50 per 1 s + 10 burst");
       await row.getByRole("button", { name: "Pause" }).click();
       await page.locator("dialog.confirm").getByRole("button", { name: "Pause" }).click();
       await row.locator(".badge.paused").waitFor(WAIT);

@@ -4,7 +4,9 @@
  * job; children are recycled by job count and by memory without losing or doubling jobs;
  * cancel kills a running isolated job; stop drains isolated jobs within the grace period.
  */
-import { join } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { createSpool, type Spool } from "../../src/client/spool.js";
 import { JobFailedError } from "../../src/core/errors/index.js";
@@ -141,6 +143,16 @@ describe.each(KINDS.flatMap((kind) => (["thread", "process"] as const).map((mode
       expect(await job.state()).toBe("cancelled");
       // The replacement child runs the next job.
       expect(await (await t.whoami.enqueue(7)).result({ timeout: "60s" })).toMatchObject({ n: 7 });
+    }, 120_000);
+
+    test("a RateLimitedError from an isolated handler backs the job off without using an attempt", async () => {
+      const t = await open();
+      await worker();
+      const marker = join(mkdtempSync(join(tmpdir(), "spool-iso-")), "limited");
+      const job = await t.limited.enqueue(marker);
+      // One attempt allowed: completing at all shows the backoff did not use it.
+      expect(await job.result({ timeout: "60s" })).toEqual({ attempt: 1 });
+      rmSync(dirname(marker), { recursive: true, force: true });
     }, 120_000);
 
     test("stop drains isolated jobs within the grace period, and releases one that ignores its signal", async () => {

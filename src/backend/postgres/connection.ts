@@ -52,8 +52,20 @@ export function clientConfig(connectionString: string): pg.ClientConfig {
   };
 }
 
+/**
+ * How long a call waits for a pooled connection (pg-pool uses one setting for that and for
+ * opening a connection): a burst of calls larger than the pool queues for its turn rather than
+ * failing after the 5 s a new connection may take.
+ */
+export const POOL_WAIT_MS = 60_000;
+
 export function createPool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ ...clientConfig(connectionString), max, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({
+    ...clientConfig(connectionString),
+    connectionTimeoutMillis: POOL_WAIT_MS,
+    max,
+    idleTimeoutMillis: 30_000,
+  });
   // An idle connection that breaks (server restart, pg_terminate_backend) is removed by the
   // pool; without a listener its error would crash the process. A checked-out connection that
   // breaks between two statements of a transaction has no listener of the pool's: its error

@@ -99,9 +99,10 @@
  *   jobs (larger batches are refused): Redis serves nothing else while a script runs.
  * - A claim promotes at most 1,000 due scheduled jobs per queue per call; more become
  *   claimable on the following calls.
- * - oldestQueuedAt is exact up to 1,000 queued jobs per (queue, priority); beyond, it is the
- *   oldest among the 1,000 nearest the head (a createdAt index would cost 2 writes per job).
- * - jobList filters other than id order scan the id index (in steps of 5,000 per script),
+ * - oldestQueuedAt is exact up to 100 queued jobs per (queue, priority); beyond, it is the
+ *   oldest among the 100 nearest the head (a createdAt index would cost 2 writes per job).
+ * - jobList filters other than id order scan the id index (in steps of 1,000 per script, about
+ *   1 ms of Redis time each, so workers' scripts interleave),
  *   fine for dashboards, not for selective queries over millions of retained jobs.
  * - The change feed is fire-and-forget: events published while a subscriber is disconnected
  *   are not replayed.

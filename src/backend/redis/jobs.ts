@@ -10,9 +10,11 @@ import type {
   JobFailParams,
   JobFailResult,
   JobReleaseParams,
+  NewJob,
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx } from "../shared.js";
+import { shiftRunAt } from "../store-clock.js";
 import { checkReply } from "./codes.js";
 import { decodePushed } from "./push.js";
 import { leased } from "./records.js";
@@ -29,26 +31,43 @@ const STATE_BY_INITIAL: Readonly<Record<string, JobState>> = {
   c: "cancelled",
 };
 
+/**
+ * Group-committed (enqueue-group.ts): concurrent calls share one script call, and each gets
+ * its own answer.
+ */
 export async function jobEnqueue(s: RedisStore, { jobs, tx }: JobEnqueueParams): Promise<JobEnqueueResult> {
   refuseTx(tx, "Redis");
   checkNewJobs(jobs);
   if (jobs.length === 0) return { jobs: [] };
-  // One script for the whole batch (at most ENQUEUE_JOBS_MAX jobs): all of it or nothing.
+  s.assertOpen();
   // runAt comes in the caller's frame: the store judges it on its own clock.
   const { now, skew } = s.time();
-  const args: (string | number)[] = [now, jobs.length];
+  return { jobs: await s.enqueues.submit(shiftRunAt(jobs, skew), now) };
+}
+
+/**
+ * One enqueue.lua call (at most ENQUEUE_JOBS_MAX jobs, runAt already in the store's frame):
+ * every job written, or a refusal (spool error) with nothing written.
+ */
+export async function enqueueScript(
+  s: RedisStore,
+  chunk: readonly NewJob[],
+  now: number,
+): Promise<JobEnqueueResult["jobs"]> {
+  const out: JobEnqueueResult["jobs"] = [];
+  const args: (string | number)[] = [now, chunk.length];
   // Layout: see enqueue.lua (task and queue "" = the previous job's; "" after maxAttempts
   // = no key, meta, lease, timeout or dependencies).
   let prevTask = "";
   let prevQueue = "";
-  for (const job of jobs) {
+  for (const job of chunk) {
     args.push(
       job.id,
       job.task === prevTask ? "" : job.task,
       job.queue === prevQueue ? "" : job.queue,
       job.input,
       job.priority,
-      job.runAt + skew,
+      job.runAt,
       job.maxAttempts,
     );
     prevTask = job.task;
@@ -81,18 +100,17 @@ export async function jobEnqueue(s: RedisStore, { jobs, tx }: JobEnqueueParams):
   const reply = await s.run("enqueue", args, true);
   // One state initial per job; "x" = an idempotency key matched, id and state in the extras.
   const codes = reply[1] as string;
-  const out: JobEnqueueResult["jobs"] = [];
   let extra = 2;
-  for (let k = 0; k < jobs.length; k++) {
+  for (let k = 0; k < chunk.length; k++) {
     const code = codes[k];
     if (code === "x") {
       out.push({ id: reply[extra] as string, state: reply[extra + 1] as JobState, created: false });
       extra += 2;
     } else {
-      out.push({ id: jobs[k]!.id, state: STATE_BY_INITIAL[code!]!, created: true });
+      out.push({ id: chunk[k]!.id, state: STATE_BY_INITIAL[code!]!, created: true });
     }
   }
-  return { jobs: out };
+  return out;
 }
 
 export async function jobClaim(s: RedisStore, params: JobClaimParams): Promise<JobClaimResult> {

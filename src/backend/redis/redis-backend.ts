@@ -59,9 +59,11 @@ import type {
   WorkflowPage,
   WorkflowRecord,
 } from "../backend.js";
+import { ENQUEUE_JOBS_MAX } from "../backend.js";
 import { shiftRunAt } from "../store-clock.js";
 import { RedisAudit } from "./audit.js";
 import * as control from "./control.js";
+import { EnqueueGroup } from "./enqueue-group.js";
 import { RedisJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
@@ -100,6 +102,10 @@ export class RedisBackend implements Backend {
     prefix: string,
   ) {
     const store = new RedisStore(clock, redis, sub, prefix);
+    store.enqueues = new EnqueueGroup(
+      (batch, now) => jobs.enqueueScript(store, batch, now),
+      ENQUEUE_JOBS_MAX,
+    );
     this.store = store;
     this.keyPrefix = store.keyPrefix;
     this.push = new RedisPush(store);
@@ -158,6 +164,7 @@ export class RedisBackend implements Backend {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.store.enqueues.flush(); // calls already made are sent (QUIT waits for their replies)
       this.store.closed = true;
       this.store.stopClock();
       this.store.subscriber.clear();

@@ -9,6 +9,7 @@ import { BackendError, isSpoolError } from "../../core/errors/index.js";
 import { monotonicMs, StoreClock, type StoreTime } from "../store-clock.js";
 import { checkReply } from "./codes.js";
 import { message } from "./connection.js";
+import type { EnqueueGroup } from "./enqueue-group.js";
 import { resolveScript, SCRIPT_NAMES, type ScriptName } from "./scripts.js";
 import { RedisSubscriber } from "./subscriber.js";
 
@@ -28,6 +29,8 @@ export class RedisStore {
   readonly keyPrefix: string;
   readonly subscriber: RedisSubscriber;
   private readonly scripts: Record<ScriptName, ScriptFn>;
+  /** Enqueues are group-committed (enqueue-group.ts); set up by jobs.ts's `enqueueGroup`. */
+  enqueues!: EnqueueGroup;
   /** The server's clock, as seen from here: monotonic + offset measured with TIME (store-clock.ts). */
   private readonly storeClock: StoreClock;
   private resync: ReturnType<typeof setInterval> | null = null;

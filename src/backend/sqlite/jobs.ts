@@ -1,5 +1,4 @@
 /** SQLite backend, jobs section: enqueue, claim, complete, fail, release (one transaction each). */
-import { NotFoundError } from "../../core/errors/index.js";
 import { newLeaseToken } from "../../core/ids.js";
 import type { JobState, LeasedJob } from "../../core/types.js";
 import type {
@@ -16,83 +15,52 @@ import type {
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { shiftRunAt } from "../store-clock.js";
+import { enqueueInAppTransaction } from "./app-tx.js";
+import { toBackendError } from "./database.js";
 import { claimRoom, claimTook } from "./flow.js";
+import { GroupCommit } from "./group-commit.js";
+import { insertEach } from "./insert.js";
 import { jobRow, toLeased } from "./rows.js";
-import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
+import { alreadyExists, type Events, jobEvent, type SqliteStore } from "./store.js";
 
-const EMPTY: readonly string[] = [];
-
+/**
+ * Group-committed (group-commit.ts): concurrent calls share one transaction, each in its own
+ * savepoint, and each settles once that transaction has committed.
+ */
 export async function jobEnqueue(s: SqliteStore, params: JobEnqueueParams): Promise<JobEnqueueResult> {
   checkNewJobs(params.jobs);
   if (params.jobs.length === 0) return { jobs: [] };
+  s.assertOpen();
   const { now, skew } = s.time();
   // runAt is in the caller's frame: judge it on the store's clock.
   const jobs = shiftRunAt(params.jobs, skew);
-  if (jobs.length > 1 && jobs.every((j) => j.key === null && j.dependsOn.length === 0))
-    return enqueueSimple(s, jobs, now);
-  return s.write("enqueue", now, (events) => {
-    const sql = s.sql;
-    const out: JobEnqueueResult["jobs"] = [];
-    // Ids of this batch seen so far: a job may depend on jobs *earlier* in the batch.
-    const earlier = new Set<string>();
-    const batchKeys = new Map<string, { id: string; state: JobState }>();
-    // A job deduplicated by its key stands for the existing job in later jobs' dependsOn.
-    const alias = new Map<string, string>();
-    for (const job of jobs) {
-      for (const dep of job.dependsOn) {
-        if (!earlier.has(dep) && !sql.jobState.get({ id: dep })) throw new NotFoundError("job", dep);
-      }
-      earlier.add(job.id);
-      if (job.key !== null) {
-        const k = `${job.task}\0${job.key}`;
-        const existing = batchKeys.get(k) ?? sql.jobByKey.get({ task: job.task, key: job.key });
-        if (existing) {
-          if (sql.jobState.get({ id: job.id })) throw alreadyExists(job.id);
-          out.push({ id: existing.id, state: existing.state, created: false });
-          alias.set(job.id, existing.id);
-          continue;
-        }
-      }
-      let deps = EMPTY;
-      let pending = 0;
-      let doomed = false;
-      if (job.dependsOn.length > 0) {
-        deps = [...new Set(job.dependsOn.map((d) => alias.get(d) ?? d))];
-        for (const dep of deps) {
-          const parent = sql.jobState.get({ id: dep })?.state;
-          if (parent !== "completed") pending++;
-          if (parent === "failed" || parent === "cancelled") doomed = true;
-        }
-      }
-      const state = stateAtInsert(doomed, pending, job.runAt, now);
-      try {
-        sql.jobInsertRows.run({
-          now,
-          workflow_id: null,
-          jobs: JSON.stringify([jobRow(job, state, deps, pending)]),
-        });
-      } catch (error) {
-        if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw alreadyExists(job.id);
-        throw error;
-      }
-      for (const dep of deps) {
-        sql.depInsert.run({ parent_id: dep, child_id: job.id });
-        sql.jobMarkHasDependents.run({ id: dep });
-      }
-      if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
-      out.push({ id: job.id, state, created: true });
-      events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
-    }
-    return { jobs: out };
-  });
+  if (params.tx !== undefined) return enqueueInAppTransaction(s, params.tx, jobs, now);
+  const group = enqueueGroup(s);
+  if (jobs.every((j) => j.key === null && j.dependsOn.length === 0))
+    return group.submit((events) => ({ jobs: insertSimple(s, jobs, now, events) }), { jobs, now });
+  return group.submit((events) => insertEach(s.sql, jobs, now, events));
 }
 
-/** Bulk path: no keys, no dependencies, so no per-job lookups: one INSERT … SELECT for the batch. */
-async function enqueueSimple(
+function enqueueGroup(s: SqliteStore): GroupCommit {
+  s.enqueues ??= new GroupCommit({
+    write: (fn) => s.write("enqueue", s.time().now, fn),
+    savepoint: (fn) => s.savepoint(fn),
+    toError: (error) => toBackendError(error, "SQLite enqueue failed"),
+    insertMany: (jobs, now, events) => insertSimple(s, jobs, now, events),
+  });
+  return s.enqueues;
+}
+
+/**
+ * Inside a transaction, bulk path: no keys, no dependencies, so no per-job lookups: one
+ * INSERT … SELECT for the batch.
+ */
+function insertSimple(
   s: SqliteStore,
   jobs: readonly NewJob[],
   now: number,
-): Promise<JobEnqueueResult> {
+  events: Events,
+): JobEnqueueResult["jobs"] {
   const out: JobEnqueueResult["jobs"] = [];
   const rows: unknown[] = [];
   const states: JobState[] = [];
@@ -103,19 +71,17 @@ async function enqueueSimple(
     out.push({ id: job.id, state, created: true });
   }
   try {
-    return await s.write("enqueue", now, (events) => {
-      s.sql.jobInsertRows.run({ now, workflow_id: null, jobs: JSON.stringify(rows) });
-      jobs.forEach((job, i) => {
-        events.push(jobEvent("job:enqueued", job.id, job.queue, now, states[i]!));
-      });
-      return { jobs: out };
-    });
+    s.sql.jobInsertRows.run({ now, workflow_id: null, jobs: JSON.stringify(rows) });
   } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code !== "SQLITE_CONSTRAINT_PRIMARYKEY") throw error;
-    // Rolled back; name the first id that already exists.
-    const taken = await s.read(() => jobs.find((job) => s.sql.jobState.get({ id: job.id })));
+    if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_PRIMARYKEY") throw error;
+    // The statement was rolled back; name the first id that already exists.
+    const taken = jobs.find((job) => s.sql.jobState.get({ id: job.id }));
     throw alreadyExists(taken?.id ?? jobs[0]!.id);
   }
+  jobs.forEach((job, i) => {
+    events.push(jobEvent("job:enqueued", job.id, job.queue, now, states[i]!));
+  });
+  return out;
 }
 
 export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<JobClaimResult> {

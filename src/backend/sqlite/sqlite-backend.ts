@@ -116,6 +116,8 @@ export class SqliteBackend implements Backend {
 
   async close(): Promise<void> {
     if (this.store.closed) return;
+    // Calls already made are written, not dropped (or refused, if the file was replaced).
+    await this.store.enqueues?.flush();
     const replaced = this.store.replaced();
     this.store.closed = true;
     this.search.stop();

@@ -28,6 +28,7 @@ import { StoreClock, type StoreTime } from "../store-clock.js";
 import { ChangeFeed } from "./change-feed.js";
 import { migrateDatabase, openDatabase, toBackendError } from "./database.js";
 import * as SQL from "./generated/sql.js";
+import type { GroupCommit } from "./group-commit.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import type { SqliteOptions } from "./url.js";
 import { SqliteWorkflows } from "./workflows.js";
@@ -48,6 +49,9 @@ export class SqliteStore {
   readonly sql: Statements;
   readonly feed: ChangeFeed;
   readonly workflows: SqliteWorkflows;
+  /** Enqueues are group-committed (group-commit.ts); created by jobs.ts on the first one. */
+  enqueues: GroupCommit | null = null;
+  private readonly sp: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly txn: Database.Transaction<(fn: () => unknown) => unknown>;
   /** How long a call waits for a lock in all (the URL's busy_timeout). */
   private readonly busyTimeoutMs: number;
@@ -83,12 +87,19 @@ export class SqliteStore {
       throw toBackendError(error, `cannot prepare the SQLite database ${options.file}`);
     }
     this.txn = this.db.transaction((fn: () => unknown) => fn());
+    // Called inside a transaction, a better-sqlite3 transaction is a SAVEPOINT.
+    this.sp = this.db.transaction((fn: () => unknown) => fn());
     this.feed = new ChangeFeed(this.sql.feed, options.file, options.pollMs, clock.now());
     this.workflows = new SqliteWorkflows(this.db, {
       write: (what, now, fn) => this.write(what, now, fn),
       read: (fn) => this.read(fn),
       cancelDependents: (id, now, events, reason) => this.cancelDependents(id, now, events, reason),
     });
+  }
+
+  /** Inside a write transaction: runs `fn` in a SAVEPOINT, rolled back to if `fn` throws. */
+  savepoint<T>(fn: () => T): T {
+    return this.sp(fn) as T;
   }
 
   /** The store's time now and the caller's skew against it (see store-clock.ts). */

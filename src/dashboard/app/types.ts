@@ -71,6 +71,11 @@ export interface Queue {
   oldestQueuedAt: number | null;
   oldestQueuedAgeMs: number | null;
   throughput: { windowMinutes: number; completedPerMinute: number[]; failedPerMinute: number[] };
+  /** Flow-control limits (docs/flow-control.md); null: none. */
+  limits: {
+    concurrency: number | null;
+    rateLimit: { limit: number; perMs: number; burst: number } | null;
+  };
 }
 
 export interface Worker {

@@ -13,6 +13,7 @@ import {
   JobCancelledError,
   LeaseLostError,
   NonRetriableError,
+  RateLimitedError,
   SerializationError,
   ShutdownError,
   SpoolError,
@@ -45,6 +46,7 @@ function remote(err: unknown): RemoteErrorData {
   };
   if (record.stack) data.stack = record.stack;
   if (record.code) data.code = record.code;
+  if (err instanceof RateLimitedError) data.rateLimit = { retryAfterMs: err.retryAfterMs, scope: err.scope };
   return data;
 }
 

@@ -28,7 +28,8 @@ export class Isolation {
   ) {}
 
   modeOf(task: RegisteredTask): IsolationMode | null {
-    if (task.isolate === false) return null;
+    // Batch handlers run in-process (one call spans many jobs; see docs/batch.md).
+    if (task.isolate === false || task.batch) return null;
     return task.isolate ?? this.defaultMode;
   }
 

@@ -16,7 +16,7 @@ import type { TaskContext } from "../../core/task.js";
 import { errorRecord } from "../error-record.js";
 import { type ChildHandle, spawnChild } from "./host.js";
 import type { FromChild, IsolationMode, RemoteErrorData } from "./protocol.js";
-import { IsolatedError } from "./remote-error.js";
+import { fromRemote, IsolatedError } from "./remote-error.js";
 
 export interface PoolOptions {
   mode: IsolationMode;
@@ -245,7 +245,7 @@ export class IsolationPool {
     child.running = null;
     child.jobs++;
     if (m.ok) running.resolve(m.result === undefined ? null : deserialize(m.result));
-    else running.reject(new IsolatedError(m.error));
+    else running.reject(fromRemote(m.error));
     const recycle =
       (!m.ok && m.broken) ||
       (this.opts.maxJobs !== null && child.jobs >= this.opts.maxJobs) ||

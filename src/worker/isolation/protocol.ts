@@ -15,6 +15,8 @@ export interface RemoteErrorData {
   code?: string;
   /** Not worth retrying (NonRetriableError, an unserializable result). */
   permanent: boolean;
+  /** A `RateLimitedError`'s wait and scope, so the worker backs the job off as in-process. */
+  rateLimit?: { retryAfterMs: number; scope: "queue" | "job" };
 }
 
 /** What the child knows of its job: the `ctx` fields, parents serialized. */

@@ -658,7 +658,8 @@ export const MIGRATIONS_INSERT = `INSERT INTO spool_migrations (version, name, a
 
 /**
  * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes (small,
- * covering); the finished states by scanning the finished jobs (bounded by retention).
+ * covering); the finished states are read from spool_finished_counts (kept by triggers,
+ * migration 0017), so the answer does not grow with the finished jobs retained.
  * Params: none.
  * Returns: queue, state, n.
  */
@@ -670,7 +671,7 @@ SELECT queue, 'running', count(*) FROM spool_jobs WHERE state = 'running' GROUP 
 UNION ALL
 SELECT queue, 'waiting', count(*) FROM spool_jobs WHERE state = 'waiting' GROUP BY queue
 UNION ALL
-SELECT queue, state, count(*) FROM spool_jobs WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
+SELECT queue, state, n FROM spool_finished_counts WHERE n > 0`;
 
 /**
  * `queries/queue-hold-get.sql`: Until when a queue is held (no row, or a past instant: not held).
@@ -1362,5 +1363,58 @@ CREATE TABLE spool_clock (
   boot      TEXT    NOT NULL,
   offset_ms REAL    NOT NULL
 );`,
+  },
+  {
+    version: 17,
+    name: "finished_counts",
+    sql: `-- 0017_finished_counts (numbered after issue 17, clear of the other branches' numbers): per-queue
+-- counts of finished jobs (completed, failed, cancelled), kept by triggers, so queueList answers in constant time however many finished jobs are retained
+-- (counting them scanned every finished row: ~0.5 s at 1M jobs). The active states keep being
+-- counted from their partial indexes (small: they hold only unfinished jobs). Only transitions
+-- into or out of a finished state, and deletes of finished jobs, touch this table.
+
+CREATE TABLE spool_finished_counts (
+  queue TEXT    NOT NULL,
+  state TEXT    NOT NULL,
+  n     INTEGER NOT NULL,
+  PRIMARY KEY (queue, state)
+) WITHOUT ROWID;
+
+INSERT INTO spool_finished_counts (queue, state, n)
+  SELECT queue, state, count(*) FROM spool_jobs
+  WHERE state IN ('completed', 'failed', 'cancelled')
+  GROUP BY queue, state;
+
+CREATE TRIGGER spool_finished_counts_insert AFTER INSERT ON spool_jobs
+WHEN new.state IN ('completed', 'failed', 'cancelled') BEGIN
+  INSERT INTO spool_finished_counts (queue, state, n) VALUES (new.queue, new.state, 1)
+    ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
+END;
+
+-- One statement per trigger and a cheap WHEN, so the common transitions (queued -> running,
+-- running -> queued) run no trigger body and a completion runs one upsert.
+CREATE TRIGGER spool_finished_counts_enter AFTER UPDATE OF state ON spool_jobs
+WHEN old.state IS NOT new.state AND new.state IN ('completed', 'failed', 'cancelled') BEGIN
+  INSERT INTO spool_finished_counts (queue, state, n) VALUES (new.queue, new.state, 1)
+    ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER spool_finished_counts_leave AFTER UPDATE OF state ON spool_jobs
+WHEN old.state IS NOT new.state AND old.state IN ('completed', 'failed', 'cancelled') BEGIN
+  UPDATE spool_finished_counts SET n = n - 1 WHERE queue = old.queue AND state = old.state;
+END;
+
+CREATE TRIGGER spool_finished_counts_move AFTER UPDATE OF queue ON spool_jobs
+WHEN old.queue IS NOT new.queue AND old.state = new.state AND new.state IN ('completed', 'failed', 'cancelled')
+BEGIN
+  UPDATE spool_finished_counts SET n = n - 1 WHERE queue = old.queue AND state = old.state;
+  INSERT INTO spool_finished_counts (queue, state, n) VALUES (new.queue, new.state, 1)
+    ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER spool_finished_counts_delete AFTER DELETE ON spool_jobs
+WHEN old.state IN ('completed', 'failed', 'cancelled') BEGIN
+  UPDATE spool_finished_counts SET n = n - 1 WHERE queue = old.queue AND state = old.state;
+END;`,
   },
 ];

@@ -54,6 +54,19 @@ function listQuery(f: Filters, cursor: string | undefined): string {
   return query({ ...rest, state: state?.join(","), order: f.order, limit: PAGE_SIZE, cursor });
 }
 
+/**
+ * One page; a search that comes back empty but not finished (Redis answers each request after a
+ * bounded scan) is continued from its cursor, for up to 10 s, so rare words are found without
+ * clicking through empty pages.
+ */
+async function searchPage(f: Filters, cursor: string | undefined, live: () => boolean): Promise<JobPage> {
+  const until = Date.now() + 10_000;
+  let page = await api<JobPage>(`jobs${listQuery(f, cursor)}`);
+  while (f.search && page.jobs.length === 0 && page.nextCursor && Date.now() < until && live())
+    page = await api<JobPage>(`jobs${listQuery(f, page.nextCursor)}`);
+  return page;
+}
+
 export function Jobs() {
   const route = useRoute();
   const filters = filtersOf(route.query);
@@ -75,7 +88,7 @@ export function Jobs() {
     setFresh(0);
     setChanged(new Set());
     setSelected(0);
-    api<JobPage>(`jobs${listQuery(filters, cursor)}`).then(
+    searchPage(filters, cursor, () => live).then(
       (p) => {
         if (!live) return;
         setPage(p);

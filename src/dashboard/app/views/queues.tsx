@@ -1,4 +1,4 @@
-/** Queues: counts per state, oldest queued age, throughput, pause and resume. */
+/** Queues: counts per state, oldest queued age, limits, throughput, pause and resume. */
 import { api } from "../api";
 import { ActionBar } from "../components/actions";
 import { ThroughputChart } from "../components/chart";
@@ -36,6 +36,7 @@ export function Queues() {
                   </th>
                 ))}
                 <th>Oldest queued</th>
+                <th>Limits</th>
                 <th class="wide-only">Last 15 min</th>
                 <th>Actions</th>
               </tr>
@@ -61,6 +62,7 @@ export function Queues() {
                     </td>
                   ))}
                   <td>{queue.oldestQueuedAgeMs === null ? "—" : duration(queue.oldestQueuedAgeMs)}</td>
+                  <td class="limits">{limitsText(queue.limits)}</td>
                   <td class="wide-only spark">
                     <ThroughputChart
                       label={`queue ${queue.name}`}
@@ -102,4 +104,29 @@ export function Queues() {
       )}
     </>
   );
+}
+
+/** "≤ 8 running · 50 per 1s + 10 burst", or "—" (set with `spool queues limit`). */
+function limitsText(limits: Queue["limits"] | undefined): string {
+  if (!limits) return "—";
+  const parts: string[] = [];
+  if (limits.concurrency !== null) parts.push(`≤ ${num(limits.concurrency)} running`);
+  const rate = limits.rateLimit;
+  if (rate !== null)
+    parts.push(
+      `${num(rate.limit)} per ${windowText(rate.perMs)}${rate.burst > 0 ? ` + ${num(rate.burst)} burst` : ""}`,
+    );
+  return parts.length > 0 ? parts.join(" · ") : "—";
+}
+
+/** A rate window as set: "1 s", "5 min", "1500 ms". */
+function windowText(ms: number): string {
+  for (const [unit, size] of [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["min", 60_000],
+    ["s", 1_000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size} ${unit}`;
+  return `${ms} ms`;
 }

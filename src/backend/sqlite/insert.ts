@@ -1,0 +1,76 @@
+/** Inserting new jobs one by one (keys, dependencies), on spool's connection or on the app's (`{ tx }`). */
+import { NotFoundError } from "../../core/errors/index.js";
+import type { JobState } from "../../core/types.js";
+import type { BackendEvent, JobEnqueueResult, NewJob } from "../backend.js";
+import { stateAtInsert } from "../shared.js";
+import { jobRow } from "./rows.js";
+import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
+
+const EMPTY: readonly string[] = [];
+
+/** The statements `insertEach` runs (on spool's connection, or on the app's in `{ tx }`). */
+export type InsertStatements = Pick<
+  SqliteStore["sql"],
+  "jobState" | "jobByKey" | "jobInsertRows" | "depInsert" | "jobMarkHasDependents"
+>;
+
+/** Inside a transaction: inserts jobs one by one in batch order (keys, dependencies). */
+export function insertEach(
+  sql: InsertStatements,
+  jobs: readonly NewJob[],
+  now: number,
+  events: BackendEvent[],
+): JobEnqueueResult {
+  const out: JobEnqueueResult["jobs"] = [];
+  // Ids of this batch seen so far: a job may depend on jobs *earlier* in the batch.
+  const earlier = new Set<string>();
+  const batchKeys = new Map<string, { id: string; state: JobState }>();
+  // A job deduplicated by its key stands for the existing job in later jobs' dependsOn.
+  const alias = new Map<string, string>();
+  for (const job of jobs) {
+    for (const dep of job.dependsOn) {
+      if (!earlier.has(dep) && !sql.jobState.get({ id: dep })) throw new NotFoundError("job", dep);
+    }
+    earlier.add(job.id);
+    if (job.key !== null) {
+      const k = `${job.task}\0${job.key}`;
+      const existing = batchKeys.get(k) ?? sql.jobByKey.get({ task: job.task, key: job.key });
+      if (existing) {
+        if (sql.jobState.get({ id: job.id })) throw alreadyExists(job.id);
+        out.push({ id: existing.id, state: existing.state, created: false });
+        alias.set(job.id, existing.id);
+        continue;
+      }
+    }
+    let deps = EMPTY;
+    let pending = 0;
+    let doomed = false;
+    if (job.dependsOn.length > 0) {
+      deps = [...new Set(job.dependsOn.map((d) => alias.get(d) ?? d))];
+      for (const dep of deps) {
+        const parent = sql.jobState.get({ id: dep })?.state;
+        if (parent !== "completed") pending++;
+        if (parent === "failed" || parent === "cancelled") doomed = true;
+      }
+    }
+    const state = stateAtInsert(doomed, pending, job.runAt, now);
+    try {
+      sql.jobInsertRows.run({
+        now,
+        workflow_id: null,
+        jobs: JSON.stringify([jobRow(job, state, deps, pending)]),
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw alreadyExists(job.id);
+      throw error;
+    }
+    for (const dep of deps) {
+      sql.depInsert.run({ parent_id: dep, child_id: job.id });
+      sql.jobMarkHasDependents.run({ id: dep });
+    }
+    if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
+    out.push({ id: job.id, state, created: true });
+    events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
+  }
+  return { jobs: out };
+}
