@@ -9,6 +9,6 @@ const watching = (async () => {
   for await (const e of job.events()) console.log(`event: ${e.type}`, e.data ?? "");
 })();
 const out = await job.result({ timeout: "1m" });
+await watching; // the stream ends after the job's final event
 console.log(`result: ${out.url}`);
-await watching;
 await spool.close();

@@ -64,7 +64,11 @@ test("finished counts follow complete, fail, cancel, retry, remove and retention
 
   const claimed = await b.jobClaim({ queues: ["q0", "q1", "q2"], limit: 40, workerId: "w", leaseMs: 60_000 });
   const [done, bad] = [claimed.jobs.slice(0, 25), claimed.jobs.slice(25)];
-  await b.jobComplete({ jobs: done.map((j) => ({ id: j.id, token: j.leaseToken, result: "1" })) });
+  // One alone (job-complete.sql), the rest in one batch (job-complete-many.sql).
+  await b.jobComplete({ jobs: [{ id: done[0]!.id, token: done[0]!.leaseToken, result: "1" }] });
+  await b.jobComplete({ jobs: done.slice(1).map((j) => ({ id: j.id, token: j.leaseToken, result: "1" })) });
+  // A refused completion (stale token) counts nothing.
+  await b.jobComplete({ jobs: [{ id: done[1]!.id, token: "stale", result: "1" }] });
   await b.jobFail({
     jobs: bad.map((j) => ({
       id: j.id,

@@ -136,8 +136,10 @@ describe.each(KINDS.flatMap((kind) => (["thread", "process"] as const).map((mode
       const t = await open();
       const w = await worker({ concurrency: 1 });
       const started = pool(w).started.length;
+      let handlerStarted = false;
+      w.on("job:started", () => (handlerStarted = true));
       const job = await t.spinForever.enqueue(undefined);
-      await waitFor(async () => (await job.state()) === "running", { timeout: 60_000 });
+      await waitFor(() => handlerStarted, { timeout: 60_000 });
       expect(await job.cancel()).toBe(true);
       await waitFor(() => w.activeCount === 0 && pool(w).started.length === started + 1, { timeout: 60_000 });
       expect(await job.state()).toBe("cancelled");
@@ -159,11 +161,12 @@ describe.each(KINDS.flatMap((kind) => (["thread", "process"] as const).map((mode
       const t = await open();
       const w = await worker();
       const children = pool(w);
+      // Started handlers, not the store's "running" (a prefetched job is leased but not started).
+      const started = new Set<string>();
+      w.on("job:started", (job) => started.add(job.id));
       const slow = await t.slow.enqueue(400);
       const spin = await t.spinForever.enqueue(undefined);
-      await waitFor(async () => (await slow.state()) === "running" && (await spin.state()) === "running", {
-        timeout: 60_000,
-      });
+      await waitFor(() => started.has(slow.id) && started.has(spin.id), { timeout: 60_000 });
       const t0 = Date.now();
       await w.stop({ grace: "2s" });
       // Grace (2s) plus the kill grace (300ms), with room for a loaded machine.

@@ -16,6 +16,7 @@ import type {
 import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx } from "../shared.js";
 import { shiftRunAt } from "../store-clock.js";
 import { checkReply } from "./codes.js";
+import { pushJobArgs } from "./job-args.js";
 import { decodePushed } from "./push.js";
 import { leased } from "./records.js";
 import { type RedisStore, split } from "./store.js";
@@ -56,46 +57,11 @@ export async function enqueueScript(
 ): Promise<JobEnqueueResult["jobs"]> {
   const out: JobEnqueueResult["jobs"] = [];
   const args: (string | number)[] = [now, chunk.length];
-  // Layout: see enqueue.lua (task and queue "" = the previous job's; "" after maxAttempts
-  // = no key, meta, lease, timeout or dependencies).
-  let prevTask = "";
-  let prevQueue = "";
+  // Each job in the one layout of job-args.ts.
+  let prev: NewJob | null = null;
   for (const job of chunk) {
-    args.push(
-      job.id,
-      job.task === prevTask ? "" : job.task,
-      job.queue === prevQueue ? "" : job.queue,
-      job.input,
-      job.priority,
-      job.runAt,
-      job.maxAttempts,
-    );
-    prevTask = job.task;
-    prevQueue = job.queue;
-    let meta = "";
-    for (const _ in job.meta) {
-      meta = JSON.stringify(job.meta);
-      break;
-    }
-    if (
-      job.key === null &&
-      meta === "" &&
-      job.leaseMs === null &&
-      job.timeoutMs === null &&
-      job.dependsOn.length === 0
-    ) {
-      args.push("");
-      continue;
-    }
-    args.push(
-      "+",
-      job.key === null ? "" : `=${job.key}`,
-      meta,
-      job.leaseMs ?? "",
-      job.timeoutMs ?? "",
-      job.dependsOn.length,
-    );
-    for (const dep of job.dependsOn) args.push(dep);
+    pushJobArgs(args, job, prev);
+    prev = job;
   }
   const reply = await s.run("enqueue", args, true);
   // One state initial per job; "x" = an idempotency key matched, id and state in the extras.

@@ -130,7 +130,7 @@ export class RedisBackend implements Backend {
       redis,
       prefix: this.keyPrefix,
       now: () => store.time().now,
-      beforeWrite: () => store.beforeWrite(),
+      run: (name, args) => store.run(name, args, true),
       wrap,
     });
   }

@@ -15,20 +15,19 @@ import type {
 } from "../backend.js";
 import { checkNewJobs } from "../shared.js";
 import { checkScheduleFire, checkScheduleName, checkScheduleUpsert } from "../shared-schedules.js";
-import { checkReply } from "./codes.js";
-import { resolveScript } from "./scripts.js";
-
-const SCRIPTS = ["schedule-upsert", "schedule-change", "schedule-fire"] as const;
-type ScheduleScript = (typeof SCRIPTS)[number];
-type ScriptFn = (prefix: string, ...args: (string | number)[]) => Promise<unknown>;
+import { pushJobArgs } from "./job-args.js";
+import type { ScriptName } from "./scripts.js";
 
 export interface RedisScheduleHost {
   redis: Redis;
   /** `{prefix}:` */
   prefix: string;
   now(): number;
-  /** Runs before every write (waits for the change-feed subscription, checks the backend is open). */
-  beforeWrite(): Promise<void>;
+  /**
+   * Runs a script of the one registry (scripts.ts) as a write: checks the backend is open,
+   * waits for the change-feed subscription, maps error replies and Redis failures.
+   */
+  run(name: ScriptName, args: (string | number)[]): Promise<unknown[]>;
   /** Turns a Redis failure into the backend's error. */
   wrap(error: unknown, op: string): Error;
 }
@@ -62,29 +61,14 @@ function dataBody(data: Record<string, unknown> | undefined): string {
 }
 
 export class RedisSchedules {
-  private readonly scripts = {} as Record<ScheduleScript, ScriptFn>;
-
-  constructor(private readonly host: RedisScheduleHost) {
-    for (const name of SCRIPTS) {
-      const command = `spool_${name.replace(/-/g, "_")}`;
-      host.redis.defineCommand(command, { numberOfKeys: 1, lua: resolveScript(name) });
-      this.scripts[name] = (host.redis as unknown as Record<string, ScriptFn>)[command]!.bind(host.redis);
-    }
-  }
+  constructor(private readonly host: RedisScheduleHost) {}
 
   private key(name: string): string {
     return `${this.host.prefix}schedule:${name}`;
   }
 
-  private async run(name: ScheduleScript, args: (string | number)[]): Promise<unknown[]> {
-    await this.host.beforeWrite();
-    let reply: unknown;
-    try {
-      reply = await this.scripts[name](this.host.prefix, ...args);
-    } catch (error) {
-      throw this.host.wrap(error, name);
-    }
-    return checkReply(name, reply);
+  private run(name: ScriptName, args: (string | number)[]): Promise<unknown[]> {
+    return this.host.run(name, args);
   }
 
   async upsert(params: ScheduleUpsertParams): Promise<ScheduleUpsertResult> {
@@ -164,21 +148,8 @@ export class RedisSchedules {
     const job = params.job;
     if (job) {
       checkNewJobs([job]);
-      const meta = Object.keys(job.meta).length > 0 ? JSON.stringify(job.meta) : "";
-      args.push(
-        "1",
-        job.id,
-        job.task,
-        job.queue,
-        job.input,
-        job.priority,
-        job.runAt,
-        job.maxAttempts,
-        job.key === null ? "" : `=${job.key}`,
-        meta,
-        job.leaseMs ?? "",
-        job.timeoutMs ?? "",
-      );
+      args.push("1");
+      pushJobArgs(args, job, null);
     } else args.push("0");
     const reply = await this.run("schedule-fire", args);
     const jobId = String(reply[2] ?? "");

@@ -39,6 +39,9 @@ export const SCRIPT_NAMES = [
   "job-update",
   "job-promote",
   "job-search",
+  "schedule-upsert",
+  "schedule-change",
+  "schedule-fire",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

@@ -92,13 +92,6 @@ export class RedisStore {
     return `${this.keyPrefix}job:${id}`;
   }
 
-  /** Before a write: refuse when closed, and let a pending first SUBSCRIBE land (see subscriber.ts). */
-  async beforeWrite(): Promise<void> {
-    this.assertOpen();
-    const pending = this.subscriber.pending;
-    if (pending) await waitAtMost(pending, FEED_READY_WAIT_MS);
-  }
-
   assertOpen(): void {
     if (this.closed) throw new BackendError("the Redis backend is closed", { code: "BACKEND_CLOSED" });
   }

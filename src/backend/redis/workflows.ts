@@ -4,6 +4,7 @@
  * retention-prune). See scripts/includes/workflow.lua for the keys.
  */
 import type {
+  NewJob,
   StateCounts,
   WorkflowEnqueueParams,
   WorkflowEnqueueResult,
@@ -16,6 +17,7 @@ import type {
 import { emptyCounts } from "../backend.js";
 import { decodeCursor, encodeCursor, listLimit } from "../shared.js";
 import { checkWorkflowEnqueue, workflowStateOf } from "../workflow-shared.js";
+import { pushJobArgs } from "./job-args.js";
 import type { ScriptName } from "./scripts.js";
 
 export interface RedisWorkflowHost {
@@ -37,26 +39,10 @@ export class RedisWorkflows {
       workflow.spec,
       jobs.length,
     ];
+    let prev: NewJob | null = null;
     for (const job of jobs) {
-      let meta = "";
-      for (const _ in job.meta) {
-        meta = JSON.stringify(job.meta);
-        break;
-      }
-      args.push(
-        job.id,
-        job.task,
-        job.queue,
-        job.input,
-        job.priority,
-        job.runAt,
-        job.maxAttempts,
-        meta,
-        job.leaseMs ?? "",
-        job.timeoutMs ?? "",
-        job.dependsOn.length,
-        ...job.dependsOn,
-      );
+      pushJobArgs(args, job, prev);
+      prev = job;
     }
     const reply = await this.host.run("workflow-enqueue", args);
     const out: WorkflowEnqueueResult["jobs"] = [];

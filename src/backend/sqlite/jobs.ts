@@ -137,8 +137,12 @@ export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): 
   return s.write("complete", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];
+    // Completions per queue: one counter update per queue for the batch (migration 0017 counts
+    // the other finished states by trigger, completions here).
+    const perQueue = new Map<string, number>();
     const done = (id: string, row: { queue: string; attempt: number; has_dependents: number }) => {
       ok.push(id);
+      perQueue.set(row.queue, (perQueue.get(row.queue) ?? 0) + 1);
       events.push(jobEvent("job:completed", id, row.queue, now, "completed", { attempt: row.attempt }));
       if (row.has_dependents) s.releaseDependents(id, now, events);
     };
@@ -162,6 +166,7 @@ export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): 
         else refused.push(id);
       }
     }
+    for (const [queue, n] of perQueue) s.sql.finishedCountsAdd.run({ queue, state: "completed", n });
     return { ok, refused };
   });
 }

@@ -4,11 +4,8 @@
 --- KEYS[1]  prefix, e.g. "{spool}:" (every key of the store starts with it; one hash slot)
 --- ARGV[1]  now (epoch ms, from the backend's clock)
 --- ARGV[2]  number of jobs
---- ARGV[3…] per job: id, task ("" = the previous job's), queue ("" = the previous job's), input,
----          priority, runAt, maxAttempts, then
----          ""  (no key, meta, leaseMs, timeoutMs or dependencies: the common case), or
----          "+" followed by key ("" = none, else "=" .. key), meta JSON ("" = {}),
----          leaseMs ("" = null), timeoutMs ("" = null), dependency count D, D dependency ids
+--- ARGV[3…] the jobs, each in the layout of src/backend/redis/job-args.ts (read by readJob,
+---          includes/job-args.lua)
 ---
 --- Returns { 0, codes, existingId1, existingState1, … }: codes has one character per job, in
 ---         order: the initial of the state a new job got (q queued, s scheduled, w waiting,
@@ -20,6 +17,7 @@
 --- @include "deps"
 --- @include "push"
 --- @include "new-job"
+--- @include "job-args"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -32,11 +30,7 @@ local jobKeys = {}
 local pos = 3
 for k = 1, n do
   jobKeys[k] = prefix .. 'job:' .. ARGV[pos]
-  if ARGV[pos + 7] == '' then
-    pos = pos + 8
-  else
-    pos = pos + 13 + tonumber(ARGV[pos + 12])
-  end
+  pos = skipJob(pos)
 end
 local taken = 0
 for i = 1, n, 4000 do
@@ -45,19 +39,14 @@ end
 local inBatch = {}
 pos = 3
 for k = 1, n do
-  local id = ARGV[pos]
-  if taken > 0 and redis.call('EXISTS', jobKeys[k]) == 1 then return { -1, id } end
-  if ARGV[pos + 7] == '' then
-    pos = pos + 8
-  else
-    local d = tonumber(ARGV[pos + 12])
-    for j = 1, d do
-      local dep = ARGV[pos + 12 + j]
-      if not inBatch[dep] and redis.call('EXISTS', prefix .. 'job:' .. dep) == 0 then return { -2, dep } end
-    end
-    pos = pos + 13 + d
+  local job
+  job, pos = readJob(pos, nil)
+  if taken > 0 and redis.call('EXISTS', jobKeys[k]) == 1 then return { -1, job.id } end
+  for j = 0, job.d - 1 do
+    local dep = ARGV[job.depStart + j]
+    if not inBatch[dep] and redis.call('EXISTS', prefix .. 'job:' .. dep) == 0 then return { -2, dep } end
   end
-  inBatch[id] = true
+  inBatch[job.id] = true
 end
 
 -- Pass 2: write.
@@ -70,28 +59,21 @@ local jobIds = {}
 -- Queued jobs go to their ready set in one ZADD per (queue, priority) at the end.
 local readyAdds = {}
 local readyKeys = {}
-local task, queue = nil, nil
+local prev = nil
 pos = 3
 for k = 1, n do
-  local id, input = ARGV[pos], ARGV[pos + 3]
-  if ARGV[pos + 1] ~= '' then task = ARGV[pos + 1] end
-  if ARGV[pos + 2] ~= '' then queue = ARGV[pos + 2] end
-  local priority, runAt, maxAttempts = ARGV[pos + 4], ARGV[pos + 5], ARGV[pos + 6]
-  local key, meta, leaseMs, timeoutMs = '', '', '', ''
-  local d, depStart = 0, 0
-  if ARGV[pos + 7] == '' then
-    pos = pos + 8
-  else
-    key, meta, leaseMs, timeoutMs = ARGV[pos + 8], ARGV[pos + 9], ARGV[pos + 10], ARGV[pos + 11]
-    d = tonumber(ARGV[pos + 12])
-    depStart = pos + 13
-    pos = pos + 13 + d
-  end
+  local job
+  job, pos = readJob(pos, prev)
+  prev = job
+  local id, task, queue, input = job.id, job.task, job.queue, job.input
+  local priority, runAt, maxAttempts = job.priority, job.runAt, job.maxAttempts
+  local meta, leaseMs, timeoutMs = job.meta, job.leaseMs, job.timeoutMs
+  local d, depStart = job.d, job.depStart
 
   local existing = nil
   local keyField = nil
-  if key ~= '' then
-    keyField = task .. '\0' .. string.sub(key, 2)
+  if job.hasKey then
+    keyField = task .. '\0' .. job.key
     existing = batchKeys[keyField] or redis.call('HGET', prefix .. 'keys', keyField)
   end
   if existing then
@@ -129,7 +111,7 @@ for k = 1, n do
     end
     local jobKey = jobKeys[k]
     writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
-    writeJobOptions(prefix, jobKey, id, string.sub(key, 2), keyField, meta, leaseMs, timeoutMs)
+    writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs)
     if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, pending) end
     if doomed then
       redis.call('HSET', jobKey, 'finishedAt', now)

@@ -10,9 +10,8 @@
 --- ARGV[4]  nextFireAt to store ("" = null)
 --- ARGV[5]  extra event data: a JSON object body without braces ("" = none)
 --- ARGV[6]  "1" when a job follows, "0" for a skipped fire
---- ARGV[7…] the job: id, task, queue, input, priority, runAt, maxAttempts,
----          key ("" = none, else "=" .. key), meta JSON ("" = {}), leaseMs ("" = null),
----          timeoutMs ("" = null)   (as in enqueue.lua, without dependencies)
+--- ARGV[7…] the job, in the layout of src/backend/redis/job-args.ts (read by readJob,
+---          includes/job-args.lua; no dependencies)
 ---
 --- Returns { 0, won (0/1), jobId ("" = none), field1, value1, … (the schedule hash after) }
 ---      or { -1, id } when the job id already exists (nothing written)
@@ -21,6 +20,7 @@
 --- @include "place"
 --- @include "push"
 --- @include "new-job"
+--- @include "job-args"
 
 local prefix, now, name = KEYS[1], ARGV[1], ARGV[2]
 local expected, nextFireAt, extra, hasJob = ARGV[3], ARGV[4], ARGV[5], ARGV[6] == '1'
@@ -39,13 +39,14 @@ if expected ~= '' and (s[1] ~= expected or s[2] == '1') then return reply(0, '')
 
 local jobId = ''
 if hasJob then
-  local id, task, queue, input = ARGV[7], ARGV[8], ARGV[9], ARGV[10]
-  local priority, runAt, maxAttempts = ARGV[11], ARGV[12], ARGV[13]
-  local jkey, meta, leaseMs, timeoutMs = ARGV[14], ARGV[15], ARGV[16], ARGV[17]
+  local job = readJob(7, nil)
+  local id, task, queue, input = job.id, job.task, job.queue, job.input
+  local priority, runAt, maxAttempts = job.priority, job.runAt, job.maxAttempts
+  local meta, leaseMs, timeoutMs = job.meta, job.leaseMs, job.timeoutMs
   if redis.call('EXISTS', prefix .. 'job:' .. id) == 1 then return { -1, id } end
   local keyField = nil
-  if jkey ~= '' then
-    keyField = task .. '\0' .. string.sub(jkey, 2)
+  if job.hasKey then
+    keyField = task .. '\0' .. job.key
     jobId = redis.call('HGET', prefix .. 'keys', keyField) or ''
   end
   if jobId == '' then
@@ -54,7 +55,7 @@ if hasJob then
     if tonumber(runAt) > tonumber(now) then state = 'scheduled' end
     local jobKey = prefix .. 'job:' .. id
     writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
-    writeJobOptions(prefix, jobKey, id, string.sub(jkey, 2), keyField, meta, leaseMs, timeoutMs)
+    writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs)
     place(prefix, id, queue, state, priority, runAt)
     redis.call('ZADD', prefix .. 'jobs', 0, id)
     redis.call('SADD', prefix .. 'queues', queue)

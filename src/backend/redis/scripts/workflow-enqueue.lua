@@ -6,9 +6,8 @@
 --- ARGV[1]  now
 --- ARGV[2]  workflow id     ARGV[3] name     ARGV[4] policy     ARGV[5] spec (JSON)
 --- ARGV[6]  number of jobs
---- ARGV[7…] per job, 10 fields then its dependency ids:
----          id, task, queue, input, priority, runAt, maxAttempts, meta JSON ("" = {}),
----          leaseMs ("" = null), timeoutMs ("" = null), dependency count D, then D ids
+--- ARGV[7…] the jobs, each in the layout of src/backend/redis/job-args.ts (read by readJob,
+---          includes/job-args.lua)
 ---
 --- Returns { 0, id1, state1, id2, state2, … }
 ---      or { -1, id } when the workflow id or a job id already exists (nothing written)
@@ -16,6 +15,7 @@
 --- @include "workflow"
 --- @include "push"
 --- @include "new-job"
+--- @include "job-args"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -28,7 +28,7 @@ local pos = 7
 for _ = 1, n do
   local id = ARGV[pos]
   if redis.call('EXISTS', prefix .. 'job:' .. id) == 1 then return { -1, id } end
-  pos = pos + 11 + tonumber(ARGV[pos + 10])
+  pos = skipJob(pos)
 end
 
 local out = { 0 }
@@ -36,13 +36,15 @@ local jobIds = {}
 local members = {}
 local queuesSeen = {}
 pos = 7
+local prev = nil
 for _ = 1, n do
-  local id, task, queue, input = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
-  local priority, runAt, maxAttempts = ARGV[pos + 4], ARGV[pos + 5], ARGV[pos + 6]
-  local meta, leaseMs, timeoutMs = ARGV[pos + 7], ARGV[pos + 8], ARGV[pos + 9]
-  local d = tonumber(ARGV[pos + 10])
-  local depStart = pos + 11
-  pos = pos + 11 + d
+  local job
+  job, pos = readJob(pos, prev)
+  prev = job
+  local id, task, queue, input = job.id, job.task, job.queue, job.input
+  local priority, runAt, maxAttempts = job.priority, job.runAt, job.maxAttempts
+  local meta, leaseMs, timeoutMs = job.meta, job.leaseMs, job.timeoutMs
+  local d, depStart = job.d, job.depStart
   local deps, seen = {}, {}
   for j = 0, d - 1 do
     local dep = ARGV[depStart + j]

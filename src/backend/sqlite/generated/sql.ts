@@ -109,6 +109,14 @@ WHERE seq IN (SELECT seq FROM spool_events ORDER BY seq LIMIT :batch)
 export const EVENTS_SINCE = `SELECT seq, events FROM spool_events WHERE seq > :seq ORDER BY seq LIMIT :limit`;
 
 /**
+ * `queries/finished-counts-add.sql`: Adds n to a queue's count of finished jobs in one state (spool_finished_counts, migration
+ * 0017): completions are counted here once per queue and batch instead of by a trigger per row.
+ * Params: :queue, :state, :n.
+ */
+export const FINISHED_COUNTS_ADD = `INSERT INTO spool_finished_counts (queue, state, n) VALUES (:queue, :state, :n)
+  ON CONFLICT (queue, state) DO UPDATE SET n = n + excluded.n`;
+
+/**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
  * (a handler's RateLimitedError): scheduled, or queued when :run_at is not ahead of :now.
  * Params: :id, :token, :run_at, :now.
@@ -1392,9 +1400,12 @@ WHEN new.state IN ('completed', 'failed', 'cancelled') BEGIN
 END;
 
 -- One statement per trigger and a cheap WHEN, so the common transitions (queued -> running,
--- running -> queued) run no trigger body and a completion runs one upsert.
+-- running -> queued, running -> completed) run no trigger body. Completions, the hot path, are
+-- counted by jobComplete (jobs.ts: one finished-counts-add.sql per queue and batch), so the
+-- enter trigger covers failed and cancelled only: every UPDATE that completes a job must add
+-- to the counter itself (job-complete.sql and job-complete-many.sql are the only ones).
 CREATE TRIGGER spool_finished_counts_enter AFTER UPDATE OF state ON spool_jobs
-WHEN old.state IS NOT new.state AND new.state IN ('completed', 'failed', 'cancelled') BEGIN
+WHEN old.state IS NOT new.state AND new.state IN ('failed', 'cancelled') BEGIN
   INSERT INTO spool_finished_counts (queue, state, n) VALUES (new.queue, new.state, 1)
     ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
 END;

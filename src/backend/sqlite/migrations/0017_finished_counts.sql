@@ -23,9 +23,12 @@ WHEN new.state IN ('completed', 'failed', 'cancelled') BEGIN
 END;
 
 -- One statement per trigger and a cheap WHEN, so the common transitions (queued -> running,
--- running -> queued) run no trigger body and a completion runs one upsert.
+-- running -> queued, running -> completed) run no trigger body. Completions, the hot path, are
+-- counted by jobComplete (jobs.ts: one finished-counts-add.sql per queue and batch), so the
+-- enter trigger covers failed and cancelled only: every UPDATE that completes a job must add
+-- to the counter itself (job-complete.sql and job-complete-many.sql are the only ones).
 CREATE TRIGGER spool_finished_counts_enter AFTER UPDATE OF state ON spool_jobs
-WHEN old.state IS NOT new.state AND new.state IN ('completed', 'failed', 'cancelled') BEGIN
+WHEN old.state IS NOT new.state AND new.state IN ('failed', 'cancelled') BEGIN
   INSERT INTO spool_finished_counts (queue, state, n) VALUES (new.queue, new.state, 1)
     ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
 END;

@@ -1,0 +1,48 @@
+/**
+ * The one Redis wire layout of a new job, written here and read by one Lua decoder
+ * (scripts/includes/job-args.lua, `readJob`), for every script that inserts jobs: enqueue,
+ * workflow-enqueue and schedule-fire.
+ *
+ * Per job: id, task ("" = the previous job's), queue ("" = the previous job's), input,
+ * priority, runAt, maxAttempts, then either "" (no key, meta, lease, timeout or dependencies:
+ * the common case, 8 arguments) or "+", key ("" = none, else "=" + key), meta JSON ("" = {}),
+ * leaseMs ("" = null), timeoutMs ("" = null), dependency count D, the D dependency ids.
+ */
+import type { NewJob } from "../backend.js";
+
+/** Appends `job` to `args`; `prev` is the job written just before it in the same call (or null). */
+export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob | null): void {
+  args.push(
+    job.id,
+    prev !== null && job.task === prev.task ? "" : job.task,
+    prev !== null && job.queue === prev.queue ? "" : job.queue,
+    job.input,
+    job.priority,
+    job.runAt,
+    job.maxAttempts,
+  );
+  let meta = "";
+  for (const _ in job.meta) {
+    meta = JSON.stringify(job.meta);
+    break;
+  }
+  if (
+    job.key === null &&
+    meta === "" &&
+    job.leaseMs === null &&
+    job.timeoutMs === null &&
+    job.dependsOn.length === 0
+  ) {
+    args.push("");
+    return;
+  }
+  args.push(
+    "+",
+    job.key === null ? "" : `=${job.key}`,
+    meta,
+    job.leaseMs ?? "",
+    job.timeoutMs ?? "",
+    job.dependsOn.length,
+  );
+  for (const dep of job.dependsOn) args.push(dep);
+}

@@ -1,0 +1,31 @@
+--- The one decoder of a new job's arguments, as src/backend/redis/job-args.ts writes them:
+--- id, task ("" = the previous job's), queue ("" = the previous job's), input, priority, runAt,
+--- maxAttempts, then "" (no key, meta, lease, timeout or dependencies) or "+", key ("" = none,
+--- else "=" .. key), meta JSON ("" = {}), leaseMs ("" = null), timeoutMs ("" = null),
+--- dependency count D, D dependency ids.
+
+--- The job at ARGV[pos] as a table (task and queue resolved against `prev`, the job read just
+--- before it, or nil; `key` without its "=", `hasKey` false when none; dependencies at ARGV[depStart …
+--- depStart + d - 1]), and the position after it.
+local function readJob(pos, prev)
+  local job = {
+    id = ARGV[pos], task = ARGV[pos + 1], queue = ARGV[pos + 2], input = ARGV[pos + 3],
+    priority = ARGV[pos + 4], runAt = ARGV[pos + 5], maxAttempts = ARGV[pos + 6],
+    key = '', hasKey = false, meta = '', leaseMs = '', timeoutMs = '', d = 0, depStart = 0,
+  }
+  if job.task == '' and prev then job.task = prev.task end
+  if job.queue == '' and prev then job.queue = prev.queue end
+  if ARGV[pos + 7] == '' then return job, pos + 8 end
+  job.hasKey = ARGV[pos + 8] ~= ''
+  job.key = string.sub(ARGV[pos + 8], 2)
+  job.meta, job.leaseMs, job.timeoutMs = ARGV[pos + 9], ARGV[pos + 10], ARGV[pos + 11]
+  job.d = tonumber(ARGV[pos + 12])
+  job.depStart = pos + 13
+  return job, pos + 13 + job.d
+end
+
+--- The position after the job at ARGV[pos], without reading it.
+local function skipJob(pos)
+  if ARGV[pos + 7] == '' then return pos + 8 end
+  return pos + 13 + tonumber(ARGV[pos + 12])
+end
