@@ -12,7 +12,7 @@ import type { Logger } from "pino";
 import type { Backend } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import type { TaskRegistry } from "../core/registry.js";
-import { execute } from "../worker/execute.js";
+import { execute, type InputResolver } from "../worker/execute.js";
 import { JobControl } from "../worker/job-control.js";
 import { createTaskLogger } from "../worker/task-logger.js";
 
@@ -27,6 +27,8 @@ export interface InlineDeps {
   logger: Logger;
   payloadLimit: number;
   backend: () => Promise<Backend>;
+  /** Run-time inputs of workflow jobs (required: without it a flow's jobs would run on no input). */
+  resolveInput: InputResolver;
 }
 
 export class InlineRunner {
@@ -82,6 +84,7 @@ export class InlineRunner {
           clock: this.deps.clock,
           payloadLimit: this.deps.payloadLimit,
           taskLogger: (j) => createTaskLogger(j, backend, this.deps.clock, this.deps.logger),
+          resolveInput: this.deps.resolveInput,
         }),
       );
       const outcome = await execution.outcome;

@@ -7,7 +7,7 @@
 import type { Backend, TransitionResult } from "../backend/backend.js";
 import { checkPriority, type TaskRegistry } from "../core/registry.js";
 import { serializeLimited } from "../core/serializer.js";
-import { validateInput } from "./build-job.js";
+import { validateInput } from "../enqueue/build-job.js";
 import {
   applyToMatching,
   type BulkFilterOptions,

@@ -9,10 +9,10 @@ import type { Backend, JobListParams, QueueInfo, WorkerInfo } from "../backend/b
 import { createBackend } from "../backend/create-backend.js";
 import { MemoryBackend } from "../backend/memory/memory-backend.js";
 import { type Clock, systemClock } from "../core/clock.js";
-import { InvalidArgumentError, isSpoolError } from "../core/errors/index.js";
+import { InvalidArgumentError } from "../core/errors/index.js";
 import type { QueueLimitOptions } from "../core/flow.js";
 import { checkOptionKeys, ENQUEUE_MANY_OPTION_KEYS } from "../core/option-keys.js";
-import { checkName, type RegisteredTask, TaskRegistry } from "../core/registry.js";
+import { checkName, TaskRegistry } from "../core/registry.js";
 import { PAYLOAD_LIMIT_DEFAULT } from "../core/serializer.js";
 import type {
   AppTransaction,
@@ -26,16 +26,16 @@ import type {
   TaskCall,
   TaskConfig,
 } from "../core/task.js";
+import { prepareJobs, runPipeline } from "../enqueue/pipeline.js";
 import { createScheduleClient, type ScheduleApi, type ScheduleHandle } from "../scheduler/client.js";
 import type { ScheduleCall } from "../scheduler/define.js";
 import type { Scheduler, SchedulerOptions } from "../scheduler/scheduler.js";
 import type { ScheduleOptions } from "../scheduler/spec.js";
 import type { Trigger } from "../scheduler/triggers.js";
-import { type EnqueueTrace, startEnqueueSpan } from "../telemetry/tracing.js";
 import type { RetentionOptions, WorkerOptions } from "../worker/worker.js";
 import { Worker } from "../worker/worker.js";
 import { createWorkflowApi, type WorkflowApi } from "../workflow/api.js";
-import { acceptInput, buildJob } from "./build-job.js";
+import { workflowInputs } from "../workflow/inputs.js";
 import { InlineRunner } from "./inline.js";
 import { createJobActions, type JobActionsApi } from "./job-actions.js";
 import { decodeJob, SpoolJobHandle } from "./job-handle.js";
@@ -184,7 +184,14 @@ export function createSpool(options: SpoolOptions = {}): Spool {
   const getWatcher = async () => (watcher ??= new JobWatcher(await getBackend()));
   const handleDeps = { backend: getBackend, watcher: getWatcher };
   const runner = inline
-    ? new InlineRunner({ registry, clock, logger, payloadLimit, backend: getBackend })
+    ? new InlineRunner({
+        registry,
+        clock,
+        logger,
+        payloadLimit,
+        backend: getBackend,
+        resolveInput: workflowInputs,
+      })
     : null;
   const workers = new Set<Worker>();
   const schedulers = new Set<Scheduler>();
@@ -195,50 +202,22 @@ export function createSpool(options: SpoolOptions = {}): Spool {
   ): Promise<JobHandle[]> {
     if (calls.length === 0) return [];
     const tx = transactionOf(calls, batch);
-    const span = startEnqueueSpan(calls);
-    try {
-      const handles = await enqueueTraced(calls, span, tx);
-      span.end({ ids: handles.map((h) => h.id) });
-      return handles;
-    } catch (error) {
-      span.end({ error });
-      throw error;
-    }
-  }
-
-  async function enqueueTraced(
-    calls: ReadonlyArray<{ task: string; input: unknown; options?: EnqueueOptions }>,
-    span: EnqueueTrace,
-    tx: AppTransaction | undefined,
-  ): Promise<JobHandle[]> {
-    const backend = await getBackend();
-    const now = clock.now();
-    const jobs = [];
-    let task: RegisteredTask | undefined;
-    for (const [index, call] of calls.entries()) {
-      try {
-        // A batch is usually all one task: look it up again only when the name changes.
-        if (task === undefined || task.name !== call.task) task = registry.get(call.task);
-        let input = call.input;
-        if (task.schema) {
-          // Wait only for a schema that is async: most answer at once (see `acceptInput`).
-          const verdict = task.schema["~standard"].validate(call.input);
-          input = acceptInput(task, verdict instanceof Promise ? await verdict : verdict);
-        }
-        // Inline mode runs delayed jobs right away: tests should not wait on wall time.
-        const opts =
-          inline && call.options ? { ...call.options, delay: undefined, runAt: undefined } : call.options;
-        jobs.push(span.stamp(buildJob(task, input, opts, now, payloadLimit)));
-      } catch (error) {
-        // In a batch, say which call was bad (`details.index`, 0-based); nothing is written.
-        if (calls.length > 1 && isSpoolError(error))
-          (error as { details: Record<string, unknown> | undefined }).details = { ...error.details, index };
-        throw error;
-      }
-    }
-    const out = await backend.jobEnqueue(tx === undefined ? { jobs } : { jobs, tx });
-    if (runner) await runner.drain();
-    return out.jobs.map((ref) => new SpoolJobHandle(ref.id, ref.created, handleDeps));
+    // Inline mode runs delayed jobs right away: tests should not wait on wall time.
+    const prepared = inline
+      ? calls.map((c) =>
+          c.options ? { ...c, options: { ...c.options, delay: undefined, runAt: undefined } } : c,
+        )
+      : calls;
+    return runPipeline(calls, {
+      build: () => prepareJobs(prepared, { registry, now: clock.now(), payloadLimit }),
+      write: async (jobs) => {
+        const backend = await getBackend();
+        const out = await backend.jobEnqueue(tx === undefined ? { jobs } : { jobs, tx });
+        if (runner) await runner.drain();
+        const handles = out.jobs.map((ref) => new SpoolJobHandle(ref.id, ref.created, handleDeps));
+        return { result: handles, ids: handles.map((h) => h.id) };
+      },
+    });
   }
 
   const workflowApi = createWorkflowApi({
@@ -328,7 +307,15 @@ export function createSpool(options: SpoolOptions = {}): Spool {
     workers: { list: async () => (await getBackend()).workerList() },
     worker(workerOptions) {
       const worker = new Worker(
-        { backend: getBackend(), registry, clock, logger, payloadLimit, retention: options.retention ?? {} },
+        {
+          backend: getBackend(),
+          registry,
+          clock,
+          logger,
+          payloadLimit,
+          retention: options.retention ?? {},
+          resolveInput: workflowInputs,
+        },
         workerOptions,
       );
       workers.add(worker);

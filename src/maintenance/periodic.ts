@@ -33,6 +33,11 @@ export class Periodic {
     this.timer.unref();
   }
 
+  /** Reports an error of this loop's task that happened outside it (e.g. a first run done by hand). */
+  reportError(err: unknown): void {
+    this.onError(this.name, err);
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

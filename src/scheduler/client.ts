@@ -3,12 +3,13 @@
  * and `spool.scheduler()`. Kept here so spool.ts only wires it in.
  */
 import type { Logger } from "pino";
-import type { Backend, ScheduleRecord } from "../backend/backend.js";
+import type { Backend, NewJob, ScheduleRecord } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import { NotFoundError } from "../core/errors/index.js";
 import { newJobId } from "../core/ids.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { EpochMs } from "../core/types.js";
+import { runPipeline } from "../enqueue/pipeline.js";
 import { checkDefinition, prepareSchedule, type ScheduleCall, upsertSchedule } from "./define.js";
 import { Scheduler, type SchedulerOptions } from "./scheduler.js";
 import {
@@ -179,16 +180,24 @@ export function createScheduleClient(deps: ScheduleClientDeps) {
       const spec = decodeSpec(record);
       const now = deps.clock.now();
       const { delayMs, ...template } = spec.job;
-      const out = await backend.scheduleFire({
-        name,
-        expectedFireAt: null,
-        nextFireAt: null,
-        job: {
-          ...template,
-          id: newJobId(),
-          runAt: now + delayMs,
-          meta: { ...template.meta, schedule: name, fireAt: now, manual: true },
-          dependsOn: [],
+      const job: NewJob = {
+        ...template,
+        id: newJobId(),
+        runAt: now + delayMs,
+        meta: { ...template.meta, schedule: name, fireAt: now, manual: true },
+        dependsOn: [],
+      };
+      // Through the enqueue pipeline's trace step, like a timed fire (fire-loop.ts).
+      const out = await runPipeline([job], {
+        build: async () => [job],
+        write: async ([stamped]) => {
+          const r = await backend.scheduleFire({
+            name,
+            expectedFireAt: null,
+            nextFireAt: null,
+            job: stamped!,
+          });
+          return { result: r, ids: r.won && r.jobId ? [r.jobId] : [] };
         },
       });
       if (!out.won || out.jobId === null) throw new NotFoundError("schedule", name);

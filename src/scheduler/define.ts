@@ -5,11 +5,11 @@
  */
 import type { Backend, ScheduleRecord } from "../backend/backend.js";
 import { checkScheduleName } from "../backend/shared-schedules.js";
-import { buildJob, validateInput } from "../client/build-job.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { EnqueueOptions } from "../core/task.js";
 import type { EpochMs } from "../core/types.js";
+import { buildJob, validateInput } from "../enqueue/build-job.js";
 import {
   encodeSpec,
   firstFireAt,

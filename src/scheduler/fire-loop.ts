@@ -8,6 +8,7 @@ import type { Backend, NewJob, ScheduleRecord } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import { newJobId } from "../core/ids.js";
 import { type EpochMs, FINAL_STATES } from "../core/types.js";
+import { runPipeline } from "../enqueue/pipeline.js";
 import { type FireStep, planFires } from "./misfire.js";
 import { compileSpec, decodeSpec, type ScheduleSpec } from "./spec.js";
 
@@ -88,14 +89,27 @@ export class FireLoop {
       let lost = false;
       const name = record.name;
       for (const step of steps) {
-        const job = step.fireAt === null ? null : this.job(name, spec, step);
-        const out = await this.options.backend.scheduleFire({
-          name,
-          expectedFireAt: step.expectedFireAt,
-          nextFireAt: step.nextFireAt,
-          job,
-          data: step.data,
-        });
+        const job: NewJob | null = step.fireAt === null ? null : this.job(name, spec, step);
+        const fire = (j: NewJob | null): ReturnType<Backend["scheduleFire"]> =>
+          this.options.backend.scheduleFire({
+            name,
+            expectedFireAt: step.expectedFireAt,
+            nextFireAt: step.nextFireAt,
+            job: j,
+            data: step.data,
+          });
+        // A fire that enqueues goes through the enqueue pipeline's trace step: the job carries
+        // a producer span's context like any enqueued job (validation and build happened when
+        // the schedule was defined).
+        const out: Awaited<ReturnType<Backend["scheduleFire"]>> = job
+          ? await runPipeline([job], {
+              build: async () => [job],
+              write: async ([stamped]) => {
+                const r = await fire(stamped!);
+                return { result: r, ids: r.won && r.jobId ? [r.jobId] : [] };
+              },
+            })
+          : await fire(null);
         record = out.schedule;
         if (!out.won) {
           lost = true;

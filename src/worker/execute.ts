@@ -28,7 +28,6 @@ import { deserialize, serializeLimited } from "../core/serializer.js";
 import type { TaskContext, TaskLogger } from "../core/task.js";
 import type { JobErrorRecord, LeasedJob } from "../core/types.js";
 import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js";
-import { NO_PARENTS, needsParents, resolveWorkflowInput } from "../workflow/inputs.js";
 import { type BatchCollector, runAlone } from "./batch-collector.js";
 import { errorRecord } from "./error-record.js";
 import { type FaultTarget, faultScopeEnabled, runInFaultScope } from "./fault-scope.js";
@@ -55,12 +54,29 @@ export interface Execution {
   settled: Promise<void>;
 }
 
+/** The parents' results a workflow job sees as `ctx.parents` (none outside a flow). */
+export type ParentResults = Readonly<Record<string, unknown>>;
+
+/**
+ * Builds a job's input at run time when it does not travel with the job (a workflow job that
+ * takes its parents' results): returns null for an ordinary job. Injected by the client
+ * (workflow/inputs.ts), so the worker does not import the workflow module.
+ */
+export type InputResolver = (
+  job: LeasedJob,
+  backend: Backend,
+) => Promise<{ input: unknown; parents: ParentResults }> | null;
+
+const NO_PARENTS: ParentResults = Object.freeze({});
+
 export interface ExecuteDeps {
   backend: Backend;
   clock: Clock;
   payloadLimit: number;
   /** Builds `ctx.log` for this job. */
   taskLogger(job: LeasedJob): TaskLogger;
+  /** Run-time inputs (workflow jobs); the client passes workflow/inputs.ts's resolver. */
+  resolveInput: InputResolver;
   /** Where best-effort failures (a progress write the store refused) are reported. */
   logger?: Pick<Logger, "warn">;
   random?: () => number;
@@ -130,8 +146,9 @@ function attempt(
   }
   let input: unknown;
   // Workflow jobs that take their parents' results build their input when they start.
-  const fromParents = needsParents(job);
+  let fromParents: ReturnType<InputResolver> = null;
   try {
+    fromParents = deps.resolveInput(job, deps.backend);
     if (!fromParents) input = deserialize(job.input);
   } catch (err) {
     return { outcome: Promise.resolve(failed(task, job, err, deps)), settled: Promise.resolve() };
@@ -172,7 +189,7 @@ function attempt(
   let handler: Promise<unknown>;
   try {
     handler = fromParents
-      ? resolveWorkflowInput(job, deps.backend).then((resolved) => {
+      ? fromParents.then((resolved) => {
           ctx.parents = resolved.parents;
           return run(resolved.input);
         })

@@ -16,7 +16,7 @@ import { JobCancelledError, LeaseLostError } from "../core/errors/index.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob, LeaseRef } from "../core/types.js";
 import { BatchCollector } from "./batch-collector.js";
-import { execute, type Outcome } from "./execute.js";
+import { execute, type InputResolver, type Outcome } from "./execute.js";
 import { type HeldJob, HeldJobs } from "./held-jobs.js";
 import type { Isolation } from "./isolation/isolation.js";
 import type { OutcomeBatcher } from "./outcome-batcher.js";
@@ -32,6 +32,7 @@ export interface JobRunnerDeps {
   clock: Clock;
   logger: Logger;
   payloadLimit: number;
+  resolveInput: InputResolver;
   concurrency: number;
   leaseMs: number;
   batcher: () => OutcomeBatcher;
@@ -121,6 +122,7 @@ export class JobRunner {
       isolation: d.isolation,
       batches: this.batches,
       taskLogger: (j) => createTaskLogger(j, d.backend, d.clock, d.logger),
+      resolveInput: d.resolveInput,
     });
     held.execution = execution;
     execution.settled.then(() => {

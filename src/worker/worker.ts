@@ -3,7 +3,7 @@
  * alive, records outcomes in batches, and shuts down gracefully. It composes:
  *
  * ```
- *   change feed ──nudge──┐        ┌── poll timer / nextRunAt timer / pushed jobs
+ *   change feed (feed.ts) ──nudge──┐   ┌── poll timer / nextRunAt timer / pushed jobs
  *                        ▼        ▼
  *               ┌──── ClaimLoop (claim-loop.ts, wake.ts, prefetch.ts) ────┐
  *               │                                                         ▼
@@ -12,7 +12,8 @@
  *               │        ▼                                  │
  *               │   OutcomeBatcher ──► jobComplete / jobFail   LeaseRenewer (per-lease schedule)
  *               └── slot / lease freed ──► nudge
- *   maintenance (src/maintenance/): rescue expired leases · retention · heartbeat
+ *   engine.ts wires these parts together; isolation/ runs isolated tasks off-thread
+ *   maintenance (src/maintenance/): rescue expired leases · elected retention · heartbeat
  *   shutdown.ts: the ordered stop
  * ```
  *
@@ -21,31 +22,27 @@
 import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
 import type { Logger } from "pino";
-import type { Backend, BackendEvent, BackendEventType } from "../backend/backend.js";
+import type { Backend } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import { type Duration, toMs } from "../core/duration.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { newWorkerId } from "../core/ids.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob } from "../core/types.js";
-import { isElected } from "../maintenance/election.js";
-import { HEARTBEAT_INTERVAL_MS, Heartbeat } from "../maintenance/heartbeat.js";
-import { Periodic } from "../maintenance/periodic.js";
+import { Maintenance } from "../maintenance/index.js";
 import { Rescuer } from "../maintenance/rescuer.js";
-import {
-  checkRetention,
-  RETENTION_INTERVAL_MS,
-  type RetentionOptions,
-  RetentionPruner,
-} from "../maintenance/retention.js";
-import { ClaimLoop } from "./claim-loop.js";
+import { checkRetention, type RetentionOptions } from "../maintenance/retention.js";
+import type { ClaimLoop } from "./claim-loop.js";
+import { buildEngine } from "./engine.js";
+import type { InputResolver } from "./execute.js";
+import { listenToFeed } from "./feed.js";
 import { Isolation } from "./isolation/isolation.js";
-import { JobRunner, type LossKind, type SettledKind } from "./job-runner.js";
-import { LeaseRenewer } from "./lease-renewer.js";
+import type { JobRunner, LossKind } from "./job-runner.js";
+import type { LeaseRenewer } from "./lease-renewer.js";
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from "./options.js";
-import { OutcomeBatcher } from "./outcome-batcher.js";
+import type { OutcomeBatcher } from "./outcome-batcher.js";
 import { PrefetchPolicy } from "./prefetch.js";
-import { PushReceiver, supportsPush } from "./push-receiver.js";
+import type { PushReceiver } from "./push-receiver.js";
 import { shutdown } from "./shutdown.js";
 import { Wake } from "./wake.js";
 
@@ -72,19 +69,12 @@ export interface WorkerDeps {
   logger: Logger;
   payloadLimit: number;
   retention: RetentionOptions | false;
+  /** Run-time inputs of workflow jobs (see `InputResolver`; the client passes workflow/inputs.ts). */
+  resolveInput: InputResolver;
 }
 
 type State = "idle" | "running" | "stopping" | "stopped";
 
-const WAKE_EVENTS = new Set<BackendEventType>([
-  "job:enqueued",
-  "job:released",
-  "job:rescued",
-  "job:retried",
-  "queue:resumed",
-]);
-/** What a worker reads from the feed: wake-ups, and the end of jobs it may hold. */
-const FEED_TYPES: readonly BackendEventType[] = [...WAKE_EVENTS, "job:cancelled", "job:removed"];
 const SETTLED_EVENT = {
   completed: "job:completed",
   retried: "job:retried",
@@ -105,8 +95,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private renewer!: LeaseRenewer;
   private runner!: JobRunner;
   private loop!: ClaimLoop;
-  private rescuer!: Rescuer;
-  private periodics: Periodic[] = [];
+  private maintenance: Maintenance | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly wake = new Wake();
   private readonly prefetch: PrefetchPolicy;
@@ -182,95 +171,57 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.queues.length === 0) this.queues = this.deps.registry.queues();
     if (this.queues.length === 0) this.queues = ["default"];
     const { backend, clock, logger } = { ...this.deps, backend: this.backend };
-    const running = () => this.state === "running";
     const nudge = () => this.wake.nudge();
-    this.runner = new JobRunner({
+    const engine = buildEngine({
       ...this.deps,
       backend,
-      concurrency: this.concurrency,
-      leaseMs: this.leaseMs,
-      batcher: () => this.batcher,
       isolation,
-      prefetch: this.prefetch,
-      canStart: running,
-      onLeased: (held) => this.renewer.track(held),
-      onFreed: () => {
-        if (this.loop.saturated && running()) nudge();
-      },
-      emitStarted: (job) => this.emit("job:started", job),
-      emitSettled: (id, kind: SettledKind) => this.emit(SETTLED_EVENT[kind], id),
-      emitLost: (id, kind) => this.emit("lease:lost", id, kind),
-    });
-    if (supportsPush(backend)) {
-      // Pushed jobs are leased to this worker already: run them like claimed ones. While
-      // stopping, the runner starts nothing and shutdown releases the buffer.
-      this.push = new PushReceiver(backend, this.id, (jobs) => this.runner.accept(jobs, performance.now()));
-    }
-    this.batcher = new OutcomeBatcher(backend, clock, {
-      onSettled: (refs, kind) => this.runner.onSettled(refs, kind),
-      onError: (err) => this.reportError(err, "could not store job outcomes; retrying"),
-      onSending: () => {
-        if (this.loop.saturated && running() && this.prefetch.limit() > 0) nudge();
-      },
-    });
-    this.renewer = new LeaseRenewer({
-      backend,
-      leaseMs: this.leaseMs,
-      leases: () => this.runner.renewable(),
-      onLost: (refs) => this.runner.onRenewLost(refs),
-      onError: (err) => this.reportError(err, "lease renewal failed"),
-    });
-    this.renewer.start();
-    this.loop = new ClaimLoop({
-      backend,
-      clock,
-      wake: this.wake,
-      prefetch: this.prefetch,
-      push: this.push,
       workerId: this.id,
       queues: this.queues,
       rotate: this.opts.queues.length === 0,
-      tasks: () => this.deps.registry.names(),
       concurrency: this.concurrency,
       leaseMs: this.leaseMs,
       pollMs: this.opts.pollMs,
-      isRunning: running,
-      load: () => ({
-        held: this.runner.held.size,
-        running: this.runner.running,
-        buffered: this.runner.held.bufferedCount,
-        writing: this.batcher.inFlight,
-      }),
-      deliver: (jobs, leasedAt) => this.runner.accept(jobs, leasedAt),
+      prefetch: this.prefetch,
+      wake: this.wake,
+      isRunning: () => this.state === "running",
+      started: (job) => this.emit("job:started", job),
+      settled: (id, kind) => this.emit(SETTLED_EVENT[kind], id),
+      lost: (id, kind) => this.emit("lease:lost", id, kind),
       reportError: (err, message) => this.reportError(err, message),
     });
-    const queueSet = new Set(this.queues);
-    this.unsubscribe = backend.subscribe((events) => this.onFeed(events, queueSet), { types: FEED_TYPES });
-    const onError = (name: string, err: unknown) => this.reportError(err, `${name} failed`);
-    this.rescuer = new Rescuer(backend, logger);
-    const heartbeat = new Heartbeat(backend, {
-      id: this.id,
+    ({
+      runner: this.runner,
+      batcher: this.batcher,
+      renewer: this.renewer,
+      loop: this.loop,
+      push: this.push,
+    } = engine);
+    this.renewer.start();
+    this.unsubscribe = listenToFeed(backend, {
       queues: this.queues,
-      concurrency: this.concurrency,
-      startedAt: clock.now(),
-      running: () => this.runner.held.jobIds(),
+      parked: () => this.push?.parked === true,
+      jobEnded: (id, kind) => this.runner.onJobEnded(id, kind),
+      nudge: () => {
+        if (this.state === "running") nudge();
+      },
     });
-    this.periodics = [
-      new Periodic("lease rescue", this.opts.rescueMs, () => this.rescuer.runOnce(), onError),
-      new Periodic("heartbeat", HEARTBEAT_INTERVAL_MS, () => heartbeat.runOnce(), onError),
-    ];
-    if (this.retention !== false) {
-      // Store-wide: only the elected worker prunes (see maintenance/election.ts).
-      const pruner = new RetentionPruner(backend, clock, this.retention);
-      const prune = async () => {
-        if (!(await isElected(backend, this.id))) return;
-        const counts = await pruner.runOnce();
-        if (counts.removed + counts.expired > 0) logger.info(counts, "retention pass");
-      };
-      this.periodics.push(new Periodic("retention", RETENTION_INTERVAL_MS, prune, onError));
-    }
-    for (const p of this.periodics) p.start();
-    await heartbeat.runOnce().catch((err) => this.reportError(err, "heartbeat failed"));
+    this.maintenance = new Maintenance({
+      backend,
+      clock,
+      logger,
+      worker: {
+        id: this.id,
+        queues: this.queues,
+        concurrency: this.concurrency,
+        startedAt: clock.now(),
+        running: () => this.runner.held.jobIds(),
+      },
+      rescueMs: this.opts.rescueMs,
+      retention: this.retention,
+      onError: (name, err) => this.reportError(err, `${name} failed`),
+    });
+    await this.maintenance.start();
     this.loopDone = this.loop.run();
     logger.info({ workerId: this.id, queues: this.queues, concurrency: this.concurrency }, "worker started");
   }
@@ -292,7 +243,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** Runs one rescue pass now (tests and `spool` maintenance use it). */
   async rescueOnce(): Promise<void> {
-    await (this.rescuer ?? new Rescuer(await this.deps.backend, this.deps.logger)).runOnce();
+    await (this.maintenance?.rescuer ?? new Rescuer(await this.deps.backend, this.deps.logger)).runOnce();
   }
 
   private async shutdown(graceMs: number): Promise<void> {
@@ -322,7 +273,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
             this.renewer.stop();
             this.batcher.stop();
             this.unsubscribe?.();
-            await Promise.all(this.periodics.map((p) => p.stop()));
+            await this.maintenance?.stop();
             await this.isolation?.close();
           },
         },
@@ -332,27 +283,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
     this.state = "stopped";
     this.emit("worker:stopped");
-  }
-
-  private onFeed(events: readonly BackendEvent[], queues: Set<string>): void {
-    let nudge = false;
-    for (const e of events) {
-      if (e.type === "job:cancelled" || e.type === "job:removed") {
-        this.runner.onJobEnded(e.jobId, e.type === "job:cancelled" ? "cancelled" : "removed");
-      } else if (
-        !nudge &&
-        WAKE_EVENTS.has(e.type) &&
-        queues.has(e.queue) &&
-        // Parked: a job that became `queued` was pushed to us if we had room (a claim now
-        // would only race the push); a `scheduled` one still moves our next wake-up.
-        !(this.push?.parked && e.state === "queued")
-      ) {
-        // A `scheduled` job nudges too: the claim that follows returns its runAt as
-        // `nextRunAt`, and the loop sleeps exactly until then.
-        nudge = true;
-      }
-    }
-    if (nudge && this.state === "running") this.wake.nudge();
   }
 
   private reportError(err: unknown, message: string): void {

@@ -6,6 +6,7 @@
 import type { Backend } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import type { TaskRegistry } from "../core/registry.js";
+import { runPipeline } from "../enqueue/pipeline.js";
 import { type ChainFn, makeChain } from "./chain.js";
 import { type ChordFn, makeChord } from "./chord.js";
 import { compileWorkflow } from "./compile.js";
@@ -54,12 +55,20 @@ export interface WorkflowApiDeps {
 export function createWorkflowApi(deps: WorkflowApiDeps): WorkflowApi {
   const enqueue: WorkflowEnqueuer = async (step, options) => {
     const backend = await deps.backend();
+    // The enqueue pipeline (enqueue/pipeline.ts): compile validates and builds every node's
+    // job; the pipeline stamps the producer trace into each and writes them in one call.
     const compiled = await compileWorkflow(step, options, {
       registry: deps.registry,
       now: deps.clock.now(),
       payloadLimit: deps.payloadLimit,
     });
-    await backend.workflowEnqueue({ workflow: compiled.workflow, jobs: compiled.jobs });
+    await runPipeline(compiled.jobs, {
+      build: async () => compiled.jobs,
+      write: async (jobs) => {
+        await backend.workflowEnqueue({ workflow: compiled.workflow, jobs });
+        return { result: undefined, ids: jobs.map((j) => j.id) };
+      },
+    });
     if (deps.afterEnqueue) await deps.afterEnqueue();
     return new SpoolWorkflowHandle(compiled.workflow.id, deps.backend);
   };

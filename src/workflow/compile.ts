@@ -9,11 +9,11 @@
  * `ctx.parents`). Results therefore never get copied into a child's row, whatever the fan-in.
  */
 import type { NewJob, NewWorkflow } from "../backend/backend.js";
-import { buildJob, validateInput } from "../client/build-job.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { newJobId } from "../core/ids.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { PipedCall, TaskCall } from "../core/task.js";
+import { buildJob, validateInput } from "../enqueue/build-job.js";
 import { encodeRef, type Ref, refJobs, type Tpl } from "./template.js";
 import type { Step, WorkflowOptions } from "./workflow.js";
 

@@ -59,3 +59,14 @@ export async function resolveWorkflowInput(
 }
 
 export { NO_PARENTS };
+
+/**
+ * The worker's input resolver (`InputResolver` in worker/execute.ts, wired by the client):
+ * a workflow job that takes its parents' results gets them read now; any other job, null.
+ */
+export function workflowInputs(
+  job: Pick<JobRecord, "id" | "meta" | "dependsOn" | "input">,
+  backend: Backend,
+): Promise<{ input: unknown; parents: Readonly<Record<string, unknown>> }> | null {
+  return needsParents(job) ? resolveWorkflowInput(job, backend) : null;
+}

@@ -4,8 +4,11 @@
  * may run twice only if a killed process was running it (its earlier execution's pid is a
  * killed pid), in which case its attempt count is higher.
  */
+
+import { rmSync, writeFileSync } from "node:fs";
 import { afterEach, expect, test } from "vitest";
 import type { JobRecord } from "../../src/core/types.js";
+import { pauseFile } from "./fixtures/app.js";
 import { type ChaosEnv, chaosEnv, type WorkerProcess, waitFor } from "./helpers.js";
 
 const JOBS = 2000;
@@ -38,21 +41,32 @@ test("jobs survive repeated kill -9 of their workers: all complete, none lost, d
   );
   for (const target of targets) {
     let seen = {};
+    // Conditions that stay true: the count only grows; then, paused, handlers hold after
+    // their side effect, so "some running" lasts until the kill (no window to miss).
     await waitFor(
       async () => {
         const c = await env.counts();
         seen = c;
-        return c.completed >= target && c.running > 0;
+        return c.completed >= target;
       },
-      { timeout: 120_000, interval: 10, message: `${target} jobs completed with some running` },
+      { timeout: 120_000, interval: 20, message: `${target} jobs completed` },
     ).catch((err: Error) => {
       throw new Error(`${err.message}; counts ${JSON.stringify(seen)}; logs in ${env.dir}`);
     });
+    writeFileSync(pauseFile(env.dir), "");
+    await waitFor(
+      async () => {
+        const c = await env.counts();
+        return c.running > 0 || c.completed === JOBS;
+      },
+      { timeout: 60_000, message: "jobs in flight" },
+    );
     const victim = alive.splice(Math.floor(Math.random() * alive.length), 1)[0]!;
     victim.kill("SIGKILL");
     expect((await victim.exited).signal).toBe("SIGKILL");
     killed.add(victim.pid);
     alive.push(await env.spawnWorker(WORKER_OPTIONS));
+    rmSync(pauseFile(env.dir), { force: true });
   }
 
   await waitFor(async () => (await env.counts()).completed === JOBS, {

@@ -4,7 +4,9 @@
  * repeats only when the earlier execution ran in a killed process.
  * Runs on a private redis-server (never the shared one).
  */
+import { rmSync, writeFileSync } from "node:fs";
 import { expect } from "vitest";
+import { pauseFile } from "./fixtures/app.js";
 import { type RedisWorker, redisChaosTest, verdict, waitFor } from "./redis-helpers.js";
 
 const JOBS = 2000;
@@ -27,18 +29,27 @@ redisChaosTest(
       Math.floor(JOBS * (0.1 + k * 0.18 + Math.random() * 0.12)),
     );
     for (const target of targets) {
+      // Conditions that stay true: the count only grows; then, paused, handlers hold after
+      // their side effect, so "some running" lasts until the kill (no window to miss).
+      await waitFor(async () => (await e.counts()).completed >= target, {
+        timeout: 120_000,
+        interval: 20,
+        message: `${target} jobs completed`,
+      });
+      writeFileSync(pauseFile(e.dir), "");
       await waitFor(
         async () => {
           const c = await e.counts();
-          return c.completed >= target && c.running > 0;
+          return c.running > 0 || c.completed === JOBS;
         },
-        { timeout: 120_000, interval: 10, message: `${target} jobs completed with some running` },
+        { timeout: 60_000, message: "jobs in flight" },
       );
       const victim = alive.splice(Math.floor(Math.random() * alive.length), 1)[0]!;
       victim.kill("SIGKILL");
       expect((await victim.exited).signal).toBe("SIGKILL");
       killed.add(victim.pid);
       alive.push(await e.spawnWorker(WORKER_OPTIONS));
+      rmSync(pauseFile(e.dir), { force: true });
     }
 
     await waitFor(async () => (await e.counts()).completed === JOBS, {

@@ -5,14 +5,14 @@
  * order — never zero times (a lost release) and never twice (a double release).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, test } from "vitest";
 import { createSpool, type Spool } from "../../src/client/spool.js";
 import { waitFor } from "../support/wait-for.js";
-import { defineWorkflowChaosTasks, workflowLog } from "./fixtures/workflow-app.js";
+import { defineWorkflowChaosTasks, holdGate, workflowLog } from "./fixtures/workflow-app.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, "../..");
@@ -58,7 +58,9 @@ test("a worker killed -9 in the middle of a chord still yields exactly one callb
   await spool.backend();
   const wf = await spool
     .chord(
-      Array.from({ length: MEMBERS }, (_, i) => item.with({ i })),
+      // Members after the first third hold until the gate opens, so the moment to kill (a third
+      // done, some running) lasts until the test acts, instead of a window it could miss.
+      Array.from({ length: MEMBERS }, (_, i) => item.with(i < MEMBERS / 3 ? { i } : { i, hold: true })),
       collect.with(),
     )
     .enqueue();
@@ -71,11 +73,12 @@ test("a worker killed -9 in the middle of a chord still yields exactly one callb
       const info = await wf.get();
       return info.counts.completed >= MEMBERS / 3 && info.counts.running > 0;
     },
-    { timeout: 120_000, interval: 10, message: "a third of the chord completed" },
+    { timeout: 120_000, interval: 50, message: "a third of the chord completed, the rest held" },
   );
   const killedPid = victim.pid!;
   victim.kill("SIGKILL");
   await spawnWorker(db);
+  writeFileSync(holdGate(dir), "");
 
   const result = await wf.result({ timeout: "3m" });
   const expectedSum = (3 * (MEMBERS - 1) * MEMBERS) / 2;

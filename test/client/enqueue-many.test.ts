@@ -5,11 +5,11 @@
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { afterEach, describe, expect, test } from "vitest";
-import { buildJob } from "../../src/client/build-job.js";
 import { createSpool, type Spool } from "../../src/client/spool.js";
 import { UnknownTaskError, ValidationError } from "../../src/core/errors/index.js";
 import { TaskRegistry } from "../../src/core/registry.js";
 import type { EnqueueOptions } from "../../src/core/task.js";
+import { buildJob } from "../../src/enqueue/build-job.js";
 
 describe("buildJob", () => {
   const registry = new TaskRegistry();

@@ -217,6 +217,24 @@ describe("OpenTelemetry tracing", () => {
     expect(failed!.status.code).toBe(SpanStatusCode.ERROR);
   });
 
+  it("workflow jobs and schedule fires go through the same pipeline: each carries its producer span's context", async () => {
+    const step = t.spool.task({ name: "traced.step", run: (n: number) => n + 1 });
+    await t.spool.chain(step.with(1), step.with()).enqueue();
+    const [batch] = byName("send batch");
+    expect(batch!.attributes["messaging.batch.message_count"]).toBe(2);
+    const sc = batch!.spanContext();
+    const nodes = (await t.spool.jobs.list({ task: "traced.step" })).jobs;
+    expect(nodes).toHaveLength(2);
+    for (const job of nodes) expect(job.meta.traceparent).toBe(`00-${sc.traceId}-${sc.spanId}-01`);
+
+    await t.spool.schedule("traced-hourly", { every: "1h" }, step.with(5)).ready;
+    const id = await t.spool.schedules.run("traced-hourly");
+    const fire = byName("send traced.step").find((s) => s.attributes["messaging.message.id"] === id);
+    expect(fire).toBeDefined();
+    const fc = fire!.spanContext();
+    expect((await t.spool.job(id).get()).meta.traceparent).toBe(`00-${fc.traceId}-${fc.spanId}-01`);
+  });
+
   it("a malformed traceparent is ignored: the run starts its own trace", async () => {
     let id = "";
     const worker = t.spool.worker({ queues: ["echo"] });

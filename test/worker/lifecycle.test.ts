@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
 import { InvalidArgumentError, ShutdownError } from "../../src/core/errors/index.js";
 import { Worker } from "../../src/worker/worker.js";
+import { workflowInputs } from "../../src/workflow/inputs.js";
 import { deferred, waitFor } from "../support/wait-for.js";
 import { BACKEND_KINDS, createHarness, type Harness, sleep } from "./harness.js";
 
@@ -52,6 +53,7 @@ describe.each(BACKEND_KINDS)("worker lifecycle on %s", (kind) => {
         logger: h.spool.logger,
         payloadLimit: 1024 * 1024,
         retention: false,
+        resolveInput: workflowInputs,
       });
       const starting = worker.start();
       await worker.stop();

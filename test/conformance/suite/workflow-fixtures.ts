@@ -9,6 +9,7 @@ import { createSpool } from "../../../src/client/spool.js";
 import type { FakeClock } from "../../../src/core/clock.js";
 import { NonRetriableError } from "../../../src/core/errors/index.js";
 import type { TaskContext } from "../../../src/core/task.js";
+import { workflowInputs } from "../../../src/workflow/inputs.js";
 
 export function workflowFixture(backend: Backend, clock: FakeClock) {
   const spool = createSpool({ backend, clock, logger: { level: "silent" }, retention: false });
@@ -84,6 +85,7 @@ export function workflowFixture(backend: Backend, clock: FakeClock) {
     logger: spool.logger,
     payloadLimit: 1024 * 1024,
     backend: async () => backend,
+    resolveInput: workflowInputs,
   });
   return {
     spool,
