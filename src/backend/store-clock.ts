@@ -53,7 +53,25 @@ export class StoreClock {
 
   /** The offset that makes store time equal the caller's clock now (for the first process to set it). */
   callerOffset(): number {
-    return this.caller.now() - monotonicMs();
+    const { wall, mono } = this.readPair();
+    return wall - mono;
+  }
+
+  /**
+   * The caller's clock and the monotonic clock read at one instant. A process descheduled
+   * between two plain reads (a busy host) would see them tens of ms apart, and an offset kept
+   * in the store from such a pair would put every process's store time that far off; so the
+   * caller's clock is read between two monotonic reads, taken again if those are far apart.
+   */
+  private readPair(): { wall: number; mono: number } {
+    let best = { wall: 0, mono: 0, gap: Number.POSITIVE_INFINITY };
+    for (let i = 0; i < 5 && best.gap > 1; i++) {
+      const m1 = monotonicMs();
+      const wall = this.caller.now();
+      const m2 = monotonicMs();
+      if (m2 - m1 < best.gap) best = { wall, mono: (m1 + m2) / 2, gap: m2 - m1 };
+    }
+    return best;
   }
 
   setOffset(offset: number): void {
@@ -66,9 +84,9 @@ export class StoreClock {
    * clocks of processes that agree this well judge leases and due times alike anyway.
    */
   time(): StoreTime {
-    const callerNow = this.caller.now();
-    if (this.offset === null || !this.active) return { now: callerNow, skew: 0 };
-    const now = Math.round(monotonicMs() + this.offset);
+    if (this.offset === null || !this.active) return { now: this.caller.now(), skew: 0 };
+    const { wall: callerNow, mono } = this.readPair();
+    const now = Math.round(mono + this.offset);
     const skew = now - callerNow;
     return Math.abs(skew) <= SKEW_TOLERANCE_MS ? { now: callerNow, skew: 0 } : { now, skew };
   }
