@@ -62,7 +62,7 @@ export function rateRoom(rate: StoredRateLimit, tat: number | null, now: number)
   const t = rate.perMs / rate.limit;
   const start = tat === null || tat < now ? now : tat;
   const room = Math.floor((now + rate.burst * t - start) / t + EPSILON) + 1;
-  return room > 0 ? room : 0;
+  return Math.max(room, 0);
 }
 
 /** The `tat` after `n` starts at `now`. */
@@ -75,7 +75,7 @@ export function rateAdvance(rate: StoredRateLimit, tat: number | null, now: numb
 export function rateNextAt(rate: StoredRateLimit, tat: number | null, now: number): number {
   if (tat === null) return now;
   const at = Math.ceil(tat - (rate.burst * rate.perMs) / rate.limit - EPSILON);
-  return at > now ? at : now;
+  return Math.max(at, now);
 }
 
 /**
