@@ -19,21 +19,34 @@ export interface FaultTarget {
   fault(err: unknown): void;
 }
 
-const scope = new AsyncLocalStorage<FaultTarget>();
-let installed = 0;
+interface FaultScopeState {
+  scope: AsyncLocalStorage<FaultTarget>;
+  installed: number;
+}
+
+/**
+ * One state per process, not per copy of this module: the CLI and the user's app can load two
+ * copies of spool (`spool worker` from the installed package's dist/, an app importing another
+ * path or a second install), and handlers installed by one copy must see the job scopes the
+ * other copy's executor opens.
+ */
+const STATE = Symbol.for("spool.worker.faultScope");
+const holder = globalThis as { [STATE]?: FaultScopeState };
+holder[STATE] ??= { scope: new AsyncLocalStorage<FaultTarget>(), installed: 0 };
+const state: FaultScopeState = holder[STATE];
 
 /** True while fault handlers are installed: executors then run handlers in a job scope. */
 export function faultScopeEnabled(): boolean {
-  return installed > 0;
+  return state.installed > 0;
 }
 
 export function runInFaultScope<T>(target: FaultTarget, fn: () => T): T {
-  return scope.run(target, fn);
+  return state.scope.run(target, fn);
 }
 
 /** Hands `err` to the job whose async context raised it; returns that job's id, or null. */
 export function attributeFault(err: unknown): string | null {
-  const target = scope.getStore();
+  const target = state.scope.getStore();
   if (!target) return null;
   target.fault(err);
   return target.jobId;
@@ -66,12 +79,12 @@ export function installFaultHandlers(
   const onRejection = handle("unhandledRejection");
   process.on("uncaughtException", onException);
   process.on("unhandledRejection", onRejection);
-  installed++;
+  state.installed++;
   let done = false;
   return () => {
     if (done) return;
     done = true;
-    installed--;
+    state.installed--;
     process.off("uncaughtException", onException);
     process.off("unhandledRejection", onRejection);
   };
