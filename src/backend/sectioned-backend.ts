@@ -1,13 +1,13 @@
 /**
  * The forwarding that the memory, SQLite and Redis backends share. Each writes the sections of
  * the seam as functions that take its store first (jobs.ts, control.ts, flow.ts, reads.ts,
- * maintenance.ts) and its schedules and audit log as objects; this class forwards the Backend
- * methods to them, written once instead of once per backend. A subclass adds only what
- * differs: its connection, `migrate`, `close`, `subscribe` and workflows.
+ * maintenance.ts) and its schedules, workflow reads and audit log as objects; this class
+ * forwards the Backend methods to them, written once instead of once per backend. A subclass
+ * adds only what differs: its connection, `migrate`, `close`, `subscribe`, `workflowEnqueue`.
  *
  * PostgreSQL composes its sections as classes (postgres-backend.ts) and does not use this.
  */
-import type { Backend } from "./backend.js";
+import type { Backend, JobPromoteParams, JobUpdateParams } from "./backend.js";
 import type { AuditBackend } from "./seam/audit.js";
 import type {
   ScheduleFireParams,
@@ -17,6 +17,7 @@ import type {
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "./seam/schedules.js";
+import type { WorkflowListParams, WorkflowPage, WorkflowRecord } from "./seam/workflows.js";
 import { shiftRunAt } from "./store-clock.js";
 
 /** The Backend methods a section function serves, given the store. */
@@ -66,10 +67,17 @@ export interface ScheduleSection {
   fire(params: ScheduleFireParams): Promise<ScheduleFireResult>;
 }
 
+/** A backend's workflow records (sync in memory, async elsewhere). */
+export interface WorkflowReads {
+  get(id: string): WorkflowRecord | null | Promise<WorkflowRecord | null>;
+  list(params: WorkflowListParams): WorkflowPage | Promise<WorkflowPage>;
+}
+
 export interface BackendSections<S> {
   store: S;
   sections: StoreSections<S>;
   schedules: ScheduleSection;
+  workflows: WorkflowReads;
   audit: AuditBackend;
   /**
    * The store clock's skew (store time minus the caller's clock, see store-clock.ts): a fired
@@ -77,6 +85,29 @@ export interface BackendSections<S> {
    * Omitted where the store runs on the caller's clock (memory).
    */
   skew?: () => number;
+}
+
+/** The job-actions section written as an object (job-actions.ts of SQLite and Redis). */
+export function actionSections<S>(actions: {
+  update(params: JobUpdateParams): ReturnType<Backend["jobUpdate"]>;
+  promote(params: JobPromoteParams): ReturnType<Backend["jobPromote"]>;
+}): Pick<StoreSections<S>, "jobUpdate" | "jobPromote"> {
+  return {
+    jobUpdate: (_, params) => actions.update(params),
+    jobPromote: (_, params) => actions.promote(params),
+  };
+}
+
+/** `jobList` that sends text searches to the backend's search (search.ts) and the rest to `list`. */
+export function listWithSearch<S>(
+  list: StoreSections<S>["jobList"],
+  search: (
+    store: S,
+    params: Parameters<Backend["jobList"]>[0] & { search: string },
+  ) => ReturnType<Backend["jobList"]>,
+): StoreSections<S>["jobList"] {
+  return (store, params) =>
+    params.search !== undefined ? search(store, { ...params, search: params.search }) : list(store, params);
 }
 
 export abstract class SectionedBackend<S> {
@@ -109,7 +140,7 @@ export abstract class SectionedBackend<S> {
     return this.s.jobRelease(this.store, ...a);
   }
 
-  // ── control and flow (control.ts, flow.ts, job-actions.ts) ────────────────────────────
+  // ── control and flow (control.ts, flow.ts, job-actions.ts) ───────────────────────────
   jobCancel(...a: Parameters<Backend["jobCancel"]>) {
     return this.s.jobCancel(this.store, ...a);
   }
@@ -224,5 +255,13 @@ export abstract class SectionedBackend<S> {
     const skew = this.parts.skew?.() ?? 0;
     const job = params.job && shiftRunAt([params.job], skew)[0]!;
     return this.parts.schedules.fire(job === params.job ? params : { ...params, job });
+  }
+
+  // ── workflows (reads; each backend enqueues its own way) ─────────────────────────────
+  async workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
+    return this.parts.workflows.get(id);
+  }
+  async workflowList(params: WorkflowListParams): Promise<WorkflowPage> {
+    return this.parts.workflows.list(params);
   }
 }

@@ -18,9 +18,6 @@ import type {
   BackendEventListener,
   WorkflowEnqueueParams,
   WorkflowEnqueueResult,
-  WorkflowListParams,
-  WorkflowPage,
-  WorkflowRecord,
 } from "../backend.js";
 import { SectionedBackend } from "../sectioned-backend.js";
 import { checkWorkflowEnqueue } from "../workflow-shared.js";
@@ -43,6 +40,7 @@ export class MemoryBackend extends SectionedBackend<MemoryStore> implements Back
     super({
       store,
       sections: { ...jobs, ...control, ...flow, ...jobActions, ...reads, ...maintenance },
+      workflows: store.workflows,
       audit: new MemoryAudit(() => clock.now()),
       schedules: new MemorySchedules({
         now: () => clock.now(),
@@ -64,7 +62,7 @@ export class MemoryBackend extends SectionedBackend<MemoryStore> implements Back
     return () => this.store.listeners.delete(listener);
   }
 
-  // ── workflows (memory-workflows.ts) ──────────────────────────────────────────────────
+  // ── workflow enqueue (memory-workflows.ts) ───────────────────────────────────────────
 
   async workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
     checkWorkflowEnqueue(params);
@@ -79,11 +77,5 @@ export class MemoryBackend extends SectionedBackend<MemoryStore> implements Back
       now,
     );
     return out;
-  }
-  async workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
-    return this.store.workflows.get(id);
-  }
-  async workflowList(params: WorkflowListParams): Promise<WorkflowPage> {
-    return this.store.workflows.list(params);
   }
 }

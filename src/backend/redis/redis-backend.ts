@@ -18,12 +18,9 @@ import type {
   SubscribeOptions,
   WorkflowEnqueueParams,
   WorkflowEnqueueResult,
-  WorkflowListParams,
-  WorkflowPage,
-  WorkflowRecord,
 } from "../backend.js";
 import { ENQUEUE_JOBS_MAX } from "../backend.js";
-import { SectionedBackend } from "../sectioned-backend.js";
+import { actionSections, listWithSearch, SectionedBackend } from "../sectioned-backend.js";
 import { shiftRunAt } from "../store-clock.js";
 import { RedisAudit } from "./audit.js";
 import * as control from "./control.js";
@@ -70,6 +67,10 @@ export class RedisBackend extends SectionedBackend<RedisStore> implements Backen
       now: () => store.time().now,
       run: (name, args, writes) => store.run(name, args, writes),
     });
+    const workflows = new RedisWorkflows({
+      now: () => store.time().now,
+      run: (name, args, writes) => store.run(name, args, writes),
+    });
     super({
       store,
       sections: {
@@ -77,14 +78,11 @@ export class RedisBackend extends SectionedBackend<RedisStore> implements Backen
         ...control,
         ...reads,
         ...maintenance,
-        jobUpdate: (_, params) => actions.update(params),
-        jobPromote: (_, params) => actions.promote(params),
+        ...actionSections(actions),
         // Text searches walk the jobs in bounded script calls (search.ts).
-        jobList: (s, params) =>
-          params.search !== undefined
-            ? redisSearch(s, { ...params, search: params.search })
-            : reads.jobList(s, params),
+        jobList: listWithSearch(reads.jobList, redisSearch),
       },
+      workflows,
       audit: new RedisAudit({
         redis,
         prefix: store.keyPrefix,
@@ -105,10 +103,7 @@ export class RedisBackend extends SectionedBackend<RedisStore> implements Backen
     });
     this.keyPrefix = store.keyPrefix;
     this.push = new RedisPush(store);
-    this.workflows = new RedisWorkflows({
-      now: () => store.time().now,
-      run: (name, args, writes) => store.run(name, args, writes),
-    });
+    this.workflows = workflows;
   }
 
   /** The command connection (tests and tools use it; spool code goes through the methods). */
@@ -174,16 +169,10 @@ export class RedisBackend extends SectionedBackend<RedisStore> implements Backen
     return this.push.interrupt(params);
   }
 
-  // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
+  // ── workflow enqueue (workflows.ts) ──────────────────────────────────────────────────
 
   workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
     const jobs = shiftRunAt(params.jobs, this.store.time().skew) as WorkflowEnqueueParams["jobs"];
     return this.workflows.enqueue(jobs === params.jobs ? params : { ...params, jobs });
-  }
-  workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
-    return this.workflows.get(id);
-  }
-  workflowList(params: WorkflowListParams): Promise<WorkflowPage> {
-    return this.workflows.list(params);
   }
 }

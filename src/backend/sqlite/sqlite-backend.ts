@@ -14,11 +14,8 @@ import type {
   BackendEventListener,
   WorkflowEnqueueParams,
   WorkflowEnqueueResult,
-  WorkflowListParams,
-  WorkflowPage,
-  WorkflowRecord,
 } from "../backend.js";
-import { SectionedBackend } from "../sectioned-backend.js";
+import { actionSections, listWithSearch, SectionedBackend } from "../sectioned-backend.js";
 import { shiftRunAt } from "../store-clock.js";
 import { SqliteAudit } from "./audit.js";
 import * as control from "./control.js";
@@ -65,14 +62,11 @@ export class SqliteBackend extends SectionedBackend<SqliteStore> implements Back
         ...flow,
         ...reads,
         ...maintenance,
-        jobUpdate: (_, params) => actions.update(params),
-        jobPromote: (_, params) => actions.promote(params),
+        ...actionSections(actions),
         // Text searches go through the trigram index (search.ts).
-        jobList: (s, params) =>
-          params.search !== undefined
-            ? search.list({ ...params, search: params.search })
-            : reads.jobList(s, params),
+        jobList: listWithSearch(reads.jobList, (_, params) => search.list(params)),
       },
+      workflows: store.workflows,
       audit: new SqliteAudit(store.db, host),
       schedules: new SqliteSchedules(store.db, storeHost),
       skew: () => store.time().skew,
@@ -120,17 +114,11 @@ export class SqliteBackend extends SectionedBackend<SqliteStore> implements Back
     return this.search.indexPending(Number.POSITIVE_INFINITY);
   }
 
-  // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
+  // ── workflow enqueue (workflows.ts) ──────────────────────────────────────────────────
 
   async workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
     const { now, skew } = this.store.time();
     const jobs = shiftRunAt(params.jobs, skew) as WorkflowEnqueueParams["jobs"];
     return this.store.workflows.enqueue(jobs === params.jobs ? params : { ...params, jobs }, now);
-  }
-  async workflowGet({ id }: { id: string }): Promise<WorkflowRecord | null> {
-    return this.store.workflows.get(id);
-  }
-  async workflowList(params: WorkflowListParams): Promise<WorkflowPage> {
-    return this.store.workflows.list(params);
   }
 }

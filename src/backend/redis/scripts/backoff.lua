@@ -13,9 +13,8 @@ local prefix = KEYS[1]
 local now = ARGV[1]
 local nowN = tonumber(now)
 
-return perJob(prefix, now, 2, 3, function(i)
-  local id, token, runAt = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local key = prefix .. 'job:' .. id
+return perJob(prefix, now, 2, 3, function(i, id, key)
+  local token, runAt = ARGV[i + 1], ARGV[i + 2]
   local f = redis.call('HMGET', key, 'state', 'token', 'queue', 'attempt', 'priority')
   if f[1] ~= 'running' or f[2] ~= token then
     return false

@@ -20,9 +20,7 @@ if ARGV[3] ~= '-' then input = string.sub(ARGV[3], 2) end
 local data = ARGV[4]
 local EDITABLE = { waiting = true, scheduled = true, queued = true }
 
-return perJob(prefix, now, 5, 1, function(i)
-  local id = ARGV[i]
-  local key = prefix .. 'job:' .. id
+return perJob(prefix, now, 5, 1, function(i, id, key)
   local f = redis.call('HMGET', key, 'state', 'queue', 'priority', 'runAt')
   local state = f[1]
   if not state or not EDITABLE[state] then

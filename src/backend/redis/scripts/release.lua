@@ -11,9 +11,8 @@
 local prefix = KEYS[1]
 local now = ARGV[1]
 
-return perJob(prefix, now, 2, 2, function(i)
-  local id, token = ARGV[i], ARGV[i + 1]
-  local key = prefix .. 'job:' .. id
+return perJob(prefix, now, 2, 2, function(i, id, key)
+  local token = ARGV[i + 1]
   local f = redis.call('HMGET', key, 'state', 'token', 'queue', 'attempt', 'priority', 'runAt')
   if f[1] ~= 'running' or f[2] ~= token then
     return false

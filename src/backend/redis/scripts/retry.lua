@@ -11,9 +11,7 @@
 local prefix = KEYS[1]
 local now = ARGV[1]
 
-return perJob(prefix, now, 2, 1, function(i)
-  local id = ARGV[i]
-  local key = prefix .. 'job:' .. id
+return perJob(prefix, now, 2, 1, function(i, id, key)
   local f = redis.call('HMGET', key, 'state', 'queue', 'priority')
   if f[1] ~= 'failed' and f[1] ~= 'cancelled' then
     return false

@@ -6,15 +6,17 @@
 --- @include "place"
 --- @include "push"
 
---- Calls `apply(i)` for each job's group of `step` arguments, from ARGV[first]; ARGV[i] is the
---- job id, and `apply` returns true when it applied the transition, false when it refused.
+--- Calls `apply(i, id, key)` for each job's group of `step` arguments, from ARGV[first]: ARGV[i]
+--- is the job id, `key` its hash; `apply` returns true when it applied the transition, false
+--- when it refused.
 local function perJob(prefix, now, first, step, apply)
   local ok, refused = {}, {}
   for i = first, #ARGV, step do
-    if apply(i) then
-      ok[#ok + 1] = ARGV[i]
+    local id = ARGV[i]
+    if apply(i, id, prefix .. 'job:' .. id) then
+      ok[#ok + 1] = id
     else
-      refused[#refused + 1] = ARGV[i]
+      refused[#refused + 1] = id
     end
   end
   endTransition(prefix, now)
