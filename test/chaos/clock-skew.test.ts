@@ -34,7 +34,8 @@ describe.each(kinds)("wall clocks 2 minutes apart on %s", (kind) => {
     const e = env;
     const options = { concurrency: 4, lease: "5s", pollInterval: 50, rescueInterval: "100ms" };
     const workers = [];
-    for (const clockSkewMs of [0, SKEW, -SKEW]) workers.push(await e.spawnWorker({ ...options, clockSkewMs }));
+    for (const clockSkewMs of [0, SKEW, -SKEW])
+      workers.push(await e.spawnWorker({ ...options, clockSkewMs }));
     const delayed = await e.tasks.nap.enqueueMany(
       Array.from({ length: 5 }, () => ({ input: { ms: 10 }, options: { delay: "60s" } })),
     );
