@@ -146,5 +146,10 @@ export function dedupeOf(
       error,
     );
   }
-  return { key: checkDedupeKey(key, "dedupe.key"), mode: task.mode, windowMs: task.windowMs, maxWaitMs: task.maxWaitMs };
+  return {
+    key: checkDedupeKey(key, "dedupe.key"),
+    mode: task.mode,
+    windowMs: task.windowMs,
+    maxWaitMs: task.maxWaitMs,
+  };
 }

@@ -57,11 +57,25 @@ describe.each(kinds)("dedupe windows under enqueues from 3 processes on %s", (ki
   }
 
   /** Runs 3 enqueuer processes to the end and returns every call's result. */
-  async function enqueueFrom3(url: string, args: { mode: string; windowMs: number; keys: number; perKey: number; spreadMs: number }) {
+  async function enqueueFrom3(
+    url: string,
+    args: { mode: string; windowMs: number; keys: number; perKey: number; spreadMs: number },
+  ) {
     const procs = [0, 1, 2].map((i) => {
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", ENQUEUER, url, `p${i}`, args.mode, String(args.windowMs), String(args.keys), String(args.perKey), String(args.spreadMs)],
+        [
+          "--import",
+          "tsx",
+          ENQUEUER,
+          url,
+          `p${i}`,
+          args.mode,
+          String(args.windowMs),
+          String(args.keys),
+          String(args.perKey),
+          String(args.spreadMs),
+        ],
         { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, SPOOL_LOG_LEVEL: "warn" } },
       );
       children.add(child);
@@ -85,7 +99,10 @@ describe.each(kinds)("dedupe windows under enqueues from 3 processes on %s", (ki
     for (const p of procs) {
       const code = await p.exited;
       expect(code, p.err()).toBe(0);
-      const line = p.out().split("\n").find((l) => l.startsWith("["));
+      const line = p
+        .out()
+        .split("\n")
+        .find((l) => l.startsWith("["));
       results.push(...(JSON.parse(line!) as CallResult[]));
     }
     return results;
@@ -106,9 +123,17 @@ describe.each(kinds)("dedupe windows under enqueues from 3 processes on %s", (ki
     return out;
   }
 
-  test("throttle: one job per key, every call returns it, exactly one call created it", { timeout: 180_000 }, async () => {
+  test("throttle: one job per key, every call returns it, exactly one call created it", {
+    timeout: 180_000,
+  }, async () => {
     const { url, spool } = await store();
-    const results = await enqueueFrom3(url, { mode: "throttle", windowMs: HOUR, keys: 4, perKey: 40, spreadMs: 0 });
+    const results = await enqueueFrom3(url, {
+      mode: "throttle",
+      windowMs: HOUR,
+      keys: 4,
+      perKey: 40,
+      spreadMs: 0,
+    });
     expect(results).toHaveLength(3 * 4 * 40);
     const stored = await jobsByKey(spool);
     expect(stored.size).toBe(4);
@@ -121,16 +146,25 @@ describe.each(kinds)("dedupe windows under enqueues from 3 processes on %s", (ki
     }
   });
 
-  test("throttle with a short window: created jobs of a key are at least one window apart", { timeout: 180_000 }, async () => {
+  test("throttle with a short window: created jobs of a key are at least one window apart", {
+    timeout: 180_000,
+  }, async () => {
     const { url, spool } = await store();
     const windowMs = 150;
-    const results = await enqueueFrom3(url, { mode: "throttle", windowMs, keys: 2, perKey: 60, spreadMs: 1_200 });
+    const results = await enqueueFrom3(url, {
+      mode: "throttle",
+      windowMs,
+      keys: 2,
+      perKey: 60,
+      spreadMs: 1_200,
+    });
     const stored = await jobsByKey(spool);
     for (const [key, jobs] of stored) {
       const created = jobs.map((j) => j.createdAt).sort((a, b) => a - b);
       // The calls span more than one window, so the window really was exercised.
       expect(created.length, key).toBeGreaterThan(1);
-      for (let i = 1; i < created.length; i++) expect(created[i]! - created[i - 1]!).toBeGreaterThanOrEqual(windowMs);
+      for (let i = 1; i < created.length; i++)
+        expect(created[i]! - created[i - 1]!).toBeGreaterThanOrEqual(windowMs);
       // Each call's answer is one of the key's stored jobs; exactly one call created each.
       const ids = new Set(jobs.map((j) => j.id));
       const calls = results.filter((r) => r.key === key);
@@ -140,7 +174,9 @@ describe.each(kinds)("dedupe windows under enqueues from 3 processes on %s", (ki
   });
 
   for (const mode of ["debounce", "replace"] as const) {
-    test(`${mode}: one pending job per key, holding the input of one of the calls`, { timeout: 180_000 }, async () => {
+    test(`${mode}: one pending job per key, holding the input of one of the calls`, {
+      timeout: 180_000,
+    }, async () => {
       const { url, spool } = await store();
       const results = await enqueueFrom3(url, { mode, windowMs: HOUR, keys: 3, perKey: 40, spreadMs: 0 });
       const stored = await jobsByKey(spool);

@@ -42,7 +42,12 @@ describe("task({ dedupe })", () => {
     const { spool, clock } = make();
     const save = spool.task({
       name: "save",
-      dedupe: { key: (i: { doc: string; v: number }) => i.doc, window: "2s", mode: "debounce", maxWait: "5s" },
+      dedupe: {
+        key: (i: { doc: string; v: number }) => i.doc,
+        window: "2s",
+        mode: "debounce",
+        maxWait: "5s",
+      },
       run: () => 1,
     });
     const t0 = clock.now();
@@ -83,7 +88,9 @@ describe("bad dedupe input: typed errors, nothing written", () => {
   for (const [what, dedupe] of badTask) {
     test(`task(): ${what}`, () => {
       const { spool } = make();
-      expect(() => spool.task({ name: "t", dedupe: dedupe as never, run: () => 1 })).toThrow(InvalidArgumentError);
+      expect(() => spool.task({ name: "t", dedupe: dedupe as never, run: () => 1 })).toThrow(
+        InvalidArgumentError,
+      );
     });
   }
 
@@ -102,8 +109,15 @@ describe("bad dedupe input: typed errors, nothing written", () => {
   for (const [what, key] of badKeys) {
     test(`enqueue(): ${what}`, async () => {
       const { spool } = make();
-      const t = spool.task({ name: "t", dedupe: { key: key as (i: unknown) => string, window: "1s" }, run: () => 1 });
-      await expect(t.enqueue({})).rejects.toMatchObject({ code: "INVALID_ARGUMENT", details: { argument: "dedupe.key" } });
+      const t = spool.task({
+        name: "t",
+        dedupe: { key: key as (i: unknown) => string, window: "1s" },
+        run: () => 1,
+      });
+      await expect(t.enqueue({})).rejects.toMatchObject({
+        code: "INVALID_ARGUMENT",
+        details: { argument: "dedupe.key" },
+      });
       await expect(t.enqueueMany([{ input: 1 }, { input: 2 }])).rejects.toBeInstanceOf(InvalidArgumentError);
       expect(await count(spool)).toBe(0);
     });
@@ -128,9 +142,9 @@ describe("bad dedupe input: typed errors, nothing written", () => {
   test("dedupe on a workflow node or schedule call is refused (it applies to enqueue only)", async () => {
     const { spool } = make();
     const t = spool.task({ name: "t", run: () => 1 });
-    await expect(spool.chain(t.with(1, { dedupe: { key: "k", window: "1s" } })).enqueue()).rejects.toBeInstanceOf(
-      InvalidArgumentError,
-    );
+    await expect(
+      spool.chain(t.with(1, { dedupe: { key: "k", window: "1s" } })).enqueue(),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(await count(spool)).toBe(0);
   });
 });

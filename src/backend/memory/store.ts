@@ -4,10 +4,11 @@
  * section files (jobs.ts, control.ts, reads.ts, maintenance.ts) act on one `MemoryStore`;
  * memory-backend.ts composes them.
  */
-import type { DedupeEntry } from "../dedupe-rule.js";
+
 import type { Clock } from "../../core/clock.js";
 import { FINAL_STATES, type JobLogLine, type JobRecord } from "../../core/types.js";
 import type { BackendEvent, BackendEventListener, WorkerInfo } from "../backend.js";
+import type { DedupeEntry } from "../dedupe-rule.js";
 import type { QueueLimits } from "../seam/flow.js";
 import { claimOrder } from "../shared.js";
 import { NOT_STARTED_STATES } from "../workflow-shared.js";

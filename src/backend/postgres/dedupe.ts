@@ -41,7 +41,9 @@ export async function matchDedupe(sql: Statements, tx: Tx, job: NewJob): Promise
     // Claimed between the lock and the update: it runs with its old input; create a new job.
     if (!updated) return null;
     state = updated.state;
-    tx.events.push(jobEvent("job:updated", row.job_id, updated.queue, tx.now, state, { input: true, dedupe: d.mode }));
+    tx.events.push(
+      jobEvent("job:updated", row.job_id, updated.queue, tx.now, state, { input: true, dedupe: d.mode }),
+    );
   }
   return { id: row.job_id, state, created: false, deduplicated: true };
 }

@@ -117,7 +117,12 @@ function matchDedupe(
     });
     if (!updated) return null;
     state = updated.state;
-    events.push(jobEvent("job:updated", row.job_id, row.queue ?? job.queue, now, state, { input: true, dedupe: d.mode }));
+    events.push(
+      jobEvent("job:updated", row.job_id, row.queue ?? job.queue, now, state, {
+        input: true,
+        dedupe: d.mode,
+      }),
+    );
   }
   return { id: row.job_id, state, created: false, deduplicated: true };
 }

@@ -39,7 +39,9 @@ export const dedupeTopic = defineTopic("dedupe", (test) => {
     // Another key, or another task, is not throttled.
     const other = await backend.jobEnqueue({ jobs: [newJob(clock, { dedupe: throttle(10_000, "u2") })] });
     expect(other.jobs[0]!.created).toBe(true);
-    const otherTask = await backend.jobEnqueue({ jobs: [newJob(clock, { task: "t.other", dedupe: throttle() })] });
+    const otherTask = await backend.jobEnqueue({
+      jobs: [newJob(clock, { task: "t.other", dedupe: throttle() })],
+    });
     expect(otherTask.jobs[0]!.created).toBe(true);
     expect(await allJobs(backend)).toHaveLength(3);
   });
@@ -67,7 +69,12 @@ export const dedupeTopic = defineTopic("dedupe", (test) => {
     await backend.jobEnqueue({ jobs: [first] });
     const leased = await claimOne(backend);
     const whileRunning = await backend.jobEnqueue({ jobs: [newJob(clock, { dedupe: throttle() })] });
-    expect(whileRunning.jobs[0]).toEqual({ id: first.id, state: "running", created: false, deduplicated: true });
+    expect(whileRunning.jobs[0]).toEqual({
+      id: first.id,
+      state: "running",
+      created: false,
+      deduplicated: true,
+    });
     await backend.jobComplete({ jobs: [{ id: leased.id, token: leased.leaseToken, result: "1" }] });
     const afterDone = await backend.jobEnqueue({ jobs: [newJob(clock, { dedupe: throttle() })] });
     expect(afterDone.jobs[0]).toMatchObject({ id: first.id, state: "completed", created: false });
@@ -92,15 +99,18 @@ export const dedupeTopic = defineTopic("dedupe", (test) => {
     expect(job.runAt).toBe(t0 + 1_600);
     // Not claimable at the first run time any more; claimable at the pushed one.
     clock.advance(500);
-    expect((await backend.jobClaim({ queues: ["default"], limit: 5, workerId: "w", leaseMs: 30_000 })).jobs).toEqual(
-      [],
-    );
+    expect(
+      (await backend.jobClaim({ queues: ["default"], limit: 5, workerId: "w", leaseMs: 30_000 })).jobs,
+    ).toEqual([]);
     clock.advance(500);
     expect((await claimOne(backend)).input).toBe('"b"');
     expect(await allJobs(backend)).toHaveLength(1);
   });
 
-  test("debounce: maxWait caps how far the run time moves from the first enqueue", async ({ backend, clock }) => {
+  test("debounce: maxWait caps how far the run time moves from the first enqueue", async ({
+    backend,
+    clock,
+  }) => {
     const t0 = clock.now();
     const first = newJob(clock, { dedupe: debounce(1_000, 2_500), runAt: t0 + 1_000 });
     await backend.jobEnqueue({ jobs: [first] });
@@ -118,7 +128,10 @@ export const dedupeTopic = defineTopic("dedupe", (test) => {
     expect((await claimOne(backend)).id).toBe(first.id);
   });
 
-  test("debounce: a queued (due, unclaimed) job moves back to scheduled when pushed", async ({ backend, clock }) => {
+  test("debounce: a queued (due, unclaimed) job moves back to scheduled when pushed", async ({
+    backend,
+    clock,
+  }) => {
     const first = newJob(clock, { dedupe: debounce(1_000), runAt: clock.now() + 1_000 });
     await backend.jobEnqueue({ jobs: [first] });
     clock.advance(1_500);
@@ -126,9 +139,9 @@ export const dedupeTopic = defineTopic("dedupe", (test) => {
       jobs: [newJob(clock, { dedupe: debounce(1_000), runAt: clock.now() + 1_000 })],
     });
     expect(r.jobs[0]).toMatchObject({ id: first.id, state: "scheduled", deduplicated: true });
-    expect((await backend.jobClaim({ queues: ["default"], limit: 5, workerId: "w", leaseMs: 30_000 })).jobs).toEqual(
-      [],
-    );
+    expect(
+      (await backend.jobClaim({ queues: ["default"], limit: 5, workerId: "w", leaseMs: 30_000 })).jobs,
+    ).toEqual([]);
     clock.advance(1_000);
     expect((await claimOne(backend)).id).toBe(first.id);
   });
@@ -156,7 +169,10 @@ export const dedupeTopic = defineTopic("dedupe", (test) => {
     }
   });
 
-  test("replace: the pending job takes the latest input and keeps its run time", async ({ backend, clock }) => {
+  test("replace: the pending job takes the latest input and keeps its run time", async ({
+    backend,
+    clock,
+  }) => {
     const runAt = clock.now() + 5_000;
     const first = newJob(clock, { dedupe: replace(), runAt, input: '"a"', priority: 3 });
     await backend.jobEnqueue({ jobs: [first] });
@@ -175,7 +191,10 @@ export const dedupeTopic = defineTopic("dedupe", (test) => {
     await backend.jobEnqueue({ jobs: [first] });
     clock.advance(1_000);
     const second = newJob(clock, { dedupe: replace(1_000) });
-    expect((await backend.jobEnqueue({ jobs: [second] })).jobs[0]).toMatchObject({ id: second.id, created: true });
+    expect((await backend.jobEnqueue({ jobs: [second] })).jobs[0]).toMatchObject({
+      id: second.id,
+      created: true,
+    });
   });
 
   test("one batch: later jobs of a key match the earlier one, and dependsOn follows the match", async ({
@@ -200,7 +219,10 @@ export const dedupeTopic = defineTopic("dedupe", (test) => {
     expect(r.jobs[0]!.deduplicated ?? false).toBe(false);
     // That enqueue recorded nothing for the dedupe key: the next one creates a job.
     const next = newJob(clock, { dedupe: throttle() });
-    expect((await backend.jobEnqueue({ jobs: [next] })).jobs[0]).toMatchObject({ id: next.id, created: true });
+    expect((await backend.jobEnqueue({ jobs: [next] })).jobs[0]).toMatchObject({
+      id: next.id,
+      created: true,
+    });
   });
 
   test("a removed job no longer matches", async ({ backend, clock }) => {
@@ -208,7 +230,10 @@ export const dedupeTopic = defineTopic("dedupe", (test) => {
     await backend.jobEnqueue({ jobs: [first] });
     await backend.jobRemove({ ids: [first.id] });
     const next = newJob(clock, { dedupe: throttle() });
-    expect((await backend.jobEnqueue({ jobs: [next] })).jobs[0]).toMatchObject({ id: next.id, created: true });
+    expect((await backend.jobEnqueue({ jobs: [next] })).jobs[0]).toMatchObject({
+      id: next.id,
+      created: true,
+    });
   });
 
   test(
