@@ -2,10 +2,11 @@
  * Small rules every backend applies the same way, kept here so the stores stay about storage.
  */
 import { InvalidArgumentError } from "../core/errors/index.js";
-import { isJobState, type JobState } from "../core/types.js";
+import { isJobState, type JobRecord, type JobState } from "../core/types.js";
 import {
   ENQUEUE_JOBS_MAX,
   type JobListParams,
+  type JobPage,
   LIST_LIMIT_DEFAULT,
   LIST_LIMIT_MAX,
   type NewJob,
@@ -86,6 +87,30 @@ export function listStates(params: JobListParams): JobState[] | null {
 }
 
 /** Cursors are the last id of the previous page, base64url-wrapped so clients treat them as opaque. */
+/**
+ * The named parameters of the SQL job-list queries (SQLite and PostgreSQL; `states` is encoded
+ * by each), asking for one row more than the page to tell whether another page follows.
+ */
+export function sqlListArgs(params: JobListParams) {
+  return {
+    queue: params.queue ?? null,
+    states: listStates(params),
+    task: params.task ?? null,
+    key: params.key ?? null,
+    created_after: params.createdAfter ?? null,
+    created_before: params.createdBefore ?? null,
+    after: decodeCursor(params.cursor),
+    search: params.search === undefined ? null : params.search.toLowerCase(),
+    limit: listLimit(params) + 1,
+  };
+}
+
+/** A page of `limit` jobs from up to `limit + 1` rows (see sqlListArgs). */
+export function pageOfRows<R>(rows: readonly R[], limit: number, toRecord: (row: R) => JobRecord): JobPage {
+  const page = rows.slice(0, limit).map(toRecord);
+  return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+}
+
 export function encodeCursor(lastId: string): string {
   return Buffer.from(lastId, "utf8").toString("base64url");
 }

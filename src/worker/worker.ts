@@ -14,7 +14,7 @@
  *               └── slot / lease freed ──► nudge
  *   engine.ts wires these parts together; isolation/ runs isolated tasks off-thread
  *   maintenance (src/maintenance/): rescue expired leases · elected retention · heartbeat
- *   shutdown.ts: the ordered stop
+ *   session.ts: one start-to-stop run of all of the above · shutdown.ts: the ordered stop
  * ```
  *
  * The worker installs no signal handlers; the CLI does (library code must not).
@@ -29,21 +29,14 @@ import { InvalidArgumentError } from "../core/errors/index.js";
 import { newWorkerId } from "../core/ids.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob } from "../core/types.js";
-import { Maintenance } from "../maintenance/index.js";
 import { Rescuer } from "../maintenance/rescuer.js";
 import { checkRetention, type RetentionOptions } from "../maintenance/retention.js";
-import type { ClaimLoop } from "./claim-loop.js";
-import { buildEngine } from "./engine.js";
 import type { InputResolver } from "./execute.js";
-import { listenToFeed } from "./feed.js";
 import { Isolation } from "./isolation/isolation.js";
-import type { JobRunner, LossKind } from "./job-runner.js";
-import type { LeaseRenewer } from "./lease-renewer.js";
+import type { LossKind } from "./job-runner.js";
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from "./options.js";
-import type { OutcomeBatcher } from "./outcome-batcher.js";
 import { PrefetchPolicy } from "./prefetch.js";
-import type { PushReceiver } from "./push-receiver.js";
-import { shutdown } from "./shutdown.js";
+import { WorkerSession } from "./session.js";
 import { Wake } from "./wake.js";
 
 export { CONCURRENCY_DEFAULT, LEASE_DURATION_DEFAULT, type WorkerOptions } from "./options.js";
@@ -90,22 +83,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly retention: RetentionOptions | false;
   private queues: string[];
   private state: State = "idle";
-  private backend!: Backend;
-  private batcher!: OutcomeBatcher;
-  private renewer!: LeaseRenewer;
-  private runner!: JobRunner;
-  private loop!: ClaimLoop;
-  private maintenance: Maintenance | null = null;
-  private unsubscribe: (() => void) | null = null;
+  /** The engine, feed and maintenance while started (see session.ts). */
+  private session: WorkerSession | null = null;
   private readonly wake = new Wake();
   private readonly prefetch: PrefetchPolicy;
-  private loopDone: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private starting: Promise<void> | null = null;
   /** Isolated children (threads / processes) of this worker; see isolation/. */
   isolation: Isolation | null = null;
-  /** Push delivery, when the backend offers it (see push-receiver.ts). */
-  private push: PushReceiver | null = null;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -123,12 +108,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** Handlers running right now. */
   get activeCount(): number {
-    return this.runner?.running ?? 0;
+    return this.session?.runner.running ?? 0;
   }
 
   /** Jobs claimed ahead and waiting in the prefetch buffer. */
   get bufferedCount(): number {
-    return this.runner?.held.bufferedCount ?? 0;
+    return this.session?.runner.held.bufferedCount ?? 0;
   }
 
   get isRunning(): boolean {
@@ -148,8 +133,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private async startup(): Promise<void> {
+    let backend: Backend;
     try {
-      this.backend = await this.deps.backend;
+      backend = await this.deps.backend;
     } catch (err) {
       this.state = "stopped";
       throw err;
@@ -170,9 +156,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.isolation = isolation;
     if (this.queues.length === 0) this.queues = this.deps.registry.queues();
     if (this.queues.length === 0) this.queues = ["default"];
-    const { backend, clock, logger } = { ...this.deps, backend: this.backend };
-    const nudge = () => this.wake.nudge();
-    const engine = buildEngine({
+    this.session = await WorkerSession.open({
       ...this.deps,
       backend,
       isolation,
@@ -184,46 +168,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
       pollMs: this.opts.pollMs,
       prefetch: this.prefetch,
       wake: this.wake,
+      rescueMs: this.opts.rescueMs,
+      retention: this.retention,
       isRunning: () => this.state === "running",
       started: (job) => this.emit("job:started", job),
       settled: (id, kind) => this.emit(SETTLED_EVENT[kind], id),
       lost: (id, kind) => this.emit("lease:lost", id, kind),
       reportError: (err, message) => this.reportError(err, message),
     });
-    ({
-      runner: this.runner,
-      batcher: this.batcher,
-      renewer: this.renewer,
-      loop: this.loop,
-      push: this.push,
-    } = engine);
-    this.renewer.start();
-    this.unsubscribe = listenToFeed(backend, {
-      queues: this.queues,
-      parked: () => this.push?.parked === true,
-      jobEnded: (id, kind) => this.runner.onJobEnded(id, kind),
-      nudge: () => {
-        if (this.state === "running") nudge();
-      },
-    });
-    this.maintenance = new Maintenance({
-      backend,
-      clock,
-      logger,
-      worker: {
-        id: this.id,
-        queues: this.queues,
-        concurrency: this.concurrency,
-        startedAt: clock.now(),
-        running: () => this.runner.held.jobIds(),
-      },
-      rescueMs: this.opts.rescueMs,
-      retention: this.retention,
-      onError: (name, err) => this.reportError(err, `${name} failed`),
-    });
-    await this.maintenance.start();
-    this.loopDone = this.loop.run();
-    logger.info({ workerId: this.id, queues: this.queues, concurrency: this.concurrency }, "worker started");
+    this.deps.logger.info(
+      { workerId: this.id, queues: this.queues, concurrency: this.concurrency },
+      "worker started",
+    );
   }
 
   /**
@@ -243,7 +199,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** Runs one rescue pass now (tests and `spool` maintenance use it). */
   async rescueOnce(): Promise<void> {
-    await (this.maintenance?.rescuer ?? new Rescuer(await this.deps.backend, this.deps.logger)).runOnce();
+    await (this.session?.rescuer ?? new Rescuer(await this.deps.backend, this.deps.logger)).runOnce();
   }
 
   private async shutdown(graceMs: number): Promise<void> {
@@ -255,30 +211,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
       () => true,
       () => false,
     );
-    if (started) {
-      await shutdown(
-        {
-          backend: this.backend,
-          logger: this.deps.logger,
-          runner: this.runner,
-          batcher: this.batcher,
-          push: this.push,
-          workerId: this.id,
-          queues: this.queues,
-          leaseMs: this.leaseMs,
-          loopDone: this.loopDone,
-          released: (ids) => this.emit("jobs:released", ids),
-          reportError: (err, message) => this.reportError(err, message),
-          teardown: async () => {
-            this.renewer.stop();
-            this.batcher.stop();
-            this.unsubscribe?.();
-            await this.maintenance?.stop();
-            await this.isolation?.close();
-          },
-        },
-        graceMs,
-      );
+    if (started && this.session) {
+      await this.session.close(graceMs, (ids) => this.emit("jobs:released", ids));
       this.deps.logger.info({ workerId: this.id }, "worker stopped");
     }
     this.state = "stopped";

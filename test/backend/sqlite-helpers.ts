@@ -95,11 +95,15 @@ export class Child {
   }
 }
 
+/** How long a child may take to print "ready" (a loaded CI machine is slow to start node). */
+const CHILD_START_MS = 60_000;
+
 /** Starts `n` children with the same arguments and releases them at the same instant. */
 export async function startTogether(argsList: string[][]): Promise<Child[]> {
   const children = argsList.map((args) => new Child(args));
   for (const child of children) {
-    if ((await child.next()) !== "ready") throw new Error("child did not start");
+    // Starting node with tsx took over 20 s per child at load average 37 on 2 cores.
+    if ((await child.next(CHILD_START_MS)) !== "ready") throw new Error("child did not start");
   }
   for (const child of children) child.send("go");
   return children;

@@ -33,7 +33,9 @@ describe.each(kinds)("wall clocks 2 minutes apart on %s", (kind) => {
     env = await envs[kind]("clock-skew");
     const e = env;
     const options = { concurrency: 4, lease: "5s", pollInterval: 50, rescueInterval: "100ms" };
-    for (const clockSkewMs of [0, SKEW, -SKEW]) await e.spawnWorker({ ...options, clockSkewMs });
+    const workers = [];
+    for (const clockSkewMs of [0, SKEW, -SKEW])
+      workers.push(await e.spawnWorker({ ...options, clockSkewMs }));
     const delayed = await e.tasks.nap.enqueueMany(
       Array.from({ length: 5 }, () => ({ input: { ms: 10 }, options: { delay: "60s" } })),
     );
@@ -60,6 +62,12 @@ describe.each(kinds)("wall clocks 2 minutes apart on %s", (kind) => {
     // Each job ran once, in one process.
     const starts = e.marks().filter((m) => m.startsWith("start "));
     expect(starts).toHaveLength(JOBS);
+    // No worker stalled due jobs: with 24 jobs of 1.5 s for 12 slots, every worker (the one 2
+    // minutes behind too) ran some. Judged on its own clock, the one behind saw none as due.
+    const ranIn = new Set(starts.map((m) => Number(m.split(" ")[3])));
+    for (const [i, w] of workers.entries()) {
+      expect(ranIn.has(w.pid), `worker ${["right", "+2 min", "-2 min"][i]} ran jobs`).toBe(true);
+    }
     // The 60 s delay holds for the worker 2 minutes ahead too.
     for (const job of delayed) expect((await job.get()).state).toBe("scheduled");
     // The worker 2 minutes behind is listed with the others.

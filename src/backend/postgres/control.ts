@@ -12,7 +12,7 @@ import type {
   JobRetryParams,
   TransitionResult,
 } from "../backend.js";
-import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
+import { pageOfRows, sqlListArgs } from "../shared.js";
 import { cancelDependents, removeOne } from "./cascade.js";
 import { type JobRow, jobEvent, toRecord } from "./rows.js";
 import type { PgStore } from "./store.js";
@@ -142,25 +142,10 @@ export class PgControl {
   }
 
   async list(params: JobListParams): Promise<JobPage> {
-    const limit = listLimit(params);
-    const states = listStates(params);
-    const after = decodeCursor(params.cursor);
+    const args = sqlListArgs(params);
     const stmt = (params.order ?? "desc") === "desc" ? this.sql.JOB_LIST_DESC : this.sql.JOB_LIST_ASC;
-    const rows = await this.store.read((q) =>
-      q<JobRow>(stmt, {
-        queue: params.queue ?? null,
-        states,
-        task: params.task ?? null,
-        key: params.key ?? null,
-        created_after: params.createdAfter ?? null,
-        created_before: params.createdBefore ?? null,
-        after,
-        search: params.search === undefined ? null : params.search.toLowerCase(),
-        limit: limit + 1,
-      }),
-    );
-    const page = rows.slice(0, limit).map(toRecord);
-    return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    const rows = await this.store.read((q) => q<JobRow>(stmt, args));
+    return pageOfRows(rows, args.limit - 1, toRecord);
   }
 
   async logs(id: string, limit?: number): Promise<JobLogLine[]> {

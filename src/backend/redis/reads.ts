@@ -9,8 +9,9 @@ import {
   type WorkerInfo,
 } from "../backend.js";
 import type { QueueLimits } from "../seam/flow.js";
-import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
-import { decodeFlat, decodeObject } from "./records.js";
+import { encodeCursor, listLimit } from "../shared.js";
+import { walkJobs } from "./job-walk.js";
+import { decodeObject } from "./records.js";
 import { type RedisStore, wrap } from "./store.js";
 
 /**
@@ -56,34 +57,7 @@ export async function jobGetMany(s: RedisStore, { ids }: { ids: readonly string[
 
 export async function jobList(s: RedisStore, params: JobListParams): Promise<JobPage> {
   const limit = listLimit(params);
-  const states = listStates(params);
-  const desc = (params.order ?? "desc") === "desc";
-  let from = decodeCursor(params.cursor) ?? "";
-  const found: JobRecord[] = [];
-  for (;;) {
-    const reply = await s.run(
-      "job-list",
-      [
-        desc ? "desc" : "asc",
-        from,
-        limit - found.length,
-        LIST_SCAN_MAX,
-        params.queue ?? "",
-        states ? states.join(",") : "",
-        params.task ?? "",
-        params.key === undefined ? "" : `=${params.key}`,
-        params.createdAfter ?? "",
-        params.createdBefore ?? "",
-        "", // searches go through job-search.lua (search.ts)
-      ],
-      false,
-    );
-    for (let i = 3; i < reply.length; i += 2)
-      found.push(decodeFlat(reply[i] as string, reply[i + 1] as string[]).record);
-    const exhausted = Number(reply[1]) === 1;
-    from = reply[2] as string;
-    if (found.length > limit || exhausted) break;
-  }
+  const { found } = await walkJobs(s, "job-list", params, { scanMax: LIST_SCAN_MAX });
   const page = found.slice(0, limit);
   const nextCursor = found.length > limit ? encodeCursor(page[page.length - 1]!.id) : null;
   return { jobs: page, nextCursor };

@@ -8,7 +8,7 @@ import {
   type WorkerInfo,
 } from "../backend.js";
 import { noLimits } from "../seam/flow.js";
-import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
+import { pageOfRows, sqlListArgs } from "../shared.js";
 import { rowLimits } from "./flow.js";
 import { toRecord, toWorker } from "./rows.js";
 import { LOG_LINES_MAX, type SqliteStore } from "./store.js";
@@ -31,25 +31,12 @@ export async function jobGetMany(s: SqliteStore, { ids }: { ids: readonly string
 }
 
 export async function jobList(s: SqliteStore, params: JobListParams): Promise<JobPage> {
-  const limit = listLimit(params);
-  const states = listStates(params);
-  const after = decodeCursor(params.cursor);
+  const args = sqlListArgs(params);
   const stmt = (params.order ?? "desc") === "desc" ? s.sql.jobListDesc : s.sql.jobListAsc;
   const rows = await s.read(() =>
-    stmt.all({
-      queue: params.queue ?? null,
-      states: states ? JSON.stringify(states) : null,
-      task: params.task ?? null,
-      key: params.key ?? null,
-      created_after: params.createdAfter ?? null,
-      created_before: params.createdBefore ?? null,
-      after,
-      search: params.search === undefined ? null : params.search.toLowerCase(),
-      limit: limit + 1,
-    }),
+    stmt.all({ ...args, states: args.states ? JSON.stringify(args.states) : null }),
   );
-  const page = rows.slice(0, limit).map(toRecord);
-  return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+  return pageOfRows(rows, args.limit - 1, toRecord);
 }
 
 export async function jobLogs(

@@ -53,47 +53,43 @@ function filterOf(body: z.infer<typeof FilterBodySchema>): JobFilter {
 
 export function jobBulkActionRoutes(deps: RouteDeps) {
   const app = router();
-
-  app.openapi(
-    createRoute({
-      method: "post",
+  const actions = [
+    {
       path: "/jobs/retry-matching",
       operationId: "retryMatchingJobs",
-      tags,
       summary: "Retry every job matching a filter (failed and cancelled ones unless `state` says otherwise)",
-      request: jsonBody(FilterBodySchema),
-      responses: { 200: json(BulkResultSchema, "Counts"), ...errorResponses() },
-    }),
-    async (c) => {
-      const body = c.req.valid("json");
-      const filter = filterOf(body);
-      const dryRun = body.dryRun === true;
-      const out = await deps.spool.jobs.retryMatching(filter, { dryRun });
-      c.set("auditDetails", { filter, dryRun, ...out });
-      return c.json({ ...out, dryRun }, 200);
+      run: (filter: JobFilter, dryRun: boolean) => deps.spool.jobs.retryMatching(filter, { dryRun }),
     },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "post",
+    {
       path: "/jobs/delete-matching",
       operationId: "deleteMatchingJobs",
-      tags,
       summary:
         "Delete every job matching a filter (running jobs are skipped); needs at least one filter field",
-      request: jsonBody(FilterBodySchema),
-      responses: { 200: json(BulkResultSchema, "Counts"), ...errorResponses() },
-    }),
-    async (c) => {
-      const body = c.req.valid("json");
-      const filter = filterOf(body);
-      const dryRun = body.dryRun === true;
-      const out = await deps.spool.jobs.removeMatching(filter, { dryRun });
-      c.set("auditDetails", { filter, dryRun, ...out });
-      return c.json({ ...out, dryRun }, 200);
+      run: (filter: JobFilter, dryRun: boolean) => deps.spool.jobs.removeMatching(filter, { dryRun }),
     },
-  );
+  ];
+
+  for (const action of actions) {
+    app.openapi(
+      createRoute({
+        method: "post",
+        path: action.path,
+        operationId: action.operationId,
+        tags,
+        summary: action.summary,
+        request: jsonBody(FilterBodySchema),
+        responses: { 200: json(BulkResultSchema, "Counts"), ...errorResponses() },
+      }),
+      async (c) => {
+        const body = c.req.valid("json");
+        const filter = filterOf(body);
+        const dryRun = body.dryRun === true;
+        const out = await action.run(filter, dryRun);
+        c.set("auditDetails", { filter, dryRun, ...out });
+        return c.json({ ...out, dryRun }, 200);
+      },
+    );
+  }
 
   return app;
 }

@@ -7,8 +7,7 @@
 ---
 --- Returns { 0, kind1, id1, kind2, id2, … } with kind "r" (retried), "f" (failed), "x" (refused)
 --- Publishes job:retried / job:failed (and job:cancelled for cascaded dependents).
---- @include "deps"
---- @include "workflow"
+--- @include "job-failed"
 --- @include "push"
 
 local prefix = KEYS[1]
@@ -27,25 +26,19 @@ for i = 2, #ARGV, 4 do
     local queue, attempt = f[3], f[4]
     appendError(key, err)
     redis.call('ZREM', prefix .. 'running', id)
+    count(queue, 'running', -1)
     if retryAt ~= '' and tonumber(attempt) < tonumber(f[5]) then
       local at = tonumber(retryAt)
       local state = 'queued'
       if at > nowN then state = 'scheduled' else at = nowN end
       redis.call('HSET', key, 'state', state, 'runAt', at, 'updatedAt', now)
       place(prefix, id, queue, state, f[6], at)
-      count(queue, 'running', -1)
       count(queue, state, 1)
       emit('job:retried', id, queue, state, now,
         '{"attempt":' .. attempt .. ',"runAt":' .. at .. ',"error":' .. err .. '}')
       out[#out + 1] = 'r'
     else
-      redis.call('HSET', key, 'state', 'failed', 'finishedAt', now, 'updatedAt', now)
-      place(prefix, id, queue, 'failed', f[6], now)
-      count(queue, 'running', -1)
-      count(queue, 'failed', 1)
-      emit('job:failed', id, queue, 'failed', now, '{"attempt":' .. attempt .. ',"error":' .. err .. '}')
-      if f[7] then cancelDependents(prefix, id, now, 'dependency ' .. id .. ' failed', nil) end
-      workflowJobFailed(prefix, id, now)
+      jobFailed(prefix, key, id, queue, f[6], now, attempt, err, f[7])
       out[#out + 1] = 'f'
     end
     out[#out + 1] = id

@@ -9,8 +9,7 @@
 ---
 --- Returns { 0, kind1, id1, … } with kind "r" (requeued) or "f" (failed)
 --- Publishes job:rescued / job:failed (and job:cancelled for cascaded dependents).
---- @include "deps"
---- @include "workflow"
+--- @include "job-failed"
 --- @include "push"
 
 local prefix = KEYS[1]
@@ -38,12 +37,7 @@ for i = 1, #expired do
       emit('job:rescued', id, queue, 'queued', now, '{"attempt":' .. attempt .. ',"error":' .. err .. '}')
       out[#out + 1] = 'r'
     else
-      redis.call('HSET', key, 'state', 'failed', 'finishedAt', now, 'updatedAt', now)
-      place(prefix, id, queue, 'failed', f[5], now)
-      count(queue, 'failed', 1)
-      emit('job:failed', id, queue, 'failed', now, '{"attempt":' .. attempt .. ',"error":' .. err .. '}')
-      cancelDependents(prefix, id, now, 'dependency ' .. id .. ' failed', nil)
-      workflowJobFailed(prefix, id, now)
+      jobFailed(prefix, key, id, queue, f[5], now, attempt, err, true)
       out[#out + 1] = 'f'
     end
     out[#out + 1] = id
