@@ -73,6 +73,10 @@ export function createPool(connectionString: string, max: number): pg.Pool {
   pool.on("error", () => {});
   pool.on("connect", (client) => {
     client.on("error", () => {});
+    // The hot paths run single statements without BEGIN (store.single), which commit with the
+    // session's setting: make it durable whatever the server's or role's default says. Queued
+    // before any query of the pool's on this connection (a client runs its queries in order).
+    client.query("SET synchronous_commit = on").catch(() => {});
   });
   return pool;
 }

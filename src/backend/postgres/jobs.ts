@@ -37,13 +37,13 @@ export class PgJobs {
   async enqueue({ jobs, tx: appTx }: JobEnqueueParams): Promise<JobEnqueueResult> {
     checkNewJobs(jobs);
     if (jobs.length === 0) return { jobs: [] };
-    const body = (tx: Tx) =>
-      jobs.every((j) => j.key === null && j.dependsOn.length === 0)
-        ? this.insertSimple(tx, jobs, null)
-        : this.insertEach(tx, jobs);
+    const simple = jobs.every((j) => j.key === null && j.dependsOn.length === 0);
+    const body = (tx: Tx) => (simple ? this.insertSimple(tx, jobs, null) : this.insertEach(tx, jobs));
     // In the application's transaction a failed statement aborts it: the app rolls back.
     if (appTx !== undefined) return this.store.writeIn(appTx, "enqueue", body);
     try {
+      // The common case, jobs without keys or dependencies: one statement, one round trip.
+      if (simple) return await this.insertFast(jobs);
       return await this.store.write("enqueue", body);
     } catch (error) {
       if (!isUniqueViolation((error as { cause?: unknown }).cause, "jobs_pkey")) throw error;
@@ -75,6 +75,17 @@ export class PgJobs {
       tx.events.push(jobEvent("job:enqueued", job.id, job.queue, tx.now, states[i]!));
     });
     return { jobs: out };
+  }
+
+  /** insertSimple as ONE statement outside any transaction of ours (job-enqueue-fast.sql). */
+  private async insertFast(jobs: readonly NewJob[]): Promise<JobEnqueueResult> {
+    const rows = await this.store.single<{ id: string; queue: string; state: JobState; now: number; stored: number | null }>(
+      "enqueue",
+      this.sql.JOB_ENQUEUE_FAST,
+      columns(jobs),
+      (rows, now) => rows.map((r) => jobEvent("job:enqueued", r.id, r.queue, now, r.state)),
+    );
+    return { jobs: rows.map((r) => ({ id: r.id, state: r.state, created: true })) };
   }
 
   /** Jobs with keys or dependencies, one by one in batch order (as on SQLite). */
@@ -178,6 +189,10 @@ export class PgJobs {
     checkClaimLimit(params.limit);
     const token = newLeaseToken();
     const { limit, workerId } = params;
+    if (params.queues.length === 1) {
+      const fast = await this.claimFast(params, token);
+      if (fast) return fast;
+    }
     return this.store.write("claim", async (tx) => {
       const sql = this.sql;
       const claimed: LeasedJob[] = [];
@@ -226,8 +241,59 @@ export class PgJobs {
     });
   }
 
+  /**
+   * One queue, no pause, limits, hold or due scheduled job: the whole claim is one statement
+   * (job-claim-fast.sql). Null when that gate is closed: the full claim below handles it.
+   */
+  private async claimFast(params: JobClaimParams, token: string): Promise<JobClaimResult | null> {
+    const queue = params.queues[0]!;
+    const rows = await this.store.single<JobRow & { fast: boolean; now: number; stored: number | null; next_run_at: number | null }>(
+      "claim",
+      this.sql.JOB_CLAIM_FAST,
+      {
+        queue,
+        tasks: params.tasks ? [...params.tasks] : null,
+        limit: params.limit,
+        token,
+        worker_id: params.workerId,
+        lease_ms: ms(params.leaseMs),
+      },
+      (rows, now) =>
+        rows.flatMap((r) =>
+          r.id === null
+            ? []
+            : [jobEvent("job:started", r.id, queue, now, "running", { attempt: r.attempt, workerId: params.workerId })],
+        ),
+    );
+    const first = rows[0];
+    if (!first?.fast) return null;
+    const jobs = first.id === null ? [] : rows.map(toLeased);
+    return { jobs, nextRunAt: jobs.length < params.limit ? first.next_run_at : null };
+  }
+
   async complete({ jobs }: JobCompleteParams): Promise<TransitionResult> {
     if (jobs.length === 0) return { ok: [], refused: [] };
+    // Distinct ids: one statement completes every job nobody depends on; the rest (refused, or
+    // with dependents to release) go through the full path, which answers for them.
+    if (new Set(jobs.map((j) => j.id)).size === jobs.length) {
+      const rows = await this.store.single<{ id: string; queue: string; attempt: number; now: number; stored: number | null }>(
+        "complete",
+        this.sql.JOB_COMPLETE_FAST,
+        { ids: jobs.map((j) => j.id), tokens: jobs.map((j) => j.token), results: jobs.map((j) => j.result) },
+        (rows, now) =>
+          rows.map((r) => jobEvent("job:completed", r.id, r.queue, now, "completed", { attempt: r.attempt })),
+      );
+      const done = new Set(rows.map((r) => r.id));
+      const rest = jobs.filter((j) => !done.has(j.id));
+      if (rest.length === 0) return { ok: jobs.map((j) => j.id), refused: [] };
+      const slow = await this.completeFull(rest);
+      const ok = new Set(slow.ok);
+      return { ok: jobs.filter((j) => done.has(j.id) || ok.has(j.id)).map((j) => j.id), refused: slow.refused };
+    }
+    return this.completeFull(jobs);
+  }
+
+  private async completeFull(jobs: JobCompleteParams["jobs"]): Promise<TransitionResult> {
     return this.store.write("complete", async (tx) => {
       const ok: string[] = [];
       const refused: string[] = [];

@@ -129,6 +129,55 @@ export class PgStore {
     }
   }
 
+  /**
+   * One statement run on its own (an implicit transaction: one round trip, one commit, no
+   * BEGIN/COMMIT of its own) — the hot paths (enqueue, claim, complete). The statement reads the
+   * server's time itself (or takes the fixed clock's as :now) and sends its own change-feed
+   * notification (:channel, :origin, :inline_max; see job-enqueue-fast.sql), so it commits
+   * with it exactly as a `write` does. Every row must carry `now` (and `stored`); `events`
+   * builds this process's copy of the batch from the rows, delivered after the commit.
+   */
+  async single<R extends { now: number; stored: number | null }>(
+    what: string,
+    stmt: Stmt,
+    params: Record<string, unknown>,
+    events: (rows: R[], now: number) => BackendEvent[],
+  ): Promise<R[]> {
+    this.assertOpen();
+    const all = {
+      ...params,
+      now: this.fixedClock ? this.fixedClock.now() : null,
+      channel: this.feed.listening ? this.feed.channel : null,
+      origin: this.feed.origin,
+      inline_max: NOTIFY_INLINE_MAX,
+    };
+    for (let attempt = 1; ; attempt++) {
+      let rows: R[];
+      try {
+        rows = await run<R>(this.pool, stmt, all);
+      } catch (error) {
+        if (isDeadlock(error) && attempt < DEADLOCK_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+          continue;
+        }
+        throw toBackendError(error, `PostgreSQL ${what} failed`, this.url);
+      }
+      const first = rows[0];
+      if (!first) return rows;
+      if (!this.fixedClock && this.clock instanceof ServerClock) this.clock.observe(first.now);
+      if (first.stored !== null) void this.pruneStored(first.now);
+      this.feed.committed(events(rows, first.now));
+      return rows;
+    }
+  }
+
+  /** Now and then, after a batch went to the events table: drop the old ones (best effort). */
+  private async pruneStored(now: number): Promise<void> {
+    if (++this.storedSincePrune < PRUNE_EVERY_STORED) return;
+    this.storedSincePrune = 0;
+    await run(this.pool, this.sql.EVENTS_PRUNE, { before: now - STORED_EVENTS_MAX_AGE_MS }).catch(() => {});
+  }
+
   async read<T>(fn: (q: Tx["q"]) => Promise<T>): Promise<T> {
     this.assertOpen();
     try {
