@@ -41,9 +41,22 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 /** A statement that runs longer than this is cancelled by the server (a stuck lock, not a slow disk). */
 export const STATEMENT_TIMEOUT_MS = 30_000;
 
+/**
+ * The hot paths run single statements without BEGIN (store.single), which commit with the
+ * session's setting: every connection starts with `synchronous_commit = on` (a startup option,
+ * added to any `options` the URL already has), so an acknowledged write is durable whatever
+ * the server's or role's default says.
+ */
+export function withDurableCommits(connectionString: string): string {
+  const url = new URL(connectionString);
+  const own = url.searchParams.get("options");
+  url.searchParams.set("options", `${own ? `${own} ` : ""}-c synchronous_commit=on`);
+  return url.toString();
+}
+
 export function clientConfig(connectionString: string): pg.ClientConfig {
   return {
-    connectionString,
+    connectionString: withDurableCommits(connectionString),
     types,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     statement_timeout: STATEMENT_TIMEOUT_MS,
@@ -73,10 +86,6 @@ export function createPool(connectionString: string, max: number): pg.Pool {
   pool.on("error", () => {});
   pool.on("connect", (client) => {
     client.on("error", () => {});
-    // The hot paths run single statements without BEGIN (store.single), which commit with the
-    // session's setting: make it durable whatever the server's or role's default says. Queued
-    // before any query of the pool's on this connection (a client runs its queries in order).
-    client.query("SET synchronous_commit = on").catch(() => {});
   });
   return pool;
 }

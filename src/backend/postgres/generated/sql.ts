@@ -150,9 +150,14 @@ RETURNING queue, has_dependents`;
  *   :token, :worker_id, :lease_ms, :channel (NULL: no notification), :origin, :inline_max.
  * Returns: one row per claimed job in claim order (or one row with id NULL when none), each with
  *   fast, now, next_run_at (earliest scheduled run_at of the queue), stored, and every column.
+ * The claim commits without waiting for its WAL flush (synchronous_commit off for this
+ * transaction only): a claim lost to a server crash leaves the job queued, to run again, and
+ * the lost run's outcome is refused by its token, as after any lost lease. Every later durable
+ * commit (the completion) flushes the claim with it.
  */
 export const JOB_CLAIM_FAST = `WITH t AS (
-  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now
+  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now,
+    set_config('synchronous_commit', 'off', true) AS relaxed
 ),
 gate AS (
   SELECT NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
@@ -1064,6 +1069,11 @@ ON CONFLICT (id) DO UPDATE SET expires_at = greatest(spool.revoked_sessions.expi
  * Returns: one row when revoked.
  */
 export const SESSION_REVOKED = `SELECT 1 AS revoked FROM spool.revoked_sessions WHERE id = :id::text AND expires_at > :now::bigint`;
+
+/**
+ * `queries/tx-relaxed-commit.sql`: This transaction commits without waiting for its WAL flush (claims: job-claim-fast.sql).
+ */
+export const TX_RELAXED_COMMIT = `SELECT set_config('synchronous_commit', 'off', true)`;
 
 /**
  * `queries/worker-delete-expired.sql`: Forgets workers whose heartbeat ttl passed.

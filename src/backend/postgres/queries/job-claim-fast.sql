@@ -8,8 +8,13 @@
 --   :token, :worker_id, :lease_ms, :channel (NULL: no notification), :origin, :inline_max.
 -- Returns: one row per claimed job in claim order (or one row with id NULL when none), each with
 --   fast, now, next_run_at (earliest scheduled run_at of the queue), stored, and every column.
+-- The claim commits without waiting for its WAL flush (synchronous_commit off for this
+-- transaction only): a claim lost to a server crash leaves the job queued, to run again, and
+-- the lost run's outcome is refused by its token, as after any lost lease. Every later durable
+-- commit (the completion) flushes the claim with it.
 WITH t AS (
-  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now
+  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now,
+    set_config('synchronous_commit', 'off', true) AS relaxed
 ),
 gate AS (
   SELECT NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
