@@ -246,9 +246,7 @@ export class PgJobs {
    */
   private async claimFast(params: JobClaimParams, token: string): Promise<JobClaimResult | null> {
     const queue = params.queues[0]!;
-    const rows = await this.store.single<
-      JobRow & { fast: boolean; now: number; stored: number | null; next_run_at: number | null }
-    >(
+    const rows = await this.store.single<JobRow & { fast: boolean; now: number; next_run_at: number | null }>(
       "claim",
       this.sql.JOB_CLAIM_FAST,
       {

@@ -144,12 +144,11 @@ RETURNING queue, has_dependents`;
  * queued jobs of one queue that is not paused, has no limits row and no hold in force, and has no
  * scheduled job due (those need the full claim: promotion, flow control). When the gate is
  * closed nothing is claimed and `fast` is false: the caller runs the full claim instead.
- * Claimed rows as job-claim.sql; with :channel, the `job:started` notification of the batch
- * goes out on commit (payload as in job-enqueue-fast.sql; data {attempt, workerId}).
+ * Claimed rows as job-claim.sql; the `job:started` notification goes out after the commit.
  * Params: :queue, :tasks (text[] or NULL: any task), :limit, :now (NULL: the server's clock),
- *   :token, :worker_id, :lease_ms, :channel (NULL: no notification), :origin, :inline_max.
+ *   :token, :worker_id, :lease_ms.
  * Returns: one row per claimed job in claim order (or one row with id NULL when none), each with
- *   fast, now, next_run_at (earliest scheduled run_at of the queue), stored, and every column.
+ *   fast, now, next_run_at (earliest scheduled run_at of the queue) and every column.
  * The claim commits without waiting for its WAL flush (synchronous_commit off for this
  * transaction only): a claim lost to a server crash leaves the job queued, to run again, and
  * the lost run's outcome is refused by its token, as after any lost lease. Every later durable
@@ -192,29 +191,10 @@ u AS (
     j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
     j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
     j.updated_at
-),
-enc AS (
-  SELECT json_build_array(json_build_array(
-    'job:started', :queue::text, 'running', (SELECT now FROM t),
-    json_agg(id ORDER BY priority DESC, run_at, id),
-    json_agg(json_build_object('attempt', attempt, 'workerId', :worker_id::text) ORDER BY priority DESC, run_at, id)
-  ))::text AS events
-  FROM u WHERE :channel::text IS NOT NULL HAVING count(*) > 0
-),
-stored AS (
-  INSERT INTO spool.events (at, events)
-  SELECT (SELECT now FROM t), events FROM enc
-  WHERE octet_length(:origin::text) + 1 + octet_length(events) > :inline_max::bigint
-  RETURNING seq
-),
-sent AS (
-  SELECT pg_notify(:channel::text, :origin::text || '|' || coalesce('@' || (SELECT seq FROM stored)::text, events)) AS x
-  FROM enc
 )
--- \`sent\` is read in the output (a CTE nobody reads is not run; a data-modifying one always is).
 SELECT (SELECT fast FROM gate) AS fast, (SELECT now FROM t) AS now,
   (SELECT min(s.run_at) FROM spool.jobs AS s WHERE s.state = 'scheduled' AND s.queue = :queue::text) AS next_run_at,
-  (SELECT seq FROM stored) AS stored, (SELECT count(*) FROM sent) AS notified, u.*
+  u.*
 FROM (SELECT 1) AS one LEFT JOIN u ON true
 ORDER BY u.priority DESC, u.run_at, u.id`;
 
@@ -279,12 +259,10 @@ RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max
  * `queries/job-complete-fast.sql`: Completes a batch of running jobs in ONE statement (one round trip, one implicit
  * transaction), each only if its token still fences it and nobody depends on it (a job with
  * dependents needs the cascade of the full path, which the caller runs for every id not
- * returned here: refused, or with dependents). Progress (if any) goes to 100%. With :channel
- * the batch's `job:completed` notification goes out on commit (payload as in
- * job-enqueue-fast.sql; data {attempt}). Ids must be distinct (the caller checks).
- * Params: :ids, :tokens, :results (text[], same length), :now (NULL: the server's clock),
- *   :channel (NULL: no notification), :origin, :inline_max.
- * Returns: id, queue, attempt of each completed job (batch order), now, stored.
+ * returned here: refused, or with dependents). Progress (if any) goes to 100%. The
+ * `job:completed` notification goes out after the commit. Ids must be distinct (the caller checks).
+ * Params: :ids, :tokens, :results (text[], same length), :now (NULL: the server's clock).
+ * Returns: id, queue, attempt of each completed job (batch order), now.
  */
 export const JOB_COMPLETE_FAST = `WITH t AS (
   SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now
@@ -304,35 +282,8 @@ u AS (
   FROM b, t
   WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token AND NOT j.has_dependents
   RETURNING j.id, j.queue, j.attempt, b.ord
-),
-runs AS (
-  SELECT u.*, u.ord - row_number() OVER (PARTITION BY u.queue ORDER BY u.ord) AS run
-  FROM u WHERE :channel::text IS NOT NULL
-),
-groups AS (
-  SELECT min(ord) AS first, json_build_array(
-    'job:completed', queue, 'completed', (SELECT now FROM t), json_agg(id ORDER BY ord),
-    json_agg(json_build_object('attempt', attempt) ORDER BY ord)
-  ) AS g
-  FROM runs GROUP BY queue, run
-),
-enc AS (
-  SELECT json_agg(g ORDER BY first)::text AS events FROM groups HAVING count(*) > 0
-),
-stored AS (
-  INSERT INTO spool.events (at, events)
-  SELECT (SELECT now FROM t), events FROM enc
-  WHERE octet_length(:origin::text) + 1 + octet_length(events) > :inline_max::bigint
-  RETURNING seq
-),
-sent AS (
-  SELECT pg_notify(:channel::text, :origin::text || '|' || coalesce('@' || (SELECT seq FROM stored)::text, events)) AS x
-  FROM enc
 )
--- \`sent\` is read in the output (a CTE nobody reads is not run; a data-modifying one always is).
-SELECT u.id, u.queue, u.attempt, (SELECT now FROM t) AS now, (SELECT seq FROM stored) AS stored,
-  (SELECT count(*) FROM sent) AS notified
-FROM u ORDER BY u.ord`;
+SELECT u.id, u.queue, u.attempt, (SELECT now FROM t) AS now FROM u ORDER BY u.ord`;
 
 /**
  * `queries/job-complete-many.sql`: Completes a batch of running jobs, each only if its token still fences it; progress (if any)
@@ -362,15 +313,12 @@ RETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_depen
 
 /**
  * `queries/job-enqueue-fast.sql`: The bulk-enqueue path in ONE statement, so in one round trip and one implicit transaction
- * (no BEGIN/COMMIT of its own): reads the server's time, inserts the batch (jobs without keys
- * or dependencies) and, when :channel is given, sends the batch's change-feed notification,
- * which PostgreSQL delivers only if the statement commits. The payload is the feed's codec
- * (feed.ts: `origin|` + groups of consecutive events sharing queue and state, in batch order);
- * one larger than :inline_max bytes is stored in spool.events and the notification carries
- * `@seq` instead. A duplicate id violates the primary key and aborts the whole statement.
- * Params: :now (NULL: the server's clock), :channel (NULL: no notification), :origin,
- *   :inline_max, and one array per column as JOB_INSERT_MANY (no :states: decided here).
- * Returns: id, queue, state of each inserted job (batch order), now, stored (events seq or NULL).
+ * (no BEGIN/COMMIT of its own): reads the server's time and inserts the batch (jobs without
+ * keys or dependencies). Its change-feed notification goes out after the commit (notifier.ts).
+ * A duplicate id violates the primary key and aborts the whole statement.
+ * Params: :now (NULL: the server's clock), and one array per column as JOB_INSERT_MANY (no
+ *   :states: decided here against the server's time).
+ * Returns: id, queue, state of each inserted job (batch order), now.
  */
 export const JOB_ENQUEUE_FAST = `WITH t AS (
   SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now
@@ -390,32 +338,8 @@ ins AS (
   SELECT id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, now, now
   FROM b ORDER BY ord
   RETURNING id
-),
--- Runs of consecutive jobs with the same queue and state (gaps and islands), one group each.
-runs AS (
-  SELECT b.*, b.ord - row_number() OVER (PARTITION BY b.queue, b.state ORDER BY b.ord) AS run
-  FROM b WHERE :channel::text IS NOT NULL
-),
-groups AS (
-  SELECT min(ord) AS first, json_build_array('job:enqueued', queue, state, min(now), json_agg(id ORDER BY ord), NULL) AS g
-  FROM runs GROUP BY queue, state, run
-),
-enc AS (
-  SELECT json_agg(g ORDER BY first)::text AS events FROM groups HAVING count(*) > 0
-),
-stored AS (
-  INSERT INTO spool.events (at, events)
-  SELECT (SELECT now FROM t), events FROM enc
-  WHERE octet_length(:origin::text) + 1 + octet_length(events) > :inline_max::bigint
-  RETURNING seq
-),
-sent AS (
-  SELECT pg_notify(:channel::text, :origin::text || '|' || coalesce('@' || (SELECT seq FROM stored)::text, events)) AS x
-  FROM enc
 )
--- \`sent\` is read in the output (a CTE nobody reads is not run; a data-modifying one always is).
-SELECT b.id, b.queue, b.state, b.now, (SELECT seq FROM stored) AS stored, (SELECT count(*) FROM sent) AS notified
-FROM b ORDER BY b.ord`;
+SELECT b.id, b.queue, b.state, b.now FROM b ORDER BY b.ord`;
 
 /**
  * `queries/job-fail-many.sql`: Records a failed attempt of each running job fenced by its token. With a retry time and
@@ -797,6 +721,26 @@ export const MIGRATIONS_CREATE = `CREATE TABLE IF NOT EXISTS spool.migrations (
  * Params: :version, :name, :applied_at.
  */
 export const MIGRATIONS_INSERT = `INSERT INTO spool.migrations (version, name, applied_at) VALUES (:version::bigint, :name::text, :applied_at::bigint)`;
+
+/**
+ * `queries/notify-send-stored.sql`: As notify-send.sql for a batch too large for a NOTIFY payload: stores it in spool.events and
+ * notifies `:origin|@seq`.
+ * Params: :channel, :origin, :at, :events (encoded batch).
+ */
+export const NOTIFY_SEND_STORED = `WITH s AS (
+  INSERT INTO spool.events (at, events) VALUES (:at::bigint, :events::text) RETURNING seq
+)
+SELECT set_config('synchronous_commit', 'off', true) AS relaxed,
+  pg_notify(:channel::text, :origin::text || '|@' || s.seq::text) AS sent, s.seq
+FROM s`;
+
+/**
+ * `queries/notify-send.sql`: Sends one change-feed notification (notifier.ts), after the commits it reports. Nothing here
+ * needs to be durable (a notification is a nudge), so this transaction does not wait for a
+ * WAL flush, and holds PostgreSQL's notify-queue lock only for an instant.
+ * Params: :channel, :payload.
+ */
+export const NOTIFY_SEND = `SELECT set_config('synchronous_commit', 'off', true) AS relaxed, pg_notify(:channel::text, :payload::text) AS sent`;
 
 /**
  * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes; the
