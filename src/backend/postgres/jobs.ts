@@ -17,6 +17,7 @@ import type {
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { isUniqueViolation } from "./connection.js";
+import { matchDedupe, recordDedupe } from "./dedupe.js";
 import { pgClaimRoom, pgClaimTook } from "./flow.js";
 import { type JobRow, jobEvent, toLeased } from "./rows.js";
 import type { PgStore, Tx } from "./store.js";
@@ -31,7 +32,7 @@ export class PgJobs {
   async enqueue({ jobs, tx: appTx }: JobEnqueueParams): Promise<JobEnqueueResult> {
     checkNewJobs(jobs);
     if (jobs.length === 0) return { jobs: [] };
-    const simple = jobs.every((j) => j.key === null && j.dependsOn.length === 0);
+    const simple = jobs.every((j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe);
     const body = (tx: Tx) => (simple ? this.insertSimple(tx, jobs, null) : this.insertEach(tx, jobs));
     // In the application's transaction a failed statement aborts it: the app rolls back.
     if (appTx !== undefined) return this.store.writeIn(appTx, "enqueue", body);
@@ -112,6 +113,12 @@ export class PgJobs {
           continue;
         }
       }
+      const deduped = job.dedupe ? await matchDedupe(sql, tx, job) : null;
+      if (deduped) {
+        alias.set(job.id, deduped.id);
+        out.push(deduped);
+        continue;
+      }
       let deps: string[] = [];
       let pending = 0;
       let doomed = false;
@@ -154,6 +161,7 @@ export class PgJobs {
         out.push(await this.dedupe(tx, job, existing, alias));
         continue;
       }
+      if (job.dedupe) await recordDedupe(sql, tx, job);
       if (deps.length > 0) await tx.q(sql.DEPS_INSERT, { parents: deps, children: deps.map(() => job.id) });
       if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
       out.push({ id: job.id, state, created: true });

@@ -36,7 +36,7 @@ export async function jobEnqueue(s: SqliteStore, params: JobEnqueueParams): Prom
   const jobs = shiftRunAt(params.jobs, skew);
   if (params.tx !== undefined) return enqueueInAppTransaction(s, params.tx, jobs, now);
   const group = enqueueGroup(s);
-  if (jobs.every((j) => j.key === null && j.dependsOn.length === 0))
+  if (jobs.every((j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe))
     return group.submit((events) => ({ jobs: insertSimple(s, jobs, now, events) }), { jobs, now });
   return group.submit((events) => insertEach(s.sql, jobs, now, events));
 }
@@ -107,7 +107,8 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
       if (room > 0) {
         const args = { queue, limit: room, now, token, worker_id: workerId, lease_ms: params.leaseMs };
         const rows = tasks === null ? sql.jobClaim.all(args) : sql.jobClaimTasks.all({ ...args, tasks });
-        for (const row of rows) claimed.push(toLeased(row, sql.jobClaimColumns));
+        const write = { queue, workerId, token, now, leaseMs: params.leaseMs };
+        for (const row of rows) claimed.push(toLeased(row, write));
         claimTook(s, queue, gate.row, rows.length, now);
       }
       if (claimed.length < limit) {
