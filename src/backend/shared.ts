@@ -123,10 +123,10 @@ export function decodeCursor(cursor: string | undefined): string | null {
 }
 
 /** For backends without `{ tx }`: an enqueue that names an application transaction is refused. */
-export function refuseTx(tx: unknown, backend: string): void {
+export function refuseTx(tx: unknown, backend: string, what = "enqueue"): void {
   if (tx !== undefined)
     throw new InvalidArgumentError(
-      `the ${backend} backend cannot enqueue inside an application transaction ({ tx }): use PostgreSQL or SQLite`,
+      `the ${backend} backend cannot ${what} inside an application transaction ({ tx }): use PostgreSQL or SQLite`,
       "tx",
     );
 }

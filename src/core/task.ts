@@ -43,6 +43,17 @@ export interface TaskContext<P = Readonly<Record<string, unknown>>> {
    * A lost lease aborts `signal` instead.
    */
   progress(percent: number, message?: string): Promise<void>;
+  /**
+   * Marks this job completed inside the application's own open transaction (`tx`, the same
+   * objects `enqueue(…, { tx })` takes: PostgreSQL and SQLite), so "write the result row and
+   * mark the job done" is one commit: if the app commits, the job is completed with `result`
+   * (default null); if it rolls back, nothing happened and the attempt goes on as usual (its
+   * return value or throw decides, as for any handler). Fenced by the lease: when this worker
+   * no longer holds the job (lease expired and rescued, cancelled), nothing is written and it
+   * throws `LeaseLostError` — let it reach your transaction so it rolls back. Not available in
+   * isolated handlers (`isolate`) or on the memory and Redis backends (`InvalidArgumentError`).
+   */
+  complete(options: CompleteInTransaction): Promise<void>;
   readonly log: TaskLogger;
   /**
    * In a workflow built with `spool.flow()`: the results of this node's parents, by node name
@@ -128,6 +139,13 @@ export interface SchemaTaskConfig<S extends StandardSchemaV1, O> extends TaskBas
  * file, inside `db.transaction`. Other backends refuse it (`InvalidArgumentError`).
  */
 export type AppTransaction = object;
+
+/** `ctx.complete({ tx, result })`: see `TaskContext.complete`. */
+export interface CompleteInTransaction {
+  tx: AppTransaction;
+  /** The job's result (stored as a handler's return value is); default null. */
+  result?: unknown;
+}
 
 export interface EnqueueOptions {
   /** Run no earlier than this long from now. */

@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import type { Backend } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import {
+  InvalidArgumentError,
   isSpoolError,
   JobCancelledError,
   LeaseLostError,
@@ -25,7 +26,7 @@ import {
 import type { RegisteredTask } from "../core/registry.js";
 import { BACKOFF_DEFAULT, backoffMs, resolveRetry } from "../core/retry.js";
 import { deserialize, serializeLimited } from "../core/serializer.js";
-import type { TaskContext, TaskLogger } from "../core/task.js";
+import type { CompleteInTransaction, TaskContext, TaskLogger } from "../core/task.js";
 import type { JobErrorRecord, LeasedJob } from "../core/types.js";
 import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js";
 import { type BatchCollector, runAlone } from "./batch-collector.js";
@@ -280,6 +281,24 @@ function makeContext(
         return;
       }
       if (!ok && !control.aborted) control.abort(new LeaseLostError(job.id));
+    },
+    async complete(options: CompleteInTransaction) {
+      if (options?.tx === undefined || options.tx === null)
+        throw new InvalidArgumentError("ctx.complete needs { tx }: the application's open transaction", "tx");
+      if (control.aborted)
+        throw control.reason instanceof Error ? control.reason : new LeaseLostError(job.id);
+      const value = options.result === undefined ? null : options.result;
+      const result = serializeLimited(value, deps.payloadLimit, "result");
+      const out = await deps.backend.jobComplete({
+        jobs: [{ id: job.id, token: job.leaseToken, result }],
+        tx: options.tx,
+      });
+      if (out.ok.length === 0) {
+        const err = new LeaseLostError(job.id);
+        control.abort(err);
+        throw err;
+      }
+      control.completedInTx = true;
     },
     get log() {
       log ??= deps.taskLogger(job);

@@ -10,6 +10,12 @@ export class JobControl {
   private listener: (() => void) | null = null;
   aborted = false;
   reason: unknown = undefined;
+  /**
+   * `ctx.complete({ tx })` wrote the completion in the app's transaction: if the app committed,
+   * the worker's own completion write is refused and that refusal is the expected end, and a
+   * renewal that finds the lease gone is no loss.
+   */
+  completedInTx = false;
 
   get signal(): AbortSignal {
     if (!this.controller) {

@@ -87,8 +87,9 @@ export class JobRunner {
     for (const ref of refs) {
       const held = this.held.get(ref);
       // A renewal round can race the completion write of the same job: once the outcome is
-      // decided the lease no longer matters, so that is not a loss worth reporting.
-      if (!held || held.phase === "writing" || held.phase === "done") continue;
+      // decided the lease no longer matters, so that is not a loss worth reporting. Nor is it
+      // once the handler completed the job in its own transaction (ctx.complete({ tx })).
+      if (!held || held.phase === "writing" || held.phase === "done" || held.control.completedInTx) continue;
       this.lose(held, new LeaseLostError(ref.id), "lost");
     }
   }
@@ -184,8 +185,11 @@ export class JobRunner {
     for (const ref of refs) {
       const held = this.held.get(ref);
       if (!held) continue;
-      this.logSettled(held, kind);
-      this.deps.emitSettled(ref.id, kind);
+      // Completed in the app's transaction, which committed: the worker's own write finds the
+      // job completed already, and that refusal is the expected end of the attempt.
+      const end = kind === "refused" && held.control.completedInTx ? "completed" : kind;
+      this.logSettled(held, end);
+      this.deps.emitSettled(ref.id, end);
       held.phase = "done";
       this.maybeFree(held);
     }

@@ -199,7 +199,11 @@ export async function jobClaim(s: MemoryStore, params: JobClaimParams): Promise<
   };
 }
 
-export async function jobComplete(s: MemoryStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {
+export async function jobComplete(
+  s: MemoryStore,
+  { jobs, tx }: JobCompleteParams,
+): Promise<TransitionResult> {
+  refuseTx(tx, "memory", "complete a job");
   const now = s.clock.now();
   const ok: string[] = [];
   const refused: string[] = [];

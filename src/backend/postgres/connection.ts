@@ -8,11 +8,13 @@
  *   in flight fail with a BackendError and the worker's loops retry them.
  * - bigint columns (epoch milliseconds, counters) are read as JS numbers (all stay far below
  *   2^53), without touching node-postgres' global type parsers, which belong to the app.
- * - Every write is ONE transaction (`READ COMMITTED`): BEGIN, the statements, COMMIT. Its
- *   change-feed notification is sent with the COMMIT (`pg_notify` inside the transaction), so
- *   it reaches listeners exactly when, and only if, the transition is durable. Commits are
- *   synchronous (the server's `synchronous_commit`): an acknowledged transition survives a
- *   server crash. A deadlock (two batches locking the same rows in different orders) is retried.
+ * - Every write is ONE transaction (`READ COMMITTED`): BEGIN, the statements, COMMIT, or, on
+ *   the hot paths, one statement on its own (store.single). Its change-feed notification is
+ *   sent after the commit (notifier.ts), so it never announces a rolled-back transition.
+ *   Commits are synchronous (`synchronous_commit = on` on every connection): an acknowledged
+ *   transition survives a server crash — except claims, which do not wait for their flush (a
+ *   claim lost to a crash is a lost lease: the job runs again; job-claim-fast.sql). A deadlock
+ *   (two batches locking the same rows in different orders) is retried.
  * - Time: with the default clock, `now` is read from the server (`clock_timestamp()`) in the
  *   same round trip as BEGIN, so leases, due times and retention are judged on ONE clock for
  *   every process, whatever their hosts' clocks say. A clock injected for tests (FakeClock) is
@@ -41,9 +43,22 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 /** A statement that runs longer than this is cancelled by the server (a stuck lock, not a slow disk). */
 export const STATEMENT_TIMEOUT_MS = 30_000;
 
+/**
+ * The hot paths run single statements without BEGIN (store.single), which commit with the
+ * session's setting: every connection starts with `synchronous_commit = on` (a startup option,
+ * added to any `options` the URL already has), so an acknowledged write is durable whatever
+ * the server's or role's default says.
+ */
+export function withDurableCommits(connectionString: string): string {
+  const url = new URL(connectionString);
+  const own = url.searchParams.get("options");
+  url.searchParams.set("options", `${own ? `${own} ` : ""}-c synchronous_commit=on`);
+  return url.toString();
+}
+
 export function clientConfig(connectionString: string): pg.ClientConfig {
   return {
-    connectionString,
+    connectionString: withDurableCommits(connectionString),
     types,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     statement_timeout: STATEMENT_TIMEOUT_MS,

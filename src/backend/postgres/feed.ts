@@ -1,9 +1,11 @@
 /**
  * The change feed across processes: LISTEN/NOTIFY.
  *
- * Every write transaction that produced events sends ONE notification on the schema's channel
- * with its COMMIT (see connection.ts), so a notification exists exactly when its transition
- * does, and listeners get them in commit order. The payload carries the writer's origin id and
+ * The events of this process's committed writes go out as notifications on the schema's channel
+ * after the commit, coalesced (notifier.ts: about one per 20 ms in a burst), so a rollback never
+ * notifies and listeners get each process's batches in commit order. A write inside the
+ * application's transaction (`{ tx }`) notifies inside it instead (spool cannot see that commit),
+ * and PostgreSQL delivers that only if the app commits. The payload carries the writer's origin id and
  * the batch, encoded compactly (consecutive events sharing type, queue, state and time become
  * one group, the SQLite feed's codec); a batch larger than a NOTIFY payload (8,000 bytes) is
  * stored in `events` and the notification carries its seq instead.
@@ -87,11 +89,6 @@ export class PgFeed {
 
   storedFromTransaction(seq: number): string {
     return `tx|@${seq}`;
-  }
-
-  /** The payload that points at a stored batch. */
-  stored(seq: number): string {
-    return `${this.origin}|@${seq}`;
   }
 
   get listening(): boolean {

@@ -11,17 +11,11 @@ import type {
   EnqueuedRef,
   JobClaimParams,
   JobClaimResult,
-  JobCompleteParams,
   JobEnqueueParams,
   JobEnqueueResult,
-  JobFailParams,
-  JobFailResult,
-  JobReleaseParams,
   NewJob,
-  TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
-import { onJobFailed, releaseDependents } from "./cascade.js";
 import { isUniqueViolation } from "./connection.js";
 import { matchDedupe, recordDedupe } from "./dedupe.js";
 import { pgClaimRoom, pgClaimTook } from "./flow.js";
@@ -38,13 +32,13 @@ export class PgJobs {
   async enqueue({ jobs, tx: appTx }: JobEnqueueParams): Promise<JobEnqueueResult> {
     checkNewJobs(jobs);
     if (jobs.length === 0) return { jobs: [] };
-    const body = (tx: Tx) =>
-      jobs.every((j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe)
-        ? this.insertSimple(tx, jobs, null)
-        : this.insertEach(tx, jobs);
+    const simple = jobs.every((j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe);
+    const body = (tx: Tx) => (simple ? this.insertSimple(tx, jobs, null) : this.insertEach(tx, jobs));
     // In the application's transaction a failed statement aborts it: the app rolls back.
     if (appTx !== undefined) return this.store.writeIn(appTx, "enqueue", body);
     try {
+      // The common case, jobs without keys or dependencies: one statement, one round trip.
+      if (simple) return await this.insertFast(jobs);
       return await this.store.write("enqueue", body);
     } catch (error) {
       if (!isUniqueViolation((error as { cause?: unknown }).cause, "jobs_pkey")) throw error;
@@ -76,6 +70,20 @@ export class PgJobs {
       tx.events.push(jobEvent("job:enqueued", job.id, job.queue, tx.now, states[i]!));
     });
     return { jobs: out };
+  }
+
+  /** insertSimple as ONE statement outside any transaction of ours (job-enqueue-fast.sql). */
+  private async insertFast(jobs: readonly NewJob[]): Promise<JobEnqueueResult> {
+    const rows = await this.store.single<{
+      id: string;
+      queue: string;
+      state: JobState;
+      now: number;
+      stored: number | null;
+    }>("enqueue", this.sql.JOB_ENQUEUE_FAST, columns(jobs), (rows, now) =>
+      rows.map((r) => jobEvent("job:enqueued", r.id, r.queue, now, r.state)),
+    );
+    return { jobs: rows.map((r) => ({ id: r.id, state: r.state, created: true })) };
   }
 
   /** Jobs with keys or dependencies, one by one in batch order (as on SQLite). */
@@ -186,8 +194,14 @@ export class PgJobs {
     checkClaimLimit(params.limit);
     const token = newLeaseToken();
     const { limit, workerId } = params;
+    if (params.queues.length === 1) {
+      const fast = await this.claimFast(params, token);
+      if (fast) return fast;
+    }
     return this.store.write("claim", async (tx) => {
       const sql = this.sql;
+      // Not waiting for the WAL flush: see job-claim-fast.sql (a lost claim is a lost lease).
+      await tx.q(sql.TX_RELAXED_COMMIT);
       const claimed: LeasedJob[] = [];
       const open: string[] = [];
       // The earliest instant a rate limit that stopped this claim allows another start.
@@ -234,137 +248,40 @@ export class PgJobs {
     });
   }
 
-  async complete({ jobs }: JobCompleteParams): Promise<TransitionResult> {
-    if (jobs.length === 0) return { ok: [], refused: [] };
-    return this.store.write("complete", async (tx) => {
-      const ok: string[] = [];
-      const refused: string[] = [];
-      const released: string[] = [];
-      // Distinct ids go in one statement; a repeated id is a second use of one lease, made
-      // after the first (the first use wins, as in memory).
-      for (const batch of distinctRuns(jobs)) {
-        const rows = await tx.q<{ id: string; queue: string; attempt: number; has_dependents: boolean }>(
-          this.sql.JOB_COMPLETE_MANY,
-          {
-            ids: batch.map((j) => j.id),
-            tokens: batch.map((j) => j.token),
-            results: batch.map((j) => j.result),
-            now: tx.now,
-          },
-        );
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        for (const { id } of batch) {
-          const row = byId.get(id);
-          if (!row) {
-            refused.push(id);
-            continue;
-          }
-          byId.delete(id);
-          ok.push(id);
-          tx.events.push(
-            jobEvent("job:completed", id, row.queue, tx.now, "completed", { attempt: row.attempt }),
-          );
-          if (row.has_dependents) released.push(id);
-        }
-      }
-      await releaseDependents(this.sql, tx, released);
-      return { ok, refused };
-    });
+  /**
+   * One queue, no pause, limits, hold or due scheduled job: the whole claim is one statement
+   * (job-claim-fast.sql). Null when that gate is closed: the full claim below handles it.
+   */
+  private async claimFast(params: JobClaimParams, token: string): Promise<JobClaimResult | null> {
+    const queue = params.queues[0]!;
+    const rows = await this.store.single<JobRow & { fast: boolean; now: number; next_run_at: number | null }>(
+      "claim",
+      this.sql.JOB_CLAIM_FAST,
+      {
+        queue,
+        tasks: params.tasks ? [...params.tasks] : null,
+        limit: params.limit,
+        token,
+        worker_id: params.workerId,
+        lease_ms: ms(params.leaseMs),
+      },
+      (rows, now) =>
+        rows.flatMap((r) =>
+          r.id === null
+            ? []
+            : [
+                jobEvent("job:started", r.id, queue, now, "running", {
+                  attempt: r.attempt,
+                  workerId: params.workerId,
+                }),
+              ],
+        ),
+    );
+    const first = rows[0];
+    if (!first?.fast) return null;
+    const jobs = first.id === null ? [] : rows.map(toLeased);
+    return { jobs, nextRunAt: jobs.length < params.limit ? first.next_run_at : null };
   }
-
-  async fail({ jobs }: JobFailParams): Promise<JobFailResult> {
-    if (jobs.length === 0) return { retried: [], failed: [], refused: [] };
-    return this.store.write("fail", async (tx) => {
-      const result: JobFailResult = { retried: [], failed: [], refused: [] };
-      for (const batch of distinctRuns(jobs)) {
-        const rows = await tx.q<{
-          id: string;
-          queue: string;
-          state: JobState;
-          attempt: number;
-          run_at: number;
-          has_dependents: boolean;
-        }>(this.sql.JOB_FAIL_MANY, {
-          ids: batch.map((j) => j.id),
-          tokens: batch.map((j) => j.token),
-          errors: batch.map((j) => JSON.stringify(j.error)),
-          retry_ats: batch.map((j) => (j.retryAt === null ? null : ms(j.retryAt))),
-          now: tx.now,
-        });
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        for (const { id, error } of batch) {
-          const row = byId.get(id);
-          if (!row) {
-            result.refused.push(id);
-            continue;
-          }
-          byId.delete(id);
-          if (row.state === "failed") {
-            result.failed.push(id);
-            tx.events.push(
-              jobEvent("job:failed", id, row.queue, tx.now, "failed", { attempt: row.attempt, error }),
-            );
-            await onJobFailed(this.sql, tx, id, row.has_dependents);
-          } else {
-            result.retried.push(id);
-            tx.events.push(
-              jobEvent("job:retried", id, row.queue, tx.now, row.state, {
-                attempt: row.attempt,
-                runAt: row.run_at,
-                error,
-              }),
-            );
-          }
-        }
-      }
-      return result;
-    });
-  }
-
-  async release({ leases }: JobReleaseParams): Promise<TransitionResult> {
-    if (leases.length === 0) return { ok: [], refused: [] };
-    return this.store.write("release", async (tx) => {
-      const ok: string[] = [];
-      const refused: string[] = [];
-      for (const batch of distinctRuns(leases)) {
-        const rows = await tx.q<{ id: string; queue: string }>(this.sql.JOB_RELEASE_MANY, {
-          ids: batch.map((l) => l.id),
-          tokens: batch.map((l) => l.token),
-          now: tx.now,
-        });
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        for (const { id } of batch) {
-          const row = byId.get(id);
-          if (!row) {
-            refused.push(id);
-            continue;
-          }
-          byId.delete(id);
-          ok.push(id);
-          tx.events.push(jobEvent("job:released", id, row.queue, tx.now, "queued"));
-        }
-      }
-      return { ok, refused };
-    });
-  }
-}
-
-/** Splits a batch into runs of distinct ids, in order (a repeated id starts a new run). */
-export function distinctRuns<T extends { id: string }>(items: readonly T[]): T[][] {
-  const runs: T[][] = [];
-  let current: T[] = [];
-  let ids = new Set<string>();
-  for (const item of items) {
-    if (ids.has(item.id)) {
-      runs.push(current);
-      current = [];
-      ids = new Set();
-    }
-    ids.add(item.id);
-    current.push(item);
-  }
-  if (current.length > 0) runs.push(current);
-  return runs;
 }
 
 /** The column arrays of JOB_INSERT_MANY (states apart). */

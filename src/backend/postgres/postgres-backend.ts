@@ -15,6 +15,7 @@ import { PgJobActions } from "./job-actions.js";
 import { PgJobs } from "./jobs.js";
 import { PgMaintenance } from "./maintenance.js";
 import { migrateSchema } from "./migrate.js";
+import { PgOutcomes } from "./outcomes.js";
 import { PgSchedules } from "./schedules.js";
 import { prepareStatements, run } from "./statements.js";
 import { PgStore, ServerClock } from "./store.js";
@@ -34,6 +35,7 @@ export class PostgresBackend implements Backend {
   readonly feed: PgFeed;
 
   private readonly jobs: PgJobs;
+  private readonly outcomes: PgOutcomes;
   private readonly control: PgControl;
   private readonly maintenance: PgMaintenance;
   private readonly schedules: PgSchedules;
@@ -68,6 +70,7 @@ export class PostgresBackend implements Backend {
       clock ?? null,
     );
     this.jobs = new PgJobs(this.store);
+    this.outcomes = new PgOutcomes(this.store);
     this.control = new PgControl(this.store);
     this.maintenance = new PgMaintenance(this.store);
     this.schedules = new PgSchedules(this.store);
@@ -107,9 +110,9 @@ export class PostgresBackend implements Backend {
   // ── jobs (jobs.ts, control.ts) ───────────────────────────────────────────────────────
   readonly jobEnqueue: Backend["jobEnqueue"] = (p) => this.jobs.enqueue(p);
   readonly jobClaim: Backend["jobClaim"] = (p) => this.jobs.claim(p);
-  readonly jobComplete: Backend["jobComplete"] = (p) => this.jobs.complete(p);
-  readonly jobFail: Backend["jobFail"] = (p) => this.jobs.fail(p);
-  readonly jobRelease: Backend["jobRelease"] = (p) => this.jobs.release(p);
+  readonly jobComplete: Backend["jobComplete"] = (p) => this.outcomes.complete(p);
+  readonly jobFail: Backend["jobFail"] = (p) => this.outcomes.fail(p);
+  readonly jobRelease: Backend["jobRelease"] = (p) => this.outcomes.release(p);
   readonly jobCancel: Backend["jobCancel"] = (p) => this.control.cancel(p);
   readonly jobRetry: Backend["jobRetry"] = (p) => this.control.retry(p);
   readonly jobRemove: Backend["jobRemove"] = (p) => this.control.remove(p);

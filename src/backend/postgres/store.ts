@@ -10,6 +10,7 @@ import type { BackendEvent } from "../backend.js";
 import { adaptTransaction } from "./app-tx.js";
 import { BEGIN, BEGIN_WITH_SERVER_NOW, createPool, isDeadlock, toBackendError } from "./connection.js";
 import { NOTIFY_INLINE_MAX, type PgFeed } from "./feed.js";
+import { Notifier } from "./notifier.js";
 import { bind, run, type Statements, type Stmt } from "./statements.js";
 
 const SERVER_NOW = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now";
@@ -19,6 +20,11 @@ const DEADLOCK_ATTEMPTS = 5;
 /** Stored batches (events table) older than this are pruned. */
 export const STORED_EVENTS_MAX_AGE_MS = 5 * 60_000;
 const PRUNE_EVERY_STORED = 64;
+/**
+ * At most one change-feed notification per this interval per process (notifier.ts): a burst of
+ * writes shares one; an isolated write is announced at once.
+ */
+export const NOTIFY_MIN_INTERVAL_MS = 20;
 
 /** One write transaction: its connection, its `now`, and the events it will publish. */
 export interface Tx {
@@ -47,6 +53,8 @@ export class ServerClock implements Clock {
 
 export class PgStore {
   readonly pool: pg.Pool;
+  /** This process's notifications, sent after the commits they report (notifier.ts). */
+  readonly notifier: Notifier;
   private closed = false;
   private storedSincePrune = 0;
 
@@ -60,6 +68,33 @@ export class PgStore {
     private readonly fixedClock: Clock | null,
   ) {
     this.pool = createPool(url, poolSize);
+    this.notifier = new Notifier((events) => this.notify(events), NOTIFY_MIN_INTERVAL_MS);
+  }
+
+  /** After commits: one notification for `events` (stored in `events` when too large to send inline). */
+  private async notify(events: BackendEvent[]): Promise<void> {
+    const { payload, encoded } = this.feed.inline(events);
+    if (Buffer.byteLength(payload) <= NOTIFY_INLINE_MAX) {
+      await run(this.pool, this.sql.NOTIFY_SEND, { channel: this.feed.channel, payload });
+      return;
+    }
+    const now = this.clock.now();
+    await run(this.pool, this.sql.NOTIFY_SEND_STORED, {
+      channel: this.feed.channel,
+      origin: this.feed.origin,
+      at: now,
+      events: encoded,
+    });
+    if (++this.storedSincePrune >= PRUNE_EVERY_STORED) {
+      this.storedSincePrune = 0;
+      await run(this.pool, this.sql.EVENTS_PRUNE, { before: now - STORED_EVENTS_MAX_AGE_MS });
+    }
+  }
+
+  /** A transaction of ours committed with these events: deliver them here, announce them to the others. */
+  private committed(events: BackendEvent[]): void {
+    this.feed.committed(events);
+    if (this.feed.listening) this.notifier.add(events);
   }
 
   /** For reads that compare with now (worker ttl, session expiry): the clock's time. */
@@ -81,9 +116,9 @@ export class PgStore {
         const now = await this.begin(c);
         const tx: Tx = { now, events, q: (stmt, params) => run(c, stmt, params) };
         const result = await fn(tx);
-        await this.commit(c, now, events);
+        await c.query("COMMIT");
         c.release();
-        this.feed.committed(events);
+        this.committed(events);
         return result;
       } catch (error) {
         const healthy = await c.query("ROLLBACK").then(
@@ -129,6 +164,40 @@ export class PgStore {
     }
   }
 
+  /**
+   * One statement run on its own (an implicit transaction: one round trip, one commit, no
+   * BEGIN/COMMIT of its own) — the hot paths (enqueue, claim, complete). The statement reads the
+   * server's time itself (or takes the fixed clock's as :now). Every row must carry `now`;
+   * `events` builds the batch's events from the rows, delivered and announced after the commit
+   * as a `write`'s are.
+   */
+  async single<R extends { now: number }>(
+    what: string,
+    stmt: Stmt,
+    params: Record<string, unknown>,
+    events: (rows: R[], now: number) => BackendEvent[],
+  ): Promise<R[]> {
+    this.assertOpen();
+    const all = { ...params, now: this.fixedClock ? this.fixedClock.now() : null };
+    for (let attempt = 1; ; attempt++) {
+      let rows: R[];
+      try {
+        rows = await run<R>(this.pool, stmt, all);
+      } catch (error) {
+        if (isDeadlock(error) && attempt < DEADLOCK_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+          continue;
+        }
+        throw toBackendError(error, `PostgreSQL ${what} failed`, this.url);
+      }
+      const first = rows[0];
+      if (!first) return rows;
+      if (!this.fixedClock && this.clock instanceof ServerClock) this.clock.observe(first.now);
+      this.committed(events(rows, first.now));
+      return rows;
+    }
+  }
+
   async read<T>(fn: (q: Tx["q"]) => Promise<T>): Promise<T> {
     this.assertOpen();
     try {
@@ -166,6 +235,7 @@ export class PgStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.notifier.close().catch(() => {});
     await this.feed.close();
     await this.pool.end().catch(() => {});
   }
@@ -187,26 +257,5 @@ export class PgStore {
     const now = results[2]!.rows[0]!.now;
     if (this.clock instanceof ServerClock) this.clock.observe(now);
     return now;
-  }
-
-  /** COMMIT, with the batch's notification sent by the same round trip when there is one. */
-  private async commit(c: pg.PoolClient, now: number, events: BackendEvent[]): Promise<void> {
-    if (events.length === 0 || !this.feed.listening) {
-      await c.query("COMMIT");
-      return;
-    }
-    let { payload } = this.feed.inline(events);
-    if (Buffer.byteLength(payload) > NOTIFY_INLINE_MAX) {
-      const encoded = payload.slice(payload.indexOf("|") + 1);
-      const [row] = await run<{ seq: number }>(c, this.sql.EVENTS_INSERT, { at: now, events: encoded });
-      payload = this.feed.stored(row!.seq);
-      if (++this.storedSincePrune >= PRUNE_EVERY_STORED) {
-        this.storedSincePrune = 0;
-        await run(c, this.sql.EVENTS_PRUNE, { before: now - STORED_EVENTS_MAX_AGE_MS });
-      }
-    }
-    await c.query(
-      `SELECT pg_notify(${c.escapeLiteral(this.feed.channel)}, ${c.escapeLiteral(payload)}); COMMIT`,
-    );
   }
 }

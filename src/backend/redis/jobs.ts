@@ -132,7 +132,8 @@ export async function jobClaim(s: RedisStore, params: JobClaimParams): Promise<J
   };
 }
 
-export async function jobComplete(s: RedisStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {
+export async function jobComplete(s: RedisStore, { jobs, tx }: JobCompleteParams): Promise<TransitionResult> {
+  refuseTx(tx, "Redis", "complete a job");
   if (jobs.length === 0) return { ok: [], refused: [] };
   const args: (string | number)[] = [s.time().now];
   for (const j of jobs) args.push(j.id, j.token, j.result);

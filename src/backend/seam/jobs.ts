@@ -152,6 +152,12 @@ export interface JobClaimResult {
 
 export interface JobCompleteParams {
   jobs: { id: string; token: string; result: string }[];
+  /**
+   * Write inside the application's own open transaction (`ctx.complete({ tx })`, see
+   * `AppTransaction`): the completions (and their dependents' release and notification) exist
+   * only if the application commits. Backends that cannot refuse it with InvalidArgumentError.
+   */
+  tx?: AppTransaction;
 }
 
 export interface JobFailParams {

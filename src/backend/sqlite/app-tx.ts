@@ -7,19 +7,30 @@
  * better-sqlite3's `db.transaction(fn)` runs `fn` synchronously and spool's enqueue is async, so
  * open the transaction yourself: `db.exec("BEGIN IMMEDIATE")`, `await task.enqueue(x, { tx: db })`,
  * `db.exec("COMMIT")` (or `ROLLBACK`). An enqueue outside an open transaction is refused, since
- * it would commit on its own.
+ * it would commit on its own. `ctx.complete({ tx: db })` completes a running job the same way
+ * (fenced by its lease token; its dependents released in the same transaction).
  */
 import { realpathSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { InvalidArgumentError } from "../../core/errors/index.js";
-import type { BackendEvent, JobEnqueueResult, NewJob } from "../backend.js";
+import type { JobState } from "../../core/types.js";
+import type {
+  BackendEvent,
+  JobCompleteParams,
+  JobEnqueueResult,
+  NewJob,
+  TransitionResult,
+} from "../backend.js";
 import { encodeEvents } from "./change-feed.js";
 import * as SQL from "./generated/sql.js";
 import { type InsertStatements, insertEach } from "./insert.js";
-import type { SqliteStore } from "./store.js";
+import { jobEvent, type SqliteStore } from "./store.js";
 
 interface AppStatements extends InsertStatements {
   eventsInsert: Database.Statement<[{ at: number; events: string }]>;
+  jobComplete: Database.Statement<[{ id: string; token: string; result: string; now: number }]>;
+  depsRelease: Database.Statement<[{ parent_id: string; now: number }]>;
+  finishedCountsAdd: Database.Statement<[{ queue: string; state: string; n: number }]>;
 }
 
 /** Statements prepared once per application connection. */
@@ -39,6 +50,9 @@ function statementsFor(db: Database.Database): AppStatements {
       dedupePut: p(SQL.DEDUPE_PUT),
       jobDedupeUpdate: p(SQL.JOB_DEDUPE_UPDATE),
       eventsInsert: p(SQL.EVENTS_INSERT),
+      jobComplete: p(SQL.JOB_COMPLETE),
+      depsRelease: p(SQL.DEPS_RELEASE),
+      finishedCountsAdd: p(SQL.FINISHED_COUNTS_ADD),
     } as unknown as AppStatements;
     prepared.set(db, sql);
   }
@@ -86,4 +100,46 @@ export async function enqueueInAppTransaction(
   const result = insertEach(sql, jobs, now, events);
   if (events.length > 0) sql.eventsInsert.run({ at: now, events: encodeEvents(events) });
   return result;
+}
+
+/**
+ * Completes running jobs on the application's connection, inside its open transaction, each
+ * only if its token still fences it (as jobComplete does on spool's connection): the job, its
+ * released dependents, the finished counter and the change-feed row commit with the app.
+ */
+export function completeInAppTransaction(
+  s: SqliteStore,
+  tx: object,
+  jobs: JobCompleteParams["jobs"],
+  now: number,
+): TransitionResult {
+  const db = asAppDatabase(s, tx);
+  const sql = statementsFor(db);
+  const events: BackendEvent[] = [];
+  const ok: string[] = [];
+  const refused: string[] = [];
+  for (const { id, token, result } of jobs) {
+    const row = sql.jobComplete.get({ id, token, result, now }) as
+      | { queue: string; attempt: number; has_dependents: number }
+      | undefined;
+    if (!row) {
+      refused.push(id);
+      continue;
+    }
+    ok.push(id);
+    events.push(jobEvent("job:completed", id, row.queue, now, "completed", { attempt: row.attempt }));
+    sql.finishedCountsAdd.run({ queue: row.queue, state: "completed", n: 1 });
+    if (!row.has_dependents) continue;
+    const children = sql.depsRelease.all({ parent_id: id, now }) as {
+      id: string;
+      queue: string;
+      state: JobState;
+    }[];
+    for (const child of children) {
+      if (child.state === "waiting") continue;
+      events.push(jobEvent("job:enqueued", child.id, child.queue, now, child.state, { released: true }));
+    }
+  }
+  if (events.length > 0) sql.eventsInsert.run({ at: now, events: encodeEvents(events) });
+  return { ok, refused };
 }

@@ -15,7 +15,7 @@ import type {
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { shiftRunAt } from "../store-clock.js";
-import { enqueueInAppTransaction } from "./app-tx.js";
+import { completeInAppTransaction, enqueueInAppTransaction } from "./app-tx.js";
 import { toBackendError } from "./database.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { GroupCommit } from "./group-commit.js";
@@ -133,8 +133,12 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
   });
 }
 
-export async function jobComplete(s: SqliteStore, { jobs }: JobCompleteParams): Promise<TransitionResult> {
+export async function jobComplete(
+  s: SqliteStore,
+  { jobs, tx }: JobCompleteParams,
+): Promise<TransitionResult> {
   const { now } = s.time();
+  if (tx !== undefined) return completeInAppTransaction(s, tx, jobs, now);
   return s.write("complete", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];

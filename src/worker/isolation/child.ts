@@ -10,6 +10,7 @@
 import { getHeapStatistics } from "node:v8";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import {
+  InvalidArgumentError,
   JobCancelledError,
   LeaseLostError,
   NonRetriableError,
@@ -155,6 +156,10 @@ function context(ctx: Extract<ToChild, { type: "run" }>["ctx"], parents: unknown
       const msg: FromChild = { type: "progress", jobId: job.jobId, percent };
       if (message !== undefined) msg.message = String(message);
       send(msg);
+    },
+    async complete() {
+      // The app's transaction lives in the worker's process, not in this isolated one.
+      throw new InvalidArgumentError("ctx.complete({ tx }) is not available in isolated handlers", "tx");
     },
     log,
   };

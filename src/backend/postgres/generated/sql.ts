@@ -167,6 +167,65 @@ WHERE id = :id::text AND state NOT IN ('completed', 'failed', 'cancelled')
 RETURNING queue, has_dependents`;
 
 /**
+ * `queries/job-claim-fast.sql`: The common claim in ONE statement (one round trip, one implicit transaction): up to :limit
+ * queued jobs of one queue that is not paused, has no limits row and no hold in force, and has no
+ * scheduled job due (those need the full claim: promotion, flow control). When the gate is
+ * closed nothing is claimed and `fast` is false: the caller runs the full claim instead.
+ * Claimed rows as job-claim.sql; the `job:started` notification goes out after the commit.
+ * Params: :queue, :tasks (text[] or NULL: any task), :limit, :now (NULL: the server's clock),
+ *   :token, :worker_id, :lease_ms.
+ * Returns: one row per claimed job in claim order (or one row with id NULL when none), each with
+ *   fast, now, next_run_at (earliest scheduled run_at of the queue) and every column.
+ * The claim commits without waiting for its WAL flush (synchronous_commit off for this
+ * transaction only): a claim lost to a server crash leaves the job queued, to run again, and
+ * the lost run's outcome is refused by its token, as after any lost lease. Every later durable
+ * commit (the completion) flushes the claim with it.
+ */
+export const JOB_CLAIM_FAST = `WITH t AS (
+  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now,
+    set_config('synchronous_commit', 'off', true) AS relaxed
+),
+gate AS (
+  SELECT NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
+    AND NOT EXISTS (SELECT 1 FROM spool.queue_limits AS l WHERE l.name = :queue::text)
+    AND NOT EXISTS (SELECT 1 FROM spool.queue_holds AS h WHERE h.name = :queue::text AND h.until > (SELECT now FROM t))
+    AND NOT EXISTS (
+      SELECT 1 FROM spool.jobs AS s
+      WHERE s.state = 'scheduled' AND s.queue = :queue::text AND s.run_at <= (SELECT now FROM t)
+    ) AS fast
+),
+c AS (
+  SELECT id FROM spool.jobs
+  WHERE state = 'queued' AND queue = :queue::text
+    AND (:tasks::text[] IS NULL OR task = ANY(:tasks::text[]))
+    AND (SELECT fast FROM gate)
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit::bigint
+  FOR UPDATE SKIP LOCKED
+),
+u AS (
+  UPDATE spool.jobs AS j SET
+    state = 'running',
+    attempt = j.attempt + 1,
+    lease_token = :token::text,
+    lease_expires_at = t.now + coalesce(j.lease_ms, :lease_ms::bigint),
+    worker_id = :worker_id::text,
+    started_at = t.now,
+    updated_at = t.now
+  FROM c, t
+  WHERE j.id = c.id
+  RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+    j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+    j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+    j.updated_at
+)
+SELECT (SELECT fast FROM gate) AS fast, (SELECT now FROM t) AS now,
+  (SELECT min(s.run_at) FROM spool.jobs AS s WHERE s.state = 'scheduled' AND s.queue = :queue::text) AS next_run_at,
+  u.*
+FROM (SELECT 1) AS one LEFT JOIN u ON true
+ORDER BY u.priority DESC, u.run_at, u.id`;
+
+/**
  * `queries/job-claim-tasks.sql`: As job-claim.sql, but only jobs of the tasks in :tasks: a worker claims only the tasks it
  * registered; jobs of other tasks stay queued, untouched, for other workers.
  * Params: :queue, :tasks (text[]), :limit, :now, :token, :worker_id, :lease_ms.
@@ -224,6 +283,36 @@ RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max
   j.updated_at`;
 
 /**
+ * `queries/job-complete-fast.sql`: Completes a batch of running jobs in ONE statement (one round trip, one implicit
+ * transaction), each only if its token still fences it and nobody depends on it (a job with
+ * dependents needs the cascade of the full path, which the caller runs for every id not
+ * returned here: refused, or with dependents). Progress (if any) goes to 100%. The
+ * `job:completed` notification goes out after the commit. Ids must be distinct (the caller checks).
+ * Params: :ids, :tokens, :results (text[], same length), :now (NULL: the server's clock).
+ * Returns: id, queue, attempt of each completed job (batch order), now.
+ */
+export const JOB_COMPLETE_FAST = `WITH t AS (
+  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now
+),
+b AS (
+  SELECT * FROM unnest(:ids::text[], :tokens::text[], :results::text[]) WITH ORDINALITY AS b(id, token, result, ord)
+),
+u AS (
+  UPDATE spool.jobs AS j SET
+    state = 'completed',
+    result = b.result,
+    progress = CASE WHEN j.progress IS NULL THEN NULL ELSE jsonb_set(j.progress, '{percent}', '100') END,
+    lease_token = NULL,
+    lease_expires_at = NULL,
+    finished_at = t.now,
+    updated_at = t.now
+  FROM b, t
+  WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token AND NOT j.has_dependents
+  RETURNING j.id, j.queue, j.attempt, b.ord
+)
+SELECT u.id, u.queue, u.attempt, (SELECT now FROM t) AS now FROM u ORDER BY u.ord`;
+
+/**
  * `queries/job-complete-many.sql`: Completes a batch of running jobs, each only if its token still fences it; progress (if any)
  * goes to 100%. One statement for the batch (ids must be distinct: the caller checks).
  * Params: :ids, :tokens, :results (text[], same length), :now.
@@ -262,6 +351,36 @@ RETURNING state, queue`;
  */
 export const JOB_DELETE = `DELETE FROM spool.jobs WHERE id = :id::text AND state <> 'running'
 RETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies`;
+
+/**
+ * `queries/job-enqueue-fast.sql`: The bulk-enqueue path in ONE statement, so in one round trip and one implicit transaction
+ * (no BEGIN/COMMIT of its own): reads the server's time and inserts the batch (jobs without
+ * keys or dependencies). Its change-feed notification goes out after the commit (notifier.ts).
+ * A duplicate id violates the primary key and aborts the whole statement.
+ * Params: :now (NULL: the server's clock), and one array per column as JOB_INSERT_MANY (no
+ *   :states: decided here against the server's time).
+ * Returns: id, queue, state of each inserted job (batch order), now.
+ */
+export const JOB_ENQUEUE_FAST = `WITH t AS (
+  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now
+),
+b AS (
+  SELECT b.*, CASE WHEN b.run_at > t.now THEN 'scheduled' ELSE 'queued' END AS state, t.now
+  FROM t, unnest(
+    :ids::text[], :tasks::text[], :queues::text[], :priorities::bigint[], :run_ats::bigint[],
+    :max_attempts::bigint[], :inputs::text[], :metas::text[], :lease_ms::bigint[], :timeout_ms::bigint[]
+  ) WITH ORDINALITY AS b(id, task, queue, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, ord)
+),
+ins AS (
+  INSERT INTO spool.jobs (
+    id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms,
+    created_at, updated_at
+  )
+  SELECT id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, now, now
+  FROM b ORDER BY ord
+  RETURNING id
+)
+SELECT b.id, b.queue, b.state, b.now FROM b ORDER BY b.ord`;
 
 /**
  * `queries/job-fail-many.sql`: Records a failed attempt of each running job fenced by its token. With a retry time and
@@ -645,6 +764,26 @@ export const MIGRATIONS_CREATE = `CREATE TABLE IF NOT EXISTS spool.migrations (
 export const MIGRATIONS_INSERT = `INSERT INTO spool.migrations (version, name, applied_at) VALUES (:version::bigint, :name::text, :applied_at::bigint)`;
 
 /**
+ * `queries/notify-send-stored.sql`: As notify-send.sql for a batch too large for a NOTIFY payload: stores it in spool.events and
+ * notifies `:origin|@seq`.
+ * Params: :channel, :origin, :at, :events (encoded batch).
+ */
+export const NOTIFY_SEND_STORED = `WITH s AS (
+  INSERT INTO spool.events (at, events) VALUES (:at::bigint, :events::text) RETURNING seq
+)
+SELECT set_config('synchronous_commit', 'off', true) AS relaxed,
+  pg_notify(:channel::text, :origin::text || '|@' || s.seq::text) AS sent, s.seq
+FROM s`;
+
+/**
+ * `queries/notify-send.sql`: Sends one change-feed notification (notifier.ts), after the commits it reports. Nothing here
+ * needs to be durable (a notification is a nudge), so this transaction does not wait for a
+ * WAL flush, and holds PostgreSQL's notify-queue lock only for an instant.
+ * Params: :channel, :payload.
+ */
+export const NOTIFY_SEND = `SELECT set_config('synchronous_commit', 'off', true) AS relaxed, pg_notify(:channel::text, :payload::text) AS sent`;
+
+/**
  * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes; the
  * finished states by scanning the finished jobs (bounded by retention).
  * Params: none.
@@ -915,6 +1054,11 @@ ON CONFLICT (id) DO UPDATE SET expires_at = greatest(spool.revoked_sessions.expi
  * Returns: one row when revoked.
  */
 export const SESSION_REVOKED = `SELECT 1 AS revoked FROM spool.revoked_sessions WHERE id = :id::text AND expires_at > :now::bigint`;
+
+/**
+ * `queries/tx-relaxed-commit.sql`: This transaction commits without waiting for its WAL flush (claims: job-claim-fast.sql).
+ */
+export const TX_RELAXED_COMMIT = `SELECT set_config('synchronous_commit', 'off', true)`;
 
 /**
  * `queries/worker-delete-expired.sql`: Forgets workers whose heartbeat ttl passed.

@@ -1,0 +1,27 @@
+-- The bulk-enqueue path in ONE statement, so in one round trip and one implicit transaction
+-- (no BEGIN/COMMIT of its own): reads the server's time and inserts the batch (jobs without
+-- keys or dependencies). Its change-feed notification goes out after the commit (notifier.ts).
+-- A duplicate id violates the primary key and aborts the whole statement.
+-- Params: :now (NULL: the server's clock), and one array per column as JOB_INSERT_MANY (no
+--   :states: decided here against the server's time).
+-- Returns: id, queue, state of each inserted job (batch order), now.
+WITH t AS (
+  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now
+),
+b AS (
+  SELECT b.*, CASE WHEN b.run_at > t.now THEN 'scheduled' ELSE 'queued' END AS state, t.now
+  FROM t, unnest(
+    :ids::text[], :tasks::text[], :queues::text[], :priorities::bigint[], :run_ats::bigint[],
+    :max_attempts::bigint[], :inputs::text[], :metas::text[], :lease_ms::bigint[], :timeout_ms::bigint[]
+  ) WITH ORDINALITY AS b(id, task, queue, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, ord)
+),
+ins AS (
+  INSERT INTO spool.jobs (
+    id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms,
+    created_at, updated_at
+  )
+  SELECT id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, now, now
+  FROM b ORDER BY ord
+  RETURNING id
+)
+SELECT b.id, b.queue, b.state, b.now FROM b ORDER BY b.ord
