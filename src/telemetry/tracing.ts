@@ -102,7 +102,8 @@ export interface ExecutionTrace {
       | { kind: "completed" }
       | { kind: "failed"; error: JobErrorRecord }
       | { kind: "dropped" }
-      | { kind: "backoff" },
+      | { kind: "backoff" }
+      | { kind: "spawn" },
   ): void;
 }
 

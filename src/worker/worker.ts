@@ -34,7 +34,7 @@ import { Rescuer } from "../maintenance/rescuer.js";
 import { checkRetention, type RetentionOptions } from "../maintenance/retention.js";
 import type { ClaimLoop } from "./claim-loop.js";
 import { buildEngine } from "./engine.js";
-import type { InputResolver } from "./execute.js";
+import type { InputResolver, SpawnSupport } from "./execute.js";
 import { listenToFeed } from "./feed.js";
 import { Isolation } from "./isolation/isolation.js";
 import type { JobRunner, LossKind } from "./job-runner.js";
@@ -56,6 +56,8 @@ export interface WorkerEvents {
   "job:failed": [jobId: string];
   /** A late outcome the backend refused: the lease expired and was rescued, or the job was cancelled or removed. */
   "job:refused": [jobId: string];
+  /** The job spawned children (`ctx.spawn`) and now waits for them without a slot. */
+  "job:spawned": [jobId: string];
   "lease:lost": [jobId: string, reason: LossKind];
   "jobs:released": [jobIds: string[]];
   "worker:error": [error: unknown];
@@ -71,6 +73,8 @@ export interface WorkerDeps {
   retention: RetentionOptions | false;
   /** Run-time inputs of workflow jobs (see `InputResolver`; the client passes workflow/inputs.ts). */
   resolveInput: InputResolver;
+  /** `ctx.spawn` / `ctx.children` (see `SpawnSupport`; the client passes workflow/spawn.ts). */
+  spawn?: SpawnSupport;
 }
 
 type State = "idle" | "running" | "stopping" | "stopped";
@@ -80,6 +84,7 @@ const SETTLED_EVENT = {
   retried: "job:retried",
   failed: "job:failed",
   refused: "job:refused",
+  spawned: "job:spawned",
 } as const;
 
 export class Worker extends EventEmitter<WorkerEvents> {

@@ -36,6 +36,8 @@ import type {
   JobRemoveParams,
   JobRemoveResult,
   JobRetryParams,
+  JobSpawnParams,
+  JobSpawnResult,
   JobUpdateParams,
   LeaseRenewParams,
   LeaseRenewResult,
@@ -69,6 +71,7 @@ import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
 import * as reads from "./reads.js";
 import { MemorySchedules } from "./schedules.js";
+import { jobSpawn } from "./spawn.js";
 import { MemoryStore } from "./store.js";
 
 export class MemoryBackend implements Backend {
@@ -108,6 +111,9 @@ export class MemoryBackend implements Backend {
   }
   jobRelease(params: JobReleaseParams): Promise<TransitionResult> {
     return jobs.jobRelease(this.store, params);
+  }
+  jobSpawn(params: JobSpawnParams): Promise<JobSpawnResult> {
+    return jobSpawn(this.store, params);
   }
 
   // ── control (control.ts) ─────────────────────────────────────────────────────────────
