@@ -176,7 +176,7 @@ describe.each(KINDS)("ctx.spawn on %s", (kind) => {
     const parent = spool.task({
       name: "parent",
       retry: 1,
-      run: (_: null, ctx) => ctx.spawn([child.with(1), child.with(() => 1 as unknown as number)]),
+      run: (_: null, ctx) => ctx.spawn([child.with(1), child.with((() => 1) as unknown as number)]),
     });
     const job = await parent.enqueue(null);
     await worker(1);

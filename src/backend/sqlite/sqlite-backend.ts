@@ -32,6 +32,8 @@ import type {
   JobRemoveParams,
   JobRemoveResult,
   JobRetryParams,
+  JobSpawnParams,
+  JobSpawnResult,
   JobUpdateParams,
   LeaseRenewParams,
   LeaseRenewResult,
@@ -67,6 +69,7 @@ import * as maintenance from "./maintenance.js";
 import * as reads from "./reads.js";
 import { SqliteSchedules } from "./schedules.js";
 import { SqliteSearch } from "./search.js";
+import { jobSpawn } from "./spawn.js";
 import { SqliteStore } from "./store.js";
 import type { SqliteOptions } from "./url.js";
 
@@ -150,6 +153,9 @@ export class SqliteBackend implements Backend {
   }
   jobRelease(params: JobReleaseParams): Promise<TransitionResult> {
     return jobs.jobRelease(this.store, params);
+  }
+  jobSpawn(params: JobSpawnParams): Promise<JobSpawnResult> {
+    return jobSpawn(this.store, params);
   }
 
   // ── control (control.ts) ─────────────────────────────────────────────────────────────
