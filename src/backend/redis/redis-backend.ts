@@ -34,6 +34,8 @@ import type {
   JobRemoveParams,
   JobRemoveResult,
   JobRetryParams,
+  JobSpawnParams,
+  JobSpawnResult,
   JobUpdateParams,
   LeaseRenewParams,
   LeaseRenewResult,
@@ -71,6 +73,7 @@ import { RedisPush } from "./push.js";
 import * as reads from "./reads.js";
 import { RedisSchedules } from "./schedules.js";
 import { redisSearch } from "./search.js";
+import { jobSpawn } from "./spawn.js";
 import { RedisStore, wrap } from "./store.js";
 import { RedisWorkflows } from "./workflows.js";
 
@@ -211,6 +214,9 @@ export class RedisBackend implements Backend {
   }
   jobRelease(params: JobReleaseParams): Promise<TransitionResult> {
     return jobs.jobRelease(this.store, params);
+  }
+  jobSpawn(params: JobSpawnParams): Promise<JobSpawnResult> {
+    return jobSpawn(this.store, params);
   }
 
   // ── control (control.ts) ─────────────────────────────────────────────────────────────
