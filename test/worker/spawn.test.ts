@@ -141,7 +141,11 @@ describe.each(KINDS)("ctx.spawn on %s", (kind) => {
     const parent = spool.task({
       name: "parent",
       async run(_: null, ctx) {
-        if (!ctx.children) return ctx.spawn([1, 2, 3, 4].map((n) => half.with(n)), { onFailure: "continue" });
+        if (!ctx.children)
+          return ctx.spawn(
+            [1, 2, 3, 4].map((n) => half.with(n)),
+            { onFailure: "continue" },
+          );
         seen = ctx.children;
         return ctx.children.outcomes.filter((o) => o.state === "completed").length;
       },
@@ -164,7 +168,10 @@ describe.each(KINDS)("ctx.spawn on %s", (kind) => {
     });
     const job = await parent.enqueue(null);
     await worker(1, ["default"]);
-    await waitFor(async () => (await job.state()) === "waiting", { timeout: 30_000, message: "parent waiting" });
+    await waitFor(async () => (await job.state()) === "waiting", {
+      timeout: 30_000,
+      message: "parent waiting",
+    });
     expect(await job.cancel("no longer needed")).toBe(true);
     const children = await spool.jobs.list({ task: "later", limit: 10 });
     expect(children.jobs.map((j) => j.state)).toEqual(["cancelled", "cancelled"]);
