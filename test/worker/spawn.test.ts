@@ -177,6 +177,33 @@ describe.each(KINDS)("ctx.spawn on %s", (kind) => {
     expect(children.jobs.map((j) => j.state)).toEqual(["cancelled", "cancelled"]);
   }, 120_000);
 
+  test("a workflow node that spawns: children join the workflow, its graph and its total", async () => {
+    await open();
+    const square = spool.task({ name: "square", run: (n: number) => n * n });
+    const fan = spool.task({
+      name: "fan",
+      run: (n: number, ctx) =>
+        ctx.children
+          ? (ctx.children.results as number[])
+          : ctx.spawn(Array.from({ length: n }, (_, i) => square.with(i + 1))),
+    });
+    const sum = spool.task({ name: "sum", run: (xs: number[]) => xs.reduce((a, b) => a + b, 0) });
+    const wf = await spool.chain(fan.with(3), sum.with()).enqueue();
+    await worker(1);
+    expect(await wf.result({ timeout: "60s" })).toBe(1 + 4 + 9);
+    const info = await wf.get();
+    expect(info.total).toBe(5);
+    expect(info.counts.completed).toBe(5);
+    const nodes = await wf.nodes();
+    expect(nodes.map((n) => [n.node, n.task, n.state])).toEqual([
+      ["0", "fan", "completed"],
+      ["1", "sum", "completed"],
+      ["0.spawn.0", "square", "completed"],
+      ["0.spawn.1", "square", "completed"],
+      ["0.spawn.2", "square", "completed"],
+    ]);
+  }, 120_000);
+
   test("bad child input fails the attempt and writes nothing", async () => {
     await open();
     const child = spool.task({ name: "child", run: (n: number) => n });
