@@ -3,7 +3,6 @@
  * connection errors, migrations raced from several handles, schemas, the server's clock, and
  * the change feed's large batches.
  */
-
 import pg from "pg";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import type { BackendEvent, NewJob } from "../../src/backend/backend.js";
@@ -132,9 +131,9 @@ describe.skipIf(!postgresReachable)("postgres backend", () => {
     await client.connect();
     try {
       const { rows } = await client.query(`SELECT version FROM "${schema}".migrations ORDER BY version`);
-      // Every migration of this spool (numbers have gaps: branches own number ranges).
+      // Every migration once (versions may have gaps: parallel branches number theirs apart).
       expect(rows.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
-      expect(MIGRATIONS.at(-1)?.version).toBe(SCHEMA_VERSION);
+      expect(Number(rows.at(-1)?.version)).toBe(SCHEMA_VERSION);
     } finally {
       await client.end();
     }
