@@ -48,6 +48,8 @@ import type {
   JobRemoveParams,
   JobRemoveResult,
   JobRetryParams,
+  JobSpawnParams,
+  JobSpawnResult,
   TransitionResult,
 } from "./seam/jobs.js";
 import type {
@@ -104,6 +106,8 @@ export interface Backend extends WorkflowBackend, AuditBackend, JobActionsBacken
   jobComplete(params: JobCompleteParams): Promise<TransitionResult>;
   jobFail(params: JobFailParams): Promise<JobFailResult>;
   jobRelease(params: JobReleaseParams): Promise<TransitionResult>;
+  /** A running job creates children and waits for them (see `JobSpawnParams`). */
+  jobSpawn(params: JobSpawnParams): Promise<JobSpawnResult>;
   jobCancel(params: JobCancelParams): Promise<JobCancelResult>;
   jobRetry(params: JobRetryParams): Promise<TransitionResult>;
   jobRemove(params: JobRemoveParams): Promise<JobRemoveResult>;

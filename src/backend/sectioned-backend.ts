@@ -27,6 +27,7 @@ type Forwarded =
   | "jobComplete"
   | "jobFail"
   | "jobRelease"
+  | "jobSpawn"
   | "jobCancel"
   | "jobRetry"
   | "jobRemove"
@@ -138,6 +139,9 @@ export abstract class SectionedBackend<S> {
   }
   jobRelease(...a: Parameters<Backend["jobRelease"]>) {
     return this.s.jobRelease(this.store, ...a);
+  }
+  jobSpawn(...a: Parameters<Backend["jobSpawn"]>) {
+    return this.s.jobSpawn(this.store, ...a);
   }
 
   // ── control and flow (control.ts, flow.ts, job-actions.ts) ───────────────────────────

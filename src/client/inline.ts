@@ -12,7 +12,7 @@ import type { Logger } from "pino";
 import type { Backend } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import type { TaskRegistry } from "../core/registry.js";
-import { execute, type InputResolver } from "../worker/execute.js";
+import { execute, type InputResolver, type SpawnSupport } from "../worker/execute.js";
 import { JobControl } from "../worker/job-control.js";
 import { createTaskLogger } from "../worker/task-logger.js";
 
@@ -29,6 +29,8 @@ export interface InlineDeps {
   backend: () => Promise<Backend>;
   /** Run-time inputs of workflow jobs (required: without it a flow's jobs would run on no input). */
   resolveInput: InputResolver;
+  /** `ctx.spawn`: the children run in the same drain, then the parent resumes. */
+  spawn?: SpawnSupport;
 }
 
 export class InlineRunner {
@@ -85,6 +87,7 @@ export class InlineRunner {
           payloadLimit: this.deps.payloadLimit,
           taskLogger: (j) => createTaskLogger(j, backend, this.deps.clock, this.deps.logger),
           resolveInput: this.deps.resolveInput,
+          ...(this.deps.spawn ? { spawn: this.deps.spawn } : {}),
         }),
       );
       const outcome = await execution.outcome;
@@ -94,6 +97,10 @@ export class InlineRunner {
       } else if (outcome.kind === "backoff") {
         // Inline runs have no other workers to hold back; the job waits for its runAt.
         await backend.jobBackoff({ jobs: [{ id: job.id, token: job.leaseToken, runAt: outcome.runAt }] });
+      } else if (outcome.kind === "spawn") {
+        const { children, policy, meta } = outcome;
+        await backend.jobSpawn({ id: job.id, token: job.leaseToken, children, policy, meta });
+        queues = null; // the children may use queues not listed yet
       } else if (outcome.kind === "failed") {
         // Retry now instead of after the backoff: same attempts, no waiting.
         const retryAt = outcome.retryAt === null ? null : this.deps.clock.now();

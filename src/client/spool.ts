@@ -3,6 +3,7 @@
  * (created lazily from a URL, so `createSpool` stays synchronous), one change-feed watcher
  * for job handles, and the workers it started. Everything else lives in its own module.
  */
+
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { type Logger, pino } from "pino";
 import type { Backend, JobListParams, QueueInfo, WorkerInfo } from "../backend/backend.js";
@@ -36,6 +37,7 @@ import type { RetentionOptions, WorkerOptions } from "../worker/worker.js";
 import { Worker } from "../worker/worker.js";
 import { createWorkflowApi, type WorkflowApi } from "../workflow/api.js";
 import { workflowInputs } from "../workflow/inputs.js";
+import { spawnSupport } from "../workflow/spawn.js";
 import { InlineRunner } from "./inline.js";
 import { createJobActions, type JobActionsApi } from "./job-actions.js";
 import { decodeJob, SpoolJobHandle } from "./job-handle.js";
@@ -183,6 +185,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
   let watcher: JobWatcher | null = null;
   const getWatcher = async () => (watcher ??= new JobWatcher(await getBackend()));
   const handleDeps = { backend: getBackend, watcher: getWatcher };
+  const spawning = spawnSupport({ registry, now: () => clock.now(), payloadLimit });
   const runner = inline
     ? new InlineRunner({
         registry,
@@ -191,6 +194,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
         payloadLimit,
         backend: getBackend,
         resolveInput: workflowInputs,
+        spawn: spawning,
       })
     : null;
   const workers = new Set<Worker>();
@@ -317,6 +321,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
           payloadLimit,
           retention: options.retention ?? {},
           resolveInput: workflowInputs,
+          spawn: spawning,
         },
         workerOptions,
       );

@@ -6,6 +6,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { DedupeOptions, EnqueueDedupeOptions } from "./dedupe.js";
 import type { Duration } from "./duration.js";
 import type { RetryPolicy } from "./retry.js";
+import type { SpawnedChildren, SpawnOptions } from "./spawn.js";
 import type { EpochMs, JobRecord } from "./types.js";
 
 /** Structured log lines a handler writes; stored with the job (shown by the CLI and dashboard). */
@@ -60,6 +61,18 @@ export interface TaskContext<P = Readonly<Record<string, unknown>>> {
    * (read at run time from the parent jobs). Empty for jobs outside a flow.
    */
   readonly parents: P;
+  /**
+   * Creates child jobs and ends this attempt: `return ctx.spawn([task.with(a), task.with(b)])`.
+   * In one atomic write the children are enqueued and this job moves to `waiting` on them,
+   * freeing its worker slot; when they are final, the handler runs again (same input) with
+   * `ctx.children` set (see docs/children.md). The returned promise never settles: code after
+   * it does not run. At most 10,000 children per call; inputs are validated and serialized
+   * first, so a bad one rejects here (the attempt fails as a normal throw) and writes nothing.
+   * Not available in isolated or batch tasks.
+   */
+  spawn(calls: ReadonlyArray<TaskCall>, options?: SpawnOptions): Promise<never>;
+  /** Null on a first run; the last spawn's outcomes once its children are final (a resume). */
+  readonly children: SpawnedChildren | null;
 }
 
 export interface TaskDefaults {

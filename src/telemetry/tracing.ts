@@ -123,7 +123,8 @@ export interface ExecutionTrace {
       | { kind: "completed" }
       | { kind: "failed"; error: JobErrorRecord }
       | { kind: "dropped" }
-      | { kind: "backoff" },
+      | { kind: "backoff" }
+      | { kind: "spawn" },
   ): void;
 }
 

@@ -21,6 +21,7 @@ export interface EngineOptions
     | "logger"
     | "payloadLimit"
     | "resolveInput"
+    | "spawn"
     | "isolation"
     | "concurrency"
     | "leaseMs"

@@ -8,7 +8,7 @@
  * badly behaved handlers, but the job's fate is recorded without waiting for it.
  */
 import type { Logger } from "pino";
-import type { Backend } from "../backend/backend.js";
+import type { Backend, NewJob, SpawnPolicy } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import {
   InvalidArgumentError,
@@ -26,7 +26,8 @@ import {
 import type { RegisteredTask } from "../core/registry.js";
 import { BACKOFF_DEFAULT, backoffMs, resolveRetry } from "../core/retry.js";
 import { deserialize, serializeLimited } from "../core/serializer.js";
-import type { CompleteInTransaction, TaskContext, TaskLogger } from "../core/task.js";
+import { type SpawnedChildren, type SpawnOptions, spawnMetaOf } from "../core/spawn.js";
+import type { CompleteInTransaction, TaskCall, TaskContext, TaskLogger } from "../core/task.js";
 import type { JobErrorRecord, LeasedJob } from "../core/types.js";
 import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js";
 import { type BatchCollector, runAlone } from "./batch-collector.js";
@@ -46,6 +47,8 @@ export type Outcome =
    * attempt (`jobBackoff`), after holding the job's queue until then when `holdQueue`.
    */
   | { kind: "backoff"; runAt: number; holdQueue: boolean; error: JobErrorRecord }
+  /** The handler called `ctx.spawn`: write the children and wait for them (`jobSpawn`). */
+  | { kind: "spawn"; children: NewJob[]; policy: SpawnPolicy; meta: Record<string, unknown> }
   /** The job is no longer ours (lease lost, cancelled, shutdown release): report nothing. */
   | { kind: "dropped"; reason: SpoolError };
 
@@ -70,6 +73,21 @@ export type InputResolver = (
 
 const NO_PARENTS: ParentResults = Object.freeze({});
 
+/**
+ * Dynamic children (injected by the client, see workflow/spawn.ts, so the worker does not import
+ * the enqueue pipeline): builds the jobs `ctx.spawn` creates, and reads a resumed job's children.
+ */
+export interface SpawnSupport {
+  /** Validates and serializes the calls into child jobs of `parent` (throws on bad input). */
+  build(calls: ReadonlyArray<TaskCall>, parent: LeasedJob): Promise<NewJob[]>;
+  /**
+   * For a job resumed after a spawn: its children's outcomes (null for any other job). Under
+   * `onFailure: "fail"` with a child failed or cancelled, cancels the unfinished ones and throws
+   * a `NonRetriableError` naming the child (the handler is not called).
+   */
+  resume(job: LeasedJob, backend: Backend): Promise<SpawnedChildren> | null;
+}
+
 export interface ExecuteDeps {
   backend: Backend;
   clock: Clock;
@@ -85,6 +103,8 @@ export interface ExecuteDeps {
   isolation?: Isolation | null;
   /** Gathers jobs of batch tasks into one call; without it each such job runs alone. */
   batches?: BatchCollector;
+  /** `ctx.spawn` and `ctx.children`; without it `ctx.spawn` throws. */
+  spawn?: SpawnSupport;
 }
 
 const UNKNOWN_TASK_RETRY = resolveRetry({ attempts: 1, backoff: BACKOFF_DEFAULT });
@@ -148,9 +168,12 @@ function attempt(
   let input: unknown;
   // Workflow jobs that take their parents' results build their input when they start.
   let fromParents: ReturnType<InputResolver> = null;
+  // A job resumed after ctx.spawn reads its children's outcomes first.
+  let children: Promise<SpawnedChildren> | null = null;
   try {
     fromParents = deps.resolveInput(job, deps.backend);
     if (!fromParents) input = deserialize(job.input);
+    children = deps.spawn?.resume(job, deps.backend) ?? null;
   } catch (err) {
     return { outcome: Promise.resolve(failed(task, job, err, deps)), settled: Promise.resolve() };
   }
@@ -162,7 +185,9 @@ function attempt(
       timeoutMs,
     );
   }
-  const ctx = makeContext(job, control, deps);
+  let onSpawn: (o: Extract<Outcome, { kind: "spawn" }>) => void = () => {};
+  const spawned = new Promise<Extract<Outcome, { kind: "spawn" }>>((resolve) => (onSpawn = resolve));
+  const ctx = makeContext(job, control, deps, (o) => onSpawn(o));
   // With fault handlers installed, a throw in a timer or an unawaited rejection of this
   // handler fails this job (see fault-scope.ts) and frees its slot: the handler is gone.
   let faulted: Promise<void> | null = null;
@@ -189,12 +214,19 @@ function attempt(
   }
   let handler: Promise<unknown>;
   try {
+    const start = (value: unknown) =>
+      children
+        ? children.then((c) => {
+            ctx.children = c;
+            return run(value);
+          })
+        : run(value);
     handler = fromParents
       ? fromParents.then((resolved) => {
           ctx.parents = resolved.parents;
-          return run(resolved.input);
+          return start(resolved.input);
         })
-      : Promise.resolve(run(input));
+      : Promise.resolve(start(input));
   } catch (err) {
     handler = Promise.reject(err);
   }
@@ -202,7 +234,9 @@ function attempt(
     () => undefined,
     () => undefined,
   );
-  const settled = faulted ? Promise.race([returned, faulted]) : returned;
+  // ctx.spawn's promise never settles: the handler is done once it asked for the spawn.
+  const ended = Promise.race([returned, spawned.then(() => undefined)]);
+  const settled = faulted ? Promise.race([ended, faulted]) : ended;
   const outcome = new Promise<Outcome>((resolve) => {
     let done = false;
     const finish = (o: Outcome) => {
@@ -215,6 +249,7 @@ function attempt(
     const onAbort = () => finish(abortOutcome(task, job, control.reason, deps));
     if (control.aborted) return onAbort();
     control.onAbort(onAbort);
+    spawned.then((o) => (control.aborted ? onAbort() : finish(o)));
     handler.then(
       (value) => {
         if (control.aborted) return onAbort();
@@ -249,10 +284,38 @@ function makeContext(
   job: LeasedJob,
   control: JobControl,
   deps: ExecuteDeps,
-): TaskContext & { parents: TaskContext["parents"] } {
+  onSpawn: (outcome: Extract<Outcome, { kind: "spawn" }>) => void,
+): TaskContext & { parents: TaskContext["parents"]; children: SpawnedChildren | null } {
   let log: TaskLogger | undefined;
+  let spawning = false;
   return {
     parents: NO_PARENTS,
+    children: null,
+    async spawn(calls: ReadonlyArray<TaskCall>, options?: SpawnOptions): Promise<never> {
+      if (!deps.spawn) throw new InvalidArgumentError("ctx.spawn is not available in this runner", "spawn");
+      if (spawning) throw new InvalidArgumentError("ctx.spawn was already called in this attempt", "spawn");
+      const policy = options?.onFailure ?? "fail";
+      if (policy !== "fail" && policy !== "continue")
+        throw new InvalidArgumentError(
+          `onFailure must be "fail" or "continue", got ${String(policy)}`,
+          "onFailure",
+        );
+      if (!Array.isArray(calls) || calls.length === 0)
+        throw new InvalidArgumentError("ctx.spawn needs at least one task call", "calls");
+      spawning = true;
+      let children: NewJob[];
+      try {
+        children = await deps.spawn.build(calls, job);
+      } catch (err) {
+        spawning = false;
+        throw err;
+      }
+      const round = (spawnMetaOf(job.meta)?.round ?? 0) + 1;
+      const spawn = { round, from: job.dependsOn.length, count: children.length, onFailure: policy };
+      onSpawn({ kind: "spawn", children, policy, meta: { ...job.meta, spawn } });
+      // Never settles: the attempt has ended, nothing after the call may run.
+      return new Promise<never>(() => {});
+    },
     id: job.id,
     task: job.task,
     queue: job.queue,

@@ -16,14 +16,15 @@ import { JobCancelledError, LeaseLostError } from "../core/errors/index.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob, LeaseRef } from "../core/types.js";
 import { BatchCollector } from "./batch-collector.js";
-import { execute, type InputResolver, type Outcome } from "./execute.js";
+import { errorRecord } from "./error-record.js";
+import { execute, type InputResolver, type Outcome, type SpawnSupport } from "./execute.js";
 import { type HeldJob, HeldJobs } from "./held-jobs.js";
 import type { Isolation } from "./isolation/isolation.js";
 import type { OutcomeBatcher } from "./outcome-batcher.js";
 import type { PrefetchPolicy } from "./prefetch.js";
 import { createTaskLogger } from "./task-logger.js";
 
-export type SettledKind = "completed" | "retried" | "failed" | "refused";
+export type SettledKind = "completed" | "retried" | "failed" | "refused" | "spawned";
 export type LossKind = "lost" | "cancelled" | "removed";
 
 export interface JobRunnerDeps {
@@ -33,6 +34,8 @@ export interface JobRunnerDeps {
   logger: Logger;
   payloadLimit: number;
   resolveInput: InputResolver;
+  /** `ctx.spawn` / `ctx.children` (the client passes workflow/spawn.ts). */
+  spawn?: SpawnSupport;
   concurrency: number;
   leaseMs: number;
   batcher: () => OutcomeBatcher;
@@ -124,6 +127,7 @@ export class JobRunner {
       batches: this.batches,
       taskLogger: (j) => createTaskLogger(j, d.backend, d.clock, d.logger),
       resolveInput: d.resolveInput,
+      ...(d.spawn ? { spawn: d.spawn } : {}),
     });
     held.execution = execution;
     execution.settled.then(() => {
@@ -148,6 +152,8 @@ export class JobRunner {
         else if (outcome.kind === "backoff") {
           held.failure = outcome.error;
           void this.backoff(ref, outcome);
+        } else if (outcome.kind === "spawn") {
+          void this.spawn(ref, outcome);
         } else {
           held.failure = outcome.error;
           d.batcher().fail({ ...ref, error: outcome.error, retryAt: outcome.retryAt });
@@ -177,6 +183,31 @@ export class JobRunner {
         "could not store a rate-limit backoff; failing the attempt instead",
       );
       d.batcher().fail({ ...ref, error: outcome.error, retryAt: outcome.runAt });
+    }
+  }
+
+  /**
+   * `ctx.spawn`: the children and the parent's move to `waiting` in one fenced write (rare per
+   * job, so at once, not batched). If the store fails, the attempt fails the ordinary way and its
+   * retry runs the handler again from the start: nothing of this spawn was written.
+   */
+  private async spawn(ref: LeaseRef, outcome: Extract<Outcome, { kind: "spawn" }>): Promise<void> {
+    const d = this.deps;
+    try {
+      const out = await d.backend.jobSpawn({
+        ...ref,
+        children: outcome.children,
+        policy: outcome.policy,
+        meta: outcome.meta,
+      });
+      this.onSettled([ref], out.ok ? "spawned" : "refused");
+    } catch (err) {
+      d.logger.error({ err, jobId: ref.id }, "could not store a spawn; failing the attempt instead");
+      const now = d.clock.now();
+      const held = this.held.get(ref);
+      const error = errorRecord(err, held?.job.attempt ?? 1, now);
+      if (held) held.failure = error;
+      d.batcher().fail({ ...ref, error, retryAt: now });
     }
   }
 
@@ -246,6 +277,8 @@ export class JobRunner {
       );
     } else if (kind === "completed") {
       this.deps.logger.debug({ jobId: job.id, task: job.task }, "job completed");
+    } else if (kind === "spawned") {
+      this.deps.logger.debug({ jobId: job.id, task: job.task }, "job spawned children; waiting for them");
     } else {
       this.deps.logger.warn(
         { jobId: job.id, task: job.task },

@@ -31,7 +31,7 @@ import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob } from "../core/types.js";
 import { Rescuer } from "../maintenance/rescuer.js";
 import { checkRetention, type RetentionOptions } from "../maintenance/retention.js";
-import type { InputResolver } from "./execute.js";
+import type { InputResolver, SpawnSupport } from "./execute.js";
 import { Isolation } from "./isolation/isolation.js";
 import type { LossKind } from "./job-runner.js";
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from "./options.js";
@@ -49,6 +49,8 @@ export interface WorkerEvents {
   "job:failed": [jobId: string];
   /** A late outcome the backend refused: the lease expired and was rescued, or the job was cancelled or removed. */
   "job:refused": [jobId: string];
+  /** The job spawned children (`ctx.spawn`) and now waits for them without a slot. */
+  "job:spawned": [jobId: string];
   "lease:lost": [jobId: string, reason: LossKind];
   "jobs:released": [jobIds: string[]];
   "worker:error": [error: unknown];
@@ -64,6 +66,8 @@ export interface WorkerDeps {
   retention: RetentionOptions | false;
   /** Run-time inputs of workflow jobs (see `InputResolver`; the client passes workflow/inputs.ts). */
   resolveInput: InputResolver;
+  /** `ctx.spawn` / `ctx.children` (see `SpawnSupport`; the client passes workflow/spawn.ts). */
+  spawn?: SpawnSupport;
 }
 
 type State = "idle" | "running" | "stopping" | "stopped";
@@ -73,6 +77,7 @@ const SETTLED_EVENT = {
   retried: "job:retried",
   failed: "job:failed",
   refused: "job:refused",
+  spawned: "job:spawned",
 } as const;
 
 export class Worker extends EventEmitter<WorkerEvents> {

@@ -4,6 +4,7 @@
  * missed; a slow fallback poll covers feeds that drop messages (Redis pub/sub while
  * reconnecting). Checks are coalesced: a 10,000-job group costs a few reads, not one per job.
  */
+
 import type { Backend, BackendEvent, StateCounts, WorkflowRecord } from "../backend/backend.js";
 import { workflowStateOf } from "../backend/workflow-shared.js";
 import { toMs } from "../core/duration.js";
@@ -13,6 +14,7 @@ import type { ResultOptions } from "../core/task.js";
 import { FINAL_STATES, type JobProgress, type JobRecord, type JobState } from "../core/types.js";
 import type { WorkflowSpec } from "./compile.js";
 import { PARENT_READ_CHUNK } from "./inputs.js";
+import { workflowJobs } from "./spawned-nodes.js";
 import { buildFromTpl, tplIndexes } from "./template.js";
 import type { WorkflowPolicy } from "./workflow.js";
 
@@ -115,13 +117,14 @@ export class SpoolWorkflowHandle<O = unknown> implements WorkflowHandle<O> {
 
   async nodes(): Promise<WorkflowNodeInfo[]> {
     const spec = await this.loadSpec();
-    const records = await this.readJobs(spec.jobs);
-    return spec.jobs.flatMap((id, i) => {
+    // Spawned children (ctx.spawn) are nodes too, after the compiled ones.
+    const { ids, names, records } = await workflowJobs(spec, await this.backend());
+    return ids.flatMap((id, i) => {
       const r = records.get(id);
       if (!r) return [];
       return [
         {
-          node: spec.names[i]!,
+          node: names[i]!,
           jobId: id,
           task: r.task,
           state: r.state,

@@ -39,6 +39,7 @@ import { retryTopic } from "./suite/retry.js";
 import { schedulesTopic } from "./suite/schedules.js";
 import { searchTopic } from "./suite/search.js";
 import { sharedTopic } from "./suite/shared.js";
+import { spawnTopic } from "./suite/spawn.js";
 import { transitionsTopic } from "./suite/transitions.js";
 import { workersTopic } from "./suite/workers.js";
 import { workflowTopic } from "./suite/workflow.js";
@@ -72,6 +73,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   auditTopic,
   flowTopic,
   dedupeTopic,
+  spawnTopic,
 ];
 
 export interface ConformanceSkip {

@@ -24,9 +24,7 @@ export async function jobCancel(s: MemoryStore, { ids, reason }: JobCancelParams
       skipped.push(id);
       continue;
     }
-    s.cancelOne(job, now, reason ?? "cancelled", events);
-    cancelled.push(id);
-    s.cancelDependents(job, now, events, `dependency ${id} was cancelled`, cancelled);
+    s.cancelWithChildren(job, now, reason ?? "cancelled", events, cancelled);
   }
   s.emit(events);
   return { cancelled, skipped };

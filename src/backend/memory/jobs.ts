@@ -102,6 +102,7 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
       updatedAt: now,
       leaseToken: null,
       version: 0,
+      spawnPolicy: null,
     };
     s.jobs.set(job.id, stored);
     if (job.key !== null) s.keys.set(`${job.task}\0${job.key}`, job.id);

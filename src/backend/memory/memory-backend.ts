@@ -29,6 +29,7 @@ import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
 import * as reads from "./reads.js";
 import { MemorySchedules } from "./schedules.js";
+import * as spawn from "./spawn.js";
 import { MemoryStore } from "./store.js";
 
 export class MemoryBackend extends SectionedBackend<MemoryStore> implements Backend {
@@ -39,7 +40,7 @@ export class MemoryBackend extends SectionedBackend<MemoryStore> implements Back
     const store = new MemoryStore(clock);
     super({
       store,
-      sections: { ...jobs, ...control, ...flow, ...jobActions, ...reads, ...maintenance },
+      sections: { ...jobs, ...spawn, ...control, ...flow, ...jobActions, ...reads, ...maintenance },
       workflows: store.workflows,
       audit: new MemoryAudit(() => clock.now()),
       schedules: new MemorySchedules({

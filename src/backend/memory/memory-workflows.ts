@@ -42,6 +42,15 @@ export class MemoryWorkflows {
     for (const id of jobIds) this.ofJob.set(id, workflow.id);
   }
 
+  /** Spawned children join their parent's workflow (if it has one). */
+  extend(parentId: string, childIds: readonly string[]): void {
+    const wfId = this.ofJob.get(parentId);
+    const wf = wfId === undefined ? undefined : this.records.get(wfId);
+    if (!wf || wf.settled) return;
+    wf.jobIds.push(...childIds);
+    for (const id of childIds) this.ofJob.set(id, wf.workflow.id);
+  }
+
   /** failFast: the job ended `failed`; cancel every not-started job of its workflow. */
   onJobFailed(jobId: string, now: number, events: BackendEvent[]): void {
     const wf = this.records.get(this.ofJob.get(jobId) ?? "");

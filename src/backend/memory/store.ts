@@ -10,6 +10,7 @@ import { FINAL_STATES, type JobLogLine, type JobRecord } from "../../core/types.
 import type { BackendEvent, BackendEventListener, WorkerInfo } from "../backend.js";
 import type { DedupeEntry } from "../dedupe-rule.js";
 import type { QueueLimits } from "../seam/flow.js";
+import type { SpawnPolicy } from "../seam/jobs.js";
 import { claimOrder } from "../shared.js";
 import { NOT_STARTED_STATES } from "../workflow-shared.js";
 import { Heap } from "./heap.js";
@@ -19,6 +20,8 @@ export interface StoredJob extends JobRecord {
   leaseToken: string | null;
   /** Bumped whenever the job enters a heap, so stale heap entries can be recognised. */
   version: number;
+  /** Set once the job spawned children (jobSpawn): how a failed child counts for it. */
+  spawnPolicy: SpawnPolicy | null;
 }
 
 export interface HeapEntry {
@@ -132,17 +135,25 @@ export class MemoryStore {
     for (const childId of this.dependents.get(parent.id) ?? []) {
       const child = this.jobs.get(childId);
       if (child?.state !== "waiting") continue;
-      child.pendingDependencies = Math.max(0, child.pendingDependencies - 1);
-      if (child.pendingDependencies > 0) continue;
-      child.state = child.runAt > now ? "scheduled" : "queued";
-      if (child.state === "queued") child.runAt = Math.max(child.runAt, now);
-      child.updatedAt = now;
-      this.place(child);
-      events.push(this.event("job:enqueued", child, now, { released: true }));
+      this.countDown(child, child.pendingDependencies - 1, now, events);
     }
   }
 
-  /** Cancels every not-yet-final job downstream of `parent` (transitively). */
+  /** Sets a waiting job's pending count; at zero it becomes queued (or scheduled). */
+  private countDown(child: StoredJob, pending: number, now: number, events: BackendEvent[]): void {
+    child.pendingDependencies = Math.max(0, pending);
+    if (child.pendingDependencies > 0) return;
+    child.state = child.runAt > now ? "scheduled" : "queued";
+    if (child.state === "queued") child.runAt = Math.max(child.runAt, now);
+    child.updatedAt = now;
+    this.place(child);
+    events.push(this.event("job:enqueued", child, now, { released: true }));
+  }
+
+  /**
+   * Cancels every not-yet-final job downstream of `parent` (transitively). A job that spawned
+   * `parent` (a spawn waiter) is not cancelled: its policy decides (see seam/jobs.ts SpawnPolicy).
+   */
   cancelDependents(
     parent: StoredJob,
     now: number,
@@ -154,9 +165,38 @@ export class MemoryStore {
     while (stack.length > 0) {
       const child = this.jobs.get(stack.pop()!);
       if (!child || FINAL_STATES.has(child.state) || child.state === "running") continue;
+      if (child.spawnPolicy !== null) {
+        if (child.state === "waiting")
+          this.countDown(
+            child,
+            child.spawnPolicy === "fail" ? 0 : child.pendingDependencies - 1,
+            now,
+            events,
+          );
+        continue;
+      }
       this.cancelOne(child, now, reason, events);
       into?.push(child.id);
       stack.push(...(this.dependents.get(child.id) ?? []));
+    }
+  }
+
+  /** Cancels a job, its dependents, and (a spawn waiter) its unfinished children, transitively. */
+  cancelWithChildren(
+    job: StoredJob,
+    now: number,
+    reason: string,
+    events: BackendEvent[],
+    into: string[],
+  ): void {
+    this.cancelOne(job, now, reason, events);
+    into.push(job.id);
+    this.cancelDependents(job, now, events, `dependency ${job.id} was cancelled`, into);
+    if (job.spawnPolicy === null) return;
+    for (const dep of job.dependsOn) {
+      const child = this.jobs.get(dep);
+      if (child && !FINAL_STATES.has(child.state))
+        this.cancelWithChildren(child, now, `parent ${job.id} was cancelled`, events, into);
     }
   }
 

@@ -27,7 +27,10 @@ export async function releaseDependents(
   }
 }
 
-/** Cancels every not-yet-final, not-running job downstream of `rootId`. */
+/**
+ * Cancels every not-yet-final, not-running job downstream of `rootId`, except spawn waiters
+ * (their policy applies, see seam/jobs.ts SpawnPolicy).
+ */
 export async function cancelDependents(
   sql: Statements,
   tx: Tx,
@@ -42,7 +45,13 @@ export async function cancelDependents(
       id,
       now: tx.now,
     });
-    if (!row) continue;
+    if (!row) {
+      // A spawn waiter is not cancelled by its child's end: its policy applies.
+      const [w] = await tx.q<{ queue: string; state: JobState }>(sql.JOB_SPAWN_SETTLE, { id, now: tx.now });
+      if (w && w.state !== "waiting")
+        tx.events.push(jobEvent("job:enqueued", id, w.queue, tx.now, w.state, { released: true }));
+      continue;
+    }
     tx.events.push(jobEvent("job:cancelled", id, row.queue, tx.now, "cancelled", { reason }));
     into?.push(id);
     if (row.has_dependents) stack.push(...(await children(sql, tx, id)));

@@ -31,22 +31,24 @@ export class PgControl {
     return this.store.write("cancel", async (tx) => {
       const cancelled: string[] = [];
       const skipped: string[] = [];
-      for (const id of ids) {
-        const [row] = await tx.q<{ queue: string; has_dependents: boolean }>(this.sql.JOB_CANCEL, {
-          id,
-          now: tx.now,
-        });
-        if (!row) {
-          skipped.push(id);
-          continue;
-        }
-        tx.events.push(
-          jobEvent("job:cancelled", id, row.queue, tx.now, "cancelled", { reason: reason ?? "cancelled" }),
-        );
+      // A cancelled spawn waiter takes its unfinished children (and theirs) with it.
+      const cancel = async (id: string, why: string): Promise<boolean> => {
+        const [row] = await tx.q<{
+          queue: string;
+          has_dependents: boolean;
+          spawn_policy: string | null;
+          depends_on: string[];
+        }>(this.sql.JOB_CANCEL, { id, now: tx.now });
+        if (!row) return false;
+        tx.events.push(jobEvent("job:cancelled", id, row.queue, tx.now, "cancelled", { reason: why }));
         cancelled.push(id);
         if (row.has_dependents)
           await cancelDependents(this.sql, tx, id, `dependency ${id} was cancelled`, cancelled);
-      }
+        if (row.spawn_policy !== null)
+          for (const child of row.depends_on) await cancel(child, `parent ${id} was cancelled`);
+        return true;
+      };
+      for (const id of ids) if (!(await cancel(id, reason ?? "cancelled"))) skipped.push(id);
       return { cancelled, skipped };
     });
   }

@@ -17,6 +17,7 @@ import { PgMaintenance } from "./maintenance.js";
 import { migrateSchema } from "./migrate.js";
 import { PgOutcomes } from "./outcomes.js";
 import { PgSchedules } from "./schedules.js";
+import { jobSpawn } from "./spawn.js";
 import { prepareStatements, run } from "./statements.js";
 import { PgStore, ServerClock } from "./store.js";
 import type { PostgresOptions } from "./url.js";
@@ -113,6 +114,7 @@ export class PostgresBackend implements Backend {
   readonly jobComplete: Backend["jobComplete"] = (p) => this.outcomes.complete(p);
   readonly jobFail: Backend["jobFail"] = (p) => this.outcomes.fail(p);
   readonly jobRelease: Backend["jobRelease"] = (p) => this.outcomes.release(p);
+  readonly jobSpawn: Backend["jobSpawn"] = (p) => jobSpawn(this.store, p);
   readonly jobCancel: Backend["jobCancel"] = (p) => this.control.cancel(p);
   readonly jobRetry: Backend["jobRetry"] = (p) => this.control.retry(p);
   readonly jobRemove: Backend["jobRemove"] = (p) => this.control.remove(p);

@@ -32,6 +32,7 @@ import { RedisPush } from "./push.js";
 import * as reads from "./reads.js";
 import { RedisSchedules } from "./schedules.js";
 import { redisSearch } from "./search.js";
+import * as spawn from "./spawn.js";
 import { RedisStore, wrap } from "./store.js";
 import { RedisWorkflows } from "./workflows.js";
 
@@ -75,6 +76,7 @@ export class RedisBackend extends SectionedBackend<RedisStore> implements Backen
       store,
       sections: {
         ...jobs,
+        ...spawn,
         ...control,
         ...reads,
         ...maintenance,

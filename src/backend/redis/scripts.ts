@@ -16,6 +16,7 @@ export const SCRIPT_NAMES = [
   "complete",
   "fail",
   "release",
+  "spawn",
   "cancel",
   "retry",
   "remove",

@@ -234,3 +234,42 @@ export interface JobLogParams {
   token: string;
   lines: Omit<JobLogLine, "attempt">[];
 }
+
+// ── spawn: a running job waits for children it creates ──────────────────────────────────
+
+/**
+ * What a parent does when one of its spawned children ends `failed` or `cancelled`:
+ * `fail` releases the parent at once (its resume sees the failure, fails the parent and cancels
+ * the children still unfinished); `continue` counts that child as settled, like a completion, and
+ * releases the parent once every child is final.
+ */
+export type SpawnPolicy = "fail" | "continue";
+
+export interface JobSpawnParams {
+  /** The running parent and the lease token of its claim: a stale token writes nothing. */
+  id: string;
+  token: string;
+  /**
+   * 1..ENQUEUE_JOBS_MAX new jobs, written with the same rules as `jobEnqueue` (they may depend on
+   * existing jobs or on earlier ones of the batch, but carry no idempotency key). They join the
+   * parent's workflow when it has one.
+   */
+  children: NewJob[];
+  policy: SpawnPolicy;
+  /** The parent's new metadata (the core records the spawn round in it); replaces the old. */
+  meta: Record<string, unknown>;
+}
+
+/**
+ * In ONE atomic, fenced write: the children are inserted, their ids are appended to the parent's
+ * `dependsOn`, and the parent goes from `running` to `waiting` on them (lease released, the
+ * attempt given back as by `jobRelease`). Each child's completion counts the parent down like an
+ * ordinary dependency; a failed or cancelled child follows `policy` instead of cancelling the
+ * parent. Cancelling a waiting parent cancels its unfinished children (and theirs).
+ */
+export interface JobSpawnResult {
+  /** False: the parent was not running under this token (nothing was written). */
+  ok: boolean;
+  /** The parent's state after the call (`waiting`, or `queued` when every child was already final). */
+  state: JobState | null;
+}

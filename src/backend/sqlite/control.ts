@@ -16,19 +16,20 @@ export async function jobCancel(s: SqliteStore, { ids, reason }: JobCancelParams
   return s.write("cancel", now, (events) => {
     const cancelled: string[] = [];
     const skipped: string[] = [];
-    for (const id of ids) {
+    // A cancelled spawn waiter takes its unfinished children (and theirs) with it.
+    const cancel = (id: string, why: string): boolean => {
       const row = s.sql.jobCancel.get({ id, now });
-      if (!row) {
-        skipped.push(id);
-        continue;
-      }
-      events.push(
-        jobEvent("job:cancelled", id, row.queue, now, "cancelled", { reason: reason ?? "cancelled" }),
-      );
+      if (!row) return false;
+      events.push(jobEvent("job:cancelled", id, row.queue, now, "cancelled", { reason: why }));
       cancelled.push(id);
       if (row.has_dependents)
         s.cancelDependents(id, now, events, `dependency ${id} was cancelled`, cancelled);
-    }
+      if (row.spawn_policy !== null)
+        for (const child of JSON.parse(row.depends_on) as string[])
+          cancel(child, `parent ${id} was cancelled`);
+      return true;
+    };
+    for (const id of ids) if (!cancel(id, reason ?? "cancelled")) skipped.push(id);
     return { cancelled, skipped };
   });
 }

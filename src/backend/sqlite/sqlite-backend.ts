@@ -27,6 +27,7 @@ import * as maintenance from "./maintenance.js";
 import * as reads from "./reads.js";
 import { SqliteSchedules } from "./schedules.js";
 import { SqliteSearch } from "./search.js";
+import * as spawn from "./spawn.js";
 import { SqliteStore } from "./store.js";
 import type { SqliteOptions } from "./url.js";
 
@@ -58,6 +59,7 @@ export class SqliteBackend extends SectionedBackend<SqliteStore> implements Back
       store,
       sections: {
         ...jobs,
+        ...spawn,
         ...control,
         ...flow,
         ...reads,

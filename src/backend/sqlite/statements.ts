@@ -116,7 +116,19 @@ export function prepareStatements(db: Sqlite.Database) {
     ),
     depsChildren: p<{ parent_id: string }, { child_id: string }>(SQL.DEPS_CHILDREN),
     jobCancelDependent: p<Id & Now, { queue: string; has_dependents: number }>(SQL.JOB_CANCEL_DEPENDENT),
-    jobCancel: p<Id & Now, { queue: string; has_dependents: number }>(SQL.JOB_CANCEL),
+    jobCancel: p<
+      Id & Now,
+      { queue: string; has_dependents: number; spawn_policy: string | null; depends_on: string }
+    >(SQL.JOB_CANCEL),
+    jobSpawnSettle: p<Id & Now, { queue: string; state: JobState }>(SQL.JOB_SPAWN_SETTLE),
+    jobSpawnParent: p<Fenced, { depends_on: string; workflow_id: string | null }>(SQL.JOB_SPAWN_PARENT),
+    jobSpawnWait: p<
+      Fenced & Now & { depends_on: string; pending: number; policy: string; meta: string },
+      { queue: string }
+    >(SQL.JOB_SPAWN_WAIT),
+    depsInsertEdges: p<{ edges: string }>(SQL.WORKFLOW_DEPS_INSERT),
+    markParents: p<{ ids: string }>(SQL.WORKFLOW_MARK_PARENTS),
+    workflowGrow: p<Id & { n: number }>(SQL.WORKFLOW_GROW),
     jobRelease: p<Fenced & Now, { queue: string }>(SQL.JOB_RELEASE),
     jobRetry: p<Id & Now, { queue: string }>(SQL.JOB_RETRY),
     jobDelete: p<Id, { queue: string; state: JobState; has_dependents: number; has_dependencies: number }>(

@@ -194,7 +194,13 @@ export class SqliteStore {
     while (stack.length > 0) {
       const id = stack.pop()!;
       const row = this.sql.jobCancelDependent.get({ id, now });
-      if (!row) continue;
+      if (!row) {
+        // A spawn waiter is not cancelled by its child's end: its policy applies.
+        const w = this.sql.jobSpawnSettle.get({ id, now });
+        if (w && w.state !== "waiting")
+          events.push(jobEvent("job:enqueued", id, w.queue, now, w.state, { released: true }));
+        continue;
+      }
       events.push(jobEvent("job:cancelled", id, row.queue, now, "cancelled", { reason }));
       into?.push(id);
       if (row.has_dependents) stack.push(...this.children(id));

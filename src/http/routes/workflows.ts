@@ -8,13 +8,14 @@
  * node order, with the node names) and then its jobs in chunks; edges come from each job's
  * `dependsOn`, the one place the dependency structure is stored.
  */
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { StateCounts, WorkflowRecord } from "../../backend/backend.js";
 import { NotFoundError, SpoolError } from "../../core/errors/index.js";
-import { JOB_STATES, type JobRecord } from "../../core/types.js";
+import { JOB_STATES } from "../../core/types.js";
 import type { WorkflowSpec } from "../../workflow/compile.js";
 import { workflowInfo } from "../../workflow/handle.js";
-import { PARENT_READ_CHUNK } from "../../workflow/inputs.js";
+import { workflowJobs } from "../../workflow/spawned-nodes.js";
 import { type RouteDeps, router } from "../deps.js";
 import { errorResponses, IdParamSchema, integerQuery, JobStateSchema, json } from "../schemas.js";
 
@@ -183,17 +184,13 @@ export function workflowRoutes(deps: RouteDeps) {
       const { id } = c.req.valid("param");
       const r = await record(id);
       const spec = JSON.parse(r.spec) as WorkflowSpec;
-      const b = await backend();
-      const jobs = new Map<string, JobRecord>();
-      for (let start = 0; start < spec.jobs.length; start += PARENT_READ_CHUNK) {
-        for (const j of await b.jobGetMany({ ids: spec.jobs.slice(start, start + PARENT_READ_CHUNK) }))
-          jobs.set(j.id, j);
-      }
-      const nameOf = new Map(spec.jobs.map((jobId, i) => [jobId, spec.names[i]!]));
+      // The compiled nodes, then the children their jobs spawned at run time (ctx.spawn).
+      const { ids, names, records: jobs } = await workflowJobs(spec, await backend());
+      const nameOf = new Map(ids.map((jobId, i) => [jobId, names[i]!]));
       const nodes: z.infer<typeof NodeSchema>[] = [];
       const edges: z.infer<typeof EdgeSchema>[] = [];
-      spec.jobs.forEach((jobId, i) => {
-        const node = spec.names[i]!;
+      ids.forEach((jobId, i) => {
+        const node = names[i]!;
         const j = jobs.get(jobId);
         nodes.push({
           node,

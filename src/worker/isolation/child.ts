@@ -149,6 +149,9 @@ function context(ctx: Extract<ToChild, { type: "run" }>["ctx"], parents: unknown
   return {
     ...ctx,
     parents: parents as TaskContext["parents"],
+    children: null,
+    spawn: () =>
+      Promise.reject(new Error("ctx.spawn is not available in isolated tasks (isolate: thread/process)")),
     signal: job.controller.signal,
     async progress(percent: number, message?: string) {
       if (typeof percent !== "number" || !Number.isFinite(percent))

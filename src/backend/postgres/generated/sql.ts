@@ -139,7 +139,8 @@ RETURNING queue, state`;
 export const JOB_BY_KEY = `SELECT id, state FROM spool.jobs WHERE task = :task::text AND key = :key::text`;
 
 /**
- * `queries/job-cancel-dependent.sql`: Cancels a dependent of a failed or cancelled job unless it is final or running.
+ * `queries/job-cancel-dependent.sql`: Cancels a dependent of a failed or cancelled job unless it is final, running, or a spawn
+ * waiter (its policy applies instead: job-spawn-settle.sql).
  * Params: :id, :now.
  * Returns: queue, has_dependents (no row: left alone).
  */
@@ -149,13 +150,13 @@ export const JOB_CANCEL_DEPENDENT = `UPDATE spool.jobs SET
   lease_expires_at = NULL,
   finished_at = :now::bigint,
   updated_at = :now::bigint
-WHERE id = :id::text AND state IN ('waiting', 'scheduled', 'queued')
+WHERE id = :id::text AND state IN ('waiting', 'scheduled', 'queued') AND spawn_policy IS NULL
 RETURNING queue, has_dependents`;
 
 /**
  * `queries/job-cancel.sql`: Cancels one job that is not final yet (a running job loses its lease).
  * Params: :id, :now.
- * Returns: queue, has_dependents (no row: already final or missing).
+ * Returns: queue, has_dependents, spawn_policy, depends_on (no row: already final or missing).
  */
 export const JOB_CANCEL = `UPDATE spool.jobs SET
   state = 'cancelled',
@@ -164,7 +165,7 @@ export const JOB_CANCEL = `UPDATE spool.jobs SET
   finished_at = :now::bigint,
   updated_at = :now::bigint
 WHERE id = :id::text AND state NOT IN ('completed', 'failed', 'cancelled')
-RETURNING queue, has_dependents`;
+RETURNING queue, has_dependents, spawn_policy, depends_on`;
 
 /**
  * `queries/job-claim-fast.sql`: The common claim in ONE statement (one round trip, one implicit transaction): up to :limit
@@ -685,6 +686,42 @@ ORDER BY j.id DESC
 LIMIT :limit::bigint`;
 
 /**
+ * `queries/job-spawn-settle.sql`: A child of the spawn waiter :id ended failed or cancelled: under 'fail' the waiter is released
+ * at once (its resume fails it), under 'continue' the child counts like a completion.
+ * Params: :id, :now.
+ * Returns: queue, state (no row: not a waiting spawn waiter).
+ */
+export const JOB_SPAWN_SETTLE = `UPDATE spool.jobs SET
+  pending_dependencies = CASE WHEN spawn_policy = 'fail' THEN 0 ELSE greatest(0, pending_dependencies - 1) END,
+  state = CASE
+    WHEN spawn_policy = 'fail' OR pending_dependencies <= 1 THEN CASE WHEN run_at > :now::bigint THEN 'scheduled' ELSE 'queued' END
+    ELSE state
+  END,
+  run_at = CASE WHEN (spawn_policy = 'fail' OR pending_dependencies <= 1) AND run_at < :now::bigint THEN :now::bigint ELSE run_at END,
+  updated_at = :now::bigint
+WHERE id = :id::text AND state = 'waiting' AND spawn_policy IS NOT NULL
+RETURNING queue, state`;
+
+/**
+ * `queries/job-spawn-wait.sql`: The parent of a spawn, fenced by :token, waits on its children: lease released, attempt given
+ * back (like a release), its depends_on extended by the children, its meta replaced.
+ * Params: :id, :token, :now, :children (text[]), :policy, :meta.
+ * Returns: queue, workflow_id (no row: refused, nothing written).
+ */
+export const JOB_SPAWN_WAIT = `UPDATE spool.jobs SET
+  state = 'waiting',
+  attempt = greatest(0, attempt - 1),
+  depends_on = depends_on || :children::text[],
+  pending_dependencies = cardinality(:children::text[]),
+  spawn_policy = :policy::text,
+  meta = :meta::text,
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now::bigint
+WHERE id = :id::text AND state = 'running' AND lease_token = :token::text
+RETURNING queue, workflow_id`;
+
+/**
  * `queries/job-states.sql`: The state of each existing job among :ids.
  * Params: :ids (text[]).
  * Returns: id, state.
@@ -1119,6 +1156,12 @@ export const WORKFLOW_COUNTS = `SELECT state, count(*)::integer AS n FROM spool.
 export const WORKFLOW_GET = `SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE id = :id::text`;
 
 /**
+ * `queries/workflow-grow.sql`: Spawned children joined a running workflow: its job total grows.
+ * Params: :id, :n.
+ */
+export const WORKFLOW_GROW = `UPDATE spool.workflows SET total = total + :n::bigint WHERE id = :id::text AND state = 'running'`;
+
+/**
  * `queries/workflow-insert.sql`: Inserts a workflow record (state 'running'). A duplicate id violates the primary key.
  * Params: :id, :name, :policy, :spec, :total, :now.
  */
@@ -1389,5 +1432,14 @@ CREATE TABLE spool.dedupe (
   first_at bigint NOT NULL,
   PRIMARY KEY (task, key)
 );`,
+  },
+  {
+    version: 12,
+    name: "spawn",
+    sql: `-- 0012_spawn (dynamic children, ctx.spawn): a job that spawned children waits on them with a
+-- policy for a child that fails or is cancelled ('fail': released at once; 'continue': counted
+-- like a completion) instead of being cancelled by the dependency cascade. NULL for every other
+-- job (no index: read only by id).
+ALTER TABLE spool.jobs ADD COLUMN IF NOT EXISTS spawn_policy text;`,
   },
 ];

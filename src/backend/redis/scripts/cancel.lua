@@ -1,5 +1,5 @@
 --- Cancels jobs in any non-final state (running ones lose their lease), cascading to every
---- not-yet-final, not-running dependent.
+--- not-yet-final, not-running dependent, and from a spawn waiter to its unfinished children.
 ---
 --- KEYS[1]  prefix
 --- ARGV[1]  now
@@ -17,14 +17,7 @@ local cancelled, skipped = {}, {}
 
 for i = 3, #ARGV do
   local id = ARGV[i]
-  local f = redis.call('HMGET', prefix .. 'job:' .. id, 'state', 'queue', 'priority')
-  if not f[1] or FINAL[f[1]] then
-    skipped[#skipped + 1] = id
-  else
-    cancelOne(prefix, id, f[1], f[2], f[3], now, reason)
-    cancelled[#cancelled + 1] = id
-    cancelDependents(prefix, id, now, 'dependency ' .. id .. ' was cancelled', cancelled)
-  end
+  if not cancelWithChildren(prefix, id, now, reason, cancelled) then skipped[#skipped + 1] = id end
 end
 
 flushCounts(prefix)

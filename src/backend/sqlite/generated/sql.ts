@@ -156,7 +156,8 @@ RETURNING queue, state`;
 export const JOB_BY_KEY = `SELECT id, state FROM spool_jobs WHERE task = :task AND key = :key`;
 
 /**
- * `queries/job-cancel-dependent.sql`: Cancels a dependent of a failed or cancelled job unless it is final or running.
+ * `queries/job-cancel-dependent.sql`: Cancels a dependent of a failed or cancelled job unless it is final, running, or a spawn
+ * waiter (its policy applies instead: job-spawn-settle.sql).
  * Params: :id, :now.
  * Returns: queue, has_dependents (no row: left alone).
  */
@@ -166,13 +167,13 @@ export const JOB_CANCEL_DEPENDENT = `UPDATE spool_jobs SET
   lease_expires_at = NULL,
   finished_at = :now,
   updated_at = :now
-WHERE id = :id AND state IN ('waiting', 'scheduled', 'queued')
+WHERE id = :id AND state IN ('waiting', 'scheduled', 'queued') AND spawn_policy IS NULL
 RETURNING queue, has_dependents`;
 
 /**
  * `queries/job-cancel.sql`: Cancels one job that is not final yet (a running job loses its lease).
  * Params: :id, :now.
- * Returns: queue, has_dependents (no row: already final or missing).
+ * Returns: queue, has_dependents, spawn_policy, depends_on (no row: already final or missing).
  */
 export const JOB_CANCEL = `UPDATE spool_jobs SET
   state = 'cancelled',
@@ -181,7 +182,7 @@ export const JOB_CANCEL = `UPDATE spool_jobs SET
   finished_at = :now,
   updated_at = :now
 WHERE id = :id AND state NOT IN ('completed', 'failed', 'cancelled')
-RETURNING queue, has_dependents`;
+RETURNING queue, has_dependents, spawn_policy, depends_on`;
 
 /**
  * `queries/job-claim-tasks.sql`: As job-claim.sql, but only jobs of the tasks in :tasks (a JSON array of names): a worker
@@ -621,6 +622,49 @@ ORDER BY j.id DESC
 LIMIT :limit`;
 
 /**
+ * `queries/job-spawn-parent.sql`: The running parent of a spawn, fenced by :token.
+ * Params: :id, :token.
+ * Returns: depends_on, workflow_id (no row: refused).
+ */
+export const JOB_SPAWN_PARENT = `SELECT depends_on, workflow_id FROM spool_jobs WHERE id = :id AND state = 'running' AND lease_token = :token`;
+
+/**
+ * `queries/job-spawn-settle.sql`: A child of the spawn waiter :id ended failed or cancelled: under 'fail' the waiter is released
+ * at once (its resume fails it), under 'continue' the child counts like a completion.
+ * Params: :id, :now.
+ * Returns: queue, state (no row: not a waiting spawn waiter).
+ */
+export const JOB_SPAWN_SETTLE = `UPDATE spool_jobs SET
+  pending_dependencies = CASE WHEN spawn_policy = 'fail' THEN 0 ELSE max(0, pending_dependencies - 1) END,
+  state = CASE
+    WHEN spawn_policy = 'fail' OR pending_dependencies <= 1 THEN CASE WHEN run_at > :now THEN 'scheduled' ELSE 'queued' END
+    ELSE state
+  END,
+  run_at = CASE WHEN (spawn_policy = 'fail' OR pending_dependencies <= 1) AND run_at < :now THEN :now ELSE run_at END,
+  updated_at = :now
+WHERE id = :id AND state = 'waiting' AND spawn_policy IS NOT NULL
+RETURNING queue, state`;
+
+/**
+ * `queries/job-spawn-wait.sql`: The parent of a spawn waits on its children: lease released, attempt given back (like a
+ * release), its dependsOn extended by the children, its meta replaced.
+ * Params: :id, :token, :now, :depends_on (JSON), :pending, :policy, :meta (JSON).
+ * Returns: queue (no row: refused).
+ */
+export const JOB_SPAWN_WAIT = `UPDATE spool_jobs SET
+  state = 'waiting',
+  attempt = max(0, attempt - 1),
+  depends_on = :depends_on,
+  pending_dependencies = :pending,
+  spawn_policy = :policy,
+  meta = :meta,
+  lease_token = NULL,
+  lease_expires_at = NULL,
+  updated_at = :now
+WHERE id = :id AND state = 'running' AND lease_token = :token
+RETURNING queue`;
+
+/**
  * `queries/job-state.sql`: The state of one job (no row when it does not exist).
  * Params: :id.
  * Returns: state.
@@ -1057,6 +1101,12 @@ SELECT e.value ->> 0, e.value ->> 1 FROM json_each(:edges) AS e`;
 export const WORKFLOW_GET = `SELECT * FROM spool_workflows WHERE id = :id`;
 
 /**
+ * `queries/workflow-grow.sql`: Spawned children joined a running workflow: its job total grows.
+ * Params: :id, :n.
+ */
+export const WORKFLOW_GROW = `UPDATE spool_workflows SET total = total + :n WHERE id = :id AND state = 'running'`;
+
+/**
  * `queries/workflow-insert.sql`: Inserts a workflow record (state 'running'). A duplicate id violates the primary key.
  * Params: :id, :name, :policy, :spec, :total, :now.
  */
@@ -1481,5 +1531,14 @@ CREATE TABLE spool_dedupe (
   first_at INTEGER NOT NULL,
   PRIMARY KEY (task, key)
 ) WITHOUT ROWID;`,
+  },
+  {
+    version: 22,
+    name: "spawn",
+    sql: `-- 0022_spawn (dynamic children, ctx.spawn): a job that spawned children waits on them with a
+-- policy for a child that fails or is cancelled ('fail': released at once; 'continue': counted
+-- like a completion) instead of being cancelled by the dependency cascade. NULL for every other
+-- job, so the column costs nothing on the hot paths (no index: read only by id).
+ALTER TABLE spool_jobs ADD COLUMN spawn_policy TEXT;`,
   },
 ];

@@ -1,4 +1,5 @@
--- Cancels a dependent of a failed or cancelled job unless it is final or running.
+-- Cancels a dependent of a failed or cancelled job unless it is final, running, or a spawn
+-- waiter (its policy applies instead: job-spawn-settle.sql).
 -- Params: :id, :now.
 -- Returns: queue, has_dependents (no row: left alone).
 UPDATE spool_jobs SET
@@ -7,5 +8,5 @@ UPDATE spool_jobs SET
   lease_expires_at = NULL,
   finished_at = :now,
   updated_at = :now
-WHERE id = :id AND state IN ('waiting', 'scheduled', 'queued')
+WHERE id = :id AND state IN ('waiting', 'scheduled', 'queued') AND spawn_policy IS NULL
 RETURNING queue, has_dependents

@@ -15,20 +15,66 @@ local function cancelOne(prefix, id, state, queue, priority, now, reason)
   emit('job:cancelled', id, queue, 'cancelled', now, '{"reason":' .. jstr(reason) .. '}')
 end
 
+--- A child of the spawn waiter `wid` ended failed or cancelled (see seam/jobs.ts SpawnPolicy):
+--- under 'fail' the waiter is released at once, under 'continue' the child counts like a completion.
+local function settleSpawnWaiter(prefix, wid, now)
+  local key = prefix .. 'job:' .. wid
+  local f = redis.call('HMGET', key, 'state', 'pending', 'runAt', 'queue', 'priority', 'spawn')
+  if f[1] ~= 'waiting' then return end
+  local pending = 0
+  if f[6] == 'continue' then pending = tonumber(f[2] or '0') - 1 end
+  if pending > 0 then
+    redis.call('HSET', key, 'pending', pending)
+    return
+  end
+  local state = 'queued'
+  local runAt = f[3]
+  if tonumber(runAt) > tonumber(now) then
+    state = 'scheduled'
+  else
+    runAt = now
+  end
+  redis.call('HSET', key, 'state', state, 'runAt', runAt, 'pending', 0, 'updatedAt', now)
+  place(prefix, wid, f[4], state, f[5], runAt)
+  count(f[4], 'waiting', -1)
+  count(f[4], state, 1)
+  emit('job:enqueued', wid, f[4], state, now, '{"released":true}')
+end
+
 --- Cancels every not-yet-final, not-running job downstream of `parentId`; appends ids to `into`.
+--- A spawn waiter (field `spawn`) is not cancelled: its policy applies instead.
 local function cancelDependents(prefix, parentId, now, reason, into)
   local stack = redis.call('SMEMBERS', prefix .. 'children:' .. parentId)
   while #stack > 0 do
     local cid = table.remove(stack)
-    local f = redis.call('HMGET', prefix .. 'job:' .. cid, 'state', 'queue', 'priority')
+    local f = redis.call('HMGET', prefix .. 'job:' .. cid, 'state', 'queue', 'priority', 'spawn')
     local state = f[1]
     if state and not FINAL[state] and state ~= 'running' then
-      cancelOne(prefix, cid, state, f[2], f[3], now, reason)
-      if into then into[#into + 1] = cid end
-      local more = redis.call('SMEMBERS', prefix .. 'children:' .. cid)
-      for i = 1, #more do stack[#stack + 1] = more[i] end
+      if f[4] then
+        settleSpawnWaiter(prefix, cid, now)
+      else
+        cancelOne(prefix, cid, state, f[2], f[3], now, reason)
+        if into then into[#into + 1] = cid end
+        local more = redis.call('SMEMBERS', prefix .. 'children:' .. cid)
+        for i = 1, #more do stack[#stack + 1] = more[i] end
+      end
     end
   end
+end
+
+--- Cancels job `id` (not final), its dependents, and, for a spawn waiter, its unfinished
+--- children (and theirs); appends every cancelled id to `into`.
+local function cancelWithChildren(prefix, id, now, reason, into)
+  local f = redis.call('HMGET', prefix .. 'job:' .. id, 'state', 'queue', 'priority', 'spawn', 'dependsOn')
+  if not f[1] or FINAL[f[1]] then return false end
+  cancelOne(prefix, id, f[1], f[2], f[3], now, reason)
+  into[#into + 1] = id
+  cancelDependents(prefix, id, now, 'dependency ' .. id .. ' was cancelled', into)
+  if f[4] and f[5] then
+    local deps = cjson.decode(f[5])
+    for i = 1, #deps do cancelWithChildren(prefix, deps[i], now, 'parent ' .. id .. ' was cancelled', into) end
+  end
+  return true
 end
 
 --- After `parentId` completed: each waiting child loses one pending dependency and, at zero,
