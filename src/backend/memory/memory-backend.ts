@@ -27,8 +27,14 @@ import type {
   JobEnqueueResult,
   JobFailParams,
   JobFailResult,
+  JobImportParams,
+  JobImportResult,
   JobListParams,
   JobLogParams,
+  JobMoveDeleteParams,
+  JobMoveDeleteResult,
+  JobMoveTakeParams,
+  JobMoveTakeResult,
   JobPage,
   JobProgressParams,
   JobPromoteParams,
@@ -47,6 +53,7 @@ import type {
   RetentionPruneParams,
   ScheduleFireParams,
   ScheduleFireResult,
+  ScheduleImportResult,
   ScheduleRecord,
   ScheduleResumeParams,
   ScheduleUpsertParams,
@@ -67,6 +74,7 @@ import * as flow from "./flow.js";
 import * as jobActions from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
+import * as move from "./move.js";
 import * as reads from "./reads.js";
 import { MemorySchedules } from "./schedules.js";
 import { MemoryStore } from "./store.js";
@@ -221,6 +229,21 @@ export class MemoryBackend implements Backend {
   readonly auditPrune: Backend["auditPrune"] = (p) => this.audit.auditPrune(p);
   readonly sessionRevoke: Backend["sessionRevoke"] = (p) => this.audit.sessionRevoke(p);
   readonly sessionRevoked: Backend["sessionRevoked"] = (p) => this.audit.sessionRevoked(p);
+
+  // ── move (move.ts) ───────────────────────────────────────────────────────────────────
+
+  jobMoveTake(params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
+    return move.jobMoveTake(this.store, params);
+  }
+  jobImport(params: JobImportParams): Promise<JobImportResult> {
+    return move.jobImport(this.store, params);
+  }
+  jobMoveDelete(params: JobMoveDeleteParams): Promise<JobMoveDeleteResult> {
+    return move.jobMoveDelete(this.store, params);
+  }
+  scheduleImport({ schedule }: { schedule: ScheduleRecord }): Promise<ScheduleImportResult> {
+    return this.schedules.import(schedule);
+  }
 
   // ── schedules (schedules.ts) ─────────────────────────────────────────────────────────
 

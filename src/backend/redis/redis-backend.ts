@@ -7,6 +7,7 @@
  * of the seam (jobs.ts, control.ts, reads.ts, maintenance.ts, plus workflows.ts,
  * schedules.ts, audit.ts).
  */
+
 import type { Redis } from "ioredis";
 import type { Clock } from "../../core/clock.js";
 import { BackendError } from "../../core/errors/index.js";
@@ -60,6 +61,15 @@ import type {
   WorkflowRecord,
 } from "../backend.js";
 import { ENQUEUE_JOBS_MAX } from "../backend.js";
+import type {
+  JobImportParams,
+  JobImportResult,
+  JobMoveDeleteParams,
+  JobMoveDeleteResult,
+  JobMoveTakeParams,
+  JobMoveTakeResult,
+  ScheduleImportResult,
+} from "../seam/move.js";
 import { shiftRunAt } from "../store-clock.js";
 import { RedisAudit } from "./audit.js";
 import * as control from "./control.js";
@@ -67,6 +77,7 @@ import { EnqueueGroup } from "./enqueue-group.js";
 import { RedisJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
+import * as move from "./move.js";
 import { RedisPush } from "./push.js";
 import * as reads from "./reads.js";
 import { RedisSchedules } from "./schedules.js";
@@ -322,6 +333,20 @@ export class RedisBackend implements Backend {
   }
   scheduleResume(params: ScheduleResumeParams): Promise<boolean> {
     return this.schedules.resume(params);
+  }
+  // ── move (move.ts) ───────────────────────────────────────────────────────────────────
+
+  jobMoveTake(params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
+    return move.jobMoveTake(this.store, params);
+  }
+  jobImport(params: JobImportParams): Promise<JobImportResult> {
+    return move.jobImport(this.store, params);
+  }
+  jobMoveDelete(params: JobMoveDeleteParams): Promise<JobMoveDeleteResult> {
+    return move.jobMoveDelete(this.store, params);
+  }
+  scheduleImport({ schedule }: { schedule: ScheduleRecord }): Promise<ScheduleImportResult> {
+    return move.scheduleImport(this.store, schedule);
   }
   scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
     const { skew } = this.store.time();

@@ -56,6 +56,15 @@ import type {
   WorkflowPage,
   WorkflowRecord,
 } from "../backend.js";
+import type {
+  JobImportParams,
+  JobImportResult,
+  JobMoveDeleteParams,
+  JobMoveDeleteResult,
+  JobMoveTakeParams,
+  JobMoveTakeResult,
+  ScheduleImportResult,
+} from "../seam/move.js";
 import { shiftRunAt } from "../store-clock.js";
 import { SqliteAudit } from "./audit.js";
 import * as control from "./control.js";
@@ -64,6 +73,7 @@ import * as flow from "./flow.js";
 import { SqliteJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
+import * as move from "./move.js";
 import * as reads from "./reads.js";
 import { SqliteSchedules } from "./schedules.js";
 import { SqliteSearch } from "./search.js";
@@ -270,6 +280,20 @@ export class SqliteBackend implements Backend {
   }
   scheduleResume(params: ScheduleResumeParams): Promise<boolean> {
     return this.schedules.resume(params);
+  }
+  // ── move (move.ts) ───────────────────────────────────────────────────────────────────
+
+  jobMoveTake(params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
+    return move.jobMoveTake(this.store, params);
+  }
+  jobImport(params: JobImportParams): Promise<JobImportResult> {
+    return move.jobImport(this.store, params);
+  }
+  jobMoveDelete(params: JobMoveDeleteParams): Promise<JobMoveDeleteResult> {
+    return move.jobMoveDelete(this.store, params);
+  }
+  scheduleImport({ schedule }: { schedule: ScheduleRecord }): Promise<ScheduleImportResult> {
+    return move.scheduleImport(this.store, schedule);
   }
   scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
     const { skew } = this.store.time();
