@@ -19,8 +19,6 @@ requirePostgres("the spool move chain test");
 const stores = makeStores();
 afterAll(() => stores.cleanup());
 
-const HOUR = 3_600_000;
-
 async function notStarted(backend: Backend) {
   const queues = await backend.queueList();
   return queues.reduce((n, q) => n + q.counts.waiting + q.counts.scheduled + q.counts.queued, 0);
