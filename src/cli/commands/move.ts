@@ -64,7 +64,7 @@ function printPlan(ctx: CliContext, plan: MovePlan, from: string, to: string): v
   const s = plan.settings;
   ctx.out(`dry run: nothing was written. From ${from} to ${to}, a move would carry:`);
   ctx.out(
-    `  jobs:      ${plan.total} (waiting ${plan.jobs.waiting}, scheduled ${plan.jobs.scheduled}, queued ${plan.jobs.queued}), in ${plan.workflows} workflows or none`,
+    `  jobs:      ${plan.total} (waiting ${plan.jobs.waiting}, scheduled ${plan.jobs.scheduled}, queued ${plan.jobs.queued}), ${plan.workflows} workflows`,
   );
   ctx.out(`  schedules: ${s.schedules.length}${s.schedules.length ? ` (${s.schedules.join(", ")})` : ""}`);
   ctx.out(`  queues:    ${s.pausedQueues.length} paused, ${s.limitedQueues.length} with limits`);
