@@ -24,7 +24,7 @@
  * operations sort together; each takes one params object so adding a field breaks nobody.
  *
  * The types of each section live in seam/ (jobs, reads, maintenance, events, schedules,
- * workflows, audit) and are re-exported here: import them from this file.
+ * workflows, audit, move) and are re-exported here: import them from this file.
  */
 import type { Clock } from "../core/clock.js";
 import type { JobLogLine, JobRecord, LeasedJob } from "../core/types.js";
@@ -61,6 +61,7 @@ import type {
   WorkerHeartbeatParams,
   WorkerInfo,
 } from "./seam/maintenance.js";
+import type { MoveBackend } from "./seam/move.js";
 import type { JobListParams, JobPage, QueueInfo } from "./seam/reads.js";
 import type {
   ScheduleFireParams,
@@ -78,11 +79,12 @@ export type * from "./seam/events.js";
 export * from "./seam/flow.js";
 export * from "./seam/jobs.js";
 export type * from "./seam/maintenance.js";
+export * from "./seam/move.js";
 export * from "./seam/reads.js";
 export type * from "./seam/schedules.js";
 export * from "./seam/workflows.js";
 
-export interface Backend extends WorkflowBackend, AuditBackend, JobActionsBackend {
+export interface Backend extends WorkflowBackend, AuditBackend, JobActionsBackend, MoveBackend {
   /** "memory", "sqlite", "redis", "postgres". */
   readonly kind: string;
   readonly capabilities: BackendCapabilities;

@@ -18,6 +18,7 @@ import { registerJobsRetry } from "./commands/jobs-retry.js";
 import { registerJobsRm } from "./commands/jobs-rm.js";
 import { registerJobsShow } from "./commands/jobs-show.js";
 import { registerMigrate } from "./commands/migrate.js";
+import { registerMove } from "./commands/move.js";
 import { registerQueuesLimit } from "./commands/queues-limit.js";
 import { registerQueuesLs } from "./commands/queues-ls.js";
 import { registerQueuesPause } from "./commands/queues-pause.js";
@@ -99,6 +100,7 @@ export function buildProgram(io: CliIO): Command {
   registerDev(program, io);
   registerStats(program, io);
   registerMigrate(program, io);
+  registerMove(program, io);
   return program;
 }
 

@@ -28,6 +28,7 @@ import { jobActionsTopic } from "./suite/job-actions.js";
 import { leaseTopic } from "./suite/lease.js";
 import { lifecycleTopic } from "./suite/lifecycle.js";
 import { listTopic } from "./suite/list.js";
+import { moveTopic } from "./suite/move.js";
 import { notifyTopic } from "./suite/notify.js";
 import { progressTopic } from "./suite/progress.js";
 import { pushTopic } from "./suite/push.js";
@@ -74,6 +75,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   flowTopic,
   dedupeTopic,
   spawnTopic,
+  moveTopic,
 ];
 
 export interface ConformanceSkip {

@@ -19,6 +19,16 @@ import type {
   WorkflowEnqueueParams,
   WorkflowEnqueueResult,
 } from "../backend.js";
+import type {
+  JobImportParams,
+  JobImportResult,
+  JobMoveDeleteParams,
+  JobMoveDeleteResult,
+  JobMoveTakeParams,
+  JobMoveTakeResult,
+  ScheduleImportResult,
+} from "../seam/move.js";
+import type { ScheduleRecord } from "../seam/schedules.js";
 import { SectionedBackend } from "../sectioned-backend.js";
 import { checkWorkflowEnqueue } from "../workflow-shared.js";
 import { MemoryAudit } from "./audit.js";
@@ -27,6 +37,7 @@ import * as flow from "./flow.js";
 import * as jobActions from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
+import * as move from "./move.js";
 import * as reads from "./reads.js";
 import { MemorySchedules } from "./schedules.js";
 import * as spawn from "./spawn.js";
@@ -36,19 +47,23 @@ export class MemoryBackend extends SectionedBackend<MemoryStore> implements Back
   readonly kind = "memory";
   readonly capabilities: BackendCapabilities = { crossProcess: false, notify: "none", push: false };
 
+  private readonly memorySchedules: MemorySchedules;
+
   constructor(readonly clock: Clock) {
     const store = new MemoryStore(clock);
+    const schedules = new MemorySchedules({
+      now: () => clock.now(),
+      emit: (events) => store.emit(events),
+      insertJob: (job) => jobs.jobEnqueue(store, { jobs: [job] }),
+    });
     super({
       store,
       sections: { ...jobs, ...spawn, ...control, ...flow, ...jobActions, ...reads, ...maintenance },
       workflows: store.workflows,
       audit: new MemoryAudit(() => clock.now()),
-      schedules: new MemorySchedules({
-        now: () => clock.now(),
-        emit: (events) => store.emit(events),
-        insertJob: (job) => jobs.jobEnqueue(store, { jobs: [job] }),
-      }),
+      schedules,
     });
+    this.memorySchedules = schedules;
   }
 
   async migrate(): Promise<void> {}
@@ -78,5 +93,20 @@ export class MemoryBackend extends SectionedBackend<MemoryStore> implements Back
       now,
     );
     return out;
+  }
+
+  // ── move (move.ts, seam/move.ts) ─────────────────────────────────────────────────────
+
+  jobMoveTake(params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
+    return move.jobMoveTake(this.store, params);
+  }
+  jobImport(params: JobImportParams): Promise<JobImportResult> {
+    return move.jobImport(this.store, params);
+  }
+  jobMoveDelete(params: JobMoveDeleteParams): Promise<JobMoveDeleteResult> {
+    return move.jobMoveDelete(this.store, params);
+  }
+  scheduleImport({ schedule }: { schedule: ScheduleRecord }): Promise<ScheduleImportResult> {
+    return this.memorySchedules.import(schedule);
   }
 }

@@ -93,6 +93,38 @@ export class MemoryWorkflows {
     return wf !== undefined && wf.settled === null;
   }
 
+  /**
+   * A moved-in workflow (jobImport): its record if absent, and these jobs as members. Counts are
+   * read live from the jobs while it runs; a record that arrives settled stays frozen.
+   */
+  importRecord(record: WorkflowRecord, jobIds: readonly string[]): void {
+    let wf = this.records.get(record.id);
+    if (!wf) {
+      const { id, name, policy, spec } = record;
+      wf = {
+        workflow: { id, name, policy, spec },
+        jobIds: [],
+        createdAt: record.createdAt,
+        settled: record.state === "running" ? null : { ...record, counts: { ...record.counts } },
+      };
+      this.records.set(record.id, wf);
+    }
+    for (const id of jobIds) {
+      if (this.ofJob.get(id) === record.id) continue;
+      wf.jobIds.push(id);
+      this.ofJob.set(id, record.id);
+    }
+  }
+
+  /** Deletes a moved-out workflow record (its jobs have left this store). */
+  drop(id: string): boolean {
+    const wf = this.records.get(id);
+    if (!wf) return false;
+    for (const jobId of wf.jobIds) if (this.ofJob.get(jobId) === id) this.ofJob.delete(jobId);
+    this.records.delete(id);
+    return true;
+  }
+
   forget(jobId: string): void {
     this.ofJob.delete(jobId);
   }

@@ -62,6 +62,15 @@ export class MemorySchedules {
     return { schedule: { ...next }, changed: true, created: !old };
   }
 
+  /** `scheduleImport`: the whole record, if the name is free (seam/move.ts). */
+  async import(schedule: ScheduleRecord): Promise<{ created: boolean }> {
+    if (this.byName.has(schedule.name)) return { created: false };
+    this.byName.set(schedule.name, { ...schedule });
+    const now = this.host.now();
+    this.host.emit([scheduleEvent("schedule:changed", schedule.name, now, { change: "created" })]);
+    return { created: true };
+  }
+
   async get(name: string): Promise<ScheduleRecord | null> {
     const s = this.byName.get(name);
     return s ? { ...s } : null;

@@ -15,6 +15,7 @@ import { PgJobActions } from "./job-actions.js";
 import { PgJobs } from "./jobs.js";
 import { PgMaintenance } from "./maintenance.js";
 import { migrateSchema } from "./migrate.js";
+import * as move from "./move.js";
 import { PgOutcomes } from "./outcomes.js";
 import { PgSchedules } from "./schedules.js";
 import { jobSpawn } from "./spawn.js";
@@ -150,6 +151,13 @@ export class PostgresBackend implements Backend {
   readonly schedulePause: Backend["schedulePause"] = ({ name }) => this.schedules.pause(name);
   readonly scheduleResume: Backend["scheduleResume"] = (p) => this.schedules.resume(p);
   readonly scheduleFire: Backend["scheduleFire"] = (p) => this.schedules.fire(p);
+
+  // ── move (move.ts) ───────────────────────────────────────────────────────────────────
+  readonly jobMoveTake: Backend["jobMoveTake"] = (p) => move.jobMoveTake(this.store, p);
+  readonly jobImport: Backend["jobImport"] = (p) => move.jobImport(this.store, p);
+  readonly jobMoveDelete: Backend["jobMoveDelete"] = (p) => move.jobMoveDelete(this.store, p);
+  readonly scheduleImport: Backend["scheduleImport"] = ({ schedule }) =>
+    move.scheduleImport(this.store, schedule);
 
   // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
   readonly workflowEnqueue: Backend["workflowEnqueue"] = (p) => this.workflows.enqueue(p);

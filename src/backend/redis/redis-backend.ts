@@ -20,6 +20,16 @@ import type {
   WorkflowEnqueueResult,
 } from "../backend.js";
 import { ENQUEUE_JOBS_MAX } from "../backend.js";
+import type {
+  JobImportParams,
+  JobImportResult,
+  JobMoveDeleteParams,
+  JobMoveDeleteResult,
+  JobMoveTakeParams,
+  JobMoveTakeResult,
+  ScheduleImportResult,
+} from "../seam/move.js";
+import type { ScheduleRecord } from "../seam/schedules.js";
 import { actionSections, listWithSearch, SectionedBackend } from "../sectioned-backend.js";
 import { shiftRunAt } from "../store-clock.js";
 import { RedisAudit } from "./audit.js";
@@ -28,6 +38,7 @@ import { EnqueueGroup } from "./enqueue-group.js";
 import { RedisJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
+import * as move from "./move.js";
 import { RedisPush } from "./push.js";
 import * as reads from "./reads.js";
 import { RedisSchedules } from "./schedules.js";
@@ -176,5 +187,20 @@ export class RedisBackend extends SectionedBackend<RedisStore> implements Backen
   workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
     const jobs = shiftRunAt(params.jobs, this.store.time().skew) as WorkflowEnqueueParams["jobs"];
     return this.workflows.enqueue(jobs === params.jobs ? params : { ...params, jobs });
+  }
+
+  // ── move (move.ts, seam/move.ts) ─────────────────────────────────────────────────────
+
+  jobMoveTake(params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
+    return move.jobMoveTake(this.store, params);
+  }
+  jobImport(params: JobImportParams): Promise<JobImportResult> {
+    return move.jobImport(this.store, params);
+  }
+  jobMoveDelete(params: JobMoveDeleteParams): Promise<JobMoveDeleteResult> {
+    return move.jobMoveDelete(this.store, params);
+  }
+  scheduleImport({ schedule }: { schedule: ScheduleRecord }): Promise<ScheduleImportResult> {
+    return move.scheduleImport(this.store, schedule);
   }
 }

@@ -43,6 +43,10 @@ export const SCRIPT_NAMES = [
   "schedule-upsert",
   "schedule-change",
   "schedule-fire",
+  "schedule-import",
+  "move-take",
+  "move-import",
+  "move-delete",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

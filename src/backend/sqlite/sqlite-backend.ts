@@ -15,6 +15,16 @@ import type {
   WorkflowEnqueueParams,
   WorkflowEnqueueResult,
 } from "../backend.js";
+import type {
+  JobImportParams,
+  JobImportResult,
+  JobMoveDeleteParams,
+  JobMoveDeleteResult,
+  JobMoveTakeParams,
+  JobMoveTakeResult,
+  ScheduleImportResult,
+} from "../seam/move.js";
+import type { ScheduleRecord } from "../seam/schedules.js";
 import { actionSections, listWithSearch, SectionedBackend } from "../sectioned-backend.js";
 import { shiftRunAt } from "../store-clock.js";
 import { SqliteAudit } from "./audit.js";
@@ -24,6 +34,7 @@ import * as flow from "./flow.js";
 import { SqliteJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
+import * as move from "./move.js";
 import * as reads from "./reads.js";
 import { SqliteSchedules } from "./schedules.js";
 import { SqliteSearch } from "./search.js";
@@ -122,5 +133,20 @@ export class SqliteBackend extends SectionedBackend<SqliteStore> implements Back
     const { now, skew } = this.store.time();
     const jobs = shiftRunAt(params.jobs, skew) as WorkflowEnqueueParams["jobs"];
     return this.store.workflows.enqueue(jobs === params.jobs ? params : { ...params, jobs }, now);
+  }
+
+  // ── move (move.ts, seam/move.ts) ─────────────────────────────────────────────────────
+
+  jobMoveTake(params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
+    return move.jobMoveTake(this.store, params);
+  }
+  jobImport(params: JobImportParams): Promise<JobImportResult> {
+    return move.jobImport(this.store, params);
+  }
+  jobMoveDelete(params: JobMoveDeleteParams): Promise<JobMoveDeleteResult> {
+    return move.jobMoveDelete(this.store, params);
+  }
+  scheduleImport({ schedule }: { schedule: ScheduleRecord }): Promise<ScheduleImportResult> {
+    return move.scheduleImport(this.store, schedule);
   }
 }

@@ -801,6 +801,78 @@ export const MIGRATIONS_CREATE = `CREATE TABLE IF NOT EXISTS spool.migrations (
 export const MIGRATIONS_INSERT = `INSERT INTO spool.migrations (version, name, applied_at) VALUES (:version::bigint, :name::text, :applied_at::bigint)`;
 
 /**
+ * `queries/move-children.sql`: The dependency edges leaving a move batch's jobs (jobMoveTake checks no child is left behind).
+ * Params: :ids (text[]).
+ * Returns: parent_id, child_id.
+ */
+export const MOVE_CHILDREN = `SELECT parent_id, child_id FROM spool.job_deps WHERE parent_id = ANY(:ids::text[])`;
+
+/**
+ * `queries/move-delete.sql`: Deletes one moved-out job (jobMoveDelete): one the mover holds (running under :token) or a
+ * finished one it copied. Anything else (claimed by a worker, put back) stays.
+ * Params: :id, :token.
+ * Returns: queue, state, has_dependents, has_dependencies (no row: skipped).
+ */
+export const MOVE_DELETE = `DELETE FROM spool.jobs
+WHERE id = :id::text
+  AND ((state = 'running' AND lease_token = :token::text) OR state IN ('completed', 'failed', 'cancelled'))
+RETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies`;
+
+/**
+ * `queries/move-insert.sql`: Inserts one moved-in job with every column as the source stored it (jobImport, seam/move.ts),
+ * unless its id or its idempotency key is taken (no row back then). A not-started job's state
+ * and pending count are set afterwards by move-place.sql, once the whole batch is in.
+ * Params: every column of spool.jobs but has_dependents and lease_token, :workflow_id.
+ * Returns: id.
+ */
+export const MOVE_INSERT = `INSERT INTO spool.jobs (
+  id, task, queue, state, priority, run_at, attempt, max_attempts, input, result, errors, progress,
+  key, meta, depends_on, pending_dependencies, lease_ms, timeout_ms, worker_id, lease_expires_at,
+  created_at, started_at, finished_at, updated_at, workflow_id
+) VALUES (
+  :id::text, :task::text, :queue::text, :state::text, :priority::bigint, :run_at::bigint, :attempt::bigint,
+  :max_attempts::bigint, :input::text, :result::text, :errors::jsonb, :progress::jsonb, :key::text, :meta::text,
+  :depends_on::text[], :pending_dependencies::bigint, :lease_ms::bigint, :timeout_ms::bigint, :worker_id::text,
+  :lease_expires_at::bigint, :created_at::bigint, :started_at::bigint, :finished_at::bigint, :updated_at::bigint,
+  :workflow_id::text
+)
+ON CONFLICT DO NOTHING
+RETURNING id`;
+
+/**
+ * `queries/move-lock.sql`: Locks a move batch's jobs (jobMoveTake), in id order so two takers never deadlock.
+ * Params: :ids (text[]).
+ * Returns: every column.
+ */
+export const MOVE_LOCK = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at
+FROM spool.jobs AS j WHERE j.id = ANY(:ids::text[])
+ORDER BY j.id
+FOR UPDATE`;
+
+/**
+ * `queries/move-place.sql`: Sets a moved-in not-started job's state from its parents in this store (jobImport).
+ * Params: :id, :state, :pending, :now (finished_at when the state is 'cancelled').
+ */
+export const MOVE_PLACE = `UPDATE spool.jobs
+SET state = :state::text, pending_dependencies = :pending::bigint,
+  finished_at = CASE WHEN :state::text = 'cancelled' THEN :now::bigint END
+WHERE id = :id::text`;
+
+/**
+ * `queries/move-take.sql`: Takes locked not-started jobs out of circulation for `spool move` (seam/move.ts): `running`
+ * under the mover's worker id and token with a lease that never expires, so no claim, rescue,
+ * dependency release or workflow rule touches them. Other columns stay as they were.
+ * Params: :ids (text[]), :worker_id, :token, :until, :now.
+ */
+export const MOVE_TAKE = `UPDATE spool.jobs
+SET state = 'running', worker_id = :worker_id::text, lease_token = :token::text,
+  lease_expires_at = :until::bigint, updated_at = :now::bigint
+WHERE id = ANY(:ids::text[]) AND state IN ('waiting', 'scheduled', 'queued')`;
+
+/**
  * `queries/notify-send-stored.sql`: As notify-send.sql for a batch too large for a NOTIFY payload: stores it in spool.events and
  * notifies `:origin|@seq`.
  * Params: :channel, :origin, :at, :events (encoded batch).
@@ -1007,6 +1079,20 @@ RETURNING name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_j
 export const SCHEDULE_GET = `SELECT name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at FROM spool.schedules WHERE name = :name::text`;
 
 /**
+ * `queries/schedule-import.sql`: Inserts a moved-in schedule with every field as the source stored it, unless the name exists.
+ * Params: every column of spool.schedules.
+ * Returns: name (no row: the name was taken).
+ */
+export const SCHEDULE_IMPORT = `INSERT INTO spool.schedules (
+  name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at
+) VALUES (
+  :name::text, :spec::text, :trigger_key::text, :anchor_at::bigint, :next_fire_at::bigint, :last_fire_at::bigint,
+  :last_job_id::text, :runs::bigint, :paused::boolean, :created_at::bigint, :updated_at::bigint
+)
+ON CONFLICT (name) DO NOTHING
+RETURNING name`;
+
+/**
  * `queries/schedule-insert.sql`: Creates a schedule unless the name exists (no row back then: another process created it).
  * Params: :name, :spec, :trigger_key, :anchor_at, :next_fire_at, :paused, :now.
  * Returns: name.
@@ -1149,6 +1235,12 @@ RETURNING id, queue, has_dependents`;
 export const WORKFLOW_COUNTS = `SELECT state, count(*)::integer AS n FROM spool.jobs WHERE workflow_id = :id::text GROUP BY state`;
 
 /**
+ * `queries/workflow-delete.sql`: Deletes a moved-out workflow record (jobMoveDelete; its jobs have left this store).
+ * Params: :ids (text[]).
+ */
+export const WORKFLOW_DELETE = `DELETE FROM spool.workflows WHERE id = ANY(:ids::text[])`;
+
+/**
  * `queries/workflow-get.sql`: One workflow record.
  * Params: :id.
  * Returns: every column.
@@ -1160,6 +1252,15 @@ export const WORKFLOW_GET = `SELECT id, name, policy, state, spec, total, counts
  * Params: :id, :n.
  */
 export const WORKFLOW_GROW = `UPDATE spool.workflows SET total = total + :n::bigint WHERE id = :id::text AND state = 'running'`;
+
+/**
+ * `queries/workflow-import.sql`: Inserts a moved-in workflow record unless its id exists (jobImport).
+ * Params: :id, :name, :policy, :state, :spec, :total, :counts (JSON or NULL), :created_at, :finished_at.
+ */
+export const WORKFLOW_IMPORT = `INSERT INTO spool.workflows (id, name, policy, state, spec, total, counts, created_at, finished_at)
+VALUES (:id::text, :name::text, :policy::text, :state::text, :spec::text, :total::bigint, :counts::jsonb,
+  :created_at::bigint, :finished_at::bigint)
+ON CONFLICT (id) DO NOTHING`;
 
 /**
  * `queries/workflow-insert.sql`: Inserts a workflow record (state 'running'). A duplicate id violates the primary key.

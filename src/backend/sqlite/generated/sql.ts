@@ -747,6 +747,55 @@ export const MIGRATIONS_CURRENT = `SELECT coalesce(max(version), 0) AS version F
 export const MIGRATIONS_INSERT = `INSERT INTO spool_migrations (version, name, applied_at) VALUES (:version, :name, :applied_at)`;
 
 /**
+ * `queries/move-delete.sql`: Deletes one moved-out job (jobMoveDelete): one the mover holds (running under :token) or a
+ * finished one it copied. Anything else (claimed by a worker, put back) stays.
+ * Params: :id, :token.
+ * Returns: queue, state, has_dependents, has_dependencies (no row: skipped).
+ */
+export const MOVE_DELETE = `DELETE FROM spool_jobs
+WHERE id = :id
+  AND ((state = 'running' AND lease_token = :token) OR state IN ('completed', 'failed', 'cancelled'))
+RETURNING queue, state, has_dependents, depends_on <> '[]' AS has_dependencies`;
+
+/**
+ * `queries/move-insert.sql`: Inserts one moved-in job with every column as the source stored it (jobImport, seam/move.ts);
+ * the caller checked that the id and the idempotency key are free. A not-started job's state
+ * and pending count are set afterwards by move-place.sql, once the whole batch is in.
+ * Params: every column of spool_jobs but has_dependents and lease_token (JSON columns as text),
+ *   :workflow_id (NULL outside workflows).
+ */
+export const MOVE_INSERT = `INSERT INTO spool_jobs (
+  id, task, queue, state, priority, run_at, attempt, max_attempts, input, result, errors, progress,
+  key, meta, depends_on, pending_dependencies, lease_ms, timeout_ms, worker_id, lease_expires_at,
+  created_at, started_at, finished_at, updated_at, workflow_id
+) VALUES (
+  :id, :task, :queue, :state, :priority, :run_at, :attempt, :max_attempts, :input, :result, :errors, :progress,
+  :key, :meta, :depends_on, :pending_dependencies, :lease_ms, :timeout_ms, :worker_id, :lease_expires_at,
+  :created_at, :started_at, :finished_at, :updated_at, :workflow_id
+)`;
+
+/**
+ * `queries/move-place.sql`: Sets a moved-in not-started job's state from its parents in this store (jobImport).
+ * Params: :id, :state, :pending, :now (finished_at when the state is 'cancelled').
+ */
+export const MOVE_PLACE = `UPDATE spool_jobs
+SET state = :state, pending_dependencies = :pending,
+  finished_at = CASE WHEN :state = 'cancelled' THEN :now END
+WHERE id = :id`;
+
+/**
+ * `queries/move-take.sql`: Takes one not-started job out of circulation for `spool move` (seam/move.ts): it becomes
+ * `running` under the mover's worker id and token with a lease that never expires, so no claim,
+ * rescue, dependency release or workflow rule touches it. Other columns stay as they were.
+ * Params: :id, :worker_id, :token, :until, :now.
+ * Returns: id (no row: the job is not waiting, scheduled or queued).
+ */
+export const MOVE_TAKE = `UPDATE spool_jobs
+SET state = 'running', worker_id = :worker_id, lease_token = :token, lease_expires_at = :until, updated_at = :now
+WHERE id = :id AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING id`;
+
+/**
  * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes (small,
  * covering); the finished states are read from spool_finished_counts (kept by triggers,
  * migration 0017), so the answer does not grow with the finished jobs retained.
@@ -920,6 +969,18 @@ RETURNING *`;
 export const SCHEDULE_GET = `SELECT * FROM spool_schedules WHERE name = :name`;
 
 /**
+ * `queries/schedule-import.sql`: Inserts a moved-in schedule with every field as the source stored it, unless the name exists.
+ * Params: every column of spool_schedules (paused 0/1).
+ */
+export const SCHEDULE_IMPORT = `INSERT INTO spool_schedules (
+  name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at
+) VALUES (
+  :name, :spec, :trigger_key, :anchor_at, :next_fire_at, :last_fire_at, :last_job_id, :runs, :paused,
+  :created_at, :updated_at
+)
+ON CONFLICT (name) DO NOTHING`;
+
+/**
  * `queries/schedule-insert.sql`: Creates a schedule (the caller checked that the name is free inside the same transaction).
  * Params: :name, :spec, :trigger_key, :anchor_at, :next_fire_at, :paused (0/1), :now.
  */
@@ -1087,6 +1148,12 @@ RETURNING id, queue, has_dependents`;
 export const WORKFLOW_COUNTS = `SELECT state, count(*) AS n FROM spool_jobs WHERE workflow_id = :id GROUP BY state`;
 
 /**
+ * `queries/workflow-delete.sql`: Deletes a moved-out workflow record (jobMoveDelete; its jobs have left this store).
+ * Params: :id.
+ */
+export const WORKFLOW_DELETE = `DELETE FROM spool_workflows WHERE id = :id`;
+
+/**
  * `queries/workflow-deps-insert.sql`: Inserts the dependency edges of a workflow in one statement.
  * Params: :edges (JSON array of [parent_id, child_id]).
  */
@@ -1105,6 +1172,14 @@ export const WORKFLOW_GET = `SELECT * FROM spool_workflows WHERE id = :id`;
  * Params: :id, :n.
  */
 export const WORKFLOW_GROW = `UPDATE spool_workflows SET total = total + :n WHERE id = :id AND state = 'running'`;
+
+/**
+ * `queries/workflow-import.sql`: Inserts a moved-in workflow record unless its id exists (jobImport).
+ * Params: :id, :name, :policy, :state, :spec, :total, :counts (JSON or NULL), :created_at, :finished_at.
+ */
+export const WORKFLOW_IMPORT = `INSERT INTO spool_workflows (id, name, policy, state, spec, total, counts, created_at, finished_at)
+VALUES (:id, :name, :policy, :state, :spec, :total, :counts, :created_at, :finished_at)
+ON CONFLICT (id) DO NOTHING`;
 
 /**
  * `queries/workflow-insert.sql`: Inserts a workflow record (state 'running'). A duplicate id violates the primary key.

@@ -1,0 +1,142 @@
+/** Memory backend, move section (seam/move.ts): take out of circulation, import by id, delete moved. */
+import { FINAL_STATES, type JobRecord, type JobState } from "../../core/types.js";
+import type { BackendEvent } from "../backend.js";
+import {
+  checkImport,
+  checkMoveDelete,
+  checkMoveTake,
+  importedState,
+  keepsState,
+  workflowIdOf,
+} from "../move-shared.js";
+import {
+  type JobImportParams,
+  type JobImportResult,
+  type JobMoveDeleteParams,
+  type JobMoveDeleteResult,
+  type JobMoveTakeParams,
+  type JobMoveTakeResult,
+  MOVE_LEASE_UNTIL,
+} from "../seam/move.js";
+import { NOT_STARTED_STATES } from "../workflow-shared.js";
+import type { MemoryStore, StoredJob } from "./store.js";
+
+const notStarted = (state: JobState | undefined) =>
+  state !== undefined && (NOT_STARTED_STATES as readonly string[]).includes(state);
+const unfinished = (state: JobState | undefined) => state !== undefined && !FINAL_STATES.has(state);
+
+export async function jobMoveTake(s: MemoryStore, params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
+  checkMoveTake(params);
+  const batch = new Set(params.ids);
+  const blocked = params.ids.filter((id) => !notStarted(s.jobs.get(id)?.state));
+  if (blocked.length > 0) return { taken: [], blocked, needs: [] };
+  const needs: JobMoveTakeResult["needs"] = [];
+  for (const id of params.ids) {
+    const job = s.jobs.get(id)!;
+    const relatives = [...job.dependsOn, ...(s.dependents.get(id) ?? [])];
+    for (const rel of relatives)
+      if (!batch.has(rel) && unfinished(s.jobs.get(rel)?.state)) needs.push({ id: rel, of: id });
+  }
+  if (needs.length > 0) return { taken: [], blocked: [], needs };
+  const now = s.clock.now();
+  const taken: JobRecord[] = [];
+  for (const id of params.ids) {
+    const job = s.jobs.get(id)!;
+    taken.push(s.snapshot(job));
+    // Out of every heap (stale entries are skipped by version) and into `running` for good.
+    job.version++;
+    job.state = "running";
+    job.workerId = params.workerId;
+    job.leaseToken = params.token;
+    job.leaseExpiresAt = MOVE_LEASE_UNTIL;
+    job.updatedAt = now;
+    s.running.add(id);
+  }
+  return { taken, blocked: [], needs: [] };
+}
+
+export async function jobImport(s: MemoryStore, params: JobImportParams): Promise<JobImportResult> {
+  checkImport(params);
+  const now = s.clock.now();
+  const out: JobImportResult = { inserted: [], existing: [], conflicts: [] };
+  const added: StoredJob[] = [];
+  for (const rec of params.jobs) {
+    if (s.jobs.has(rec.id)) {
+      out.existing.push(rec.id);
+      continue;
+    }
+    const keyField = rec.key === null ? null : `${rec.task}\0${rec.key}`;
+    if (keyField !== null && s.keys.has(keyField)) {
+      out.conflicts.push(rec.id);
+      continue;
+    }
+    const job: StoredJob = {
+      ...rec,
+      errors: rec.errors.map((e) => ({ ...e })),
+      progress: rec.progress ? { ...rec.progress } : null,
+      meta: { ...rec.meta },
+      dependsOn: [...rec.dependsOn],
+      workerId: keepsState(rec.state) ? rec.workerId : null,
+      leaseExpiresAt: null,
+      leaseToken: null,
+      version: 0,
+    };
+    s.jobs.set(job.id, job);
+    if (keyField !== null) s.keys.set(keyField, job.id);
+    added.push(job);
+    out.inserted.push(job.id);
+  }
+  // Links once every job of the batch is in, so parents may come after their children.
+  const events: BackendEvent[] = [];
+  for (const job of added) {
+    if (keepsState(job.state)) continue;
+    const { state, pending } = importedState(
+      job.dependsOn.map((d) => s.jobs.get(d)?.state),
+      job.runAt,
+      now,
+    );
+    for (const dep of job.dependsOn) {
+      if (!unfinished(s.jobs.get(dep)?.state)) continue;
+      let set = s.dependents.get(dep);
+      if (!set) s.dependents.set(dep, (set = new Set()));
+      set.add(job.id);
+    }
+    job.state = state;
+    job.pendingDependencies = pending;
+    if (state === "cancelled") job.finishedAt = now;
+    s.place(job);
+    events.push(s.event("job:enqueued", job, now, { moved: true }));
+  }
+  const byWorkflow = new Map<string, string[]>();
+  for (const job of added) {
+    const wf = workflowIdOf(job);
+    if (wf !== null) byWorkflow.set(wf, [...(byWorkflow.get(wf) ?? []), job.id]);
+  }
+  for (const record of params.workflows) s.workflows.importRecord(record, byWorkflow.get(record.id) ?? []);
+  s.emit(events);
+  return out;
+}
+
+export async function jobMoveDelete(
+  s: MemoryStore,
+  params: JobMoveDeleteParams,
+): Promise<JobMoveDeleteResult> {
+  checkMoveDelete(params);
+  const now = s.clock.now();
+  const out: JobMoveDeleteResult = { removed: [], skipped: [] };
+  const events: BackendEvent[] = [];
+  for (const id of params.ids) {
+    const job = s.jobs.get(id);
+    const held = job?.state === "running" && job.leaseToken === params.token;
+    if (!job || !(held || FINAL_STATES.has(job.state))) {
+      out.skipped.push(id);
+      continue;
+    }
+    s.removeOne(job);
+    out.removed.push(id);
+    events.push(s.event("job:removed", job, now, { moved: true }));
+  }
+  for (const id of params.workflows) s.workflows.drop(id);
+  s.emit(events);
+  return out;
+}

@@ -1,0 +1,8 @@
+-- Deletes one moved-out job (jobMoveDelete): one the mover holds (running under :token) or a
+-- finished one it copied. Anything else (claimed by a worker, put back) stays.
+-- Params: :id, :token.
+-- Returns: queue, state, has_dependents, has_dependencies (no row: skipped).
+DELETE FROM spool.jobs
+WHERE id = :id::text
+  AND ((state = 'running' AND lease_token = :token::text) OR state IN ('completed', 'failed', 'cancelled'))
+RETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies
