@@ -34,6 +34,7 @@ import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobActionRoutes } from "./routes/job-actions.js";
 import { jobBulkActionRoutes } from "./routes/job-bulk-actions.js";
+import { jobSelectionActionRoutes } from "./routes/job-selection-actions.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { queueRoutes } from "./routes/queues.js";
 import { scheduleRoutes } from "./routes/schedules.js";
@@ -118,6 +119,7 @@ export function buildApp(deps: RouteDeps) {
   const api = router();
   api.route("/", healthRoutes(deps));
   api.route("/", jobBulkActionRoutes(deps));
+  api.route("/", jobSelectionActionRoutes(deps));
   api.route("/", jobRoutes(deps));
   api.route("/", jobActionRoutes(deps));
   api.route("/", queueRoutes(deps));
