@@ -37,6 +37,7 @@ import { jobBulkActionRoutes } from "./routes/job-bulk-actions.js";
 import { jobSelectionActionRoutes } from "./routes/job-selection-actions.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { queueRoutes } from "./routes/queues.js";
+import { scheduleRunRoutes } from "./routes/schedule-runs.js";
 import { scheduleRoutes } from "./routes/schedules.js";
 import { sessionRoutes } from "./routes/session.js";
 import { workerRoutes } from "./routes/workers.js";
@@ -125,6 +126,7 @@ export function buildApp(deps: RouteDeps) {
   api.route("/", queueRoutes(deps));
   api.route("/", workerRoutes(deps));
   api.route("/", scheduleRoutes(deps));
+  api.route("/", scheduleRunRoutes(deps));
   api.route("/", workflowRoutes(deps));
   api.route("/", eventRoutes(deps));
   api.route("/", sessionRoutes(deps));

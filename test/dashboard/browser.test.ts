@@ -7,7 +7,7 @@
  * - bulk-retries all failed jobs of a task through a filter (a count, a confirmation), changes a
  *   waiting job's priority and input, and runs a delayed job now;
  * - picks rows by keyboard and with the page's checkbox, and cancels, retries and deletes them;
- * - pauses and resumes a queue; runs a schedule now;
+ * - pauses and resumes a queue; runs a schedule now and sees the run's outcome in its last runs;
  * - opens a chord's graph and watches its nodes complete;
  * - logs out (the old cookie is refused afterwards).
  *
@@ -370,11 +370,15 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       await page.goto(`${url}/#/schedules`);
       const sched = page.locator('tr[data-schedule="nightly-digest"]');
       await sched.waitFor(WAIT);
-      expect(await sched.locator("[data-last-job]").count()).toBe(0);
+      await sched.getByText("none yet").waitFor(WAIT);
+      expect(await sched.locator("[data-run]").count()).toBe(0);
       await sched.getByRole("button", { name: "Run now" }).click();
-      await sched.locator("[data-last-job]").waitFor(WAIT);
+      // The run appears in "last runs", then its job's outcome follows live (no reload).
+      await sched.locator('[data-run-state="completed"]').waitFor(WAIT);
       const info = await spool.schedules.get("nightly-digest");
       expect(info?.lastJobId).not.toBeNull();
+      expect(await sched.locator("[data-run]").getAttribute("data-run")).toBe(info!.lastJobId);
+      expect(await sched.locator("[data-run]").textContent()).toContain("run now");
       await expect(spool.job(info!.lastJobId!).result({ timeout: 30_000 })).resolves.toEqual({
         sent: "ops@example.com",
       });

@@ -49,6 +49,8 @@ import type {
   ScheduleFireResult,
   ScheduleRecord,
   ScheduleResumeParams,
+  ScheduleRun,
+  ScheduleRunsParams,
   ScheduleUpsertParams,
   ScheduleUpsertResult,
   TransitionResult,
@@ -250,5 +252,8 @@ export class MemoryBackend implements Backend {
   }
   scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult> {
     return this.schedules.fire(params);
+  }
+  scheduleRuns(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
+    return this.schedules.runs(params);
   }
 }

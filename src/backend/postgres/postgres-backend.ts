@@ -145,6 +145,7 @@ export class PostgresBackend implements Backend {
   readonly schedulePause: Backend["schedulePause"] = ({ name }) => this.schedules.pause(name);
   readonly scheduleResume: Backend["scheduleResume"] = (p) => this.schedules.resume(p);
   readonly scheduleFire: Backend["scheduleFire"] = (p) => this.schedules.fire(p);
+  readonly scheduleRuns: Backend["scheduleRuns"] = (p) => this.schedules.runs(p);
 
   // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
   readonly workflowEnqueue: Backend["workflowEnqueue"] = (p) => this.workflows.enqueue(p);

@@ -47,6 +47,8 @@ import type {
   ScheduleFireResult,
   ScheduleRecord,
   ScheduleResumeParams,
+  ScheduleRun,
+  ScheduleRunsParams,
   ScheduleUpsertParams,
   ScheduleUpsertResult,
   SubscribeOptions,
@@ -327,6 +329,9 @@ export class RedisBackend implements Backend {
     const { skew } = this.store.time();
     const job = params.job && shiftRunAt([params.job], skew)[0]!;
     return this.schedules.fire(job === params.job ? params : { ...params, job });
+  }
+  scheduleRuns(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
+    return this.schedules.runs(params);
   }
 
   // ── workflows (workflows.ts) ─────────────────────────────────────────────────────────
