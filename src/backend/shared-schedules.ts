@@ -6,6 +6,7 @@ import type {
   ScheduleFireParams,
   ScheduleRun,
   ScheduleRunsParams,
+  ScheduleRecord,
   ScheduleUpsertParams,
 } from "./backend.js";
 
@@ -72,5 +73,36 @@ export function scheduleRunOf(params: ScheduleFireParams, at: number, jobId: str
     fireAt: params.expectedFireAt,
     jobId,
     skipped: jobId === null ? (typeof why === "string" ? why.slice(0, 100) : "skipped") : null,
+  };
+}
+
+/** A schedules table row as SQLite and PostgreSQL return it (SQLite stores `paused` as 0/1). */
+export interface ScheduleRow {
+  name: string;
+  spec: string;
+  trigger_key: string;
+  anchor_at: number;
+  next_fire_at: number | null;
+  last_fire_at: number | null;
+  last_job_id: string | null;
+  runs: number;
+  paused: boolean | number;
+  created_at: number;
+  updated_at: number;
+}
+
+export function scheduleFromRow(row: ScheduleRow): ScheduleRecord {
+  return {
+    name: row.name,
+    spec: row.spec,
+    triggerKey: row.trigger_key,
+    anchorAt: row.anchor_at,
+    nextFireAt: row.next_fire_at,
+    lastFireAt: row.last_fire_at,
+    lastJobId: row.last_job_id,
+    runs: row.runs,
+    paused: row.paused === true || row.paused === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
