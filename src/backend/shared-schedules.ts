@@ -4,9 +4,9 @@ import type {
   BackendEvent,
   ScheduleEventType,
   ScheduleFireParams,
+  ScheduleRecord,
   ScheduleRun,
   ScheduleRunsParams,
-  ScheduleRecord,
   ScheduleUpsertParams,
 } from "./backend.js";
 

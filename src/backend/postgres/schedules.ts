@@ -26,8 +26,8 @@ import {
   SCHEDULE_RUNS_KEPT,
   type ScheduleRow,
   scheduleEvent,
-  scheduleFromRow as toRecord,
   scheduleRunOf,
+  scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import { ms, msOrNull } from "./jobs.js";
 import type { PgStore, Tx } from "./store.js";

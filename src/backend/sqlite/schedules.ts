@@ -29,8 +29,8 @@ import {
   SCHEDULE_RUNS_KEPT,
   type ScheduleRow,
   scheduleEvent,
-  scheduleFromRow as toRecord,
   scheduleRunOf,
+  scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import * as SQL from "./generated/sql.js";
 import { jobRow } from "./rows.js";
