@@ -264,7 +264,7 @@ async function main(): Promise<void> {
   const load = out.overviewLoadMs as { p50: number; max: number } | undefined;
   if (load)
     lines.push(
-      `Overview in Chromium (reload to counts on screen): p50 ${f(load.p50)}, max ${f(load.max)}; jobs page with a search: ${f(out.searchPageMs as number)}.`,
+      `Overview in Chromium (reload to counts on screen): p50 ${f(load.p50)}, max ${f(load.max)}${out.searchPageMs === undefined ? "" : `; jobs page with a search: ${f(out.searchPageMs as number)}`}.`,
     );
   if (out.browserError) lines.push(`Overview in Chromium: not measured (${out.browserError}).`);
   lines.push(

@@ -16,6 +16,7 @@ export const TASK_OPTION_KEYS: ReadonlySet<string> = new Set([
   "priority",
   "isolate",
   "batch",
+  "dedupe",
   "__output",
 ]);
 
@@ -29,6 +30,7 @@ export const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set([
   "timeout",
   "lease",
   "meta",
+  "dedupe",
   "dependsOn",
   "tx",
 ]);

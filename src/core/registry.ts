@@ -4,6 +4,7 @@
  */
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { type DedupeOptions, type ResolvedDedupe, resolveTaskDedupe } from "./dedupe.js";
 import { toMs } from "./duration.js";
 import { InvalidArgumentError, UnknownTaskError } from "./errors/index.js";
 import { checkOptionKeys, TASK_OPTION_KEYS } from "./option-keys.js";
@@ -25,6 +26,8 @@ export interface RegisteredTask {
   isolate: "thread" | "process" | false | null;
   /** A batch task's handler takes `inputs[]` (see `BatchTaskConfig`); null for a plain task. */
   batch: { size: number; waitMs: number } | null;
+  /** The task's dedupe window (see dedupe.ts), or null. */
+  dedupe: ResolvedDedupe | null;
   run(input: unknown, ctx: TaskContext): unknown;
 }
 
@@ -79,6 +82,7 @@ export class TaskRegistry {
       name: string;
       schema?: StandardSchemaV1;
       batch?: BatchOptions;
+      dedupe?: DedupeOptions<never>;
       run: (input: never, ctx: never) => unknown;
     },
   ): RegisteredTask {
@@ -97,6 +101,7 @@ export class TaskRegistry {
       schema: config.schema ?? null,
       isolate: checkIsolate(config.isolate),
       batch: checkBatch(config.batch),
+      dedupe: resolveTaskDedupe(config.dedupe),
       run: config.run as RegisteredTask["run"],
     };
     if (task.batch && task.isolate)

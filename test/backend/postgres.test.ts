@@ -131,7 +131,7 @@ describe.skipIf(!postgresReachable)("postgres backend", () => {
     await client.connect();
     try {
       const { rows } = await client.query(`SELECT version FROM "${schema}".migrations ORDER BY version`);
-      // Every migration once; versions may have gaps (parallel branches number theirs apart).
+      // Every migration once (versions may have gaps: parallel branches number theirs apart).
       expect(rows.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
       expect(Number(rows.at(-1)?.version)).toBe(SCHEMA_VERSION);
     } finally {
