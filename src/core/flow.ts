@@ -19,3 +19,28 @@ export interface QueueLimitOptions {
   concurrency?: number | null;
   rateLimit?: RateLimit | null;
 }
+
+/** What a new job of a key does when its key's concurrency cap is already reached (see docs/flow-control.md). */
+export type CapStrategy = "queue" | "cancel-in-progress" | "drop-newest";
+
+/**
+ * `task({ concurrency })`: at most `limit` jobs of the task running at once across the
+ * cluster, or, with `key`, at most `limit` per key (computed from the input at enqueue).
+ */
+export interface TaskConcurrency<I = unknown> {
+  limit: number;
+  key?: (input: I) => string;
+  /** At the cap, for a new job of the same key: wait (default), cancel the running ones, or drop the new one. */
+  strategy?: CapStrategy;
+}
+
+/** `task({ rateLimit })`: starts per window for the task, or with `key` per key. */
+export interface TaskRateLimit<I = unknown> extends RateLimit {
+  key?: (input: I) => string;
+}
+
+/** The flow-control options of a task definition. */
+export interface TaskFlowOptions<I = unknown> {
+  concurrency?: TaskConcurrency<I>;
+  rateLimit?: TaskRateLimit<I>;
+}

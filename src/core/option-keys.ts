@@ -16,6 +16,8 @@ export const TASK_OPTION_KEYS: ReadonlySet<string> = new Set([
   "priority",
   "isolate",
   "batch",
+  "concurrency",
+  "rateLimit",
   "__output",
 ]);
 
@@ -31,6 +33,7 @@ export const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set([
   "meta",
   "dependsOn",
   "tx",
+  "limitKey",
 ]);
 
 export const ENQUEUE_MANY_OPTION_KEYS: ReadonlySet<string> = new Set(["tx"]);

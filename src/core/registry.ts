@@ -8,7 +8,9 @@ import { toMs } from "./duration.js";
 import { InvalidArgumentError, UnknownTaskError } from "./errors/index.js";
 import { checkOptionKeys, TASK_OPTION_KEYS } from "./option-keys.js";
 import { type ResolvedRetry, resolveRetry } from "./retry.js";
+import type { TaskFlowOptions } from "./flow.js";
 import type { BatchOptions, TaskContext, TaskDefaults } from "./task.js";
+import { type ResolvedTaskFlow, resolveTaskFlow } from "./task-flow.js";
 
 export const QUEUE_DEFAULT = "default";
 const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:\-/]{0,199}$/;
@@ -25,6 +27,8 @@ export interface RegisteredTask {
   isolate: "thread" | "process" | false | null;
   /** A batch task's handler takes `inputs[]` (see `BatchTaskConfig`); null for a plain task. */
   batch: { size: number; waitMs: number } | null;
+  /** Per-task and per-key limits (docs/flow-control.md); null: none. */
+  flow: ResolvedTaskFlow | null;
   run(input: unknown, ctx: TaskContext): unknown;
 }
 
@@ -75,7 +79,8 @@ export class TaskRegistry {
   private readonly tasks = new Map<string, RegisteredTask>();
 
   register(
-    config: TaskDefaults & {
+    config: TaskDefaults &
+      TaskFlowOptions<never> & {
       name: string;
       schema?: StandardSchemaV1;
       batch?: BatchOptions;
@@ -97,6 +102,7 @@ export class TaskRegistry {
       schema: config.schema ?? null,
       isolate: checkIsolate(config.isolate),
       batch: checkBatch(config.batch),
+      flow: resolveTaskFlow(config),
       run: config.run as RegisteredTask["run"],
     };
     if (task.batch && task.isolate)

@@ -14,6 +14,7 @@ import { checkOptionKeys, ENQUEUE_OPTION_KEYS } from "../core/option-keys.js";
 import { checkName, checkPriority, type RegisteredTask } from "../core/registry.js";
 import { RETRY_ATTEMPTS_MAX } from "../core/retry.js";
 import { serializeLimited } from "../core/serializer.js";
+import { buildJobFlow } from "../core/task-flow.js";
 import type { EnqueueOptions } from "../core/task.js";
 
 const KEY_LENGTH_MAX = 512;
@@ -57,6 +58,8 @@ export function buildJob(
   payloadLimit: number,
   /** Set when the id was chosen earlier (workflow nodes reference each other by id). */
   id?: string,
+  /** The input is filled in at run time: only an explicit `limitKey` keys the job. */
+  deferredInput = false,
 ): NewJob {
   const o = options ?? NO_OPTIONS;
   if (o !== NO_OPTIONS) checkOptionKeys(o, ENQUEUE_OPTION_KEYS, "enqueue()");
@@ -108,5 +111,12 @@ export function buildJob(
     dependsOn: o.dependsOn == null ? [] : o.dependsOn.map(dependencyId),
     leaseMs: o.lease === undefined ? task.leaseMs : toMs(o.lease, "lease"),
     timeoutMs: o.timeout === undefined ? task.timeoutMs : toMs(o.timeout, "timeout"),
+    ...flowOf(task, input, o.limitKey, deferredInput),
   };
+}
+
+/** The job's `flow` field, present only when the task has limits (most jobs carry none). */
+function flowOf(task: RegisteredTask, input: unknown, limitKey: unknown, deferred: boolean): Pick<NewJob, "flow"> {
+  const flow = buildJobFlow(task.flow, task.name, input, limitKey, deferred);
+  return flow === null ? {} : { flow };
 }

@@ -14,6 +14,7 @@ import {
   type QueueLimitParams,
   type QueueLimits,
 } from "../seam/flow.js";
+import { holdNameOf } from "../flow-gate.js";
 import type { MemoryStore } from "./store.js";
 
 export async function queueLimit(s: MemoryStore, params: QueueLimitParams): Promise<void> {
@@ -60,8 +61,9 @@ export function claimTook(s: MemoryStore, queue: string, n: number, now: number)
 }
 
 export async function queueHold(s: MemoryStore, params: QueueHoldParams): Promise<void> {
-  const { queue, until } = checkQueueHold(params);
-  s.holds.set(queue, Math.max(until, s.holds.get(queue) ?? 0));
+  const p = checkQueueHold(params);
+  const name = holdNameOf(p);
+  s.holds.set(name, Math.max(p.until, s.holds.get(name) ?? 0));
 }
 
 export async function jobBackoff(s: MemoryStore, params: JobBackoffParams): Promise<TransitionResult> {

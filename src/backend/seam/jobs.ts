@@ -1,6 +1,7 @@
 /** The Backend seam, jobs section: enqueue, claim/complete/fail/release, and control (see backend.ts). */
 
 import type { AppTransaction } from "../../core/task.js";
+import type { JobFlow } from "./flow.js";
 import type {
   EpochMs,
   JobErrorRecord,
@@ -35,6 +36,8 @@ export interface NewJob {
   dependsOn: string[];
   leaseMs: number | null;
   timeoutMs: number | null;
+  /** Per-task / per-key limits of the job (see seam/flow.ts); omitted or null: none. */
+  flow?: JobFlow | null;
 }
 
 export interface JobEnqueueParams {
