@@ -154,3 +154,24 @@ export function roundRobin<T>(ordered: readonly T[], group: (item: T) => string)
 export function fairGroupOf(task: string, flow: JobFlow | null): string {
   return flow === null ? `n${SEP}${task}` : keyGroup(task, flow.key);
 }
+
+/**
+ * A job's limits as stored beside its `flow_key` (SQLite, PostgreSQL, Redis): compact JSON
+ * `{"c":[limit,keyed],"r":[limit,perMs,burst,keyed]}`, keyed as 0/1 (the Lua side reads it too).
+ */
+export function encodeFlow(flow: JobFlow): string {
+  const out: { c?: number[]; r?: number[] } = {};
+  if (flow.concurrency) out.c = [flow.concurrency.limit, flow.concurrency.keyed ? 1 : 0];
+  const r = flow.rateLimit;
+  if (r) out.r = [r.limit, r.perMs, r.burst, r.keyed ? 1 : 0];
+  return JSON.stringify(out);
+}
+
+export function decodeFlow(key: string, text: string): JobFlow {
+  const raw = JSON.parse(text) as { c?: number[]; r?: number[] };
+  return {
+    key,
+    concurrency: raw.c ? { limit: raw.c[0]!, keyed: raw.c[1] === 1 } : null,
+    rateLimit: raw.r ? { limit: raw.r[0]!, perMs: raw.r[1]!, burst: raw.r[2]!, keyed: raw.r[3] === 1 } : null,
+  };
+}

@@ -1,6 +1,7 @@
 /**
  * Small rules every backend applies the same way, kept here so the stores stay about storage.
  */
+import { checkJobFlow } from "./flow-gate.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { isJobState, type JobState } from "../core/types.js";
 import {
@@ -56,6 +57,7 @@ export function checkNewJobs(jobs: readonly NewJob[]): void {
     for (const dep of job.dependsOn) {
       if (dep === id) throw new InvalidArgumentError(`job ${id} cannot depend on itself`, "dependsOn");
     }
+    if (job.flow) checkJobFlow(job.flow);
   }
 }
 

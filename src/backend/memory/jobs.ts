@@ -18,7 +18,6 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx, stateAtInsert } from "../shared.js";
-import { checkJobFlow } from "../flow-gate.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { claimFlow, flowPending } from "./flow-claim.js";
 import type { HeapEntry, MemoryStore, StoredJob } from "./store.js";
@@ -39,7 +38,6 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
       if (!batchIds.has(dep) && !s.jobs.has(dep)) throw new NotFoundError("job", dep);
     }
     if (s.jobs.has(job.id)) throw new InvalidArgumentError(`job id ${job.id} already exists`, "id");
-    if (job.flow) checkJobFlow(job.flow);
     batchIds.add(job.id);
   }
   const out: JobEnqueueResult["jobs"] = [];

@@ -5,6 +5,7 @@
  */
 import type { JobErrorRecord, JobProgress, JobRecord, JobState, LeasedJob } from "../../core/types.js";
 import type { NewJob, WorkerInfo } from "../backend.js";
+import { encodeFlow } from "../flow-gate.js";
 
 export interface JobRow {
   id: string;
@@ -33,6 +34,8 @@ export interface JobRow {
   started_at: number | null;
   finished_at: number | null;
   updated_at: number;
+  /** The limit key (migration 0020); NULL: the job has no limits. */
+  flow_key?: string | null;
 }
 
 export interface WorkerRow {
@@ -85,14 +88,15 @@ export function toRecord(row: JobRow): JobRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     updatedAt: row.updated_at,
+    ...(row.flow_key == null ? {} : { limitKey: row.flow_key }),
   };
 }
 
 /** Column positions of a raw (array) job row, from the statement's column list. */
-export type JobColumns = Record<keyof JobRow, number>;
+export type JobColumns = Record<Exclude<keyof JobRow, "flow_key">, number> & { flow_key?: number };
 
 export function jobColumns(names: readonly string[]): JobColumns {
-  const out: Partial<JobColumns> = {};
+  const out: Partial<Record<keyof JobRow, number>> = {};
   names.forEach((name, i) => {
     out[name as keyof JobRow] = i;
   });
@@ -100,7 +104,7 @@ export function jobColumns(names: readonly string[]): JobColumns {
   return out as JobColumns;
 }
 
-const JOB_ROW_KEYS: readonly (keyof JobRow)[] = [
+const JOB_ROW_KEYS: readonly Exclude<keyof JobRow, "flow_key">[] = [
   "id",
   "task",
   "queue",
@@ -135,6 +139,7 @@ const JOB_ROW_KEYS: readonly (keyof JobRow)[] = [
  */
 export function toLeased(r: readonly unknown[], c: JobColumns): LeasedJob {
   const progress = r[c.progress] as string | null;
+  const limitKey = c.flow_key === undefined ? null : (r[c.flow_key] as string | null);
   return {
     id: r[c.id] as string,
     task: r[c.task] as string,
@@ -161,6 +166,7 @@ export function toLeased(r: readonly unknown[], c: JobColumns): LeasedJob {
     startedAt: r[c.started_at] as number | null,
     finishedAt: r[c.finished_at] as number | null,
     updatedAt: r[c.updated_at] as number,
+    ...(limitKey === null ? {} : { limitKey }),
   };
 }
 
@@ -180,7 +186,7 @@ export function toWorker(row: WorkerRow): WorkerInfo {
 /**
  * The one encoder of a new job for SQLite: a row of JOB_INSERT_ROWS (queries/job-insert-rows.sql),
  * `[id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
- * pending_dependencies, lease_ms, timeout_ms]`. Every insert path (enqueue, bulk enqueue,
+ * pending_dependencies, lease_ms, timeout_ms, flow_key, flow]`. Every insert path (enqueue, bulk enqueue,
  * workflows, schedule fires) goes through it; `toRecord` above is its decoder.
  */
 export function jobRow(
@@ -204,5 +210,7 @@ export function jobRow(
     pending,
     job.leaseMs,
     job.timeoutMs,
+    job.flow ? job.flow.key : null,
+    job.flow ? encodeFlow(job.flow) : null,
   ];
 }

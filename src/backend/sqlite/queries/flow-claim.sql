@@ -1,0 +1,13 @@
+-- Claims the jobs the fair claim chose (by rowid) if they are still queued: as job-claim.sql.
+-- Params: :rowids (JSON array), :now, :token, :worker_id, :lease_ms.
+-- Returns: every column of each claimed job (in no particular order).
+UPDATE spool_jobs SET
+  state = 'running',
+  attempt = attempt + 1,
+  lease_token = :token,
+  lease_expires_at = :now + coalesce(lease_ms, :lease_ms),
+  worker_id = :worker_id,
+  started_at = :now,
+  updated_at = :now
+WHERE rowid IN (SELECT value FROM json_each(:rowids)) AND state = 'queued'
+RETURNING *
