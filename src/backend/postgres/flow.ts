@@ -15,6 +15,7 @@ import {
   rateAdvance,
 } from "../flow-limits.js";
 import type { JobBackoffParams, QueueHoldParams, QueueLimitParams, QueueLimits } from "../seam/flow.js";
+import { holdNameOf } from "../flow-gate.js";
 import { jobEvent } from "./rows.js";
 import type { PgStore, Tx } from "./store.js";
 
@@ -91,9 +92,10 @@ export async function pgClaimTook(
 }
 
 export async function pgQueueHold(store: PgStore, params: QueueHoldParams): Promise<void> {
-  const { queue, until } = checkQueueHold(params);
+  const p = checkQueueHold(params);
   await store.write("queue hold", async (tx) => {
-    await tx.q(store.sql.QUEUE_HOLD_PUT, { queue, until });
+    // A task or key hold is stored under its group's name (flow-gate.ts).
+    await tx.q(store.sql.QUEUE_HOLD_PUT, { queue: holdNameOf(p), until: p.until });
   });
 }
 

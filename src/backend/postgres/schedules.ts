@@ -4,6 +4,7 @@
  * schedulers racing for one fire time serialize on the row lock, and the second finds
  * `next_fire_at` already moved on.
  */
+
 import type { JobState } from "../../core/types.js";
 import type {
   NewJob,
@@ -14,6 +15,7 @@ import type {
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "../backend.js";
+import { encodeFlow } from "../flow-gate.js";
 import { checkNewJobs } from "../shared.js";
 import {
   checkScheduleFire,
@@ -197,6 +199,8 @@ export class PgSchedules {
       pending_dependencies: 0,
       lease_ms: msOrNull(job.leaseMs),
       timeout_ms: msOrNull(job.timeoutMs),
+      flow_key: job.flow ? job.flow.key : null,
+      flow: job.flow ? encodeFlow(job.flow) : null,
       now: tx.now,
       finished_at: null,
     });
