@@ -6,9 +6,11 @@
  * Per job: id, task ("" = the previous job's), queue ("" = the previous job's), input,
  * priority, runAt, maxAttempts, then either "" (no key, meta, lease, timeout or dependencies:
  * the common case, 8 arguments) or "+", key ("" = none, else "=" + key), meta JSON ("" = {}),
- * leaseMs ("" = null), timeoutMs ("" = null), dependency count D, the D dependency ids.
+ * leaseMs ("" = null), timeoutMs ("" = null), limit key ("" = no limits, else "=" + key),
+ * limits JSON (flow-gate.ts `encodeFlow`, "" = none), dependency count D, the D dependency ids.
  */
 import type { NewJob } from "../backend.js";
+import { encodeFlow } from "../flow-gate.js";
 
 /** Appends `job` to `args`; `prev` is the job written just before it in the same call (or null). */
 export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob | null): void {
@@ -31,7 +33,8 @@ export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob
     meta === "" &&
     job.leaseMs === null &&
     job.timeoutMs === null &&
-    job.dependsOn.length === 0
+    job.dependsOn.length === 0 &&
+    !job.flow
   ) {
     args.push("");
     return;
@@ -42,6 +45,8 @@ export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob
     meta,
     job.leaseMs ?? "",
     job.timeoutMs ?? "",
+    job.flow ? `=${job.flow.key}` : "",
+    job.flow ? encodeFlow(job.flow) : "",
     job.dependsOn.length,
   );
   for (const dep of job.dependsOn) args.push(dep);
