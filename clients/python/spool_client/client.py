@@ -164,6 +164,28 @@ class SpoolClient:
     def delete(self, job_id: str) -> Json:
         return self._call("DELETE", f"/api/jobs/{_quote(job_id)}")
 
+    def promote(self, job_id: str) -> Dict[str, Any]:
+        """Runs a waiting-on-time (scheduled) job now; returns `{"id", "state"}`."""
+        return self._call("POST", f"/api/jobs/{_quote(job_id)}/promote")
+
+    def set_priority(self, job_id: str, priority: int) -> Dict[str, Any]:
+        """Changes the priority of a job that has not started; returns `{"id", "state"}`."""
+        return self._call("POST", f"/api/jobs/{_quote(job_id)}/priority", {"priority": priority})
+
+    def update_input(self, job_id: str, input: Json) -> Dict[str, Any]:
+        """Replaces the input of a job that has not started; returns `{"id", "state"}`."""
+        return self._call("POST", f"/api/jobs/{_quote(job_id)}/input", {"input": input})
+
+    def retry_matching(self, *, dry_run: bool = False, **filter: Any) -> Dict[str, Any]:
+        """Retries every job matching a filter (`state`, `task`, `queue`, `search`,
+        `created_after`, `created_before`); returns `{"matched", "affected", "skipped", "dryRun"}`."""
+        return self._call("POST", "/api/jobs/retry-matching", _filter_body(filter, dry_run))
+
+    def delete_matching(self, *, dry_run: bool = False, **filter: Any) -> Dict[str, Any]:
+        """Deletes every job matching a filter (running jobs are skipped; at least one filter
+        field is needed); returns `{"matched", "affected", "skipped", "dryRun"}`."""
+        return self._call("POST", "/api/jobs/delete-matching", _filter_body(filter, dry_run))
+
     # -- events -------------------------------------------------------------------------
 
     def events(
@@ -310,6 +332,26 @@ def _http_error(err: urllib.error.HTTPError) -> SpoolError:
         after = err.headers.get("Retry-After") if err.headers else None
         typed.retry_after = float(after) if after and after.replace(".", "", 1).isdigit() else None
     return typed
+
+
+_FILTER_FIELDS = {
+    "state": "state",
+    "task": "task",
+    "queue": "queue",
+    "search": "search",
+    "created_after": "createdAfter",
+    "created_before": "createdBefore",
+}
+
+
+def _filter_body(filter: Mapping[str, Any], dry_run: bool) -> Dict[str, Any]:
+    unknown = sorted(set(filter) - set(_FILTER_FIELDS))
+    if unknown:
+        # Refused here: a misspelt field would otherwise widen the filter to every job.
+        raise TypeError(f"unknown filter field(s): {', '.join(unknown)}")
+    body = {_FILTER_FIELDS[k]: v for k, v in filter.items() if v is not None}
+    body["dryRun"] = dry_run
+    return body
 
 
 def _quote(segment: str) -> str:

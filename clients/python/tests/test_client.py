@@ -140,6 +140,33 @@ class QueuesWorkersAndTheRest(unittest.TestCase):
             c.get(job["id"])
 
 
+    def test_promote_priority_input_and_actions_by_filter(self):
+        c = client()
+        tag = f"py-actions-{uuid.uuid4()}"
+        # Queue "later" has no worker here, so the jobs stay where the actions put them.
+        job = c.enqueue("echo", {"tag": tag}, queue="later", delay="1h")
+        self.assertEqual(c.set_priority(job["id"], 42)["state"], "scheduled")
+        self.assertEqual(c.get(job["id"])["priority"], 42)
+        c.update_input(job["id"], {"tag": tag, "edited": True})
+        self.assertEqual(c.get(job["id"])["input"], {"tag": tag, "edited": True})
+        self.assertEqual(c.promote(job["id"])["state"], "queued")
+        self.assertLess(c.get(job["id"])["runAt"], time.time() * 1000 + 60_000)
+        with self.assertRaises(InvalidArgument):
+            c.set_priority(job["id"], 1.5)
+
+        c.enqueue("echo", {"tag": tag, "n": 2}, queue="later", delay="1h")
+        counted = c.delete_matching(search=tag, queue="later", dry_run=True)
+        self.assertEqual((counted["matched"], counted["affected"], counted["dryRun"]), (2, 0, True))
+        # The promoted job is queued now, so only the second one is still scheduled.
+        self.assertEqual(c.retry_matching(search=tag, state="scheduled", dry_run=True)["matched"], 1)
+        done = c.delete_matching(search=tag, queue="later")
+        self.assertEqual((done["matched"], done["affected"]), (2, 2))
+        with self.assertRaises(NotFound):
+            c.get(job["id"])
+        with self.assertRaises(TypeError):
+            c.delete_matching(serach=tag)
+
+
 class Errors(unittest.TestCase):
     def test_codes_map_to_types(self):
         c = client()
