@@ -1,7 +1,7 @@
 /**
  * Small rules every backend applies the same way, kept here so the stores stay about storage.
  */
-import { checkJobFlow } from "./flow-gate.js";
+
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { isJobState, type JobState } from "../core/types.js";
 import {
@@ -11,6 +11,7 @@ import {
   LIST_LIMIT_MAX,
   type NewJob,
 } from "./backend.js";
+import { checkJobFlow } from "./flow-gate.js";
 
 /**
  * Checks a batch before any write, so a bad batch writes nothing on any backend.

@@ -6,9 +6,9 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { toMs } from "./duration.js";
 import { InvalidArgumentError, UnknownTaskError } from "./errors/index.js";
+import type { TaskFlowOptions } from "./flow.js";
 import { checkOptionKeys, TASK_OPTION_KEYS } from "./option-keys.js";
 import { type ResolvedRetry, resolveRetry } from "./retry.js";
-import type { TaskFlowOptions } from "./flow.js";
 import type { BatchOptions, TaskContext, TaskDefaults } from "./task.js";
 import { type ResolvedTaskFlow, resolveTaskFlow } from "./task-flow.js";
 
@@ -81,11 +81,11 @@ export class TaskRegistry {
   register(
     config: TaskDefaults &
       TaskFlowOptions<never> & {
-      name: string;
-      schema?: StandardSchemaV1;
-      batch?: BatchOptions;
-      run: (input: never, ctx: never) => unknown;
-    },
+        name: string;
+        schema?: StandardSchemaV1;
+        batch?: BatchOptions;
+        run: (input: never, ctx: never) => unknown;
+      },
   ): RegisteredTask {
     checkOptionKeys(config, TASK_OPTION_KEYS, "task()");
     const name = checkName(config.name, "task");

@@ -29,7 +29,10 @@ export interface BuiltJobFlow {
 
 function int(value: unknown, min: number, max: number, argument: string): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max)
-    throw new InvalidArgumentError(`${argument} must be an integer in ${min}..${max}, got ${String(value)}`, argument);
+    throw new InvalidArgumentError(
+      `${argument} must be an integer in ${min}..${max}, got ${String(value)}`,
+      argument,
+    );
   return value;
 }
 

@@ -14,8 +14,8 @@ import { checkOptionKeys, ENQUEUE_OPTION_KEYS } from "../core/option-keys.js";
 import { checkName, checkPriority, type RegisteredTask } from "../core/registry.js";
 import { RETRY_ATTEMPTS_MAX } from "../core/retry.js";
 import { serializeLimited } from "../core/serializer.js";
-import { buildJobFlow } from "../core/task-flow.js";
 import type { EnqueueOptions } from "../core/task.js";
+import { buildJobFlow } from "../core/task-flow.js";
 
 const KEY_LENGTH_MAX = 512;
 
@@ -116,7 +116,12 @@ export function buildJob(
 }
 
 /** The job's `flow` field, present only when the task has limits (most jobs carry none). */
-function flowOf(task: RegisteredTask, input: unknown, limitKey: unknown, deferred: boolean): Pick<NewJob, "flow"> {
+function flowOf(
+  task: RegisteredTask,
+  input: unknown,
+  limitKey: unknown,
+  deferred: boolean,
+): Pick<NewJob, "flow"> {
   const flow = buildJobFlow(task.flow, task.name, input, limitKey, deferred);
   return flow === null ? {} : { flow };
 }

@@ -50,7 +50,15 @@ export async function prepareJobs(calls: readonly EnqueueCall[], deps: PrepareDe
         input = acceptInput(task, verdict instanceof Promise ? await verdict : verdict);
       }
       jobs.push(
-        buildJob(task, input, call.options, deps.now, deps.payloadLimit, call.id, call.deferredInput === true),
+        buildJob(
+          task,
+          input,
+          call.options,
+          deps.now,
+          deps.payloadLimit,
+          call.id,
+          call.deferredInput === true,
+        ),
       );
     } catch (error) {
       // In a batch, say which call was bad (`details.index`, 0-based); nothing is written.

@@ -6,9 +6,9 @@
  * stops is skipped for the rest of the claim, so limited keys never block the others.
  */
 import { FlowGate } from "../flow-gate.js";
+import { claimOrder } from "../shared.js";
 import type { Heap } from "./heap.js";
 import type { HeapEntry, MemoryStore, StoredJob } from "./store.js";
-import { claimOrder } from "../shared.js";
 
 const GROUP_SEP = "\u001f";
 

@@ -1,5 +1,6 @@
 /** Memory backend, flow control: queue limits and the room they leave a claim (see flow-limits.ts). */
 import type { BackendEvent, TransitionResult } from "../backend.js";
+import { holdNameOf } from "../flow-gate.js";
 import {
   checkBackoff,
   checkQueueHold,
@@ -14,7 +15,6 @@ import {
   type QueueLimitParams,
   type QueueLimits,
 } from "../seam/flow.js";
-import { holdNameOf } from "../flow-gate.js";
 import type { MemoryStore } from "./store.js";
 
 export async function queueLimit(s: MemoryStore, params: QueueLimitParams): Promise<void> {

@@ -29,7 +29,14 @@ export async function pgFlowPending(store: PgStore, tx: Tx, queues: readonly str
 export async function pgClaimFlow(
   store: PgStore,
   tx: Tx,
-  args: { queue: string; room: number; tasks: string[] | null; token: string; workerId: string; leaseMs: number },
+  args: {
+    queue: string;
+    room: number;
+    tasks: string[] | null;
+    token: string;
+    workerId: string;
+    leaseMs: number;
+  },
   into: LeasedJob[],
 ): Promise<{ taken: number; retryAt: number | null; limited: boolean }> {
   const sql = store.sql;

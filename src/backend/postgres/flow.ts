@@ -7,6 +7,7 @@
  */
 import type { JobState } from "../../core/types.js";
 import type { TransitionResult } from "../backend.js";
+import { holdNameOf } from "../flow-gate.js";
 import {
   checkBackoff,
   checkQueueHold,
@@ -15,7 +16,6 @@ import {
   rateAdvance,
 } from "../flow-limits.js";
 import type { JobBackoffParams, QueueHoldParams, QueueLimitParams, QueueLimits } from "../seam/flow.js";
-import { holdNameOf } from "../flow-gate.js";
 import { jobEvent } from "./rows.js";
 import type { PgStore, Tx } from "./store.js";
 

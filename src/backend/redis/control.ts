@@ -1,5 +1,5 @@
 /** Redis backend, control section: cancel, retry, remove, progress, logs, queue pause. */
-import { holdNameOf } from "../flow-gate.js";
+
 import type {
   JobCancelParams,
   JobCancelResult,
@@ -10,6 +10,7 @@ import type {
   JobRetryParams,
   TransitionResult,
 } from "../backend.js";
+import { holdNameOf } from "../flow-gate.js";
 import { checkBackoff, checkQueueHold, checkQueueLimitParams } from "../flow-limits.js";
 import type { JobBackoffParams, QueueHoldParams, QueueLimitParams } from "../seam/flow.js";
 import { LOG_LINES_MAX } from "./reads.js";

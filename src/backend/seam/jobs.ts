@@ -1,7 +1,6 @@
 /** The Backend seam, jobs section: enqueue, claim/complete/fail/release, and control (see backend.ts). */
 
 import type { AppTransaction } from "../../core/task.js";
-import type { JobFlow } from "./flow.js";
 import type {
   EpochMs,
   JobErrorRecord,
@@ -11,6 +10,7 @@ import type {
   LeasedJob,
   LeaseRef,
 } from "../../core/types.js";
+import type { JobFlow } from "./flow.js";
 
 // ── enqueue ────────────────────────────────────────────────────────────────────────────
 

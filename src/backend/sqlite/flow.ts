@@ -4,6 +4,7 @@
  * limit's state and claiming are atomic across every process sharing the file.
  */
 import type { TransitionResult } from "../backend.js";
+import { holdNameOf } from "../flow-gate.js";
 import {
   checkBackoff,
   checkQueueHold,
@@ -12,7 +13,6 @@ import {
   rateAdvance,
 } from "../flow-limits.js";
 import type { JobBackoffParams, QueueHoldParams, QueueLimitParams, QueueLimits } from "../seam/flow.js";
-import { holdNameOf } from "../flow-gate.js";
 import type { LimitsRow } from "./statements.js";
 import { jobEvent, type SqliteStore } from "./store.js";
 

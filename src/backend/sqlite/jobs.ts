@@ -111,7 +111,8 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
         const before = claimed.length;
         const flow = claimFlow(s, flowArgs, claimed);
         if (flow.limited) limited = true;
-        if (flow.retryAt !== null && (nextRunAt === null || flow.retryAt < nextRunAt)) nextRunAt = flow.retryAt;
+        if (flow.retryAt !== null && (nextRunAt === null || flow.retryAt < nextRunAt))
+          nextRunAt = flow.retryAt;
         claimTook(s, queue, gate.row, claimed.length - before, now);
       } else if (room > 0) {
         const args = { queue, limit: room, now, token, worker_id: workerId, lease_ms: params.leaseMs };

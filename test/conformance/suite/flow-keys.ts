@@ -23,7 +23,9 @@ async function flowJobs(
   flow: JobFlow | null,
   overrides: Partial<NewJob> = {},
 ): Promise<string[]> {
-  const jobs = Array.from({ length: count }, () => newJob(clock, { queue: "q", task: "t", flow, ...overrides }));
+  const jobs = Array.from({ length: count }, () =>
+    newJob(clock, { queue: "q", task: "t", flow, ...overrides }),
+  );
   await backend.jobEnqueue({ jobs });
   return jobs.map((j) => j.id);
 }
@@ -61,7 +63,10 @@ export const flowKeysTopic = defineTopic("flow-keys", (test) => {
     expect((await claimAs(backend, "w3", 10)).jobs).toEqual([]);
   });
 
-  test("jobs held by their key's cap do not block other keys, tasks or queues", async ({ backend, clock }) => {
+  test("jobs held by their key's cap do not block other keys, tasks or queues", async ({
+    backend,
+    clock,
+  }) => {
     await flowJobs(backend, clock, 20, capFlow("busy", 1));
     const others = await flowJobs(backend, clock, 3, null, { task: "plain" });
     await flowJobs(backend, clock, 2, null, { queue: "free", task: "plain" });
