@@ -20,8 +20,12 @@ export interface QueueLimitOptions {
   rateLimit?: RateLimit | null;
 }
 
-/** What a new job of a key does when its key's concurrency cap is already reached (see docs/flow-control.md). */
-export type CapStrategy = "queue" | "cancel-in-progress" | "drop-newest";
+/**
+ * What a new job of a key does when its key's concurrency cap is already reached: it waits in
+ * the store (`"queue"`, the only strategy built so far; `cancel-in-progress` and `drop-newest`
+ * from issue 15 are not, see docs/flow-control.md).
+ */
+export type CapStrategy = "queue";
 
 /**
  * `task({ concurrency })`: at most `limit` jobs of the task running at once across the
@@ -30,7 +34,7 @@ export type CapStrategy = "queue" | "cancel-in-progress" | "drop-newest";
 export interface TaskConcurrency<I = unknown> {
   limit: number;
   key?: (input: I) => string;
-  /** At the cap, for a new job of the same key: wait (default), cancel the running ones, or drop the new one. */
+  /** At the cap, a new job of the same key waits (`"queue"`, the default and only strategy so far). */
   strategy?: CapStrategy;
 }
 

@@ -11,7 +11,7 @@ import { checkOptionKeys } from "./option-keys.js";
 const LIMIT_MAX = 1_000_000;
 const PER_MAX_MS = 7 * 86_400_000;
 const KEY_MAX = 512;
-const STRATEGIES: readonly CapStrategy[] = ["queue", "cancel-in-progress", "drop-newest"];
+const STRATEGIES: readonly CapStrategy[] = ["queue"];
 
 type KeyFn = (input: unknown) => string;
 
@@ -62,11 +62,6 @@ export function resolveTaskFlow(config: TaskFlowOptions<never>): ResolvedTaskFlo
         "concurrency.strategy",
       );
     const key = keyFn(c.key, "concurrency.key");
-    if (strategy !== "queue" && key === null)
-      throw new InvalidArgumentError(
-        `concurrency.strategy "${strategy}" needs concurrency.key (it acts on the jobs of one key)`,
-        "concurrency.strategy",
-      );
     out.concurrency = { limit: int(c.limit, 1, LIMIT_MAX, "concurrency.limit"), key, strategy };
   }
   if (config.rateLimit !== undefined) {
@@ -91,6 +86,7 @@ function runKey(fn: KeyFn, input: unknown, argument: string): string {
     throw new InvalidArgumentError(
       `${argument} threw: ${error instanceof Error ? error.message : String(error)}`,
       argument,
+      error,
     );
   }
   return checkKey(key, argument);
