@@ -82,6 +82,48 @@ function gitCommit(): string {
 const problemsNote = (x: { ok: boolean; problems: string[] }) =>
   x.ok ? "" : `  PROBLEMS: ${x.problems.join("; ")}`;
 
+/** B1 for one system, one repetition. */
+async function singleEnqueue(
+  r: SystemResult,
+  sys: BenchSystem,
+  of: string,
+  opts: Options,
+  ctxFor: (kind: string) => BenchContext,
+): Promise<void> {
+  log(`B1. ${r.id} concurrent single enqueue ${of} (${opts.singleN} calls, ${opts.inflight} in flight)`);
+  try {
+    const s = await singleEnqueueRun(sys, ctxFor("one"), opts.singleN, opts.inflight);
+    r.singleEnqueue.push(s);
+    log(`   ${int(s.perS)} jobs/s${problemsNote(s)}`);
+  } catch (err) {
+    r.singleEnqueue.push({ error: (err as Error).message });
+    log(`   FAILED: ${(err as Error).message}`);
+  }
+}
+
+/** B (one worker process) for one system, one repetition. */
+async function throughput(
+  r: SystemResult,
+  sys: BenchSystem,
+  of: string,
+  ctxFor: (kind: string) => BenchContext,
+  opts: Options,
+  runOpts: RunOptions,
+): Promise<void> {
+  const info = r.info!;
+  log(`B. ${r.id} throughput ${of} (N=${opts.n})`);
+  try {
+    const t = await throughputRun(sys, info, ctxFor("tp"), opts.n, runOpts);
+    r.throughput.push(t);
+    log(
+      `   enqueue ${int(t.enqueuePerS)}/s, process ${int(t.processPerS)}/s, tail ${ms(t.tailMs)} ms, peak RSS ${mib(t.peakRssMiB)} MiB${problemsNote(t)}`,
+    );
+  } catch (err) {
+    r.throughput.push({ error: (err as Error).message });
+    log(`   FAILED: ${(err as Error).message}`);
+  }
+}
+
 /** One repetition of one system: B with one worker, B with two (if selected), C. */
 async function repetition(
   r: SystemResult,
@@ -95,26 +137,8 @@ async function repetition(
 ): Promise<void> {
   const of = `rep ${rep}/${opts.reps}`;
   const info = r.info!;
-  log(`B1. ${r.id} concurrent single enqueue ${of} (${opts.singleN} calls, ${opts.inflight} in flight)`);
-  try {
-    const s = await singleEnqueueRun(sys, ctxFor("one"), opts.singleN, opts.inflight);
-    r.singleEnqueue.push(s);
-    log(`   ${int(s.perS)} jobs/s${problemsNote(s)}`);
-  } catch (err) {
-    r.singleEnqueue.push({ error: (err as Error).message });
-    log(`   FAILED: ${(err as Error).message}`);
-  }
-  log(`B. ${r.id} throughput ${of} (N=${opts.n})`);
-  try {
-    const t = await throughputRun(sys, info, ctxFor("tp"), opts.n, runOpts);
-    r.throughput.push(t);
-    log(
-      `   enqueue ${int(t.enqueuePerS)}/s, process ${int(t.processPerS)}/s, tail ${ms(t.tailMs)} ms, peak RSS ${mib(t.peakRssMiB)} MiB${problemsNote(t)}`,
-    );
-  } catch (err) {
-    r.throughput.push({ error: (err as Error).message });
-    log(`   FAILED: ${(err as Error).message}`);
-  }
+  if (opts.sections.has("b1")) await singleEnqueue(r, sys, of, opts, ctxFor);
+  if (opts.sections.has("b")) await throughput(r, sys, of, ctxFor, opts, runOpts);
   if (twoWorkers) {
     log(`B. ${r.id} throughput with ${WORKERS} worker processes ${of} (N=${opts.n})`);
     try {
@@ -142,18 +166,20 @@ async function repetition(
       log(`   FAILED: ${(err as Error).message}`);
     }
   }
-  log(`C. ${r.id} latency ${of} (${opts.samples} samples)`);
-  try {
-    const l = await latencyRun(sys, info, ctxFor("lat"), opts.warmup, opts.samples, {
-      runtime: runOpts.runtime,
-    });
-    r.latency.push(l);
-    log(
-      `   p50 ${ms(l.p50)} ms, p95 ${ms(l.p95)} ms, p99 ${ms(l.p99)} ms, idle RSS ${mib(l.idleRssMiB)} MiB${problemsNote(l)}`,
-    );
-  } catch (err) {
-    r.latency.push({ error: (err as Error).message });
-    log(`   FAILED: ${(err as Error).message}`);
+  if (opts.sections.has("c")) {
+    log(`C. ${r.id} latency ${of} (${opts.samples} samples)`);
+    try {
+      const l = await latencyRun(sys, info, ctxFor("lat"), opts.warmup, opts.samples, {
+        runtime: runOpts.runtime,
+      });
+      r.latency.push(l);
+      log(
+        `   p50 ${ms(l.p50)} ms, p95 ${ms(l.p95)} ms, p99 ${ms(l.p99)} ms, idle RSS ${mib(l.idleRssMiB)} MiB${problemsNote(l)}`,
+      );
+    } catch (err) {
+      r.latency.push({ error: (err as Error).message });
+      log(`   FAILED: ${(err as Error).message}`);
+    }
   }
 }
 

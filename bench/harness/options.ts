@@ -38,7 +38,12 @@ export interface Options {
   json: string;
   cpuProf: SystemId[];
   concurrency: number;
+  /** Per-system sections run: b1 (single enqueue), b (one worker), c (latency; also idle RSS). */
+  sections: ReadonlySet<Section>;
 }
+
+export const SECTIONS = ["b1", "b", "c"] as const;
+export type Section = (typeof SECTIONS)[number];
 
 export function parseOptions(argv: string[], root: string): Options {
   const { values } = parseArgs({
@@ -60,6 +65,7 @@ export function parseOptions(argv: string[], root: string): Options {
       json: { type: "string" },
       "cpu-prof": { type: "string" },
       concurrency: { type: "string" },
+      sections: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -79,6 +85,7 @@ export function parseOptions(argv: string[], root: string): Options {
         "  --single-n N         B1: concurrent single-enqueue calls per run (default 20000; --quick 2000)",
         "  --inflight K         B1: calls outstanding at a time (default 1000)",
         `  --growth a,b         retained-job counts of the growth section, or none (default ${GROWTH_DEFAULT.join(",")}; --quick ${GROWTH_QUICK.join(",")})`,
+        "  --sections b1,b,c    per-system sections to run (default all; ×2/×4 runs: --two-workers/--four-workers)",
         "  --no-ceilings        skip the raw SQLite / redis-benchmark ceilings",
         "  --no-http            skip the HTTP API benchmark (bench/http.ts, spool on SQLite)",
         "  --json PATH          JSON output (default bench/results/latest.json)",
@@ -147,5 +154,17 @@ export function parseOptions(argv: string[], root: string): Options {
     json: resolve(values.json ?? join(root, "bench", "results", "latest.json")),
     cpuProf: list(values["cpu-prof"], []),
     concurrency: num(values.concurrency, 50, "concurrency"),
+    sections: parseSections(values.sections),
   };
+}
+
+function parseSections(v: string | undefined): ReadonlySet<Section> {
+  if (v === undefined) return new Set(SECTIONS);
+  const out = new Set<Section>();
+  for (const part of v.split(",").map((x) => x.trim().toLowerCase())) {
+    if (!(SECTIONS as readonly string[]).includes(part))
+      throw new Error(`--sections: unknown section "${part}" (known: ${SECTIONS.join(", ")})`);
+    out.add(part as Section);
+  }
+  return out;
 }

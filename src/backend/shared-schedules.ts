@@ -1,6 +1,12 @@
 /** Argument checks and event shapes every backend applies to schedules the same way. */
 import { InvalidArgumentError } from "../core/errors/index.js";
-import type { BackendEvent, ScheduleEventType, ScheduleFireParams, ScheduleUpsertParams } from "./backend.js";
+import type {
+  BackendEvent,
+  ScheduleEventType,
+  ScheduleFireParams,
+  ScheduleRecord,
+  ScheduleUpsertParams,
+} from "./backend.js";
 
 /** Longest schedule name (it is a key in every store). */
 export const SCHEDULE_NAME_MAX = 200;
@@ -46,4 +52,35 @@ export function scheduleEvent(
   data: Record<string, unknown>,
 ): BackendEvent {
   return { type, jobId: "", queue: "", at, data: { schedule: name, ...data } };
+}
+
+/** A schedules table row as SQLite and PostgreSQL return it (SQLite stores `paused` as 0/1). */
+export interface ScheduleRow {
+  name: string;
+  spec: string;
+  trigger_key: string;
+  anchor_at: number;
+  next_fire_at: number | null;
+  last_fire_at: number | null;
+  last_job_id: string | null;
+  runs: number;
+  paused: boolean | number;
+  created_at: number;
+  updated_at: number;
+}
+
+export function scheduleFromRow(row: ScheduleRow): ScheduleRecord {
+  return {
+    name: row.name,
+    spec: row.spec,
+    triggerKey: row.trigger_key,
+    anchorAt: row.anchor_at,
+    nextFireAt: row.next_fire_at,
+    lastFireAt: row.last_fire_at,
+    lastJobId: row.last_job_id,
+    runs: row.runs,
+    paused: row.paused === true || row.paused === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }

@@ -1,12 +1,15 @@
 /**
  * The filter options of `jobs retry` and `jobs rm` (act on every job matching a filter instead
- * of on listed ids), and the run-and-report of such a bulk action.
+ * of on listed ids), the run-and-report of such a bulk action, and the command both are.
  */
 import type { Command } from "commander";
 import type { BulkFilterResult, JobFilter } from "../client/bulk-filter.js";
+import type { Spool } from "../client/spool.js";
 import { toMs } from "../core/duration.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
-import type { CliContext } from "./context.js";
+import { type BulkOutcome, runBulkAction } from "./bulk-action.js";
+import { type CliContext, withContext } from "./context.js";
+import type { CliIO } from "./io.js";
 import { parseStates } from "./parse.js";
 
 export interface FilterOptions {
@@ -75,4 +78,37 @@ export function reportFilterAction(
   }
   const skipped = out.skipped > 0 ? `, ${out.skipped} skipped (their state does not allow it)` : "";
   ctx.out(`${past} ${jobs(out.affected)} of ${out.matched} matching${skipped}`);
+}
+
+/** A `jobs` subcommand that acts on listed ids or on every job matching filter options. */
+export interface FilterCommand {
+  name: string;
+  description: string;
+  /** The verb in the filter options' help ("retry" jobs in these states). */
+  verb: string;
+  /** The filter run's report ("retried" 3 jobs of 4 matching). */
+  past: string;
+  /** The id run's words (see runBulkAction). */
+  byIds: { action: string; past: string };
+  matching(spool: Spool, filter: JobFilter, dryRun: boolean): Promise<BulkFilterResult>;
+  ids(spool: Spool, ids: string[]): Promise<BulkOutcome>;
+}
+
+export function registerFilterCommand(jobs: Command, io: CliIO, spec: FilterCommand): void {
+  addFilterOptions(
+    jobs.command(spec.name).description(spec.description).argument("[ids...]", "job ids"),
+    spec.verb,
+  ).action((ids: string[], opts: FilterOptions, command: Command) =>
+    withContext(command, io, async (ctx) => {
+      const filter = filterFrom(opts, Date.now());
+      checkIdsOrFilter(ids, filter, opts);
+      const spool = await ctx.open({ expectsData: true });
+      if (filter) {
+        const dryRun = opts.dryRun === true;
+        reportFilterAction(ctx, await spec.matching(spool, filter, dryRun), spec.past, dryRun);
+        return;
+      }
+      await runBulkAction(ctx, ids, spec.byIds, (list) => spec.ids(spool, list));
+    }),
+  );
 }

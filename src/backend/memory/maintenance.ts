@@ -123,3 +123,7 @@ export async function workerList(s: MemoryStore): Promise<WorkerInfo[]> {
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }
+
+export async function workerRemove(s: MemoryStore, { id }: { id: string }): Promise<void> {
+  s.workers.delete(id);
+}

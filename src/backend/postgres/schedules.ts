@@ -21,40 +21,12 @@ import {
   checkScheduleFire,
   checkScheduleName,
   checkScheduleUpsert,
+  type ScheduleRow,
   scheduleEvent,
+  scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import { ms, msOrNull } from "./jobs.js";
 import type { PgStore, Tx } from "./store.js";
-
-interface ScheduleRow {
-  name: string;
-  spec: string;
-  trigger_key: string;
-  anchor_at: number;
-  next_fire_at: number | null;
-  last_fire_at: number | null;
-  last_job_id: string | null;
-  runs: number;
-  paused: boolean;
-  created_at: number;
-  updated_at: number;
-}
-
-function toRecord(row: ScheduleRow): ScheduleRecord {
-  return {
-    name: row.name,
-    spec: row.spec,
-    triggerKey: row.trigger_key,
-    anchorAt: row.anchor_at,
-    nextFireAt: row.next_fire_at,
-    lastFireAt: row.last_fire_at,
-    lastJobId: row.last_job_id,
-    runs: row.runs,
-    paused: row.paused,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 export class PgSchedules {
   constructor(private readonly store: PgStore) {}

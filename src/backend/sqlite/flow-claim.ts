@@ -61,7 +61,13 @@ export function claimFlow(
       worker_id: args.workerId,
       lease_ms: args.leaseMs,
     });
-    for (const row of rows) into.push(toLeased(row, sql.flowClaimColumns));
+    const write = { queue, workerId: args.workerId, token: args.token, now, leaseMs: args.leaseMs };
+    for (const row of rows) {
+      const job = toLeased(row, write);
+      // flow_key follows CLAIM_COLUMNS (flow-claim.sql).
+      const limitKey = row[row.length - 1] as string | null;
+      into.push(limitKey === null ? job : { ...job, limitKey });
+    }
     taken = rows.length;
   }
   for (const [grp, tat] of gate.moved) sql.flowTatPut.run({ grp, tat });

@@ -117,7 +117,8 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
       } else if (room > 0) {
         const args = { queue, limit: room, now, token, worker_id: workerId, lease_ms: params.leaseMs };
         const rows = tasks === null ? sql.jobClaim.all(args) : sql.jobClaimTasks.all({ ...args, tasks });
-        for (const row of rows) claimed.push(toLeased(row, sql.jobClaimColumns));
+        const write = { queue, workerId, token, now, leaseMs: params.leaseMs };
+        for (const row of rows) claimed.push(toLeased(row, write));
         claimTook(s, queue, gate.row, rows.length, now);
       }
       if (claimed.length < limit) {

@@ -92,81 +92,85 @@ export function toRecord(row: JobRow): JobRecord {
   };
 }
 
-/** Column positions of a raw (array) job row, from the statement's column list. */
-export type JobColumns = Record<Exclude<keyof JobRow, "flow_key">, number> & { flow_key?: number };
-
-export function jobColumns(names: readonly string[]): JobColumns {
-  const out: Partial<Record<keyof JobRow, number>> = {};
-  names.forEach((name, i) => {
-    out[name as keyof JobRow] = i;
-  });
-  for (const key of JOB_ROW_KEYS) if (out[key] === undefined) throw new Error(`job row lacks column ${key}`);
-  return out as JobColumns;
-}
-
-const JOB_ROW_KEYS: readonly Exclude<keyof JobRow, "flow_key">[] = [
+/**
+ * The columns a claim returns (queries/job-claim.sql), in order. A claim sets state, worker,
+ * token, lease expiry, started_at and updated_at itself and names the queue, so it returns only
+ * the rest, and the JSON columns as NULL when empty (no string built for "[]" or "{}").
+ */
+export const CLAIM_COLUMNS = [
   "id",
   "task",
-  "queue",
-  "state",
   "priority",
   "run_at",
   "attempt",
   "max_attempts",
   "input",
   "result",
-  "errors",
+  "nullif(errors, '[]')",
   "progress",
   "key",
-  "meta",
-  "depends_on",
+  "nullif(meta, '{}')",
+  "nullif(depends_on, '[]')",
   "pending_dependencies",
-  "has_dependents",
   "lease_ms",
   "timeout_ms",
-  "worker_id",
-  "lease_token",
-  "lease_expires_at",
   "created_at",
-  "started_at",
   "finished_at",
-  "updated_at",
-];
+] as const;
+
+/** Throws unless a claim statement returns exactly `CLAIM_COLUMNS` (checked once, at prepare). */
+export function checkClaimColumns(names: readonly string[]): void {
+  const want = CLAIM_COLUMNS.join(", ");
+  if (names.join(", ") !== want) throw new Error(`claim returns (${names.join(", ")}), expected (${want})`);
+}
+
+/** What the claim itself wrote into every row it returns (see `toLeased`). */
+export interface ClaimWrite {
+  queue: string;
+  workerId: string;
+  token: string;
+  now: number;
+  /** The worker's lease for jobs without their own `lease_ms`. */
+  leaseMs: number;
+}
 
 /**
- * A row just claimed (running, token and expiry set), read from a raw array row: the claim is
- * the hottest read, and arrays skip building a 26-key object per row only to copy it again.
+ * A row just claimed, from a raw array row in `CLAIM_COLUMNS` order plus what the claim wrote.
+ * Arrays by fixed position: the claim is the hottest read, and an object row per job would be
+ * built only to be copied again.
  */
-export function toLeased(r: readonly unknown[], c: JobColumns): LeasedJob {
-  const progress = r[c.progress] as string | null;
-  const limitKey = c.flow_key === undefined ? null : (r[c.flow_key] as string | null);
+export function toLeased(r: readonly unknown[], w: ClaimWrite): LeasedJob {
+  const errs = r[8] as string | null;
+  const progress = r[9] as string | null;
+  const metaText = r[11] as string | null;
+  const deps = r[12] as string | null;
+  const leaseMs = r[14] as number | null;
   return {
-    id: r[c.id] as string,
-    task: r[c.task] as string,
-    queue: r[c.queue] as string,
-    state: r[c.state] as JobState,
-    priority: r[c.priority] as number,
-    runAt: r[c.run_at] as number,
-    attempt: r[c.attempt] as number,
-    maxAttempts: r[c.max_attempts] as number,
-    input: r[c.input] as string,
-    result: r[c.result] as string | null,
-    errors: errors(r[c.errors] as string),
+    id: r[0] as string,
+    task: r[1] as string,
+    queue: w.queue,
+    state: "running",
+    priority: r[2] as number,
+    runAt: r[3] as number,
+    attempt: r[4] as number,
+    maxAttempts: r[5] as number,
+    input: r[6] as string,
+    result: r[7] as string | null,
+    errors: errs === null ? [] : (JSON.parse(errs) as JobErrorRecord[]),
     progress: progress === null ? null : (JSON.parse(progress) as JobProgress),
-    key: r[c.key] as string | null,
-    meta: meta(r[c.meta] as string),
-    dependsOn: ids(r[c.depends_on] as string),
-    pendingDependencies: r[c.pending_dependencies] as number,
-    leaseMs: r[c.lease_ms] as number | null,
-    timeoutMs: r[c.timeout_ms] as number | null,
-    workerId: r[c.worker_id] as string | null,
-    leaseToken: r[c.lease_token] as string,
-    leaseExpiresAt: r[c.lease_expires_at] as number,
-    createdAt: r[c.created_at] as number,
-    startedAt: r[c.started_at] as number | null,
-    finishedAt: r[c.finished_at] as number | null,
-    updatedAt: r[c.updated_at] as number,
-    ...(limitKey === null ? {} : { limitKey }),
+    key: r[10] as string | null,
+    meta: metaText === null ? {} : (JSON.parse(metaText) as Record<string, unknown>),
+    dependsOn: deps === null ? [] : (JSON.parse(deps) as string[]),
+    pendingDependencies: r[13] as number,
+    leaseMs,
+    timeoutMs: r[15] as number | null,
+    workerId: w.workerId,
+    leaseToken: w.token,
+    leaseExpiresAt: w.now + (leaseMs ?? w.leaseMs),
+    createdAt: r[16] as number,
+    startedAt: w.now,
+    finishedAt: r[17] as number | null,
+    updatedAt: w.now,
   };
 }
 

@@ -22,46 +22,18 @@ import {
   checkScheduleFire,
   checkScheduleName,
   checkScheduleUpsert,
+  type ScheduleRow,
   scheduleEvent,
+  scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import * as SQL from "./generated/sql.js";
 import { jobRow } from "./rows.js";
-
-interface ScheduleRow {
-  name: string;
-  spec: string;
-  trigger_key: string;
-  anchor_at: number;
-  next_fire_at: number | null;
-  last_fire_at: number | null;
-  last_job_id: string | null;
-  runs: number;
-  paused: number;
-  created_at: number;
-  updated_at: number;
-}
 
 /** What the schedule store borrows from the backend: its transaction and read wrappers. */
 export interface SqliteScheduleHost {
   now(): number;
   write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): Promise<T>;
   read<T>(fn: () => T): Promise<T>;
-}
-
-function toRecord(row: ScheduleRow): ScheduleRecord {
-  return {
-    name: row.name,
-    spec: row.spec,
-    triggerKey: row.trigger_key,
-    anchorAt: row.anchor_at,
-    nextFireAt: row.next_fire_at,
-    lastFireAt: row.last_fire_at,
-    lastJobId: row.last_job_id,
-    runs: row.runs,
-    paused: row.paused === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }
 
 export class SqliteSchedules {

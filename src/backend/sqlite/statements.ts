@@ -5,7 +5,7 @@
 import type Sqlite from "better-sqlite3";
 import type { JobState } from "../../core/types.js";
 import * as SQL from "./generated/sql.js";
-import { type JobRow, jobColumns, type WorkerRow } from "./rows.js";
+import { checkClaimColumns, type JobRow, type WorkerRow } from "./rows.js";
 
 /** The part of a better-sqlite3 statement the backend uses, with its parameter object and row types. */
 export interface Stmt<P, R = unknown> {
@@ -51,6 +51,14 @@ export function prepareStatements(db: Sqlite.Database) {
   const claim = db.prepare(SQL.JOB_CLAIM).raw(true);
   const claimTasks = db.prepare(SQL.JOB_CLAIM_TASKS).raw(true);
   const flowClaim = db.prepare(SQL.FLOW_CLAIM).raw(true);
+  checkClaimColumns(claim.columns().map((c) => c.name));
+  checkClaimColumns(claimTasks.columns().map((c) => c.name));
+  checkClaimColumns(
+    flowClaim
+      .columns()
+      .map((c) => c.name)
+      .slice(0, -1),
+  );
   return {
     /** Rows made by `jobRow` (rows.ts), JSON-encoded; `workflow_id` null outside workflows. */
     jobInsertRows: p<Now & { workflow_id: string | null; jobs: string }>(SQL.JOB_INSERT_ROWS),
@@ -72,19 +80,18 @@ export function prepareStatements(db: Sqlite.Database) {
       { queue: string; tasks: string | null; room: number; scan: number },
       { rid: number; task: string; flow_key: string | null; flow: string | null }
     >(SQL.FLOW_CANDIDATES),
-    /** Raw mode, like `jobClaim`: positions in `flowClaimColumns`. */
+    /** Raw mode, like `jobClaim`: `CLAIM_COLUMNS`, then flow_key. */
     flowClaim: flowClaim as Stmt<
       Now & { rowids: string; token: string; worker_id: string; lease_ms: number },
       unknown[]
     >,
-    flowClaimColumns: jobColumns(flowClaim.columns().map((c) => c.name)),
     flowRunning: p<{ task: string; key: string | null }, { n: number }>(SQL.FLOW_RUNNING),
     flowTatGet: p<{ grp: string }, { tat: number }>(SQL.FLOW_TAT_GET),
     flowTatPut: p<{ grp: string; tat: number }>(SQL.FLOW_TAT_PUT),
     queueHoldPut: p<{ queue: string; until: number }>(SQL.QUEUE_HOLD_PUT),
     jobBackoff: p<Fenced & Now & { run_at: number }, { queue: string; state: JobState }>(SQL.JOB_BACKOFF),
     jobPromoteDue: p<{ queue: string } & Now>(SQL.JOB_PROMOTE_DUE),
-    /** Raw mode: rows are arrays, positions in `jobClaimColumns`. */
+    /** Raw mode: rows are arrays in `CLAIM_COLUMNS` order (rows.ts). */
     jobClaim: claim as Stmt<
       { queue: string; limit: number; token: string; worker_id: string; lease_ms: number } & Now,
       unknown[]
@@ -101,7 +108,6 @@ export function prepareStatements(db: Sqlite.Database) {
       } & Now,
       unknown[]
     >,
-    jobClaimColumns: jobColumns(claim.columns().map((c) => c.name)),
     jobNextRunAt: p<{ queue: string }, { run_at: number | null }>(SQL.JOB_NEXT_RUN_AT),
 
     jobComplete: p<

@@ -4,11 +4,14 @@ import {
   claim,
   enqueueMany,
   enqueueOne,
+  errorRecord,
   freshLease,
   getJob,
   LEASE_MS,
   newJob,
   QUEUE,
+  runningJob,
+  TASK,
   WORKER,
 } from "./helpers.js";
 
@@ -233,5 +236,58 @@ export const claimTopic = defineTopic("claim", (test) => {
     const { jobs } = await claim(backend, [QUEUE], 1);
     expect(jobs.map((j) => j.id)).toEqual([delayed]);
     expect((await claim(backend, [QUEUE], 1)).jobs.map((j) => j.id)).toEqual([early]);
+  });
+
+  test("a claimed job carries every field the store holds for it, retried, with progress, metadata, a key and a dependency", async ({
+    backend,
+    clock,
+  }) => {
+    const parent = await runningJob(backend, { queue: "parents" });
+    await backend.jobComplete({ jobs: [{ id: parent.id, token: parent.leaseToken, result: '"p"' }] });
+    const id = await enqueueOne(backend, {
+      key: "k-1",
+      meta: { from: "test", n: 2 },
+      dependsOn: [parent.id],
+      leaseMs: 12_345,
+      timeoutMs: 6_789,
+      priority: 3,
+      maxAttempts: 4,
+      input: '{"big":"input"}',
+    });
+    const {
+      jobs: [first],
+    } = await claim(backend, [QUEUE], 1);
+    if (!first) throw new Error("nothing claimed");
+    expect(first.id).toBe(id);
+    await backend.jobProgress({ id, token: first.leaseToken, progress: { percent: 40, message: "m" } });
+    await backend.jobFail({
+      jobs: [{ id, token: first.leaseToken, error: errorRecord(1, clock.now()), retryAt: clock.now() }],
+    });
+    clock.advance(10);
+    // Both claim forms: every queued job, and only the listed tasks.
+    for (const tasks of [undefined, [TASK]]) {
+      const { jobs } = await backend.jobClaim({
+        queues: [QUEUE],
+        limit: 5,
+        workerId: WORKER,
+        leaseMs: LEASE_MS,
+        tasks,
+      });
+      expect(jobs).toHaveLength(1);
+      const { leaseToken, ...claimed } = jobs[0]!;
+      expect(typeof leaseToken).toBe("string");
+      expect(claimed).toEqual(await getJob(backend, id));
+      expect(claimed).toMatchObject({
+        state: "running",
+        key: "k-1",
+        meta: { from: "test", n: 2 },
+        dependsOn: [parent.id],
+        leaseMs: 12_345,
+        timeoutMs: 6_789,
+        leaseExpiresAt: clock.now() + 12_345,
+        errors: [errorRecord(1, clock.now() - 10)],
+      });
+      await backend.jobRelease({ leases: [{ id, token: leaseToken }] });
+    }
   });
 });

@@ -7,39 +7,28 @@
 ---
 --- Returns { 0, okCount, ok ids…, refused ids… }
 --- Publishes job:retried.
---- @include "events"
---- @include "place"
---- @include "push"
+--- @include "per-job"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
 local nowN = tonumber(now)
-local ok, refused = {}, {}
 
-for i = 2, #ARGV, 3 do
-  local id, token, runAt = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local key = prefix .. 'job:' .. id
+return perJob(prefix, now, 2, 3, function(i, id, key)
+  local token, runAt = ARGV[i + 1], ARGV[i + 2]
   local f = redis.call('HMGET', key, 'state', 'token', 'queue', 'attempt', 'priority')
   if f[1] ~= 'running' or f[2] ~= token then
-    refused[#refused + 1] = id
-  else
-    local queue = f[3]
-    local attempt = tonumber(f[4]) - 1
-    if attempt < 0 then attempt = 0 end
-    local state = 'queued'
-    if tonumber(runAt) > nowN then state = 'scheduled' end
-    redis.call('HSET', key, 'state', state, 'attempt', attempt, 'runAt', runAt, 'updatedAt', now)
-    redis.call('ZREM', prefix .. 'running', id)
-    place(prefix, id, queue, state, f[5], runAt)
-    count(queue, 'running', -1)
-    count(queue, state, 1)
-    emit('job:retried', id, queue, state, now, nil)
-    ok[#ok + 1] = id
+    return false
   end
-end
-
-endTransition(prefix, now)
-local out = { 0, #ok }
-for i = 1, #ok do out[#out + 1] = ok[i] end
-for i = 1, #refused do out[#out + 1] = refused[i] end
-return out
+  local queue = f[3]
+  local attempt = tonumber(f[4]) - 1
+  if attempt < 0 then attempt = 0 end
+  local state = 'queued'
+  if tonumber(runAt) > nowN then state = 'scheduled' end
+  redis.call('HSET', key, 'state', state, 'attempt', attempt, 'runAt', runAt, 'updatedAt', now)
+  redis.call('ZREM', prefix .. 'running', id)
+  place(prefix, id, queue, state, f[5], runAt)
+  count(queue, 'running', -1)
+  count(queue, state, 1)
+  emit('job:retried', id, queue, state, now, nil)
+  return true
+end)

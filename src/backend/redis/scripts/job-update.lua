@@ -10,9 +10,7 @@
 ---
 --- Returns { 0, okCount, ok ids…, refused ids… }
 --- Publishes job:updated (state unchanged).
---- @include "events"
---- @include "place"
---- @include "push"
+--- @include "per-job"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -20,34 +18,24 @@ local priority = ARGV[2]
 local input = nil
 if ARGV[3] ~= '-' then input = string.sub(ARGV[3], 2) end
 local data = ARGV[4]
-local ok, refused = {}, {}
 local EDITABLE = { waiting = true, scheduled = true, queued = true }
 
-for i = 5, #ARGV do
-  local id = ARGV[i]
-  local key = prefix .. 'job:' .. id
+return perJob(prefix, now, 5, 1, function(i, id, key)
   local f = redis.call('HMGET', key, 'state', 'queue', 'priority', 'runAt')
   local state = f[1]
   if not state or not EDITABLE[state] then
-    refused[#refused + 1] = id
-  else
-    local queue = f[2]
-    if priority ~= '' and priority ~= f[3] then
-      if state == 'queued' then
-        unplace(prefix, id, queue, state, f[3])
-        place(prefix, id, queue, state, priority, f[4])
-      end
-      redis.call('HSET', key, 'priority', priority)
-    end
-    if input then redis.call('HSET', key, 'input', input) end
-    redis.call('HSET', key, 'updatedAt', now)
-    emit('job:updated', id, queue, state, now, data)
-    ok[#ok + 1] = id
+    return false
   end
-end
-
-endTransition(prefix, now)
-local out = { 0, #ok }
-for i = 1, #ok do out[#out + 1] = ok[i] end
-for i = 1, #refused do out[#out + 1] = refused[i] end
-return out
+  local queue = f[2]
+  if priority ~= '' and priority ~= f[3] then
+    if state == 'queued' then
+      unplace(prefix, id, queue, state, f[3])
+      place(prefix, id, queue, state, priority, f[4])
+    end
+    redis.call('HSET', key, 'priority', priority)
+  end
+  if input then redis.call('HSET', key, 'input', input) end
+  redis.call('HSET', key, 'updatedAt', now)
+  emit('job:updated', id, queue, state, now, data)
+  return true
+end)

@@ -6,36 +6,25 @@
 ---
 --- Returns { 0, okCount, ok ids…, refused ids… }
 --- Publishes job:released.
---- @include "events"
---- @include "place"
---- @include "push"
+--- @include "per-job"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
-local ok, refused = {}, {}
 
-for i = 2, #ARGV, 2 do
-  local id, token = ARGV[i], ARGV[i + 1]
-  local key = prefix .. 'job:' .. id
+return perJob(prefix, now, 2, 2, function(i, id, key)
+  local token = ARGV[i + 1]
   local f = redis.call('HMGET', key, 'state', 'token', 'queue', 'attempt', 'priority', 'runAt')
   if f[1] ~= 'running' or f[2] ~= token then
-    refused[#refused + 1] = id
-  else
-    local queue = f[3]
-    local attempt = tonumber(f[4]) - 1
-    if attempt < 0 then attempt = 0 end
-    redis.call('HSET', key, 'state', 'queued', 'attempt', attempt, 'updatedAt', now)
-    redis.call('ZREM', prefix .. 'running', id)
-    place(prefix, id, queue, 'queued', f[5], f[6])
-    count(queue, 'running', -1)
-    count(queue, 'queued', 1)
-    emit('job:released', id, queue, 'queued', now, nil)
-    ok[#ok + 1] = id
+    return false
   end
-end
-
-endTransition(prefix, now)
-local out = { 0, #ok }
-for i = 1, #ok do out[#out + 1] = ok[i] end
-for i = 1, #refused do out[#out + 1] = refused[i] end
-return out
+  local queue = f[3]
+  local attempt = tonumber(f[4]) - 1
+  if attempt < 0 then attempt = 0 end
+  redis.call('HSET', key, 'state', 'queued', 'attempt', attempt, 'updatedAt', now)
+  redis.call('ZREM', prefix .. 'running', id)
+  place(prefix, id, queue, 'queued', f[5], f[6])
+  count(queue, 'running', -1)
+  count(queue, 'queued', 1)
+  emit('job:released', id, queue, 'queued', now, nil)
+  return true
+end)

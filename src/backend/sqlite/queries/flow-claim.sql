@@ -1,6 +1,7 @@
 -- Claims the jobs the fair claim chose (by rowid) if they are still queued: as job-claim.sql.
 -- Params: :rowids (JSON array), :now, :token, :worker_id, :lease_ms.
--- Returns: every column of each claimed job (in no particular order).
+-- Returns: each claimed job (in no particular order) as `CLAIM_COLUMNS` in rows.ts lists them
+-- (see job-claim.sql), then flow_key.
 UPDATE spool_jobs SET
   state = 'running',
   attempt = attempt + 1,
@@ -10,4 +11,6 @@ UPDATE spool_jobs SET
   started_at = :now,
   updated_at = :now
 WHERE rowid IN (SELECT value FROM json_each(:rowids)) AND state = 'queued'
-RETURNING *
+RETURNING id, task, priority, run_at, attempt, max_attempts, input, result, nullif(errors, '[]'), progress, key,
+  nullif(meta, '{}'), nullif(depends_on, '[]'), pending_dependencies, lease_ms, timeout_ms, created_at, finished_at,
+  flow_key
