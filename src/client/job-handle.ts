@@ -38,6 +38,7 @@ export class SpoolJobHandle<O = unknown, I = unknown> implements JobHandle<O, I>
     readonly id: string,
     readonly created: boolean,
     private readonly deps: HandleDeps,
+    readonly deduplicated = false,
   ) {}
 
   async get(): Promise<JobInfo<I, O>> {

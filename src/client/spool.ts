@@ -214,7 +214,9 @@ export function createSpool(options: SpoolOptions = {}): Spool {
         const backend = await getBackend();
         const out = await backend.jobEnqueue(tx === undefined ? { jobs } : { jobs, tx });
         if (runner) await runner.drain();
-        const handles = out.jobs.map((ref) => new SpoolJobHandle(ref.id, ref.created, handleDeps));
+        const handles = out.jobs.map(
+          (ref) => new SpoolJobHandle(ref.id, ref.created, handleDeps, ref.deduplicated === true),
+        );
         return { result: handles, ids: handles.map((h) => h.id) };
       },
     });

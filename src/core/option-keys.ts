@@ -18,6 +18,7 @@ export const TASK_OPTION_KEYS: ReadonlySet<string> = new Set([
   "batch",
   "concurrency",
   "rateLimit",
+  "dedupe",
   "__output",
 ]);
 
@@ -31,6 +32,7 @@ export const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set([
   "timeout",
   "lease",
   "meta",
+  "dedupe",
   "dependsOn",
   "tx",
   "limitKey",

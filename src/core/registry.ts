@@ -4,6 +4,7 @@
  */
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { type DedupeOptions, type ResolvedDedupe, resolveTaskDedupe } from "./dedupe.js";
 import { toMs } from "./duration.js";
 import { InvalidArgumentError, UnknownTaskError } from "./errors/index.js";
 import type { TaskFlowOptions } from "./flow.js";
@@ -29,6 +30,8 @@ export interface RegisteredTask {
   batch: { size: number; waitMs: number } | null;
   /** Per-task and per-key limits (docs/flow-control.md); null: none. */
   flow: ResolvedTaskFlow | null;
+  /** The task's dedupe window (see dedupe.ts), or null. */
+  dedupe: ResolvedDedupe | null;
   run(input: unknown, ctx: TaskContext): unknown;
 }
 
@@ -84,6 +87,7 @@ export class TaskRegistry {
         name: string;
         schema?: StandardSchemaV1;
         batch?: BatchOptions;
+        dedupe?: DedupeOptions<never>;
         run: (input: never, ctx: never) => unknown;
       },
   ): RegisteredTask {
@@ -103,6 +107,7 @@ export class TaskRegistry {
       isolate: checkIsolate(config.isolate),
       batch: checkBatch(config.batch),
       flow: resolveTaskFlow(config),
+      dedupe: resolveTaskDedupe(config.dedupe),
       run: config.run as RegisteredTask["run"],
     };
     if (task.batch && task.isolate)

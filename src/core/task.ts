@@ -3,6 +3,7 @@
  * return type (or from a Standard Schema) to every `enqueue`, `with` and `job.result()`.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { DedupeOptions, EnqueueDedupeOptions } from "./dedupe.js";
 import type { Duration } from "./duration.js";
 import type { TaskFlowOptions } from "./flow.js";
 import type { RetryPolicy } from "./retry.js";
@@ -78,6 +79,8 @@ interface TaskBase<O> extends TaskDefaults {
 }
 
 export interface TaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I> {
+  /** Dedupe window per key (docs/flow-control.md): throttle, debounce or replace. */
+  dedupe?: DedupeOptions<I>;
   run(input: I, ctx: TaskContext): Promise<O> | O;
 }
 
@@ -104,6 +107,7 @@ export interface BatchContext {
  */
 export interface BatchTaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I> {
   batch: BatchOptions;
+  dedupe?: DedupeOptions<I>;
   run(inputs: I[], ctx: BatchContext): Promise<ReadonlyArray<O | Error>> | ReadonlyArray<O | Error>;
 }
 
@@ -112,6 +116,8 @@ export interface SchemaTaskConfig<S extends StandardSchemaV1, O>
     TaskFlowOptions<StandardSchemaV1.InferOutput<S>> {
   /** Validates (and may transform) the input at enqueue time; invalid input throws `ValidationError`. */
   schema: S;
+  /** The key function gets the validated input. */
+  dedupe?: DedupeOptions<StandardSchemaV1.InferOutput<S>>;
   run(input: StandardSchemaV1.InferOutput<S>, ctx: TaskContext): Promise<O> | O;
 }
 
@@ -149,6 +155,11 @@ export interface EnqueueOptions {
   lease?: Duration;
   /** JSON metadata stored with the job. */
   meta?: Record<string, unknown>;
+  /**
+   * A dedupe window with a literal key (docs/flow-control.md); wins over the task's `dedupe`.
+   * Only for `enqueue`/`enqueueMany`: workflow nodes and schedule fires are not deduplicated.
+   */
+  dedupe?: EnqueueDedupeOptions;
   /** Jobs (ids or handles) that must complete before this one runs. */
   dependsOn?: ReadonlyArray<string | { readonly id: string }>;
   /**
@@ -218,8 +229,10 @@ export interface ResultOptions {
 /** A handle on one job. Cheap to create: `spool.job(id)` makes one from an id alone. */
 export interface JobHandle<O = unknown, I = unknown> {
   readonly id: string;
-  /** False when an idempotency key matched an existing job (this handle points at it). */
+  /** False when an idempotency key or a dedupe window matched an existing job (this handle points at it). */
   readonly created: boolean;
+  /** True when a dedupe window (not an idempotency key) matched: the existing job was returned or updated. */
+  readonly deduplicated: boolean;
   get(): Promise<JobInfo<I, O>>;
   state(): Promise<JobRecord["state"]>;
   /** Waits for the job to finish; resolves with its result, or throws `JobFailedError`. */

@@ -6,6 +6,7 @@
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { NewJob } from "../backend/backend.js";
+import { dedupeOf } from "../core/dedupe.js";
 import { toMs } from "../core/duration.js";
 import { InvalidArgumentError, ValidationError } from "../core/errors/index.js";
 import { newJobId } from "../core/ids.js";
@@ -58,6 +59,8 @@ export function buildJob(
   payloadLimit: number,
   /** Set when the id was chosen earlier (workflow nodes reference each other by id). */
   id?: string,
+  /** Only `enqueue`/`enqueueMany` apply dedupe windows (their backend write matches them). */
+  withDedupe = false,
   /** The input is filled in at run time: only an explicit `limitKey` keys the job. */
   deferredInput = false,
 ): NewJob {
@@ -97,6 +100,11 @@ export function buildJob(
     // Keys spool writes and reads itself (workflow, traceparent, schedule …) are not the user's.
     checkUserMeta(meta);
   }
+  if (!withDedupe && o.dedupe !== undefined)
+    throw new InvalidArgumentError("dedupe applies to enqueue() and enqueueMany() only", "dedupe");
+  const dedupe = withDedupe ? dedupeOf(task.dedupe, o.dedupe, input) : null;
+  // Debounce: a new job waits out its window (an enqueue within it pushes it back again).
+  if (dedupe?.mode === "debounce" && dedupe.windowMs !== null) runAt = Math.max(runAt, now + dedupe.windowMs);
   return {
     id: id ?? newJobId(),
     task: task.name,
@@ -111,6 +119,7 @@ export function buildJob(
     dependsOn: o.dependsOn == null ? [] : o.dependsOn.map(dependencyId),
     leaseMs: o.lease === undefined ? task.leaseMs : toMs(o.lease, "lease"),
     timeoutMs: o.timeout === undefined ? task.timeoutMs : toMs(o.timeout, "timeout"),
+    dedupe,
     ...flowOf(task, input, o.limitKey, deferredInput),
   };
 }

@@ -57,6 +57,7 @@ export async function prepareJobs(calls: readonly EnqueueCall[], deps: PrepareDe
           deps.now,
           deps.payloadLimit,
           call.id,
+          true,
           call.deferredInput === true,
         ),
       );

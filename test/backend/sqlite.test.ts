@@ -161,6 +161,8 @@ describe("sqlite migrations", () => {
     expect(tables).toEqual([
       "spool_audit",
       "spool_clock",
+      // Dedupe windows (migration 0021).
+      "spool_dedupe",
       "spool_events",
       "spool_finished_counts",
       // Rate state of task and key limits (migration 0020), flow control.

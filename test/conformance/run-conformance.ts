@@ -18,6 +18,7 @@ import { batchTopic } from "./suite/batch.js";
 import { cancelTopic } from "./suite/cancel.js";
 import { claimTopic } from "./suite/claim.js";
 import { completeTopic } from "./suite/complete.js";
+import { dedupeTopic } from "./suite/dedupe.js";
 import type { ConformanceTopic } from "./suite/define.js";
 import { dependenciesTopic } from "./suite/dependencies.js";
 import { enqueueTopic } from "./suite/enqueue.js";
@@ -72,6 +73,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   auditTopic,
   flowTopic,
   flowKeysTopic,
+  dedupeTopic,
 ];
 
 export interface ConformanceSkip {

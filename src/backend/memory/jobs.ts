@@ -15,8 +15,10 @@ import type {
   JobFailParams,
   JobFailResult,
   JobReleaseParams,
+  NewJob,
   TransitionResult,
 } from "../backend.js";
+import { dedupeVerdict, stateAfterRunAt } from "../dedupe-rule.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx, stateAtInsert } from "../shared.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { claimFlow, flowPending } from "./flow-claim.js";
@@ -55,6 +57,14 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
         continue;
       }
       batchKeys.set(k, job.id);
+    }
+    if (job.dedupe) {
+      const matched = matchDedupe(s, job, now, events);
+      if (matched) {
+        out.push(matched);
+        alias.set(job.id, matched.id);
+        continue;
+      }
     }
     const deps = [...new Set(job.dependsOn.map((d) => alias.get(d) ?? d))];
     let pending = 0;
@@ -97,6 +107,7 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
     };
     s.jobs.set(job.id, stored);
     if (job.key !== null) s.keys.set(`${job.task}\0${job.key}`, job.id);
+    if (job.dedupe) s.dedupe.set(`${job.task}\0${job.dedupe.key}`, { jobId: job.id, firstAt: now });
     for (const dep of deps) {
       let set = s.dependents.get(dep);
       if (!set) s.dependents.set(dep, (set = new Set()));
@@ -108,6 +119,31 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
   }
   s.emit(events);
   return { jobs: out };
+}
+
+/** The job a dedupe window matched (returned, or updated by debounce/replace), or null: create. */
+function matchDedupe(
+  s: MemoryStore,
+  job: NewJob,
+  now: number,
+  events: BackendEvent[],
+): JobEnqueueResult["jobs"][number] | null {
+  const d = job.dedupe!;
+  const entry = s.dedupe.get(`${job.task}\0${d.key}`) ?? null;
+  const matched = entry ? s.jobs.get(entry.jobId) : undefined;
+  const verdict = dedupeVerdict(d, entry, matched?.state ?? null, job.runAt, now);
+  if (verdict.kind === "create" || !matched) return null;
+  if (verdict.kind === "update") {
+    matched.input = job.input;
+    if (verdict.runAt !== null) {
+      matched.runAt = verdict.runAt;
+      matched.state = stateAfterRunAt(matched.state, verdict.runAt, now);
+      s.place(matched);
+    }
+    matched.updatedAt = now;
+    events.push(s.event("job:updated", matched, now, { input: true, runAt: matched.runAt, dedupe: d.mode }));
+  }
+  return { id: matched.id, state: matched.state, created: false, deduplicated: true };
 }
 
 export async function jobClaim(s: MemoryStore, params: JobClaimParams): Promise<JobClaimResult> {

@@ -4,9 +4,11 @@
  * section files (jobs.ts, control.ts, reads.ts, maintenance.ts) act on one `MemoryStore`;
  * memory-backend.ts composes them.
  */
+
 import type { Clock } from "../../core/clock.js";
 import { FINAL_STATES, type JobLogLine, type JobRecord } from "../../core/types.js";
 import type { BackendEvent, BackendEventListener, WorkerInfo } from "../backend.js";
+import type { DedupeEntry } from "../dedupe-rule.js";
 import { fairGroupOf } from "../flow-gate.js";
 import type { JobFlow, QueueLimits } from "../seam/flow.js";
 import { claimOrder } from "../shared.js";
@@ -46,6 +48,8 @@ export const LOG_LINES_MAX = 1000;
 export class MemoryStore {
   readonly jobs = new Map<string, StoredJob>();
   readonly keys = new Map<string, string>();
+  /** Dedupe windows: (task NUL dedupe key) -> the job last created for it (dedupe-rule.ts). */
+  readonly dedupe = new Map<string, DedupeEntry>();
   readonly dependents = new Map<string, Set<string>>();
   readonly ready = new Map<string, Heap<HeapEntry>>();
   readonly due = new Map<string, Heap<HeapEntry>>();

@@ -24,6 +24,7 @@ import { encodeFlow } from "../flow-gate.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { onJobFailed, releaseDependents } from "./cascade.js";
 import { isUniqueViolation } from "./connection.js";
+import { matchDedupe, recordDedupe } from "./dedupe.js";
 import { pgClaimRoom, pgClaimTook } from "./flow.js";
 import { pgClaimFlow, pgFlowPending } from "./flow-claim.js";
 import { type JobRow, jobEvent, toLeased } from "./rows.js";
@@ -40,7 +41,7 @@ export class PgJobs {
     checkNewJobs(jobs);
     if (jobs.length === 0) return { jobs: [] };
     const body = (tx: Tx) =>
-      jobs.every((j) => j.key === null && j.dependsOn.length === 0)
+      jobs.every((j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe)
         ? this.insertSimple(tx, jobs, null)
         : this.insertEach(tx, jobs);
     // In the application's transaction a failed statement aborts it: the app rolls back.
@@ -106,6 +107,12 @@ export class PgJobs {
           continue;
         }
       }
+      const deduped = job.dedupe ? await matchDedupe(sql, tx, job) : null;
+      if (deduped) {
+        alias.set(job.id, deduped.id);
+        out.push(deduped);
+        continue;
+      }
       let deps: string[] = [];
       let pending = 0;
       let doomed = false;
@@ -150,6 +157,7 @@ export class PgJobs {
         out.push(await this.dedupe(tx, job, existing, alias));
         continue;
       }
+      if (job.dedupe) await recordDedupe(sql, tx, job);
       if (deps.length > 0) await tx.q(sql.DEPS_INSERT, { parents: deps, children: deps.map(() => job.id) });
       if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
       out.push({ id: job.id, state, created: true });

@@ -8,6 +8,9 @@
  * the common case, 8 arguments) or "+", key ("" = none, else "=" + key), meta JSON ("" = {}),
  * leaseMs ("" = null), timeoutMs ("" = null), limit key ("" = no limits, else "=" + key),
  * limits JSON (flow-gate.ts `encodeFlow`, "" = none), dependency count D, the D dependency ids.
+ * A job with a dedupe window uses "*" instead of "+", and 4 more arguments follow its
+ * dependency ids: the dedupe mode's initial (t, d, r), the dedupe key, windowMs ("" = none) and
+ * maxWaitMs ("" = none).
  */
 import type { NewJob } from "../backend.js";
 import { encodeFlow } from "../flow-gate.js";
@@ -34,13 +37,14 @@ export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob
     job.leaseMs === null &&
     job.timeoutMs === null &&
     job.dependsOn.length === 0 &&
-    !job.flow
+    !job.flow &&
+    !job.dedupe
   ) {
     args.push("");
     return;
   }
   args.push(
-    "+",
+    job.dedupe ? "*" : "+",
     job.key === null ? "" : `=${job.key}`,
     meta,
     job.leaseMs ?? "",
@@ -50,4 +54,6 @@ export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob
     job.dependsOn.length,
   );
   for (const dep of job.dependsOn) args.push(dep);
+  const d = job.dedupe;
+  if (d) args.push(d.mode[0]!, d.key, d.windowMs ?? "", d.maxWaitMs ?? "");
 }

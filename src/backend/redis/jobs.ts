@@ -64,13 +64,15 @@ export async function enqueueScript(
     prev = job;
   }
   const reply = await s.run("enqueue", args, true);
-  // One state initial per job; "x" = an idempotency key matched, id and state in the extras.
+  // One state initial per job; "x" = an idempotency key matched, "u" = a dedupe window did, id
+  // and state in the extras.
   const codes = reply[1] as string;
   let extra = 2;
   for (let k = 0; k < chunk.length; k++) {
     const code = codes[k];
-    if (code === "x") {
-      out.push({ id: reply[extra] as string, state: reply[extra + 1] as JobState, created: false });
+    if (code === "x" || code === "u") {
+      const ref = { id: reply[extra] as string, state: reply[extra + 1] as JobState, created: false };
+      out.push(code === "u" ? { ...ref, deduplicated: true } : ref);
       extra += 2;
     } else {
       out.push({ id: chunk[k]!.id, state: STATE_BY_INITIAL[code!]!, created: true });

@@ -1,5 +1,6 @@
 /** The Backend seam, jobs section: enqueue, claim/complete/fail/release, and control (see backend.ts). */
 
+import type { NewJobDedupe } from "../../core/dedupe.js";
 import type { AppTransaction } from "../../core/task.js";
 import type {
   EpochMs,
@@ -38,6 +39,12 @@ export interface NewJob {
   timeoutMs: number | null;
   /** Per-task / per-key limits of the job (see seam/flow.ts); omitted or null: none. */
   flow?: JobFlow | null;
+  /**
+   * A dedupe window (docs/flow-control.md): matched against the job last recorded for
+   * (task, dedupe.key), inside the enqueue's own atomic write. Absent or null: none. Only
+   * `jobEnqueue` applies it (workflow and schedule inserts ignore it).
+   */
+  dedupe?: NewJobDedupe | null;
 }
 
 export interface JobEnqueueParams {
@@ -63,8 +70,10 @@ export const ENQUEUE_JOBS_MAX = 10_000;
 export interface EnqueuedRef {
   id: string;
   state: JobState;
-  /** False when an idempotency key matched an existing job: `id` is that job's. */
+  /** False when an idempotency key or a dedupe window matched an existing job: `id` is that job's. */
   created: boolean;
+  /** True when a dedupe window matched (the existing job was returned, or updated by debounce/replace). */
+  deduplicated?: boolean;
 }
 
 export interface JobEnqueueResult {

@@ -35,6 +35,9 @@ function statementsFor(db: Database.Database): AppStatements {
       jobInsertRows: p(SQL.JOB_INSERT_ROWS),
       depInsert: p(SQL.DEP_INSERT),
       jobMarkHasDependents: p(SQL.JOB_MARK_HAS_DEPENDENTS),
+      dedupeGet: p(SQL.DEDUPE_GET),
+      dedupePut: p(SQL.DEDUPE_PUT),
+      jobDedupeUpdate: p(SQL.JOB_DEDUPE_UPDATE),
       eventsInsert: p(SQL.EVENTS_INSERT),
     } as unknown as AppStatements;
     prepared.set(db, sql);

@@ -1,7 +1,8 @@
 /** Inserting new jobs one by one (keys, dependencies), on spool's connection or on the app's (`{ tx }`). */
 import { NotFoundError } from "../../core/errors/index.js";
 import type { JobState } from "../../core/types.js";
-import type { BackendEvent, JobEnqueueResult, NewJob } from "../backend.js";
+import type { BackendEvent, EnqueuedRef, JobEnqueueResult, NewJob } from "../backend.js";
+import { dedupeVerdict, stateAfterRunAt } from "../dedupe-rule.js";
 import { stateAtInsert } from "../shared.js";
 import { jobRow } from "./rows.js";
 import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
@@ -11,7 +12,14 @@ const EMPTY: readonly string[] = [];
 /** The statements `insertEach` runs (on spool's connection, or on the app's in `{ tx }`). */
 export type InsertStatements = Pick<
   SqliteStore["sql"],
-  "jobState" | "jobByKey" | "jobInsertRows" | "depInsert" | "jobMarkHasDependents"
+  | "jobState"
+  | "jobByKey"
+  | "jobInsertRows"
+  | "depInsert"
+  | "jobMarkHasDependents"
+  | "dedupeGet"
+  | "dedupePut"
+  | "jobDedupeUpdate"
 >;
 
 /** Inside a transaction: inserts jobs one by one in batch order (keys, dependencies). */
@@ -42,6 +50,15 @@ export function insertEach(
         continue;
       }
     }
+    if (job.dedupe) {
+      const matched = matchDedupe(sql, job, now, events);
+      if (matched) {
+        if (sql.jobState.get({ id: job.id })) throw alreadyExists(job.id);
+        out.push(matched);
+        alias.set(job.id, matched.id);
+        continue;
+      }
+    }
     let deps = EMPTY;
     let pending = 0;
     let doomed = false;
@@ -69,8 +86,43 @@ export function insertEach(
       sql.jobMarkHasDependents.run({ id: dep });
     }
     if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
+    if (job.dedupe) sql.dedupePut.run({ task: job.task, key: job.dedupe.key, job_id: job.id, first_at: now });
     out.push({ id: job.id, state, created: true });
     events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
   }
   return { jobs: out };
+}
+
+/** The job a dedupe window matched (returned, or updated by debounce/replace), or null: create. */
+function matchDedupe(
+  sql: InsertStatements,
+  job: NewJob,
+  now: number,
+  events: BackendEvent[],
+): EnqueuedRef | null {
+  const d = job.dedupe!;
+  const row = sql.dedupeGet.get({ task: job.task, key: d.key });
+  const entry = row ? { jobId: row.job_id, firstAt: row.first_at } : null;
+  const verdict = dedupeVerdict(d, entry, row?.state ?? null, job.runAt, now);
+  if (verdict.kind === "create" || !row?.state) return null;
+  let state = row.state;
+  if (verdict.kind === "update") {
+    const runAt = verdict.runAt;
+    const updated = sql.jobDedupeUpdate.get({
+      id: row.job_id,
+      input: job.input,
+      run_at: runAt,
+      state: runAt === null ? null : stateAfterRunAt(state, runAt, now),
+      now,
+    });
+    if (!updated) return null;
+    state = updated.state;
+    events.push(
+      jobEvent("job:updated", row.job_id, row.queue ?? job.queue, now, state, {
+        input: true,
+        dedupe: d.mode,
+      }),
+    );
+  }
+  return { id: row.job_id, state, created: false, deduplicated: true };
 }

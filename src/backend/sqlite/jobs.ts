@@ -37,7 +37,7 @@ export async function jobEnqueue(s: SqliteStore, params: JobEnqueueParams): Prom
   const jobs = shiftRunAt(params.jobs, skew);
   if (params.tx !== undefined) return enqueueInAppTransaction(s, params.tx, jobs, now);
   const group = enqueueGroup(s);
-  if (jobs.every((j) => j.key === null && j.dependsOn.length === 0))
+  if (jobs.every((j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe))
     return group.submit((events) => ({ jobs: insertSimple(s, jobs, now, events) }), { jobs, now });
   return group.submit((events) => insertEach(s.sql, jobs, now, events));
 }

@@ -66,6 +66,15 @@ export function prepareStatements(db: Sqlite.Database) {
     jobByKey: p<{ task: string; key: string }, { id: string; state: JobState }>(SQL.JOB_BY_KEY),
     depInsert: p<{ parent_id: string; child_id: string }>(SQL.DEP_INSERT),
     jobMarkHasDependents: p<Id>(SQL.JOB_MARK_HAS_DEPENDENTS),
+    dedupeGet: p<
+      { task: string; key: string },
+      { job_id: string; first_at: number; state: JobState | null; queue: string | null }
+    >(SQL.DEDUPE_GET),
+    dedupePut: p<{ task: string; key: string; job_id: string; first_at: number }>(SQL.DEDUPE_PUT),
+    jobDedupeUpdate: p<
+      Id & Now & { input: string; run_at: number | null; state: JobState | null },
+      { state: JobState }
+    >(SQL.JOB_DEDUPE_UPDATE),
 
     queuePaused: p<{ queue: string }, { paused: number }>(SQL.QUEUE_PAUSED),
     queueLimitsGet: p<{ queue: string }, LimitsRow>(SQL.QUEUE_LIMITS_GET),

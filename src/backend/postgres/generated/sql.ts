@@ -26,6 +26,33 @@ export const AUDIT_PRUNE = `DELETE FROM spool.audit WHERE id IN (
 RETURNING 1 AS removed`;
 
 /**
+ * `queries/dedupe-job.sql`: The state and queue of a dedupe key's job (no row: the job is gone).
+ * Params: :id.
+ * Returns: state, queue.
+ */
+export const DEDUPE_JOB = `SELECT state, queue FROM spool.jobs WHERE id = :id::text`;
+
+/**
+ * `queries/dedupe-lock.sql`: Takes a dedupe key's row, locked until the transaction ends: inserted for :job_id at :now when
+ * the key has none (then job_id = :job_id comes back), else the existing row unchanged. The
+ * job's state is read by a later statement (dedupe-job.sql): this statement's snapshot may
+ * predate the transaction it waited for, whose job it would not see.
+ * Params: :task, :key, :job_id, :now.
+ * Returns: job_id, first_at.
+ */
+export const DEDUPE_LOCK = `INSERT INTO spool.dedupe AS d (task, key, job_id, first_at)
+VALUES (:task::text, :key::text, :job_id::text, :now::bigint)
+ON CONFLICT (task, key) DO UPDATE SET task = d.task
+RETURNING d.job_id, d.first_at`;
+
+/**
+ * `queries/dedupe-put.sql`: Records the job just created for a dedupe key (its row is locked by dedupe-lock.sql).
+ * Params: :task, :key, :job_id, :now.
+ */
+export const DEDUPE_PUT = `UPDATE spool.dedupe SET job_id = :job_id::text, first_at = :now::bigint
+WHERE task = :task::text AND key = :key::text`;
+
+/**
  * `queries/deps-children.sql`: The jobs waiting for :parent_id.
  * Params: :parent_id.
  * Returns: child_id.
@@ -300,6 +327,20 @@ export const JOB_COMPLETE_MANY = `UPDATE spool.jobs AS j SET
 FROM unnest(:ids::text[], :tokens::text[], :results::text[]) AS b(id, token, result)
 WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token
 RETURNING j.id, j.queue, j.attempt, j.has_dependents`;
+
+/**
+ * `queries/job-dedupe-update.sql`: Debounce / replace: the pending job of a dedupe key takes the new input, and for debounce a
+ * new run time and the state it implies (computed by dedupe-rule.ts; NULL keeps them).
+ * Params: :id, :input, :run_at, :state, :now.
+ * Returns: state, queue (no row: a worker claimed the job meanwhile; the enqueue creates a new one).
+ */
+export const JOB_DEDUPE_UPDATE = `UPDATE spool.jobs SET
+  input = :input::text,
+  run_at = coalesce(:run_at::bigint, run_at),
+  state = coalesce(:state::text, state),
+  updated_at = :now::bigint
+WHERE id = :id::text AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING state, queue`;
 
 /**
  * `queries/job-delete.sql`: Removes one job that is not running.
@@ -1296,6 +1337,22 @@ CREATE INDEX jobs_flow_ready ON spool.jobs (queue, state) WHERE state IN ('queue
 CREATE TABLE spool.flow_state (
   grp text COLLATE "C" NOT NULL PRIMARY KEY,
   tat double precision NOT NULL
+);`,
+  },
+  {
+    version: 11,
+    name: "dedupe",
+    sql: `-- 0011_dedupe: dedupe windows (docs/flow-control.md, src/backend/dedupe-rule.ts). Per (task,
+-- dedupe key), the job last created for the key and when (first_at, store ms). An enqueue with a
+-- dedupe upserts its row first (dedupe-lock.sql), which locks it until the enqueue commits: the
+-- enqueues of one key take turns, each seeing what the previous one committed. A row whose job
+-- is gone (removed, pruned) matches nothing and is overwritten by the next enqueue.
+CREATE TABLE spool.dedupe (
+  task     text COLLATE "C" NOT NULL,
+  key      text COLLATE "C" NOT NULL,
+  job_id   text COLLATE "C" NOT NULL,
+  first_at bigint NOT NULL,
+  PRIMARY KEY (task, key)
 );`,
   },
 ];

@@ -9,8 +9,9 @@
 ---
 --- Returns { 0, codes, existingId1, existingState1, … }: codes has one character per job, in
 ---         order: the initial of the state a new job got (q queued, s scheduled, w waiting,
----         c cancelled), or x when an idempotency key matched an existing job, whose id and
----         state follow in the extras (in order). One short string instead of 3 items per job.
+---         c cancelled), or x when an idempotency key matched an existing job, or u when a
+---         dedupe window did (includes/dedupe.lua), whose id and state follow in the extras
+---         (in order). One short string instead of 3 items per job.
 ---      or { -1, id } when a job id already exists (nothing written)
 ---      or { -2, id } when a dependency does not exist (nothing written)
 --- Publishes job:enqueued for every created job.
@@ -18,6 +19,7 @@
 --- @include "push"
 --- @include "new-job"
 --- @include "job-args"
+--- @include "dedupe"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -76,13 +78,21 @@ for k = 1, n do
     keyField = task .. '\0' .. job.key
     existing = batchKeys[keyField] or redis.call('HGET', prefix .. 'keys', keyField)
   end
+  local deduped, dedupedState = nil, nil
+  if not existing and job.dMode then deduped, dedupedState = dedupeMatch(prefix, job, now, nowN) end
   if existing then
     local st = redis.call('HGET', prefix .. 'job:' .. existing, 'state') or 'queued'
     codes[k] = 'x'
     out[#out + 1] = existing
     out[#out + 1] = st
     alias[id] = existing
+  elseif deduped then
+    codes[k] = 'u'
+    out[#out + 1] = deduped
+    out[#out + 1] = dedupedState
+    alias[id] = deduped
   else
+    if job.dMode then dedupeRecord(prefix, job, id, now) end
     if keyField then batchKeys[keyField] = id end
     local deps = {}
     local seen = {}

@@ -41,6 +41,22 @@ WHERE spool_clock.boot <> excluded.boot`;
 export const DATA_VERSION = `PRAGMA data_version`;
 
 /**
+ * `queries/dedupe-get.sql`: The job last created for a dedupe key, with its state (NULL when the job is gone).
+ * Params: :task, :key.
+ * Returns: job_id, first_at, state, queue.
+ */
+export const DEDUPE_GET = `SELECT d.job_id, d.first_at, j.state, j.queue
+FROM spool_dedupe d LEFT JOIN spool_jobs j ON j.id = d.job_id
+WHERE d.task = :task AND d.key = :key`;
+
+/**
+ * `queries/dedupe-put.sql`: Records the job just created for a dedupe key.
+ * Params: :task, :key, :job_id, :first_at.
+ */
+export const DEDUPE_PUT = `INSERT INTO spool_dedupe (task, key, job_id, first_at) VALUES (:task, :key, :job_id, :first_at)
+ON CONFLICT (task, key) DO UPDATE SET job_id = excluded.job_id, first_at = excluded.first_at`;
+
+/**
  * `queries/dep-insert.sql`: Records that :child_id waits for :parent_id.
  * Params: :parent_id, :child_id.
  */
@@ -325,6 +341,20 @@ export const JOB_COMPLETE = `UPDATE spool_jobs SET
   updated_at = :now
 WHERE id = :id AND state = 'running' AND lease_token = :token
 RETURNING queue, attempt, has_dependents`;
+
+/**
+ * `queries/job-dedupe-update.sql`: Debounce / replace: the pending job of a dedupe key takes the new input, and for debounce a
+ * new run time and the state it implies (computed by dedupe-rule.ts; NULL keeps them).
+ * Params: :id, :input, :run_at, :state, :now.
+ * Returns: state (no row: the job started meanwhile; cannot happen inside the write lock).
+ */
+export const JOB_DEDUPE_UPDATE = `UPDATE spool_jobs SET
+  input = :input,
+  run_at = coalesce(:run_at, run_at),
+  state = coalesce(:state, state),
+  updated_at = :now
+WHERE id = :id AND state IN ('waiting', 'scheduled', 'queued')
+RETURNING state`;
 
 /**
  * `queries/job-delete.sql`: Removes one job that is not running.
@@ -1526,6 +1556,22 @@ CREATE INDEX spool_jobs_flow_ready ON spool_jobs (queue) WHERE state = 'queued' 
 CREATE TABLE spool_flow_state (
   grp TEXT NOT NULL PRIMARY KEY,
   tat REAL NOT NULL
+) WITHOUT ROWID;`,
+  },
+  {
+    version: 21,
+    name: "dedupe",
+    sql: `-- 0021_dedupe: dedupe windows (docs/flow-control.md, src/backend/dedupe-rule.ts). Per (task,
+-- dedupe key), the job last created for the key and when (first_at, store ms). An enqueue with a
+-- dedupe reads and writes its row inside its own write transaction (SQLite has one writer), so
+-- concurrent enqueues of one key, from any process, see each other's rows in order. A row whose
+-- job is gone (removed, pruned) matches nothing and is overwritten by the next enqueue.
+CREATE TABLE spool_dedupe (
+  task     TEXT    NOT NULL,
+  key      TEXT    NOT NULL,
+  job_id   TEXT    NOT NULL,
+  first_at INTEGER NOT NULL,
+  PRIMARY KEY (task, key)
 ) WITHOUT ROWID;`,
   },
 ];

@@ -2,7 +2,9 @@
 --- id, task ("" = the previous job's), queue ("" = the previous job's), input, priority, runAt,
 --- maxAttempts, then "" (no key, meta, lease, timeout or dependencies) or "+", key ("" = none,
 --- else "=" .. key), meta JSON ("" = {}), leaseMs ("" = null), timeoutMs ("" = null), limit
---- key ("" = no limits, else "=" .. key), limits JSON, dependency count D, D dependency ids.
+--- key ("" = no limits, else "=" .. key), limits JSON, dependency count D, D dependency ids;
+--- "*" instead of "+" adds, after them, the dedupe window: mode initial (t, d, r), dedupe key,
+--- windowMs ("" = none), maxWaitMs ("" = none).
 
 --- The job at ARGV[pos] as a table (task and queue resolved against `prev`, the job read just
 --- before it, or nil; `key` without its "=", `hasKey` false when none; dependencies at ARGV[depStart …
@@ -24,11 +26,15 @@ local function readJob(pos, prev)
   job.flow = ARGV[pos + 13]
   job.d = tonumber(ARGV[pos + 14])
   job.depStart = pos + 15
-  return job, pos + 15 + job.d
+  local after = pos + 15 + job.d
+  if ARGV[pos + 7] ~= '*' then return job, after end
+  job.dMode, job.dKey, job.dWindow, job.dMaxWait = ARGV[after], ARGV[after + 1], ARGV[after + 2], ARGV[after + 3]
+  return job, after + 4
 end
 
 --- The position after the job at ARGV[pos], without reading it.
 local function skipJob(pos)
   if ARGV[pos + 7] == '' then return pos + 8 end
+  if ARGV[pos + 7] == '*' then return pos + 19 + tonumber(ARGV[pos + 14]) end
   return pos + 15 + tonumber(ARGV[pos + 14])
 end
