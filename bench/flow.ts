@@ -3,11 +3,14 @@
  * one in-process worker (concurrency 32, no-op handler) draining N pre-enqueued jobs from a
  * plain queue, a queue with a concurrency cap far above what runs (10,000), and a queue with a
  * rate limit far above the rate reached (1,000,000 / 1s, without and with a burst of 1,000),
- * on SQLite and Redis; plus BullMQ with
+ * on SQLite and Redis; per-key limits (issue 15) far above what binds: a keyed concurrency cap
+ * (10,000 per key) and a keyed rate limit (1,000,000 / 1s + burst 1,000 per key), the jobs
+ * spread over 5 keys, which also takes the fair claim (round-robin between keys); plus BullMQ with
  * and without its limiter ({ max: 1,000,000, duration: 1000 }) through the same loop.
  *
  *   npm run bench:flow                 # N = 5,000, 3 repetitions, median reported
  *   npm run bench:flow -- --n 20000 --reps 5
+ *   npm run bench:flow -- --keyed-only     # plain and the keyed variants only, no BullMQ
  *
  * Redis: SPOOL_BENCH_REDIS_URL (default redis://127.0.0.1:6379/0; each run a fresh key prefix).
  * Figures on a shared machine move by ±15 %: compare columns of one run, not runs.
@@ -19,7 +22,7 @@ import { join } from "node:path";
 import { Worker as BullWorker, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { createSpool } from "../src/client/spool.js";
-import type { QueueLimitOptions } from "../src/core/flow.js";
+import type { QueueLimitOptions, TaskFlowOptions } from "../src/core/flow.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
@@ -31,13 +34,25 @@ const REPS = opt("reps", 3);
 const CONCURRENCY = 32;
 const REDIS = process.env.SPOOL_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
-const VARIANTS: Record<string, QueueLimitOptions | null> = {
+type Input = { i: number };
+const byKey = (input: Input) => `k${input.i % 5}`;
+const only = args.includes("--keyed-only");
+
+const VARIANTS: Record<string, { queue?: QueueLimitOptions; task?: TaskFlowOptions<Input> } | null> = {
   plain: null,
-  "concurrency 10000": { concurrency: 10_000 },
-  // Without burst, GCRA spreads starts one per per/limit: a claim at one millisecond gets at most
-  // 1 job however high the rate, so this one binds at the millisecond scale (see the docs).
-  "rate 1e6/1s": { rateLimit: { limit: 1_000_000, per: "1s" } },
-  "rate 1e6/1s + burst 1000": { rateLimit: { limit: 1_000_000, per: "1s", burst: 1000 } },
+  ...(only
+    ? {}
+    : {
+        "concurrency 10000": { queue: { concurrency: 10_000 } },
+        // Without burst, GCRA spreads starts one per per/limit: a claim at one millisecond gets at
+        // most 1 job however high the rate, so this one binds at the millisecond scale (see the docs).
+        "rate 1e6/1s": { queue: { rateLimit: { limit: 1_000_000, per: "1s" } } },
+        "rate 1e6/1s + burst 1000": { queue: { rateLimit: { limit: 1_000_000, per: "1s", burst: 1000 } } },
+      }),
+  "keyed cap 10000, 5 keys": { task: { concurrency: { limit: 10_000, key: byKey } } },
+  "keyed rate 1e6/1s + burst 1000, 5 keys": {
+    task: { rateLimit: { limit: 1_000_000, per: "1s", burst: 1000, key: byKey } },
+  },
 };
 
 async function dropPrefix(prefix: string): Promise<void> {
@@ -51,7 +66,10 @@ async function dropPrefix(prefix: string): Promise<void> {
   redis.disconnect();
 }
 
-async function spoolRun(kind: "sqlite" | "redis", limits: QueueLimitOptions | null): Promise<number> {
+async function spoolRun(
+  kind: "sqlite" | "redis",
+  limits: { queue?: QueueLimitOptions; task?: TaskFlowOptions<Input> } | null,
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "spool-bench-flow-"));
   const prefix = `bench-flow-${randomUUID()}`;
   const url = kind === "sqlite" ? `sqlite://${join(dir, "b.db")}` : `${REDIS}?prefix=${prefix}`;
@@ -62,12 +80,13 @@ async function spoolRun(kind: "sqlite" | "redis", limits: QueueLimitOptions | nu
   const task = spool.task({
     name: "noop",
     queue: "bench",
-    run: () => {
+    ...limits?.task,
+    run: (_input: Input) => {
       if (++done === N) finished();
     },
   });
   try {
-    if (limits) await spool.queues.limit("bench", limits);
+    if (limits?.queue) await spool.queues.limit("bench", limits.queue);
     for (let i = 0; i < N; i += 1000)
       await task.enqueueMany(
         Array.from({ length: Math.min(1000, N - i) }, (_, j) => ({ input: { i: i + j } })),
@@ -142,6 +161,10 @@ async function main(): Promise<void> {
       rows.push(`| spool-${kind} | ${variant} | ${Math.round(m)} | ${((m / plain) * 100).toFixed(0)} % |`);
       process.stderr.write(`spool-${kind} ${variant}: ${runs.map(Math.round).join(", ")}\n`);
     }
+  }
+  if (only) {
+    process.stdout.write(`${rows.join("\n")}\n`);
+    return;
   }
   await bullRun(false);
   let bullPlain = 0;

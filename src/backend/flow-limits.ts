@@ -108,7 +108,13 @@ export function limitRoom(
 export function checkQueueHold(params: QueueHoldParams): QueueHoldParams {
   if (typeof params.until !== "number" || !Number.isFinite(params.until))
     throw new InvalidArgumentError(`until must be a finite epoch ms, got ${String(params.until)}`, "until");
-  return { queue: params.queue, until: Math.ceil(params.until) };
+  const out: QueueHoldParams = { queue: params.queue, until: Math.ceil(params.until) };
+  if (params.task !== undefined) out.task = params.task;
+  if (params.key !== undefined) {
+    if (params.task === undefined) throw new InvalidArgumentError("a key hold needs its task", "key");
+    out.key = params.key;
+  }
+  return out;
 }
 
 /** Checks a `jobBackoff` call: every runAt a finite epoch ms. */

@@ -1,6 +1,7 @@
 /**
  * Small rules every backend applies the same way, kept here so the stores stay about storage.
  */
+
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { isJobState, type JobRecord, type JobState } from "../core/types.js";
 import {
@@ -11,6 +12,7 @@ import {
   LIST_LIMIT_MAX,
   type NewJob,
 } from "./backend.js";
+import { checkJobFlow } from "./flow-gate.js";
 
 /**
  * Checks a batch before any write, so a bad batch writes nothing on any backend.
@@ -57,6 +59,7 @@ export function checkNewJobs(jobs: readonly NewJob[]): void {
     for (const dep of job.dependsOn) {
       if (dep === id) throw new InvalidArgumentError(`job ${id} cannot depend on itself`, "dependsOn");
     }
+    if (job.flow) checkJobFlow(job.flow);
   }
 }
 

@@ -16,6 +16,8 @@ export const TASK_OPTION_KEYS: ReadonlySet<string> = new Set([
   "priority",
   "isolate",
   "batch",
+  "concurrency",
+  "rateLimit",
   "dedupe",
   "__output",
 ]);
@@ -33,6 +35,7 @@ export const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set([
   "dedupe",
   "dependsOn",
   "tx",
+  "limitKey",
 ]);
 
 export const ENQUEUE_MANY_OPTION_KEYS: ReadonlySet<string> = new Set(["tx"]);

@@ -7,9 +7,11 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { type DedupeOptions, type ResolvedDedupe, resolveTaskDedupe } from "./dedupe.js";
 import { toMs } from "./duration.js";
 import { InvalidArgumentError, UnknownTaskError } from "./errors/index.js";
+import type { TaskFlowOptions } from "./flow.js";
 import { checkOptionKeys, TASK_OPTION_KEYS } from "./option-keys.js";
 import { type ResolvedRetry, resolveRetry } from "./retry.js";
 import type { BatchOptions, TaskContext, TaskDefaults } from "./task.js";
+import { type ResolvedTaskFlow, resolveTaskFlow } from "./task-flow.js";
 
 export const QUEUE_DEFAULT = "default";
 const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:\-/]{0,199}$/;
@@ -26,6 +28,8 @@ export interface RegisteredTask {
   isolate: "thread" | "process" | false | null;
   /** A batch task's handler takes `inputs[]` (see `BatchTaskConfig`); null for a plain task. */
   batch: { size: number; waitMs: number } | null;
+  /** Per-task and per-key limits (docs/flow-control.md); null: none. */
+  flow: ResolvedTaskFlow | null;
   /** The task's dedupe window (see dedupe.ts), or null. */
   dedupe: ResolvedDedupe | null;
   run(input: unknown, ctx: TaskContext): unknown;
@@ -78,13 +82,14 @@ export class TaskRegistry {
   private readonly tasks = new Map<string, RegisteredTask>();
 
   register(
-    config: TaskDefaults & {
-      name: string;
-      schema?: StandardSchemaV1;
-      batch?: BatchOptions;
-      dedupe?: DedupeOptions<never>;
-      run: (input: never, ctx: never) => unknown;
-    },
+    config: TaskDefaults &
+      TaskFlowOptions<never> & {
+        name: string;
+        schema?: StandardSchemaV1;
+        batch?: BatchOptions;
+        dedupe?: DedupeOptions<never>;
+        run: (input: never, ctx: never) => unknown;
+      },
   ): RegisteredTask {
     checkOptionKeys(config, TASK_OPTION_KEYS, "task()");
     const name = checkName(config.name, "task");
@@ -101,6 +106,7 @@ export class TaskRegistry {
       schema: config.schema ?? null,
       isolate: checkIsolate(config.isolate),
       batch: checkBatch(config.batch),
+      flow: resolveTaskFlow(config),
       dedupe: resolveTaskDedupe(config.dedupe),
       run: config.run as RegisteredTask["run"],
     };

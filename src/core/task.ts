@@ -5,6 +5,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { DedupeOptions, EnqueueDedupeOptions } from "./dedupe.js";
 import type { Duration } from "./duration.js";
+import type { TaskFlowOptions } from "./flow.js";
 import type { RetryPolicy } from "./retry.js";
 import type { SpawnedChildren, SpawnOptions } from "./spawn.js";
 import type { EpochMs, JobRecord } from "./types.js";
@@ -101,7 +102,7 @@ interface TaskBase<O> extends TaskDefaults {
   readonly __output?: O;
 }
 
-export interface TaskConfig<I, O> extends TaskBase<O> {
+export interface TaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I> {
   /** Dedupe window per key (docs/flow-control.md): throttle, debounce or replace. */
   dedupe?: DedupeOptions<I>;
   run(input: I, ctx: TaskContext): Promise<O> | O;
@@ -128,13 +129,15 @@ export interface BatchContext {
  * INSERT) and returns one entry per input, in order: a result, or an `Error` that fails that
  * job alone (retried by the task's policy). A throw fails every job of the call.
  */
-export interface BatchTaskConfig<I, O> extends TaskBase<O> {
+export interface BatchTaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I> {
   batch: BatchOptions;
   dedupe?: DedupeOptions<I>;
   run(inputs: I[], ctx: BatchContext): Promise<ReadonlyArray<O | Error>> | ReadonlyArray<O | Error>;
 }
 
-export interface SchemaTaskConfig<S extends StandardSchemaV1, O> extends TaskBase<O> {
+export interface SchemaTaskConfig<S extends StandardSchemaV1, O>
+  extends TaskBase<O>,
+    TaskFlowOptions<StandardSchemaV1.InferOutput<S>> {
   /** Validates (and may transform) the input at enqueue time; invalid input throws `ValidationError`. */
   schema: S;
   /** The key function gets the validated input. */
@@ -172,6 +175,11 @@ export interface EnqueueOptions {
    */
   key?: string;
   queue?: string;
+  /**
+   * The flow-control key of this job (see docs/flow-control.md): counts it against its task's
+   * per-key `concurrency` and `rateLimit` instead of the key their `key` functions compute.
+   */
+  limitKey?: string;
   /** Total attempts for this job (overrides the task's retry.attempts). */
   attempts?: number;
   timeout?: Duration;

@@ -92,6 +92,11 @@ export interface JobRecord {
   startedAt: EpochMs | null;
   finishedAt: EpochMs | null;
   updatedAt: EpochMs;
+  /**
+   * The job's flow-control limit key (docs/flow-control.md): present when its task has a
+   * `concurrency` or `rateLimit`; "" when those limits have no key.
+   */
+  limitKey?: string;
 }
 
 /** A claimed job: the record plus the fencing token that every later call must present. */

@@ -16,6 +16,7 @@ import { checkName, checkPriority, type RegisteredTask } from "../core/registry.
 import { RETRY_ATTEMPTS_MAX } from "../core/retry.js";
 import { serializeLimited } from "../core/serializer.js";
 import type { EnqueueOptions } from "../core/task.js";
+import { buildJobFlow } from "../core/task-flow.js";
 
 const KEY_LENGTH_MAX = 512;
 
@@ -60,6 +61,8 @@ export function buildJob(
   id?: string,
   /** Only `enqueue`/`enqueueMany` apply dedupe windows (their backend write matches them). */
   withDedupe = false,
+  /** The input is filled in at run time: only an explicit `limitKey` keys the job. */
+  deferredInput = false,
 ): NewJob {
   const o = options ?? NO_OPTIONS;
   if (o !== NO_OPTIONS) checkOptionKeys(o, ENQUEUE_OPTION_KEYS, "enqueue()");
@@ -117,5 +120,17 @@ export function buildJob(
     leaseMs: o.lease === undefined ? task.leaseMs : toMs(o.lease, "lease"),
     timeoutMs: o.timeout === undefined ? task.timeoutMs : toMs(o.timeout, "timeout"),
     dedupe,
+    ...flowOf(task, input, o.limitKey, deferredInput),
   };
+}
+
+/** The job's `flow` field, present only when the task has limits (most jobs carry none). */
+function flowOf(
+  task: RegisteredTask,
+  input: unknown,
+  limitKey: unknown,
+  deferred: boolean,
+): Pick<NewJob, "flow"> {
+  const flow = buildJobFlow(task.flow, task.name, input, limitKey, deferred);
+  return flow === null ? {} : { flow };
 }

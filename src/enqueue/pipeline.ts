@@ -49,7 +49,18 @@ export async function prepareJobs(calls: readonly EnqueueCall[], deps: PrepareDe
         const verdict = task.schema["~standard"].validate(call.input);
         input = acceptInput(task, verdict instanceof Promise ? await verdict : verdict);
       }
-      jobs.push(buildJob(task, input, call.options, deps.now, deps.payloadLimit, call.id, true));
+      jobs.push(
+        buildJob(
+          task,
+          input,
+          call.options,
+          deps.now,
+          deps.payloadLimit,
+          call.id,
+          true,
+          call.deferredInput === true,
+        ),
+      );
     } catch (error) {
       // In a batch, say which call was bad (`details.index`, 0-based); nothing is written.
       if (calls.length > 1 && isSpoolError(error))

@@ -44,9 +44,9 @@ export type Outcome =
   | { kind: "failed"; error: JobErrorRecord; retryAt: number | null }
   /**
    * The handler threw `RateLimitedError`: back to waiting until `runAt` without using an
-   * attempt (`jobBackoff`), after holding the job's queue until then when `holdQueue`.
+   * attempt (`jobBackoff`), after holding the job's queue, task or key until then (`hold`, its scope; null: none).
    */
-  | { kind: "backoff"; runAt: number; holdQueue: boolean; error: JobErrorRecord }
+  | { kind: "backoff"; runAt: number; hold: "queue" | "task" | "key" | null; error: JobErrorRecord }
   /** The handler called `ctx.spawn`: write the children and wait for them (`jobSpawn`). */
   | { kind: "spawn"; children: NewJob[]; policy: SpawnPolicy; meta: Record<string, unknown> }
   /** The job is no longer ours (lease lost, cancelled, shutdown release): report nothing. */
@@ -117,7 +117,7 @@ function failed(task: RegisteredTask | undefined, job: LeasedJob, err: unknown, 
     return {
       kind: "backoff",
       runAt: now + limited.retryAfterMs,
-      holdQueue: limited.scope === "queue",
+      hold: limited.scope === "job" ? null : (limited.scope as "queue" | "task" | "key"),
       error,
     };
   const permanent =

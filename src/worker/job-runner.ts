@@ -10,7 +10,7 @@
  */
 
 import type { Logger } from "pino";
-import type { Backend } from "../backend/backend.js";
+import type { Backend, QueueHoldParams } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
 import { JobCancelledError, LeaseLostError } from "../core/errors/index.js";
 import type { TaskRegistry } from "../core/registry.js";
@@ -164,7 +164,7 @@ export class JobRunner {
   }
 
   /**
-   * A handler's `RateLimitedError`: hold the queue (scope "queue"), then put the job back to
+   * A handler's `RateLimitedError`: hold the queue, task or key (its scope), then put the job back to
    * wait without using an attempt. Rare (an upstream's 429), so written at once, not batched.
    * If the store refuses the hold or the backoff with an error, the job fails this attempt
    * the ordinary way (retried at the same instant while attempts remain): never lost.
@@ -173,7 +173,7 @@ export class JobRunner {
     const d = this.deps;
     const job = this.held.get(ref)?.job;
     try {
-      if (outcome.holdQueue && job) await d.backend.queueHold({ queue: job.queue, until: outcome.runAt });
+      if (outcome.hold !== null && job) await d.backend.queueHold(holdOf(job, outcome.hold, outcome.runAt));
       const out = await d.backend.jobBackoff({ jobs: [{ ...ref, runAt: outcome.runAt }] });
       if (out.ok.length) this.onSettled([ref], "retried");
       else this.onSettled([ref], "refused");
@@ -286,4 +286,15 @@ export class JobRunner {
       );
     }
   }
+}
+
+/**
+ * What a RateLimitedError's scope holds: the job's queue, its task, or its task's jobs with
+ * the same limit key (a job without a limit key holds its task: it has no key to name).
+ */
+function holdOf(job: LeasedJob, scope: "queue" | "task" | "key", until: number): QueueHoldParams {
+  if (scope === "queue") return { queue: job.queue, until };
+  if (scope === "key" && job.limitKey !== undefined && job.limitKey !== "")
+    return { queue: job.queue, until, task: job.task, key: job.limitKey };
+  return { queue: job.queue, until, task: job.task };
 }

@@ -154,7 +154,7 @@ export async function compileWorkflow(
     const piped = "piped" in d.call;
     const raw = piped ? null : (d.call as TaskCall).input;
     const input = !piped && task.schema ? await validateInput(task, raw) : raw;
-    const job = buildJob(task, input, opts, deps.now, deps.payloadLimit, d.id);
+    const job = buildJob(task, input, opts, deps.now, deps.payloadLimit, d.id, false, piped);
     const wfMeta: WorkflowJobMeta = { id: wfId, node: d.node };
     if (d.input !== undefined) wfMeta.input = d.input;
     if (d.parents !== undefined) wfMeta.parents = d.parents;

@@ -165,6 +165,8 @@ describe("sqlite migrations", () => {
       "spool_dedupe",
       "spool_events",
       "spool_finished_counts",
+      // Rate state of task and key limits (migration 0020), flow control.
+      "spool_flow_state",
       "spool_job_deps",
       "spool_job_logs",
       "spool_jobs",

@@ -1,5 +1,6 @@
 /** Memory backend, flow control: queue limits and the room they leave a claim (see flow-limits.ts). */
 import type { BackendEvent, TransitionResult } from "../backend.js";
+import { holdNameOf } from "../flow-gate.js";
 import {
   checkBackoff,
   checkQueueHold,
@@ -60,8 +61,9 @@ export function claimTook(s: MemoryStore, queue: string, n: number, now: number)
 }
 
 export async function queueHold(s: MemoryStore, params: QueueHoldParams): Promise<void> {
-  const { queue, until } = checkQueueHold(params);
-  s.holds.set(queue, Math.max(until, s.holds.get(queue) ?? 0));
+  const p = checkQueueHold(params);
+  const name = holdNameOf(p);
+  s.holds.set(name, Math.max(p.until, s.holds.get(name) ?? 0));
 }
 
 export async function jobBackoff(s: MemoryStore, params: JobBackoffParams): Promise<TransitionResult> {

@@ -21,6 +21,7 @@ import type {
 import { dedupeVerdict, stateAfterRunAt } from "../dedupe-rule.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx, stateAtInsert } from "../shared.js";
 import { claimRoom, claimTook } from "./flow.js";
+import { claimFlow, flowPending } from "./flow-claim.js";
 import type { HeapEntry, MemoryStore, StoredJob } from "./store.js";
 
 export async function jobEnqueue(s: MemoryStore, { jobs, tx }: JobEnqueueParams): Promise<JobEnqueueResult> {
@@ -102,7 +103,8 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
       updatedAt: now,
       leaseToken: null,
       version: 0,
-      spawnPolicy: null,
+        spawnPolicy: null,
+        flow: job.flow ?? null,
     };
     s.jobs.set(job.id, stored);
     if (job.key !== null) s.keys.set(`${job.task}\0${job.key}`, job.id);
@@ -154,39 +156,50 @@ export async function jobClaim(s: MemoryStore, params: JobClaimParams): Promise<
   let nextRunAt: number | null = null;
   let limited = false;
   const tasks = params.tasks ? new Set(params.tasks) : null;
+  const lease = (job: StoredJob) => {
+    job.state = "running";
+    job.attempt += 1;
+    job.leaseToken = token;
+    job.leaseExpiresAt = now + (job.leaseMs ?? params.leaseMs);
+    job.workerId = params.workerId;
+    job.startedAt = now;
+    job.updatedAt = now;
+    s.running.add(job.id);
+    claimed.push({ ...s.snapshot(job), leaseToken: token, leaseExpiresAt: job.leaseExpiresAt });
+    events.push(s.event("job:started", job, now, { attempt: job.attempt, workerId: params.workerId }));
+  };
   for (const queue of params.queues) {
     if (s.paused.has(queue)) continue;
     s.promoteDue(queue, now);
     const heap = s.ready.get(queue);
     const { room, retryAt } = claimRoom(s, queue, params.limit - claimed.length, now);
     if (room < params.limit - claimed.length) limited = true;
-    const stop = claimed.length + room;
     const before = claimed.length;
-    // Ready jobs of tasks this claimer does not run: left in place for another claimer.
-    const skipped: HeapEntry[] = [];
-    while (heap && heap.size > 0 && claimed.length < stop) {
-      const entry = heap.pop()!;
-      const job = s.jobs.get(entry.id);
-      if (job?.state !== "queued" || job.version !== entry.version) continue;
-      if (tasks && !tasks.has(job.task)) {
-        skipped.push(entry);
-        continue;
+    let waiting = heap !== undefined && heap.size > 0;
+    if (room > 0 && flowPending(s, queue, now)) {
+      // Task and key limits, fairness between keys (flow-claim.ts).
+      const flow = claimFlow(s, queue, room, tasks, now, lease);
+      if (flow.limited) limited = true;
+      if (flow.retryAt !== null && (nextRunAt === null || flow.retryAt < nextRunAt)) nextRunAt = flow.retryAt;
+      waiting ||= (s.flowReady.get(queue)?.size ?? 0) > 0;
+    } else {
+      const stop = claimed.length + room;
+      // Ready jobs of tasks this claimer does not run: left in place for another claimer.
+      const skipped: HeapEntry[] = [];
+      while (heap && heap.size > 0 && claimed.length < stop) {
+        const entry = heap.pop()!;
+        const job = s.jobs.get(entry.id);
+        if (job?.state !== "queued" || job.version !== entry.version) continue;
+        if (tasks && !tasks.has(job.task)) {
+          skipped.push(entry);
+          continue;
+        }
+        lease(job);
       }
-      job.state = "running";
-      job.attempt += 1;
-      job.leaseToken = token;
-      job.leaseExpiresAt = now + (job.leaseMs ?? params.leaseMs);
-      job.workerId = params.workerId;
-      job.startedAt = now;
-      job.updatedAt = now;
-      s.running.add(job.id);
-      claimed.push({ ...s.snapshot(job), leaseToken: token, leaseExpiresAt: job.leaseExpiresAt });
-      events.push(s.event("job:started", job, now, { attempt: job.attempt, workerId: params.workerId }));
+      for (const entry of skipped) heap!.push(entry);
     }
-    for (const entry of skipped) heap!.push(entry);
     claimTook(s, queue, claimed.length - before, now);
-    if (retryAt !== null && heap && heap.size > 0 && (nextRunAt === null || retryAt < nextRunAt))
-      nextRunAt = retryAt;
+    if (retryAt !== null && waiting && (nextRunAt === null || retryAt < nextRunAt)) nextRunAt = retryAt;
     const next = s.nextDue(queue);
     if (next !== null && (nextRunAt === null || next < nextRunAt)) nextRunAt = next;
   }

@@ -82,6 +82,7 @@ export async function jobImport(s: MemoryStore, params: JobImportParams): Promis
       version: 0,
       // The move record does not carry a spawn policy yet (see docs/move.md, limits).
       spawnPolicy: null,
+      flow: null,
     };
     s.jobs.set(job.id, job);
     if (keyField !== null) s.keys.set(keyField, job.id);

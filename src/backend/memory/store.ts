@@ -9,7 +9,8 @@ import type { Clock } from "../../core/clock.js";
 import { FINAL_STATES, type JobLogLine, type JobRecord } from "../../core/types.js";
 import type { BackendEvent, BackendEventListener, WorkerInfo } from "../backend.js";
 import type { DedupeEntry } from "../dedupe-rule.js";
-import type { QueueLimits } from "../seam/flow.js";
+import { fairGroupOf } from "../flow-gate.js";
+import type { JobFlow, QueueLimits } from "../seam/flow.js";
 import type { SpawnPolicy } from "../seam/jobs.js";
 import { claimOrder } from "../shared.js";
 import { NOT_STARTED_STATES } from "../workflow-shared.js";
@@ -22,6 +23,8 @@ export interface StoredJob extends JobRecord {
   version: number;
   /** Set once the job spawned children (jobSpawn): how a failed child counts for it. */
   spawnPolicy: SpawnPolicy | null;
+  /** Per-task / per-key limits (flow-gate.ts); null: none. */
+  flow: JobFlow | null;
 }
 
 export interface HeapEntry {
@@ -58,6 +61,13 @@ export class MemoryStore {
   readonly limits = new Map<string, MemoryQueueLimits>();
   /** Queue -> held until (a handler's RateLimitedError, see flow.ts). */
   readonly holds = new Map<string, number>();
+  /**
+   * Queued jobs with limits, per queue and fairness group (flow-gate.ts): they wait here
+   * instead of the queue's ready heap, so a claim can serve the groups round-robin.
+   */
+  readonly flowReady = new Map<string, Map<string, Heap<HeapEntry>>>();
+  /** Rate state (GCRA tat) of task and key groups. Holds of groups share `holds`. */
+  readonly flowTat = new Map<string, number>();
   readonly logs = new Map<string, JobLogLine[]>();
   readonly workers = new Map<string, WorkerInfo & { expiresAt: number }>();
   readonly listeners = new Set<BackendEventListener>();
@@ -84,6 +94,15 @@ export class MemoryStore {
     if (job.state !== "queued" && job.state !== "scheduled") return;
     job.version++;
     const entry: HeapEntry = { id: job.id, version: job.version, priority: job.priority, runAt: job.runAt };
+    if (job.state === "queued" && job.flow !== null) {
+      let groups = this.flowReady.get(job.queue);
+      if (!groups) this.flowReady.set(job.queue, (groups = new Map()));
+      const g = fairGroupOf(job.task, job.flow);
+      let heap = groups.get(g);
+      if (!heap) groups.set(g, (heap = new Heap(readyLess)));
+      heap.push(entry);
+      return;
+    }
     const map = job.state === "queued" ? this.ready : this.due;
     let heap = map.get(job.queue);
     if (!heap) map.set(job.queue, (heap = new Heap(job.state === "queued" ? readyLess : dueLess)));
@@ -244,6 +263,7 @@ export class MemoryStore {
       startedAt: job.startedAt,
       finishedAt: job.finishedAt,
       updatedAt: job.updatedAt,
+      ...(job.flow === null ? {} : { limitKey: job.flow.key }),
     };
   }
 

@@ -7,6 +7,7 @@
  */
 import type { JobState } from "../../core/types.js";
 import type { TransitionResult } from "../backend.js";
+import { holdNameOf } from "../flow-gate.js";
 import {
   checkBackoff,
   checkQueueHold,
@@ -91,9 +92,10 @@ export async function pgClaimTook(
 }
 
 export async function pgQueueHold(store: PgStore, params: QueueHoldParams): Promise<void> {
-  const { queue, until } = checkQueueHold(params);
+  const p = checkQueueHold(params);
   await store.write("queue hold", async (tx) => {
-    await tx.q(store.sql.QUEUE_HOLD_PUT, { queue, until });
+    // A task or key hold is stored under its group's name (flow-gate.ts).
+    await tx.q(store.sql.QUEUE_HOLD_PUT, { queue: holdNameOf(p), until: p.until });
   });
 }
 

@@ -15,10 +15,12 @@ import type {
   JobEnqueueResult,
   NewJob,
 } from "../backend.js";
+import { encodeFlow } from "../flow-gate.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { isUniqueViolation } from "./connection.js";
 import { matchDedupe, recordDedupe } from "./dedupe.js";
 import { pgClaimRoom, pgClaimTook } from "./flow.js";
+import { pgClaimFlow, pgFlowPending } from "./flow-claim.js";
 import { type JobRow, jobEvent, toLeased } from "./rows.js";
 import type { PgStore, Tx } from "./store.js";
 
@@ -153,6 +155,8 @@ export class PgJobs {
         timeout_ms: msOrNull(job.timeoutMs),
         now,
         finished_at: doomed ? now : null,
+        flow_key: job.flow ? job.flow.key : null,
+        flow: job.flow ? encodeFlow(job.flow) : null,
       });
       if (inserted.length === 0) {
         // Another transaction took the key after our look-up (ON CONFLICT waited for it).
@@ -207,6 +211,7 @@ export class PgJobs {
       // The earliest instant a rate limit that stopped this claim allows another start.
       let retryAt: number | null = null;
       let limited = false;
+      const fair = await pgFlowPending(this.store, tx, params.queues);
       // Queue by queue, in the order given; one statement claims the rest of the batch from a queue.
       for (const queue of params.queues) {
         const [paused] = await tx.q<{ paused: boolean }>(sql.QUEUE_PAUSED, { queue });
@@ -219,6 +224,16 @@ export class PgJobs {
         const room = gate.room;
         if (room < limit - claimed.length) limited = true;
         if (room <= 0) continue;
+        if (fair.has(queue)) {
+          // Task and key limits, fairness between keys (flow-claim.ts).
+          const tasks = params.tasks ? [...params.tasks] : null;
+          const flowArgs = { queue, room, tasks, token, workerId, leaseMs: params.leaseMs };
+          const flow = await pgClaimFlow(this.store, tx, flowArgs, claimed);
+          if (flow.limited) limited = true;
+          if (flow.retryAt !== null && (retryAt === null || flow.retryAt < retryAt)) retryAt = flow.retryAt;
+          await pgClaimTook(this.store, tx, queue, gate.row, flow.taken);
+          continue;
+        }
         const rows = await tx.q<JobRow>(params.tasks ? sql.JOB_CLAIM_TASKS : sql.JOB_CLAIM, {
           queue,
           limit: room,
@@ -297,6 +312,8 @@ export function columns(jobs: readonly NewJob[]) {
     metas: jobs.map((j) => JSON.stringify(j.meta ?? {})),
     lease_ms: jobs.map((j) => msOrNull(j.leaseMs)),
     timeout_ms: jobs.map((j) => msOrNull(j.timeoutMs)),
+    flow_keys: jobs.map((j) => (j.flow ? j.flow.key : null)),
+    flows: jobs.map((j) => (j.flow ? encodeFlow(j.flow) : null)),
   };
 }
 

@@ -32,6 +32,8 @@ export interface JobRow {
   started_at: number | null;
   finished_at: number | null;
   updated_at: number;
+  /** The limit key (migration 0010); NULL: no limits. Absent from statements that do not read it. */
+  flow_key?: string | null;
 }
 
 export interface WorkerRow {
@@ -71,6 +73,7 @@ export function toRecord(row: JobRow): JobRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     updatedAt: row.updated_at,
+    ...(row.flow_key == null ? {} : { limitKey: row.flow_key }),
   };
 }
 

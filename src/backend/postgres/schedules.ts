@@ -5,6 +5,7 @@
  * `next_fire_at` already moved on. The same transaction records the fire in `schedule_runs`
  * (migration 0014) and keeps the last 20 per schedule.
  */
+
 import type { JobState } from "../../core/types.js";
 import type {
   NewJob,
@@ -17,6 +18,7 @@ import type {
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "../backend.js";
+import { encodeFlow } from "../flow-gate.js";
 import { checkNewJobs } from "../shared.js";
 import {
   checkScheduleFire,
@@ -195,6 +197,8 @@ export class PgSchedules {
       pending_dependencies: 0,
       lease_ms: msOrNull(job.leaseMs),
       timeout_ms: msOrNull(job.timeoutMs),
+      flow_key: job.flow ? job.flow.key : null,
+      flow: job.flow ? encodeFlow(job.flow) : null,
       now: tx.now,
       finished_at: null,
     });

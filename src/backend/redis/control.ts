@@ -1,4 +1,5 @@
 /** Redis backend, control section: cancel, retry, remove, progress, logs, queue pause. */
+
 import type {
   JobCancelParams,
   JobCancelResult,
@@ -9,6 +10,7 @@ import type {
   JobRetryParams,
   TransitionResult,
 } from "../backend.js";
+import { holdNameOf } from "../flow-gate.js";
 import { checkBackoff, checkQueueHold, checkQueueLimitParams } from "../flow-limits.js";
 import type { JobBackoffParams, QueueHoldParams, QueueLimitParams } from "../seam/flow.js";
 import { LOG_LINES_MAX } from "./reads.js";
@@ -77,10 +79,11 @@ export async function queueLimit(s: RedisStore, params: QueueLimitParams): Promi
 }
 
 export async function queueHold(s: RedisStore, params: QueueHoldParams): Promise<void> {
-  const { queue, until } = checkQueueHold(params);
+  const p = checkQueueHold(params);
   // `until` is in the caller's frame: moved to the store's (see store-clock.ts).
   const { now, skew } = s.time();
-  await s.run("queue-hold", [queue, until + skew, now]);
+  // A task or key hold is stored under its group's name (flow-gate.ts).
+  await s.run("queue-hold", [holdNameOf(p), p.until + skew, now]);
 }
 
 export async function jobBackoff(s: RedisStore, params: JobBackoffParams): Promise<TransitionResult> {

@@ -6,12 +6,14 @@
  * Per job: id, task ("" = the previous job's), queue ("" = the previous job's), input,
  * priority, runAt, maxAttempts, then either "" (no key, meta, lease, timeout or dependencies:
  * the common case, 8 arguments) or "+", key ("" = none, else "=" + key), meta JSON ("" = {}),
- * leaseMs ("" = null), timeoutMs ("" = null), dependency count D, the D dependency ids.
+ * leaseMs ("" = null), timeoutMs ("" = null), limit key ("" = no limits, else "=" + key),
+ * limits JSON (flow-gate.ts `encodeFlow`, "" = none), dependency count D, the D dependency ids.
  * A job with a dedupe window uses "*" instead of "+", and 4 more arguments follow its
  * dependency ids: the dedupe mode's initial (t, d, r), the dedupe key, windowMs ("" = none) and
  * maxWaitMs ("" = none).
  */
 import type { NewJob } from "../backend.js";
+import { encodeFlow } from "../flow-gate.js";
 
 /** Appends `job` to `args`; `prev` is the job written just before it in the same call (or null). */
 export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob | null): void {
@@ -35,6 +37,7 @@ export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob
     job.leaseMs === null &&
     job.timeoutMs === null &&
     job.dependsOn.length === 0 &&
+    !job.flow &&
     !job.dedupe
   ) {
     args.push("");
@@ -46,6 +49,8 @@ export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob
     meta,
     job.leaseMs ?? "",
     job.timeoutMs ?? "",
+    job.flow ? `=${job.flow.key}` : "",
+    job.flow ? encodeFlow(job.flow) : "",
     job.dependsOn.length,
   );
   for (const dep of job.dependsOn) args.push(dep);

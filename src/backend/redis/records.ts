@@ -131,7 +131,10 @@ function apply(rec: JobRecord, field: string, value: string): void {
     case "token":
       side.token = value;
       break;
-    // "kids" (has dependents) is internal.
+    case "fk":
+      rec.limitKey = value;
+      break;
+    // "fl", "fm" (limits, flow-keys.lua) and "kids" (has dependents) is internal.
   }
 }
 

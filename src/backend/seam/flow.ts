@@ -45,4 +45,30 @@ export interface JobBackoffParams {
 export interface QueueHoldParams {
   queue: string;
   until: number;
+  /**
+   * Hold this task's jobs instead of the queue (RateLimitedError scope "task"), or with `key`
+   * only the task's jobs with that limit key (scope "key"); jobs in any queue.
+   */
+  task?: string;
+  key?: string;
+}
+
+/**
+ * A job's own flow control, resolved at enqueue from its task's `concurrency` / `rateLimit`
+ * (see docs/flow-control.md) and stored with the job, so every claim, in any process, applies
+ * the numbers the job was enqueued with. Null (or omitted): the task has no limits.
+ */
+export interface JobFlow {
+  /** The job's limit key ("" when none of the task's limits has a key). */
+  key: string;
+  /** Running jobs at once: of the task, or (`keyed`) of the task's jobs with this key. */
+  concurrency: { limit: number; keyed: boolean } | null;
+  /** Starts per window: of the task, or (`keyed`) of the task's jobs with this key. */
+  rateLimit: (StoredRateLimit & { keyed: boolean }) | null;
+}
+
+/** Jobs waiting on a limit, per queue (`queueList`): queued jobs a limit holds back now. */
+export interface FlowWaiting {
+  /** Queued jobs of the queue whose task or key cap, rate limit or hold stops them now. */
+  waitingOnLimit: number;
 }

@@ -11,6 +11,7 @@ import type {
   LeasedJob,
   LeaseRef,
 } from "../../core/types.js";
+import type { JobFlow } from "./flow.js";
 
 // ── enqueue ────────────────────────────────────────────────────────────────────────────
 
@@ -36,6 +37,8 @@ export interface NewJob {
   dependsOn: string[];
   leaseMs: number | null;
   timeoutMs: number | null;
+  /** Per-task / per-key limits of the job (see seam/flow.ts); omitted or null: none. */
+  flow?: JobFlow | null;
   /**
    * A dedupe window (docs/flow-control.md): matched against the job last recorded for
    * (task, dedupe.key), inside the enqueue's own atomic write. Absent or null: none. Only

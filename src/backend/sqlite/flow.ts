@@ -4,6 +4,7 @@
  * limit's state and claiming are atomic across every process sharing the file.
  */
 import type { TransitionResult } from "../backend.js";
+import { holdNameOf } from "../flow-gate.js";
 import {
   checkBackoff,
   checkQueueHold,
@@ -74,11 +75,13 @@ export function claimTook(
 }
 
 export async function queueHold(s: SqliteStore, params: QueueHoldParams): Promise<void> {
-  const { queue, until } = checkQueueHold(params);
+  const p = checkQueueHold(params);
+  const { until } = p;
   // `until` is in the caller's frame: moved to the store's (see store-clock.ts).
   const { now, skew } = s.time();
   await s.write("queue hold", now, () => {
-    s.sql.queueHoldPut.run({ queue, until: until + skew });
+    // A task or key hold is stored under its group's name (flow-gate.ts).
+    s.sql.queueHoldPut.run({ queue: holdNameOf(p), until: until + skew });
   });
 }
 

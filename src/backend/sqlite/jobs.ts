@@ -18,6 +18,7 @@ import { shiftRunAt } from "../store-clock.js";
 import { completeInAppTransaction, enqueueInAppTransaction } from "./app-tx.js";
 import { toBackendError } from "./database.js";
 import { claimRoom, claimTook } from "./flow.js";
+import { claimFlow, flowPending } from "./flow-claim.js";
 import { GroupCommit } from "./group-commit.js";
 import { insertEach } from "./insert.js";
 import { jobRow, toLeased } from "./rows.js";
@@ -104,7 +105,16 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
       const room = gate.room;
       if (room < limit - claimed.length) limited = true;
       if (gate.retryAt !== null && (nextRunAt === null || gate.retryAt < nextRunAt)) nextRunAt = gate.retryAt;
-      if (room > 0) {
+      if (room > 0 && flowPending(s, queue, now)) {
+        // Task and key limits, fairness between keys (flow-claim.ts).
+        const flowArgs = { queue, room, tasks, now, token, workerId, leaseMs: params.leaseMs };
+        const before = claimed.length;
+        const flow = claimFlow(s, flowArgs, claimed);
+        if (flow.limited) limited = true;
+        if (flow.retryAt !== null && (nextRunAt === null || flow.retryAt < nextRunAt))
+          nextRunAt = flow.retryAt;
+        claimTook(s, queue, gate.row, claimed.length - before, now);
+      } else if (room > 0) {
         const args = { queue, limit: room, now, token, worker_id: workerId, lease_ms: params.leaseMs };
         const rows = tasks === null ? sql.jobClaim.all(args) : sql.jobClaimTasks.all({ ...args, tasks });
         const write = { queue, workerId, token, now, leaseMs: params.leaseMs };

@@ -5,6 +5,7 @@
  */
 import type { JobErrorRecord, JobProgress, JobRecord, JobState, LeasedJob } from "../../core/types.js";
 import type { NewJob, WorkerInfo } from "../backend.js";
+import { encodeFlow } from "../flow-gate.js";
 
 export interface JobRow {
   id: string;
@@ -33,6 +34,8 @@ export interface JobRow {
   started_at: number | null;
   finished_at: number | null;
   updated_at: number;
+  /** The limit key (migration 0020); NULL: the job has no limits. */
+  flow_key?: string | null;
 }
 
 export interface WorkerRow {
@@ -85,6 +88,7 @@ export function toRecord(row: JobRow): JobRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     updatedAt: row.updated_at,
+    ...(row.flow_key == null ? {} : { limitKey: row.flow_key }),
   };
 }
 
@@ -186,7 +190,7 @@ export function toWorker(row: WorkerRow): WorkerInfo {
 /**
  * The one encoder of a new job for SQLite: a row of JOB_INSERT_ROWS (queries/job-insert-rows.sql),
  * `[id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
- * pending_dependencies, lease_ms, timeout_ms]`. Every insert path (enqueue, bulk enqueue,
+ * pending_dependencies, lease_ms, timeout_ms, flow_key, flow]`. Every insert path (enqueue, bulk enqueue,
  * workflows, schedule fires) goes through it; `toRecord` above is its decoder.
  */
 export function jobRow(
@@ -210,5 +214,7 @@ export function jobRow(
     pending,
     job.leaseMs,
     job.timeoutMs,
+    job.flow ? job.flow.key : null,
+    job.flow ? encodeFlow(job.flow) : null,
   ];
 }

@@ -50,8 +50,15 @@ export function prepareStatements(db: Sqlite.Database) {
   const p0 = <R = unknown>(sql: string): Stmt0<R> => db.prepare<[], R>(sql);
   const claim = db.prepare(SQL.JOB_CLAIM).raw(true);
   const claimTasks = db.prepare(SQL.JOB_CLAIM_TASKS).raw(true);
+  const flowClaim = db.prepare(SQL.FLOW_CLAIM).raw(true);
   checkClaimColumns(claim.columns().map((c) => c.name));
   checkClaimColumns(claimTasks.columns().map((c) => c.name));
+  checkClaimColumns(
+    flowClaim
+      .columns()
+      .map((c) => c.name)
+      .slice(0, -1),
+  );
   return {
     /** Rows made by `jobRow` (rows.ts), JSON-encoded; `workflow_id` null outside workflows. */
     jobInsertRows: p<Now & { workflow_id: string | null; jobs: string }>(SQL.JOB_INSERT_ROWS),
@@ -77,6 +84,19 @@ export function prepareStatements(db: Sqlite.Database) {
     queueLimitsTat: p<{ queue: string; tat: number }>(SQL.QUEUE_LIMITS_TAT),
     queueRunning: p<{ queue: string }, { n: number }>(SQL.QUEUE_RUNNING),
     queueHoldGet: p<{ queue: string }, { until: number }>(SQL.QUEUE_HOLD_GET),
+    flowPending: p<{ queue: string } & Now, { yes: number }>(SQL.FLOW_PENDING),
+    flowCandidates: p<
+      { queue: string; tasks: string | null; room: number; scan: number },
+      { rid: number; task: string; flow_key: string | null; flow: string | null }
+    >(SQL.FLOW_CANDIDATES),
+    /** Raw mode, like `jobClaim`: `CLAIM_COLUMNS`, then flow_key. */
+    flowClaim: flowClaim as Stmt<
+      Now & { rowids: string; token: string; worker_id: string; lease_ms: number },
+      unknown[]
+    >,
+    flowRunning: p<{ task: string; key: string | null }, { n: number }>(SQL.FLOW_RUNNING),
+    flowTatGet: p<{ grp: string }, { tat: number }>(SQL.FLOW_TAT_GET),
+    flowTatPut: p<{ grp: string; tat: number }>(SQL.FLOW_TAT_PUT),
     queueHoldPut: p<{ queue: string; until: number }>(SQL.QUEUE_HOLD_PUT),
     jobBackoff: p<Fenced & Now & { run_at: number }, { queue: string; state: JobState }>(SQL.JOB_BACKOFF),
     jobPromoteDue: p<{ queue: string } & Now>(SQL.JOB_PROMOTE_DUE),

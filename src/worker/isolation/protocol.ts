@@ -16,7 +16,7 @@ export interface RemoteErrorData {
   /** Not worth retrying (NonRetriableError, an unserializable result). */
   permanent: boolean;
   /** A `RateLimitedError`'s wait and scope, so the worker backs the job off as in-process. */
-  rateLimit?: { retryAfterMs: number; scope: "queue" | "job" };
+  rateLimit?: { retryAfterMs: number; scope: "queue" | "task" | "key" | "job" };
 }
 
 /** What the child knows of its job: the `ctx` fields, parents serialized. */

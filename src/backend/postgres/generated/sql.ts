@@ -116,6 +116,92 @@ export const EVENTS_INSERT = `INSERT INTO spool.events (at, events) VALUES (:at:
 export const EVENTS_PRUNE = `DELETE FROM spool.events WHERE at < :before::bigint`;
 
 /**
+ * `queries/flow-candidates.sql`: The fair claim's candidates in one queue (docs/flow-control.md, "Fairness between keys"):
+ * queued jobs dealt into rounds, a group's n-th job (claim order: priority DESC, run_at, id)
+ * in round n; rounds in turn, each in claim order. A group is a task's jobs with one limit
+ * key; jobs without limits (flow_key NULL) form one group. At most :scan rows come back.
+ * Params: :queue, :tasks (text[] or NULL for any), :room, :scan.
+ * Returns: id, task, flow_key, flow.
+ */
+export const FLOW_CANDIDATES = `SELECT id, task, flow_key, flow FROM (
+  SELECT id, task, flow_key, flow, priority, run_at,
+    row_number() OVER (
+      PARTITION BY CASE WHEN flow_key IS NULL THEN NULL ELSE task END, flow_key
+      ORDER BY priority DESC, run_at, id
+    ) AS rn
+  FROM spool.jobs
+  WHERE state = 'queued' AND queue = :queue::text
+    AND (:tasks::text[] IS NULL OR task = ANY(:tasks::text[]))
+) AS c
+WHERE rn <= :room::bigint
+ORDER BY rn, priority DESC, run_at, id
+LIMIT :scan::bigint`;
+
+/**
+ * `queries/flow-claim.sql`: Claims the jobs the fair claim chose if they are still queued (a plain claim may have taken
+ * a job without limits meanwhile: READ COMMITTED re-checks the row after its lock).
+ * Params: :ids (text[]), :now, :token, :worker_id, :lease_ms.
+ * Returns: every column of each claimed job (in no particular order).
+ */
+export const FLOW_CLAIM = `UPDATE spool.jobs AS j SET
+  state = 'running',
+  attempt = j.attempt + 1,
+  lease_token = :token::text,
+  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
+  worker_id = :worker_id::text,
+  started_at = :now::bigint,
+  updated_at = :now::bigint
+WHERE j.id = ANY(:ids::text[]) AND j.state = 'queued'
+RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
+  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
+  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
+  j.updated_at, j.flow_key`;
+
+/**
+ * `queries/flow-holds.sql`: Until when queues, tasks or keys are held. Params: :names (text[]). Returns: name, until.
+ */
+export const FLOW_HOLDS = `SELECT name, until FROM spool.queue_holds WHERE name = ANY(:names::text[])`;
+
+/**
+ * `queries/flow-lock.sql`: Serializes fair claims (per-task and per-key limits) cluster-wide until the transaction
+ * ends: a claim counts the running jobs every earlier fair claim committed. Plain claims take
+ * no part (they never take jobs with limits).
+ */
+export const FLOW_LOCK = `SELECT pg_advisory_xact_lock(7305114219931761)`;
+
+/**
+ * `queries/flow-pending.sql`: Which of :queues a claim must serve by the fair path: they have queued (or due scheduled)
+ * jobs with limits; all of them while a task or key hold is on (those names hold a 0x1f).
+ * Params: :queues (text[]), :now. Returns: queue.
+ */
+export const FLOW_PENDING = `SELECT DISTINCT queue FROM spool.jobs
+WHERE queue = ANY(:queues::text[]) AND flow_key IS NOT NULL
+  AND (state = 'queued' OR (state = 'scheduled' AND run_at <= :now::bigint))
+UNION
+SELECT q FROM unnest(:queues::text[]) AS q
+WHERE EXISTS (SELECT 1 FROM spool.queue_holds WHERE until > :now::bigint AND strpos(name, chr(31)) > 0)`;
+
+/**
+ * `queries/flow-running.sql`: Running jobs with limits of the tasks in :tasks, per task and limit key (the fair claim sums
+ * them for a cap without a key).
+ * Params: :tasks (text[]). Returns: task, flow_key, n.
+ */
+export const FLOW_RUNNING = `SELECT task, flow_key, count(*)::int AS n FROM spool.jobs
+WHERE state = 'running' AND flow_key IS NOT NULL AND task = ANY(:tasks::text[])
+GROUP BY task, flow_key`;
+
+/**
+ * `queries/flow-tat-put.sql`: Stores the rate state of a task or key group. Params: :grp, :tat.
+ */
+export const FLOW_TAT_PUT = `INSERT INTO spool.flow_state (grp, tat) VALUES (:grp::text, :tat::double precision)
+ON CONFLICT (grp) DO UPDATE SET tat = excluded.tat`;
+
+/**
+ * `queries/flow-tats.sql`: The rate state of task and key groups. Params: :grps (text[]). Returns: grp, tat.
+ */
+export const FLOW_TATS = `SELECT grp, tat FROM spool.flow_state WHERE grp = ANY(:grps::text[])`;
+
+/**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
  * (a handler's RateLimitedError): scheduled, or queued when :run_at is not ahead of :now.
  * Params: :id, :token, :run_at, :now.
@@ -242,7 +328,7 @@ export const JOB_CLAIM_TASKS = `UPDATE spool.jobs AS j SET
   updated_at = :now::bigint
 FROM (
   SELECT id FROM spool.jobs
-  WHERE state = 'queued' AND queue = :queue::text AND task = ANY(:tasks::text[])
+  WHERE state = 'queued' AND queue = :queue::text AND task = ANY(:tasks::text[]) AND flow_key IS NULL
     AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
   ORDER BY priority DESC, run_at, id
   LIMIT :limit::bigint
@@ -252,11 +338,12 @@ WHERE j.id = c.id
 RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
   j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
   j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at`;
+  j.updated_at, j.flow_key`;
 
 /**
  * `queries/job-claim.sql`: Claims up to :limit queued jobs of one unpaused queue in claim order (priority DESC, run_at,
- * id): running, attempt + 1, a lease fenced by :token. Rows locked by a concurrent claim are
+ * id): running, attempt + 1, a lease fenced by :token. Jobs with task or key limits (flow_key set)
+ * are left to the fair claim (flow-claim.sql). Rows locked by a concurrent claim are
  * skipped (FOR UPDATE SKIP LOCKED), so claimers never wait for each other.
  * Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own).
  * Returns: every column of each claimed job (in no particular order).
@@ -271,7 +358,7 @@ export const JOB_CLAIM = `UPDATE spool.jobs AS j SET
   updated_at = :now::bigint
 FROM (
   SELECT id FROM spool.jobs
-  WHERE state = 'queued' AND queue = :queue::text
+  WHERE state = 'queued' AND queue = :queue::text AND flow_key IS NULL
     AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
   ORDER BY priority DESC, run_at, id
   LIMIT :limit::bigint
@@ -281,7 +368,7 @@ WHERE j.id = c.id
 RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
   j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
   j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at`;
+  j.updated_at, j.flow_key`;
 
 /**
  * `queries/job-complete-fast.sql`: Completes a batch of running jobs in ONE statement (one round trip, one implicit
@@ -417,40 +504,43 @@ RETURNING j.id, j.queue, j.state, j.attempt, j.run_at, j.has_dependents`;
 export const JOB_GET_MANY = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
   j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
   j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at
+  j.updated_at, j.flow_key
 FROM spool.jobs AS j WHERE j.id = ANY(:ids::text[])`;
 
 /**
  * `queries/job-insert-many.sql`: Inserts a batch of new jobs that have no key and no dependencies (the bulk-enqueue path) in one
  * statement. A duplicate id violates the primary key and aborts the batch.
  * Params: :now, and one array per column: :ids, :tasks, :queues, :states, :priorities, :run_ats,
- *   :max_attempts, :inputs, :metas, :lease_ms, :timeout_ms, :workflow_id (one id or NULL for all).
+ *   :max_attempts, :inputs, :metas, :lease_ms, :timeout_ms, :flow_keys, :flows, :workflow_id (one id
+ *   or NULL for all).
  */
 export const JOB_INSERT_MANY = `INSERT INTO spool.jobs (
   id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms,
-  created_at, updated_at, workflow_id
+  created_at, updated_at, workflow_id, flow_key, flow
 )
 SELECT b.id, b.task, b.queue, b.state, b.priority, b.run_at, b.max_attempts, b.input, b.meta, b.lease_ms,
-  b.timeout_ms, :now::bigint, :now::bigint, :workflow_id::text
+  b.timeout_ms, :now::bigint, :now::bigint, :workflow_id::text, b.flow_key, b.flow
 FROM unnest(
   :ids::text[], :tasks::text[], :queues::text[], :states::text[], :priorities::bigint[], :run_ats::bigint[],
-  :max_attempts::bigint[], :inputs::text[], :metas::text[], :lease_ms::bigint[], :timeout_ms::bigint[]
-) AS b(id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms)`;
+  :max_attempts::bigint[], :inputs::text[], :metas::text[], :lease_ms::bigint[], :timeout_ms::bigint[],
+  :flow_keys::text[], :flows::text[]
+) AS b(id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, flow_key, flow)`;
 
 /**
  * `queries/job-insert.sql`: Inserts one new job; a job whose (task, key) another job holds is not inserted (no row back).
  * A duplicate id violates the primary key (the caller turns it into an error).
  * Params: :id, :task, :queue, :state, :priority, :run_at, :max_attempts, :input, :key, :meta,
- *   :depends_on (text[]), :pending_dependencies, :lease_ms, :timeout_ms, :now, :finished_at.
+ *   :depends_on (text[]), :pending_dependencies, :lease_ms, :timeout_ms, :now, :finished_at,
+ *   :flow_key, :flow (NULL: no limits).
  * Returns: id (no row: the key is taken).
  */
 export const JOB_INSERT = `INSERT INTO spool.jobs (
   id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
-  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at
+  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at, flow_key, flow
 ) VALUES (
   :id::text, :task::text, :queue::text, :state::text, :priority::bigint, :run_at::bigint, :max_attempts::bigint,
   :input::text, :key::text, :meta::text, :depends_on::text[], :pending_dependencies::bigint, :lease_ms::bigint,
-  :timeout_ms::bigint, :now::bigint, :finished_at::bigint, :now::bigint
+  :timeout_ms::bigint, :now::bigint, :finished_at::bigint, :now::bigint, :flow_key::text, :flow::text
 )
 ON CONFLICT (task, key) WHERE key IS NOT NULL DO NOTHING
 RETURNING id`;
@@ -473,7 +563,7 @@ FOR SHARE`;
 export const JOB_LIST_ASC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
   j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
   j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at
+  j.updated_at, j.flow_key
 FROM spool.jobs AS j
 WHERE (:queue::text IS NULL OR j.queue = :queue::text)
   AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
@@ -498,7 +588,7 @@ LIMIT :limit::bigint`;
 export const JOB_LIST_DESC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
   j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
   j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at
+  j.updated_at, j.flow_key
 FROM spool.jobs AS j
 WHERE (:queue::text IS NULL OR j.queue = :queue::text)
   AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
@@ -632,7 +722,7 @@ RETURNING id, queue`;
 export const JOB_SEARCH_ASC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
   j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
   j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at
+  j.updated_at, j.flow_key
 FROM spool.jobs AS j
 WHERE (:queue::text IS NULL OR j.queue = :queue::text)
   AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
@@ -663,7 +753,7 @@ LIMIT :limit::bigint`;
 export const JOB_SEARCH_DESC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
   j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
   j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at
+  j.updated_at, j.flow_key
 FROM spool.jobs AS j
 WHERE (:queue::text IS NULL OR j.queue = :queue::text)
   AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
@@ -1541,6 +1631,25 @@ CREATE TABLE spool.queue_limits (
 CREATE TABLE spool.queue_holds (
   name  text COLLATE "C" NOT NULL PRIMARY KEY,
   until bigint NOT NULL
+);`,
+  },
+  {
+    version: 10,
+    name: "flow_keys",
+    sql: `-- 0010_flow_keys: per-task and per-key limits (docs/flow-control.md, "Task and key limits").
+-- \`flow_key\` is the job's limit key ('' when its task's limits have no key; NULL when the task
+-- has none), \`flow\` its limits as JSON ({"c":[limit,keyed],"r":[limit,perMs,burst,keyed]}),
+-- both written at enqueue. Rate state of task and key groups lives in spool.flow_state, their
+-- holds in spool.queue_holds (a group name holds a 0x1f separator, a queue's can not).
+ALTER TABLE spool.jobs ADD COLUMN flow_key text COLLATE "C";
+ALTER TABLE spool.jobs ADD COLUMN flow text;
+-- Running jobs per task and key (the cap's count inside the claim).
+CREATE INDEX jobs_flow_running ON spool.jobs (task, flow_key) WHERE state = 'running' AND flow_key IS NOT NULL;
+-- Whether a queue has queued jobs with limits (the claim takes the fair path then).
+CREATE INDEX jobs_flow_ready ON spool.jobs (queue, state) WHERE state IN ('queued', 'scheduled') AND flow_key IS NOT NULL;
+CREATE TABLE spool.flow_state (
+  grp text COLLATE "C" NOT NULL PRIMARY KEY,
+  tat double precision NOT NULL
 );`,
   },
   {

@@ -121,11 +121,13 @@ for k = 1, n do
     end
     local jobKey = jobKeys[k]
     writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
-    writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs)
+    writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs, job.flowKey, job.flow)
     if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, pending) end
     if doomed then
       redis.call('HSET', jobKey, 'finishedAt', now)
       place(prefix, id, queue, state, priority, now)
+    elseif state == 'queued' and job.flowKey then
+      placeFlow(prefix, id, queue, task, job.flowKey, priority, runAt)
     elseif state == 'queued' then
       local byPrio = readyKeys[queue]
       if not byPrio then

@@ -58,7 +58,7 @@ if hasJob then
     if tonumber(runAt) > tonumber(now) then state = 'scheduled' end
     local jobKey = prefix .. 'job:' .. id
     writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
-    writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs)
+    writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs, job.flowKey, job.flow)
     place(prefix, id, queue, state, priority, runAt)
     redis.call('ZADD', prefix .. 'jobs', 0, id)
     redis.call('SADD', prefix .. 'queues', queue)

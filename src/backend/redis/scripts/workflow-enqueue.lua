@@ -63,7 +63,7 @@ for _ = 1, n do
   end
   local jobKey = prefix .. 'job:' .. id
   writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, wf)
-  writeJobOptions(prefix, jobKey, id, '', nil, meta, leaseMs, timeoutMs)
+  writeJobOptions(prefix, jobKey, id, '', nil, meta, leaseMs, timeoutMs, job.flowKey, job.flow)
   if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, #deps) end
   place(prefix, id, queue, state, priority, runAt)
   jobIds[#jobIds + 1] = 0

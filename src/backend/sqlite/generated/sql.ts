@@ -133,6 +133,77 @@ export const FINISHED_COUNTS_ADD = `INSERT INTO spool_finished_counts (queue, st
   ON CONFLICT (queue, state) DO UPDATE SET n = n + excluded.n`;
 
 /**
+ * `queries/flow-candidates.sql`: The fair claim's candidates in one queue (docs/flow-control.md, "Fairness between keys"):
+ * queued jobs dealt into rounds, a group's n-th job (claim order: priority DESC, run_at, id)
+ * in round n; rounds in turn, each in claim order. A group is a task's jobs with one limit
+ * key; jobs without limits (flow_key NULL) form one group. Only the first :room rounds can
+ * matter, and at most :scan rows are read back.
+ * Params: :queue, :tasks (JSON array of task names, or NULL for any), :room, :scan.
+ * Returns: rid (rowid), task, flow_key, flow.
+ */
+export const FLOW_CANDIDATES = `SELECT rid, task, flow_key, flow FROM (
+  SELECT rowid AS rid, task, flow_key, flow, priority, run_at, id,
+    row_number() OVER (
+      PARTITION BY CASE WHEN flow_key IS NULL THEN NULL ELSE task END, flow_key
+      ORDER BY priority DESC, run_at, id
+    ) AS rn
+  FROM spool_jobs
+  WHERE state = 'queued' AND queue = :queue
+    AND (:tasks IS NULL OR task IN (SELECT value FROM json_each(:tasks)))
+)
+WHERE rn <= :room
+ORDER BY rn, priority DESC, run_at, id
+LIMIT :scan`;
+
+/**
+ * `queries/flow-claim.sql`: Claims the jobs the fair claim chose (by rowid) if they are still queued: as job-claim.sql.
+ * Params: :rowids (JSON array), :now, :token, :worker_id, :lease_ms.
+ * Returns: each claimed job (in no particular order) as `CLAIM_COLUMNS` in rows.ts lists them
+ * (see job-claim.sql), then flow_key.
+ */
+export const FLOW_CLAIM = `UPDATE spool_jobs SET
+  state = 'running',
+  attempt = attempt + 1,
+  lease_token = :token,
+  lease_expires_at = :now + coalesce(lease_ms, :lease_ms),
+  worker_id = :worker_id,
+  started_at = :now,
+  updated_at = :now
+WHERE rowid IN (SELECT value FROM json_each(:rowids)) AND state = 'queued'
+RETURNING id, task, priority, run_at, attempt, max_attempts, input, result, nullif(errors, '[]'), progress, key,
+  nullif(meta, '{}'), nullif(depends_on, '[]'), pending_dependencies, lease_ms, timeout_ms, created_at, finished_at,
+  flow_key`;
+
+/**
+ * `queries/flow-pending.sql`: Whether a queue's claim must take the fair path: it has queued jobs with limits, or a task
+ * or key hold is on (their names hold a 0x1f separator).
+ * Params: :queue, :now. Returns: one row when so.
+ */
+export const FLOW_PENDING = `SELECT 1 AS yes WHERE EXISTS (
+  SELECT 1 FROM spool_jobs WHERE state = 'queued' AND queue = :queue AND flow_key IS NOT NULL
+) OR EXISTS (
+  SELECT 1 FROM spool_queue_holds WHERE until > :now AND instr(name, char(31)) > 0
+)`;
+
+/**
+ * `queries/flow-running.sql`: Running jobs with limits of a task, with limit key :key (NULL: any key).
+ * Params: :task, :key. Returns: n.
+ */
+export const FLOW_RUNNING = `SELECT count(*) AS n FROM spool_jobs
+WHERE state = 'running' AND task = :task AND flow_key IS NOT NULL AND (:key IS NULL OR flow_key = :key)`;
+
+/**
+ * `queries/flow-tat-get.sql`: The rate state of a task or key group. Params: :grp. Returns: tat.
+ */
+export const FLOW_TAT_GET = `SELECT tat FROM spool_flow_state WHERE grp = :grp`;
+
+/**
+ * `queries/flow-tat-put.sql`: Stores the rate state of a task or key group. Params: :grp, :tat.
+ */
+export const FLOW_TAT_PUT = `INSERT INTO spool_flow_state (grp, tat) VALUES (:grp, :tat)
+ON CONFLICT (grp) DO UPDATE SET tat = excluded.tat`;
+
+/**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
  * (a handler's RateLimitedError): scheduled, or queued when :run_at is not ahead of :now.
  * Params: :id, :token, :run_at, :now.
@@ -340,16 +411,18 @@ export const JOB_GET = `SELECT * FROM spool_jobs WHERE id = :id`;
  * (a dependency had already failed) is finished at :now.
  * Params: :now, :workflow_id (NULL outside workflows), :jobs (JSON array of rows [id, task,
  *   queue, state, priority, run_at, max_attempts, input, key, meta (JSON text), depends_on
- *   (JSON text), pending_dependencies, lease_ms, timeout_ms]).
+ *   (JSON text), pending_dependencies, lease_ms, timeout_ms, flow_key, flow (JSON text)]).
  */
 export const JOB_INSERT_ROWS = `INSERT INTO spool_jobs (
   id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
-  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at, workflow_id
+  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at, workflow_id,
+  flow_key, flow
 )
 SELECT
   j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
   j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11, j.value ->> 12,
-  j.value ->> 13, :now, CASE WHEN j.value ->> 3 = 'cancelled' THEN :now END, :now, :workflow_id
+  j.value ->> 13, :now, CASE WHEN j.value ->> 3 = 'cancelled' THEN :now END, :now, :workflow_id,
+  j.value ->> 14, j.value ->> 15
 FROM json_each(:jobs) AS j`;
 
 /**
@@ -1613,6 +1686,25 @@ CREATE TRIGGER spool_finished_counts_delete AFTER DELETE ON spool_jobs
 WHEN old.state IN ('completed', 'failed', 'cancelled') BEGIN
   UPDATE spool_finished_counts SET n = n - 1 WHERE queue = old.queue AND state = old.state;
 END;`,
+  },
+  {
+    version: 20,
+    name: "flow_keys",
+    sql: `-- 0020_flow_keys: per-task and per-key limits (docs/flow-control.md, "Task and key limits").
+-- \`flow_key\` is the job's limit key ('' when its task's limits have no key; NULL when the task
+-- has none), \`flow\` its limits as JSON ({"c":[limit,keyed],"r":[limit,perMs,burst,keyed]}),
+-- both written at enqueue. Rate state and holds of task and key groups live in
+-- spool_flow_state and spool_queue_holds (a group name holds a 0x1f separator, a queue's can not).
+ALTER TABLE spool_jobs ADD COLUMN flow_key TEXT;
+ALTER TABLE spool_jobs ADD COLUMN flow TEXT;
+-- Running jobs per task and key (the cap's count inside the claim).
+CREATE INDEX spool_jobs_flow_running ON spool_jobs (task, flow_key) WHERE state = 'running' AND flow_key IS NOT NULL;
+-- Whether a queue has queued jobs with limits (the claim takes the fair path then).
+CREATE INDEX spool_jobs_flow_ready ON spool_jobs (queue) WHERE state = 'queued' AND flow_key IS NOT NULL;
+CREATE TABLE spool_flow_state (
+  grp TEXT NOT NULL PRIMARY KEY,
+  tat REAL NOT NULL
+) WITHOUT ROWID;`,
   },
   {
     version: 21,

@@ -9,6 +9,7 @@
 --- @include "events"
 --- @include "place"
 --- @include "flow"
+--- @include "flow-keys"
 
 --- Leases one popped job if it is still `queued` (a stale entry is skipped): appends it to
 --- `into` and `running`. `h` is the job's HGETALL. Returns true when it was claimed.
@@ -100,12 +101,18 @@ local function claimFromQueue(prefix, queue, want, workerId, defaultLease, token
   local limits
   want, limits = flowRoom(prefix, queue, want, nowN)
   local ids, attempts = {}, {}
-  if tasks then
+  local fair = want > 0 and fgPending(prefix, queue, now)
+  if fair then
+    -- Task and key limits, fairness between keys (flow-keys.lua).
+    taken = fgClaim(prefix, queue, want, tasks, nowN, function(key, id, h)
+      return leaseOne(key, id, h, workerId, defaultLease, token, now, nowN, into, running)
+    end, ids, attempts)
+  elseif tasks then
     taken = claimFiltered(prefix, queue, want, tasks, function(key, id, h)
       return leaseOne(key, id, h, workerId, defaultLease, token, now, nowN, into, running)
     end, ids, attempts)
   end
-  while not tasks and taken < want do
+  while not fair and not tasks and taken < want do
     local top = redis.call('ZREVRANGE', prioKey, 0, 0)
     if #top == 0 then break end
     local priority = top[1]

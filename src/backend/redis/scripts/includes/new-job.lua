@@ -14,8 +14,10 @@ local function writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts
 end
 
 --- The optional fields ("" = absent). keyField: the `keys` hash field (task NUL key) claiming
---- `key` for this job, or nil.
-local function writeJobOptions(prefix, jobKey, id, key, keyField, meta, leaseMs, timeoutMs)
+--- `key` for this job, or nil. flowKey (nil: no limits) and flow: the job's limits
+--- (includes/flow-keys.lua), fields `fk` and `fl`.
+local function writeJobOptions(prefix, jobKey, id, key, keyField, meta, leaseMs, timeoutMs, flowKey, flow)
+  if flowKey then redis.call('HSET', jobKey, 'fk', flowKey, 'fl', flow) end
   if keyField then
     redis.call('HSET', jobKey, 'key', key)
     redis.call('HSET', prefix .. 'keys', keyField, id)
