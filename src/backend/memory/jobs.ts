@@ -103,8 +103,8 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
       updatedAt: now,
       leaseToken: null,
       version: 0,
-        spawnPolicy: null,
-        flow: job.flow ?? null,
+      spawnPolicy: null,
+      flow: job.flow ?? null,
     };
     s.jobs.set(job.id, stored);
     if (job.key !== null) s.keys.set(`${job.task}\0${job.key}`, job.id);
