@@ -25,9 +25,9 @@ function refused(fn: () => unknown, key: string): void {
 }
 
 describe("unknown option keys", () => {
-  test("task() refuses rateLimit, concurrencyKey and limiter", () => {
+  test("task() refuses concurrencyKey and limiter", () => {
     spool = createSpool({ backend: "memory://", logger: { level: "silent" } });
-    for (const key of ["rateLimit", "concurrencyKey", "limiter"]) {
+    for (const key of ["concurrencyKey", "limiter"]) {
       const config = { name: `t-${key}`, run: () => 1, [key]: { max: 1 } };
       refused(() => spool.task(config as TaskConfig<unknown, unknown>), key);
     }

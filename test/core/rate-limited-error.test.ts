@@ -14,7 +14,7 @@ describe("RateLimitedError", () => {
     for (const retryAfter of [0, -5, "soon", "8d"]) {
       expect(() => new RateLimitedError({ retryAfter })).toThrow(InvalidArgumentError);
     }
-    expect(() => new RateLimitedError({ retryAfter: "1s", scope: "key" as unknown as "queue" })).toThrow(
+    expect(() => new RateLimitedError({ retryAfter: "1s", scope: "tenant" as unknown as "queue" })).toThrow(
       InvalidArgumentError,
     );
   });

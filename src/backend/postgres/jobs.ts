@@ -34,7 +34,8 @@ export class PgJobs {
   async enqueue({ jobs, tx: appTx }: JobEnqueueParams): Promise<JobEnqueueResult> {
     checkNewJobs(jobs);
     if (jobs.length === 0) return { jobs: [] };
-    const simple = jobs.every((j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe);
+    // Jobs with task or key limits carry flow columns that only the per-job insert writes.
+    const simple = jobs.every((j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe && !j.flow);
     const body = (tx: Tx) => (simple ? this.insertSimple(tx, jobs, null) : this.insertEach(tx, jobs));
     // In the application's transaction a failed statement aborts it: the app rolls back.
     if (appTx !== undefined) return this.store.writeIn(appTx, "enqueue", body);

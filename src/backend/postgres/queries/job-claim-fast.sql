@@ -22,11 +22,16 @@ gate AS (
     AND NOT EXISTS (
       SELECT 1 FROM spool.jobs AS s
       WHERE s.state = 'scheduled' AND s.queue = :queue::text AND s.run_at <= (SELECT now FROM t)
+    )
+    -- Jobs with task or key limits need the fair, gated claim (index jobs_flow_ready).
+    AND NOT EXISTS (
+      SELECT 1 FROM spool.jobs AS f
+      WHERE f.queue = :queue::text AND f.state IN ('queued', 'scheduled') AND f.flow_key IS NOT NULL
     ) AS fast
 ),
 c AS (
   SELECT id FROM spool.jobs
-  WHERE state = 'queued' AND queue = :queue::text
+  WHERE state = 'queued' AND queue = :queue::text AND flow_key IS NULL
     AND (:tasks::text[] IS NULL OR task = ANY(:tasks::text[]))
     AND (SELECT fast FROM gate)
   ORDER BY priority DESC, run_at, id
