@@ -64,7 +64,6 @@ export {
   type ScheduleHandle,
   type ScheduleInfo,
   type ScheduleOptions,
-  type ScheduleRunInfo,
   Scheduler,
   type SchedulerEvents,
   type SchedulerOptions,
