@@ -26,7 +26,23 @@ async function probe(): Promise<string | null> {
   }
 }
 
-const unavailable = await probe();
+// The pg-restart chaos test restarts the shared server while other files load: a server that is
+// shutting down or starting up (or, under CI, refusing connections for a moment) is waited for,
+// up to 60 s, rather than reported missing.
+async function probeWaitingOutRestarts(): Promise<string | null> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const error = await probe();
+    const restarting =
+      error !== null &&
+      (/shutting down|starting up|terminating connection/.test(error) ||
+        (process.env.CI === "true" && /ECONNREFUSED/.test(error)));
+    if (!restarting || Date.now() > deadline) return error;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+const unavailable = await probeWaitingOutRestarts();
 export const postgresReachable = unavailable === null;
 
 /** Registers the loud skip (or, under CI, the failure) for a file whose tests need PostgreSQL. */
