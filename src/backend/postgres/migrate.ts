@@ -27,7 +27,7 @@ export async function migrateSchema(
   sql: Statements,
   now: number,
 ): Promise<void> {
-  if ((await currentVersion(pool, schema)) === SCHEMA_VERSION) return;
+  if (await isCurrent(pool, schema)) return;
   for (let attempt = 1; ; attempt++) {
     try {
       await migrateOnce(pool, schema, sql, now);
@@ -39,17 +39,21 @@ export async function migrateSchema(
   }
 }
 
-async function currentVersion(pool: pg.Pool, schema: string): Promise<number | null> {
+/**
+ * True when every migration this code knows is in the ledger. Comparing only the newest
+ * version is not enough: a migration from a parallel branch may carry a lower number than one
+ * a store already applied, and it must still run.
+ */
+async function isCurrent(pool: pg.Pool, schema: string): Promise<boolean> {
   try {
-    const { rows } = await pool.query<{ version: number | null }>(
-      `SELECT max(version) AS version FROM "${schema}".migrations`,
-    );
-    const version = rows[0]?.version ?? null;
-    if (version !== null && version > SCHEMA_VERSION) throw tooNew(version);
-    return version;
+    const { rows } = await pool.query<{ version: number }>(`SELECT version FROM "${schema}".migrations`);
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    const newest = Math.max(0, ...applied);
+    if (newest > SCHEMA_VERSION) throw tooNew(newest);
+    return MIGRATIONS.every((m) => applied.has(m.version));
   } catch (error) {
     if ((error as { code?: string }).code === "42P01" || (error as { code?: string }).code === "3F000")
-      return null; // no ledger (or no schema) yet
+      return false; // no ledger (or no schema) yet
     throw error;
   }
 }
