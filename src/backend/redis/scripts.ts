@@ -30,6 +30,7 @@ export const SCRIPT_NAMES = [
   "backoff",
   "queue-list",
   "job-list",
+  "list-backfill",
   "retention-prune",
   "worker-heartbeat",
   "worker-list",

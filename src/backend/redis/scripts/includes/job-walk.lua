@@ -12,6 +12,77 @@
 --- ARGV[9]  createdAfter ("" = none) ARGV[10] createdBefore ("" = none)
 ---
 --- Returns { 0, exhausted (1 = index fully walked), lastScanned, id1, fields1, id2, … }
+---
+--- The walk goes through the smallest id-ordered index that holds every job the filters can
+--- keep (includes/list-index.lua): the queue's, or the union of the states' (each final state
+--- has its own, the live states share one), else every job's. Every job read is still checked
+--- against all filters, so an index holding more than it should costs time, never a wrong row.
+--- @include "list-index"
+
+--- The index keys to walk (their union), chosen by size; <prefix>jobs before the store's
+--- indexes are built (list-backfill.lua).
+local function walkSources(prefix, queue, states)
+  local all = prefix .. 'jobs'
+  if tonumber(redis.call('GET', prefix .. 'version') or '0') < LIST_LAYOUT then return { all } end
+  local best, bestSize = { all }, redis.call('ZCARD', all)
+  if queue ~= '' then
+    local k = prefix .. 'lx:q:' .. queue
+    local n = redis.call('ZCARD', k)
+    if n < bestSize then best, bestSize = { k }, n end
+  end
+  if states then
+    local keys, n, live = {}, 0, false
+    for s in pairs(states) do
+      local k
+      if FINAL[s] then
+        k = prefix .. 'lx:s:' .. s
+      elseif not live then
+        live = true
+        k = prefix .. 'lx:live'
+      end
+      if k then
+        keys[#keys + 1] = k
+        n = n + redis.call('ZCARD', k)
+      end
+    end
+    if n < bestSize then best, bestSize = keys, n end
+  end
+  return best
+end
+
+--- The next `n` ids after `from` in the union of `sources`, in walk order, without repeats:
+--- each source's next `n` hold the union's.
+local function nextIds(sources, from, n, desc)
+  local function slice(key)
+    if desc then
+      local hi = '+'
+      if from ~= '' then hi = '(' .. from end
+      return redis.call('ZREVRANGEBYLEX', key, hi, '-', 'LIMIT', 0, n)
+    end
+    local lo = '-'
+    if from ~= '' then lo = '(' .. from end
+    return redis.call('ZRANGEBYLEX', key, lo, '+', 'LIMIT', 0, n)
+  end
+  if #sources == 1 then return slice(sources[1]) end
+  local merged, seen = {}, {}
+  for i = 1, #sources do
+    local ids = slice(sources[i])
+    for j = 1, #ids do
+      if not seen[ids[j]] then
+        seen[ids[j]] = true
+        merged[#merged + 1] = ids[j]
+      end
+    end
+  end
+  if desc then
+    table.sort(merged, function(a, b) return a > b end)
+  else
+    table.sort(merged)
+  end
+  local out = {}
+  for i = 1, math.min(n, #merged) do out[i] = merged[i] end
+  return out
+end
 
 --- `extra` names fields read after queue, state, task, key, createdAt (so f[6]…) for
 --- `match(id, f)`; with `match` nil every job that passes the filters is kept.
@@ -30,6 +101,7 @@ local function walkJobs(prefix, chunk, extra, match)
   local fields = { 'queue', 'state', 'task', 'key', 'createdAt' }
   for i = 1, #extra do fields[#fields + 1] = extra[i] end
 
+  local sources = walkSources(prefix, queue, states)
   local out = { 0, 0, '' }
   local matched = 0
   local scanned = 0
@@ -38,16 +110,7 @@ local function walkJobs(prefix, chunk, extra, match)
 
   while matched <= limit and scanned < scanMax do
     local n = math.min(chunk, scanMax - scanned)
-    local ids
-    if desc then
-      local hi = '+'
-      if from ~= '' then hi = '(' .. from end
-      ids = redis.call('ZREVRANGEBYLEX', prefix .. 'jobs', hi, '-', 'LIMIT', 0, n)
-    else
-      local lo = '-'
-      if from ~= '' then lo = '(' .. from end
-      ids = redis.call('ZRANGEBYLEX', prefix .. 'jobs', lo, '+', 'LIMIT', 0, n)
-    end
+    local ids = nextIds(sources, from, n, desc)
     for i = 1, #ids do
       local id = ids[i]
       from = id
