@@ -49,15 +49,21 @@ async function scanKeys(admin: Redis, pattern: string): Promise<string[]> {
 }
 
 /** Every job's state and queue, read from the job hashes (not from any list index). */
-async function truth(admin: Redis, prefix: string): Promise<Map<string, { state: string; queue: string }>> {
+interface Truth {
+  state: string;
+  queue: string;
+  createdAt: number;
+}
+
+async function truth(admin: Redis, prefix: string): Promise<Map<string, Truth>> {
   const ids = await admin.zrange(`${prefix}jobs`, "0", "-1");
-  const out = new Map<string, { state: string; queue: string }>();
+  const out = new Map<string, Truth>();
   const pipeline = admin.pipeline();
-  for (const id of ids) pipeline.hmget(`${prefix}job:${id}`, "state", "queue");
+  for (const id of ids) pipeline.hmget(`${prefix}job:${id}`, "state", "queue", "createdAt");
   const replies = (await pipeline.exec()) ?? [];
   ids.forEach((id, i) => {
-    const [state, queue] = replies[i]![1] as [string, string];
-    out.set(id, { state, queue });
+    const [state, queue, createdAt] = replies[i]![1] as [string, string, string];
+    out.set(id, { state, queue, createdAt: Number(createdAt) });
   });
   return out;
 }
@@ -66,7 +72,7 @@ async function truth(admin: Redis, prefix: string): Promise<Map<string, { state:
 async function expectIndexesExact(admin: Redis, prefix: string): Promise<void> {
   const jobs = await truth(admin, prefix);
   const sorted = (ids: Iterable<string>) => [...ids].sort();
-  const where = (pred: (j: { state: string; queue: string }) => boolean) =>
+  const where = (pred: (j: Truth) => boolean) =>
     sorted([...jobs].filter(([, j]) => pred(j)).map(([id]) => id));
   expect(sorted(await admin.zrange(`${prefix}lx:live`, "0", "-1"))).toEqual(
     where((j) => !FINAL.includes(j.state as JobState)),
@@ -80,6 +86,10 @@ async function expectIndexesExact(admin: Redis, prefix: string): Promise<void> {
     expect(sorted(await admin.zrange(`${prefix}lx:q:${q}`, "0", "-1")), q).toEqual(
       where((j) => j.queue === q),
     );
+  const times = await admin.zrange(`${prefix}lx:t`, "0", "-1", "WITHSCORES");
+  const byTime = new Map<string, number>();
+  for (let i = 0; i < times.length; i += 2) byTime.set(times[i]!, Number(times[i + 1]));
+  expect(byTime).toEqual(new Map([...jobs].map(([id, j]) => [id, j.createdAt])));
   // No index left for a queue without jobs.
   for (const key of await scanKeys(admin, `${prefix}lx:q:*`))
     expect(queues.has(key.slice(`${prefix}lx:q:`.length)), key).toBe(true);
@@ -109,11 +119,28 @@ async function expectListsMatch(backend: Backend, admin: Redis, prefix: string, 
     ...queues.map((queue) => ({ queue })),
     ...queues.map((queue) => ({ queue, state: "completed" as const })),
   ];
+  // Created-time ranges: an empty one, one before every job, and a middle third.
+  const created = [...jobs.values()].map((j) => j.createdAt).sort((a, b) => a - b);
+  const lo = created[Math.floor(created.length / 3)]!;
+  const hi = created[Math.floor((2 * created.length) / 3)]!;
+  cases.push(
+    { createdAfter: lo, createdBefore: hi + 1 },
+    { createdAfter: lo, createdBefore: hi + 1, state: "completed" },
+    { createdAfter: lo },
+    { createdBefore: hi },
+    { createdBefore: created[0]! },
+    { createdAfter: created[created.length - 1]! + 1 },
+  );
   for (const params of cases) {
     const want = ids.filter((id) => {
       const j = jobs.get(id)!;
       const states = params.state === undefined ? null : ([] as JobState[]).concat(params.state);
-      return (!states || states.includes(j.state as JobState)) && (!params.queue || j.queue === params.queue);
+      return (
+        (!states || states.includes(j.state as JobState)) &&
+        (!params.queue || j.queue === params.queue) &&
+        (params.createdAfter === undefined || j.createdAt >= params.createdAfter) &&
+        (params.createdBefore === undefined || j.createdAt < params.createdBefore)
+      );
     });
     expect(await allPages(backend, { ...params, order: "asc" }, limit), JSON.stringify(params)).toEqual(want);
     expect(await allPages(backend, params, limit), JSON.stringify(params)).toEqual([...want].reverse());

@@ -159,7 +159,7 @@ for k = 1, n do
       redis.call('SADD', prefix .. 'queues', queue)
     end
     count(queue, state, 1)
-    listNew(id, queue, state)
+    listNew(id, queue, state, now)
     emitGrouped('e', id, queue, now, state)
     codes[k] = string.sub(state, 1, 1)
   end

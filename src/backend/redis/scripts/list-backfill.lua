@@ -19,8 +19,9 @@ local lo = '-'
 if from then lo = '(' .. from end
 local ids = redis.call('ZRANGEBYLEX', prefix .. 'jobs', lo, '+', 'LIMIT', 0, n)
 for i = 1, #ids do
-  local f = redis.call('HMGET', prefix .. 'job:' .. ids[i], 'queue', 'state')
+  local f = redis.call('HMGET', prefix .. 'job:' .. ids[i], 'queue', 'state', 'createdAt')
   if f[1] then
+    redis.call('ZADD', prefix .. 'lx:t', f[3], ids[i])
     redis.call('ZADD', prefix .. 'lx:q:' .. f[1], 0, ids[i])
     if FINAL[f[2]] then
       redis.call('ZADD', prefix .. 'lx:s:' .. f[2], 0, ids[i])

@@ -75,7 +75,7 @@ for _ = 1, n do
     redis.call('SADD', prefix .. 'queues', queue)
   end
   count(queue, state, 1)
-  listNew(id, queue, state)
+  listNew(id, queue, state, now)
   emit('job:enqueued', id, queue, state, now, nil)
 end
 callMany('ZADD', prefix .. 'jobs', jobIds)

@@ -74,7 +74,7 @@ for _ = 1, n do
     redis.call('SADD', prefix .. 'queues', queue)
   end
   count(queue, state, 1)
-  listNew(id, queue, state)
+  listNew(id, queue, state, now)
   emit('job:enqueued', id, queue, state, now, nil)
   out[#out + 1] = id
   out[#out + 1] = state

@@ -3,6 +3,7 @@
 ---   <prefix>lx:live           every job not in a final state (waiting … running)
 ---   <prefix>lx:s:<state>      every job in the final state <state>
 ---   <prefix>lx:q:<queue>      every job of <queue> (a job never changes queue)
+--- and <prefix>lx:t (ZSET createdAt -> id), which bounds a created-time range's ids.
 --- Entering and leaving a final state goes through place/unplace (includes/place.lua), except
 --- complete.lua's batch (listCompleted); a new job is added by listNew + listFlush next to the
 --- <prefix>jobs ZADD of the script that creates it; removeOne (includes/deps.lua) drops it.
@@ -13,9 +14,12 @@
 local LIST_LAYOUT = 2
 local listLive = {}
 local listQueues = {}
+local listTimes = {}
 
 --- Buffers a new job for the indexes (flushed by listFlush, one ZADD per key).
-local function listNew(id, queue, state)
+local function listNew(id, queue, state, createdAt)
+  listTimes[#listTimes + 1] = createdAt
+  listTimes[#listTimes + 1] = id
   local q = listQueues[queue]
   if not q then
     q = {}
@@ -32,7 +36,8 @@ end
 local function listFlush(prefix)
   if #listLive > 0 then callMany('ZADD', prefix .. 'lx:live', listLive) end
   for queue, adds in pairs(listQueues) do callMany('ZADD', prefix .. 'lx:q:' .. queue, adds) end
-  listLive, listQueues = {}, {}
+  if #listTimes > 0 then callMany('ZADD', prefix .. 'lx:t', listTimes) end
+  listLive, listQueues, listTimes = {}, {}, {}
 end
 
 --- A job enters final state `state` (a new one too: a job born cancelled is never live).
@@ -64,4 +69,5 @@ local function listRemove(prefix, id, queue, state)
   if FINAL[state] then redis.call('ZREM', prefix .. 'lx:s:' .. state, id) end
   redis.call('ZREM', prefix .. 'lx:live', id)
   redis.call('ZREM', prefix .. 'lx:q:' .. queue, id)
+  redis.call('ZREM', prefix .. 'lx:t', id)
 end
