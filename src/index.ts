@@ -64,6 +64,7 @@ export {
   type ScheduleHandle,
   type ScheduleInfo,
   type ScheduleOptions,
+  type ScheduleRunInfo,
   Scheduler,
   type SchedulerEvents,
   type SchedulerOptions,
