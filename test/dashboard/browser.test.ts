@@ -301,7 +301,20 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       await page.locator(`tr[data-job="${first}"].picked`).waitFor(WAIT);
       await page.keyboard.press("j");
       await page.keyboard.press("x");
+      await page.locator(`tr[data-job="${second}"].picked`).waitFor(WAIT);
+      // Keys typed faster than the page renders: j and x arrive in one task, before any re-render,
+      // so x must act on the row j just moved to (this once toggled the first row off instead).
+      await page.evaluate(() => {
+        for (const key of ["j", "x"])
+          document.body.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+      });
+      await page.locator(`tr[data-job="${third}"].picked`).waitFor(WAIT);
+      await page.keyboard.press("x");
+      await page.locator(`tr[data-job="${third}"]:not(.picked)`).waitFor(WAIT);
       await page.locator('[data-picked-count="2"]').waitFor(WAIT);
+      expect(
+        await page.locator("tr.picked").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-job"))),
+      ).toEqual([first, second]);
       await shot(page, "bulk-selection");
       await page.locator('[data-selected-action="cancel"]').click();
       const dialog = page.locator("dialog.confirm");

@@ -53,7 +53,7 @@ export function usePicks(scope: string) {
         return next;
       }),
     setAll: (ids: string[], on: boolean) => setPicked(on ? new Set(ids) : new Set()),
-    clear: () => setPicked(new Set()),
+    clear: () => setPicked((s) => (s.size ? new Set() : s)),
   };
 }
 

@@ -240,7 +240,8 @@ export function Jobs() {
         {...(canPick
           ? {
               pick: (i: number) => picks.toggle(jobs[i]!.id),
-              unpickAll: picks.picked.size ? picks.clear : undefined,
+              // Always offered (clearing nothing is harmless): a key right after x must not miss it.
+              unpickAll: picks.clear,
             }
           : {})}
       />
@@ -251,15 +252,13 @@ export function Jobs() {
 /**
  * j/k (or arrows) move through the rows, Enter opens one, x picks it for a bulk action and
  * Escape drops the picks: the list works without a mouse.
+ *
+ * The listener is added once and reads the latest props through a ref. Re-adding it on every
+ * render is not enough: effects run only after the next paint, so a key typed before that (a
+ * quick `j x`, or keys on a busy machine) would act on the old cursor row. A move also updates
+ * the ref at once, so the next key in the same moment already sees the new row.
  */
-export function ListKeys({
-  count,
-  selected,
-  setSelected,
-  open,
-  pick,
-  unpickAll,
-}: {
+export function ListKeys(props: {
   count: number;
   selected: number;
   setSelected: (i: number) => void;
@@ -267,8 +266,15 @@ export function ListKeys({
   pick?: (i: number) => void;
   unpickAll?: (() => void) | undefined;
 }) {
+  const latest = useRef(props);
+  latest.current = props;
   useEffect(() => {
+    const move = (to: number) => {
+      latest.current = { ...latest.current, selected: to };
+      latest.current.setSelected(to);
+    };
     const on = (e: KeyboardEvent) => {
+      const { count, selected, open, pick, unpickAll } = latest.current;
       const target = e.target as HTMLElement;
       // Escape also works from a row's checkbox (where a mouse pick leaves the focus).
       const typing = target.closest("input:not([type=checkbox]), select, textarea, dialog");
@@ -279,8 +285,8 @@ export function ListKeys({
       if (target.closest("input, select, textarea, dialog") || e.metaKey || e.ctrlKey || e.altKey) return;
       if (count === 0) return;
       if (e.key === "x" && pick && !target.closest("a, button")) pick(selected);
-      else if (e.key === "j" || e.key === "ArrowDown") setSelected(Math.min(count - 1, selected + 1));
-      else if (e.key === "k" || e.key === "ArrowUp") setSelected(Math.max(0, selected - 1));
+      else if (e.key === "j" || e.key === "ArrowDown") move(Math.min(count - 1, selected + 1));
+      else if (e.key === "k" || e.key === "ArrowUp") move(Math.max(0, selected - 1));
       else if (e.key === "Enter" && !target.closest("a, button")) open(selected);
       else return;
       e.preventDefault();
@@ -288,6 +294,6 @@ export function ListKeys({
     };
     addEventListener("keydown", on);
     return () => removeEventListener("keydown", on);
-  });
+  }, []);
   return null;
 }
