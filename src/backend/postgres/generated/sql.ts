@@ -723,17 +723,14 @@ export const SCHEDULE_RESUME = "UPDATE spool.schedules SET\n  next_fire_at = CAS
  * lock), numbered after its last one.
  * Params: :name, :at, :fire_at (NULL: a manual run), :job_id (NULL: skipped), :skipped.
  */
-export const SCHEDULE_RUN_INSERT = `INSERT INTO spool.schedule_runs (name, seq, at, fire_at, job_id, skipped)
-SELECT :name::text, coalesce(max(seq), 0) + 1, :at::bigint, :fire_at::bigint, :job_id::text, :skipped::text
-FROM spool.schedule_runs WHERE name = :name::text`;
+export const SCHEDULE_RUN_INSERT = "INSERT INTO spool.schedule_runs (name, seq, at, fire_at, job_id, skipped)\nSELECT :name::text, coalesce(max(seq), 0) + 1, :at::bigint, :fire_at::bigint, :job_id::text, :skipped::text\nFROM spool.schedule_runs WHERE name = :name::text";
 
 /**
  * `queries/schedule-run-list.sql`: A schedule's recent fires, newest first (the primary key walked backwards).
  * Params: :name, :limit.
  * Returns: at, fire_at, job_id, skipped.
  */
-export const SCHEDULE_RUN_LIST = `SELECT at, fire_at, job_id, skipped FROM spool.schedule_runs
-WHERE name = :name::text ORDER BY seq DESC LIMIT :limit::integer`;
+export const SCHEDULE_RUN_LIST = "SELECT at, fire_at, job_id, skipped FROM spool.schedule_runs\nWHERE name = :name::text ORDER BY seq DESC LIMIT :limit::integer";
 
 /**
  * `queries/schedule-run-now.sql`: A manual run ("run now"): records its job as the schedule's last one; fire times stay.
@@ -746,9 +743,7 @@ export const SCHEDULE_RUN_NOW = "UPDATE spool.schedules SET last_job_id = :job_i
  * `queries/schedule-run-prune.sql`: Drops a schedule's runs beyond its newest :keep (right after one was added).
  * Params: :name, :keep.
  */
-export const SCHEDULE_RUN_PRUNE = `DELETE FROM spool.schedule_runs
-WHERE name = :name::text
-  AND seq <= (SELECT max(seq) FROM spool.schedule_runs WHERE name = :name::text) - :keep::bigint`;
+export const SCHEDULE_RUN_PRUNE = "DELETE FROM spool.schedule_runs\nWHERE name = :name::text\n  AND seq <= (SELECT max(seq) FROM spool.schedule_runs WHERE name = :name::text) - :keep::bigint";
 
 /**
  * `queries/schedule-update.sql`: Redefines a schedule. With the same trigger (:retrigger false) its anchor, next fire time, runs
@@ -936,19 +931,6 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 14,
     name: "schedule_runs",
-    sql: `-- 0014_schedule_runs (dash, issue 18): each schedule's recent fires for the dashboard's "last
--- runs": a fire that enqueued a job, a manual run (fire_at NULL), or a skipped fire (job_id
--- NULL, skipped = why). Written in the fire's own transaction, which holds the schedule's row
--- lock, so \`seq\` (per schedule) has one writer at a time; the fire that adds a row drops those
--- beyond the last 20 of its schedule. Removing a schedule removes its runs (its jobs stay).
-CREATE TABLE spool.schedule_runs (
-  name    text COLLATE "C" NOT NULL REFERENCES spool.schedules (name) ON DELETE CASCADE,
-  seq     bigint NOT NULL,
-  at      bigint NOT NULL,
-  fire_at bigint,
-  job_id  text,
-  skipped text,
-  PRIMARY KEY (name, seq)
-);`,
+    sql: "-- 0014_schedule_runs (dash, issue 18): each schedule's recent fires for the dashboard's \"last\n-- runs\": a fire that enqueued a job, a manual run (fire_at NULL), or a skipped fire (job_id\n-- NULL, skipped = why). Written in the fire's own transaction, which holds the schedule's row\n-- lock, so `seq` (per schedule) has one writer at a time; the fire that adds a row drops those\n-- beyond the last 20 of its schedule. Removing a schedule removes its runs (its jobs stay).\nCREATE TABLE spool.schedule_runs (\n  name    text COLLATE \"C\" NOT NULL REFERENCES spool.schedules (name) ON DELETE CASCADE,\n  seq     bigint NOT NULL,\n  at      bigint NOT NULL,\n  fire_at bigint,\n  job_id  text,\n  skipped text,\n  PRIMARY KEY (name, seq)\n);",
   },
 ];
