@@ -65,6 +65,7 @@ export {
   type ScheduleHandle,
   type ScheduleInfo,
   type ScheduleOptions,
+  type ScheduleRunInfo,
   Scheduler,
   type SchedulerEvents,
   type SchedulerOptions,
