@@ -158,6 +158,11 @@ RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max
   j.updated_at, j.flow_key`;
 
 /**
+ * `queries/flow-holds-all.sql`: Every hold on now (queues, tasks, keys). Params: :now. Returns: name, until.
+ */
+export const FLOW_HOLDS_ALL = `SELECT name, until FROM spool.queue_holds WHERE until > :now`;
+
+/**
  * `queries/flow-holds.sql`: Until when queues, tasks or keys are held. Params: :names (text[]). Returns: name, until.
  */
 export const FLOW_HOLDS = `SELECT name, until FROM spool.queue_holds WHERE name = ANY(:names::text[])`;
@@ -200,6 +205,25 @@ ON CONFLICT (grp) DO UPDATE SET tat = excluded.tat`;
  * `queries/flow-tats.sql`: The rate state of task and key groups. Params: :grps (text[]). Returns: grp, tat.
  */
 export const FLOW_TATS = `SELECT grp, tat FROM spool.flow_state WHERE grp = ANY(:grps::text[])`;
+
+/**
+ * `queries/flow-waiting-held.sql`: Queued jobs without limits of the tasks a task hold is on now (flow-waiting.ts): a task
+ * hold's name is 't', 0x1f, the task.
+ * Params: :now. Returns: queue, task, n.
+ */
+export const FLOW_WAITING_HELD = `SELECT j.queue, j.task, count(*)::int AS n
+FROM spool.queue_holds h
+JOIN spool.jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL
+WHERE h.until > :now AND left(h.name, 2) = 't' || chr(31)
+GROUP BY j.queue, j.task`;
+
+/**
+ * `queries/flow-waiting.sql`: Queued jobs with limits per queue, task, limit key and limits (flow-waiting.ts).
+ * Params: none. Returns: queue, task, flow_key, flow, n.
+ */
+export const FLOW_WAITING = `SELECT queue, task, flow_key, flow, count(*)::int AS n FROM spool.jobs
+WHERE state = 'queued' AND flow_key IS NOT NULL
+GROUP BY queue, task, flow_key, flow`;
 
 /**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
