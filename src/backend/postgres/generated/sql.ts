@@ -113,7 +113,7 @@ export const FLOW_CLAIM = "UPDATE spool.jobs AS j SET\n  state = 'running',\n  a
 /**
  * `queries/flow-holds-all.sql`: Every hold on now (queues, tasks, keys). Params: :now. Returns: name, until.
  */
-export const FLOW_HOLDS_ALL = `SELECT name, until FROM spool.queue_holds WHERE until > :now`;
+export const FLOW_HOLDS_ALL = "SELECT name, until FROM spool.queue_holds WHERE until > :now";
 
 /**
  * `queries/flow-holds.sql`: Until when queues, tasks or keys are held. Params: :names (text[]). Returns: name, until.
@@ -156,19 +156,13 @@ export const FLOW_TATS = "SELECT grp, tat FROM spool.flow_state WHERE grp = ANY(
  * hold's name is 't', 0x1f, the task.
  * Params: :now. Returns: queue, task, n.
  */
-export const FLOW_WAITING_HELD = `SELECT j.queue, j.task, count(*)::int AS n
-FROM spool.queue_holds h
-JOIN spool.jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL
-WHERE h.until > :now AND left(h.name, 2) = 't' || chr(31)
-GROUP BY j.queue, j.task`;
+export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*)::int AS n\nFROM spool.queue_holds h\nJOIN spool.jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\nWHERE h.until > :now AND left(h.name, 2) = 't' || chr(31)\nGROUP BY j.queue, j.task";
 
 /**
  * `queries/flow-waiting.sql`: Queued jobs with limits per queue, task, limit key and limits (flow-waiting.ts).
  * Params: none. Returns: queue, task, flow_key, flow, n.
  */
-export const FLOW_WAITING = `SELECT queue, task, flow_key, flow, count(*)::int AS n FROM spool.jobs
-WHERE state = 'queued' AND flow_key IS NOT NULL
-GROUP BY queue, task, flow_key, flow`;
+export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*)::int AS n FROM spool.jobs\nWHERE state = 'queued' AND flow_key IS NOT NULL\nGROUP BY queue, task, flow_key, flow";
 
 /**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt

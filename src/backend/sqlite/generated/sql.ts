@@ -162,20 +162,14 @@ export const FLOW_TAT_PUT = "INSERT INTO spool_flow_state (grp, tat) VALUES (:gr
  * Params: :now.
  * Returns: queue, task, n.
  */
-export const FLOW_WAITING_HELD = `SELECT j.queue, j.task, count(*) AS n
-FROM spool_queue_holds h
-JOIN spool_jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL
-WHERE h.until > :now AND substr(h.name, 1, 2) = 't' || char(31)
-GROUP BY j.queue, j.task`;
+export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*) AS n\nFROM spool_queue_holds h\nJOIN spool_jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\nWHERE h.until > :now AND substr(h.name, 1, 2) = 't' || char(31)\nGROUP BY j.queue, j.task";
 
 /**
  * `queries/flow-waiting.sql`: Queued jobs with limits per queue, task, limit key and limits (flow-waiting.ts).
  * Params: none.
  * Returns: queue, task, flow_key, flow, n.
  */
-export const FLOW_WAITING = `SELECT queue, task, flow_key, flow, count(*) AS n FROM spool_jobs
-WHERE state = 'queued' AND flow_key IS NOT NULL
-GROUP BY queue, task, flow_key, flow`;
+export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*) AS n FROM spool_jobs\nWHERE state = 'queued' AND flow_key IS NOT NULL\nGROUP BY queue, task, flow_key, flow";
 
 /**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
