@@ -25,11 +25,13 @@ import { enqueueTopic } from "./suite/enqueue.js";
 import { failTopic } from "./suite/fail.js";
 import { flowTopic } from "./suite/flow.js";
 import { flowKeysTopic } from "./suite/flow-keys.js";
+import { flowWaitingTopic } from "./suite/flow-waiting.js";
 import { jobActionsTopic } from "./suite/job-actions.js";
 import { leaseTopic } from "./suite/lease.js";
 import { lifecycleTopic } from "./suite/lifecycle.js";
 import { listTopic } from "./suite/list.js";
 import { moveTopic } from "./suite/move.js";
+import { moveCarriedTopic } from "./suite/move-carried.js";
 import { notifyTopic } from "./suite/notify.js";
 import { progressTopic } from "./suite/progress.js";
 import { pushTopic } from "./suite/push.js";
@@ -77,9 +79,11 @@ export const TOPICS: readonly ConformanceTopic[] = [
   auditTopic,
   flowTopic,
   flowKeysTopic,
+  flowWaitingTopic,
   dedupeTopic,
   spawnTopic,
   moveTopic,
+  moveCarriedTopic,
 ];
 
 export interface ConformanceSkip {
