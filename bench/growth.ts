@@ -25,7 +25,7 @@ import {
   type ReadName,
   seed,
 } from "./harness/growth.js";
-import { flushRedisDb, probeRedis } from "./systems/redis-util.js";
+import { dropRedisPrefix, probeRedis } from "./systems/redis-util.js";
 import { type SpoolKind, urlFor } from "./systems/spool.js";
 import type { BenchContext } from "./systems/types.js";
 
@@ -74,15 +74,17 @@ async function main(): Promise<void> {
         }
       }
       for (const size of sizes) {
+        const runId = `growth-${kind}-${size}-${process.pid}`;
+        // A store prefix of its own, deleted afterwards: the Redis may be shared (no FLUSHDB).
         const ctx: BenchContext = {
-          runId: `growth-${kind}-${size}-${process.pid}`,
+          runId,
           tmpDir,
-          redisUrl,
+          redisUrl: `${redisUrl}${redisUrl.includes("?") ? "&" : "?"}prefix=${runId}`,
           pgUrl: "",
           concurrency: 50,
         };
         const url = urlFor(kind, ctx);
-        if (kind === "redis") await flushRedisDb(redisUrl);
+        if (kind === "redis") await dropRedisPrefix(redisUrl, runId);
         log(`G. ${system}: seeding ${int(size)} retained jobs`);
         const t = performance.now();
         const range = await seed(url, size, log);
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
             : `${int(r.processPerS)}/s${r.ok ? "" : ` PROBLEMS ${r.problems}`}`;
         log(`   process ${show(process1)}; with a polling reader ${show(withReader)}`);
         points.push({ system, size, seedS, reads, process: process1, withReader });
-        if (kind === "redis") await flushRedisDb(redisUrl);
+        if (kind === "redis") await dropRedisPrefix(redisUrl, runId);
         else for (const x of ["", "-wal", "-shm"]) rmSync(url.slice("sqlite://".length) + x, { force: true });
       }
     }

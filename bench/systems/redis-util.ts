@@ -37,6 +37,21 @@ export async function probeRedis(url: string): Promise<string | null> {
   }
 }
 
+/**
+ * Deletes every key of one spool store prefix (SCAN + UNLINK): for runs on a Redis others
+ * share, where FLUSHDB is not an option.
+ */
+export async function dropRedisPrefix(url: string, prefix: string): Promise<void> {
+  await withRedis(url, async (r) => {
+    let cursor = "0";
+    do {
+      const [next, keys] = await r.scan(cursor, "MATCH", `{${prefix}}:*`, "COUNT", 5000);
+      cursor = next;
+      if (keys.length > 0) await r.unlink(...keys);
+    } while (cursor !== "0");
+  });
+}
+
 /** FLUSHDB on the bench database only (never database 0, which tests use). */
 export async function flushRedisDb(url: string): Promise<void> {
   if (redisDb(url) === 0)

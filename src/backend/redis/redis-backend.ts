@@ -52,8 +52,13 @@ export { PROMOTE_MAX } from "./jobs.js";
 export { PUSH_WAIT_MAX_MS } from "./push.js";
 export { LIST_SCAN_MAX, LOG_LINES_MAX, OLDEST_SCAN } from "./reads.js";
 
-/** Layout version stored at `<prefix>version`; a newer one is refused. */
-export const LAYOUT_VERSION = 1;
+/**
+ * Layout version stored at `<prefix>version`; a newer one is refused. 2: the list indexes
+ * (scripts/includes/list-index.lua), built by `migrate` on a version-1 store.
+ */
+export const LAYOUT_VERSION = 2;
+/** Jobs one list-backfill script call indexes (a few ms of Redis time). */
+export const LIST_BACKFILL_SLICE = 2_000;
 
 export class RedisBackend extends SectionedBackend<RedisStore> implements Backend {
   readonly kind = "redis";
@@ -130,12 +135,18 @@ export class RedisBackend extends SectionedBackend<RedisStore> implements Backen
     const redis = this.store.redis;
     try {
       await redis.set(key, String(LAYOUT_VERSION), "NX");
-      const version = Number(await redis.get(key));
+      let version = Number(await redis.get(key));
       if (version > LAYOUT_VERSION) {
         throw new BackendError(
           `the Redis data under ${this.keyPrefix} uses layout version ${version}; this spool knows ${LAYOUT_VERSION}: upgrade spool`,
           { code: "SCHEMA_TOO_NEW" },
         );
+      }
+      // A store written before the list indexes: build them slice by slice (the list walk
+      // ignores them until the last slice raises the version).
+      while (version < LAYOUT_VERSION) {
+        const reply = await this.store.run("list-backfill", [LIST_BACKFILL_SLICE], false);
+        if (Number(reply[1]) === 1) version = LAYOUT_VERSION;
       }
     } catch (err) {
       throw wrap(err, "migrate");

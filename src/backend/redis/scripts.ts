@@ -31,6 +31,7 @@ export const SCRIPT_NAMES = [
   "queue-list",
   "flow-waiting",
   "job-list",
+  "list-backfill",
   "retention-prune",
   "worker-heartbeat",
   "worker-list",

@@ -68,6 +68,7 @@ flushDone()
 if nFinished > 0 then
   callMany('ZREM', prefix .. 'running', finished)
   callMany('ZADD', prefix .. 'done:completed', done)
+  listCompleted(prefix, finished)
   for queue, n in pairs(perQueue) do
     count(queue, 'running', -n)
     count(queue, 'completed', n)

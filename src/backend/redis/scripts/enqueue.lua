@@ -159,6 +159,7 @@ for k = 1, n do
       redis.call('SADD', prefix .. 'queues', queue)
     end
     count(queue, state, 1)
+    listNew(id, queue, state, now)
     emitGrouped('e', id, queue, now, state)
     codes[k] = string.sub(state, 1, 1)
   end
@@ -166,6 +167,7 @@ end
 
 -- The id index (score 0, so members sort lexicographically: UUIDv7 ids sort by creation).
 callMany('ZADD', prefix .. 'jobs', jobIds)
+listFlush(prefix)
 for rk, adds in pairs(readyAdds) do callMany('ZADD', rk, adds) end
 endTransition(prefix, now)
 out[2] = table.concat(codes)

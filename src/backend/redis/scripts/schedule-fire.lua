@@ -63,6 +63,8 @@ if hasJob then
     redis.call('ZADD', prefix .. 'jobs', 0, id)
     redis.call('SADD', prefix .. 'queues', queue)
     count(queue, state, 1)
+    listNew(id, queue, state, now)
+    listFlush(prefix)
     emit('job:enqueued', id, queue, state, now, nil)
     deliver(prefix, now)
     flushCounts(prefix)

@@ -75,9 +75,11 @@ for _ = 1, n do
     redis.call('SADD', prefix .. 'queues', queue)
   end
   count(queue, state, 1)
+  listNew(id, queue, state, now)
   emit('job:enqueued', id, queue, state, now, nil)
 end
 callMany('ZADD', prefix .. 'jobs', jobIds)
+listFlush(prefix)
 if wf then
   callMany('RPUSH', prefix .. 'wf:' .. wf .. ':jobs', members)
   redis.call('HINCRBY', prefix .. 'wf:' .. wf, 'total', n)

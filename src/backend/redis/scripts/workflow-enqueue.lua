@@ -74,12 +74,14 @@ for _ = 1, n do
     redis.call('SADD', prefix .. 'queues', queue)
   end
   count(queue, state, 1)
+  listNew(id, queue, state, now)
   emit('job:enqueued', id, queue, state, now, nil)
   out[#out + 1] = id
   out[#out + 1] = state
 end
 
 callMany('ZADD', prefix .. 'jobs', jobIds)
+listFlush(prefix)
 callMany('RPUSH', prefix .. 'wf:' .. wf .. ':jobs', members)
 redis.call('HSET', prefix .. 'wf:' .. wf, 'name', ARGV[3], 'policy', ARGV[4], 'state', 'running',
   'spec', ARGV[5], 'total', n, 'createdAt', now)

@@ -117,6 +117,7 @@ local function removeOne(prefix, id, f)
   end
   redis.call('DEL', prefix .. 'job:' .. id, prefix .. 'logs:' .. id, prefix .. 'children:' .. id)
   redis.call('ZREM', prefix .. 'jobs', id)
+  listRemove(prefix, id, queue, state)
   count(queue, state, -1)
 end
 

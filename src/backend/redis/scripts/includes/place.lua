@@ -4,8 +4,10 @@
 ---   scheduled -> <prefix>scheduled:<queue> (ZSET runAt -> id)
 ---   running   -> <prefix>running (ZSET leaseExpiresAt -> id)
 ---   completed / failed / cancelled -> <prefix>done:<state> (ZSET finishedAt -> id)
+--- and, for listing, in the id-ordered indexes of includes/list-index.lua.
 --- @include "util"
 --- @include "counts"
+--- @include "list-index"
 
 local prioKnown = {}
 --- Queues that got a `queued` job in this script: push.lua offers their jobs to parked workers.
@@ -51,6 +53,7 @@ local function place(prefix, id, queue, state, priority, score)
     redis.call('ZADD', prefix .. 'running', score, id)
   elseif state == 'completed' or state == 'failed' or state == 'cancelled' then
     redis.call('ZADD', prefix .. 'done:' .. state, score, id)
+    listFinal(prefix, id, state)
   end
 end
 
@@ -77,5 +80,6 @@ local function unplace(prefix, id, queue, state, priority)
     redis.call('ZREM', prefix .. 'running', id)
   elseif FINAL[state] then
     redis.call('ZREM', prefix .. 'done:' .. state, id)
+    listUnfinal(prefix, id, state)
   end
 end
