@@ -282,7 +282,7 @@ export const JOB_INSERT_ROWS = "INSERT INTO spool_jobs (\n  id, task, queue, sta
 export const JOB_LEASED = "SELECT queue, attempt FROM spool_jobs WHERE id = :id AND state = 'running' AND lease_token = :token";
 
 /**
- * `queries/job-list-asc.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
+ * `queries/job-list.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
  * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
@@ -291,7 +291,7 @@ export const JOB_LEASED = "SELECT queue, attempt FROM spool_jobs WHERE id = :id 
 export const JOB_LIST_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
 
 /**
- * `queries/job-list-desc.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
+ * `queries/job-list.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
  * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
@@ -372,7 +372,23 @@ export const JOB_RELEASE = "UPDATE spool_jobs SET\n  state = 'queued',\n  attemp
 export const JOB_RETRY = "UPDATE spool_jobs SET\n  state = 'queued',\n  attempt = 0,\n  run_at = :now,\n  finished_at = NULL,\n  pending_dependencies = 0,\n  updated_at = :now\nWHERE id = :id AND state IN ('failed', 'cancelled')\nRETURNING queue";
 
 /**
- * `queries/job-search-asc.sql`: One page of jobs whose search text contains :search (3+ characters), oldest first. The
+ * `queries/job-search-scan.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
+ * index (1 or 2 characters): walks the jobs in id order, oldest first, until the page is full.
+ * Params: as job-search.sql, without :phrase.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_SCAN_ASC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id > :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
+
+/**
+ * `queries/job-search-scan.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
+ * index (1 or 2 characters): walks the jobs in id order, newest first, until the page is full.
+ * Params: as job-search.sql, without :phrase.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_SCAN_DESC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
+
+/**
+ * `queries/job-search.sql`: One page of jobs whose search text contains :search (3+ characters), oldest first. The
  * trigram index (spool_jobs_search, migration 0005) finds the candidate rows (a document's rowid
  * is the job's rowid * 4 + part), plus the jobs with documents not indexed yet; each is checked
  * again against its own fields
@@ -384,7 +400,7 @@ export const JOB_RETRY = "UPDATE spool_jobs SET\n  state = 'queued',\n  attempt 
 export const JOB_SEARCH_ASC = "SELECT j.* FROM spool_jobs j\nWHERE j.rowid IN (\n    SELECT rowid >> 2 FROM spool_jobs_search WHERE spool_jobs_search MATCH :phrase\n    UNION SELECT doc >> 2 FROM spool_jobs_search_pending\n  )\n  AND (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id > :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
 
 /**
- * `queries/job-search-desc.sql`: One page of jobs whose search text contains :search (3+ characters), newest first. The
+ * `queries/job-search.sql`: One page of jobs whose search text contains :search (3+ characters), newest first. The
  * trigram index (spool_jobs_search, migration 0005) finds the candidate rows (a document's rowid
  * is the job's rowid * 4 + part), plus the jobs with documents not indexed yet; each is checked
  * again against its own fields
@@ -394,22 +410,6 @@ export const JOB_SEARCH_ASC = "SELECT j.* FROM spool_jobs j\nWHERE j.rowid IN (\
  * Returns: every column.
  */
 export const JOB_SEARCH_DESC = "SELECT j.* FROM spool_jobs j\nWHERE j.rowid IN (\n    SELECT rowid >> 2 FROM spool_jobs_search WHERE spool_jobs_search MATCH :phrase\n    UNION SELECT doc >> 2 FROM spool_jobs_search_pending\n  )\n  AND (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
-
-/**
- * `queries/job-search-scan-asc.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
- * index (1 or 2 characters): walks the jobs in id order, oldest first, until the page is full.
- * Params: as job-search-asc.sql, without :phrase.
- * Returns: every column.
- */
-export const JOB_SEARCH_SCAN_ASC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id > :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
-
-/**
- * `queries/job-search-scan-desc.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
- * index (1 or 2 characters): walks the jobs in id order, newest first, until the page is full.
- * Params: as job-search-desc.sql, without :phrase.
- * Returns: every column.
- */
-export const JOB_SEARCH_SCAN_DESC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-spawn-parent.sql`: The running parent of a spawn, fenced by :token.
@@ -831,14 +831,14 @@ export const WORKFLOW_IMPORT = "INSERT INTO spool_workflows (id, name, policy, s
 export const WORKFLOW_INSERT = "INSERT INTO spool_workflows (id, name, policy, state, spec, total, counts, created_at, finished_at)\nVALUES (:id, :name, :policy, 'running', :spec, :total, NULL, :now, NULL)";
 
 /**
- * `queries/workflow-list-asc.sql`: A page of workflows, oldest first, after the cursor id.
+ * `queries/workflow-list.sql`: A page of workflows, oldest first, past the cursor id.
  * Params: :after (id or NULL), :limit.
  * Returns: every column.
  */
-export const WORKFLOW_LIST_ASC = "SELECT * FROM spool_workflows WHERE (:after IS NULL OR id > :after) ORDER BY id LIMIT :limit";
+export const WORKFLOW_LIST_ASC = "SELECT * FROM spool_workflows WHERE (:after IS NULL OR id > :after) ORDER BY id ASC LIMIT :limit";
 
 /**
- * `queries/workflow-list-desc.sql`: A page of workflows, newest first, before the cursor id.
+ * `queries/workflow-list.sql`: A page of workflows, newest first, past the cursor id.
  * Params: :after (id or NULL), :limit.
  * Returns: every column.
  */
