@@ -61,7 +61,8 @@ export const pgBossSystem: BenchSystem = {
     await sql(ctx, `drop schema if exists ${SCHEMA} cascade`);
   },
   async producer(ctx): Promise<Producer> {
-    const b = boss(ctx, 4);
+    // Its default pool size (10): a smaller pool timed out connecting under 1,000 calls in flight.
+    const b = boss(ctx, 10);
     await b.start();
     await b.createQueue(queueName(ctx), { notify: true });
     return {
