@@ -10,6 +10,8 @@ export const SYSTEM_IDS = [
   "spool-redis",
   "spool-postgres",
   "bullmq",
+  "bullmq-postgres",
+  "pg-boss",
   "bee-queue",
   "graphile-worker",
   "graphile-worker-default",
@@ -31,6 +33,10 @@ export async function loadSystem(id: SystemId): Promise<BenchSystem> {
     }
     case "bullmq":
       return (await import("./bullmq.js")).bullmqSystem;
+    case "bullmq-postgres":
+      return (await import("./bullmq-postgres.js")).bullmqPostgresSystem;
+    case "pg-boss":
+      return (await import("./pg-boss.js")).pgBossSystem;
     case "bee-queue":
       return (await import("./bee-queue.js")).beeQueueSystem;
     case "graphile-worker":
