@@ -45,6 +45,12 @@ export class ClaimLoop {
    * a freed lease should wake the loop at once.
    */
   saturated = false;
+  /**
+   * The last claim left slots free because a limit held jobs back: a job ending anywhere in
+   * the cluster may free that limit, so the feed wakes the loop for it (feed.ts) instead of
+   * leaving it to the next poll.
+   */
+  waitingOnLimit = false;
   private turn = 0;
 
   constructor(private readonly deps: ClaimLoopDeps) {}
@@ -115,6 +121,7 @@ export class ClaimLoop {
       // A queue's limit held the claim back: the cap may have room as soon as one of our own
       // jobs ends, so a freed slot wakes the loop as it does after a full claim.
       this.saturated = full || claimed.limited === true;
+      this.waitingOnLimit = !full && claimed.limited === true;
       if (full) continue;
       let waitMs = d.pollMs;
       if (nextRunAt !== null) waitMs = Math.max(0, Math.min(waitMs, nextRunAt - d.clock.now()));

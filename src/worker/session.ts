@@ -44,6 +44,7 @@ export class WorkerSession {
     const unsubscribe = listenToFeed(o.backend, {
       queues: o.queues,
       parked: () => push?.parked === true,
+      waitingOnLimit: () => loop.waitingOnLimit,
       jobEnded: (id, kind) => runner.onJobEnded(id, kind),
       nudge: () => {
         if (o.isRunning()) o.wake.nudge();

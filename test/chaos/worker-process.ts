@@ -17,6 +17,8 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): void;
   /** The worker's stderr (its log), for failure messages. */
   logFile: string;
+  /** Everything the worker printed on stdout so far. */
+  stdout(): string;
 }
 
 export async function spawnWorkerProcess(options: {
@@ -61,6 +63,7 @@ export async function spawnWorkerProcess(options: {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
     logFile,
+    stdout: () => out,
   };
 }
 

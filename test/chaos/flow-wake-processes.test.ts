@@ -1,0 +1,85 @@
+/**
+ * A freed cap wakes the workers waiting on it (issue 15): across worker processes sharing one
+ * store (SQLite file, Redis), each polling only every 10 minutes, the next job of a key capped
+ * at 1 starts in another process once the running one ends. The fact awaited is "the job ran"
+ * (within minutes on a busy machine); without the wake-up it would wait for the 10-minute poll.
+ */
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, test } from "vitest";
+import { createSpool } from "../../src/client/spool.js";
+import { redisReachable, redisUrl, requireRedis } from "../support/redis.js";
+import { waitFor } from "../support/wait-for.js";
+import { spawnWorkerProcess } from "./worker-process.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(here, "../..");
+const WORKER = join(here, "fixtures/flow-wake-worker.ts");
+
+requireRedis("cap-freed wake-up across processes on Redis");
+const kinds = redisReachable ? (["sqlite", "redis"] as const) : (["sqlite"] as const);
+
+describe.each(kinds)("a freed cap wakes waiting workers across processes on %s", (kind) => {
+  const children = new Map<ChildProcess, Promise<unknown>>();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const child of children.keys()) child.kill("SIGKILL");
+    await Promise.all(children.values());
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  test("the next job of the key starts in another process when the running one ends, not at its poll", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "spool-flow-wake-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    let url = `sqlite://${join(dir, "wake.db")}`;
+    if (kind === "redis") {
+      const r = redisUrl();
+      url = r.url;
+      cleanups.push(r.cleanup);
+    }
+    const spool = createSpool({ backend: url, logger: { level: "silent" }, retention: false });
+    cleanups.push(() => spool.close());
+    type In = { k: string; hold?: boolean };
+    const capped = spool.task({
+      name: "wake.capped",
+      queue: "wa",
+      concurrency: { limit: 1, key: (input: In) => input.k },
+      run: () => undefined,
+    });
+    await (await spool.backend()).migrate();
+    const spawn = (queue: string, i: number) =>
+      spawnWorkerProcess({
+        script: WORKER,
+        args: [url, queue, dir],
+        cwd: ROOT,
+        logFile: join(dir, `worker-${i}.log`),
+        label: `${kind} ${queue}`,
+        children,
+      });
+    // Worker A serves queue wa and runs the first job of key x until told to finish.
+    await spawn("wa", 0);
+    const first = await capped.enqueue({ k: "x", hold: true });
+    await waitFor(async () => (await first.get()).state === "running", {
+      timeout: 60_000,
+      message: "first job running",
+    });
+    // Worker B serves only queue wb: the second job of key x waits on the cap held in wa.
+    const second = await capped.enqueue({ k: "x" }, { queue: "wb" });
+    const b = await spawn("wb", 1);
+    await waitFor(() => b.stdout().includes("limited"), { timeout: 60_000, message: "B's claim held back" });
+    expect((await second.get()).state).toBe("queued");
+    writeFileSync(join(dir, "release"), "");
+    await waitFor(async () => (await second.get()).state === "completed", {
+      timeout: 120_000,
+      interval: 50,
+      message: "second job completed (B polls only every 10 minutes)",
+    });
+    const [one, two] = [await first.get(), await second.get()];
+    expect(one.state).toBe("completed");
+    // The cap held: the second started only after the first had finished.
+    expect(two.startedAt!).toBeGreaterThanOrEqual(one.finishedAt!);
+  }, 300_000);
+});
