@@ -33,6 +33,8 @@ export const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set([
   "lease",
   "meta",
   "dedupe",
+  "then",
+  "catch",
   "dependsOn",
   "tx",
   "limitKey",

@@ -6,6 +6,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { DedupeOptions, EnqueueDedupeOptions } from "./dedupe.js";
 import type { Duration } from "./duration.js";
 import type { TaskFlowOptions } from "./flow.js";
+import type { ParentOutcome } from "./follow-ups.js";
 import type { RetryPolicy } from "./retry.js";
 import type { SpawnedChildren, SpawnOptions } from "./spawn.js";
 import type { EpochMs, JobRecord } from "./types.js";
@@ -74,6 +75,11 @@ export interface TaskContext<P = Readonly<Record<string, unknown>>> {
   spawn(calls: ReadonlyArray<TaskCall>, options?: SpawnOptions): Promise<never>;
   /** Null on a first run; the last spawn's outcomes once its children are final (a resume). */
   readonly children: SpawnedChildren | null;
+  /**
+   * In a follow-up job (`enqueue(input, { then, catch })`): the outcome of the job that made it,
+   * read when this job starts (null when that job is gone, and for every other job).
+   */
+  readonly parent: ParentOutcome | null;
 }
 
 export interface TaskDefaults {
@@ -191,6 +197,16 @@ export interface EnqueueOptions {
    * Only for `enqueue`/`enqueueMany`: workflow nodes and schedule fires are not deduplicated.
    */
   dedupe?: EnqueueDedupeOptions;
+  /**
+   * Durable follow-up written in the same atomic write as this job's completion (exactly once,
+   * never for a stale lease). `task.with(input)` or `task.with()` (its input is this job's
+   * result). Options: queue, priority, attempts, timeout, lease, meta.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: any task's call (as workflow nodes take them)
+  then?: TaskCall<any, unknown> | PipedCall<any, unknown>;
+  /** Like `then`, on this job's final failure; `task.with()` gets the last error record as input. */
+  // biome-ignore lint/suspicious/noExplicitAny: any task's call (as workflow nodes take them)
+  catch?: TaskCall<any, unknown> | PipedCall<any, unknown>;
   /** Jobs (ids or handles) that must complete before this one runs. */
   dependsOn?: ReadonlyArray<string | { readonly id: string }>;
   /**

@@ -23,6 +23,7 @@ import {
   TimeoutError,
   UnknownTaskError,
 } from "../core/errors/index.js";
+import type { ParentOutcome } from "../core/follow-ups.js";
 import type { RegisteredTask } from "../core/registry.js";
 import { BACKOFF_DEFAULT, backoffMs, resolveRetry } from "../core/retry.js";
 import { deserialize, serializeLimited } from "../core/serializer.js";
@@ -69,7 +70,7 @@ export type ParentResults = Readonly<Record<string, unknown>>;
 export type InputResolver = (
   job: LeasedJob,
   backend: Backend,
-) => Promise<{ input: unknown; parents: ParentResults }> | null;
+) => Promise<{ input: unknown; parents: ParentResults; parent?: ParentOutcome | null }> | null;
 
 const NO_PARENTS: ParentResults = Object.freeze({});
 
@@ -224,6 +225,7 @@ function attempt(
     handler = fromParents
       ? fromParents.then((resolved) => {
           ctx.parents = resolved.parents;
+          ctx.parent = resolved.parent ?? null;
           return start(resolved.input);
         })
       : Promise.resolve(start(input));
@@ -285,11 +287,16 @@ function makeContext(
   control: JobControl,
   deps: ExecuteDeps,
   onSpawn: (outcome: Extract<Outcome, { kind: "spawn" }>) => void,
-): TaskContext & { parents: TaskContext["parents"]; children: SpawnedChildren | null } {
+): TaskContext & {
+  parents: TaskContext["parents"];
+  parent: TaskContext["parent"];
+  children: SpawnedChildren | null;
+} {
   let log: TaskLogger | undefined;
   let spawning = false;
   return {
     parents: NO_PARENTS,
+    parent: null,
     children: null,
     async spawn(calls: ReadonlyArray<TaskCall>, options?: SpawnOptions): Promise<never> {
       if (!deps.spawn) throw new InvalidArgumentError("ctx.spawn is not available in this runner", "spawn");

@@ -105,6 +105,7 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
       version: 0,
       spawnPolicy: null,
       flow: job.flow ?? null,
+      followUps: job.followUps ?? null,
     };
     s.jobs.set(job.id, stored);
     if (job.key !== null) s.keys.set(`${job.task}\0${job.key}`, job.id);
@@ -234,6 +235,7 @@ export async function jobComplete(
     ok.push(id);
     events.push(s.event("job:completed", job, now, { attempt: job.attempt }));
     s.releaseDependents(job, now, events);
+    s.followUp(job, "completed", result, now);
   }
   s.emit(events);
   return { ok, refused };

@@ -83,6 +83,8 @@ export async function jobImport(s: MemoryStore, params: JobImportParams): Promis
       // The move record does not carry a spawn policy yet (see docs/move.md, limits).
       spawnPolicy: null,
       flow: null,
+      // Nor durable follow-ups (then / catch templates): docs/move.md, limits.
+      followUps: null,
     };
     s.jobs.set(job.id, job);
     if (keyField !== null) s.keys.set(keyField, job.id);

@@ -4,6 +4,7 @@ import type { JobState } from "../../core/types.js";
 import type { BackendEvent, EnqueuedRef, JobEnqueueResult, NewJob } from "../backend.js";
 import { dedupeVerdict, stateAfterRunAt } from "../dedupe-rule.js";
 import { stateAtInsert } from "../shared.js";
+import { storeFollowUps } from "./follow-ups.js";
 import { jobRow } from "./rows.js";
 import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
 
@@ -20,6 +21,7 @@ export type InsertStatements = Pick<
   | "dedupeGet"
   | "dedupePut"
   | "jobDedupeUpdate"
+  | "followUpInsert"
 >;
 
 /** Inside a transaction: inserts jobs one by one in batch order (keys, dependencies). */
@@ -86,6 +88,7 @@ export function insertEach(
       sql.jobMarkHasDependents.run({ id: dep });
     }
     if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
+    if (job.followUps) storeFollowUps(sql, job.id, job.followUps);
     if (job.dedupe) sql.dedupePut.run({ task: job.task, key: job.dedupe.key, job_id: job.id, first_at: now });
     out.push({ id: job.id, state, created: true });
     events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));

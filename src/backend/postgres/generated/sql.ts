@@ -202,6 +202,22 @@ ON CONFLICT (grp) DO UPDATE SET tat = excluded.tat`;
 export const FLOW_TATS = `SELECT grp, tat FROM spool.flow_state WHERE grp = ANY(:grps::text[])`;
 
 /**
+ * `queries/follow-up-insert.sql`: Stores the follow-up templates of a new job and marks it has_dependents.
+ * Params: :parent_id, :outcomes (text[]), :jobs (text[]: FollowUpJob JSON, same order).
+ */
+export const FOLLOW_UP_INSERT = `WITH mark AS (UPDATE spool.jobs SET has_dependents = true WHERE id = :parent_id::text)
+INSERT INTO spool.follow_ups (parent_id, outcome, job)
+SELECT :parent_id::text, o, j FROM unnest(:outcomes::text[], :jobs::text[]) AS t(o, j)`;
+
+/**
+ * `queries/follow-up-take.sql`: At a job's outcome: removes its follow-up templates (both outcomes) and returns them; the
+ * caller inserts the one for the outcome.
+ * Params: :parent_id.
+ * Returns: outcome, job.
+ */
+export const FOLLOW_UP_TAKE = `DELETE FROM spool.follow_ups WHERE parent_id = :parent_id::text RETURNING outcome, job`;
+
+/**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
  * (a handler's RateLimitedError): scheduled, or queued when :run_at is not ahead of :now.
  * Params: :id, :token, :run_at, :now.
@@ -1656,5 +1672,20 @@ CREATE TABLE spool.dedupe (
 -- like a completion) instead of being cancelled by the dependency cascade. NULL for every other
 -- job (no index: read only by id).
 ALTER TABLE spool.jobs ADD COLUMN IF NOT EXISTS spawn_policy text;`,
+  },
+  {
+    version: 21,
+    name: "follow_ups",
+    sql: `-- 0021_follow_ups: durable follow-ups (docs/flow-control.md, src/backend/follow-ups.ts). A job
+-- created with \`then\` / \`catch\` keeps one row per outcome here (the FollowUpJob template as
+-- JSON) and is marked has_dependents, so the writes that record its outcome (complete, fail,
+-- rescue: they already look at has_dependents) take the rows and insert the follow-up job in
+-- the same transaction. Rows go when the outcome takes them.
+CREATE TABLE spool.follow_ups (
+  parent_id text COLLATE "C" NOT NULL,
+  outcome   text COLLATE "C" NOT NULL,
+  job       text NOT NULL,
+  PRIMARY KEY (parent_id, outcome)
+);`,
   },
 ];

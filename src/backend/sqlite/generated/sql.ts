@@ -204,6 +204,20 @@ export const FLOW_TAT_PUT = `INSERT INTO spool_flow_state (grp, tat) VALUES (:gr
 ON CONFLICT (grp) DO UPDATE SET tat = excluded.tat`;
 
 /**
+ * `queries/follow-up-insert.sql`: Stores a follow-up template of a new job (the job is then marked has_dependents).
+ * Params: :parent_id, :outcome ('completed' | 'failed'), :job (FollowUpJob JSON).
+ */
+export const FOLLOW_UP_INSERT = `INSERT INTO spool_follow_ups (parent_id, outcome, job) VALUES (:parent_id, :outcome, :job)`;
+
+/**
+ * `queries/follow-up-take.sql`: At a job's outcome: removes its follow-up templates (both outcomes) and returns them; the
+ * caller inserts the one for the outcome.
+ * Params: :parent_id.
+ * Returns: outcome, job.
+ */
+export const FOLLOW_UP_TAKE = `DELETE FROM spool_follow_ups WHERE parent_id = :parent_id RETURNING outcome, job`;
+
+/**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
  * (a handler's RateLimitedError): scheduled, or queued when :run_at is not ahead of :now.
  * Params: :id, :token, :run_at, :now.
@@ -1707,5 +1721,20 @@ CREATE TABLE spool_dedupe (
 -- like a completion) instead of being cancelled by the dependency cascade. NULL for every other
 -- job, so the column costs nothing on the hot paths (no index: read only by id).
 ALTER TABLE spool_jobs ADD COLUMN spawn_policy TEXT;`,
+  },
+  {
+    version: 31,
+    name: "follow_ups",
+    sql: `-- 0031_follow_ups: durable follow-ups (docs/flow-control.md, src/backend/follow-ups.ts). A job
+-- created with \`then\` / \`catch\` keeps one row per outcome here (the FollowUpJob template as
+-- JSON) and is marked has_dependents, so the writes that record its outcome (complete, fail,
+-- rescue: they already look at has_dependents) take the row and insert the follow-up job in the
+-- same transaction. Rows go when the outcome takes them.
+CREATE TABLE spool_follow_ups (
+  parent_id TEXT NOT NULL,
+  outcome   TEXT NOT NULL,
+  job       TEXT NOT NULL,
+  PRIMARY KEY (parent_id, outcome)
+) WITHOUT ROWID;`,
   },
 ];
