@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: "suite",
           include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-          exclude: ["test/package/**"],
+          exclude: ["test/package/**", "test/chaos/pg-restart.test.ts"],
         },
       },
       // The pack-and-install test compiles better-sqlite3 for minutes: it runs after the rest,
@@ -26,6 +26,12 @@ export default defineConfig({
       {
         extends: true,
         test: { name: "package", include: ["test/package/**/*.test.ts"], sequence: { groupOrder: 1 } },
+      },
+      // Restarts the shared PostgreSQL server: alone and last, so no other file's connections
+      // are cut mid-test.
+      {
+        extends: true,
+        test: { name: "pg-restart", include: ["test/chaos/pg-restart.test.ts"], sequence: { groupOrder: 2 } },
       },
     ],
   },

@@ -48,8 +48,12 @@ function constName(file) {
     .toUpperCase();
 }
 
+/**
+ * One line per statement (a JSON string literal): the readable copy is the .sql file, and a
+ * multi-line copy here would only show up as a duplicate of it.
+ */
 function literal(text) {
-  return "`" + text.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${") + "`";
+  return JSON.stringify(text);
 }
 
 function doc(lines, indent = "") {

@@ -4,33 +4,28 @@
  * `queries/audit-insert.sql`: Appends audit entries; an id already stored is left as it is (appends are idempotent).
  * Params: :ids, :ats (bigint[]), :entries (JSON text[]).
  */
-export const AUDIT_INSERT = `INSERT INTO spool.audit (id, at, entry)
-SELECT * FROM unnest(:ids::text[], :ats::bigint[], :entries::text[])
-ON CONFLICT (id) DO NOTHING`;
+export const AUDIT_INSERT = "INSERT INTO spool.audit (id, at, entry)\nSELECT * FROM unnest(:ids::text[], :ats::bigint[], :entries::text[])\nON CONFLICT (id) DO NOTHING";
 
 /**
  * `queries/audit-list.sql`: A page of audit entries, newest first, before the cursor id (primary key order).
  * Params: :before (id or NULL), :limit.
  * Returns: id, entry.
  */
-export const AUDIT_LIST = `SELECT id, entry FROM spool.audit WHERE (:before::text IS NULL OR id < :before::text) ORDER BY id DESC LIMIT :limit::bigint`;
+export const AUDIT_LIST = "SELECT id, entry FROM spool.audit WHERE (:before::text IS NULL OR id < :before::text) ORDER BY id DESC LIMIT :limit::bigint";
 
 /**
  * `queries/audit-prune.sql`: Removes up to :limit entries older than :before, oldest first (through the `at` index).
  * Params: :before, :limit.
  * Returns: one row per removed entry.
  */
-export const AUDIT_PRUNE = `DELETE FROM spool.audit WHERE id IN (
-  SELECT id FROM spool.audit WHERE at < :before::bigint ORDER BY at LIMIT :limit::bigint
-)
-RETURNING 1 AS removed`;
+export const AUDIT_PRUNE = "DELETE FROM spool.audit WHERE id IN (\n  SELECT id FROM spool.audit WHERE at < :before::bigint ORDER BY at LIMIT :limit::bigint\n)\nRETURNING 1 AS removed";
 
 /**
  * `queries/dedupe-job.sql`: The state and queue of a dedupe key's job (no row: the job is gone).
  * Params: :id.
  * Returns: state, queue.
  */
-export const DEDUPE_JOB = `SELECT state, queue FROM spool.jobs WHERE id = :id::text`;
+export const DEDUPE_JOB = "SELECT state, queue FROM spool.jobs WHERE id = :id::text";
 
 /**
  * `queries/dedupe-lock.sql`: Takes a dedupe key's row, locked until the transaction ends: inserted for :job_id at :now when
@@ -40,39 +35,33 @@ export const DEDUPE_JOB = `SELECT state, queue FROM spool.jobs WHERE id = :id::t
  * Params: :task, :key, :job_id, :now.
  * Returns: job_id, first_at.
  */
-export const DEDUPE_LOCK = `INSERT INTO spool.dedupe AS d (task, key, job_id, first_at)
-VALUES (:task::text, :key::text, :job_id::text, :now::bigint)
-ON CONFLICT (task, key) DO UPDATE SET task = d.task
-RETURNING d.job_id, d.first_at`;
+export const DEDUPE_LOCK = "INSERT INTO spool.dedupe AS d (task, key, job_id, first_at)\nVALUES (:task::text, :key::text, :job_id::text, :now::bigint)\nON CONFLICT (task, key) DO UPDATE SET task = d.task\nRETURNING d.job_id, d.first_at";
 
 /**
  * `queries/dedupe-put.sql`: Records the job just created for a dedupe key (its row is locked by dedupe-lock.sql).
  * Params: :task, :key, :job_id, :now.
  */
-export const DEDUPE_PUT = `UPDATE spool.dedupe SET job_id = :job_id::text, first_at = :now::bigint
-WHERE task = :task::text AND key = :key::text`;
+export const DEDUPE_PUT = "UPDATE spool.dedupe SET job_id = :job_id::text, first_at = :now::bigint\nWHERE task = :task::text AND key = :key::text";
 
 /**
  * `queries/deps-children.sql`: The jobs waiting for :parent_id.
  * Params: :parent_id.
  * Returns: child_id.
  */
-export const DEPS_CHILDREN = `SELECT child_id FROM spool.job_deps WHERE parent_id = :parent_id::text`;
+export const DEPS_CHILDREN = "SELECT child_id FROM spool.job_deps WHERE parent_id = :parent_id::text";
 
 /**
  * `queries/deps-delete.sql`: Removes every dependency edge touching one job (as parent or child). Children of a removed
  * parent keep their pending counters: a parent that never completed still blocks them.
  * Params: :id.
  */
-export const DEPS_DELETE = `DELETE FROM spool.job_deps WHERE parent_id = :id::text OR child_id = :id::text`;
+export const DEPS_DELETE = "DELETE FROM spool.job_deps WHERE parent_id = :id::text OR child_id = :id::text";
 
 /**
  * `queries/deps-insert.sql`: Records dependency edges (child waits for parent).
  * Params: :parents (text[]), :children (text[]), same length.
  */
-export const DEPS_INSERT = `INSERT INTO spool.job_deps (parent_id, child_id)
-SELECT * FROM unnest(:parents::text[], :children::text[])
-ON CONFLICT DO NOTHING`;
+export const DEPS_INSERT = "INSERT INTO spool.job_deps (parent_id, child_id)\nSELECT * FROM unnest(:parents::text[], :children::text[])\nON CONFLICT DO NOTHING";
 
 /**
  * `queries/deps-release.sql`: One dependency of every waiting child of the :parent_ids completed: count it down (once per
@@ -81,39 +70,27 @@ ON CONFLICT DO NOTHING`;
  * Params: :parent_ids (text[]), :now.
  * Returns: id, queue, state of each child touched.
  */
-export const DEPS_RELEASE = `UPDATE spool.jobs AS j SET
-  pending_dependencies = greatest(0, j.pending_dependencies - d.n),
-  state = CASE
-    WHEN j.pending_dependencies <= d.n THEN CASE WHEN j.run_at > :now::bigint THEN 'scheduled' ELSE 'queued' END
-    ELSE j.state
-  END,
-  run_at = CASE WHEN j.pending_dependencies <= d.n AND j.run_at < :now::bigint THEN :now::bigint ELSE j.run_at END,
-  updated_at = CASE WHEN j.pending_dependencies <= d.n THEN :now::bigint ELSE j.updated_at END
-FROM (
-  SELECT child_id, count(*) AS n FROM spool.job_deps WHERE parent_id = ANY(:parent_ids::text[]) GROUP BY child_id
-) AS d
-WHERE j.id = d.child_id AND j.state = 'waiting'
-RETURNING j.id, j.queue, j.state`;
+export const DEPS_RELEASE = "UPDATE spool.jobs AS j SET\n  pending_dependencies = greatest(0, j.pending_dependencies - d.n),\n  state = CASE\n    WHEN j.pending_dependencies <= d.n THEN CASE WHEN j.run_at > :now::bigint THEN 'scheduled' ELSE 'queued' END\n    ELSE j.state\n  END,\n  run_at = CASE WHEN j.pending_dependencies <= d.n AND j.run_at < :now::bigint THEN :now::bigint ELSE j.run_at END,\n  updated_at = CASE WHEN j.pending_dependencies <= d.n THEN :now::bigint ELSE j.updated_at END\nFROM (\n  SELECT child_id, count(*) AS n FROM spool.job_deps WHERE parent_id = ANY(:parent_ids::text[]) GROUP BY child_id\n) AS d\nWHERE j.id = d.child_id AND j.state = 'waiting'\nRETURNING j.id, j.queue, j.state";
 
 /**
  * `queries/events-get.sql`: One stored change-feed batch.
  * Params: :seq.
  * Returns: events (no row: pruned).
  */
-export const EVENTS_GET = `SELECT events FROM spool.events WHERE seq = :seq::bigint`;
+export const EVENTS_GET = "SELECT events FROM spool.events WHERE seq = :seq::bigint";
 
 /**
  * `queries/events-insert.sql`: Stores one change-feed batch too large for a NOTIFY payload.
  * Params: :at, :events (encoded batch).
  * Returns: seq.
  */
-export const EVENTS_INSERT = `INSERT INTO spool.events (at, events) VALUES (:at::bigint, :events::text) RETURNING seq`;
+export const EVENTS_INSERT = "INSERT INTO spool.events (at, events) VALUES (:at::bigint, :events::text) RETURNING seq";
 
 /**
  * `queries/events-prune.sql`: Drops stored change-feed batches older than :before.
  * Params: :before.
  */
-export const EVENTS_PRUNE = `DELETE FROM spool.events WHERE at < :before::bigint`;
+export const EVENTS_PRUNE = "DELETE FROM spool.events WHERE at < :before::bigint";
 
 /**
  * `queries/flow-candidates.sql`: The fair claim's candidates in one queue (docs/flow-control.md, "Fairness between keys"):
@@ -123,19 +100,7 @@ export const EVENTS_PRUNE = `DELETE FROM spool.events WHERE at < :before::bigint
  * Params: :queue, :tasks (text[] or NULL for any), :room, :scan.
  * Returns: id, task, flow_key, flow.
  */
-export const FLOW_CANDIDATES = `SELECT id, task, flow_key, flow FROM (
-  SELECT id, task, flow_key, flow, priority, run_at,
-    row_number() OVER (
-      PARTITION BY CASE WHEN flow_key IS NULL THEN NULL ELSE task END, flow_key
-      ORDER BY priority DESC, run_at, id
-    ) AS rn
-  FROM spool.jobs
-  WHERE state = 'queued' AND queue = :queue::text
-    AND (:tasks::text[] IS NULL OR task = ANY(:tasks::text[]))
-) AS c
-WHERE rn <= :room::bigint
-ORDER BY rn, priority DESC, run_at, id
-LIMIT :scan::bigint`;
+export const FLOW_CANDIDATES = "SELECT id, task, flow_key, flow FROM (\n  SELECT id, task, flow_key, flow, priority, run_at,\n    row_number() OVER (\n      PARTITION BY CASE WHEN flow_key IS NULL THEN NULL ELSE task END, flow_key\n      ORDER BY priority DESC, run_at, id\n    ) AS rn\n  FROM spool.jobs\n  WHERE state = 'queued' AND queue = :queue::text\n    AND (:tasks::text[] IS NULL OR task = ANY(:tasks::text[]))\n) AS c\nWHERE rn <= :room::bigint\nORDER BY rn, priority DESC, run_at, id\nLIMIT :scan::bigint";
 
 /**
  * `queries/flow-claim.sql`: Claims the jobs the fair claim chose if they are still queued (a plain claim may have taken
@@ -143,63 +108,43 @@ LIMIT :scan::bigint`;
  * Params: :ids (text[]), :now, :token, :worker_id, :lease_ms.
  * Returns: every column of each claimed job (in no particular order).
  */
-export const FLOW_CLAIM = `UPDATE spool.jobs AS j SET
-  state = 'running',
-  attempt = j.attempt + 1,
-  lease_token = :token::text,
-  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
-  worker_id = :worker_id::text,
-  started_at = :now::bigint,
-  updated_at = :now::bigint
-WHERE j.id = ANY(:ids::text[]) AND j.state = 'queued'
-RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at, j.flow_key`;
+export const FLOW_CLAIM = "UPDATE spool.jobs AS j SET\n  state = 'running',\n  attempt = j.attempt + 1,\n  lease_token = :token::text,\n  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),\n  worker_id = :worker_id::text,\n  started_at = :now::bigint,\n  updated_at = :now::bigint\nWHERE j.id = ANY(:ids::text[]) AND j.state = 'queued'\nRETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key";
 
 /**
  * `queries/flow-holds.sql`: Until when queues, tasks or keys are held. Params: :names (text[]). Returns: name, until.
  */
-export const FLOW_HOLDS = `SELECT name, until FROM spool.queue_holds WHERE name = ANY(:names::text[])`;
+export const FLOW_HOLDS = "SELECT name, until FROM spool.queue_holds WHERE name = ANY(:names::text[])";
 
 /**
  * `queries/flow-lock.sql`: Serializes fair claims (per-task and per-key limits) cluster-wide until the transaction
  * ends: a claim counts the running jobs every earlier fair claim committed. Plain claims take
  * no part (they never take jobs with limits).
  */
-export const FLOW_LOCK = `SELECT pg_advisory_xact_lock(7305114219931761)`;
+export const FLOW_LOCK = "SELECT pg_advisory_xact_lock(7305114219931761)";
 
 /**
  * `queries/flow-pending.sql`: Which of :queues a claim must serve by the fair path: they have queued (or due scheduled)
  * jobs with limits; all of them while a task or key hold is on (those names hold a 0x1f).
  * Params: :queues (text[]), :now. Returns: queue.
  */
-export const FLOW_PENDING = `SELECT DISTINCT queue FROM spool.jobs
-WHERE queue = ANY(:queues::text[]) AND flow_key IS NOT NULL
-  AND (state = 'queued' OR (state = 'scheduled' AND run_at <= :now::bigint))
-UNION
-SELECT q FROM unnest(:queues::text[]) AS q
-WHERE EXISTS (SELECT 1 FROM spool.queue_holds WHERE until > :now::bigint AND strpos(name, chr(31)) > 0)`;
+export const FLOW_PENDING = "SELECT DISTINCT queue FROM spool.jobs\nWHERE queue = ANY(:queues::text[]) AND flow_key IS NOT NULL\n  AND (state = 'queued' OR (state = 'scheduled' AND run_at <= :now::bigint))\nUNION\nSELECT q FROM unnest(:queues::text[]) AS q\nWHERE EXISTS (SELECT 1 FROM spool.queue_holds WHERE until > :now::bigint AND strpos(name, chr(31)) > 0)";
 
 /**
  * `queries/flow-running.sql`: Running jobs with limits of the tasks in :tasks, per task and limit key (the fair claim sums
  * them for a cap without a key).
  * Params: :tasks (text[]). Returns: task, flow_key, n.
  */
-export const FLOW_RUNNING = `SELECT task, flow_key, count(*)::int AS n FROM spool.jobs
-WHERE state = 'running' AND flow_key IS NOT NULL AND task = ANY(:tasks::text[])
-GROUP BY task, flow_key`;
+export const FLOW_RUNNING = "SELECT task, flow_key, count(*)::int AS n FROM spool.jobs\nWHERE state = 'running' AND flow_key IS NOT NULL AND task = ANY(:tasks::text[])\nGROUP BY task, flow_key";
 
 /**
  * `queries/flow-tat-put.sql`: Stores the rate state of a task or key group. Params: :grp, :tat.
  */
-export const FLOW_TAT_PUT = `INSERT INTO spool.flow_state (grp, tat) VALUES (:grp::text, :tat::double precision)
-ON CONFLICT (grp) DO UPDATE SET tat = excluded.tat`;
+export const FLOW_TAT_PUT = "INSERT INTO spool.flow_state (grp, tat) VALUES (:grp::text, :tat::double precision)\nON CONFLICT (grp) DO UPDATE SET tat = excluded.tat";
 
 /**
  * `queries/flow-tats.sql`: The rate state of task and key groups. Params: :grps (text[]). Returns: grp, tat.
  */
-export const FLOW_TATS = `SELECT grp, tat FROM spool.flow_state WHERE grp = ANY(:grps::text[])`;
+export const FLOW_TATS = "SELECT grp, tat FROM spool.flow_state WHERE grp = ANY(:grps::text[])";
 
 /**
  * `queries/follow-up-insert.sql`: Stores the follow-up templates of a new job and marks it has_dependents.
@@ -223,22 +168,14 @@ export const FOLLOW_UP_TAKE = `DELETE FROM spool.follow_ups WHERE parent_id = :p
  * Params: :id, :token, :run_at, :now.
  * Returns: queue, state (no row: refused).
  */
-export const JOB_BACKOFF = `UPDATE spool.jobs SET
-  state = CASE WHEN :run_at::bigint > :now::bigint THEN 'scheduled' ELSE 'queued' END,
-  run_at = :run_at::bigint,
-  attempt = greatest(0, attempt - 1),
-  lease_token = NULL,
-  lease_expires_at = NULL,
-  updated_at = :now::bigint
-WHERE id = :id::text AND state = 'running' AND lease_token = :token::text
-RETURNING queue, state`;
+export const JOB_BACKOFF = "UPDATE spool.jobs SET\n  state = CASE WHEN :run_at::bigint > :now::bigint THEN 'scheduled' ELSE 'queued' END,\n  run_at = :run_at::bigint,\n  attempt = greatest(0, attempt - 1),\n  lease_token = NULL,\n  lease_expires_at = NULL,\n  updated_at = :now::bigint\nWHERE id = :id::text AND state = 'running' AND lease_token = :token::text\nRETURNING queue, state";
 
 /**
  * `queries/job-by-key.sql`: The job holding an idempotency key for a task.
  * Params: :task, :key.
  * Returns: id, state.
  */
-export const JOB_BY_KEY = `SELECT id, state FROM spool.jobs WHERE task = :task::text AND key = :key::text`;
+export const JOB_BY_KEY = "SELECT id, state FROM spool.jobs WHERE task = :task::text AND key = :key::text";
 
 /**
  * `queries/job-cancel-dependent.sql`: Cancels a dependent of a failed or cancelled job unless it is final, running, or a spawn
@@ -246,28 +183,14 @@ export const JOB_BY_KEY = `SELECT id, state FROM spool.jobs WHERE task = :task::
  * Params: :id, :now.
  * Returns: queue, has_dependents (no row: left alone).
  */
-export const JOB_CANCEL_DEPENDENT = `UPDATE spool.jobs SET
-  state = 'cancelled',
-  lease_token = NULL,
-  lease_expires_at = NULL,
-  finished_at = :now::bigint,
-  updated_at = :now::bigint
-WHERE id = :id::text AND state IN ('waiting', 'scheduled', 'queued') AND spawn_policy IS NULL
-RETURNING queue, has_dependents`;
+export const JOB_CANCEL_DEPENDENT = "UPDATE spool.jobs SET\n  state = 'cancelled',\n  lease_token = NULL,\n  lease_expires_at = NULL,\n  finished_at = :now::bigint,\n  updated_at = :now::bigint\nWHERE id = :id::text AND state IN ('waiting', 'scheduled', 'queued') AND spawn_policy IS NULL\nRETURNING queue, has_dependents";
 
 /**
  * `queries/job-cancel.sql`: Cancels one job that is not final yet (a running job loses its lease).
  * Params: :id, :now.
  * Returns: queue, has_dependents, spawn_policy, depends_on (no row: already final or missing).
  */
-export const JOB_CANCEL = `UPDATE spool.jobs SET
-  state = 'cancelled',
-  lease_token = NULL,
-  lease_expires_at = NULL,
-  finished_at = :now::bigint,
-  updated_at = :now::bigint
-WHERE id = :id::text AND state NOT IN ('completed', 'failed', 'cancelled')
-RETURNING queue, has_dependents, spawn_policy, depends_on`;
+export const JOB_CANCEL = "UPDATE spool.jobs SET\n  state = 'cancelled',\n  lease_token = NULL,\n  lease_expires_at = NULL,\n  finished_at = :now::bigint,\n  updated_at = :now::bigint\nWHERE id = :id::text AND state NOT IN ('completed', 'failed', 'cancelled')\nRETURNING queue, has_dependents, spawn_policy, depends_on";
 
 /**
  * `queries/job-claim-fast.sql`: The common claim in ONE statement (one round trip, one implicit transaction): up to :limit
@@ -284,54 +207,7 @@ RETURNING queue, has_dependents, spawn_policy, depends_on`;
  * the lost run's outcome is refused by its token, as after any lost lease. Every later durable
  * commit (the completion) flushes the claim with it.
  */
-export const JOB_CLAIM_FAST = `WITH t AS (
-  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now,
-    set_config('synchronous_commit', 'off', true) AS relaxed
-),
-gate AS (
-  SELECT NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
-    AND NOT EXISTS (SELECT 1 FROM spool.queue_limits AS l WHERE l.name = :queue::text)
-    AND NOT EXISTS (SELECT 1 FROM spool.queue_holds AS h WHERE h.name = :queue::text AND h.until > (SELECT now FROM t))
-    AND NOT EXISTS (
-      SELECT 1 FROM spool.jobs AS s
-      WHERE s.state = 'scheduled' AND s.queue = :queue::text AND s.run_at <= (SELECT now FROM t)
-    )
-    -- Jobs with task or key limits need the fair, gated claim (index jobs_flow_ready).
-    AND NOT EXISTS (
-      SELECT 1 FROM spool.jobs AS f
-      WHERE f.queue = :queue::text AND f.state IN ('queued', 'scheduled') AND f.flow_key IS NOT NULL
-    ) AS fast
-),
-c AS (
-  SELECT id FROM spool.jobs
-  WHERE state = 'queued' AND queue = :queue::text AND flow_key IS NULL
-    AND (:tasks::text[] IS NULL OR task = ANY(:tasks::text[]))
-    AND (SELECT fast FROM gate)
-  ORDER BY priority DESC, run_at, id
-  LIMIT :limit::bigint
-  FOR UPDATE SKIP LOCKED
-),
-u AS (
-  UPDATE spool.jobs AS j SET
-    state = 'running',
-    attempt = j.attempt + 1,
-    lease_token = :token::text,
-    lease_expires_at = t.now + coalesce(j.lease_ms, :lease_ms::bigint),
-    worker_id = :worker_id::text,
-    started_at = t.now,
-    updated_at = t.now
-  FROM c, t
-  WHERE j.id = c.id
-  RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-    j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-    j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-    j.updated_at
-)
-SELECT (SELECT fast FROM gate) AS fast, (SELECT now FROM t) AS now,
-  (SELECT min(s.run_at) FROM spool.jobs AS s WHERE s.state = 'scheduled' AND s.queue = :queue::text) AS next_run_at,
-  u.*
-FROM (SELECT 1) AS one LEFT JOIN u ON true
-ORDER BY u.priority DESC, u.run_at, u.id`;
+export const JOB_CLAIM_FAST = "WITH t AS (\n  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now,\n    set_config('synchronous_commit', 'off', true) AS relaxed\n),\ngate AS (\n  SELECT NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)\n    AND NOT EXISTS (SELECT 1 FROM spool.queue_limits AS l WHERE l.name = :queue::text)\n    AND NOT EXISTS (SELECT 1 FROM spool.queue_holds AS h WHERE h.name = :queue::text AND h.until > (SELECT now FROM t))\n    AND NOT EXISTS (\n      SELECT 1 FROM spool.jobs AS s\n      WHERE s.state = 'scheduled' AND s.queue = :queue::text AND s.run_at <= (SELECT now FROM t)\n    )\n    -- Jobs with task or key limits need the fair, gated claim (index jobs_flow_ready).\n    AND NOT EXISTS (\n      SELECT 1 FROM spool.jobs AS f\n      WHERE f.queue = :queue::text AND f.state IN ('queued', 'scheduled') AND f.flow_key IS NOT NULL\n    ) AS fast\n),\nc AS (\n  SELECT id FROM spool.jobs\n  WHERE state = 'queued' AND queue = :queue::text AND flow_key IS NULL\n    AND (:tasks::text[] IS NULL OR task = ANY(:tasks::text[]))\n    AND (SELECT fast FROM gate)\n  ORDER BY priority DESC, run_at, id\n  LIMIT :limit::bigint\n  FOR UPDATE SKIP LOCKED\n),\nu AS (\n  UPDATE spool.jobs AS j SET\n    state = 'running',\n    attempt = j.attempt + 1,\n    lease_token = :token::text,\n    lease_expires_at = t.now + coalesce(j.lease_ms, :lease_ms::bigint),\n    worker_id = :worker_id::text,\n    started_at = t.now,\n    updated_at = t.now\n  FROM c, t\n  WHERE j.id = c.id\n  RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n    j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n    j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n    j.updated_at\n)\nSELECT (SELECT fast FROM gate) AS fast, (SELECT now FROM t) AS now,\n  (SELECT min(s.run_at) FROM spool.jobs AS s WHERE s.state = 'scheduled' AND s.queue = :queue::text) AS next_run_at,\n  u.*\nFROM (SELECT 1) AS one LEFT JOIN u ON true\nORDER BY u.priority DESC, u.run_at, u.id";
 
 /**
  * `queries/job-claim-tasks.sql`: As job-claim.sql, but only jobs of the tasks in :tasks: a worker claims only the tasks it
@@ -339,27 +215,7 @@ ORDER BY u.priority DESC, u.run_at, u.id`;
  * Params: :queue, :tasks (text[]), :limit, :now, :token, :worker_id, :lease_ms.
  * Returns: every column of each claimed job (in no particular order).
  */
-export const JOB_CLAIM_TASKS = `UPDATE spool.jobs AS j SET
-  state = 'running',
-  attempt = j.attempt + 1,
-  lease_token = :token::text,
-  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
-  worker_id = :worker_id::text,
-  started_at = :now::bigint,
-  updated_at = :now::bigint
-FROM (
-  SELECT id FROM spool.jobs
-  WHERE state = 'queued' AND queue = :queue::text AND task = ANY(:tasks::text[]) AND flow_key IS NULL
-    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
-  ORDER BY priority DESC, run_at, id
-  LIMIT :limit::bigint
-  FOR UPDATE SKIP LOCKED
-) AS c
-WHERE j.id = c.id
-RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at, j.flow_key`;
+export const JOB_CLAIM_TASKS = "UPDATE spool.jobs AS j SET\n  state = 'running',\n  attempt = j.attempt + 1,\n  lease_token = :token::text,\n  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),\n  worker_id = :worker_id::text,\n  started_at = :now::bigint,\n  updated_at = :now::bigint\nFROM (\n  SELECT id FROM spool.jobs\n  WHERE state = 'queued' AND queue = :queue::text AND task = ANY(:tasks::text[]) AND flow_key IS NULL\n    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)\n  ORDER BY priority DESC, run_at, id\n  LIMIT :limit::bigint\n  FOR UPDATE SKIP LOCKED\n) AS c\nWHERE j.id = c.id\nRETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key";
 
 /**
  * `queries/job-claim.sql`: Claims up to :limit queued jobs of one unpaused queue in claim order (priority DESC, run_at,
@@ -369,27 +225,7 @@ RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max
  * Params: :queue, :limit, :now, :token, :worker_id, :lease_ms (default for jobs without their own).
  * Returns: every column of each claimed job (in no particular order).
  */
-export const JOB_CLAIM = `UPDATE spool.jobs AS j SET
-  state = 'running',
-  attempt = j.attempt + 1,
-  lease_token = :token::text,
-  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),
-  worker_id = :worker_id::text,
-  started_at = :now::bigint,
-  updated_at = :now::bigint
-FROM (
-  SELECT id FROM spool.jobs
-  WHERE state = 'queued' AND queue = :queue::text AND flow_key IS NULL
-    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
-  ORDER BY priority DESC, run_at, id
-  LIMIT :limit::bigint
-  FOR UPDATE SKIP LOCKED
-) AS c
-WHERE j.id = c.id
-RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at, j.flow_key`;
+export const JOB_CLAIM = "UPDATE spool.jobs AS j SET\n  state = 'running',\n  attempt = j.attempt + 1,\n  lease_token = :token::text,\n  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),\n  worker_id = :worker_id::text,\n  started_at = :now::bigint,\n  updated_at = :now::bigint\nFROM (\n  SELECT id FROM spool.jobs\n  WHERE state = 'queued' AND queue = :queue::text AND flow_key IS NULL\n    AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)\n  ORDER BY priority DESC, run_at, id\n  LIMIT :limit::bigint\n  FOR UPDATE SKIP LOCKED\n) AS c\nWHERE j.id = c.id\nRETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key";
 
 /**
  * `queries/job-complete-fast.sql`: Completes a batch of running jobs in ONE statement (one round trip, one implicit
@@ -400,26 +236,7 @@ RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max
  * Params: :ids, :tokens, :results (text[], same length), :now (NULL: the server's clock).
  * Returns: id, queue, attempt of each completed job (batch order), now.
  */
-export const JOB_COMPLETE_FAST = `WITH t AS (
-  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now
-),
-b AS (
-  SELECT * FROM unnest(:ids::text[], :tokens::text[], :results::text[]) WITH ORDINALITY AS b(id, token, result, ord)
-),
-u AS (
-  UPDATE spool.jobs AS j SET
-    state = 'completed',
-    result = b.result,
-    progress = CASE WHEN j.progress IS NULL THEN NULL ELSE jsonb_set(j.progress, '{percent}', '100') END,
-    lease_token = NULL,
-    lease_expires_at = NULL,
-    finished_at = t.now,
-    updated_at = t.now
-  FROM b, t
-  WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token AND NOT j.has_dependents
-  RETURNING j.id, j.queue, j.attempt, b.ord
-)
-SELECT u.id, u.queue, u.attempt, (SELECT now FROM t) AS now FROM u ORDER BY u.ord`;
+export const JOB_COMPLETE_FAST = "WITH t AS (\n  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now\n),\nb AS (\n  SELECT * FROM unnest(:ids::text[], :tokens::text[], :results::text[]) WITH ORDINALITY AS b(id, token, result, ord)\n),\nu AS (\n  UPDATE spool.jobs AS j SET\n    state = 'completed',\n    result = b.result,\n    progress = CASE WHEN j.progress IS NULL THEN NULL ELSE jsonb_set(j.progress, '{percent}', '100') END,\n    lease_token = NULL,\n    lease_expires_at = NULL,\n    finished_at = t.now,\n    updated_at = t.now\n  FROM b, t\n  WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token AND NOT j.has_dependents\n  RETURNING j.id, j.queue, j.attempt, b.ord\n)\nSELECT u.id, u.queue, u.attempt, (SELECT now FROM t) AS now FROM u ORDER BY u.ord";
 
 /**
  * `queries/job-complete-many.sql`: Completes a batch of running jobs, each only if its token still fences it; progress (if any)
@@ -427,17 +244,7 @@ SELECT u.id, u.queue, u.attempt, (SELECT now FROM t) AS now FROM u ORDER BY u.or
  * Params: :ids, :tokens, :results (text[], same length), :now.
  * Returns: id, queue, attempt, has_dependents of each completed job (missing ids were refused).
  */
-export const JOB_COMPLETE_MANY = `UPDATE spool.jobs AS j SET
-  state = 'completed',
-  result = b.result,
-  progress = CASE WHEN j.progress IS NULL THEN NULL ELSE jsonb_set(j.progress, '{percent}', '100') END,
-  lease_token = NULL,
-  lease_expires_at = NULL,
-  finished_at = :now::bigint,
-  updated_at = :now::bigint
-FROM unnest(:ids::text[], :tokens::text[], :results::text[]) AS b(id, token, result)
-WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token
-RETURNING j.id, j.queue, j.attempt, j.has_dependents`;
+export const JOB_COMPLETE_MANY = "UPDATE spool.jobs AS j SET\n  state = 'completed',\n  result = b.result,\n  progress = CASE WHEN j.progress IS NULL THEN NULL ELSE jsonb_set(j.progress, '{percent}', '100') END,\n  lease_token = NULL,\n  lease_expires_at = NULL,\n  finished_at = :now::bigint,\n  updated_at = :now::bigint\nFROM unnest(:ids::text[], :tokens::text[], :results::text[]) AS b(id, token, result)\nWHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token\nRETURNING j.id, j.queue, j.attempt, j.has_dependents";
 
 /**
  * `queries/job-dedupe-update.sql`: Debounce / replace: the pending job of a dedupe key takes the new input, and for debounce a
@@ -445,21 +252,14 @@ RETURNING j.id, j.queue, j.attempt, j.has_dependents`;
  * Params: :id, :input, :run_at, :state, :now.
  * Returns: state, queue (no row: a worker claimed the job meanwhile; the enqueue creates a new one).
  */
-export const JOB_DEDUPE_UPDATE = `UPDATE spool.jobs SET
-  input = :input::text,
-  run_at = coalesce(:run_at::bigint, run_at),
-  state = coalesce(:state::text, state),
-  updated_at = :now::bigint
-WHERE id = :id::text AND state IN ('waiting', 'scheduled', 'queued')
-RETURNING state, queue`;
+export const JOB_DEDUPE_UPDATE = "UPDATE spool.jobs SET\n  input = :input::text,\n  run_at = coalesce(:run_at::bigint, run_at),\n  state = coalesce(:state::text, state),\n  updated_at = :now::bigint\nWHERE id = :id::text AND state IN ('waiting', 'scheduled', 'queued')\nRETURNING state, queue";
 
 /**
  * `queries/job-delete.sql`: Removes one job that is not running.
  * Params: :id.
  * Returns: queue, state, has_dependents, has_dependencies (no row: running or missing).
  */
-export const JOB_DELETE = `DELETE FROM spool.jobs WHERE id = :id::text AND state <> 'running'
-RETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies`;
+export const JOB_DELETE = "DELETE FROM spool.jobs WHERE id = :id::text AND state <> 'running'\nRETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies";
 
 /**
  * `queries/job-enqueue-fast.sql`: The bulk-enqueue path in ONE statement, so in one round trip and one implicit transaction
@@ -470,26 +270,7 @@ RETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_depen
  *   :states: decided here against the server's time).
  * Returns: id, queue, state of each inserted job (batch order), now.
  */
-export const JOB_ENQUEUE_FAST = `WITH t AS (
-  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now
-),
-b AS (
-  SELECT b.*, CASE WHEN b.run_at > t.now THEN 'scheduled' ELSE 'queued' END AS state, t.now
-  FROM t, unnest(
-    :ids::text[], :tasks::text[], :queues::text[], :priorities::bigint[], :run_ats::bigint[],
-    :max_attempts::bigint[], :inputs::text[], :metas::text[], :lease_ms::bigint[], :timeout_ms::bigint[]
-  ) WITH ORDINALITY AS b(id, task, queue, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, ord)
-),
-ins AS (
-  INSERT INTO spool.jobs (
-    id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms,
-    created_at, updated_at
-  )
-  SELECT id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, now, now
-  FROM b ORDER BY ord
-  RETURNING id
-)
-SELECT b.id, b.queue, b.state, b.now FROM b ORDER BY b.ord`;
+export const JOB_ENQUEUE_FAST = "WITH t AS (\n  SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now\n),\nb AS (\n  SELECT b.*, CASE WHEN b.run_at > t.now THEN 'scheduled' ELSE 'queued' END AS state, t.now\n  FROM t, unnest(\n    :ids::text[], :tasks::text[], :queues::text[], :priorities::bigint[], :run_ats::bigint[],\n    :max_attempts::bigint[], :inputs::text[], :metas::text[], :lease_ms::bigint[], :timeout_ms::bigint[]\n  ) WITH ORDINALITY AS b(id, task, queue, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, ord)\n),\nins AS (\n  INSERT INTO spool.jobs (\n    id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms,\n    created_at, updated_at\n  )\n  SELECT id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, now, now\n  FROM b ORDER BY ord\n  RETURNING id\n)\nSELECT b.id, b.queue, b.state, b.now FROM b ORDER BY b.ord";
 
 /**
  * `queries/job-fail-many.sql`: Records a failed attempt of each running job fenced by its token. With a retry time and
@@ -498,35 +279,14 @@ SELECT b.id, b.queue, b.state, b.now FROM b ORDER BY b.ord`;
  * Params: :ids, :tokens, :errors (JSON text), :retry_ats (bigint, NULL: no retry), :now.
  * Returns: id, queue, state, attempt, run_at, has_dependents (missing ids were refused).
  */
-export const JOB_FAIL_MANY = `UPDATE spool.jobs AS j SET
-  errors = j.errors || jsonb_build_array(b.error::jsonb),
-  state = CASE
-    WHEN b.retry_at IS NOT NULL AND j.attempt < j.max_attempts THEN
-      CASE WHEN b.retry_at > :now::bigint THEN 'scheduled' ELSE 'queued' END
-    ELSE 'failed'
-  END,
-  run_at = CASE
-    WHEN b.retry_at IS NOT NULL AND j.attempt < j.max_attempts THEN greatest(b.retry_at, :now::bigint)
-    ELSE j.run_at
-  END,
-  finished_at = CASE WHEN b.retry_at IS NOT NULL AND j.attempt < j.max_attempts THEN j.finished_at ELSE :now::bigint END,
-  lease_token = NULL,
-  lease_expires_at = NULL,
-  updated_at = :now::bigint
-FROM unnest(:ids::text[], :tokens::text[], :errors::text[], :retry_ats::bigint[]) AS b(id, token, error, retry_at)
-WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token
-RETURNING j.id, j.queue, j.state, j.attempt, j.run_at, j.has_dependents`;
+export const JOB_FAIL_MANY = "UPDATE spool.jobs AS j SET\n  errors = j.errors || jsonb_build_array(b.error::jsonb),\n  state = CASE\n    WHEN b.retry_at IS NOT NULL AND j.attempt < j.max_attempts THEN\n      CASE WHEN b.retry_at > :now::bigint THEN 'scheduled' ELSE 'queued' END\n    ELSE 'failed'\n  END,\n  run_at = CASE\n    WHEN b.retry_at IS NOT NULL AND j.attempt < j.max_attempts THEN greatest(b.retry_at, :now::bigint)\n    ELSE j.run_at\n  END,\n  finished_at = CASE WHEN b.retry_at IS NOT NULL AND j.attempt < j.max_attempts THEN j.finished_at ELSE :now::bigint END,\n  lease_token = NULL,\n  lease_expires_at = NULL,\n  updated_at = :now::bigint\nFROM unnest(:ids::text[], :tokens::text[], :errors::text[], :retry_ats::bigint[]) AS b(id, token, error, retry_at)\nWHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token\nRETURNING j.id, j.queue, j.state, j.attempt, j.run_at, j.has_dependents";
 
 /**
  * `queries/job-get-many.sql`: Several jobs (in no particular order).
  * Params: :ids (text[]).
  * Returns: every column.
  */
-export const JOB_GET_MANY = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at, j.flow_key
-FROM spool.jobs AS j WHERE j.id = ANY(:ids::text[])`;
+export const JOB_GET_MANY = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j WHERE j.id = ANY(:ids::text[])";
 
 /**
  * `queries/job-insert-many.sql`: Inserts a batch of new jobs that have no key and no dependencies (the bulk-enqueue path) in one
@@ -535,17 +295,7 @@ FROM spool.jobs AS j WHERE j.id = ANY(:ids::text[])`;
  *   :max_attempts, :inputs, :metas, :lease_ms, :timeout_ms, :flow_keys, :flows, :workflow_id (one id
  *   or NULL for all).
  */
-export const JOB_INSERT_MANY = `INSERT INTO spool.jobs (
-  id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms,
-  created_at, updated_at, workflow_id, flow_key, flow
-)
-SELECT b.id, b.task, b.queue, b.state, b.priority, b.run_at, b.max_attempts, b.input, b.meta, b.lease_ms,
-  b.timeout_ms, :now::bigint, :now::bigint, :workflow_id::text, b.flow_key, b.flow
-FROM unnest(
-  :ids::text[], :tasks::text[], :queues::text[], :states::text[], :priorities::bigint[], :run_ats::bigint[],
-  :max_attempts::bigint[], :inputs::text[], :metas::text[], :lease_ms::bigint[], :timeout_ms::bigint[],
-  :flow_keys::text[], :flows::text[]
-) AS b(id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, flow_key, flow)`;
+export const JOB_INSERT_MANY = "INSERT INTO spool.jobs (\n  id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms,\n  created_at, updated_at, workflow_id, flow_key, flow\n)\nSELECT b.id, b.task, b.queue, b.state, b.priority, b.run_at, b.max_attempts, b.input, b.meta, b.lease_ms,\n  b.timeout_ms, :now::bigint, :now::bigint, :workflow_id::text, b.flow_key, b.flow\nFROM unnest(\n  :ids::text[], :tasks::text[], :queues::text[], :states::text[], :priorities::bigint[], :run_ats::bigint[],\n  :max_attempts::bigint[], :inputs::text[], :metas::text[], :lease_ms::bigint[], :timeout_ms::bigint[],\n  :flow_keys::text[], :flows::text[]\n) AS b(id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, flow_key, flow)";
 
 /**
  * `queries/job-insert.sql`: Inserts one new job; a job whose (task, key) another job holds is not inserted (no row back).
@@ -555,24 +305,14 @@ FROM unnest(
  *   :flow_key, :flow (NULL: no limits).
  * Returns: id (no row: the key is taken).
  */
-export const JOB_INSERT = `INSERT INTO spool.jobs (
-  id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,
-  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at, flow_key, flow
-) VALUES (
-  :id::text, :task::text, :queue::text, :state::text, :priority::bigint, :run_at::bigint, :max_attempts::bigint,
-  :input::text, :key::text, :meta::text, :depends_on::text[], :pending_dependencies::bigint, :lease_ms::bigint,
-  :timeout_ms::bigint, :now::bigint, :finished_at::bigint, :now::bigint, :flow_key::text, :flow::text
-)
-ON CONFLICT (task, key) WHERE key IS NOT NULL DO NOTHING
-RETURNING id`;
+export const JOB_INSERT = "INSERT INTO spool.jobs (\n  id, task, queue, state, priority, run_at, max_attempts, input, key, meta, depends_on,\n  pending_dependencies, lease_ms, timeout_ms, created_at, finished_at, updated_at, flow_key, flow\n) VALUES (\n  :id::text, :task::text, :queue::text, :state::text, :priority::bigint, :run_at::bigint, :max_attempts::bigint,\n  :input::text, :key::text, :meta::text, :depends_on::text[], :pending_dependencies::bigint, :lease_ms::bigint,\n  :timeout_ms::bigint, :now::bigint, :finished_at::bigint, :now::bigint, :flow_key::text, :flow::text\n)\nON CONFLICT (task, key) WHERE key IS NOT NULL DO NOTHING\nRETURNING id";
 
 /**
  * `queries/job-leased.sql`: A running job, if :token still fences it (locked, so the lease holds until commit).
  * Params: :id, :token.
  * Returns: queue, attempt.
  */
-export const JOB_LEASED = `SELECT queue, attempt FROM spool.jobs WHERE id = :id::text AND state = 'running' AND lease_token = :token::text
-FOR SHARE`;
+export const JOB_LEASED = "SELECT queue, attempt FROM spool.jobs WHERE id = :id::text AND state = 'running' AND lease_token = :token::text\nFOR SHARE";
 
 /**
  * `queries/job-list-asc.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
@@ -581,23 +321,7 @@ FOR SHARE`;
  *   :search (lower-case substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_ASC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at, j.flow_key
-FROM spool.jobs AS j
-WHERE (:queue::text IS NULL OR j.queue = :queue::text)
-  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
-  AND (:task::text IS NULL OR j.task = :task::text)
-  AND (:key::text IS NULL OR j.key = :key::text)
-  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
-  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
-  AND (:after::text IS NULL OR j.id > :after::text)
-  AND (:search::text IS NULL OR strpos(lower(
-    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')
-  ), :search::text) > 0)
-ORDER BY j.id ASC
-LIMIT :limit::bigint`;
+export const JOB_LIST_ASC = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))\n  AND (:task::text IS NULL OR j.task = :task::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id > :after::text)\n  AND (:search::text IS NULL OR strpos(lower(\n    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')\n  ), :search::text) > 0)\nORDER BY j.id ASC\nLIMIT :limit::bigint";
 
 /**
  * `queries/job-list-desc.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
@@ -606,23 +330,7 @@ LIMIT :limit::bigint`;
  *   :search (lower-case substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_DESC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at, j.flow_key
-FROM spool.jobs AS j
-WHERE (:queue::text IS NULL OR j.queue = :queue::text)
-  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
-  AND (:task::text IS NULL OR j.task = :task::text)
-  AND (:key::text IS NULL OR j.key = :key::text)
-  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
-  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
-  AND (:after::text IS NULL OR j.id < :after::text)
-  AND (:search::text IS NULL OR strpos(lower(
-    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')
-  ), :search::text) > 0)
-ORDER BY j.id DESC
-LIMIT :limit::bigint`;
+export const JOB_LIST_DESC = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))\n  AND (:task::text IS NULL OR j.task = :task::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id < :after::text)\n  AND (:search::text IS NULL OR strpos(lower(\n    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')\n  ), :search::text) > 0)\nORDER BY j.id DESC\nLIMIT :limit::bigint";
 
 /**
  * `queries/job-lock-parents.sql`: Locks the parents a new job depends on and flags them as having dependents, returning their
@@ -631,108 +339,74 @@ LIMIT :limit::bigint`;
  * Params: :ids (text[]).
  * Returns: id, state.
  */
-export const JOB_LOCK_PARENTS = `UPDATE spool.jobs SET has_dependents = true WHERE id = ANY(:ids::text[]) RETURNING id, state`;
+export const JOB_LOCK_PARENTS = "UPDATE spool.jobs SET has_dependents = true WHERE id = ANY(:ids::text[]) RETURNING id, state";
 
 /**
  * `queries/job-log-insert.sql`: Appends log lines of one job.
  * Params: :job_id, :attempt, :ats (bigint[]), :levels, :messages (text[]).
  */
-export const JOB_LOG_INSERT = `INSERT INTO spool.job_logs (job_id, attempt, at, level, message)
-SELECT :job_id::text, :attempt::bigint, b.at, b.level, b.message
-FROM unnest(:ats::bigint[], :levels::text[], :messages::text[]) WITH ORDINALITY AS b(at, level, message, n)
-ORDER BY b.n`;
+export const JOB_LOG_INSERT = "INSERT INTO spool.job_logs (job_id, attempt, at, level, message)\nSELECT :job_id::text, :attempt::bigint, b.at, b.level, b.message\nFROM unnest(:ats::bigint[], :levels::text[], :messages::text[]) WITH ORDINALITY AS b(at, level, message, n)\nORDER BY b.n";
 
 /**
  * `queries/job-logs-delete.sql`: Removes the log lines of one job.
  * Params: :job_id.
  */
-export const JOB_LOGS_DELETE = `DELETE FROM spool.job_logs WHERE job_id = :job_id::text`;
+export const JOB_LOGS_DELETE = "DELETE FROM spool.job_logs WHERE job_id = :job_id::text";
 
 /**
  * `queries/job-logs-trim.sql`: Keeps only the newest :keep log lines of one job.
  * Params: :job_id, :keep.
  */
-export const JOB_LOGS_TRIM = `DELETE FROM spool.job_logs
-WHERE job_id = :job_id::text AND seq <= (
-  SELECT seq FROM spool.job_logs WHERE job_id = :job_id::text ORDER BY seq DESC OFFSET :keep::bigint LIMIT 1
-)`;
+export const JOB_LOGS_TRIM = "DELETE FROM spool.job_logs\nWHERE job_id = :job_id::text AND seq <= (\n  SELECT seq FROM spool.job_logs WHERE job_id = :job_id::text ORDER BY seq DESC OFFSET :keep::bigint LIMIT 1\n)";
 
 /**
  * `queries/job-logs.sql`: The newest :limit log lines of one job, newest first.
  * Params: :job_id, :limit.
  * Returns: at, level, message, attempt.
  */
-export const JOB_LOGS = `SELECT at, level, message, attempt FROM spool.job_logs WHERE job_id = :job_id::text ORDER BY seq DESC LIMIT :limit::bigint`;
+export const JOB_LOGS = "SELECT at, level, message, attempt FROM spool.job_logs WHERE job_id = :job_id::text ORDER BY seq DESC LIMIT :limit::bigint";
 
 /**
  * `queries/job-next-run-at.sql`: The earliest run_at among the scheduled jobs of the given queues.
  * Params: :queues (text[]).
  * Returns: run_at (NULL when none).
  */
-export const JOB_NEXT_RUN_AT = `SELECT min(run_at) AS run_at FROM spool.jobs WHERE state = 'scheduled' AND queue = ANY(:queues::text[])`;
+export const JOB_NEXT_RUN_AT = "SELECT min(run_at) AS run_at FROM spool.jobs WHERE state = 'scheduled' AND queue = ANY(:queues::text[])";
 
 /**
  * `queries/job-progress.sql`: Stores the progress of a running job fenced by :token.
  * Params: :id, :token, :progress (JSON object), :now.
  * Returns: queue (no row: refused).
  */
-export const JOB_PROGRESS = `UPDATE spool.jobs SET progress = :progress::jsonb, updated_at = :now::bigint
-WHERE id = :id::text AND state = 'running' AND lease_token = :token::text
-RETURNING queue`;
+export const JOB_PROGRESS = "UPDATE spool.jobs SET progress = :progress::jsonb, updated_at = :now::bigint\nWHERE id = :id::text AND state = 'running' AND lease_token = :token::text\nRETURNING queue";
 
 /**
  * `queries/job-promote-due.sql`: Moves the scheduled jobs of one queue whose run_at has come to queued (claim does this first).
  * Rows another claim is promoting are skipped, not waited for.
  * Params: :queue, :now.
  */
-export const JOB_PROMOTE_DUE = `UPDATE spool.jobs SET state = 'queued'
-WHERE id IN (
-  SELECT id FROM spool.jobs
-  WHERE state = 'scheduled' AND queue = :queue::text AND run_at <= :now::bigint
-  FOR UPDATE SKIP LOCKED
-)`;
+export const JOB_PROMOTE_DUE = "UPDATE spool.jobs SET state = 'queued'\nWHERE id IN (\n  SELECT id FROM spool.jobs\n  WHERE state = 'scheduled' AND queue = :queue::text AND run_at <= :now::bigint\n  FOR UPDATE SKIP LOCKED\n)";
 
 /**
  * `queries/job-promote.sql`: Runs scheduled (delayed) jobs now: queued, due at :now.
  * Params: :ids (text[]), :now.
  * Returns: id, queue (missing ids were refused: not scheduled).
  */
-export const JOB_PROMOTE = `UPDATE spool.jobs SET
-  state = 'queued',
-  run_at = :now::bigint,
-  updated_at = :now::bigint
-WHERE id = ANY(:ids::text[]) AND state = 'scheduled'
-RETURNING id, queue`;
+export const JOB_PROMOTE = "UPDATE spool.jobs SET\n  state = 'queued',\n  run_at = :now::bigint,\n  updated_at = :now::bigint\nWHERE id = ANY(:ids::text[]) AND state = 'scheduled'\nRETURNING id, queue";
 
 /**
  * `queries/job-release-many.sql`: Gives running jobs fenced by their tokens back to queued without counting the attempt.
  * Params: :ids, :tokens (text[]), :now.
  * Returns: id, queue (missing ids were refused).
  */
-export const JOB_RELEASE_MANY = `UPDATE spool.jobs AS j SET
-  state = 'queued',
-  attempt = greatest(0, j.attempt - 1),
-  lease_token = NULL,
-  lease_expires_at = NULL,
-  updated_at = :now::bigint
-FROM unnest(:ids::text[], :tokens::text[]) AS b(id, token)
-WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token
-RETURNING j.id, j.queue`;
+export const JOB_RELEASE_MANY = "UPDATE spool.jobs AS j SET\n  state = 'queued',\n  attempt = greatest(0, j.attempt - 1),\n  lease_token = NULL,\n  lease_expires_at = NULL,\n  updated_at = :now::bigint\nFROM unnest(:ids::text[], :tokens::text[]) AS b(id, token)\nWHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token\nRETURNING j.id, j.queue";
 
 /**
  * `queries/job-retry.sql`: Runs failed or cancelled jobs again: queued now, attempt count starting over.
  * Params: :ids (text[]), :now.
  * Returns: id, queue (missing ids were refused).
  */
-export const JOB_RETRY = `UPDATE spool.jobs SET
-  state = 'queued',
-  attempt = 0,
-  run_at = :now::bigint,
-  finished_at = NULL,
-  pending_dependencies = 0,
-  updated_at = :now::bigint
-WHERE id = ANY(:ids::text[]) AND state IN ('failed', 'cancelled')
-RETURNING id, queue`;
+export const JOB_RETRY = "UPDATE spool.jobs SET\n  state = 'queued',\n  attempt = 0,\n  run_at = :now::bigint,\n  finished_at = NULL,\n  pending_dependencies = 0,\n  updated_at = :now::bigint\nWHERE id = ANY(:ids::text[]) AND state IN ('failed', 'cancelled')\nRETURNING id, queue";
 
 /**
  * `queries/job-search-asc.sql`: One page of jobs, oldest first, with :search (lower-case) in one of their fields: id, key,
@@ -740,30 +414,7 @@ RETURNING id, queue`;
  * is full (no text index yet). Other params as job-list-asc.sql.
  * Returns: every column.
  */
-export const JOB_SEARCH_ASC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at, j.flow_key
-FROM spool.jobs AS j
-WHERE (:queue::text IS NULL OR j.queue = :queue::text)
-  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
-  AND (:task::text IS NULL OR j.task = :task::text)
-  AND (:key::text IS NULL OR j.key = :key::text)
-  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
-  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
-  AND (:after::text IS NULL OR j.id > :after::text)
-  AND (
-    strpos(lower(j.id), :search::text) > 0
-    OR strpos(lower(coalesce(j.key, '')), :search::text) > 0
-    OR strpos(lower(j.input), :search::text) > 0
-    OR strpos(lower(coalesce(j.result, '')), :search::text) > 0
-    OR EXISTS (
-      SELECT 1 FROM jsonb_array_elements(j.errors) AS e
-      WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0
-    )
-  )
-ORDER BY j.id ASC
-LIMIT :limit::bigint`;
+export const JOB_SEARCH_ASC = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))\n  AND (:task::text IS NULL OR j.task = :task::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id > :after::text)\n  AND (\n    strpos(lower(j.id), :search::text) > 0\n    OR strpos(lower(coalesce(j.key, '')), :search::text) > 0\n    OR strpos(lower(j.input), :search::text) > 0\n    OR strpos(lower(coalesce(j.result, '')), :search::text) > 0\n    OR EXISTS (\n      SELECT 1 FROM jsonb_array_elements(j.errors) AS e\n      WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0\n    )\n  )\nORDER BY j.id ASC\nLIMIT :limit::bigint";
 
 /**
  * `queries/job-search-desc.sql`: One page of jobs, newest first, with :search (lower-case) in one of their fields: id, key,
@@ -771,30 +422,7 @@ LIMIT :limit::bigint`;
  * is full (no text index yet). Other params as job-list-desc.sql.
  * Returns: every column.
  */
-export const JOB_SEARCH_DESC = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at, j.flow_key
-FROM spool.jobs AS j
-WHERE (:queue::text IS NULL OR j.queue = :queue::text)
-  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))
-  AND (:task::text IS NULL OR j.task = :task::text)
-  AND (:key::text IS NULL OR j.key = :key::text)
-  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
-  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
-  AND (:after::text IS NULL OR j.id < :after::text)
-  AND (
-    strpos(lower(j.id), :search::text) > 0
-    OR strpos(lower(coalesce(j.key, '')), :search::text) > 0
-    OR strpos(lower(j.input), :search::text) > 0
-    OR strpos(lower(coalesce(j.result, '')), :search::text) > 0
-    OR EXISTS (
-      SELECT 1 FROM jsonb_array_elements(j.errors) AS e
-      WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0
-    )
-  )
-ORDER BY j.id DESC
-LIMIT :limit::bigint`;
+export const JOB_SEARCH_DESC = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))\n  AND (:task::text IS NULL OR j.task = :task::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id < :after::text)\n  AND (\n    strpos(lower(j.id), :search::text) > 0\n    OR strpos(lower(coalesce(j.key, '')), :search::text) > 0\n    OR strpos(lower(j.input), :search::text) > 0\n    OR strpos(lower(coalesce(j.result, '')), :search::text) > 0\n    OR EXISTS (\n      SELECT 1 FROM jsonb_array_elements(j.errors) AS e\n      WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0\n    )\n  )\nORDER BY j.id DESC\nLIMIT :limit::bigint";
 
 /**
  * `queries/job-spawn-settle.sql`: A child of the spawn waiter :id ended failed or cancelled: under 'fail' the waiter is released
@@ -802,16 +430,7 @@ LIMIT :limit::bigint`;
  * Params: :id, :now.
  * Returns: queue, state (no row: not a waiting spawn waiter).
  */
-export const JOB_SPAWN_SETTLE = `UPDATE spool.jobs SET
-  pending_dependencies = CASE WHEN spawn_policy = 'fail' THEN 0 ELSE greatest(0, pending_dependencies - 1) END,
-  state = CASE
-    WHEN spawn_policy = 'fail' OR pending_dependencies <= 1 THEN CASE WHEN run_at > :now::bigint THEN 'scheduled' ELSE 'queued' END
-    ELSE state
-  END,
-  run_at = CASE WHEN (spawn_policy = 'fail' OR pending_dependencies <= 1) AND run_at < :now::bigint THEN :now::bigint ELSE run_at END,
-  updated_at = :now::bigint
-WHERE id = :id::text AND state = 'waiting' AND spawn_policy IS NOT NULL
-RETURNING queue, state`;
+export const JOB_SPAWN_SETTLE = "UPDATE spool.jobs SET\n  pending_dependencies = CASE WHEN spawn_policy = 'fail' THEN 0 ELSE greatest(0, pending_dependencies - 1) END,\n  state = CASE\n    WHEN spawn_policy = 'fail' OR pending_dependencies <= 1 THEN CASE WHEN run_at > :now::bigint THEN 'scheduled' ELSE 'queued' END\n    ELSE state\n  END,\n  run_at = CASE WHEN (spawn_policy = 'fail' OR pending_dependencies <= 1) AND run_at < :now::bigint THEN :now::bigint ELSE run_at END,\n  updated_at = :now::bigint\nWHERE id = :id::text AND state = 'waiting' AND spawn_policy IS NOT NULL\nRETURNING queue, state";
 
 /**
  * `queries/job-spawn-wait.sql`: The parent of a spawn, fenced by :token, waits on its children: lease released, attempt given
@@ -819,47 +438,28 @@ RETURNING queue, state`;
  * Params: :id, :token, :now, :children (text[]), :policy, :meta.
  * Returns: queue, workflow_id (no row: refused, nothing written).
  */
-export const JOB_SPAWN_WAIT = `UPDATE spool.jobs SET
-  state = 'waiting',
-  attempt = greatest(0, attempt - 1),
-  depends_on = depends_on || :children::text[],
-  pending_dependencies = cardinality(:children::text[]),
-  spawn_policy = :policy::text,
-  meta = :meta::text,
-  lease_token = NULL,
-  lease_expires_at = NULL,
-  updated_at = :now::bigint
-WHERE id = :id::text AND state = 'running' AND lease_token = :token::text
-RETURNING queue, workflow_id`;
+export const JOB_SPAWN_WAIT = "UPDATE spool.jobs SET\n  state = 'waiting',\n  attempt = greatest(0, attempt - 1),\n  depends_on = depends_on || :children::text[],\n  pending_dependencies = cardinality(:children::text[]),\n  spawn_policy = :policy::text,\n  meta = :meta::text,\n  lease_token = NULL,\n  lease_expires_at = NULL,\n  updated_at = :now::bigint\nWHERE id = :id::text AND state = 'running' AND lease_token = :token::text\nRETURNING queue, workflow_id";
 
 /**
  * `queries/job-states.sql`: The state of each existing job among :ids.
  * Params: :ids (text[]).
  * Returns: id, state.
  */
-export const JOB_STATES = `SELECT id, state FROM spool.jobs WHERE id = ANY(:ids::text[])`;
+export const JOB_STATES = "SELECT id, state FROM spool.jobs WHERE id = ANY(:ids::text[])";
 
 /**
  * `queries/job-update.sql`: Edits jobs that have not started: new priority and/or input (NULL keeps the current one).
  * Params: :ids (text[]), :priority, :input, :now.
  * Returns: id, queue, state (missing ids were refused: started, finished or gone).
  */
-export const JOB_UPDATE = `UPDATE spool.jobs SET
-  priority = coalesce(:priority::integer, priority),
-  input = coalesce(:input::text, input),
-  updated_at = :now::bigint
-WHERE id = ANY(:ids::text[]) AND state IN ('waiting', 'scheduled', 'queued')
-RETURNING id, queue, state`;
+export const JOB_UPDATE = "UPDATE spool.jobs SET\n  priority = coalesce(:priority::integer, priority),\n  input = coalesce(:input::text, input),\n  updated_at = :now::bigint\nWHERE id = ANY(:ids::text[]) AND state IN ('waiting', 'scheduled', 'queued')\nRETURNING id, queue, state";
 
 /**
  * `queries/lease-renew-many.sql`: Extends the leases of running jobs fenced by their tokens.
  * Params: :ids, :tokens (text[]), :now, :lease_ms (default for jobs without their own).
  * Returns: id, lease_expires_at (missing ids were lost).
  */
-export const LEASE_RENEW_MANY = `UPDATE spool.jobs AS j SET lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint)
-FROM unnest(:ids::text[], :tokens::text[]) AS b(id, token)
-WHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token
-RETURNING j.id, j.lease_expires_at`;
+export const LEASE_RENEW_MANY = "UPDATE spool.jobs AS j SET lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint)\nFROM unnest(:ids::text[], :tokens::text[]) AS b(id, token)\nWHERE j.id = b.id AND j.state = 'running' AND j.lease_token = b.token\nRETURNING j.id, j.lease_expires_at";
 
 /**
  * `queries/lease-rescue.sql`: Recovers up to :limit running jobs whose lease expired: the lost attempt is recorded as a
@@ -868,55 +468,33 @@ RETURNING j.id, j.lease_expires_at`;
  * Params: :now, :limit, :message.
  * Returns: id, queue, state, attempt, has_dependents, error (the error record).
  */
-export const LEASE_RESCUE = `UPDATE spool.jobs AS j SET
-  errors = j.errors || jsonb_build_array(jsonb_build_object(
-    'attempt', j.attempt, 'name', 'LeaseExpiredError', 'code', 'LEASE_EXPIRED', 'message', :message::text,
-    'at', :now::bigint
-  )),
-  state = CASE WHEN j.attempt < j.max_attempts THEN 'queued' ELSE 'failed' END,
-  finished_at = CASE WHEN j.attempt < j.max_attempts THEN j.finished_at ELSE :now::bigint END,
-  lease_token = NULL,
-  lease_expires_at = NULL,
-  updated_at = :now::bigint
-FROM (
-  SELECT id FROM spool.jobs
-  WHERE state = 'running' AND lease_expires_at <= :now::bigint
-  ORDER BY lease_expires_at
-  LIMIT :limit::bigint
-  FOR UPDATE SKIP LOCKED
-) AS r
-WHERE j.id = r.id
-RETURNING j.id, j.queue, j.state, j.attempt, j.has_dependents, j.errors -> -1 AS error`;
+export const LEASE_RESCUE = "UPDATE spool.jobs AS j SET\n  errors = j.errors || jsonb_build_array(jsonb_build_object(\n    'attempt', j.attempt, 'name', 'LeaseExpiredError', 'code', 'LEASE_EXPIRED', 'message', :message::text,\n    'at', :now::bigint\n  )),\n  state = CASE WHEN j.attempt < j.max_attempts THEN 'queued' ELSE 'failed' END,\n  finished_at = CASE WHEN j.attempt < j.max_attempts THEN j.finished_at ELSE :now::bigint END,\n  lease_token = NULL,\n  lease_expires_at = NULL,\n  updated_at = :now::bigint\nFROM (\n  SELECT id FROM spool.jobs\n  WHERE state = 'running' AND lease_expires_at <= :now::bigint\n  ORDER BY lease_expires_at\n  LIMIT :limit::bigint\n  FOR UPDATE SKIP LOCKED\n) AS r\nWHERE j.id = r.id\nRETURNING j.id, j.queue, j.state, j.attempt, j.has_dependents, j.errors -> -1 AS error";
 
 /**
  * `queries/migrations-applied.sql`: Every applied migration version.
  * Params: none.
  * Returns: version.
  */
-export const MIGRATIONS_APPLIED = `SELECT version FROM spool.migrations`;
+export const MIGRATIONS_APPLIED = "SELECT version FROM spool.migrations";
 
 /**
  * `queries/migrations-create.sql`: Creates the migration ledger (the runner holds the migration advisory lock).
  * Params: none.
  */
-export const MIGRATIONS_CREATE = `CREATE TABLE IF NOT EXISTS spool.migrations (
-  version    bigint NOT NULL PRIMARY KEY,
-  name       text   NOT NULL,
-  applied_at bigint NOT NULL
-)`;
+export const MIGRATIONS_CREATE = "CREATE TABLE IF NOT EXISTS spool.migrations (\n  version    bigint NOT NULL PRIMARY KEY,\n  name       text   NOT NULL,\n  applied_at bigint NOT NULL\n)";
 
 /**
  * `queries/migrations-insert.sql`: Records one applied migration.
  * Params: :version, :name, :applied_at.
  */
-export const MIGRATIONS_INSERT = `INSERT INTO spool.migrations (version, name, applied_at) VALUES (:version::bigint, :name::text, :applied_at::bigint)`;
+export const MIGRATIONS_INSERT = "INSERT INTO spool.migrations (version, name, applied_at) VALUES (:version::bigint, :name::text, :applied_at::bigint)";
 
 /**
  * `queries/move-children.sql`: The dependency edges leaving a move batch's jobs (jobMoveTake checks no child is left behind).
  * Params: :ids (text[]).
  * Returns: parent_id, child_id.
  */
-export const MOVE_CHILDREN = `SELECT parent_id, child_id FROM spool.job_deps WHERE parent_id = ANY(:ids::text[])`;
+export const MOVE_CHILDREN = "SELECT parent_id, child_id FROM spool.job_deps WHERE parent_id = ANY(:ids::text[])";
 
 /**
  * `queries/move-delete.sql`: Deletes one moved-out job (jobMoveDelete): one the mover holds (running under :token) or a
@@ -924,10 +502,7 @@ export const MOVE_CHILDREN = `SELECT parent_id, child_id FROM spool.job_deps WHE
  * Params: :id, :token.
  * Returns: queue, state, has_dependents, has_dependencies (no row: skipped).
  */
-export const MOVE_DELETE = `DELETE FROM spool.jobs
-WHERE id = :id::text
-  AND ((state = 'running' AND lease_token = :token::text) OR state IN ('completed', 'failed', 'cancelled'))
-RETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies`;
+export const MOVE_DELETE = "DELETE FROM spool.jobs\nWHERE id = :id::text\n  AND ((state = 'running' AND lease_token = :token::text) OR state IN ('completed', 'failed', 'cancelled'))\nRETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies";
 
 /**
  * `queries/move-insert.sql`: Inserts one moved-in job with every column as the source stored it (jobImport, seam/move.ts),
@@ -936,41 +511,20 @@ RETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_depen
  * Params: every column of spool.jobs but has_dependents and lease_token, :workflow_id.
  * Returns: id.
  */
-export const MOVE_INSERT = `INSERT INTO spool.jobs (
-  id, task, queue, state, priority, run_at, attempt, max_attempts, input, result, errors, progress,
-  key, meta, depends_on, pending_dependencies, lease_ms, timeout_ms, worker_id, lease_expires_at,
-  created_at, started_at, finished_at, updated_at, workflow_id
-) VALUES (
-  :id::text, :task::text, :queue::text, :state::text, :priority::bigint, :run_at::bigint, :attempt::bigint,
-  :max_attempts::bigint, :input::text, :result::text, :errors::jsonb, :progress::jsonb, :key::text, :meta::text,
-  :depends_on::text[], :pending_dependencies::bigint, :lease_ms::bigint, :timeout_ms::bigint, :worker_id::text,
-  :lease_expires_at::bigint, :created_at::bigint, :started_at::bigint, :finished_at::bigint, :updated_at::bigint,
-  :workflow_id::text
-)
-ON CONFLICT DO NOTHING
-RETURNING id`;
+export const MOVE_INSERT = "INSERT INTO spool.jobs (\n  id, task, queue, state, priority, run_at, attempt, max_attempts, input, result, errors, progress,\n  key, meta, depends_on, pending_dependencies, lease_ms, timeout_ms, worker_id, lease_expires_at,\n  created_at, started_at, finished_at, updated_at, workflow_id\n) VALUES (\n  :id::text, :task::text, :queue::text, :state::text, :priority::bigint, :run_at::bigint, :attempt::bigint,\n  :max_attempts::bigint, :input::text, :result::text, :errors::jsonb, :progress::jsonb, :key::text, :meta::text,\n  :depends_on::text[], :pending_dependencies::bigint, :lease_ms::bigint, :timeout_ms::bigint, :worker_id::text,\n  :lease_expires_at::bigint, :created_at::bigint, :started_at::bigint, :finished_at::bigint, :updated_at::bigint,\n  :workflow_id::text\n)\nON CONFLICT DO NOTHING\nRETURNING id";
 
 /**
  * `queries/move-lock.sql`: Locks a move batch's jobs (jobMoveTake), in id order so two takers never deadlock.
  * Params: :ids (text[]).
  * Returns: every column.
  */
-export const MOVE_LOCK = `SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at
-FROM spool.jobs AS j WHERE j.id = ANY(:ids::text[])
-ORDER BY j.id
-FOR UPDATE`;
+export const MOVE_LOCK = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at\nFROM spool.jobs AS j WHERE j.id = ANY(:ids::text[])\nORDER BY j.id\nFOR UPDATE";
 
 /**
  * `queries/move-place.sql`: Sets a moved-in not-started job's state from its parents in this store (jobImport).
  * Params: :id, :state, :pending, :now (finished_at when the state is 'cancelled').
  */
-export const MOVE_PLACE = `UPDATE spool.jobs
-SET state = :state::text, pending_dependencies = :pending::bigint,
-  finished_at = CASE WHEN :state::text = 'cancelled' THEN :now::bigint END
-WHERE id = :id::text`;
+export const MOVE_PLACE = "UPDATE spool.jobs\nSET state = :state::text, pending_dependencies = :pending::bigint,\n  finished_at = CASE WHEN :state::text = 'cancelled' THEN :now::bigint END\nWHERE id = :id::text";
 
 /**
  * `queries/move-take.sql`: Takes locked not-started jobs out of circulation for `spool move` (seam/move.ts): `running`
@@ -978,22 +532,14 @@ WHERE id = :id::text`;
  * dependency release or workflow rule touches them. Other columns stay as they were.
  * Params: :ids (text[]), :worker_id, :token, :until, :now.
  */
-export const MOVE_TAKE = `UPDATE spool.jobs
-SET state = 'running', worker_id = :worker_id::text, lease_token = :token::text,
-  lease_expires_at = :until::bigint, updated_at = :now::bigint
-WHERE id = ANY(:ids::text[]) AND state IN ('waiting', 'scheduled', 'queued')`;
+export const MOVE_TAKE = "UPDATE spool.jobs\nSET state = 'running', worker_id = :worker_id::text, lease_token = :token::text,\n  lease_expires_at = :until::bigint, updated_at = :now::bigint\nWHERE id = ANY(:ids::text[]) AND state IN ('waiting', 'scheduled', 'queued')";
 
 /**
  * `queries/notify-send-stored.sql`: As notify-send.sql for a batch too large for a NOTIFY payload: stores it in spool.events and
  * notifies `:origin|@seq`.
  * Params: :channel, :origin, :at, :events (encoded batch).
  */
-export const NOTIFY_SEND_STORED = `WITH s AS (
-  INSERT INTO spool.events (at, events) VALUES (:at::bigint, :events::text) RETURNING seq
-)
-SELECT set_config('synchronous_commit', 'off', true) AS relaxed,
-  pg_notify(:channel::text, :origin::text || '|@' || s.seq::text) AS sent, s.seq
-FROM s`;
+export const NOTIFY_SEND_STORED = "WITH s AS (\n  INSERT INTO spool.events (at, events) VALUES (:at::bigint, :events::text) RETURNING seq\n)\nSELECT set_config('synchronous_commit', 'off', true) AS relaxed,\n  pg_notify(:channel::text, :origin::text || '|@' || s.seq::text) AS sent, s.seq\nFROM s";
 
 /**
  * `queries/notify-send.sql`: Sends one change-feed notification (notifier.ts), after the commits it reports. Nothing here
@@ -1001,7 +547,7 @@ FROM s`;
  * WAL flush, and holds PostgreSQL's notify-queue lock only for an instant.
  * Params: :channel, :payload.
  */
-export const NOTIFY_SEND = `SELECT set_config('synchronous_commit', 'off', true) AS relaxed, pg_notify(:channel::text, :payload::text) AS sent`;
+export const NOTIFY_SEND = "SELECT set_config('synchronous_commit', 'off', true) AS relaxed, pg_notify(:channel::text, :payload::text) AS sent";
 
 /**
  * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes; the
@@ -1009,43 +555,33 @@ export const NOTIFY_SEND = `SELECT set_config('synchronous_commit', 'off', true)
  * Params: none.
  * Returns: queue, state, n.
  */
-export const QUEUE_COUNTS = `SELECT queue, 'queued' AS state, count(*)::integer AS n FROM spool.jobs WHERE state = 'queued' GROUP BY queue
-UNION ALL
-SELECT queue, 'scheduled', count(*)::integer FROM spool.jobs WHERE state = 'scheduled' GROUP BY queue
-UNION ALL
-SELECT queue, 'running', count(*)::integer FROM spool.jobs WHERE state = 'running' GROUP BY queue
-UNION ALL
-SELECT queue, 'waiting', count(*)::integer FROM spool.jobs WHERE state = 'waiting' GROUP BY queue
-UNION ALL
-SELECT queue, state, count(*)::integer FROM spool.jobs
-WHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`;
+export const QUEUE_COUNTS = "SELECT queue, 'queued' AS state, count(*)::integer AS n FROM spool.jobs WHERE state = 'queued' GROUP BY queue\nUNION ALL\nSELECT queue, 'scheduled', count(*)::integer FROM spool.jobs WHERE state = 'scheduled' GROUP BY queue\nUNION ALL\nSELECT queue, 'running', count(*)::integer FROM spool.jobs WHERE state = 'running' GROUP BY queue\nUNION ALL\nSELECT queue, 'waiting', count(*)::integer FROM spool.jobs WHERE state = 'waiting' GROUP BY queue\nUNION ALL\nSELECT queue, state, count(*)::integer FROM spool.jobs\nWHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state";
 
 /**
  * `queries/queue-hold-get.sql`: Until when a queue is held (no row, or a past instant: not held).
  * Params: :queue.
  * Returns: until.
  */
-export const QUEUE_HOLD_GET = `SELECT until FROM spool.queue_holds WHERE name = :queue::text`;
+export const QUEUE_HOLD_GET = "SELECT until FROM spool.queue_holds WHERE name = :queue::text";
 
 /**
  * `queries/queue-hold-put.sql`: Holds a queue until :until, or longer if it already is.
  * Params: :queue, :until.
  */
-export const QUEUE_HOLD_PUT = `INSERT INTO spool.queue_holds AS h (name, until) VALUES (:queue::text, :until::bigint)
-ON CONFLICT (name) DO UPDATE SET until = greatest(h.until, excluded.until)`;
+export const QUEUE_HOLD_PUT = "INSERT INTO spool.queue_holds AS h (name, until) VALUES (:queue::text, :until::bigint)\nON CONFLICT (name) DO UPDATE SET until = greatest(h.until, excluded.until)";
 
 /**
  * `queries/queue-limits-delete.sql`: Removes a queue's limits row (both limits removed).
  * Params: :queue.
  */
-export const QUEUE_LIMITS_DELETE = `DELETE FROM spool.queue_limits WHERE name = :queue::text`;
+export const QUEUE_LIMITS_DELETE = "DELETE FROM spool.queue_limits WHERE name = :queue::text";
 
 /**
  * `queries/queue-limits-list.sql`: Every queue with limits.
  * Params: none.
  * Returns: name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
  */
-export const QUEUE_LIMITS_LIST = `SELECT name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat FROM spool.queue_limits`;
+export const QUEUE_LIMITS_LIST = "SELECT name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat FROM spool.queue_limits";
 
 /**
  * `queries/queue-limits-lock.sql`: One queue's limits and rate-limit state, locked until the claim's transaction ends, with the
@@ -1054,78 +590,66 @@ export const QUEUE_LIMITS_LIST = `SELECT name, concurrency, rate_limit, rate_per
  * Params: :queue.
  * Returns: concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat.
  */
-export const QUEUE_LIMITS_LOCK = `SELECT concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat
-FROM spool.queue_limits WHERE name = :queue::text
-FOR UPDATE`;
+export const QUEUE_LIMITS_LOCK = "SELECT concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat\nFROM spool.queue_limits WHERE name = :queue::text\nFOR UPDATE";
 
 /**
  * `queries/queue-limits-put.sql`: Writes a queue's whole limits row (the caller merged the change into the old one, read locked).
  * Params: :queue, :concurrency, :rate_limit, :rate_per_ms, :rate_burst, :rate_tat, :now.
  */
-export const QUEUE_LIMITS_PUT = `INSERT INTO spool.queue_limits (name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat, updated_at)
-VALUES (:queue::text, :concurrency::integer, :rate_limit::integer, :rate_per_ms::bigint, :rate_burst::integer,
-  :rate_tat::double precision, :now::bigint)
-ON CONFLICT (name) DO UPDATE SET
-  concurrency = excluded.concurrency,
-  rate_limit = excluded.rate_limit,
-  rate_per_ms = excluded.rate_per_ms,
-  rate_burst = excluded.rate_burst,
-  rate_tat = excluded.rate_tat,
-  updated_at = excluded.updated_at`;
+export const QUEUE_LIMITS_PUT = "INSERT INTO spool.queue_limits (name, concurrency, rate_limit, rate_per_ms, rate_burst, rate_tat, updated_at)\nVALUES (:queue::text, :concurrency::integer, :rate_limit::integer, :rate_per_ms::bigint, :rate_burst::integer,\n  :rate_tat::double precision, :now::bigint)\nON CONFLICT (name) DO UPDATE SET\n  concurrency = excluded.concurrency,\n  rate_limit = excluded.rate_limit,\n  rate_per_ms = excluded.rate_per_ms,\n  rate_burst = excluded.rate_burst,\n  rate_tat = excluded.rate_tat,\n  updated_at = excluded.updated_at";
 
 /**
  * `queries/queue-limits-tat.sql`: Stores the rate limit's new GCRA state after a claim started jobs of the queue (row locked).
  * Params: :queue, :tat.
  */
-export const QUEUE_LIMITS_TAT = `UPDATE spool.queue_limits SET rate_tat = :tat::double precision WHERE name = :queue::text`;
+export const QUEUE_LIMITS_TAT = "UPDATE spool.queue_limits SET rate_tat = :tat::double precision WHERE name = :queue::text";
 
 /**
  * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
  * Params: none.
  * Returns: queue, oldest.
  */
-export const QUEUE_OLDEST_QUEUED = `SELECT queue, min(created_at) AS oldest FROM spool.jobs WHERE state = 'queued' GROUP BY queue`;
+export const QUEUE_OLDEST_QUEUED = "SELECT queue, min(created_at) AS oldest FROM spool.jobs WHERE state = 'queued' GROUP BY queue";
 
 /**
  * `queries/queue-pause.sql`: Pauses a queue (claims skip it).
  * Params: :queue, :now.
  */
-export const QUEUE_PAUSE = `INSERT INTO spool.queues (name, paused, updated_at) VALUES (:queue::text, true, :now::bigint)
-ON CONFLICT (name) DO UPDATE SET paused = true, updated_at = excluded.updated_at`;
+export const QUEUE_PAUSE = "INSERT INTO spool.queues (name, paused, updated_at) VALUES (:queue::text, true, :now::bigint)\nON CONFLICT (name) DO UPDATE SET paused = true, updated_at = excluded.updated_at";
 
 /**
  * `queries/queue-paused-list.sql`: Every paused queue.
  * Params: none.
  * Returns: name.
  */
-export const QUEUE_PAUSED_LIST = `SELECT name FROM spool.queues WHERE paused`;
+export const QUEUE_PAUSED_LIST = "SELECT name FROM spool.queues WHERE paused";
 
 /**
  * `queries/queue-paused.sql`: Whether a queue is paused (no row: not paused).
  * Params: :queue.
  * Returns: paused.
  */
-export const QUEUE_PAUSED = `SELECT paused FROM spool.queues WHERE name = :queue::text`;
+export const QUEUE_PAUSED = "SELECT paused FROM spool.queues WHERE name = :queue::text";
 
 /**
  * `queries/queue-resume.sql`: Resumes a queue. The row goes: a queue is listed while it has jobs or is paused.
  * Params: :queue.
  */
-export const QUEUE_RESUME = `DELETE FROM spool.queues WHERE name = :queue::text`;
+export const QUEUE_RESUME = "DELETE FROM spool.queues WHERE name = :queue::text";
 
 /**
  * `queries/queue-running.sql`: Jobs of one queue running now (leased, prefetched ones included), for its concurrency cap.
  * Params: :queue.
  * Returns: n.
  */
-export const QUEUE_RUNNING = `SELECT count(*)::integer AS n FROM spool.jobs WHERE state = 'running' AND queue = :queue::text`;
+export const QUEUE_RUNNING = "SELECT count(*)::integer AS n FROM spool.jobs WHERE state = 'running' AND queue = :queue::text";
 
 /**
  * `queries/queues-ready.sql`: The queues that hold queued jobs (the change feed's catch-up after a re-LISTEN).
  * Params: none.
  * Returns: queue.
  */
-export const QUEUES_READY = `SELECT queue FROM spool.jobs WHERE state = 'queued' GROUP BY queue`;
+export const QUEUES_READY = "SELECT queue FROM spool.jobs WHERE state = 'queued' GROUP BY queue";
 
 /**
  * `queries/retention-before.sql`: Finished jobs of one state that finished before :before, oldest first (retention by age).
@@ -1133,12 +657,7 @@ export const QUEUES_READY = `SELECT queue FROM spool.jobs WHERE state = 'queued'
  * Params: :state, :before, :limit.
  * Returns: id.
  */
-export const RETENTION_BEFORE = `SELECT id FROM spool.jobs AS j
-WHERE state = :state::text AND finished_at IS NOT NULL AND finished_at < :before::bigint
-  AND (j.workflow_id IS NULL
-    OR NOT EXISTS (SELECT 1 FROM spool.workflows AS w WHERE w.id = j.workflow_id AND w.state = 'running'))
-ORDER BY finished_at, id
-LIMIT :limit::bigint`;
+export const RETENTION_BEFORE = "SELECT id FROM spool.jobs AS j\nWHERE state = :state::text AND finished_at IS NOT NULL AND finished_at < :before::bigint\n  AND (j.workflow_id IS NULL\n    OR NOT EXISTS (SELECT 1 FROM spool.workflows AS w WHERE w.id = j.workflow_id AND w.state = 'running'))\nORDER BY finished_at, id\nLIMIT :limit::bigint";
 
 /**
  * `queries/retention-beyond-keep.sql`: Finished jobs of one state beyond the newest :keep, oldest first (retention by count): the
@@ -1146,24 +665,14 @@ LIMIT :limit::bigint`;
  * Params: :state, :keep, :limit.
  * Returns: id.
  */
-export const RETENTION_BEYOND_KEEP = `SELECT id FROM spool.jobs AS j
-WHERE state = :state::text AND finished_at IS NOT NULL
-  AND (j.workflow_id IS NULL
-    OR NOT EXISTS (SELECT 1 FROM spool.workflows AS w WHERE w.id = j.workflow_id AND w.state = 'running'))
-ORDER BY finished_at, id
-LIMIT greatest(0, least(:limit::bigint, (
-  SELECT count(*) FROM spool.jobs AS k
-  WHERE k.state = :state::text AND k.finished_at IS NOT NULL
-    AND (k.workflow_id IS NULL
-      OR NOT EXISTS (SELECT 1 FROM spool.workflows AS w WHERE w.id = k.workflow_id AND w.state = 'running'))
-) - :keep::bigint))`;
+export const RETENTION_BEYOND_KEEP = "SELECT id FROM spool.jobs AS j\nWHERE state = :state::text AND finished_at IS NOT NULL\n  AND (j.workflow_id IS NULL\n    OR NOT EXISTS (SELECT 1 FROM spool.workflows AS w WHERE w.id = j.workflow_id AND w.state = 'running'))\nORDER BY finished_at, id\nLIMIT greatest(0, least(:limit::bigint, (\n  SELECT count(*) FROM spool.jobs AS k\n  WHERE k.state = :state::text AND k.finished_at IS NOT NULL\n    AND (k.workflow_id IS NULL\n      OR NOT EXISTS (SELECT 1 FROM spool.workflows AS w WHERE w.id = k.workflow_id AND w.state = 'running'))\n) - :keep::bigint))";
 
 /**
  * `queries/schedule-delete.sql`: Removes a schedule (its fired jobs stay).
  * Params: :name.
  * Returns: name (no row: none).
  */
-export const SCHEDULE_DELETE = `DELETE FROM spool.schedules WHERE name = :name::text RETURNING name`;
+export const SCHEDULE_DELETE = "DELETE FROM spool.schedules WHERE name = :name::text RETURNING name";
 
 /**
  * `queries/schedule-fire.sql`: The compare-and-set of one fire: moves next_fire_at on only if it still holds the fire time
@@ -1173,67 +682,49 @@ export const SCHEDULE_DELETE = `DELETE FROM spool.schedules WHERE name = :name::
  * Params: :name, :expected_fire_at, :next_fire_at, :job_id (null: a skipped fire), :now.
  * Returns: every schedules column, after the update.
  */
-export const SCHEDULE_FIRE = `UPDATE spool.schedules SET
-  next_fire_at = :next_fire_at::bigint,
-  last_fire_at = CASE WHEN :job_id::text IS NULL THEN last_fire_at ELSE :expected_fire_at::bigint END,
-  last_job_id = coalesce(:job_id::text, last_job_id),
-  runs = runs + CASE WHEN :job_id::text IS NULL THEN 0 ELSE 1 END,
-  updated_at = :now::bigint
-WHERE name = :name::text AND next_fire_at = :expected_fire_at::bigint AND NOT paused
-RETURNING name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at`;
+export const SCHEDULE_FIRE = "UPDATE spool.schedules SET\n  next_fire_at = :next_fire_at::bigint,\n  last_fire_at = CASE WHEN :job_id::text IS NULL THEN last_fire_at ELSE :expected_fire_at::bigint END,\n  last_job_id = coalesce(:job_id::text, last_job_id),\n  runs = runs + CASE WHEN :job_id::text IS NULL THEN 0 ELSE 1 END,\n  updated_at = :now::bigint\nWHERE name = :name::text AND next_fire_at = :expected_fire_at::bigint AND NOT paused\nRETURNING name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at";
 
 /**
  * `queries/schedule-get.sql`: One schedule by name.
  * Params: :name.
  * Returns: every schedules column.
  */
-export const SCHEDULE_GET = `SELECT name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at FROM spool.schedules WHERE name = :name::text`;
+export const SCHEDULE_GET = "SELECT name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at FROM spool.schedules WHERE name = :name::text";
 
 /**
  * `queries/schedule-import.sql`: Inserts a moved-in schedule with every field as the source stored it, unless the name exists.
  * Params: every column of spool.schedules.
  * Returns: name (no row: the name was taken).
  */
-export const SCHEDULE_IMPORT = `INSERT INTO spool.schedules (
-  name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at
-) VALUES (
-  :name::text, :spec::text, :trigger_key::text, :anchor_at::bigint, :next_fire_at::bigint, :last_fire_at::bigint,
-  :last_job_id::text, :runs::bigint, :paused::boolean, :created_at::bigint, :updated_at::bigint
-)
-ON CONFLICT (name) DO NOTHING
-RETURNING name`;
+export const SCHEDULE_IMPORT = "INSERT INTO spool.schedules (\n  name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at\n) VALUES (\n  :name::text, :spec::text, :trigger_key::text, :anchor_at::bigint, :next_fire_at::bigint, :last_fire_at::bigint,\n  :last_job_id::text, :runs::bigint, :paused::boolean, :created_at::bigint, :updated_at::bigint\n)\nON CONFLICT (name) DO NOTHING\nRETURNING name";
 
 /**
  * `queries/schedule-insert.sql`: Creates a schedule unless the name exists (no row back then: another process created it).
  * Params: :name, :spec, :trigger_key, :anchor_at, :next_fire_at, :paused, :now.
  * Returns: name.
  */
-export const SCHEDULE_INSERT = `INSERT INTO spool.schedules (name, spec, trigger_key, anchor_at, next_fire_at, paused, created_at, updated_at)
-VALUES (:name::text, :spec::text, :trigger_key::text, :anchor_at::bigint, :next_fire_at::bigint, :paused::boolean,
-  :now::bigint, :now::bigint)
-ON CONFLICT (name) DO NOTHING
-RETURNING name`;
+export const SCHEDULE_INSERT = "INSERT INTO spool.schedules (name, spec, trigger_key, anchor_at, next_fire_at, paused, created_at, updated_at)\nVALUES (:name::text, :spec::text, :trigger_key::text, :anchor_at::bigint, :next_fire_at::bigint, :paused::boolean,\n  :now::bigint, :now::bigint)\nON CONFLICT (name) DO NOTHING\nRETURNING name";
 
 /**
  * `queries/schedule-list.sql`: Every schedule, by name.
  * Params: none.
  * Returns: every schedules column.
  */
-export const SCHEDULE_LIST = `SELECT name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at FROM spool.schedules ORDER BY name`;
+export const SCHEDULE_LIST = "SELECT name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at FROM spool.schedules ORDER BY name";
 
 /**
  * `queries/schedule-lock.sql`: One schedule by name, locked until the transaction ends (upserts of one name serialize).
  * Params: :name.
  * Returns: every schedules column.
  */
-export const SCHEDULE_LOCK = `SELECT name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at FROM spool.schedules WHERE name = :name::text FOR UPDATE`;
+export const SCHEDULE_LOCK = "SELECT name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at FROM spool.schedules WHERE name = :name::text FOR UPDATE";
 
 /**
  * `queries/schedule-pause.sql`: Pauses a schedule. Idempotent.
  * Params: :name, :now.
  * Returns: name (no row: none).
  */
-export const SCHEDULE_PAUSE = `UPDATE spool.schedules SET paused = true, updated_at = :now::bigint WHERE name = :name::text RETURNING name`;
+export const SCHEDULE_PAUSE = "UPDATE spool.schedules SET paused = true, updated_at = :now::bigint WHERE name = :name::text RETURNING name";
 
 /**
  * `queries/schedule-resume.sql`: Resumes a schedule; a paused one gets the next fire time computed from now (time spent
@@ -1241,144 +732,115 @@ export const SCHEDULE_PAUSE = `UPDATE spool.schedules SET paused = true, updated
  * Params: :name, :next_fire_at, :now.
  * Returns: name (no row: none).
  */
-export const SCHEDULE_RESUME = `UPDATE spool.schedules SET
-  next_fire_at = CASE WHEN paused THEN :next_fire_at::bigint ELSE next_fire_at END,
-  paused = false,
-  updated_at = :now::bigint
-WHERE name = :name::text
-RETURNING name`;
+export const SCHEDULE_RESUME = "UPDATE spool.schedules SET\n  next_fire_at = CASE WHEN paused THEN :next_fire_at::bigint ELSE next_fire_at END,\n  paused = false,\n  updated_at = :now::bigint\nWHERE name = :name::text\nRETURNING name";
 
 /**
  * `queries/schedule-run-now.sql`: A manual run ("run now"): records its job as the schedule's last one; fire times stay.
  * Params: :name, :job_id, :now.
  * Returns: every schedules column, after the update.
  */
-export const SCHEDULE_RUN_NOW = `UPDATE spool.schedules SET last_job_id = :job_id::text, updated_at = :now::bigint WHERE name = :name::text
-RETURNING name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at`;
+export const SCHEDULE_RUN_NOW = "UPDATE spool.schedules SET last_job_id = :job_id::text, updated_at = :now::bigint WHERE name = :name::text\nRETURNING name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at";
 
 /**
  * `queries/schedule-update.sql`: Redefines a schedule. With the same trigger (:retrigger false) its anchor, next fire time, runs
  * and pause state stay; with a new trigger the anchor and next fire time reset.
  * Params: :name, :spec, :trigger_key, :anchor_at, :next_fire_at, :retrigger, :now.
  */
-export const SCHEDULE_UPDATE = `UPDATE spool.schedules SET
-  spec = :spec::text,
-  trigger_key = :trigger_key::text,
-  anchor_at = CASE WHEN :retrigger::boolean THEN :anchor_at::bigint ELSE anchor_at END,
-  next_fire_at = CASE WHEN :retrigger::boolean THEN :next_fire_at::bigint ELSE next_fire_at END,
-  updated_at = :now::bigint
-WHERE name = :name::text`;
+export const SCHEDULE_UPDATE = "UPDATE spool.schedules SET\n  spec = :spec::text,\n  trigger_key = :trigger_key::text,\n  anchor_at = CASE WHEN :retrigger::boolean THEN :anchor_at::bigint ELSE anchor_at END,\n  next_fire_at = CASE WHEN :retrigger::boolean THEN :next_fire_at::bigint ELSE next_fire_at END,\n  updated_at = :now::bigint\nWHERE name = :name::text";
 
 /**
  * `queries/session-prune.sql`: Drops revocations of sessions that have expired anyway.
  * Params: :now.
  */
-export const SESSION_PRUNE = `DELETE FROM spool.revoked_sessions WHERE expires_at <= :now::bigint`;
+export const SESSION_PRUNE = "DELETE FROM spool.revoked_sessions WHERE expires_at <= :now::bigint";
 
 /**
  * `queries/session-revoke.sql`: Marks a session as logged out until it would have expired (keeps the later expiry).
  * Params: :id, :expires_at.
  */
-export const SESSION_REVOKE = `INSERT INTO spool.revoked_sessions (id, expires_at) VALUES (:id::text, :expires_at::bigint)
-ON CONFLICT (id) DO UPDATE SET expires_at = greatest(spool.revoked_sessions.expires_at, excluded.expires_at)`;
+export const SESSION_REVOKE = "INSERT INTO spool.revoked_sessions (id, expires_at) VALUES (:id::text, :expires_at::bigint)\nON CONFLICT (id) DO UPDATE SET expires_at = greatest(spool.revoked_sessions.expires_at, excluded.expires_at)";
 
 /**
  * `queries/session-revoked.sql`: Whether a session is logged out (and not yet past its own expiry).
  * Params: :id, :now.
  * Returns: one row when revoked.
  */
-export const SESSION_REVOKED = `SELECT 1 AS revoked FROM spool.revoked_sessions WHERE id = :id::text AND expires_at > :now::bigint`;
+export const SESSION_REVOKED = "SELECT 1 AS revoked FROM spool.revoked_sessions WHERE id = :id::text AND expires_at > :now::bigint";
 
 /**
  * `queries/tx-relaxed-commit.sql`: This transaction commits without waiting for its WAL flush (claims: job-claim-fast.sql).
  */
-export const TX_RELAXED_COMMIT = `SELECT set_config('synchronous_commit', 'off', true)`;
+export const TX_RELAXED_COMMIT = "SELECT set_config('synchronous_commit', 'off', true)";
 
 /**
  * `queries/worker-delete-expired.sql`: Forgets workers whose heartbeat ttl passed.
  * Params: :now.
  */
-export const WORKER_DELETE_EXPIRED = `DELETE FROM spool.workers WHERE expires_at < :now::bigint`;
+export const WORKER_DELETE_EXPIRED = "DELETE FROM spool.workers WHERE expires_at < :now::bigint";
 
 /**
  * `queries/worker-delete.sql`: Forgets one worker.
  * Params: :id.
  */
-export const WORKER_DELETE = `DELETE FROM spool.workers WHERE id = :id::text`;
+export const WORKER_DELETE = "DELETE FROM spool.workers WHERE id = :id::text";
 
 /**
  * `queries/worker-list.sql`: Workers seen within their ttl.
  * Params: :now.
  * Returns: id, host, pid, queues, concurrency, running, started_at, last_seen_at.
  */
-export const WORKER_LIST = `SELECT id, host, pid, queues, concurrency, running, started_at, last_seen_at
-FROM spool.workers WHERE expires_at >= :now::bigint`;
+export const WORKER_LIST = "SELECT id, host, pid, queues, concurrency, running, started_at, last_seen_at\nFROM spool.workers WHERE expires_at >= :now::bigint";
 
 /**
  * `queries/worker-upsert.sql`: Records a worker heartbeat.
  * Params: :id, :host, :pid, :queues (JSON), :concurrency, :running (JSON), :started_at, :now, :expires_at.
  */
-export const WORKER_UPSERT = `INSERT INTO spool.workers (id, host, pid, queues, concurrency, running, started_at, last_seen_at, expires_at)
-VALUES (:id::text, :host::text, :pid::bigint, :queues::text, :concurrency::bigint, :running::text,
-  :started_at::bigint, :now::bigint, :expires_at::bigint)
-ON CONFLICT (id) DO UPDATE SET
-  host = excluded.host, pid = excluded.pid, queues = excluded.queues, concurrency = excluded.concurrency,
-  running = excluded.running, started_at = excluded.started_at, last_seen_at = excluded.last_seen_at,
-  expires_at = excluded.expires_at`;
+export const WORKER_UPSERT = "INSERT INTO spool.workers (id, host, pid, queues, concurrency, running, started_at, last_seen_at, expires_at)\nVALUES (:id::text, :host::text, :pid::bigint, :queues::text, :concurrency::bigint, :running::text,\n  :started_at::bigint, :now::bigint, :expires_at::bigint)\nON CONFLICT (id) DO UPDATE SET\n  host = excluded.host, pid = excluded.pid, queues = excluded.queues, concurrency = excluded.concurrency,\n  running = excluded.running, started_at = excluded.started_at, last_seen_at = excluded.last_seen_at,\n  expires_at = excluded.expires_at";
 
 /**
  * `queries/workflow-cancel-not-started.sql`: failFast: cancels every job of a workflow that has not started.
  * Params: :id (workflow), :now.
  * Returns: id, queue, has_dependents of each cancelled job.
  */
-export const WORKFLOW_CANCEL_NOT_STARTED = `UPDATE spool.jobs SET
-  state = 'cancelled',
-  finished_at = :now::bigint,
-  updated_at = :now::bigint
-WHERE workflow_id = :id::text AND state IN ('waiting', 'scheduled', 'queued')
-RETURNING id, queue, has_dependents`;
+export const WORKFLOW_CANCEL_NOT_STARTED = "UPDATE spool.jobs SET\n  state = 'cancelled',\n  finished_at = :now::bigint,\n  updated_at = :now::bigint\nWHERE workflow_id = :id::text AND state IN ('waiting', 'scheduled', 'queued')\nRETURNING id, queue, has_dependents";
 
 /**
  * `queries/workflow-counts.sql`: Jobs of one workflow per state.
  * Params: :id.
  * Returns: state, n.
  */
-export const WORKFLOW_COUNTS = `SELECT state, count(*)::integer AS n FROM spool.jobs WHERE workflow_id = :id::text GROUP BY state`;
+export const WORKFLOW_COUNTS = "SELECT state, count(*)::integer AS n FROM spool.jobs WHERE workflow_id = :id::text GROUP BY state";
 
 /**
  * `queries/workflow-delete.sql`: Deletes a moved-out workflow record (jobMoveDelete; its jobs have left this store).
  * Params: :ids (text[]).
  */
-export const WORKFLOW_DELETE = `DELETE FROM spool.workflows WHERE id = ANY(:ids::text[])`;
+export const WORKFLOW_DELETE = "DELETE FROM spool.workflows WHERE id = ANY(:ids::text[])";
 
 /**
  * `queries/workflow-get.sql`: One workflow record.
  * Params: :id.
  * Returns: every column.
  */
-export const WORKFLOW_GET = `SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE id = :id::text`;
+export const WORKFLOW_GET = "SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE id = :id::text";
 
 /**
  * `queries/workflow-grow.sql`: Spawned children joined a running workflow: its job total grows.
  * Params: :id, :n.
  */
-export const WORKFLOW_GROW = `UPDATE spool.workflows SET total = total + :n::bigint WHERE id = :id::text AND state = 'running'`;
+export const WORKFLOW_GROW = "UPDATE spool.workflows SET total = total + :n::bigint WHERE id = :id::text AND state = 'running'";
 
 /**
  * `queries/workflow-import.sql`: Inserts a moved-in workflow record unless its id exists (jobImport).
  * Params: :id, :name, :policy, :state, :spec, :total, :counts (JSON or NULL), :created_at, :finished_at.
  */
-export const WORKFLOW_IMPORT = `INSERT INTO spool.workflows (id, name, policy, state, spec, total, counts, created_at, finished_at)
-VALUES (:id::text, :name::text, :policy::text, :state::text, :spec::text, :total::bigint, :counts::jsonb,
-  :created_at::bigint, :finished_at::bigint)
-ON CONFLICT (id) DO NOTHING`;
+export const WORKFLOW_IMPORT = "INSERT INTO spool.workflows (id, name, policy, state, spec, total, counts, created_at, finished_at)\nVALUES (:id::text, :name::text, :policy::text, :state::text, :spec::text, :total::bigint, :counts::jsonb,\n  :created_at::bigint, :finished_at::bigint)\nON CONFLICT (id) DO NOTHING";
 
 /**
  * `queries/workflow-insert.sql`: Inserts a workflow record (state 'running'). A duplicate id violates the primary key.
  * Params: :id, :name, :policy, :spec, :total, :now.
  */
-export const WORKFLOW_INSERT = `INSERT INTO spool.workflows (id, name, policy, state, spec, total, counts, created_at, finished_at)
-VALUES (:id::text, :name::text, :policy::text, 'running', :spec::text, :total::bigint, NULL, :now::bigint, NULL)`;
+export const WORKFLOW_INSERT = "INSERT INTO spool.workflows (id, name, policy, state, spec, total, counts, created_at, finished_at)\nVALUES (:id::text, :name::text, :policy::text, 'running', :spec::text, :total::bigint, NULL, :now::bigint, NULL)";
 
 /**
  * `queries/workflow-jobs-insert.sql`: Inserts every job of a workflow in one statement (states computed by the caller: all
@@ -1387,72 +849,41 @@ VALUES (:id::text, :name::text, :policy::text, 'running', :spec::text, :total::b
  *   :priorities, :run_ats, :max_attempts, :inputs, :metas, :depends_on (JSON arrays as text),
  *   :pending (bigint[]), :lease_ms, :timeout_ms.
  */
-export const WORKFLOW_JOBS_INSERT = `INSERT INTO spool.jobs (
-  id, task, queue, state, priority, run_at, max_attempts, input, meta, depends_on, pending_dependencies,
-  lease_ms, timeout_ms, created_at, updated_at, workflow_id
-)
-SELECT b.id, b.task, b.queue, b.state, b.priority, b.run_at, b.max_attempts, b.input, b.meta,
-  ARRAY(SELECT jsonb_array_elements_text(b.depends_on::jsonb)), b.pending, b.lease_ms, b.timeout_ms,
-  :now::bigint, :now::bigint, :workflow_id::text
-FROM unnest(
-  :ids::text[], :tasks::text[], :queues::text[], :states::text[], :priorities::bigint[], :run_ats::bigint[],
-  :max_attempts::bigint[], :inputs::text[], :metas::text[], :depends_on::text[], :pending::bigint[],
-  :lease_ms::bigint[], :timeout_ms::bigint[]
-) AS b(id, task, queue, state, priority, run_at, max_attempts, input, meta, depends_on, pending, lease_ms, timeout_ms)`;
+export const WORKFLOW_JOBS_INSERT = "INSERT INTO spool.jobs (\n  id, task, queue, state, priority, run_at, max_attempts, input, meta, depends_on, pending_dependencies,\n  lease_ms, timeout_ms, created_at, updated_at, workflow_id\n)\nSELECT b.id, b.task, b.queue, b.state, b.priority, b.run_at, b.max_attempts, b.input, b.meta,\n  ARRAY(SELECT jsonb_array_elements_text(b.depends_on::jsonb)), b.pending, b.lease_ms, b.timeout_ms,\n  :now::bigint, :now::bigint, :workflow_id::text\nFROM unnest(\n  :ids::text[], :tasks::text[], :queues::text[], :states::text[], :priorities::bigint[], :run_ats::bigint[],\n  :max_attempts::bigint[], :inputs::text[], :metas::text[], :depends_on::text[], :pending::bigint[],\n  :lease_ms::bigint[], :timeout_ms::bigint[]\n) AS b(id, task, queue, state, priority, run_at, max_attempts, input, meta, depends_on, pending, lease_ms, timeout_ms)";
 
 /**
  * `queries/workflow-list-asc.sql`: A page of workflows, oldest first, after the cursor id.
  * Params: :after (id or NULL), :limit.
  * Returns: every column.
  */
-export const WORKFLOW_LIST_ASC = `SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE (:after::text IS NULL OR id > :after::text) ORDER BY id LIMIT :limit::bigint`;
+export const WORKFLOW_LIST_ASC = "SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE (:after::text IS NULL OR id > :after::text) ORDER BY id LIMIT :limit::bigint";
 
 /**
  * `queries/workflow-list-desc.sql`: A page of workflows, newest first, before the cursor id.
  * Params: :after (id or NULL), :limit.
  * Returns: every column.
  */
-export const WORKFLOW_LIST_DESC = `SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE (:after::text IS NULL OR id < :after::text) ORDER BY id DESC LIMIT :limit::bigint`;
+export const WORKFLOW_LIST_DESC = "SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE (:after::text IS NULL OR id < :after::text) ORDER BY id DESC LIMIT :limit::bigint";
 
 /**
  * `queries/workflow-mark-parents.sql`: Flags the parents of a workflow batch as having dependents.
  * Params: :ids (text[]).
  */
-export const WORKFLOW_MARK_PARENTS = `UPDATE spool.jobs SET has_dependents = true WHERE id = ANY(:ids::text[])`;
+export const WORKFLOW_MARK_PARENTS = "UPDATE spool.jobs SET has_dependents = true WHERE id = ANY(:ids::text[])";
 
 /**
  * `queries/workflow-of-job.sql`: The running workflow a job belongs to, with its failure policy (no row: none).
  * Params: :id.
  * Returns: id, policy.
  */
-export const WORKFLOW_OF_JOB = `SELECT w.id, w.policy FROM spool.jobs AS j JOIN spool.workflows AS w ON w.id = j.workflow_id
-WHERE j.id = :id::text AND w.state = 'running'`;
+export const WORKFLOW_OF_JOB = "SELECT w.id, w.policy FROM spool.jobs AS j JOIN spool.workflows AS w ON w.id = j.workflow_id\nWHERE j.id = :id::text AND w.state = 'running'";
 
 /**
  * `queries/workflow-settle.sql`: Settles every running workflow whose jobs are all final: freezes its state, counts and
  * finish time, so retention may prune its jobs and the record still answers.
  * Params: :now.
  */
-export const WORKFLOW_SETTLE = `UPDATE spool.workflows AS w SET
-  state = CASE
-    WHEN EXISTS (SELECT 1 FROM spool.jobs WHERE workflow_id = w.id AND state = 'failed') THEN 'failed'
-    WHEN EXISTS (SELECT 1 FROM spool.jobs WHERE workflow_id = w.id AND state = 'cancelled') THEN 'cancelled'
-    ELSE 'completed'
-  END,
-  counts = (
-    SELECT jsonb_build_object(
-      'waiting', 0, 'scheduled', 0, 'queued', 0, 'running', 0,
-      'completed', count(*) FILTER (WHERE state = 'completed'),
-      'failed', count(*) FILTER (WHERE state = 'failed'),
-      'cancelled', count(*) FILTER (WHERE state = 'cancelled'))
-    FROM spool.jobs WHERE workflow_id = w.id
-  ),
-  finished_at = :now::bigint
-WHERE w.state = 'running'
-  AND NOT EXISTS (
-    SELECT 1 FROM spool.jobs
-    WHERE workflow_id = w.id AND state IN ('waiting', 'scheduled', 'queued', 'running')
-  )`;
+export const WORKFLOW_SETTLE = "UPDATE spool.workflows AS w SET\n  state = CASE\n    WHEN EXISTS (SELECT 1 FROM spool.jobs WHERE workflow_id = w.id AND state = 'failed') THEN 'failed'\n    WHEN EXISTS (SELECT 1 FROM spool.jobs WHERE workflow_id = w.id AND state = 'cancelled') THEN 'cancelled'\n    ELSE 'completed'\n  END,\n  counts = (\n    SELECT jsonb_build_object(\n      'waiting', 0, 'scheduled', 0, 'queued', 0, 'running', 0,\n      'completed', count(*) FILTER (WHERE state = 'completed'),\n      'failed', count(*) FILTER (WHERE state = 'failed'),\n      'cancelled', count(*) FILTER (WHERE state = 'cancelled'))\n    FROM spool.jobs WHERE workflow_id = w.id\n  ),\n  finished_at = :now::bigint\nWHERE w.state = 'running'\n  AND NOT EXISTS (\n    SELECT 1 FROM spool.jobs\n    WHERE workflow_id = w.id AND state IN ('waiting', 'scheduled', 'queued', 'running')\n  )";
 
 export interface Migration {
   version: number;
@@ -1466,212 +897,32 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: "init",
-    sql: `-- 0001_init: the whole first schema. Every table lives in the backend's own schema, written
--- \`spool.\` here and renamed by the loader when the URL names another (\`?schema=\`). Times are
--- epoch milliseconds (bigint) read from the server's clock unless a test injects one; keys and
--- names use the "C" collation, so ids sort byte-wise as in every other backend.
-
--- One row per job. \`lease_token\` fences every transition of a running job; \`has_dependents\`
--- lets completion skip job_deps for the (common) job nobody waits for.
-CREATE TABLE spool.jobs (
-  id                   text COLLATE "C" NOT NULL PRIMARY KEY,
-  task                 text COLLATE "C" NOT NULL,
-  queue                text COLLATE "C" NOT NULL,
-  state                text    NOT NULL,
-  priority             bigint  NOT NULL,
-  run_at               bigint  NOT NULL,
-  attempt              bigint  NOT NULL DEFAULT 0,
-  max_attempts         bigint  NOT NULL,
-  input                text    NOT NULL,
-  result               text,
-  errors               jsonb   NOT NULL DEFAULT '[]',
-  progress             jsonb,
-  key                  text COLLATE "C",
-  meta                 text    NOT NULL DEFAULT '{}',
-  depends_on           text[]  NOT NULL DEFAULT '{}',
-  pending_dependencies bigint  NOT NULL DEFAULT 0,
-  has_dependents       boolean NOT NULL DEFAULT false,
-  lease_ms             bigint,
-  timeout_ms           bigint,
-  worker_id            text,
-  lease_token          text,
-  lease_expires_at     bigint,
-  created_at           bigint  NOT NULL,
-  started_at           bigint,
-  finished_at          bigint,
-  updated_at           bigint  NOT NULL,
-  workflow_id          text COLLATE "C"
-) WITH (fillfactor = 85);
-
--- Partial indexes, one per active state: a transition touches only the indexes of the states it
--- leaves and enters, and finished jobs (however many are retained) are in none of the claim's.
-CREATE INDEX jobs_ready ON spool.jobs (queue, priority DESC, run_at, id) WHERE state = 'queued';
-CREATE INDEX jobs_due ON spool.jobs (queue, run_at) WHERE state = 'scheduled';
-CREATE INDEX jobs_leases ON spool.jobs (lease_expires_at) WHERE state = 'running';
-CREATE INDEX jobs_waiting ON spool.jobs (queue) WHERE state = 'waiting';
-CREATE INDEX jobs_finished ON spool.jobs (state, finished_at, id) WHERE finished_at IS NOT NULL;
-CREATE UNIQUE INDEX jobs_key ON spool.jobs (task, key) WHERE key IS NOT NULL;
-CREATE INDEX jobs_workflow ON spool.jobs (workflow_id, state) WHERE workflow_id IS NOT NULL;
-
--- Dependency edges: child waits for parent.
-CREATE TABLE spool.job_deps (
-  parent_id text COLLATE "C" NOT NULL,
-  child_id  text COLLATE "C" NOT NULL,
-  PRIMARY KEY (parent_id, child_id)
-);
-CREATE INDEX job_deps_child ON spool.job_deps (child_id);
-
--- Queue flags. A queue without a row runs.
-CREATE TABLE spool.queues (
-  name       text COLLATE "C" NOT NULL PRIMARY KEY,
-  paused     boolean NOT NULL DEFAULT false,
-  updated_at bigint  NOT NULL
-);
-
--- Job log lines, capped per job by the writer.
-CREATE TABLE spool.job_logs (
-  seq     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  job_id  text COLLATE "C" NOT NULL,
-  attempt bigint NOT NULL,
-  at      bigint NOT NULL,
-  level   text   NOT NULL,
-  message text   NOT NULL
-);
-CREATE INDEX job_logs_job ON spool.job_logs (job_id, seq);
-
--- Worker heartbeats.
-CREATE TABLE spool.workers (
-  id           text COLLATE "C" NOT NULL PRIMARY KEY,
-  host         text   NOT NULL,
-  pid          bigint NOT NULL,
-  queues       text   NOT NULL,
-  concurrency  bigint NOT NULL,
-  running      text   NOT NULL,
-  started_at   bigint NOT NULL,
-  last_seen_at bigint NOT NULL,
-  expires_at   bigint NOT NULL
-);
-
--- Change-feed batches too large for a NOTIFY payload (8,000 bytes): the notification carries
--- the row's seq and listeners read the row. Rows are pruned after a few minutes.
-CREATE TABLE spool.events (
-  seq    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  at     bigint NOT NULL,
-  events text   NOT NULL
-);
-
--- Schedules: the scheduler computes fire times, the store compare-and-sets next_fire_at.
-CREATE TABLE spool.schedules (
-  name         text COLLATE "C" NOT NULL PRIMARY KEY,
-  spec         text    NOT NULL,
-  trigger_key  text    NOT NULL,
-  anchor_at    bigint  NOT NULL,
-  next_fire_at bigint,
-  last_fire_at bigint,
-  last_job_id  text,
-  runs         bigint  NOT NULL DEFAULT 0,
-  paused       boolean NOT NULL DEFAULT false,
-  created_at   bigint  NOT NULL,
-  updated_at   bigint  NOT NULL
-);
-
--- Workflow records; \`state\` stays 'running' until retention settles it (every job final).
-CREATE TABLE spool.workflows (
-  id          text COLLATE "C" NOT NULL PRIMARY KEY,
-  name        text   NOT NULL,
-  policy      text   NOT NULL,
-  state       text   NOT NULL,
-  spec        text   NOT NULL,
-  total       bigint NOT NULL,
-  counts      jsonb,
-  created_at  bigint NOT NULL,
-  finished_at bigint
-);
-CREATE INDEX workflows_running ON spool.workflows (id) WHERE state = 'running';
-
--- The audit log (UUIDv7 ids: the primary key is the newest-first order) and revoked sessions.
-CREATE TABLE spool.audit (
-  id    text COLLATE "C" NOT NULL PRIMARY KEY,
-  at    bigint NOT NULL,
-  entry text   NOT NULL
-);
-CREATE INDEX audit_at ON spool.audit (at);
-
-CREATE TABLE spool.revoked_sessions (
-  id         text COLLATE "C" NOT NULL PRIMARY KEY,
-  expires_at bigint NOT NULL
-);`,
+    sql: "-- 0001_init: the whole first schema. Every table lives in the backend's own schema, written\n-- `spool.` here and renamed by the loader when the URL names another (`?schema=`). Times are\n-- epoch milliseconds (bigint) read from the server's clock unless a test injects one; keys and\n-- names use the \"C\" collation, so ids sort byte-wise as in every other backend.\n\n-- One row per job. `lease_token` fences every transition of a running job; `has_dependents`\n-- lets completion skip job_deps for the (common) job nobody waits for.\nCREATE TABLE spool.jobs (\n  id                   text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  task                 text COLLATE \"C\" NOT NULL,\n  queue                text COLLATE \"C\" NOT NULL,\n  state                text    NOT NULL,\n  priority             bigint  NOT NULL,\n  run_at               bigint  NOT NULL,\n  attempt              bigint  NOT NULL DEFAULT 0,\n  max_attempts         bigint  NOT NULL,\n  input                text    NOT NULL,\n  result               text,\n  errors               jsonb   NOT NULL DEFAULT '[]',\n  progress             jsonb,\n  key                  text COLLATE \"C\",\n  meta                 text    NOT NULL DEFAULT '{}',\n  depends_on           text[]  NOT NULL DEFAULT '{}',\n  pending_dependencies bigint  NOT NULL DEFAULT 0,\n  has_dependents       boolean NOT NULL DEFAULT false,\n  lease_ms             bigint,\n  timeout_ms           bigint,\n  worker_id            text,\n  lease_token          text,\n  lease_expires_at     bigint,\n  created_at           bigint  NOT NULL,\n  started_at           bigint,\n  finished_at          bigint,\n  updated_at           bigint  NOT NULL,\n  workflow_id          text COLLATE \"C\"\n) WITH (fillfactor = 85);\n\n-- Partial indexes, one per active state: a transition touches only the indexes of the states it\n-- leaves and enters, and finished jobs (however many are retained) are in none of the claim's.\nCREATE INDEX jobs_ready ON spool.jobs (queue, priority DESC, run_at, id) WHERE state = 'queued';\nCREATE INDEX jobs_due ON spool.jobs (queue, run_at) WHERE state = 'scheduled';\nCREATE INDEX jobs_leases ON spool.jobs (lease_expires_at) WHERE state = 'running';\nCREATE INDEX jobs_waiting ON spool.jobs (queue) WHERE state = 'waiting';\nCREATE INDEX jobs_finished ON spool.jobs (state, finished_at, id) WHERE finished_at IS NOT NULL;\nCREATE UNIQUE INDEX jobs_key ON spool.jobs (task, key) WHERE key IS NOT NULL;\nCREATE INDEX jobs_workflow ON spool.jobs (workflow_id, state) WHERE workflow_id IS NOT NULL;\n\n-- Dependency edges: child waits for parent.\nCREATE TABLE spool.job_deps (\n  parent_id text COLLATE \"C\" NOT NULL,\n  child_id  text COLLATE \"C\" NOT NULL,\n  PRIMARY KEY (parent_id, child_id)\n);\nCREATE INDEX job_deps_child ON spool.job_deps (child_id);\n\n-- Queue flags. A queue without a row runs.\nCREATE TABLE spool.queues (\n  name       text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  paused     boolean NOT NULL DEFAULT false,\n  updated_at bigint  NOT NULL\n);\n\n-- Job log lines, capped per job by the writer.\nCREATE TABLE spool.job_logs (\n  seq     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  job_id  text COLLATE \"C\" NOT NULL,\n  attempt bigint NOT NULL,\n  at      bigint NOT NULL,\n  level   text   NOT NULL,\n  message text   NOT NULL\n);\nCREATE INDEX job_logs_job ON spool.job_logs (job_id, seq);\n\n-- Worker heartbeats.\nCREATE TABLE spool.workers (\n  id           text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  host         text   NOT NULL,\n  pid          bigint NOT NULL,\n  queues       text   NOT NULL,\n  concurrency  bigint NOT NULL,\n  running      text   NOT NULL,\n  started_at   bigint NOT NULL,\n  last_seen_at bigint NOT NULL,\n  expires_at   bigint NOT NULL\n);\n\n-- Change-feed batches too large for a NOTIFY payload (8,000 bytes): the notification carries\n-- the row's seq and listeners read the row. Rows are pruned after a few minutes.\nCREATE TABLE spool.events (\n  seq    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  at     bigint NOT NULL,\n  events text   NOT NULL\n);\n\n-- Schedules: the scheduler computes fire times, the store compare-and-sets next_fire_at.\nCREATE TABLE spool.schedules (\n  name         text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  spec         text    NOT NULL,\n  trigger_key  text    NOT NULL,\n  anchor_at    bigint  NOT NULL,\n  next_fire_at bigint,\n  last_fire_at bigint,\n  last_job_id  text,\n  runs         bigint  NOT NULL DEFAULT 0,\n  paused       boolean NOT NULL DEFAULT false,\n  created_at   bigint  NOT NULL,\n  updated_at   bigint  NOT NULL\n);\n\n-- Workflow records; `state` stays 'running' until retention settles it (every job final).\nCREATE TABLE spool.workflows (\n  id          text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  name        text   NOT NULL,\n  policy      text   NOT NULL,\n  state       text   NOT NULL,\n  spec        text   NOT NULL,\n  total       bigint NOT NULL,\n  counts      jsonb,\n  created_at  bigint NOT NULL,\n  finished_at bigint\n);\nCREATE INDEX workflows_running ON spool.workflows (id) WHERE state = 'running';\n\n-- The audit log (UUIDv7 ids: the primary key is the newest-first order) and revoked sessions.\nCREATE TABLE spool.audit (\n  id    text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  at    bigint NOT NULL,\n  entry text   NOT NULL\n);\nCREATE INDEX audit_at ON spool.audit (at);\n\nCREATE TABLE spool.revoked_sessions (\n  id         text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  expires_at bigint NOT NULL\n);",
   },
   {
     version: 2,
     name: "flow",
-    sql: `-- 0002_flow: flow-control limits per queue (docs/flow-control.md). A queue without a row has none.
--- A claim of a queue with a row locks it (FOR UPDATE), so claims of a limited queue take turns
--- and each counts the running jobs its predecessors committed; \`rate_tat\` is the GCRA
--- theoretical arrival time of the rate limit (fractional ms).
-CREATE TABLE spool.queue_limits (
-  name        text COLLATE "C" NOT NULL PRIMARY KEY,
-  concurrency integer,
-  rate_limit  integer,
-  rate_per_ms bigint,
-  rate_burst  integer,
-  rate_tat    double precision,
-  updated_at  bigint NOT NULL
-);`,
+    sql: "-- 0002_flow: flow-control limits per queue (docs/flow-control.md). A queue without a row has none.\n-- A claim of a queue with a row locks it (FOR UPDATE), so claims of a limited queue take turns\n-- and each counts the running jobs its predecessors committed; `rate_tat` is the GCRA\n-- theoretical arrival time of the rate limit (fractional ms).\nCREATE TABLE spool.queue_limits (\n  name        text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  concurrency integer,\n  rate_limit  integer,\n  rate_per_ms bigint,\n  rate_burst  integer,\n  rate_tat    double precision,\n  updated_at  bigint NOT NULL\n);",
   },
   {
     version: 3,
     name: "flow_holds",
-    sql: `-- 0003_flow_holds: queues held by a handler's RateLimitedError (docs/flow-control.md): no claim
--- starts a job of the queue before \`until\`. Expired rows are harmless and overwritten.
-CREATE TABLE spool.queue_holds (
-  name  text COLLATE "C" NOT NULL PRIMARY KEY,
-  until bigint NOT NULL
-);`,
+    sql: "-- 0003_flow_holds: queues held by a handler's RateLimitedError (docs/flow-control.md): no claim\n-- starts a job of the queue before `until`. Expired rows are harmless and overwritten.\nCREATE TABLE spool.queue_holds (\n  name  text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  until bigint NOT NULL\n);",
   },
   {
     version: 10,
     name: "flow_keys",
-    sql: `-- 0010_flow_keys: per-task and per-key limits (docs/flow-control.md, "Task and key limits").
--- \`flow_key\` is the job's limit key ('' when its task's limits have no key; NULL when the task
--- has none), \`flow\` its limits as JSON ({"c":[limit,keyed],"r":[limit,perMs,burst,keyed]}),
--- both written at enqueue. Rate state of task and key groups lives in spool.flow_state, their
--- holds in spool.queue_holds (a group name holds a 0x1f separator, a queue's can not).
-ALTER TABLE spool.jobs ADD COLUMN flow_key text COLLATE "C";
-ALTER TABLE spool.jobs ADD COLUMN flow text;
--- Running jobs per task and key (the cap's count inside the claim).
-CREATE INDEX jobs_flow_running ON spool.jobs (task, flow_key) WHERE state = 'running' AND flow_key IS NOT NULL;
--- Whether a queue has queued jobs with limits (the claim takes the fair path then).
-CREATE INDEX jobs_flow_ready ON spool.jobs (queue, state) WHERE state IN ('queued', 'scheduled') AND flow_key IS NOT NULL;
-CREATE TABLE spool.flow_state (
-  grp text COLLATE "C" NOT NULL PRIMARY KEY,
-  tat double precision NOT NULL
-);`,
+    sql: "-- 0010_flow_keys: per-task and per-key limits (docs/flow-control.md, \"Task and key limits\").\n-- `flow_key` is the job's limit key ('' when its task's limits have no key; NULL when the task\n-- has none), `flow` its limits as JSON ({\"c\":[limit,keyed],\"r\":[limit,perMs,burst,keyed]}),\n-- both written at enqueue. Rate state of task and key groups lives in spool.flow_state, their\n-- holds in spool.queue_holds (a group name holds a 0x1f separator, a queue's can not).\nALTER TABLE spool.jobs ADD COLUMN flow_key text COLLATE \"C\";\nALTER TABLE spool.jobs ADD COLUMN flow text;\n-- Running jobs per task and key (the cap's count inside the claim).\nCREATE INDEX jobs_flow_running ON spool.jobs (task, flow_key) WHERE state = 'running' AND flow_key IS NOT NULL;\n-- Whether a queue has queued jobs with limits (the claim takes the fair path then).\nCREATE INDEX jobs_flow_ready ON spool.jobs (queue, state) WHERE state IN ('queued', 'scheduled') AND flow_key IS NOT NULL;\nCREATE TABLE spool.flow_state (\n  grp text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  tat double precision NOT NULL\n);",
   },
   {
     version: 11,
     name: "dedupe",
-    sql: `-- 0011_dedupe: dedupe windows (docs/flow-control.md, src/backend/dedupe-rule.ts). Per (task,
--- dedupe key), the job last created for the key and when (first_at, store ms). An enqueue with a
--- dedupe upserts its row first (dedupe-lock.sql), which locks it until the enqueue commits: the
--- enqueues of one key take turns, each seeing what the previous one committed. A row whose job
--- is gone (removed, pruned) matches nothing and is overwritten by the next enqueue.
-CREATE TABLE spool.dedupe (
-  task     text COLLATE "C" NOT NULL,
-  key      text COLLATE "C" NOT NULL,
-  job_id   text COLLATE "C" NOT NULL,
-  first_at bigint NOT NULL,
-  PRIMARY KEY (task, key)
-);`,
+    sql: "-- 0011_dedupe: dedupe windows (docs/flow-control.md, src/backend/dedupe-rule.ts). Per (task,\n-- dedupe key), the job last created for the key and when (first_at, store ms). An enqueue with a\n-- dedupe upserts its row first (dedupe-lock.sql), which locks it until the enqueue commits: the\n-- enqueues of one key take turns, each seeing what the previous one committed. A row whose job\n-- is gone (removed, pruned) matches nothing and is overwritten by the next enqueue.\nCREATE TABLE spool.dedupe (\n  task     text COLLATE \"C\" NOT NULL,\n  key      text COLLATE \"C\" NOT NULL,\n  job_id   text COLLATE \"C\" NOT NULL,\n  first_at bigint NOT NULL,\n  PRIMARY KEY (task, key)\n);",
   },
   {
     version: 12,
     name: "spawn",
-    sql: `-- 0012_spawn (dynamic children, ctx.spawn): a job that spawned children waits on them with a
--- policy for a child that fails or is cancelled ('fail': released at once; 'continue': counted
--- like a completion) instead of being cancelled by the dependency cascade. NULL for every other
--- job (no index: read only by id).
-ALTER TABLE spool.jobs ADD COLUMN IF NOT EXISTS spawn_policy text;`,
+    sql: "-- 0012_spawn (dynamic children, ctx.spawn): a job that spawned children waits on them with a\n-- policy for a child that fails or is cancelled ('fail': released at once; 'continue': counted\n-- like a completion) instead of being cancelled by the dependency cascade. NULL for every other\n-- job (no index: read only by id).\nALTER TABLE spool.jobs ADD COLUMN IF NOT EXISTS spawn_policy text;",
   },
   {
     version: 21,
