@@ -150,9 +150,7 @@ export const FLOW_TATS = "SELECT grp, tat FROM spool.flow_state WHERE grp = ANY(
  * `queries/follow-up-insert.sql`: Stores the follow-up templates of a new job and marks it has_dependents.
  * Params: :parent_id, :outcomes (text[]), :jobs (text[]: FollowUpJob JSON, same order).
  */
-export const FOLLOW_UP_INSERT = `WITH mark AS (UPDATE spool.jobs SET has_dependents = true WHERE id = :parent_id::text)
-INSERT INTO spool.follow_ups (parent_id, outcome, job)
-SELECT :parent_id::text, o, j FROM unnest(:outcomes::text[], :jobs::text[]) AS t(o, j)`;
+export const FOLLOW_UP_INSERT = "WITH mark AS (UPDATE spool.jobs SET has_dependents = true WHERE id = :parent_id::text)\nINSERT INTO spool.follow_ups (parent_id, outcome, job)\nSELECT :parent_id::text, o, j FROM unnest(:outcomes::text[], :jobs::text[]) AS t(o, j)";
 
 /**
  * `queries/follow-up-take.sql`: At a job's outcome: removes its follow-up templates (both outcomes) and returns them; the
@@ -160,7 +158,7 @@ SELECT :parent_id::text, o, j FROM unnest(:outcomes::text[], :jobs::text[]) AS t
  * Params: :parent_id.
  * Returns: outcome, job.
  */
-export const FOLLOW_UP_TAKE = `DELETE FROM spool.follow_ups WHERE parent_id = :parent_id::text RETURNING outcome, job`;
+export const FOLLOW_UP_TAKE = "DELETE FROM spool.follow_ups WHERE parent_id = :parent_id::text RETURNING outcome, job";
 
 /**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
@@ -927,16 +925,6 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 21,
     name: "follow_ups",
-    sql: `-- 0021_follow_ups: durable follow-ups (docs/flow-control.md, src/backend/follow-ups.ts). A job
--- created with \`then\` / \`catch\` keeps one row per outcome here (the FollowUpJob template as
--- JSON) and is marked has_dependents, so the writes that record its outcome (complete, fail,
--- rescue: they already look at has_dependents) take the rows and insert the follow-up job in
--- the same transaction. Rows go when the outcome takes them.
-CREATE TABLE spool.follow_ups (
-  parent_id text COLLATE "C" NOT NULL,
-  outcome   text COLLATE "C" NOT NULL,
-  job       text NOT NULL,
-  PRIMARY KEY (parent_id, outcome)
-);`,
+    sql: "-- 0021_follow_ups: durable follow-ups (docs/flow-control.md, src/backend/follow-ups.ts). A job\n-- created with `then` / `catch` keeps one row per outcome here (the FollowUpJob template as\n-- JSON) and is marked has_dependents, so the writes that record its outcome (complete, fail,\n-- rescue: they already look at has_dependents) take the rows and insert the follow-up job in\n-- the same transaction. Rows go when the outcome takes them.\nCREATE TABLE spool.follow_ups (\n  parent_id text COLLATE \"C\" NOT NULL,\n  outcome   text COLLATE \"C\" NOT NULL,\n  job       text NOT NULL,\n  PRIMARY KEY (parent_id, outcome)\n);",
   },
 ];

@@ -160,7 +160,7 @@ export const FLOW_TAT_PUT = "INSERT INTO spool_flow_state (grp, tat) VALUES (:gr
  * `queries/follow-up-insert.sql`: Stores a follow-up template of a new job (the job is then marked has_dependents).
  * Params: :parent_id, :outcome ('completed' | 'failed'), :job (FollowUpJob JSON).
  */
-export const FOLLOW_UP_INSERT = `INSERT INTO spool_follow_ups (parent_id, outcome, job) VALUES (:parent_id, :outcome, :job)`;
+export const FOLLOW_UP_INSERT = "INSERT INTO spool_follow_ups (parent_id, outcome, job) VALUES (:parent_id, :outcome, :job)";
 
 /**
  * `queries/follow-up-take.sql`: At a job's outcome: removes its follow-up templates (both outcomes) and returns them; the
@@ -168,7 +168,7 @@ export const FOLLOW_UP_INSERT = `INSERT INTO spool_follow_ups (parent_id, outcom
  * Params: :parent_id.
  * Returns: outcome, job.
  */
-export const FOLLOW_UP_TAKE = `DELETE FROM spool_follow_ups WHERE parent_id = :parent_id RETURNING outcome, job`;
+export const FOLLOW_UP_TAKE = "DELETE FROM spool_follow_ups WHERE parent_id = :parent_id RETURNING outcome, job";
 
 /**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
@@ -950,16 +950,6 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 31,
     name: "follow_ups",
-    sql: `-- 0031_follow_ups: durable follow-ups (docs/flow-control.md, src/backend/follow-ups.ts). A job
--- created with \`then\` / \`catch\` keeps one row per outcome here (the FollowUpJob template as
--- JSON) and is marked has_dependents, so the writes that record its outcome (complete, fail,
--- rescue: they already look at has_dependents) take the row and insert the follow-up job in the
--- same transaction. Rows go when the outcome takes them.
-CREATE TABLE spool_follow_ups (
-  parent_id TEXT NOT NULL,
-  outcome   TEXT NOT NULL,
-  job       TEXT NOT NULL,
-  PRIMARY KEY (parent_id, outcome)
-) WITHOUT ROWID;`,
+    sql: "-- 0031_follow_ups: durable follow-ups (docs/flow-control.md, src/backend/follow-ups.ts). A job\n-- created with `then` / `catch` keeps one row per outcome here (the FollowUpJob template as\n-- JSON) and is marked has_dependents, so the writes that record its outcome (complete, fail,\n-- rescue: they already look at has_dependents) take the row and insert the follow-up job in the\n-- same transaction. Rows go when the outcome takes them.\nCREATE TABLE spool_follow_ups (\n  parent_id TEXT NOT NULL,\n  outcome   TEXT NOT NULL,\n  job       TEXT NOT NULL,\n  PRIMARY KEY (parent_id, outcome)\n) WITHOUT ROWID;",
   },
 ];
