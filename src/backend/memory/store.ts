@@ -6,18 +6,16 @@
  */
 
 import type { Clock } from "../../core/clock.js";
-import type { FollowUpOutcome, NewJobFollowUps } from "../../core/follow-ups.js";
+import type { NewJobFollowUps } from "../../core/follow-ups.js";
 import { FINAL_STATES, type JobLogLine, type JobRecord } from "../../core/types.js";
 import type { BackendEvent, BackendEventListener, WorkerInfo } from "../backend.js";
 import type { DedupeEntry } from "../dedupe-rule.js";
 import { fairGroupOf } from "../flow-gate.js";
-import { followUpFor, followUpJob } from "../follow-ups.js";
 import type { JobFlow, QueueLimits } from "../seam/flow.js";
 import type { SpawnPolicy } from "../seam/jobs.js";
 import { claimOrder } from "../shared.js";
 import { NOT_STARTED_STATES } from "../workflow-shared.js";
 import { Heap } from "./heap.js";
-import { enqueueNow } from "./jobs.js";
 import { MemoryWorkflows } from "./memory-workflows.js";
 
 export interface StoredJob extends JobRecord {
@@ -224,19 +222,8 @@ export class MemoryStore {
     }
   }
 
-  /**
-   * Inserts `job`'s follow-up for `outcome` (then / catch), if it has one, at the moment the
-   * outcome is recorded (same synchronous step, so exactly once per outcome).
-   */
-  followUp(job: StoredJob, outcome: FollowUpOutcome, payload: string, now: number): void {
-    const tpl = followUpFor(job.followUps, outcome);
-    if (!tpl || this.jobs.has(tpl.id)) return;
-    enqueueNow(this, [followUpJob(tpl, payload, now)], now);
-  }
-
   /** A job ended `failed` (no retry left): its dependents are cancelled, failFast applies. */
   failed(job: StoredJob, now: number, events: BackendEvent[]): void {
-    this.followUp(job, "failed", JSON.stringify(job.errors.at(-1) ?? null), now);
     this.cancelDependents(job, now, events, `dependency ${job.id} failed`);
     this.workflows.onJobFailed(job.id, now, events);
   }

@@ -6,8 +6,8 @@
  */
 import type { FollowUpJob, FollowUpOutcome } from "../../core/follow-ups.js";
 import type { NewJob } from "../backend.js";
+import { encodeFlow } from "../flow-gate.js";
 import { followUpJob } from "../follow-ups.js";
-import { columns } from "./jobs.js";
 import { jobEvent } from "./rows.js";
 import type { Statements } from "./statements.js";
 import type { Tx } from "./store.js";
@@ -40,7 +40,26 @@ export async function takeFollowUp(
   const job = followUpJob(JSON.parse(row.job) as FollowUpJob, payload, tx.now);
   // Its id was chosen at enqueue; it can exist only if someone enqueued that id by hand.
   if ((await tx.q(sql.JOB_STATES, { ids: [job.id] })).length > 0) return;
-  await tx.q(sql.JOB_INSERT_MANY, { now: tx.now, workflow_id: null, ...columns([job]), states: ["queued"] });
+  await tx.q(sql.JOB_INSERT, {
+    id: job.id,
+    task: job.task,
+    queue: job.queue,
+    state: "queued",
+    priority: job.priority,
+    run_at: job.runAt,
+    max_attempts: job.maxAttempts,
+    input: job.input,
+    key: null,
+    meta: JSON.stringify(job.meta),
+    depends_on: [],
+    pending_dependencies: 0,
+    lease_ms: job.leaseMs,
+    timeout_ms: job.timeoutMs,
+    now: tx.now,
+    finished_at: null,
+    flow_key: job.flow ? job.flow.key : null,
+    flow: job.flow ? encodeFlow(job.flow) : null,
+  });
   tx.events.push(jobEvent("job:enqueued", job.id, job.queue, tx.now, "queued"));
 }
 

@@ -1,29 +1,16 @@
 /**
  * Durable follow-ups on SQLite (../follow-ups.ts): templates are stored by `insertEach` (one row
- * per outcome, the parent marked has_dependents), and `takeFollowUp` runs inside the write that
+ * per outcome, the parent marked has_dependents: insert.ts `storeFollowUps`), and `takeFollowUp` runs inside the write that
  * records the parent's outcome, which is fenced by its lease token: the follow-up job is inserted
  * in that same transaction, once.
  */
-import type { FollowUpJob, FollowUpOutcome, NewJobFollowUps } from "../../core/follow-ups.js";
+import type { FollowUpJob, FollowUpOutcome } from "../../core/follow-ups.js";
 import type { BackendEvent } from "../backend.js";
 import { followUpJob } from "../follow-ups.js";
 import { type InsertStatements, insertEach } from "./insert.js";
 import type { SqliteStore } from "./store.js";
 
 type FollowUpStatements = InsertStatements & Pick<SqliteStore["sql"], "followUpTake">;
-
-/** Inside the enqueue's transaction: stores `parentId`'s templates and marks it. */
-export function storeFollowUps(sql: InsertStatements, parentId: string, followUps: NewJobFollowUps): void {
-  if (followUps.completed)
-    sql.followUpInsert.run({
-      parent_id: parentId,
-      outcome: "completed",
-      job: JSON.stringify(followUps.completed),
-    });
-  if (followUps.failed)
-    sql.followUpInsert.run({ parent_id: parentId, outcome: "failed", job: JSON.stringify(followUps.failed) });
-  sql.jobMarkHasDependents.run({ id: parentId });
-}
 
 /**
  * Inside the outcome's transaction (call only for a job marked has_dependents): removes the

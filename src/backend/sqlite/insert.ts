@@ -1,10 +1,10 @@
 /** Inserting new jobs one by one (keys, dependencies), on spool's connection or on the app's (`{ tx }`). */
 import { NotFoundError } from "../../core/errors/index.js";
+import type { NewJobFollowUps } from "../../core/follow-ups.js";
 import type { JobState } from "../../core/types.js";
 import type { BackendEvent, EnqueuedRef, JobEnqueueResult, NewJob } from "../backend.js";
 import { dedupeVerdict, stateAfterRunAt } from "../dedupe-rule.js";
 import { stateAtInsert } from "../shared.js";
-import { storeFollowUps } from "./follow-ups.js";
 import { jobRow } from "./rows.js";
 import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
 
@@ -94,6 +94,22 @@ export function insertEach(
     events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
   }
   return { jobs: out };
+}
+
+/**
+ * Durable follow-ups (follow-ups.ts): stores `parentId`'s templates and marks it has_dependents,
+ * so the writes that record its outcome look for them.
+ */
+function storeFollowUps(sql: InsertStatements, parentId: string, followUps: NewJobFollowUps): void {
+  if (followUps.completed)
+    sql.followUpInsert.run({
+      parent_id: parentId,
+      outcome: "completed",
+      job: JSON.stringify(followUps.completed),
+    });
+  if (followUps.failed)
+    sql.followUpInsert.run({ parent_id: parentId, outcome: "failed", job: JSON.stringify(followUps.failed) });
+  sql.jobMarkHasDependents.run({ id: parentId });
 }
 
 /** The job a dedupe window matched (returned, or updated by debounce/replace), or null: create. */
