@@ -19,6 +19,8 @@ export const TASK_OPTION_KEYS: ReadonlySet<string> = new Set([
   "concurrency",
   "rateLimit",
   "dedupe",
+  "onSuccess",
+  "onFailure",
   "__output",
 ]);
 

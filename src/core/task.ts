@@ -7,6 +7,7 @@ import type { DedupeOptions, EnqueueDedupeOptions } from "./dedupe.js";
 import type { Duration } from "./duration.js";
 import type { TaskFlowOptions } from "./flow.js";
 import type { ParentOutcome } from "./follow-ups.js";
+import type { TaskHooks } from "./hooks.js";
 import type { RetryPolicy } from "./retry.js";
 import type { SpawnedChildren, SpawnOptions } from "./spawn.js";
 import type { EpochMs, JobRecord } from "./types.js";
@@ -108,7 +109,7 @@ interface TaskBase<O> extends TaskDefaults {
   readonly __output?: O;
 }
 
-export interface TaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I> {
+export interface TaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I>, TaskHooks<O> {
   /** Dedupe window per key (docs/flow-control.md): throttle, debounce or replace. */
   dedupe?: DedupeOptions<I>;
   run(input: I, ctx: TaskContext): Promise<O> | O;
@@ -135,7 +136,7 @@ export interface BatchContext {
  * INSERT) and returns one entry per input, in order: a result, or an `Error` that fails that
  * job alone (retried by the task's policy). A throw fails every job of the call.
  */
-export interface BatchTaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I> {
+export interface BatchTaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I>, TaskHooks<O> {
   batch: BatchOptions;
   dedupe?: DedupeOptions<I>;
   run(inputs: I[], ctx: BatchContext): Promise<ReadonlyArray<O | Error>> | ReadonlyArray<O | Error>;
@@ -143,7 +144,8 @@ export interface BatchTaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I> {
 
 export interface SchemaTaskConfig<S extends StandardSchemaV1, O>
   extends TaskBase<O>,
-    TaskFlowOptions<StandardSchemaV1.InferOutput<S>> {
+    TaskFlowOptions<StandardSchemaV1.InferOutput<S>>,
+    TaskHooks<O> {
   /** Validates (and may transform) the input at enqueue time; invalid input throws `ValidationError`. */
   schema: S;
   /** The key function gets the validated input. */

@@ -34,6 +34,7 @@ import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js
 import { type BatchCollector, runAlone } from "./batch-collector.js";
 import { errorRecord } from "./error-record.js";
 import { type FaultTarget, faultScopeEnabled, runInFaultScope } from "./fault-scope.js";
+import { runHook } from "./hooks.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { IsolatedError } from "./isolation/remote-error.js";
 import type { JobControl } from "./job-control.js";
@@ -106,6 +107,8 @@ export interface ExecuteDeps {
   batches?: BatchCollector;
   /** `ctx.spawn` and `ctx.children`; without it `ctx.spawn` throws. */
   spawn?: SpawnSupport;
+  /** How long an onSuccess / onFailure hook may delay the outcome (hooks.ts; tests shorten it). */
+  hookTimeoutMs?: number;
 }
 
 const UNKNOWN_TASK_RETRY = resolveRetry({ attempts: 1, backoff: BACKOFF_DEFAULT });
@@ -150,8 +153,12 @@ export function execute(
 ): Execution {
   const span = startExecutionSpan(job);
   const execution = attempt(task, job, control, deps, span);
-  void execution.outcome.then((outcome) => span.end(outcome));
-  return execution;
+  // In-process hooks run before the outcome is written (at-least-once, hooks.ts).
+  const outcome = task?.hooks
+    ? execution.outcome.then((o) => runHook(task, job, execution.input(), o, deps))
+    : execution.outcome;
+  void outcome.then((o) => span.end(o));
+  return { outcome, settled: execution.settled };
 }
 
 function attempt(
@@ -160,11 +167,14 @@ function attempt(
   control: JobControl,
   deps: ExecuteDeps,
   span: ExecutionTrace,
-): Execution {
+): Execution & { input(): unknown } {
+  /** The input the handler ran with (hooks see it); the stored one until the handler starts. */
+  let ranWith: unknown;
+  const ranInput = () => ranWith;
   if (!task) {
     // Deploy skew: this worker does not know the task, another may. Retry with backoff.
     const outcome = failed(undefined, job, new UnknownTaskError(job.task), deps);
-    return { outcome: Promise.resolve(outcome), settled: Promise.resolve() };
+    return { outcome: Promise.resolve(outcome), settled: Promise.resolve(), input: ranInput };
   }
   let input: unknown;
   // Workflow jobs that take their parents' results build their input when they start.
@@ -173,10 +183,14 @@ function attempt(
   let children: Promise<SpawnedChildren> | null = null;
   try {
     fromParents = deps.resolveInput(job, deps.backend);
-    if (!fromParents) input = deserialize(job.input);
+    if (!fromParents) ranWith = input = deserialize(job.input);
     children = deps.spawn?.resume(job, deps.backend) ?? null;
   } catch (err) {
-    return { outcome: Promise.resolve(failed(task, job, err, deps)), settled: Promise.resolve() };
+    return {
+      outcome: Promise.resolve(failed(task, job, err, deps)),
+      settled: Promise.resolve(),
+      input: ranInput,
+    };
   }
   const timeoutMs = job.timeoutMs;
   let timer: NodeJS.Timeout | undefined;
@@ -215,13 +229,15 @@ function attempt(
   }
   let handler: Promise<unknown>;
   try {
-    const start = (value: unknown) =>
-      children
+    const start = (value: unknown) => {
+      ranWith = value;
+      return children
         ? children.then((c) => {
             ctx.children = c;
             return run(value);
           })
         : run(value);
+    };
     handler = fromParents
       ? fromParents.then((resolved) => {
           ctx.parents = resolved.parents;
@@ -268,7 +284,7 @@ function attempt(
       (err) => (control.aborted ? onAbort() : finish(failed(task, job, err, deps))),
     );
   });
-  return { outcome, settled };
+  return { outcome, settled, input: ranInput };
 }
 
 function abortOutcome(task: RegisteredTask, job: LeasedJob, reason: unknown, deps: ExecuteDeps): Outcome {
