@@ -133,7 +133,7 @@ describe.each([
     const hooks: string[] = [];
     const t = spool.task({
       name: "limited",
-      run: (_input: null, ctx) => {
+      run: () => {
         if (hooks.length === 0) {
           hooks.push("ran");
           throw new RateLimitedError({ retryAfter: "50ms", scope: "job" });
