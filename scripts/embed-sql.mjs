@@ -5,6 +5,9 @@
  * `sqlite` and `postgres`:
  *
  *   src/backend/B/queries/<name>.sql        → export const <NAME> (string)
+ *   a query with {{cmp}} / {{order}} / {{first}} → <NAME>_ASC and <NAME>_DESC (a page walked in
+ *       either direction is one statement written once: `>`/`<`, `ASC`/`DESC`,
+ *       "oldest first"/"newest first")
  *   src/backend/B/migrations/<NNNN>_<name>.sql → MIGRATIONS[] ({ version, name, sql })
  *
  * Output: src/backend/B/generated/sql.ts (committed, so tests need no build step).
@@ -61,6 +64,24 @@ function doc(lines, indent = "") {
   return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l.replace(/\*\//g, "* /")}` : ""}`).join("\n")}\n${indent} */\n`;
 }
 
+const DIRECTIONS = [
+  { suffix: "ASC", cmp: ">", order: "ASC", first: "oldest first" },
+  { suffix: "DESC", cmp: "<", order: "DESC", first: "newest first" },
+];
+
+/** One constant per file, or an _ASC and a _DESC one when the file walks a page either way. */
+function directions(file, header, body) {
+  const text = [...header, body].join("\n");
+  if (!/\{\{(cmp|order|first)\}\}/.test(text)) return [{ name: constName(file), header, body }];
+  const fill = (t, d) =>
+    t.replaceAll("{{cmp}}", d.cmp).replaceAll("{{order}}", d.order).replaceAll("{{first}}", d.first);
+  return DIRECTIONS.map((d) => ({
+    name: `${constName(file)}_${d.suffix}`,
+    header: header.map((l) => fill(l, d)),
+    body: fill(body, d),
+  }));
+}
+
 /** Embeds one backend's SQL (SQLite, PostgreSQL: same layout). Returns false when `--check` finds it stale. */
 function embed(backend) {
   const base = join(root, "src/backend", backend);
@@ -79,13 +100,14 @@ function embed(backend) {
       throw new Error(`${file}: missing header comment (what it does, its parameters)`);
     if (!body) throw new Error(`${file}: no statement`);
     assertOneStatement(file, body);
-    const name = constName(file);
-    if (names.has(name)) throw new Error(`${file}: constant ${name} defined twice`);
-    names.add(name);
-    parts.push(
-      `${doc([`\`queries/${file}\`: ${header[0]}`, ...header.slice(1)])}export const ${name} = ${literal(body)};`,
-      "",
-    );
+    for (const variant of directions(file, header, body)) {
+      if (names.has(variant.name)) throw new Error(`${file}: constant ${variant.name} defined twice`);
+      names.add(variant.name);
+      parts.push(
+        `${doc([`\`queries/${file}\`: ${variant.header[0]}`, ...variant.header.slice(1)])}export const ${variant.name} = ${literal(variant.body)};`,
+        "",
+      );
+    }
   }
 
   const migrations = [];

@@ -25,6 +25,7 @@ export * from "./core/errors/index.js";
 export type { QueueLimitOptions, RateLimit } from "./core/flow.js";
 export type { BackoffPolicy, RetryPolicy } from "./core/retry.js";
 export { deserialize, serialize } from "./core/serializer.js";
+export type { ChildOutcome, SpawnedChildren, SpawnOptions } from "./core/spawn.js";
 export type {
   AppTransaction,
   BatchContext,
@@ -64,6 +65,7 @@ export {
   type ScheduleHandle,
   type ScheduleInfo,
   type ScheduleOptions,
+  type ScheduleRunInfo,
   Scheduler,
   type SchedulerEvents,
   type SchedulerOptions,

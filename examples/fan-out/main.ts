@@ -53,8 +53,9 @@ const nightly = spool.task({
       const files = readdirSync(dir).filter((f) => f.endsWith(".db"));
       return ctx.spawn(files.map((f) => countScans.with({ file: join(dir, f) })));
     }
-    // Resumed once every child completed: results come in the order they were spawned.
-    const counts = ctx.children.results as number[];
+    // Resumed once every child completed: results come in the order they were spawned,
+    // typed by countScans's result type (number[]).
+    const counts = ctx.children.resultsOf(countScans);
     return { sites: counts.length, scans: counts.reduce((a, b) => a + b, 0) };
   },
 });

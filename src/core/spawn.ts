@@ -2,7 +2,9 @@
  * Dynamic children (see docs/children.md): the types a handler uses to fan out work it finds
  * while running and to read the children's outcomes when it is resumed.
  */
-import type { JobErrorRecord, JobState } from "./types.js";
+import { NonRetriableError } from "./errors/index.js";
+import type { Task } from "./task.js";
+import type { JobErrorRecord } from "./types.js";
 
 export interface SpawnOptions {
   /**
@@ -13,16 +15,20 @@ export interface SpawnOptions {
   onFailure?: "fail" | "continue";
 }
 
-/** One child's end, as the resumed parent sees it. */
-export interface ChildOutcome {
+interface OutcomeBase {
   id: string;
   task: string;
-  state: Extract<JobState, "completed" | "failed" | "cancelled">;
-  /** The child's result when `completed`. */
-  result: unknown;
-  /** The child's last error when `failed` (null otherwise). */
-  error: JobErrorRecord | null;
 }
+
+/**
+ * One child's end, as the resumed parent sees it. `O` is the child task's result type (see
+ * `SpawnedChildren.outcomesOf`); narrowing on `state` narrows `result` and `error` (a failed
+ * child's last error record).
+ */
+export type ChildOutcome<O = unknown> =
+  | (OutcomeBase & { state: "completed"; result: O; error: null })
+  | (OutcomeBase & { state: "failed"; result: undefined; error: JobErrorRecord | null })
+  | (OutcomeBase & { state: "cancelled"; result: undefined; error: null });
 
 /** `ctx.children` of a resumed parent: the last spawn's children, in the order given. */
 export interface SpawnedChildren {
@@ -31,6 +37,36 @@ export interface SpawnedChildren {
   /** Each child's result (undefined for a child that did not complete: see `outcomes`). */
   readonly results: readonly unknown[];
   readonly outcomes: readonly ChildOutcome[];
+  /**
+   * The outcomes of the children of `task`, in spawn order, typed by its result type. Matched
+   * by task name at run time, so the type is as true as the task definition.
+   */
+  outcomesOf<I, O>(task: Task<I, O>): ChildOutcome<O>[];
+  /**
+   * The results of the children of `task`, in spawn order, typed by its result type. Throws a
+   * `NonRetriableError` naming the first of them that did not complete (possible only under
+   * `onFailure: "continue"`; under `"fail"` a resumed parent's children all completed).
+   */
+  resultsOf<I, O>(task: Task<I, O>): O[];
+}
+
+/** Builds `ctx.children` from the outcomes read at resume (see workflow/spawn.ts). */
+export function spawnedChildren(round: number, outcomes: ChildOutcome[]): SpawnedChildren {
+  const outcomesOf = <I, O>(task: Task<I, O>) =>
+    outcomes.filter((o) => o.task === task.name) as ChildOutcome<O>[];
+  return {
+    round,
+    results: outcomes.map((o) => o.result),
+    outcomes,
+    outcomesOf,
+    resultsOf<I, O>(task: Task<I, O>): O[] {
+      return outcomesOf(task).map((o) => {
+        if (o.state === "completed") return o.result;
+        const why = o.error ? `: ${o.error.message}` : "";
+        throw new NonRetriableError(`child ${o.id} (${o.task}) ${o.state}${why}`);
+      });
+    },
+  };
 }
 
 /** What the core stores in a parent's `meta.spawn` (the backend never reads it). */

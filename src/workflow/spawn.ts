@@ -13,7 +13,7 @@ import { InvalidArgumentError, NonRetriableError } from "../core/errors/index.js
 import { newJobId } from "../core/ids.js";
 import type { TaskRegistry } from "../core/registry.js";
 import { deserialize } from "../core/serializer.js";
-import { type ChildOutcome, type SpawnedChildren, spawnMetaOf } from "../core/spawn.js";
+import { type ChildOutcome, type SpawnedChildren, spawnedChildren, spawnMetaOf } from "../core/spawn.js";
 import type { TaskCall } from "../core/task.js";
 import { FINAL_STATES, type JobRecord, type LeasedJob } from "../core/types.js";
 import { buildJob, validateInput } from "../enqueue/build-job.js";
@@ -84,15 +84,19 @@ async function readChildren(job: LeasedJob, backend: Backend): Promise<SpawnedCh
       unfinished.push(id);
       continue;
     }
-    const state = r.state as ChildOutcome["state"];
-    const o: ChildOutcome = {
-      id,
-      task: r.task,
-      state,
-      result: state === "completed" && r.result !== null ? deserialize(r.result) : undefined,
-      error: state === "failed" ? (r.errors[r.errors.length - 1] ?? null) : null,
-    };
-    if (state !== "completed") firstBad ??= o;
+    const base = { id, task: r.task };
+    const o: ChildOutcome =
+      r.state === "completed"
+        ? {
+            ...base,
+            state: "completed",
+            result: r.result !== null ? deserialize(r.result) : undefined,
+            error: null,
+          }
+        : r.state === "failed"
+          ? { ...base, state: "failed", result: undefined, error: r.errors[r.errors.length - 1] ?? null }
+          : { ...base, state: "cancelled", result: undefined, error: null };
+    if (o.state !== "completed") firstBad ??= o;
     outcomes.push(o);
   }
   if (spawn.onFailure === "fail" && firstBad) {
@@ -108,5 +112,5 @@ async function readChildren(job: LeasedJob, backend: Backend): Promise<SpawnedCh
   if (unfinished.length > 0)
     // Released early only under "fail"; under "continue" every child is final here.
     throw new Error(`job ${job.id} resumed with ${unfinished.length} unfinished children`);
-  return { round: spawn.round, results: outcomes.map((o) => o.result), outcomes };
+  return spawnedChildren(spawn.round, outcomes);
 }

@@ -3,10 +3,10 @@
  * a slot (a worker with ONE slot still runs its children), resumes with their results in order,
  * follows its failure policy, and a cancel of the waiting parent cancels the children.
  */
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, expectTypeOf, test } from "vitest";
 import { createSpool, type Spool } from "../../src/client/spool.js";
 import { NonRetriableError } from "../../src/core/errors/index.js";
-import type { SpawnedChildren } from "../../src/core/spawn.js";
+import type { ChildOutcome, SpawnedChildren } from "../../src/core/spawn.js";
 import type { Worker } from "../../src/worker/worker.js";
 import { tempBackend } from "../cli/helpers.js";
 import { postgresReachable, postgresUrl, requirePostgres } from "../support/postgres.js";
@@ -96,6 +96,51 @@ describe.each(KINDS)("ctx.spawn on %s", (kind) => {
     const job = await twice.enqueue(1);
     await worker(1);
     expect(await job.result({ timeout: "60s" })).toEqual([3, 101]);
+  }, 120_000);
+
+  test("outcomesOf / resultsOf type each task's children by its result type, in spawn order", async () => {
+    await open();
+    const stamp = spool.task({ name: "stamp", run: (n: number) => ({ n, at: new Date(n * 1000) }) });
+    const label = spool.task({ name: "label", run: (s: string) => s.toUpperCase() });
+    const flaky = spool.task({
+      name: "flaky",
+      retry: 1,
+      run: (n: number): number => {
+        if (n < 0) throw new Error(`negative ${n}`);
+        return n;
+      },
+    });
+    const seen: string[] = [];
+    const parent = spool.task({
+      name: "typed",
+      async run(_: null, ctx) {
+        const c = ctx.children;
+        if (!c)
+          return ctx.spawn([stamp.with(1), label.with("a"), stamp.with(2), flaky.with(-1), label.with("b")], {
+            onFailure: "continue",
+          });
+        const stamps = c.resultsOf(stamp);
+        expectTypeOf(stamps).toEqualTypeOf<{ n: number; at: Date }[]>();
+        const labels = c.resultsOf(label);
+        expectTypeOf(labels).toEqualTypeOf<string[]>();
+        const flakyOutcomes = c.outcomesOf(flaky);
+        expectTypeOf(flakyOutcomes).toEqualTypeOf<ChildOutcome<number>[]>();
+        const first = flakyOutcomes[0];
+        if (first?.state === "completed") expectTypeOf(first.result).toEqualTypeOf<number>();
+        if (first?.state === "failed") seen.push(`flaky failed: ${first.error?.message}`);
+        try {
+          c.resultsOf(flaky);
+        } catch (err) {
+          seen.push(`${(err as Error).name}: ${(err as Error).message}`);
+        }
+        return { stamps: stamps.map((s) => s.at.getTime()), labels };
+      },
+    });
+    const job = await parent.enqueue(null);
+    await worker(2);
+    expect(await job.result({ timeout: "60s" })).toEqual({ stamps: [1000, 2000], labels: ["A", "B"] });
+    expect(seen[0]).toBe("flaky failed: negative -1");
+    expect(seen[1]).toMatch(/^NonRetriableError: child \S+ \(flaky\) failed: negative -1$/);
   }, 120_000);
 
   test('onFailure "fail": a failed child fails the parent (handler not resumed), unfinished children are cancelled', async () => {

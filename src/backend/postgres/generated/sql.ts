@@ -313,7 +313,7 @@ export const JOB_INSERT = "INSERT INTO spool.jobs (\n  id, task, queue, state, p
 export const JOB_LEASED = "SELECT queue, attempt FROM spool.jobs WHERE id = :id::text AND state = 'running' AND lease_token = :token::text\nFOR SHARE";
 
 /**
- * `queries/job-list-asc.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
+ * `queries/job-list.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
  * Params: :queue, :states (text[]), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (lower-case substring of id, key or the last error message), :limit.
@@ -322,7 +322,7 @@ export const JOB_LEASED = "SELECT queue, attempt FROM spool.jobs WHERE id = :id:
 export const JOB_LIST_ASC = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))\n  AND (:task::text IS NULL OR j.task = :task::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id > :after::text)\n  AND (:search::text IS NULL OR strpos(lower(\n    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')\n  ), :search::text) > 0)\nORDER BY j.id ASC\nLIMIT :limit::bigint";
 
 /**
- * `queries/job-list-desc.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
+ * `queries/job-list.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
  * Params: :queue, :states (text[]), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (lower-case substring of id, key or the last error message), :limit.
@@ -407,17 +407,17 @@ export const JOB_RELEASE_MANY = "UPDATE spool.jobs AS j SET\n  state = 'queued',
 export const JOB_RETRY = "UPDATE spool.jobs SET\n  state = 'queued',\n  attempt = 0,\n  run_at = :now::bigint,\n  finished_at = NULL,\n  pending_dependencies = 0,\n  updated_at = :now::bigint\nWHERE id = ANY(:ids::text[]) AND state IN ('failed', 'cancelled')\nRETURNING id, queue";
 
 /**
- * `queries/job-search-asc.sql`: One page of jobs, oldest first, with :search (lower-case) in one of their fields: id, key,
+ * `queries/job-search.sql`: One page of jobs, oldest first, with :search (lower-case) in one of their fields: id, key,
  * input, result or an error message (src/backend/search.ts). A scan in id order until the page
- * is full (no text index yet). Other params as job-list-asc.sql.
+ * is full (no text index yet). Other params as job-list.sql.
  * Returns: every column.
  */
 export const JOB_SEARCH_ASC = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))\n  AND (:task::text IS NULL OR j.task = :task::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id > :after::text)\n  AND (\n    strpos(lower(j.id), :search::text) > 0\n    OR strpos(lower(coalesce(j.key, '')), :search::text) > 0\n    OR strpos(lower(j.input), :search::text) > 0\n    OR strpos(lower(coalesce(j.result, '')), :search::text) > 0\n    OR EXISTS (\n      SELECT 1 FROM jsonb_array_elements(j.errors) AS e\n      WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0\n    )\n  )\nORDER BY j.id ASC\nLIMIT :limit::bigint";
 
 /**
- * `queries/job-search-desc.sql`: One page of jobs, newest first, with :search (lower-case) in one of their fields: id, key,
+ * `queries/job-search.sql`: One page of jobs, newest first, with :search (lower-case) in one of their fields: id, key,
  * input, result or an error message (src/backend/search.ts). A scan in id order until the page
- * is full (no text index yet). Other params as job-list-desc.sql.
+ * is full (no text index yet). Other params as job-list.sql.
  * Returns: every column.
  */
 export const JOB_SEARCH_DESC = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))\n  AND (:task::text IS NULL OR j.task = :task::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id < :after::text)\n  AND (\n    strpos(lower(j.id), :search::text) > 0\n    OR strpos(lower(coalesce(j.key, '')), :search::text) > 0\n    OR strpos(lower(j.input), :search::text) > 0\n    OR strpos(lower(coalesce(j.result, '')), :search::text) > 0\n    OR EXISTS (\n      SELECT 1 FROM jsonb_array_elements(j.errors) AS e\n      WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0\n    )\n  )\nORDER BY j.id DESC\nLIMIT :limit::bigint";
@@ -733,11 +733,31 @@ export const SCHEDULE_PAUSE = "UPDATE spool.schedules SET paused = true, updated
 export const SCHEDULE_RESUME = "UPDATE spool.schedules SET\n  next_fire_at = CASE WHEN paused THEN :next_fire_at::bigint ELSE next_fire_at END,\n  paused = false,\n  updated_at = :now::bigint\nWHERE name = :name::text\nRETURNING name";
 
 /**
+ * `queries/schedule-run-insert.sql`: Records one fire of a schedule (inside the fire's transaction, which holds the schedule's row
+ * lock), numbered after its last one.
+ * Params: :name, :at, :fire_at (NULL: a manual run), :job_id (NULL: skipped), :skipped.
+ */
+export const SCHEDULE_RUN_INSERT = "INSERT INTO spool.schedule_runs (name, seq, at, fire_at, job_id, skipped)\nSELECT :name::text, coalesce(max(seq), 0) + 1, :at::bigint, :fire_at::bigint, :job_id::text, :skipped::text\nFROM spool.schedule_runs WHERE name = :name::text";
+
+/**
+ * `queries/schedule-run-list.sql`: A schedule's recent fires, newest first (the primary key walked backwards).
+ * Params: :name, :limit.
+ * Returns: at, fire_at, job_id, skipped.
+ */
+export const SCHEDULE_RUN_LIST = "SELECT at, fire_at, job_id, skipped FROM spool.schedule_runs\nWHERE name = :name::text ORDER BY seq DESC LIMIT :limit::integer";
+
+/**
  * `queries/schedule-run-now.sql`: A manual run ("run now"): records its job as the schedule's last one; fire times stay.
  * Params: :name, :job_id, :now.
  * Returns: every schedules column, after the update.
  */
 export const SCHEDULE_RUN_NOW = "UPDATE spool.schedules SET last_job_id = :job_id::text, updated_at = :now::bigint WHERE name = :name::text\nRETURNING name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at";
+
+/**
+ * `queries/schedule-run-prune.sql`: Drops a schedule's runs beyond its newest :keep (right after one was added).
+ * Params: :name, :keep.
+ */
+export const SCHEDULE_RUN_PRUNE = "DELETE FROM spool.schedule_runs\nWHERE name = :name::text\n  AND seq <= (SELECT max(seq) FROM spool.schedule_runs WHERE name = :name::text) - :keep::bigint";
 
 /**
  * `queries/schedule-update.sql`: Redefines a schedule. With the same trigger (:retrigger false) its anchor, next fire time, runs
@@ -850,14 +870,14 @@ export const WORKFLOW_INSERT = "INSERT INTO spool.workflows (id, name, policy, s
 export const WORKFLOW_JOBS_INSERT = "INSERT INTO spool.jobs (\n  id, task, queue, state, priority, run_at, max_attempts, input, meta, depends_on, pending_dependencies,\n  lease_ms, timeout_ms, created_at, updated_at, workflow_id\n)\nSELECT b.id, b.task, b.queue, b.state, b.priority, b.run_at, b.max_attempts, b.input, b.meta,\n  ARRAY(SELECT jsonb_array_elements_text(b.depends_on::jsonb)), b.pending, b.lease_ms, b.timeout_ms,\n  :now::bigint, :now::bigint, :workflow_id::text\nFROM unnest(\n  :ids::text[], :tasks::text[], :queues::text[], :states::text[], :priorities::bigint[], :run_ats::bigint[],\n  :max_attempts::bigint[], :inputs::text[], :metas::text[], :depends_on::text[], :pending::bigint[],\n  :lease_ms::bigint[], :timeout_ms::bigint[]\n) AS b(id, task, queue, state, priority, run_at, max_attempts, input, meta, depends_on, pending, lease_ms, timeout_ms)";
 
 /**
- * `queries/workflow-list-asc.sql`: A page of workflows, oldest first, after the cursor id.
+ * `queries/workflow-list.sql`: A page of workflows, oldest first, past the cursor id.
  * Params: :after (id or NULL), :limit.
  * Returns: every column.
  */
-export const WORKFLOW_LIST_ASC = "SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE (:after::text IS NULL OR id > :after::text) ORDER BY id LIMIT :limit::bigint";
+export const WORKFLOW_LIST_ASC = "SELECT id, name, policy, state, spec, total, counts, created_at, finished_at FROM spool.workflows WHERE (:after::text IS NULL OR id > :after::text) ORDER BY id ASC LIMIT :limit::bigint";
 
 /**
- * `queries/workflow-list-desc.sql`: A page of workflows, newest first, before the cursor id.
+ * `queries/workflow-list.sql`: A page of workflows, newest first, past the cursor id.
  * Params: :after (id or NULL), :limit.
  * Returns: every column.
  */
@@ -921,6 +941,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 12,
     name: "spawn",
     sql: "-- 0012_spawn (dynamic children, ctx.spawn): a job that spawned children waits on them with a\n-- policy for a child that fails or is cancelled ('fail': released at once; 'continue': counted\n-- like a completion) instead of being cancelled by the dependency cascade. NULL for every other\n-- job (no index: read only by id).\nALTER TABLE spool.jobs ADD COLUMN IF NOT EXISTS spawn_policy text;",
+  },
+  {
+    version: 14,
+    name: "schedule_runs",
+    sql: "-- 0014_schedule_runs (dash, issue 18): each schedule's recent fires for the dashboard's \"last\n-- runs\": a fire that enqueued a job, a manual run (fire_at NULL), or a skipped fire (job_id\n-- NULL, skipped = why). Written in the fire's own transaction, which holds the schedule's row\n-- lock, so `seq` (per schedule) has one writer at a time; the fire that adds a row drops those\n-- beyond the last 20 of its schedule. Removing a schedule removes its runs (its jobs stay).\nCREATE TABLE spool.schedule_runs (\n  name    text COLLATE \"C\" NOT NULL REFERENCES spool.schedules (name) ON DELETE CASCADE,\n  seq     bigint NOT NULL,\n  at      bigint NOT NULL,\n  fire_at bigint,\n  job_id  text,\n  skipped text,\n  PRIMARY KEY (name, seq)\n);",
   },
   {
     version: 21,

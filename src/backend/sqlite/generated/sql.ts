@@ -296,7 +296,7 @@ export const JOB_INSERT_ROWS = "INSERT INTO spool_jobs (\n  id, task, queue, sta
 export const JOB_LEASED = "SELECT queue, attempt FROM spool_jobs WHERE id = :id AND state = 'running' AND lease_token = :token";
 
 /**
- * `queries/job-list-asc.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
+ * `queries/job-list.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
  * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
@@ -305,7 +305,7 @@ export const JOB_LEASED = "SELECT queue, attempt FROM spool_jobs WHERE id = :id 
 export const JOB_LIST_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
 
 /**
- * `queries/job-list-desc.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
+ * `queries/job-list.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
  * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
@@ -386,7 +386,23 @@ export const JOB_RELEASE = "UPDATE spool_jobs SET\n  state = 'queued',\n  attemp
 export const JOB_RETRY = "UPDATE spool_jobs SET\n  state = 'queued',\n  attempt = 0,\n  run_at = :now,\n  finished_at = NULL,\n  pending_dependencies = 0,\n  updated_at = :now\nWHERE id = :id AND state IN ('failed', 'cancelled')\nRETURNING queue";
 
 /**
- * `queries/job-search-asc.sql`: One page of jobs whose search text contains :search (3+ characters), oldest first. The
+ * `queries/job-search-scan.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
+ * index (1 or 2 characters): walks the jobs in id order, oldest first, until the page is full.
+ * Params: as job-search.sql, without :phrase.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_SCAN_ASC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id > :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
+
+/**
+ * `queries/job-search-scan.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
+ * index (1 or 2 characters): walks the jobs in id order, newest first, until the page is full.
+ * Params: as job-search.sql, without :phrase.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_SCAN_DESC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
+
+/**
+ * `queries/job-search.sql`: One page of jobs whose search text contains :search (3+ characters), oldest first. The
  * trigram index (spool_jobs_search, migration 0005) finds the candidate rows (a document's rowid
  * is the job's rowid * 4 + part), plus the jobs with documents not indexed yet; each is checked
  * again against its own fields
@@ -398,7 +414,7 @@ export const JOB_RETRY = "UPDATE spool_jobs SET\n  state = 'queued',\n  attempt 
 export const JOB_SEARCH_ASC = "SELECT j.* FROM spool_jobs j\nWHERE j.rowid IN (\n    SELECT rowid >> 2 FROM spool_jobs_search WHERE spool_jobs_search MATCH :phrase\n    UNION SELECT doc >> 2 FROM spool_jobs_search_pending\n  )\n  AND (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id > :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
 
 /**
- * `queries/job-search-desc.sql`: One page of jobs whose search text contains :search (3+ characters), newest first. The
+ * `queries/job-search.sql`: One page of jobs whose search text contains :search (3+ characters), newest first. The
  * trigram index (spool_jobs_search, migration 0005) finds the candidate rows (a document's rowid
  * is the job's rowid * 4 + part), plus the jobs with documents not indexed yet; each is checked
  * again against its own fields
@@ -408,22 +424,6 @@ export const JOB_SEARCH_ASC = "SELECT j.* FROM spool_jobs j\nWHERE j.rowid IN (\
  * Returns: every column.
  */
 export const JOB_SEARCH_DESC = "SELECT j.* FROM spool_jobs j\nWHERE j.rowid IN (\n    SELECT rowid >> 2 FROM spool_jobs_search WHERE spool_jobs_search MATCH :phrase\n    UNION SELECT doc >> 2 FROM spool_jobs_search_pending\n  )\n  AND (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
-
-/**
- * `queries/job-search-scan-asc.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
- * index (1 or 2 characters): walks the jobs in id order, oldest first, until the page is full.
- * Params: as job-search-asc.sql, without :phrase.
- * Returns: every column.
- */
-export const JOB_SEARCH_SCAN_ASC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id > :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
-
-/**
- * `queries/job-search-scan-desc.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
- * index (1 or 2 characters): walks the jobs in id order, newest first, until the page is full.
- * Params: as job-search-desc.sql, without :phrase.
- * Returns: every column.
- */
-export const JOB_SEARCH_SCAN_DESC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-spawn-parent.sql`: The running parent of a spawn, fenced by :token.
@@ -701,11 +701,30 @@ export const SCHEDULE_PAUSE = "UPDATE spool_schedules SET paused = 1, updated_at
 export const SCHEDULE_RESUME = "UPDATE spool_schedules SET\n  next_fire_at = CASE WHEN paused THEN :next_fire_at ELSE next_fire_at END,\n  paused = 0,\n  updated_at = :now\nWHERE name = :name";
 
 /**
+ * `queries/schedule-run-insert.sql`: Records one fire of a schedule (inside the fire's transaction), numbered after its last one.
+ * Params: :name, :at, :fire_at (NULL: a manual run), :job_id (NULL: skipped), :skipped.
+ */
+export const SCHEDULE_RUN_INSERT = "INSERT INTO spool_schedule_runs (name, seq, at, fire_at, job_id, skipped)\nSELECT :name, coalesce(max(seq), 0) + 1, :at, :fire_at, :job_id, :skipped\nFROM spool_schedule_runs WHERE name = :name";
+
+/**
+ * `queries/schedule-run-list.sql`: A schedule's recent fires, newest first (the primary key walked backwards).
+ * Params: :name, :limit.
+ * Returns: at, fire_at, job_id, skipped.
+ */
+export const SCHEDULE_RUN_LIST = "SELECT at, fire_at, job_id, skipped FROM spool_schedule_runs\nWHERE name = :name ORDER BY seq DESC LIMIT :limit";
+
+/**
  * `queries/schedule-run-now.sql`: A manual run ("run now"): records its job as the schedule's last one; fire times stay.
  * Params: :name, :job_id, :now.
  * Returns: every spool_schedules column, after the update.
  */
 export const SCHEDULE_RUN_NOW = "UPDATE spool_schedules SET last_job_id = :job_id, updated_at = :now WHERE name = :name\nRETURNING *";
+
+/**
+ * `queries/schedule-run-prune.sql`: Drops a schedule's runs beyond its newest :keep (right after one was added).
+ * Params: :name, :keep.
+ */
+export const SCHEDULE_RUN_PRUNE = "DELETE FROM spool_schedule_runs\nWHERE name = :name AND seq <= (SELECT max(seq) FROM spool_schedule_runs WHERE name = :name) - :keep";
 
 /**
  * `queries/schedule-update.sql`: Redefines a schedule. With the same trigger (:retrigger = 0) its anchor, next fire time, runs
@@ -845,14 +864,14 @@ export const WORKFLOW_IMPORT = "INSERT INTO spool_workflows (id, name, policy, s
 export const WORKFLOW_INSERT = "INSERT INTO spool_workflows (id, name, policy, state, spec, total, counts, created_at, finished_at)\nVALUES (:id, :name, :policy, 'running', :spec, :total, NULL, :now, NULL)";
 
 /**
- * `queries/workflow-list-asc.sql`: A page of workflows, oldest first, after the cursor id.
+ * `queries/workflow-list.sql`: A page of workflows, oldest first, past the cursor id.
  * Params: :after (id or NULL), :limit.
  * Returns: every column.
  */
-export const WORKFLOW_LIST_ASC = "SELECT * FROM spool_workflows WHERE (:after IS NULL OR id > :after) ORDER BY id LIMIT :limit";
+export const WORKFLOW_LIST_ASC = "SELECT * FROM spool_workflows WHERE (:after IS NULL OR id > :after) ORDER BY id ASC LIMIT :limit";
 
 /**
- * `queries/workflow-list-desc.sql`: A page of workflows, newest first, before the cursor id.
+ * `queries/workflow-list.sql`: A page of workflows, newest first, past the cursor id.
  * Params: :after (id or NULL), :limit.
  * Returns: every column.
  */
@@ -946,6 +965,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 22,
     name: "spawn",
     sql: "-- 0022_spawn (dynamic children, ctx.spawn): a job that spawned children waits on them with a\n-- policy for a child that fails or is cancelled ('fail': released at once; 'continue': counted\n-- like a completion) instead of being cancelled by the dependency cascade. NULL for every other\n-- job, so the column costs nothing on the hot paths (no index: read only by id).\nALTER TABLE spool_jobs ADD COLUMN spawn_policy TEXT;",
+  },
+  {
+    version: 24,
+    name: "schedule_runs",
+    sql: "-- 0024_schedule_runs (dash, issue 18): each schedule's recent fires for the dashboard's \"last\n-- runs\": a fire that enqueued a job, a manual run (fire_at NULL), or a skipped fire (job_id\n-- NULL, skipped = why). Written in the fire's own transaction; the fire that adds a row drops\n-- those beyond the last 20 of its schedule, so the table stays at 20 rows per schedule. `seq`\n-- counts per schedule (fires of one schedule are serialized by the write lock).\nCREATE TABLE spool_schedule_runs (\n  name    TEXT    NOT NULL,\n  seq     INTEGER NOT NULL,\n  at      INTEGER NOT NULL,\n  fire_at INTEGER,\n  job_id  TEXT,\n  skipped TEXT,\n  PRIMARY KEY (name, seq)\n) WITHOUT ROWID;\n\n-- A removed schedule takes its runs along (its jobs stay).\nCREATE TRIGGER spool_schedule_runs_removed AFTER DELETE ON spool_schedules BEGIN\n  DELETE FROM spool_schedule_runs WHERE name = old.name;\nEND;",
   },
   {
     version: 31,

@@ -15,6 +15,22 @@ local function cancelOne(prefix, id, state, queue, priority, now, reason)
   emit('job:cancelled', id, queue, 'cancelled', now, '{"reason":' .. jstr(reason) .. '}')
 end
 
+--- A waiting job whose last dependency settled: queued (runAt moves up to now) or scheduled
+--- (runAt still ahead).
+local function wakeWaiting(prefix, id, queue, priority, runAt, now)
+  local state = 'queued'
+  if tonumber(runAt) > tonumber(now) then
+    state = 'scheduled'
+  else
+    runAt = now
+  end
+  redis.call('HSET', prefix .. 'job:' .. id, 'state', state, 'runAt', runAt, 'pending', 0, 'updatedAt', now)
+  place(prefix, id, queue, state, priority, runAt)
+  count(queue, 'waiting', -1)
+  count(queue, state, 1)
+  emit('job:enqueued', id, queue, state, now, '{"released":true}')
+end
+
 --- A child of the spawn waiter `wid` ended failed or cancelled (see seam/jobs.ts SpawnPolicy):
 --- under 'fail' the waiter is released at once, under 'continue' the child counts like a completion.
 local function settleSpawnWaiter(prefix, wid, now)
@@ -27,18 +43,7 @@ local function settleSpawnWaiter(prefix, wid, now)
     redis.call('HSET', key, 'pending', pending)
     return
   end
-  local state = 'queued'
-  local runAt = f[3]
-  if tonumber(runAt) > tonumber(now) then
-    state = 'scheduled'
-  else
-    runAt = now
-  end
-  redis.call('HSET', key, 'state', state, 'runAt', runAt, 'pending', 0, 'updatedAt', now)
-  place(prefix, wid, f[4], state, f[5], runAt)
-  count(f[4], 'waiting', -1)
-  count(f[4], state, 1)
-  emit('job:enqueued', wid, f[4], state, now, '{"released":true}')
+  wakeWaiting(prefix, wid, f[4], f[5], f[3], now)
 end
 
 --- Cancels every not-yet-final, not-running job downstream of `parentId`; appends ids to `into`.
@@ -90,18 +95,7 @@ local function releaseDependents(prefix, parentId, now)
       if pending > 0 then
         redis.call('HSET', key, 'pending', pending)
       else
-        local state = 'queued'
-        local runAt = f[3]
-        if tonumber(runAt) > tonumber(now) then
-          state = 'scheduled'
-        else
-          runAt = now
-        end
-        redis.call('HSET', key, 'state', state, 'runAt', runAt, 'pending', 0, 'updatedAt', now)
-        place(prefix, cid, f[4], state, f[5], runAt)
-        count(f[4], 'waiting', -1)
-        count(f[4], state, 1)
-        emit('job:enqueued', cid, f[4], state, now, '{"released":true}')
+        wakeWaiting(prefix, cid, f[4], f[5], f[3], now)
       end
     end
   end

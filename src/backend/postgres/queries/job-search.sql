@@ -1,6 +1,6 @@
--- One page of jobs, newest first, with :search (lower-case) in one of their fields: id, key,
+-- One page of jobs, {{first}}, with :search (lower-case) in one of their fields: id, key,
 -- input, result or an error message (src/backend/search.ts). A scan in id order until the page
--- is full (no text index yet). Other params as job-list-desc.sql.
+-- is full (no text index yet). Other params as job-list.sql.
 -- Returns: every column.
 SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
   j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
@@ -13,7 +13,7 @@ WHERE (:queue::text IS NULL OR j.queue = :queue::text)
   AND (:key::text IS NULL OR j.key = :key::text)
   AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
   AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
-  AND (:after::text IS NULL OR j.id < :after::text)
+  AND (:after::text IS NULL OR j.id {{cmp}} :after::text)
   AND (
     strpos(lower(j.id), :search::text) > 0
     OR strpos(lower(coalesce(j.key, '')), :search::text) > 0
@@ -24,5 +24,5 @@ WHERE (:queue::text IS NULL OR j.queue = :queue::text)
       WHERE strpos(lower(coalesce(e ->> 'message', '')), :search::text) > 0
     )
   )
-ORDER BY j.id DESC
+ORDER BY j.id {{order}}
 LIMIT :limit::bigint

@@ -1,4 +1,4 @@
--- One page of jobs whose search text contains :search (3+ characters), newest first. The
+-- One page of jobs whose search text contains :search (3+ characters), {{first}}. The
 -- trigram index (spool_jobs_search, migration 0005) finds the candidate rows (a document's rowid
 -- is the job's rowid * 4 + part), plus the jobs with documents not indexed yet; each is checked
 -- again against its own fields
@@ -17,7 +17,7 @@ WHERE j.rowid IN (
   AND (:key IS NULL OR j.key = :key)
   AND (:created_after IS NULL OR j.created_at >= :created_after)
   AND (:created_before IS NULL OR j.created_at < :created_before)
-  AND (:after IS NULL OR j.id < :after)
+  AND (:after IS NULL OR j.id {{cmp}} :after)
   AND (
     spool_contains_ci(j.id, :search)
     OR spool_contains_ci(coalesce(j.key, ''), :search)
@@ -27,5 +27,5 @@ WHERE j.rowid IN (
       SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)
     ))
   )
-ORDER BY j.id DESC
+ORDER BY j.id {{order}}
 LIMIT :limit

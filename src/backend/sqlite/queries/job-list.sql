@@ -1,4 +1,4 @@
--- One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
+-- One page of jobs, {{first}} (ids sort by creation). A NULL filter matches everything.
 -- Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
 --   :created_before (exclusive), :after (cursor: the last id of the previous page),
 --   :search (case-insensitive substring of id, key or the last error message), :limit.
@@ -10,10 +10,10 @@ WHERE (:queue IS NULL OR queue = :queue)
   AND (:key IS NULL OR key = :key)
   AND (:created_after IS NULL OR created_at >= :created_after)
   AND (:created_before IS NULL OR created_at < :created_before)
-  AND (:after IS NULL OR id > :after)
+  AND (:after IS NULL OR id {{cmp}} :after)
   AND (:search IS NULL OR spool_contains_ci(
     id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),
     :search
   ))
-ORDER BY id ASC
+ORDER BY id {{order}}
 LIMIT :limit

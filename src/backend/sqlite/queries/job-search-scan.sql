@@ -1,6 +1,6 @@
 -- One page of jobs whose search text contains :search, for searches too short for the trigram
--- index (1 or 2 characters): walks the jobs in id order, newest first, until the page is full.
--- Params: as job-search-desc.sql, without :phrase.
+-- index (1 or 2 characters): walks the jobs in id order, {{first}}, until the page is full.
+-- Params: as job-search.sql, without :phrase.
 -- Returns: every column.
 SELECT j.* FROM spool_jobs j
 WHERE (:queue IS NULL OR j.queue = :queue)
@@ -9,7 +9,7 @@ WHERE (:queue IS NULL OR j.queue = :queue)
   AND (:key IS NULL OR j.key = :key)
   AND (:created_after IS NULL OR j.created_at >= :created_after)
   AND (:created_before IS NULL OR j.created_at < :created_before)
-  AND (:after IS NULL OR j.id < :after)
+  AND (:after IS NULL OR j.id {{cmp}} :after)
   AND (
     spool_contains_ci(j.id, :search)
     OR spool_contains_ci(coalesce(j.key, ''), :search)
@@ -19,5 +19,5 @@ WHERE (:queue IS NULL OR j.queue = :queue)
       SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)
     ))
   )
-ORDER BY j.id DESC
+ORDER BY j.id {{order}}
 LIMIT :limit

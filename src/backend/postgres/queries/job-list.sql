@@ -1,4 +1,4 @@
--- One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
+-- One page of jobs, {{first}} (ids sort by creation). A NULL filter matches everything.
 -- Params: :queue, :states (text[]), :task, :key, :created_after (inclusive),
 --   :created_before (exclusive), :after (cursor: the last id of the previous page),
 --   :search (lower-case substring of id, key or the last error message), :limit.
@@ -14,9 +14,9 @@ WHERE (:queue::text IS NULL OR j.queue = :queue::text)
   AND (:key::text IS NULL OR j.key = :key::text)
   AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)
   AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)
-  AND (:after::text IS NULL OR j.id < :after::text)
+  AND (:after::text IS NULL OR j.id {{cmp}} :after::text)
   AND (:search::text IS NULL OR strpos(lower(
     j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')
   ), :search::text) > 0)
-ORDER BY j.id DESC
+ORDER BY j.id {{order}}
 LIMIT :limit::bigint
