@@ -108,6 +108,7 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
       spawnPolicy: null,
       flow: job.flow ?? null,
       followUps: job.followUps ?? null,
+      dedupeKey: job.dedupe ? job.dedupe.key : null,
     };
     s.jobs.set(job.id, stored);
     if (job.key !== null) s.keys.set(`${job.task}\0${job.key}`, job.id);
@@ -313,6 +314,8 @@ export function insertFollowUp(
   now: number,
 ): void {
   const tpl = followUpFor(job.followUps, outcome);
+  // Taken at the outcome, both templates (as the other stores delete them).
+  job.followUps = null;
   if (!tpl || s.jobs.has(tpl.id)) return;
   enqueueNow(s, [followUpJob(tpl, payload, now)], now);
 }

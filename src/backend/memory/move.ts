@@ -85,6 +85,7 @@ export async function jobImport(s: MemoryStore, params: JobImportParams): Promis
       flow: null,
       // Nor durable follow-ups (then / catch templates): docs/move.md, limits.
       followUps: null,
+      dedupeKey: null,
     };
     s.jobs.set(job.id, job);
     if (keyField !== null) s.keys.set(keyField, job.id);

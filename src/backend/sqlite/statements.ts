@@ -157,6 +157,8 @@ export function prepareStatements(db: Sqlite.Database) {
       SQL.JOB_DELETE,
     ),
     jobLogsDelete: p<{ job_id: string }>(SQL.JOB_LOGS_DELETE),
+    followUpDelete: p<Id>(SQL.FOLLOW_UP_DELETE),
+    dedupeDeleteJob: p<Id>(SQL.DEDUPE_DELETE_JOB),
     depsDelete: p<Id>(SQL.DEPS_DELETE),
     jobProgress: p<Fenced & Now & { progress: string }, { queue: string }>(SQL.JOB_PROGRESS),
     jobLeased: p<Fenced, { queue: string; attempt: number }>(SQL.JOB_LEASED),

@@ -253,11 +253,13 @@ export const JOB_COMPLETE_MANY = "UPDATE spool.jobs AS j SET\n  state = 'complet
 export const JOB_DEDUPE_UPDATE = "UPDATE spool.jobs SET\n  input = :input::text,\n  run_at = coalesce(:run_at::bigint, run_at),\n  state = coalesce(:state::text, state),\n  updated_at = :now::bigint\nWHERE id = :id::text AND state IN ('waiting', 'scheduled', 'queued')\nRETURNING state, queue";
 
 /**
- * `queries/job-delete.sql`: Removes one job that is not running.
+ * `queries/job-delete.sql`: Removes one job that is not running, with the rows that only describe it: its follow-up
+ * templates (a job that ended without taking them: cancelled, removed) and the dedupe row that
+ * records it (a row whose job is gone matches nothing). Both only when the job was removed.
  * Params: :id.
  * Returns: queue, state, has_dependents, has_dependencies (no row: running or missing).
  */
-export const JOB_DELETE = "DELETE FROM spool.jobs WHERE id = :id::text AND state <> 'running'\nRETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies";
+export const JOB_DELETE = "WITH j AS (\n  DELETE FROM spool.jobs WHERE id = :id::text AND state <> 'running'\n  RETURNING id, queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies\n),\nf AS (DELETE FROM spool.follow_ups WHERE parent_id IN (SELECT id FROM j WHERE has_dependents)),\nd AS (DELETE FROM spool.dedupe WHERE job_id IN (SELECT id FROM j))\nSELECT queue, state, has_dependents, has_dependencies FROM j";
 
 /**
  * `queries/job-enqueue-fast.sql`: The bulk-enqueue path in ONE statement, so in one round trip and one implicit transaction
@@ -496,11 +498,12 @@ export const MOVE_CHILDREN = "SELECT parent_id, child_id FROM spool.job_deps WHE
 
 /**
  * `queries/move-delete.sql`: Deletes one moved-out job (jobMoveDelete): one the mover holds (running under :token) or a
- * finished one it copied. Anything else (claimed by a worker, put back) stays.
+ * finished one it copied. Anything else (claimed by a worker, put back) stays. Its follow-up
+ * templates and its dedupe row go with it (as in job-delete.sql).
  * Params: :id, :token.
  * Returns: queue, state, has_dependents, has_dependencies (no row: skipped).
  */
-export const MOVE_DELETE = "DELETE FROM spool.jobs\nWHERE id = :id::text\n  AND ((state = 'running' AND lease_token = :token::text) OR state IN ('completed', 'failed', 'cancelled'))\nRETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies";
+export const MOVE_DELETE = "WITH j AS (\n  DELETE FROM spool.jobs\n  WHERE id = :id::text\n    AND ((state = 'running' AND lease_token = :token::text) OR state IN ('completed', 'failed', 'cancelled'))\n  RETURNING id, queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies\n),\nf AS (DELETE FROM spool.follow_ups WHERE parent_id IN (SELECT id FROM j WHERE has_dependents)),\nd AS (DELETE FROM spool.dedupe WHERE job_id IN (SELECT id FROM j))\nSELECT queue, state, has_dependents, has_dependencies FROM j";
 
 /**
  * `queries/move-insert.sql`: Inserts one moved-in job with every column as the source stored it (jobImport, seam/move.ts),
@@ -951,5 +954,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 21,
     name: "follow_ups",
     sql: "-- 0021_follow_ups: durable follow-ups (docs/flow-control.md, src/backend/follow-ups.ts). A job\n-- created with `then` / `catch` keeps one row per outcome here (the FollowUpJob template as\n-- JSON) and is marked has_dependents, so the writes that record its outcome (complete, fail,\n-- rescue: they already look at has_dependents) take the rows and insert the follow-up job in\n-- the same transaction. Rows go when the outcome takes them.\nCREATE TABLE spool.follow_ups (\n  parent_id text COLLATE \"C\" NOT NULL,\n  outcome   text COLLATE \"C\" NOT NULL,\n  job       text NOT NULL,\n  PRIMARY KEY (parent_id, outcome)\n);",
+  },
+  {
+    version: 31,
+    name: "dedupe_job",
+    sql: "-- 0031_dedupe_job: removing a job (removal, retention, move) also deletes the dedupe row that\n-- records it (a row whose job is gone matches nothing, so it is only garbage), found by job id.\nCREATE INDEX dedupe_job ON spool.dedupe (job_id);",
   },
 ];

@@ -39,6 +39,13 @@ export const CLOCK_SYNC = "INSERT INTO spool_clock (id, boot, offset_ms) VALUES 
 export const DATA_VERSION = "PRAGMA data_version";
 
 /**
+ * `queries/dedupe-delete-job.sql`: Deletes the dedupe row that records a removed job (it would match nothing; migration 0041
+ * indexes job_id). A later job of the same key has its own row, untouched.
+ * Params: :id.
+ */
+export const DEDUPE_DELETE_JOB = "DELETE FROM spool_dedupe WHERE job_id = :id";
+
+/**
  * `queries/dedupe-get.sql`: The job last created for a dedupe key, with its state (NULL when the job is gone).
  * Params: :task, :key.
  * Returns: job_id, first_at, state, queue.
@@ -155,6 +162,13 @@ export const FLOW_TAT_GET = "SELECT tat FROM spool_flow_state WHERE grp = :grp";
  * `queries/flow-tat-put.sql`: Stores the rate state of a task or key group. Params: :grp, :tat.
  */
 export const FLOW_TAT_PUT = "INSERT INTO spool_flow_state (grp, tat) VALUES (:grp, :tat)\nON CONFLICT (grp) DO UPDATE SET tat = excluded.tat";
+
+/**
+ * `queries/follow-up-delete.sql`: Deletes the follow-up templates of a removed job (one that ended without taking them:
+ * cancelled, or removed before its outcome). Call only for a job marked has_dependents.
+ * Params: :id.
+ */
+export const FOLLOW_UP_DELETE = "DELETE FROM spool_follow_ups WHERE parent_id = :id";
 
 /**
  * `queries/follow-up-insert.sql`: Stores a follow-up template of a new job (the job is then marked has_dependents).
@@ -975,5 +989,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 31,
     name: "follow_ups",
     sql: "-- 0031_follow_ups: durable follow-ups (docs/flow-control.md, src/backend/follow-ups.ts). A job\n-- created with `then` / `catch` keeps one row per outcome here (the FollowUpJob template as\n-- JSON) and is marked has_dependents, so the writes that record its outcome (complete, fail,\n-- rescue: they already look at has_dependents) take the row and insert the follow-up job in the\n-- same transaction. Rows go when the outcome takes them.\nCREATE TABLE spool_follow_ups (\n  parent_id TEXT NOT NULL,\n  outcome   TEXT NOT NULL,\n  job       TEXT NOT NULL,\n  PRIMARY KEY (parent_id, outcome)\n) WITHOUT ROWID;",
+  },
+  {
+    version: 41,
+    name: "dedupe_job",
+    sql: "-- 0041_dedupe_job: removing a job (removal, retention, move) also deletes the dedupe row that\n-- records it (a row whose job is gone matches nothing, so it is only garbage), found by job id.\nCREATE INDEX spool_dedupe_job ON spool_dedupe (job_id);",
   },
 ];
