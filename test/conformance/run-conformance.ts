@@ -25,12 +25,14 @@ import { enqueueTopic } from "./suite/enqueue.js";
 import { failTopic } from "./suite/fail.js";
 import { flowTopic } from "./suite/flow.js";
 import { flowKeysTopic } from "./suite/flow-keys.js";
+import { flowWaitingTopic } from "./suite/flow-waiting.js";
 import { followUpsTopic } from "./suite/follow-ups.js";
 import { jobActionsTopic } from "./suite/job-actions.js";
 import { leaseTopic } from "./suite/lease.js";
 import { lifecycleTopic } from "./suite/lifecycle.js";
 import { listTopic } from "./suite/list.js";
 import { moveTopic } from "./suite/move.js";
+import { moveCarriedTopic } from "./suite/move-carried.js";
 import { notifyTopic } from "./suite/notify.js";
 import { progressTopic } from "./suite/progress.js";
 import { pushTopic } from "./suite/push.js";
@@ -78,9 +80,11 @@ export const TOPICS: readonly ConformanceTopic[] = [
   auditTopic,
   flowTopic,
   flowKeysTopic,
+  flowWaitingTopic,
   dedupeTopic,
   spawnTopic,
   moveTopic,
+  moveCarriedTopic,
   followUpsTopic,
 ];
 

@@ -111,6 +111,11 @@ export const FLOW_CANDIDATES = "SELECT id, task, flow_key, flow FROM (\n  SELECT
 export const FLOW_CLAIM = "UPDATE spool.jobs AS j SET\n  state = 'running',\n  attempt = j.attempt + 1,\n  lease_token = :token::text,\n  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),\n  worker_id = :worker_id::text,\n  started_at = :now::bigint,\n  updated_at = :now::bigint\nWHERE j.id = ANY(:ids::text[]) AND j.state = 'queued'\nRETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key";
 
 /**
+ * `queries/flow-holds-all.sql`: Every hold on now (queues, tasks, keys). Params: :now. Returns: name, until.
+ */
+export const FLOW_HOLDS_ALL = "SELECT name, until FROM spool.queue_holds WHERE until > :now";
+
+/**
  * `queries/flow-holds.sql`: Until when queues, tasks or keys are held. Params: :names (text[]). Returns: name, until.
  */
 export const FLOW_HOLDS = "SELECT name, until FROM spool.queue_holds WHERE name = ANY(:names::text[])";
@@ -145,6 +150,19 @@ export const FLOW_TAT_PUT = "INSERT INTO spool.flow_state (grp, tat) VALUES (:gr
  * `queries/flow-tats.sql`: The rate state of task and key groups. Params: :grps (text[]). Returns: grp, tat.
  */
 export const FLOW_TATS = "SELECT grp, tat FROM spool.flow_state WHERE grp = ANY(:grps::text[])";
+
+/**
+ * `queries/flow-waiting-held.sql`: Queued jobs without limits of the tasks a task hold is on now (flow-waiting.ts): a task
+ * hold's name is 't', 0x1f, the task.
+ * Params: :now. Returns: queue, task, n.
+ */
+export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*)::int AS n\nFROM spool.queue_holds h\nJOIN spool.jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\nWHERE h.until > :now AND left(h.name, 2) = 't' || chr(31)\nGROUP BY j.queue, j.task";
+
+/**
+ * `queries/flow-waiting.sql`: Queued jobs with limits per queue, task, limit key and limits (flow-waiting.ts).
+ * Params: none. Returns: queue, task, flow_key, flow, n.
+ */
+export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*)::int AS n FROM spool.jobs\nWHERE state = 'queued' AND flow_key IS NOT NULL\nGROUP BY queue, task, flow_key, flow";
 
 /**
  * `queries/follow-up-insert.sql`: Stores the follow-up templates of a new job and marks it has_dependents.
@@ -497,6 +515,13 @@ export const MIGRATIONS_INSERT = "INSERT INTO spool.migrations (version, name, a
 export const MOVE_CHILDREN = "SELECT parent_id, child_id FROM spool.job_deps WHERE parent_id = ANY(:ids::text[])";
 
 /**
+ * `queries/move-dedupe-import.sql`: Writes moved-in dedupe entries (jobImport): a key's entry is written when this store has none,
+ * or only one naming a job it does not hold (such an entry matches nothing here).
+ * Params: :tasks, :keys, :job_ids (text[]), :first_ats (bigint[]); one (task, key) at most once.
+ */
+export const MOVE_DEDUPE_IMPORT = "INSERT INTO spool.dedupe AS d (task, key, job_id, first_at)\nSELECT * FROM unnest(:tasks::text[], :keys::text[], :job_ids::text[], :first_ats::bigint[])\nON CONFLICT (task, key) DO UPDATE SET job_id = EXCLUDED.job_id, first_at = EXCLUDED.first_at\nWHERE NOT EXISTS (SELECT 1 FROM spool.jobs AS j WHERE j.id = d.job_id)";
+
+/**
  * `queries/move-delete.sql`: Deletes one moved-out job (jobMoveDelete): one the mover holds (running under :token) or a
  * finished one it copied. Anything else (claimed by a worker, put back) stays. Its follow-up
  * templates and its dedupe row go with it (as in job-delete.sql).
@@ -509,10 +534,10 @@ export const MOVE_DELETE = "WITH j AS (\n  DELETE FROM spool.jobs\n  WHERE id = 
  * `queries/move-insert.sql`: Inserts one moved-in job with every column as the source stored it (jobImport, seam/move.ts),
  * unless its id or its idempotency key is taken (no row back then). A not-started job's state
  * and pending count are set afterwards by move-place.sql, once the whole batch is in.
- * Params: every column of spool.jobs but has_dependents and lease_token, :workflow_id.
+ * Params: every column of spool.jobs but has_dependents and lease_token (move-shared.ts moveInsertColumns).
  * Returns: id.
  */
-export const MOVE_INSERT = "INSERT INTO spool.jobs (\n  id, task, queue, state, priority, run_at, attempt, max_attempts, input, result, errors, progress,\n  key, meta, depends_on, pending_dependencies, lease_ms, timeout_ms, worker_id, lease_expires_at,\n  created_at, started_at, finished_at, updated_at, workflow_id\n) VALUES (\n  :id::text, :task::text, :queue::text, :state::text, :priority::bigint, :run_at::bigint, :attempt::bigint,\n  :max_attempts::bigint, :input::text, :result::text, :errors::jsonb, :progress::jsonb, :key::text, :meta::text,\n  :depends_on::text[], :pending_dependencies::bigint, :lease_ms::bigint, :timeout_ms::bigint, :worker_id::text,\n  :lease_expires_at::bigint, :created_at::bigint, :started_at::bigint, :finished_at::bigint, :updated_at::bigint,\n  :workflow_id::text\n)\nON CONFLICT DO NOTHING\nRETURNING id";
+export const MOVE_INSERT = "INSERT INTO spool.jobs (\n  id, task, queue, state, priority, run_at, attempt, max_attempts, input, result, errors, progress,\n  key, meta, depends_on, pending_dependencies, lease_ms, timeout_ms, worker_id, lease_expires_at,\n  created_at, started_at, finished_at, updated_at, workflow_id, spawn_policy, flow_key, flow\n) VALUES (\n  :id::text, :task::text, :queue::text, :state::text, :priority::bigint, :run_at::bigint, :attempt::bigint,\n  :max_attempts::bigint, :input::text, :result::text, :errors::jsonb, :progress::jsonb, :key::text, :meta::text,\n  :depends_on::text[], :pending_dependencies::bigint, :lease_ms::bigint, :timeout_ms::bigint, :worker_id::text,\n  :lease_expires_at::bigint, :created_at::bigint, :started_at::bigint, :finished_at::bigint, :updated_at::bigint,\n  :workflow_id::text, :spawn_policy::text, :flow_key::text, :flow::text\n)\nON CONFLICT DO NOTHING\nRETURNING id";
 
 /**
  * `queries/move-lock.sql`: Locks a move batch's jobs (jobMoveTake), in id order so two takers never deadlock.
@@ -526,6 +551,22 @@ export const MOVE_LOCK = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.r
  * Params: :id, :state, :pending, :now (finished_at when the state is 'cancelled').
  */
 export const MOVE_PLACE = "UPDATE spool.jobs\nSET state = :state::text, pending_dependencies = :pending::bigint,\n  finished_at = CASE WHEN :state::text = 'cancelled' THEN :now::bigint END\nWHERE id = :id::text";
+
+/**
+ * `queries/move-read-dedupe.sql`: The dedupe entries naming jobs of a move batch (jobMoveRead). No index on job_id: a batch
+ * reads the table once, which a move pays per batch and nothing else does.
+ * Params: :ids (text[]).
+ * Returns: task, key, job_id, first_at.
+ */
+export const MOVE_READ_DEDUPE = "SELECT task, key, job_id, first_at FROM spool.dedupe WHERE job_id = ANY(:ids::text[])";
+
+/**
+ * `queries/move-read.sql`: The jobs of a held move batch with what the record does not show (jobMoveRead, seam/move.ts):
+ * a spawn waiter's policy and the job's limits.
+ * Params: :ids (text[]).
+ * Returns: every column of spool.jobs.
+ */
+export const MOVE_READ = "SELECT * FROM spool.jobs WHERE id = ANY(:ids::text[]) ORDER BY id";
 
 /**
  * `queries/move-take.sql`: Takes locked not-started jobs out of circulation for `spool move` (seam/move.ts): `running`
