@@ -36,11 +36,11 @@ import type { Trigger } from "../scheduler/triggers.js";
 import type { RetentionOptions, WorkerOptions } from "../worker/worker.js";
 import { Worker } from "../worker/worker.js";
 import { createWorkflowApi, type WorkflowApi } from "../workflow/api.js";
-import { workflowInputs } from "../workflow/inputs.js";
 import { spawnSupport } from "../workflow/spawn.js";
 import { InlineRunner } from "./inline.js";
 import { createJobActions, type JobActionsApi } from "./job-actions.js";
 import { decodeJob, SpoolJobHandle } from "./job-handle.js";
+import { jobInputs } from "./job-inputs.js";
 import { JobWatcher } from "./job-watcher.js";
 import { queueLimitParams } from "./queue-limits.js";
 
@@ -193,7 +193,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
         logger,
         payloadLimit,
         backend: getBackend,
-        resolveInput: workflowInputs,
+        resolveInput: jobInputs,
         spawn: spawning,
       })
     : null;
@@ -320,7 +320,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
           logger,
           payloadLimit,
           retention: options.retention ?? {},
-          resolveInput: workflowInputs,
+          resolveInput: jobInputs,
           spawn: spawning,
         },
         workerOptions,

@@ -21,6 +21,7 @@ export const RESERVED_META_KEYS: Readonly<Record<string, string>> = {
   missed: "fire times a schedule missed (src/scheduler/misfire.ts)",
   catchUp: "a schedule's catch-up fire (src/scheduler/misfire.ts)",
   truncated: "a schedule's truncated catch-up (src/scheduler/misfire.ts)",
+  parent: "the job whose outcome made a follow-up (src/enqueue/follow-ups.ts)",
 };
 
 /** Refuses user metadata that uses a key spool reserves for itself. */

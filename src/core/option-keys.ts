@@ -19,6 +19,8 @@ export const TASK_OPTION_KEYS: ReadonlySet<string> = new Set([
   "concurrency",
   "rateLimit",
   "dedupe",
+  "onSuccess",
+  "onFailure",
   "__output",
 ]);
 
@@ -33,6 +35,8 @@ export const ENQUEUE_OPTION_KEYS: ReadonlySet<string> = new Set([
   "lease",
   "meta",
   "dedupe",
+  "then",
+  "catch",
   "dependsOn",
   "tx",
   "limitKey",

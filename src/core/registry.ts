@@ -8,6 +8,7 @@ import { type DedupeOptions, type ResolvedDedupe, resolveTaskDedupe } from "./de
 import { toMs } from "./duration.js";
 import { InvalidArgumentError, UnknownTaskError } from "./errors/index.js";
 import type { TaskFlowOptions } from "./flow.js";
+import { type ResolvedHooks, resolveHooks } from "./hooks.js";
 import { checkOptionKeys, TASK_OPTION_KEYS } from "./option-keys.js";
 import { type ResolvedRetry, resolveRetry } from "./retry.js";
 import type { BatchOptions, TaskContext, TaskDefaults } from "./task.js";
@@ -32,6 +33,8 @@ export interface RegisteredTask {
   flow: ResolvedTaskFlow | null;
   /** The task's dedupe window (see dedupe.ts), or null. */
   dedupe: ResolvedDedupe | null;
+  /** In-process onSuccess / onFailure hooks (hooks.ts); null: none. */
+  hooks: ResolvedHooks | null;
   run(input: unknown, ctx: TaskContext): unknown;
 }
 
@@ -88,6 +91,8 @@ export class TaskRegistry {
         schema?: StandardSchemaV1;
         batch?: BatchOptions;
         dedupe?: DedupeOptions<never>;
+        onSuccess?: unknown;
+        onFailure?: unknown;
         run: (input: never, ctx: never) => unknown;
       },
   ): RegisteredTask {
@@ -108,6 +113,7 @@ export class TaskRegistry {
       batch: checkBatch(config.batch),
       flow: resolveTaskFlow(config),
       dedupe: resolveTaskDedupe(config.dedupe),
+      hooks: resolveHooks(config),
       run: config.run as RegisteredTask["run"],
     };
     if (task.batch && task.isolate)

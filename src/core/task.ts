@@ -6,6 +6,8 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { DedupeOptions, EnqueueDedupeOptions } from "./dedupe.js";
 import type { Duration } from "./duration.js";
 import type { TaskFlowOptions } from "./flow.js";
+import type { ParentOutcome } from "./follow-ups.js";
+import type { TaskHooks } from "./hooks.js";
 import type { RetryPolicy } from "./retry.js";
 import type { SpawnedChildren, SpawnOptions } from "./spawn.js";
 import type { EpochMs, JobRecord } from "./types.js";
@@ -74,6 +76,11 @@ export interface TaskContext<P = Readonly<Record<string, unknown>>> {
   spawn(calls: ReadonlyArray<TaskCall>, options?: SpawnOptions): Promise<never>;
   /** Null on a first run; the last spawn's outcomes once its children are final (a resume). */
   readonly children: SpawnedChildren | null;
+  /**
+   * In a follow-up job (`enqueue(input, { then, catch })`): the outcome of the job that made it,
+   * read when this job starts (null when that job is gone, and for every other job).
+   */
+  readonly parent: ParentOutcome | null;
 }
 
 export interface TaskDefaults {
@@ -102,7 +109,7 @@ interface TaskBase<O> extends TaskDefaults {
   readonly __output?: O;
 }
 
-export interface TaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I> {
+export interface TaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I>, TaskHooks<O> {
   /** Dedupe window per key (docs/flow-control.md): throttle, debounce or replace. */
   dedupe?: DedupeOptions<I>;
   run(input: I, ctx: TaskContext): Promise<O> | O;
@@ -129,7 +136,7 @@ export interface BatchContext {
  * INSERT) and returns one entry per input, in order: a result, or an `Error` that fails that
  * job alone (retried by the task's policy). A throw fails every job of the call.
  */
-export interface BatchTaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I> {
+export interface BatchTaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I>, TaskHooks<O> {
   batch: BatchOptions;
   dedupe?: DedupeOptions<I>;
   run(inputs: I[], ctx: BatchContext): Promise<ReadonlyArray<O | Error>> | ReadonlyArray<O | Error>;
@@ -137,7 +144,8 @@ export interface BatchTaskConfig<I, O> extends TaskBase<O>, TaskFlowOptions<I> {
 
 export interface SchemaTaskConfig<S extends StandardSchemaV1, O>
   extends TaskBase<O>,
-    TaskFlowOptions<StandardSchemaV1.InferOutput<S>> {
+    TaskFlowOptions<StandardSchemaV1.InferOutput<S>>,
+    TaskHooks<O> {
   /** Validates (and may transform) the input at enqueue time; invalid input throws `ValidationError`. */
   schema: S;
   /** The key function gets the validated input. */
@@ -191,6 +199,16 @@ export interface EnqueueOptions {
    * Only for `enqueue`/`enqueueMany`: workflow nodes and schedule fires are not deduplicated.
    */
   dedupe?: EnqueueDedupeOptions;
+  /**
+   * Durable follow-up written in the same atomic write as this job's completion (exactly once,
+   * never for a stale lease). `task.with(input)` or `task.with()` (its input is this job's
+   * result). Options: queue, priority, attempts, timeout, lease, meta.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: any task's call (as workflow nodes take them)
+  then?: TaskCall<any, unknown> | PipedCall<any, unknown>;
+  /** Like `then`, on this job's final failure; `task.with()` gets the last error record as input. */
+  // biome-ignore lint/suspicious/noExplicitAny: any task's call (as workflow nodes take them)
+  catch?: TaskCall<any, unknown> | PipedCall<any, unknown>;
   /** Jobs (ids or handles) that must complete before this one runs. */
   dependsOn?: ReadonlyArray<string | { readonly id: string }>;
   /**

@@ -59,7 +59,7 @@ export function buildJob(
   payloadLimit: number,
   /** Set when the id was chosen earlier (workflow nodes reference each other by id). */
   id?: string,
-  /** Only `enqueue`/`enqueueMany` apply dedupe windows (their backend write matches them). */
+  /** Only `enqueue`/`enqueueMany` apply dedupe windows and follow-ups (their backend write does). */
   withDedupe = false,
   /** The input is filled in at run time: only an explicit `limitKey` keys the job. */
   deferredInput = false,
@@ -100,8 +100,11 @@ export function buildJob(
     // Keys spool writes and reads itself (workflow, traceparent, schedule …) are not the user's.
     checkUserMeta(meta);
   }
-  if (!withDedupe && o.dedupe !== undefined)
-    throw new InvalidArgumentError("dedupe applies to enqueue() and enqueueMany() only", "dedupe");
+  if (!withDedupe) {
+    for (const only of ["dedupe", "then", "catch"] as const)
+      if (o[only] !== undefined)
+        throw new InvalidArgumentError(`${only} applies to enqueue() and enqueueMany() only`, only);
+  }
   const dedupe = withDedupe ? dedupeOf(task.dedupe, o.dedupe, input) : null;
   // Debounce: a new job waits out its window (an enqueue within it pushes it back again).
   if (dedupe?.mode === "debounce" && dedupe.windowMs !== null) runAt = Math.max(runAt, now + dedupe.windowMs);

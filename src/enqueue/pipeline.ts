@@ -18,6 +18,7 @@ import type { RegisteredTask, TaskRegistry } from "../core/registry.js";
 import type { EnqueueOptions } from "../core/task.js";
 import { startEnqueueSpan } from "../telemetry/tracing.js";
 import { acceptInput, buildJob } from "./build-job.js";
+import { buildFollowUps } from "./follow-ups.js";
 
 export interface EnqueueCall {
   task: string;
@@ -49,18 +50,19 @@ export async function prepareJobs(calls: readonly EnqueueCall[], deps: PrepareDe
         const verdict = task.schema["~standard"].validate(call.input);
         input = acceptInput(task, verdict instanceof Promise ? await verdict : verdict);
       }
-      jobs.push(
-        buildJob(
-          task,
-          input,
-          call.options,
-          deps.now,
-          deps.payloadLimit,
-          call.id,
-          true,
-          call.deferredInput === true,
-        ),
+      const job = buildJob(
+        task,
+        input,
+        call.options,
+        deps.now,
+        deps.payloadLimit,
+        call.id,
+        true,
+        call.deferredInput === true,
       );
+      const followUps = await buildFollowUps(call.options, job.id, deps);
+      if (followUps) job.followUps = followUps;
+      jobs.push(job);
     } catch (error) {
       // In a batch, say which call was bad (`details.index`, 0-based); nothing is written.
       if (calls.length > 1 && isSpoolError(error))

@@ -23,6 +23,7 @@ import {
   TimeoutError,
   UnknownTaskError,
 } from "../core/errors/index.js";
+import type { ParentOutcome } from "../core/follow-ups.js";
 import type { RegisteredTask } from "../core/registry.js";
 import { BACKOFF_DEFAULT, backoffMs, resolveRetry } from "../core/retry.js";
 import { deserialize, serializeLimited } from "../core/serializer.js";
@@ -33,6 +34,7 @@ import { type ExecutionTrace, startExecutionSpan } from "../telemetry/tracing.js
 import { type BatchCollector, runAlone } from "./batch-collector.js";
 import { errorRecord } from "./error-record.js";
 import { type FaultTarget, faultScopeEnabled, runInFaultScope } from "./fault-scope.js";
+import { runHook } from "./hooks.js";
 import type { Isolation } from "./isolation/isolation.js";
 import { IsolatedError } from "./isolation/remote-error.js";
 import type { JobControl } from "./job-control.js";
@@ -69,7 +71,7 @@ export type ParentResults = Readonly<Record<string, unknown>>;
 export type InputResolver = (
   job: LeasedJob,
   backend: Backend,
-) => Promise<{ input: unknown; parents: ParentResults }> | null;
+) => Promise<{ input: unknown; parents: ParentResults; parent?: ParentOutcome | null }> | null;
 
 const NO_PARENTS: ParentResults = Object.freeze({});
 
@@ -105,6 +107,8 @@ export interface ExecuteDeps {
   batches?: BatchCollector;
   /** `ctx.spawn` and `ctx.children`; without it `ctx.spawn` throws. */
   spawn?: SpawnSupport;
+  /** How long an onSuccess / onFailure hook may delay the outcome (hooks.ts; tests shorten it). */
+  hookTimeoutMs?: number;
 }
 
 const UNKNOWN_TASK_RETRY = resolveRetry({ attempts: 1, backoff: BACKOFF_DEFAULT });
@@ -149,8 +153,12 @@ export function execute(
 ): Execution {
   const span = startExecutionSpan(job);
   const execution = attempt(task, job, control, deps, span);
-  void execution.outcome.then((outcome) => span.end(outcome));
-  return execution;
+  // In-process hooks run before the outcome is written (at-least-once, hooks.ts).
+  const outcome = task?.hooks
+    ? execution.outcome.then((o) => runHook(task, job, execution.input(), o, deps))
+    : execution.outcome;
+  void outcome.then((o) => span.end(o));
+  return { outcome, settled: execution.settled };
 }
 
 function attempt(
@@ -159,11 +167,14 @@ function attempt(
   control: JobControl,
   deps: ExecuteDeps,
   span: ExecutionTrace,
-): Execution {
+): Execution & { input(): unknown } {
+  /** The input the handler ran with (hooks see it); the stored one until the handler starts. */
+  let ranWith: unknown;
+  const ranInput = () => ranWith;
   if (!task) {
     // Deploy skew: this worker does not know the task, another may. Retry with backoff.
     const outcome = failed(undefined, job, new UnknownTaskError(job.task), deps);
-    return { outcome: Promise.resolve(outcome), settled: Promise.resolve() };
+    return { outcome: Promise.resolve(outcome), settled: Promise.resolve(), input: ranInput };
   }
   let input: unknown;
   // Workflow jobs that take their parents' results build their input when they start.
@@ -172,10 +183,14 @@ function attempt(
   let children: Promise<SpawnedChildren> | null = null;
   try {
     fromParents = deps.resolveInput(job, deps.backend);
-    if (!fromParents) input = deserialize(job.input);
+    if (!fromParents) ranWith = input = deserialize(job.input);
     children = deps.spawn?.resume(job, deps.backend) ?? null;
   } catch (err) {
-    return { outcome: Promise.resolve(failed(task, job, err, deps)), settled: Promise.resolve() };
+    return {
+      outcome: Promise.resolve(failed(task, job, err, deps)),
+      settled: Promise.resolve(),
+      input: ranInput,
+    };
   }
   const timeoutMs = job.timeoutMs;
   let timer: NodeJS.Timeout | undefined;
@@ -214,16 +229,19 @@ function attempt(
   }
   let handler: Promise<unknown>;
   try {
-    const start = (value: unknown) =>
-      children
+    const start = (value: unknown) => {
+      ranWith = value;
+      return children
         ? children.then((c) => {
             ctx.children = c;
             return run(value);
           })
         : run(value);
+    };
     handler = fromParents
       ? fromParents.then((resolved) => {
           ctx.parents = resolved.parents;
+          ctx.parent = resolved.parent ?? null;
           return start(resolved.input);
         })
       : Promise.resolve(start(input));
@@ -266,7 +284,7 @@ function attempt(
       (err) => (control.aborted ? onAbort() : finish(failed(task, job, err, deps))),
     );
   });
-  return { outcome, settled };
+  return { outcome, settled, input: ranInput };
 }
 
 function abortOutcome(task: RegisteredTask, job: LeasedJob, reason: unknown, deps: ExecuteDeps): Outcome {
@@ -285,11 +303,16 @@ function makeContext(
   control: JobControl,
   deps: ExecuteDeps,
   onSpawn: (outcome: Extract<Outcome, { kind: "spawn" }>) => void,
-): TaskContext & { parents: TaskContext["parents"]; children: SpawnedChildren | null } {
+): TaskContext & {
+  parents: TaskContext["parents"];
+  parent: TaskContext["parent"];
+  children: SpawnedChildren | null;
+} {
   let log: TaskLogger | undefined;
   let spawning = false;
   return {
     parents: NO_PARENTS,
+    parent: null,
     children: null,
     async spawn(calls: ReadonlyArray<TaskCall>, options?: SpawnOptions): Promise<never> {
       if (!deps.spawn) throw new InvalidArgumentError("ctx.spawn is not available in this runner", "spawn");

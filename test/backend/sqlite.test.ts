@@ -167,6 +167,8 @@ describe("sqlite migrations", () => {
       "spool_finished_counts",
       // Rate state of task and key limits (migration 0020), flow control.
       "spool_flow_state",
+      // Durable follow-ups (migration 0031).
+      "spool_follow_ups",
       "spool_job_deps",
       "spool_job_logs",
       "spool_jobs",

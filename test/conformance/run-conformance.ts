@@ -26,6 +26,7 @@ import { failTopic } from "./suite/fail.js";
 import { flowTopic } from "./suite/flow.js";
 import { flowKeysTopic } from "./suite/flow-keys.js";
 import { flowWaitingTopic } from "./suite/flow-waiting.js";
+import { followUpsTopic } from "./suite/follow-ups.js";
 import { jobActionsTopic } from "./suite/job-actions.js";
 import { leaseTopic } from "./suite/lease.js";
 import { lifecycleTopic } from "./suite/lifecycle.js";
@@ -84,6 +85,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   spawnTopic,
   moveTopic,
   moveCarriedTopic,
+  followUpsTopic,
 ];
 
 export interface ConformanceSkip {

@@ -3,6 +3,7 @@
  * synchronously between two awaits, so each call is atomic.
  */
 import { InvalidArgumentError, NotFoundError } from "../../core/errors/index.js";
+import type { FollowUpOutcome } from "../../core/follow-ups.js";
 import { newLeaseToken } from "../../core/ids.js";
 import type { LeasedJob } from "../../core/types.js";
 import type {
@@ -19,6 +20,7 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { dedupeVerdict, stateAfterRunAt } from "../dedupe-rule.js";
+import { followUpFor, followUpJob } from "../follow-ups.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx, stateAtInsert } from "../shared.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { claimFlow, flowPending } from "./flow-claim.js";
@@ -105,6 +107,8 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
       version: 0,
       spawnPolicy: null,
       flow: job.flow ?? null,
+      followUps: job.followUps ?? null,
+      dedupeKey: job.dedupe ? job.dedupe.key : null,
     };
     s.jobs.set(job.id, stored);
     if (job.key !== null) s.keys.set(`${job.task}\0${job.key}`, job.id);
@@ -234,6 +238,7 @@ export async function jobComplete(
     ok.push(id);
     events.push(s.event("job:completed", job, now, { attempt: job.attempt }));
     s.releaseDependents(job, now, events);
+    insertFollowUp(s, job, "completed", result, now);
   }
   s.emit(events);
   return { ok, refused };
@@ -264,6 +269,7 @@ export async function jobFail(s: MemoryStore, { jobs }: JobFailParams): Promise<
       s.finish(job, "failed", now);
       result.failed.push(id);
       events.push(s.event("job:failed", job, now, { attempt: job.attempt, error }));
+      insertFollowUp(s, job, "failed", JSON.stringify(error), now);
       s.failed(job, now, events);
     }
   }
@@ -294,4 +300,22 @@ export async function jobRelease(s: MemoryStore, { leases }: JobReleaseParams): 
   }
   s.emit(events);
   return { ok, refused };
+}
+
+/**
+ * Durable follow-ups (../follow-ups.ts): inserts `job`'s follow-up for `outcome` (then / catch),
+ * if it has one, in the same synchronous step that records the outcome, so exactly once.
+ */
+export function insertFollowUp(
+  s: MemoryStore,
+  job: StoredJob,
+  outcome: FollowUpOutcome,
+  payload: string,
+  now: number,
+): void {
+  const tpl = followUpFor(job.followUps, outcome);
+  // Taken at the outcome, both templates (as the other stores delete them).
+  job.followUps = null;
+  if (!tpl || s.jobs.has(tpl.id)) return;
+  enqueueNow(s, [followUpJob(tpl, payload, now)], now);
 }

@@ -11,6 +11,7 @@ import type {
   WorkerInfo,
 } from "../backend.js";
 import { LEASE_EXPIRED_MESSAGE } from "../shared.js";
+import { insertFollowUp } from "./jobs.js";
 import type { MemoryStore } from "./store.js";
 
 export async function leaseRenew(
@@ -60,6 +61,7 @@ export async function leaseRescue(s: MemoryStore, { limit }: LeaseRescueParams):
       s.finish(job, "failed", now);
       out.failed.push(id);
       events.push(s.event("job:failed", job, now, { attempt: job.attempt, error }));
+      insertFollowUp(s, job, "failed", JSON.stringify(error), now);
       s.failed(job, now, events);
     }
   }

@@ -102,6 +102,9 @@ export async function jobImport(s: MemoryStore, params: JobImportParams): Promis
       version: 0,
       spawnPolicy: carried?.spawnPolicy ?? null,
       flow: carried?.flow ? structuredClone(carried.flow) : null,
+      // Durable follow-ups (then / catch templates) are not carried: docs/move.md, limits.
+      followUps: null,
+      dedupeKey: carried?.dedupe?.[0]?.key ?? null,
     };
     delete job.limitKey;
     s.jobs.set(job.id, job);

@@ -6,6 +6,7 @@
  */
 
 import type { Clock } from "../../core/clock.js";
+import type { NewJobFollowUps } from "../../core/follow-ups.js";
 import { FINAL_STATES, type JobLogLine, type JobRecord } from "../../core/types.js";
 import type { BackendEvent, BackendEventListener, WorkerInfo } from "../backend.js";
 import type { DedupeEntry } from "../dedupe-rule.js";
@@ -25,6 +26,10 @@ export interface StoredJob extends JobRecord {
   spawnPolicy: SpawnPolicy | null;
   /** Per-task / per-key limits (flow-gate.ts); null: none. */
   flow: JobFlow | null;
+  /** Durable follow-ups written at its outcome (backend/follow-ups.ts); null: none. */
+  followUps: NewJobFollowUps | null;
+  /** The dedupe key this job was recorded under (`dedupe`), so removing it drops the entry. */
+  dedupeKey: string | null;
 }
 
 export interface HeapEntry {
@@ -232,6 +237,9 @@ export class MemoryStore {
     this.workflows.forget(job.id);
     if (job.key !== null && this.keys.get(`${job.task}\0${job.key}`) === job.id)
       this.keys.delete(`${job.task}\0${job.key}`);
+    // Its dedupe entry matches nothing once it is gone (unless a later job of the key took it).
+    if (job.dedupeKey !== null && this.dedupe.get(`${job.task}\0${job.dedupeKey}`)?.jobId === job.id)
+      this.dedupe.delete(`${job.task}\0${job.dedupeKey}`);
     for (const dep of job.dependsOn) this.dependents.get(dep)?.delete(job.id);
     // Children keep their counters: a removed parent that never completed still blocks them.
     this.dependents.delete(job.id);

@@ -21,6 +21,7 @@ import { isUniqueViolation } from "./connection.js";
 import { matchDedupe, recordDedupe } from "./dedupe.js";
 import { pgClaimRoom, pgClaimTook } from "./flow.js";
 import { pgClaimFlow, pgFlowPending } from "./flow-claim.js";
+import { storeFollowUps } from "./follow-ups.js";
 import { type JobRow, jobEvent, toLeased } from "./rows.js";
 import type { PgStore, Tx } from "./store.js";
 
@@ -34,8 +35,11 @@ export class PgJobs {
   async enqueue({ jobs, tx: appTx }: JobEnqueueParams): Promise<JobEnqueueResult> {
     checkNewJobs(jobs);
     if (jobs.length === 0) return { jobs: [] };
-    // Jobs with task or key limits carry flow columns that only the per-job insert writes.
-    const simple = jobs.every((j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe && !j.flow);
+    // Jobs with task or key limits carry flow columns, and jobs with follow-ups rows of their
+    // own, that only the per-job insert writes.
+    const simple = jobs.every(
+      (j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe && !j.flow && !j.followUps,
+    );
     const body = (tx: Tx) => (simple ? this.insertSimple(tx, jobs, null) : this.insertEach(tx, jobs));
     // In the application's transaction a failed statement aborts it: the app rolls back.
     if (appTx !== undefined) return this.store.writeIn(appTx, "enqueue", body);
@@ -167,6 +171,7 @@ export class PgJobs {
         continue;
       }
       if (job.dedupe) await recordDedupe(sql, tx, job);
+      await storeFollowUps(sql, tx, job);
       if (deps.length > 0) await tx.q(sql.DEPS_INSERT, { parents: deps, children: deps.map(() => job.id) });
       if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
       out.push({ id: job.id, state, created: true });

@@ -17,6 +17,7 @@ import { LEASE_EXPIRED_MESSAGE } from "../shared.js";
 import { onJobFailed, removeOne } from "./cascade.js";
 import { type PgLimitsRow, pgRowLimits } from "./flow.js";
 import { pgFlowWaiting } from "./flow-waiting.js";
+import { takeFollowUp } from "./follow-ups.js";
 import { jobEvent, toWorker, type WorkerRow } from "./rows.js";
 import type { PgStore } from "./store.js";
 
@@ -68,6 +69,8 @@ export class PgMaintenance {
         } else {
           out.failed.push(row.id);
           tx.events.push(jobEvent("job:failed", row.id, row.queue, tx.now, "failed", data));
+          if (row.has_dependents)
+            await takeFollowUp(this.sql, tx, row.id, "failed", JSON.stringify(row.error));
           await onJobFailed(this.sql, tx, row.id, row.has_dependents);
         }
       }

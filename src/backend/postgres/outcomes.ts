@@ -13,6 +13,7 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { onJobFailed, releaseDependents } from "./cascade.js";
+import { firstResults, takeFollowUp } from "./follow-ups.js";
 import { ms } from "./jobs.js";
 import { jobEvent } from "./rows.js";
 import type { PgStore, Tx } from "./store.js";
@@ -87,6 +88,9 @@ export class PgOutcomes {
       }
     }
     await releaseDependents(this.sql, tx, released);
+    // Durable follow-ups (follow-ups.ts): a job with them is marked has_dependents.
+    const results = firstResults(jobs);
+    for (const id of released) await takeFollowUp(this.sql, tx, id, "completed", results.get(id)!);
     return { ok, refused };
   }
 
@@ -122,6 +126,7 @@ export class PgOutcomes {
             tx.events.push(
               jobEvent("job:failed", id, row.queue, tx.now, "failed", { attempt: row.attempt, error }),
             );
+            if (row.has_dependents) await takeFollowUp(this.sql, tx, id, "failed", JSON.stringify(error));
             await onJobFailed(this.sql, tx, id, row.has_dependents);
           } else {
             result.retried.push(id);

@@ -8,12 +8,24 @@
  * the common case, 8 arguments) or "+", key ("" = none, else "=" + key), meta JSON ("" = {}),
  * leaseMs ("" = null), timeoutMs ("" = null), limit key ("" = no limits, else "=" + key),
  * limits JSON (flow-gate.ts `encodeFlow`, "" = none), dependency count D, the D dependency ids.
- * A job with a dedupe window uses "*" instead of "+", and 4 more arguments follow its
- * dependency ids: the dedupe mode's initial (t, d, r), the dedupe key, windowMs ("" = none) and
- * maxWaitMs ("" = none).
+ * A job with a dedupe window or durable follow-ups uses "*" instead of "+", and 6 more
+ * arguments follow its dependency ids: the dedupe mode's initial (t, d, r; "" = no dedupe), the
+ * dedupe key, windowMs ("" = none), maxWaitMs ("" = none), then the `then` and the `catch`
+ * follow-up as JSON ("" = none; `followUpArg`).
  */
+import type { FollowUpJob } from "../../core/follow-ups.js";
 import type { NewJob } from "../backend.js";
 import { encodeFlow } from "../flow-gate.js";
+
+/**
+ * A follow-up template as includes/follow-up.lua reads it: the FollowUpJob's fields, its limits
+ * as `fk` (limit key) and `fl` (flow-gate.ts `encodeFlow`), the form the job hash keeps.
+ */
+function followUpArg(tpl: FollowUpJob | undefined): string {
+  if (!tpl) return "";
+  const { flow, ...rest } = tpl;
+  return JSON.stringify(flow ? { ...rest, fk: flow.key, fl: encodeFlow(flow) } : rest);
+}
 
 /** Appends `job` to `args`; `prev` is the job written just before it in the same call (or null). */
 export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob | null): void {
@@ -38,13 +50,14 @@ export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob
     job.timeoutMs === null &&
     job.dependsOn.length === 0 &&
     !job.flow &&
-    !job.dedupe
+    !job.dedupe &&
+    !job.followUps
   ) {
     args.push("");
     return;
   }
   args.push(
-    job.dedupe ? "*" : "+",
+    job.dedupe || job.followUps ? "*" : "+",
     job.key === null ? "" : `=${job.key}`,
     meta,
     job.leaseMs ?? "",
@@ -55,5 +68,9 @@ export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob
   );
   for (const dep of job.dependsOn) args.push(dep);
   const d = job.dedupe;
+  const f = job.followUps;
+  if (!d && !f) return;
   if (d) args.push(d.mode[0]!, d.key, d.windowMs ?? "", d.maxWaitMs ?? "");
+  else args.push("", "", "", "");
+  args.push(followUpArg(f?.completed), followUpArg(f?.failed));
 }

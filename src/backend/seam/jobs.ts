@@ -1,6 +1,7 @@
 /** The Backend seam, jobs section: enqueue, claim/complete/fail/release, and control (see backend.ts). */
 
 import type { NewJobDedupe } from "../../core/dedupe.js";
+import type { NewJobFollowUps } from "../../core/follow-ups.js";
 import type { AppTransaction } from "../../core/task.js";
 import type {
   EpochMs,
@@ -45,6 +46,13 @@ export interface NewJob {
    * `jobEnqueue` applies it (workflow and schedule inserts ignore it).
    */
   dedupe?: NewJobDedupe | null;
+  /**
+   * Durable follow-ups (core/follow-ups.ts): stored with the job when it is created (not when
+   * an idempotency key or a dedupe window matched), and inserted by the store in the same write
+   * that records the outcome: `then` when the job completes, `catch` when it ends `failed`
+   * (through `jobFail` or a lease rescue). Only `jobEnqueue` stores them.
+   */
+  followUps?: NewJobFollowUps | null;
 }
 
 export interface JobEnqueueParams {

@@ -8,7 +8,8 @@
  * open the transaction yourself: `db.exec("BEGIN IMMEDIATE")`, `await task.enqueue(x, { tx: db })`,
  * `db.exec("COMMIT")` (or `ROLLBACK`). An enqueue outside an open transaction is refused, since
  * it would commit on its own. `ctx.complete({ tx: db })` completes a running job the same way
- * (fenced by its lease token; its dependents released in the same transaction).
+ * (fenced by its lease token; its dependents released and its `then` follow-up inserted in the
+ * same transaction).
  */
 import { realpathSync } from "node:fs";
 import type Database from "better-sqlite3";
@@ -22,6 +23,7 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { encodeEvents } from "./change-feed.js";
+import { takeFollowUp } from "./follow-ups.js";
 import * as SQL from "./generated/sql.js";
 import { type InsertStatements, insertEach } from "./insert.js";
 import { jobEvent, type SqliteStore } from "./store.js";
@@ -31,6 +33,7 @@ interface AppStatements extends InsertStatements {
   jobComplete: Database.Statement<[{ id: string; token: string; result: string; now: number }]>;
   depsRelease: Database.Statement<[{ parent_id: string; now: number }]>;
   finishedCountsAdd: Database.Statement<[{ queue: string; state: string; n: number }]>;
+  followUpTake: SqliteStore["sql"]["followUpTake"];
 }
 
 /** Statements prepared once per application connection. */
@@ -48,11 +51,13 @@ function statementsFor(db: Database.Database): AppStatements {
       jobMarkHasDependents: p(SQL.JOB_MARK_HAS_DEPENDENTS),
       dedupeGet: p(SQL.DEDUPE_GET),
       dedupePut: p(SQL.DEDUPE_PUT),
+      followUpInsert: p(SQL.FOLLOW_UP_INSERT),
       jobDedupeUpdate: p(SQL.JOB_DEDUPE_UPDATE),
       eventsInsert: p(SQL.EVENTS_INSERT),
       jobComplete: p(SQL.JOB_COMPLETE),
       depsRelease: p(SQL.DEPS_RELEASE),
       finishedCountsAdd: p(SQL.FINISHED_COUNTS_ADD),
+      followUpTake: p(SQL.FOLLOW_UP_TAKE),
     } as unknown as AppStatements;
     prepared.set(db, sql);
   }
@@ -139,6 +144,7 @@ export function completeInAppTransaction(
       if (child.state === "waiting") continue;
       events.push(jobEvent("job:enqueued", child.id, child.queue, now, child.state, { released: true }));
     }
+    takeFollowUp(sql, id, "completed", result, now, events);
   }
   if (events.length > 0) sql.eventsInsert.run({ at: now, events: encodeEvents(events) });
   return { ok, refused };

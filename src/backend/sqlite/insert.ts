@@ -1,5 +1,6 @@
 /** Inserting new jobs one by one (keys, dependencies), on spool's connection or on the app's (`{ tx }`). */
 import { NotFoundError } from "../../core/errors/index.js";
+import type { NewJobFollowUps } from "../../core/follow-ups.js";
 import type { JobState } from "../../core/types.js";
 import type { BackendEvent, EnqueuedRef, JobEnqueueResult, NewJob } from "../backend.js";
 import { dedupeVerdict, stateAfterRunAt } from "../dedupe-rule.js";
@@ -20,6 +21,7 @@ export type InsertStatements = Pick<
   | "dedupeGet"
   | "dedupePut"
   | "jobDedupeUpdate"
+  | "followUpInsert"
 >;
 
 /** Inside a transaction: inserts jobs one by one in batch order (keys, dependencies). */
@@ -86,11 +88,28 @@ export function insertEach(
       sql.jobMarkHasDependents.run({ id: dep });
     }
     if (job.key !== null) batchKeys.set(`${job.task}\0${job.key}`, { id: job.id, state });
+    if (job.followUps) storeFollowUps(sql, job.id, job.followUps);
     if (job.dedupe) sql.dedupePut.run({ task: job.task, key: job.dedupe.key, job_id: job.id, first_at: now });
     out.push({ id: job.id, state, created: true });
     events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
   }
   return { jobs: out };
+}
+
+/**
+ * Durable follow-ups (follow-ups.ts): stores `parentId`'s templates and marks it has_dependents,
+ * so the writes that record its outcome look for them.
+ */
+function storeFollowUps(sql: InsertStatements, parentId: string, followUps: NewJobFollowUps): void {
+  if (followUps.completed)
+    sql.followUpInsert.run({
+      parent_id: parentId,
+      outcome: "completed",
+      job: JSON.stringify(followUps.completed),
+    });
+  if (followUps.failed)
+    sql.followUpInsert.run({ parent_id: parentId, outcome: "failed", job: JSON.stringify(followUps.failed) });
+  sql.jobMarkHasDependents.run({ id: parentId });
 }
 
 /** The job a dedupe window matched (returned, or updated by debounce/replace), or null: create. */

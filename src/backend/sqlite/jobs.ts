@@ -19,6 +19,7 @@ import { completeInAppTransaction, enqueueInAppTransaction } from "./app-tx.js";
 import { toBackendError } from "./database.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { claimFlow, flowPending } from "./flow-claim.js";
+import { takeFollowUp } from "./follow-ups.js";
 import { GroupCommit } from "./group-commit.js";
 import { insertEach } from "./insert.js";
 import { jobRow, toLeased } from "./rows.js";
@@ -37,7 +38,7 @@ export async function jobEnqueue(s: SqliteStore, params: JobEnqueueParams): Prom
   const jobs = shiftRunAt(params.jobs, skew);
   if (params.tx !== undefined) return enqueueInAppTransaction(s, params.tx, jobs, now);
   const group = enqueueGroup(s);
-  if (jobs.every((j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe))
+  if (jobs.every((j) => j.key === null && j.dependsOn.length === 0 && !j.dedupe && !j.followUps))
     return group.submit((events) => ({ jobs: insertSimple(s, jobs, now, events) }), { jobs, now });
   return group.submit((events) => insertEach(s.sql, jobs, now, events));
 }
@@ -155,11 +156,17 @@ export async function jobComplete(
     // Completions per queue: one counter update per queue for the batch (migration 0017 counts
     // the other finished states by trigger, completions here).
     const perQueue = new Map<string, number>();
+    // The result each completed job stored (a repeated id is refused after its first use).
+    const results = new Map<string, string>();
+    for (const j of jobs) if (!results.has(j.id)) results.set(j.id, j.result);
     const done = (id: string, row: { queue: string; attempt: number; has_dependents: number }) => {
       ok.push(id);
       perQueue.set(row.queue, (perQueue.get(row.queue) ?? 0) + 1);
       events.push(jobEvent("job:completed", id, row.queue, now, "completed", { attempt: row.attempt }));
-      if (row.has_dependents) s.releaseDependents(id, now, events);
+      if (row.has_dependents) {
+        s.releaseDependents(id, now, events);
+        takeFollowUp(s.sql, id, "completed", results.get(id)!, now, events);
+      }
     };
     if (jobs.length > 1 && new Set(jobs.map((j) => j.id)).size === jobs.length) {
       // One statement for the whole batch; results come back unordered, so map them by id.
@@ -205,6 +212,7 @@ export async function jobFail(s: SqliteStore, { jobs }: JobFailParams): Promise<
       if (row.state === "failed") {
         out.failed.push(id);
         events.push(jobEvent("job:failed", id, row.queue, now, "failed", { attempt: row.attempt, error }));
+        if (row.has_dependents) takeFollowUp(s.sql, id, "failed", JSON.stringify(error), now, events);
         s.failed(id, row.has_dependents, now, events);
       } else {
         out.retried.push(id);

@@ -1,4 +1,5 @@
 /** SQLite backend, maintenance section: leases, rescue, retention, the worker registry. */
+
 import type { JobErrorRecord, JobState } from "../../core/types.js";
 import type {
   LeaseRenewParams,
@@ -9,6 +10,7 @@ import type {
   WorkerHeartbeatParams,
 } from "../backend.js";
 import { LEASE_EXPIRED_MESSAGE } from "../shared.js";
+import { takeFollowUp } from "./follow-ups.js";
 import { jobEvent, type SqliteStore } from "./store.js";
 
 export async function leaseRenew(
@@ -47,6 +49,7 @@ export async function leaseRescue(s: SqliteStore, params: LeaseRescueParams): Pr
         events.push(
           jobEvent("job:failed", row.id, row.queue, now, "failed", { attempt: row.attempt, error }),
         );
+        if (row.has_dependents) takeFollowUp(s.sql, row.id, "failed", row.error, now, events);
         s.failed(row.id, row.has_dependents, now, events);
       }
     }

@@ -171,8 +171,7 @@ export async function jobMoveDelete(
         out.skipped.push(id);
         continue;
       }
-      s.sql.jobLogsDelete.run({ job_id: id });
-      if (row.has_dependents || row.has_dependencies) s.sql.depsDelete.run({ id });
+      s.forget(id, row);
       out.removed.push(id);
       events.push(jobEvent("job:removed", id, row.queue, now, row.state, { moved: true }));
     }

@@ -70,6 +70,8 @@ export function prepareStatements(db: Sqlite.Database) {
       { task: string; key: string },
       { job_id: string; first_at: number; state: JobState | null; queue: string | null }
     >(SQL.DEDUPE_GET),
+    followUpInsert: p<{ parent_id: string; outcome: string; job: string }>(SQL.FOLLOW_UP_INSERT),
+    followUpTake: p<{ parent_id: string }, { outcome: string; job: string }>(SQL.FOLLOW_UP_TAKE),
     dedupePut: p<{ task: string; key: string; job_id: string; first_at: number }>(SQL.DEDUPE_PUT),
     jobDedupeUpdate: p<
       Id & Now & { input: string; run_at: number | null; state: JobState | null },
@@ -159,6 +161,8 @@ export function prepareStatements(db: Sqlite.Database) {
       SQL.JOB_DELETE,
     ),
     jobLogsDelete: p<{ job_id: string }>(SQL.JOB_LOGS_DELETE),
+    followUpDelete: p<Id>(SQL.FOLLOW_UP_DELETE),
+    dedupeDeleteJob: p<Id>(SQL.DEDUPE_DELETE_JOB),
     depsDelete: p<Id>(SQL.DEPS_DELETE),
     jobProgress: p<Fenced & Now & { progress: string }, { queue: string }>(SQL.JOB_PROGRESS),
     jobLeased: p<Fenced, { queue: string; attempt: number }>(SQL.JOB_LEASED),

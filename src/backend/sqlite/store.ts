@@ -217,13 +217,24 @@ export class SqliteStore {
     return this.sql.depsChildren.all({ parent_id: parentId }).map((r) => r.child_id);
   }
 
-  /** Inside a transaction: deletes a job that is not running, with its logs and dependency edges. */
+  /** Inside a transaction: deletes a job that is not running, with the rows that describe it (`forget`). */
   removeOne(id: string): { queue: string; state: JobState } | undefined {
     const row = this.sql.jobDelete.get({ id });
     if (!row) return undefined;
+    this.forget(id, row);
+    return row;
+  }
+
+  /**
+   * Inside a transaction, after deleting job `id`: the rows that only describe it (its logs,
+   * dependency edges, follow-up templates, the dedupe row recording it).
+   */
+  forget(id: string, row: { has_dependents: number; has_dependencies: number }): void {
     this.sql.jobLogsDelete.run({ job_id: id });
     if (row.has_dependents || row.has_dependencies) this.sql.depsDelete.run({ id });
-    return row;
+    // Follow-ups mark their job has_dependents (insert.ts): a job without the mark has none.
+    if (row.has_dependents) this.sql.followUpDelete.run({ id });
+    this.sql.dedupeDeleteJob.run({ id });
   }
 }
 

@@ -127,7 +127,12 @@ function fault(err: unknown): void {
   });
 }
 
-function context(ctx: Extract<ToChild, { type: "run" }>["ctx"], parents: unknown, job: Current): TaskContext {
+function context(
+  ctx: Extract<ToChild, { type: "run" }>["ctx"],
+  parents: unknown,
+  parent: unknown,
+  job: Current,
+): TaskContext {
   const line =
     (level: "debug" | "info" | "warn" | "error") => (message: string, fields?: Record<string, unknown>) => {
       let safe: Record<string, unknown> | undefined;
@@ -149,6 +154,7 @@ function context(ctx: Extract<ToChild, { type: "run" }>["ctx"], parents: unknown
   return {
     ...ctx,
     parents: parents as TaskContext["parents"],
+    parent: parent as TaskContext["parent"],
     children: null,
     spawn: () =>
       Promise.reject(new Error("ctx.spawn is not available in isolated tasks (isolate: thread/process)")),
@@ -174,7 +180,7 @@ async function run(msg: Extract<ToChild, { type: "run" }>): Promise<void> {
   try {
     const task = registry.find(msg.ctx.task);
     if (!task) throw new Error(`task "${msg.ctx.task}" is not defined by the app in this isolated child`);
-    const ctx = context(msg.ctx, deserialize(msg.parents), job);
+    const ctx = context(msg.ctx, deserialize(msg.parents), deserialize(msg.parent), job);
     const value = await task.run(deserialize(msg.input), ctx);
     const result = serializeLimited(value === undefined ? null : value, msg.payloadLimit, "result");
     finish(job, { type: "done", jobId: job.jobId, ok: true, result, memory: memory() });

@@ -112,6 +112,7 @@ export class IsolationPool {
         },
         input: serialize(input),
         parents: serialize({ ...ctx.parents }),
+        parent: serialize(ctx.parent),
         payloadLimit: this.opts.payloadLimit,
       });
     });

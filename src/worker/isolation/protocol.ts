@@ -31,7 +31,7 @@ export interface RunContext {
 }
 
 export type ToChild =
-  | { type: "run"; ctx: RunContext; input: string; parents: string; payloadLimit: number }
+  | { type: "run"; ctx: RunContext; input: string; parents: string; parent: string; payloadLimit: number }
   | { type: "abort"; jobId: string; reason: { name: string; message: string; code?: string } };
 
 export type FromChild =

@@ -165,6 +165,20 @@ export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*)::int AS n\nFR
 export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*)::int AS n FROM spool.jobs\nWHERE state = 'queued' AND flow_key IS NOT NULL\nGROUP BY queue, task, flow_key, flow";
 
 /**
+ * `queries/follow-up-insert.sql`: Stores the follow-up templates of a new job and marks it has_dependents.
+ * Params: :parent_id, :outcomes (text[]), :jobs (text[]: FollowUpJob JSON, same order).
+ */
+export const FOLLOW_UP_INSERT = "WITH mark AS (UPDATE spool.jobs SET has_dependents = true WHERE id = :parent_id::text)\nINSERT INTO spool.follow_ups (parent_id, outcome, job)\nSELECT :parent_id::text, o, j FROM unnest(:outcomes::text[], :jobs::text[]) AS t(o, j)";
+
+/**
+ * `queries/follow-up-take.sql`: At a job's outcome: removes its follow-up templates (both outcomes) and returns them; the
+ * caller inserts the one for the outcome.
+ * Params: :parent_id.
+ * Returns: outcome, job.
+ */
+export const FOLLOW_UP_TAKE = "DELETE FROM spool.follow_ups WHERE parent_id = :parent_id::text RETURNING outcome, job";
+
+/**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
  * (a handler's RateLimitedError): scheduled, or queued when :run_at is not ahead of :now.
  * Params: :id, :token, :run_at, :now.
@@ -257,11 +271,13 @@ export const JOB_COMPLETE_MANY = "UPDATE spool.jobs AS j SET\n  state = 'complet
 export const JOB_DEDUPE_UPDATE = "UPDATE spool.jobs SET\n  input = :input::text,\n  run_at = coalesce(:run_at::bigint, run_at),\n  state = coalesce(:state::text, state),\n  updated_at = :now::bigint\nWHERE id = :id::text AND state IN ('waiting', 'scheduled', 'queued')\nRETURNING state, queue";
 
 /**
- * `queries/job-delete.sql`: Removes one job that is not running.
+ * `queries/job-delete.sql`: Removes one job that is not running, with the rows that only describe it: its follow-up
+ * templates (a job that ended without taking them: cancelled, removed) and the dedupe row that
+ * records it (a row whose job is gone matches nothing). Both only when the job was removed.
  * Params: :id.
  * Returns: queue, state, has_dependents, has_dependencies (no row: running or missing).
  */
-export const JOB_DELETE = "DELETE FROM spool.jobs WHERE id = :id::text AND state <> 'running'\nRETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies";
+export const JOB_DELETE = "WITH j AS (\n  DELETE FROM spool.jobs WHERE id = :id::text AND state <> 'running'\n  RETURNING id, queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies\n),\nf AS (DELETE FROM spool.follow_ups WHERE parent_id IN (SELECT id FROM j WHERE has_dependents)),\nd AS (DELETE FROM spool.dedupe WHERE job_id IN (SELECT id FROM j))\nSELECT queue, state, has_dependents, has_dependencies FROM j";
 
 /**
  * `queries/job-enqueue-fast.sql`: The bulk-enqueue path in ONE statement, so in one round trip and one implicit transaction
@@ -507,11 +523,12 @@ export const MOVE_DEDUPE_IMPORT = "INSERT INTO spool.dedupe AS d (task, key, job
 
 /**
  * `queries/move-delete.sql`: Deletes one moved-out job (jobMoveDelete): one the mover holds (running under :token) or a
- * finished one it copied. Anything else (claimed by a worker, put back) stays.
+ * finished one it copied. Anything else (claimed by a worker, put back) stays. Its follow-up
+ * templates and its dedupe row go with it (as in job-delete.sql).
  * Params: :id, :token.
  * Returns: queue, state, has_dependents, has_dependencies (no row: skipped).
  */
-export const MOVE_DELETE = "DELETE FROM spool.jobs\nWHERE id = :id::text\n  AND ((state = 'running' AND lease_token = :token::text) OR state IN ('completed', 'failed', 'cancelled'))\nRETURNING queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies";
+export const MOVE_DELETE = "WITH j AS (\n  DELETE FROM spool.jobs\n  WHERE id = :id::text\n    AND ((state = 'running' AND lease_token = :token::text) OR state IN ('completed', 'failed', 'cancelled'))\n  RETURNING id, queue, state, has_dependents, cardinality(depends_on) > 0 AS has_dependencies\n),\nf AS (DELETE FROM spool.follow_ups WHERE parent_id IN (SELECT id FROM j WHERE has_dependents)),\nd AS (DELETE FROM spool.dedupe WHERE job_id IN (SELECT id FROM j))\nSELECT queue, state, has_dependents, has_dependencies FROM j";
 
 /**
  * `queries/move-insert.sql`: Inserts one moved-in job with every column as the source stored it (jobImport, seam/move.ts),
@@ -973,5 +990,15 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 14,
     name: "schedule_runs",
     sql: "-- 0014_schedule_runs (dash, issue 18): each schedule's recent fires for the dashboard's \"last\n-- runs\": a fire that enqueued a job, a manual run (fire_at NULL), or a skipped fire (job_id\n-- NULL, skipped = why). Written in the fire's own transaction, which holds the schedule's row\n-- lock, so `seq` (per schedule) has one writer at a time; the fire that adds a row drops those\n-- beyond the last 20 of its schedule. Removing a schedule removes its runs (its jobs stay).\nCREATE TABLE spool.schedule_runs (\n  name    text COLLATE \"C\" NOT NULL REFERENCES spool.schedules (name) ON DELETE CASCADE,\n  seq     bigint NOT NULL,\n  at      bigint NOT NULL,\n  fire_at bigint,\n  job_id  text,\n  skipped text,\n  PRIMARY KEY (name, seq)\n);",
+  },
+  {
+    version: 21,
+    name: "follow_ups",
+    sql: "-- 0021_follow_ups: durable follow-ups (docs/flow-control.md, src/backend/follow-ups.ts). A job\n-- created with `then` / `catch` keeps one row per outcome here (the FollowUpJob template as\n-- JSON) and is marked has_dependents, so the writes that record its outcome (complete, fail,\n-- rescue: they already look at has_dependents) take the rows and insert the follow-up job in\n-- the same transaction. Rows go when the outcome takes them.\nCREATE TABLE spool.follow_ups (\n  parent_id text COLLATE \"C\" NOT NULL,\n  outcome   text COLLATE \"C\" NOT NULL,\n  job       text NOT NULL,\n  PRIMARY KEY (parent_id, outcome)\n);",
+  },
+  {
+    version: 31,
+    name: "dedupe_job",
+    sql: "-- 0031_dedupe_job: removing a job (removal, retention, move) also deletes the dedupe row that\n-- records it (a row whose job is gone matches nothing, so it is only garbage), found by job id.\nCREATE INDEX dedupe_job ON spool.dedupe (job_id);",
   },
 ];

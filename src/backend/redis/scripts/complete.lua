@@ -10,6 +10,7 @@
 --- Publishes job:completed (and job:enqueued for released dependents).
 --- @include "deps"
 --- @include "push"
+--- @include "follow-up"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -60,6 +61,7 @@ for i = 2, #ARGV, 3 do
     if f[6] then
       flushDone()
       releaseDependents(prefix, id, now)
+      followUp(prefix, id, 'fut', result, now)
     end
   end
 end

@@ -123,6 +123,9 @@ for k = 1, n do
     writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
     writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs, job.flowKey, job.flow)
     if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, pending) end
+    -- Follow-ups (includes/follow-up.lua): kept in the hash; `kids` makes the outcome look.
+    if job.fuThen and job.fuThen ~= '' then redis.call('HSET', jobKey, 'fut', job.fuThen, 'kids', 1) end
+    if job.fuCatch and job.fuCatch ~= '' then redis.call('HSET', jobKey, 'fuc', job.fuCatch, 'kids', 1) end
     if doomed then
       redis.call('HSET', jobKey, 'finishedAt', now)
       place(prefix, id, queue, state, priority, now)

@@ -135,6 +135,9 @@ for k = 1, nd do
     local holder = rec and string.sub(rec, string.find(rec, ':', 1, true) + 1)
     if not holder or redis.call('EXISTS', prefix .. 'job:' .. holder) == 0 then
       redis.call('HSET', prefix .. 'dedupe', field, value)
+      -- The job keeps its dedupe key, so removing it drops this record (includes/deps.lua).
+      local id = string.sub(value, string.find(value, ':', 1, true) + 1)
+      redis.call('HSET', prefix .. 'job:' .. id, 'dk', string.sub(field, string.find(field, '\0', 1, true) + 1))
     end
   end
 end

@@ -39,6 +39,13 @@ export const CLOCK_SYNC = "INSERT INTO spool_clock (id, boot, offset_ms) VALUES 
 export const DATA_VERSION = "PRAGMA data_version";
 
 /**
+ * `queries/dedupe-delete-job.sql`: Deletes the dedupe row that records a removed job (it would match nothing; migration 0041
+ * indexes job_id). A later job of the same key has its own row, untouched.
+ * Params: :id.
+ */
+export const DEDUPE_DELETE_JOB = "DELETE FROM spool_dedupe WHERE job_id = :id";
+
+/**
  * `queries/dedupe-get.sql`: The job last created for a dedupe key, with its state (NULL when the job is gone).
  * Params: :task, :key.
  * Returns: job_id, first_at, state, queue.
@@ -170,6 +177,27 @@ export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*) AS n\nFROM sp
  * Returns: queue, task, flow_key, flow, n.
  */
 export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*) AS n FROM spool_jobs\nWHERE state = 'queued' AND flow_key IS NOT NULL\nGROUP BY queue, task, flow_key, flow";
+
+/**
+ * `queries/follow-up-delete.sql`: Deletes the follow-up templates of a removed job (one that ended without taking them:
+ * cancelled, or removed before its outcome). Call only for a job marked has_dependents.
+ * Params: :id.
+ */
+export const FOLLOW_UP_DELETE = "DELETE FROM spool_follow_ups WHERE parent_id = :id";
+
+/**
+ * `queries/follow-up-insert.sql`: Stores a follow-up template of a new job (the job is then marked has_dependents).
+ * Params: :parent_id, :outcome ('completed' | 'failed'), :job (FollowUpJob JSON).
+ */
+export const FOLLOW_UP_INSERT = "INSERT INTO spool_follow_ups (parent_id, outcome, job) VALUES (:parent_id, :outcome, :job)";
+
+/**
+ * `queries/follow-up-take.sql`: At a job's outcome: removes its follow-up templates (both outcomes) and returns them; the
+ * caller inserts the one for the outcome.
+ * Params: :parent_id.
+ * Returns: outcome, job.
+ */
+export const FOLLOW_UP_TAKE = "DELETE FROM spool_follow_ups WHERE parent_id = :parent_id RETURNING outcome, job";
 
 /**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
@@ -986,5 +1014,15 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 24,
     name: "schedule_runs",
     sql: "-- 0024_schedule_runs (dash, issue 18): each schedule's recent fires for the dashboard's \"last\n-- runs\": a fire that enqueued a job, a manual run (fire_at NULL), or a skipped fire (job_id\n-- NULL, skipped = why). Written in the fire's own transaction; the fire that adds a row drops\n-- those beyond the last 20 of its schedule, so the table stays at 20 rows per schedule. `seq`\n-- counts per schedule (fires of one schedule are serialized by the write lock).\nCREATE TABLE spool_schedule_runs (\n  name    TEXT    NOT NULL,\n  seq     INTEGER NOT NULL,\n  at      INTEGER NOT NULL,\n  fire_at INTEGER,\n  job_id  TEXT,\n  skipped TEXT,\n  PRIMARY KEY (name, seq)\n) WITHOUT ROWID;\n\n-- A removed schedule takes its runs along (its jobs stay).\nCREATE TRIGGER spool_schedule_runs_removed AFTER DELETE ON spool_schedules BEGIN\n  DELETE FROM spool_schedule_runs WHERE name = old.name;\nEND;",
+  },
+  {
+    version: 31,
+    name: "follow_ups",
+    sql: "-- 0031_follow_ups: durable follow-ups (docs/flow-control.md, src/backend/follow-ups.ts). A job\n-- created with `then` / `catch` keeps one row per outcome here (the FollowUpJob template as\n-- JSON) and is marked has_dependents, so the writes that record its outcome (complete, fail,\n-- rescue: they already look at has_dependents) take the row and insert the follow-up job in the\n-- same transaction. Rows go when the outcome takes them.\nCREATE TABLE spool_follow_ups (\n  parent_id TEXT NOT NULL,\n  outcome   TEXT NOT NULL,\n  job       TEXT NOT NULL,\n  PRIMARY KEY (parent_id, outcome)\n) WITHOUT ROWID;",
+  },
+  {
+    version: 41,
+    name: "dedupe_job",
+    sql: "-- 0041_dedupe_job: removing a job (removal, retention, move) also deletes the dedupe row that\n-- records it (a row whose job is gone matches nothing, so it is only garbage), found by job id.\nCREATE INDEX spool_dedupe_job ON spool_dedupe (job_id);",
   },
 ];

@@ -2,6 +2,8 @@
 --- enqueue.lua, so concurrent enqueues of one key (from any process, or packed by the enqueue
 --- group commit into one call) are matched one after another, exactly.
 --- <prefix>dedupe (HASH): task NUL dedupe key -> "firstAt:jobId", the job last created for the key.
+--- That job's hash keeps the dedupe key (field `dk`), so removing the job (removal, retention,
+--- move) drops the key's field with it (includes/deps.lua removeOne) instead of leaving it behind.
 --- @include "events"
 --- @include "place"
 
@@ -58,4 +60,5 @@ end
 --- Records `id` (just created at `now`) as the job of `job`'s dedupe key.
 local function dedupeRecord(prefix, job, id, now)
   redis.call('HSET', prefix .. 'dedupe', job.task .. '\0' .. job.dKey, now .. ':' .. id)
+  redis.call('HSET', prefix .. 'job:' .. id, 'dk', job.dKey)
 end

@@ -104,12 +104,18 @@ end
 --- Deletes a job and everything that points at it. Children keep their pending counters: a
 --- removed parent that never completed still blocks them (as in the memory backend).
 local function removeOne(prefix, id, f)
-  -- f: state, queue, priority, task, key, dependsOn
+  -- f: state, queue, priority, task, key, dependsOn, dk (its dedupe key, includes/dedupe.lua)
   local state, queue = f[1], f[2]
   unplace(prefix, id, queue, state, f[3])
   if f[5] then
     local kf = f[4] .. '\0' .. f[5]
     if redis.call('HGET', prefix .. 'keys', kf) == id then redis.call('HDEL', prefix .. 'keys', kf) end
+  end
+  if f[7] then
+    -- Its dedupe key's record, unless a later job of the key holds it now ("firstAt:jobId").
+    local df = f[4] .. '\0' .. f[7]
+    local rec = redis.call('HGET', prefix .. 'dedupe', df)
+    if rec and string.sub(rec, -#id - 1) == ':' .. id then redis.call('HDEL', prefix .. 'dedupe', df) end
   end
   if f[6] then
     local deps = cjson.decode(f[6])
@@ -122,4 +128,4 @@ local function removeOne(prefix, id, f)
 end
 
 --- The fields removeOne needs, in its order.
-local REMOVE_FIELDS = { 'state', 'queue', 'priority', 'task', 'key', 'dependsOn' }
+local REMOVE_FIELDS = { 'state', 'queue', 'priority', 'task', 'key', 'dependsOn', 'dk' }

@@ -3,8 +3,9 @@
 --- maxAttempts, then "" (no key, meta, lease, timeout or dependencies) or "+", key ("" = none,
 --- else "=" .. key), meta JSON ("" = {}), leaseMs ("" = null), timeoutMs ("" = null), limit
 --- key ("" = no limits, else "=" .. key), limits JSON, dependency count D, D dependency ids;
---- "*" instead of "+" adds, after them, the dedupe window: mode initial (t, d, r), dedupe key,
---- windowMs ("" = none), maxWaitMs ("" = none).
+--- "*" instead of "+" adds, after them, the dedupe window: mode initial (t, d, r; "" = none),
+--- dedupe key, windowMs ("" = none), maxWaitMs ("" = none), then the then and catch follow-up
+--- templates as JSON ("" = none; includes/follow-up.lua).
 
 --- The job at ARGV[pos] as a table (task and queue resolved against `prev`, the job read just
 --- before it, or nil; `key` without its "=", `hasKey` false when none; dependencies at ARGV[depStart …
@@ -28,13 +29,16 @@ local function readJob(pos, prev)
   job.depStart = pos + 15
   local after = pos + 15 + job.d
   if ARGV[pos + 7] ~= '*' then return job, after end
-  job.dMode, job.dKey, job.dWindow, job.dMaxWait = ARGV[after], ARGV[after + 1], ARGV[after + 2], ARGV[after + 3]
-  return job, after + 4
+  if ARGV[after] ~= '' then
+    job.dMode, job.dKey, job.dWindow, job.dMaxWait = ARGV[after], ARGV[after + 1], ARGV[after + 2], ARGV[after + 3]
+  end
+  job.fuThen, job.fuCatch = ARGV[after + 4], ARGV[after + 5]
+  return job, after + 6
 end
 
 --- The position after the job at ARGV[pos], without reading it.
 local function skipJob(pos)
   if ARGV[pos + 7] == '' then return pos + 8 end
-  if ARGV[pos + 7] == '*' then return pos + 19 + tonumber(ARGV[pos + 14]) end
+  if ARGV[pos + 7] == '*' then return pos + 21 + tonumber(ARGV[pos + 14]) end
   return pos + 15 + tonumber(ARGV[pos + 14])
 end

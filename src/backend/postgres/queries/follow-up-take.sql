@@ -1,0 +1,5 @@
+-- At a job's outcome: removes its follow-up templates (both outcomes) and returns them; the
+-- caller inserts the one for the outcome.
+-- Params: :parent_id.
+-- Returns: outcome, job.
+DELETE FROM spool.follow_ups WHERE parent_id = :parent_id::text RETURNING outcome, job
