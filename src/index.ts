@@ -66,6 +66,7 @@ export {
   type ScheduleHandle,
   type ScheduleInfo,
   type ScheduleOptions,
+  type ScheduleRunInfo,
   Scheduler,
   type SchedulerEvents,
   type SchedulerOptions,

@@ -68,6 +68,8 @@ import type {
   ScheduleFireResult,
   ScheduleRecord,
   ScheduleResumeParams,
+  ScheduleRun,
+  ScheduleRunsParams,
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "./seam/schedules.js";
@@ -173,4 +175,6 @@ export interface Backend extends WorkflowBackend, AuditBackend, JobActionsBacken
   scheduleResume(params: ScheduleResumeParams): Promise<boolean>;
   /** Records one fire and inserts its job in ONE atomic write (see `ScheduleFireParams`). */
   scheduleFire(params: ScheduleFireParams): Promise<ScheduleFireResult>;
+  /** The schedule's recent fires, newest first (see `ScheduleRun`); [] for an unknown schedule. */
+  scheduleRuns(params: ScheduleRunsParams): Promise<ScheduleRun[]>;
 }

@@ -14,6 +14,8 @@ import type {
   ScheduleFireResult,
   ScheduleRecord,
   ScheduleResumeParams,
+  ScheduleRun,
+  ScheduleRunsParams,
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "./seam/schedules.js";
@@ -66,6 +68,7 @@ export interface ScheduleSection {
   pause(name: string): Promise<boolean>;
   resume(params: ScheduleResumeParams): Promise<boolean>;
   fire(params: ScheduleFireParams): Promise<ScheduleFireResult>;
+  runs(params: ScheduleRunsParams): Promise<ScheduleRun[]>;
 }
 
 /** A backend's workflow records (sync in memory, async elsewhere). */
@@ -259,6 +262,9 @@ export abstract class SectionedBackend<S> {
     const skew = this.parts.skew?.() ?? 0;
     const job = params.job && shiftRunAt([params.job], skew)[0]!;
     return this.parts.schedules.fire(job === params.job ? params : { ...params, job });
+  }
+  scheduleRuns(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
+    return this.parts.schedules.runs(params);
   }
 
   // ── workflows (reads; each backend enqueues its own way) ─────────────────────────────

@@ -5,6 +5,8 @@ import type {
   ScheduleEventType,
   ScheduleFireParams,
   ScheduleRecord,
+  ScheduleRun,
+  ScheduleRunsParams,
   ScheduleUpsertParams,
 } from "./backend.js";
 
@@ -52,6 +54,26 @@ export function scheduleEvent(
   data: Record<string, unknown>,
 ): BackendEvent {
   return { type, jobId: "", queue: "", at, data: { schedule: name, ...data } };
+}
+
+/** Recent fires kept per schedule (the dashboard's "last runs"); older ones are dropped. */
+export const SCHEDULE_RUNS_KEPT = 20;
+
+export function checkScheduleRuns(params: ScheduleRunsParams): void {
+  checkScheduleName(params.name);
+  if (!Number.isInteger(params.limit) || params.limit < 1 || params.limit > SCHEDULE_RUNS_KEPT)
+    throw new InvalidArgumentError(`limit must be an integer in 1..${SCHEDULE_RUNS_KEPT}`, "limit");
+}
+
+/** The run a won fire records: its fire time, its job (null when skipped) and why it was skipped. */
+export function scheduleRunOf(params: ScheduleFireParams, at: number, jobId: string | null): ScheduleRun {
+  const why = params.data?.skipped;
+  return {
+    at,
+    fireAt: params.expectedFireAt,
+    jobId,
+    skipped: jobId === null ? (typeof why === "string" ? why.slice(0, 100) : "skipped") : null,
+  };
 }
 
 /** A schedules table row as SQLite and PostgreSQL return it (SQLite stores `paused` as 0/1). */

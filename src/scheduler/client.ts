@@ -11,6 +11,7 @@ import type { TaskRegistry } from "../core/registry.js";
 import type { EpochMs } from "../core/types.js";
 import { runPipeline } from "../enqueue/pipeline.js";
 import { checkDefinition, prepareSchedule, type ScheduleCall, upsertSchedule } from "./define.js";
+import { SCHEDULE_RUNS_KEPT, type ScheduleRunInfo, scheduleRunsOf } from "./runs.js";
 import { Scheduler, type SchedulerOptions } from "./scheduler.js";
 import {
   compileSpec,
@@ -76,6 +77,11 @@ export interface ScheduleApi {
   resume(name: string): Promise<void>;
   /** Run now: enqueues the schedule's job at once, outside its trigger; resolves with the job id. */
   run(name: string): Promise<string>;
+  /**
+   * The schedule's recent fires, newest first (the last 20 are kept): fires, manual runs and
+   * skipped fires, each with its job's state now. [] for an unknown schedule.
+   */
+  runs(name: string, options?: { limit?: number }): Promise<ScheduleRunInfo[]>;
 }
 
 export interface ScheduleClientDeps {
@@ -158,6 +164,8 @@ export function createScheduleClient(deps: ScheduleClientDeps) {
       return record ? toScheduleInfo(record, deps.clock.now()) : null;
     },
     remove: async (name) => (await deps.backend()).scheduleRemove({ name }),
+    runs: async (name, options = {}) =>
+      scheduleRunsOf(await deps.backend(), name, options.limit ?? SCHEDULE_RUNS_KEPT),
     pause: async (name) => {
       if (!(await (await deps.backend()).schedulePause({ name }))) throw new NotFoundError("schedule", name);
     },

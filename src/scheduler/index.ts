@@ -24,6 +24,7 @@
 export { type ScheduleApi, type ScheduleHandle, type ScheduleInfo, toScheduleInfo } from "./client.js";
 export type { ScheduleCall } from "./define.js";
 export type { FireEvent, RunOnceResult } from "./fire-loop.js";
+export type { ScheduleRunInfo } from "./runs.js";
 export { POLL_MAX_DEFAULT_MS, Scheduler, type SchedulerEvents, type SchedulerOptions } from "./scheduler.js";
 export {
   CATCH_UP_MAX_DEFAULT,

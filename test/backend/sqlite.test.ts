@@ -183,6 +183,8 @@ describe("sqlite migrations", () => {
       "spool_queue_limits",
       "spool_queues",
       "spool_revoked_sessions",
+      // Each schedule's recent fires (migration 0024).
+      "spool_schedule_runs",
       "spool_schedules",
       "spool_workers",
       "spool_workflows",

@@ -38,6 +38,7 @@ import { releaseTopic } from "./suite/release.js";
 import { removeTopic } from "./suite/remove.js";
 import { retentionTopic } from "./suite/retention.js";
 import { retryTopic } from "./suite/retry.js";
+import { scheduleRunsTopic } from "./suite/schedule-runs.js";
 import { schedulesTopic } from "./suite/schedules.js";
 import { searchTopic } from "./suite/search.js";
 import { sharedTopic } from "./suite/shared.js";
@@ -71,6 +72,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   lifecycleTopic,
   sharedTopic,
   schedulesTopic,
+  scheduleRunsTopic,
   workflowTopic,
   auditTopic,
   flowTopic,

@@ -6,7 +6,8 @@
  *   retries it, and watches it turn `completed` live, without a reload;
  * - bulk-retries all failed jobs of a task through a filter (a count, a confirmation), changes a
  *   waiting job's priority and input, and runs a delayed job now;
- * - pauses and resumes a queue; runs a schedule now;
+ * - picks rows by keyboard and with the page's checkbox, and cancels, retries and deletes them;
+ * - pauses and resumes a queue; runs a schedule now and sees the run's outcome in its last runs;
  * - opens a chord's graph and watches its nodes complete;
  * - logs out (the old cookie is refused afterwards).
  *
@@ -84,6 +85,8 @@ beforeAll(async () => {
       return i * 10;
     },
   });
+  // Never worked on (no worker serves its queue): its jobs stay queued for the selection test.
+  spool.task({ name: "pick.me", queue: "picks", run: async () => null });
   aggregate = spool.task({
     name: "scan.aggregate",
     queue: "scans",
@@ -161,6 +164,9 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       await page.locator("tr[data-job]").first().click();
       await page.locator(".facts").waitFor(WAIT);
       expect(await page.locator("[data-action]").count()).toBe(0);
+      await page.goBack();
+      await page.locator("tr[data-job]").first().waitFor(WAIT);
+      expect(await page.locator("[data-pick], [data-pick-all], [data-bulk]").count()).toBe(0);
       await page.goto(`${url}/#/queues`);
       await page.locator("tr[data-queue]").first().waitFor(WAIT);
       expect(await page.getByRole("button", { name: "Pause" }).count()).toBe(0);
@@ -277,6 +283,85 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
     });
   });
 
+  it("an admin picks rows (keyboard, select-all-on-page) and cancels, retries and deletes just those", async () => {
+    const picks: string[] = [];
+    for (const n of [1, 2, 3, 4]) picks.push((await spool.enqueue("pick.me", { n })).id);
+    const stateOf = async (id: string) => (await spool.jobs.get(id))?.state ?? null;
+    await withPage({ viewport: { width: 1280, height: 800 } }, async ({ page }) => {
+      await logIn(page, ADMIN);
+      await page.goto(`${url}/#/jobs?task=pick.me`);
+      const rows = page.locator("tr[data-job]");
+      await page.locator("[data-pick-all]").waitFor(WAIT);
+      expect(await rows.count()).toBe(4);
+      const shown = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-job")!));
+      const [first, second, third, fourth] = shown as [string, string, string, string];
+
+      // Keyboard: x picks the row under the cursor, j moves down, x picks the next one.
+      await page.keyboard.press("x");
+      await page.locator(`tr[data-job="${first}"].picked`).waitFor(WAIT);
+      await page.keyboard.press("j");
+      await page.keyboard.press("x");
+      await page.locator(`tr[data-job="${second}"].picked`).waitFor(WAIT);
+      // Keys typed faster than the page renders: j and x arrive in one task, before any re-render,
+      // so x must act on the row j just moved to (this once toggled the first row off instead).
+      // (A string: this file's types have no DOM.)
+      await page.evaluate(`for (const key of ["j", "x"])
+        document.body.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }))`);
+      await page.locator(`tr[data-job="${third}"].picked`).waitFor(WAIT);
+      await page.keyboard.press("x");
+      await page.locator(`tr[data-job="${third}"]:not(.picked)`).waitFor(WAIT);
+      await page.locator('[data-picked-count="2"]').waitFor(WAIT);
+      expect(
+        await page.locator("tr.picked").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-job"))),
+      ).toEqual([first, second]);
+      await shot(page, "bulk-selection");
+      await page.locator('[data-selected-action="cancel"]').click();
+      const dialog = page.locator("dialog.confirm");
+      await dialog.waitFor(WAIT);
+      expect(await dialog.textContent()).toContain("Cancel 2 of the 2 selected jobs?");
+      await dialog.getByRole("button", { name: "Cancel 2" }).click();
+      await page.locator("[data-selection-note]").getByText("Cancelled 2 of 2 selected jobs.").waitFor(WAIT);
+      expect([await stateOf(first), await stateOf(second)]).toEqual(["cancelled", "cancelled"]);
+      expect([await stateOf(third), await stateOf(fourth)]).toEqual(["queued", "queued"]);
+
+      // The page was re-read: the cancelled rows say so. Pick the whole page; only those two can be retried.
+      await page.locator(`tr[data-job="${second}"] .badge.state-cancelled`).waitFor(WAIT);
+      await page.locator("[data-pick-all]").check();
+      await page.locator('[data-picked-count="4"]').waitFor(WAIT);
+      await page.locator('[data-selected-action="retry"]').click();
+      await dialog.waitFor(WAIT);
+      expect(await dialog.textContent()).toContain("Retry 2 of the 4 selected jobs?");
+      expect(await dialog.textContent()).toContain("The other 2 are in a state that does not allow it");
+      await dialog.getByRole("button", { name: "Retry 2" }).click();
+      await page
+        .locator("[data-selection-note]")
+        .getByText("Retried 2 of 4 selected jobs (2 skipped: their state does not allow it).")
+        .waitFor(WAIT);
+      for (const id of shown) expect(await stateOf(id)).toBe("queued");
+
+      // Escape drops the picks; then every row again, and delete them.
+      await page.locator(`tr[data-job="${second}"] .badge.state-queued`).waitFor(WAIT);
+      await page.locator("[data-pick-all]").check();
+      await page.locator('[data-picked-count="4"]').waitFor(WAIT);
+      await page.keyboard.press("Escape");
+      await page.locator("[data-picked-count]").waitFor({ ...WAIT, state: "detached" });
+      expect(await page.locator("tr.picked").count()).toBe(0);
+      await page.locator("[data-pick-all]").check();
+      await page.locator('[data-selected-action="delete"]').click();
+      await dialog.getByRole("button", { name: "Delete 4" }).click();
+      await page.locator("[data-selection-note]").getByText("Deleted 4 of 4 selected jobs.").waitFor(WAIT);
+      await page.getByText("No jobs match these filters.").waitFor(WAIT);
+      for (const id of picks) expect(await stateOf(id)).toBeNull();
+    });
+    const res = await server.app.request("/api/audit", { headers: { authorization: `Bearer ${ADMIN}` } });
+    const { entries } = (await res.json()) as {
+      entries: { action: string; details: Record<string, unknown> }[];
+    };
+    expect(entries.find((e) => e.action === "job.cancel-selected")?.details).toMatchObject({ affected: 2 });
+    expect(entries.find((e) => e.action === "job.retry-selected")?.details).toMatchObject({ affected: 2 });
+    expect(entries.find((e) => e.action === "job.delete-selected")?.details).toMatchObject({ affected: 4 });
+  });
+
   it("an admin pauses and resumes a queue, and runs a schedule now", async () => {
     await withPage({ viewport: { width: 1280, height: 800 } }, async ({ page }) => {
       await spool.queues.limit("mail", { concurrency: 4, rateLimit: { limit: 50, per: "1s", burst: 10 } });
@@ -297,11 +382,15 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
       await page.goto(`${url}/#/schedules`);
       const sched = page.locator('tr[data-schedule="nightly-digest"]');
       await sched.waitFor(WAIT);
-      expect(await sched.locator("[data-last-job]").count()).toBe(0);
+      await sched.getByText("none yet").waitFor(WAIT);
+      expect(await sched.locator("[data-run]").count()).toBe(0);
       await sched.getByRole("button", { name: "Run now" }).click();
-      await sched.locator("[data-last-job]").waitFor(WAIT);
+      // The run appears in "last runs", then its job's outcome follows live (no reload).
+      await sched.locator('[data-run-state="completed"]').waitFor(WAIT);
       const info = await spool.schedules.get("nightly-digest");
       expect(info?.lastJobId).not.toBeNull();
+      expect(await sched.locator("[data-run]").getAttribute("data-run")).toBe(info!.lastJobId);
+      expect(await sched.locator("[data-run]").textContent()).toContain("run now");
       await expect(spool.job(info!.lastJobId!).result({ timeout: 30_000 })).resolves.toEqual({
         sent: "ops@example.com",
       });
@@ -374,6 +463,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
           "job.priority",
           "job.input",
           "job.promote",
+          "job.cancel-selected",
         ])
           expect(await page.locator(`tr[data-action="${action}"]`).count(), action).toBeGreaterThan(0);
         await shot(page, "audit");

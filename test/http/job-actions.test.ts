@@ -144,6 +144,60 @@ describe("HTTP job actions", () => {
     expect((await t.api(`/api/jobs/${keep}`)).status).toBe(200);
   });
 
+  it("a selection: retry, cancel and delete act on the listed ids only, name the skipped, and are audited", async () => {
+    const delayed = await Promise.all([1, 2, 3, 4].map((n) => enqueue("echo", { pick: n }, { delay: "1h" })));
+    const untouched = await enqueue("echo", { pick: "not selected" }, { delay: "1h" });
+    const [a, b, c, d] = delayed as [string, string, string, string];
+
+    const cancel = await t.api("/api/jobs/cancel-selected", { body: { ids: [a, b, c], reason: "picked" } });
+    expect(cancel.status).toBe(200);
+    expect(cancel.body).toEqual({ affected: [a, b, c], skipped: [], cascaded: 0 });
+    for (const id of [a, b, c]) expect((await t.api(`/api/jobs/${id}`)).body.state).toBe("cancelled");
+    expect((await t.api(`/api/jobs/${d}`)).body.state).toBe("scheduled");
+
+    // d was never cancelled: retry refuses it (and a missing id), and says so.
+    const retry = await t.api("/api/jobs/retry-selected", { body: { ids: [a, d, "missing-job"] } });
+    expect(retry.body).toEqual({ affected: [a], skipped: [d, "missing-job"] });
+    expect((await t.api(`/api/jobs/${a}`)).body.state).toBe("queued");
+    expect((await t.api(`/api/jobs/${d}`)).body.state).toBe("scheduled");
+
+    const del = await t.api("/api/jobs/delete-selected", { body: { ids: [b, c] } });
+    expect(del.body).toEqual({ affected: [b, c], skipped: [] });
+    expect((await t.api(`/api/jobs/${b}`)).status).toBe(404);
+    expect((await t.api(`/api/jobs/${untouched}`)).body.state).toBe("scheduled");
+
+    const entries = await audit();
+    expect(entries.find((e) => e.action === "job.cancel-selected")?.details).toMatchObject({
+      ids: [a, b, c],
+      affected: 3,
+      skipped: [],
+      reason: "picked",
+    });
+    expect(entries.find((e) => e.action === "job.retry-selected")?.details).toMatchObject({
+      ids: [a, d, "missing-job"],
+      affected: 1,
+      skipped: [d, "missing-job"],
+    });
+    expect(entries.find((e) => e.action === "job.delete-selected")?.details).toMatchObject({ affected: 2 });
+  });
+
+  it("a selection is refused when empty, repeated, too long or sent by a read token, and nothing changes", async () => {
+    const id = await enqueue("echo", { pick: "refused" }, { delay: "1h" });
+    for (const body of [
+      { ids: [] },
+      { ids: [id, id] },
+      { ids: Array.from({ length: 1001 }, (_, i) => `x${i}`) },
+      {},
+    ]) {
+      const res = await t.api("/api/jobs/delete-selected", { body });
+      expect(res.status, JSON.stringify(body).slice(0, 40)).toBe(400);
+      expect(res.body.error.code).toBe("INVALID_ARGUMENT");
+    }
+    const forbidden = await t.api("/api/jobs/cancel-selected", { body: { ids: [id] }, token: READ });
+    expect(forbidden.status).toBe(403);
+    expect((await t.api(`/api/jobs/${id}`)).body.state).toBe("scheduled");
+  });
+
   it("GET /api/jobs?q= finds jobs by a word in their input, result or error", async () => {
     const hit = await enqueue("echo", { customer: "Zanzibar Trading" }, { delay: "1h" });
     await enqueue("echo", { customer: "someone else" }, { delay: "1h" });

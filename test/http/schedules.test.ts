@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../support/wait-for.js";
 import { READ, SseReader, startTestServer, type TestServer } from "./helpers.js";
 
 let t: TestServer;
@@ -230,6 +231,56 @@ describe("HTTP schedules API", () => {
     expect((await t.api("/api/events?schedule=", { token: READ })).status).toBe(400);
   });
 
+  it("GET …/runs and ?lastRuns=N: the last runs, newest first, with their jobs' outcomes", async () => {
+    await t.spool.schedule("flaky", { every: "1h" }, { task: "boom", input: 1 }, { paused: true }).ready;
+    const ok = (await t.api(path(ODD, "/run"), { method: "POST" })).body.jobId as string;
+    const bad = (await t.api(path("flaky", "/run"), { method: "POST" })).body.jobId as string;
+    const worker = t.spool.worker({ queues: ["echo", "default"] });
+    await worker.start();
+    try {
+      await waitFor(async () => (await t.spool.jobs.get(ok))?.state === "completed");
+      await waitFor(async () => (await t.spool.jobs.get(bad))?.state === "failed");
+    } finally {
+      await worker.stop();
+    }
+    const odd = await t.api(path(ODD, "/runs?limit=20"), { token: READ });
+    expect(odd.status).toBe(200);
+    // Newest first: this test's run, then the one of "POST run" above (whatever its state now).
+    expect(odd.body.runs[0]).toEqual({
+      at: expect.any(Number),
+      fireAt: null,
+      jobId: ok,
+      skipped: null,
+      state: "completed",
+      startedAt: expect.any(Number),
+      finishedAt: expect.any(Number),
+      error: null,
+    });
+    expect(odd.body.runs.length).toBeGreaterThanOrEqual(2);
+    expect(odd.body.runs[1].at).toBeLessThanOrEqual(odd.body.runs[0].at);
+    const flaky = await t.api(path("flaky", "/runs"));
+    expect(flaky.body.runs).toEqual([
+      expect.objectContaining({ jobId: bad, state: "failed", error: "boom!" }),
+    ]);
+
+    const list = await t.api("/api/schedules?lastRuns=1&next=0");
+    const byName = new Map<string, { lastRuns?: { jobId: string }[] }>(
+      list.body.schedules.map((s: { name: string }) => [s.name, s]),
+    );
+    expect(byName.get("flaky")?.lastRuns?.map((r) => r.jobId)).toEqual([bad]);
+    expect(byName.get(ODD)?.lastRuns?.map((r) => r.jobId)).toEqual([ok]);
+    expect(byName.get(EVERY)?.lastRuns).toEqual([]);
+    expect((await t.api("/api/schedules")).body.schedules[0]).not.toHaveProperty("lastRuns");
+
+    expect((await t.api(path("ghost", "/runs"))).status).toBe(404);
+    expect((await t.api(path(ODD, "/runs?limit=21"))).status).toBe(400);
+    expect((await t.api("/api/schedules?lastRuns=21")).status).toBe(400);
+    // Removing the schedule drops its runs (its jobs stay).
+    await t.spool.schedules.remove("flaky");
+    expect(await t.spool.schedules.runs("flaky")).toEqual([]);
+    expect((await t.api(`/api/jobs/${bad}`)).status).toBe(200);
+  });
+
   it("is in the OpenAPI document", async () => {
     const doc = (await t.api("/api/openapi.json", { token: null })).body;
     expect(Object.keys(doc.paths)).toEqual(
@@ -239,6 +290,7 @@ describe("HTTP schedules API", () => {
         "/api/schedules/{name}/pause",
         "/api/schedules/{name}/resume",
         "/api/schedules/{name}/run",
+        "/api/schedules/{name}/runs",
       ]),
     );
     expect(doc.paths["/api/schedules/{name}/run"].post.responses["201"]).toBeDefined();

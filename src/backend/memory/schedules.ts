@@ -11,11 +11,20 @@ import type {
   ScheduleFireResult,
   ScheduleRecord,
   ScheduleResumeParams,
+  ScheduleRun,
+  ScheduleRunsParams,
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "../backend.js";
 import { checkNewJobs } from "../shared.js";
-import { checkScheduleFire, checkScheduleUpsert, scheduleEvent } from "../shared-schedules.js";
+import {
+  checkScheduleFire,
+  checkScheduleRuns,
+  checkScheduleUpsert,
+  SCHEDULE_RUNS_KEPT,
+  scheduleEvent,
+  scheduleRunOf,
+} from "../shared-schedules.js";
 
 export interface MemoryScheduleHost {
   now(): number;
@@ -26,6 +35,8 @@ export interface MemoryScheduleHost {
 
 export class MemorySchedules {
   private readonly byName = new Map<string, ScheduleRecord>();
+  /** Recent fires per schedule, newest first, at most SCHEDULE_RUNS_KEPT. */
+  private readonly runsByName = new Map<string, ScheduleRun[]>();
 
   constructor(private readonly host: MemoryScheduleHost) {}
 
@@ -82,6 +93,7 @@ export class MemorySchedules {
 
   async remove(name: string): Promise<boolean> {
     if (!this.byName.delete(name)) return false;
+    this.runsByName.delete(name);
     this.host.emit([scheduleEvent("schedule:changed", name, this.host.now(), { change: "removed" })]);
     return true;
   }
@@ -141,6 +153,10 @@ export class MemorySchedules {
       // An idempotency key may have matched an existing job: that one stands for the fire.
       if (s.lastJobId === params.job.id) s.lastJobId = jobId;
     }
+    if (this.byName.get(params.name) === s) {
+      const runs = [scheduleRunOf(params, now, jobId), ...(this.runsByName.get(params.name) ?? [])];
+      this.runsByName.set(params.name, runs.slice(0, SCHEDULE_RUNS_KEPT));
+    }
     this.host.emit([
       scheduleEvent("schedule:fired", params.name, now, {
         fireAt: params.expectedFireAt,
@@ -151,5 +167,10 @@ export class MemorySchedules {
       }),
     ]);
     return { won: true, jobId, schedule: { ...s } };
+  }
+
+  async runs(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
+    checkScheduleRuns(params);
+    return (this.runsByName.get(params.name) ?? []).slice(0, params.limit).map((r) => ({ ...r }));
   }
 }

@@ -151,6 +151,7 @@ export class PostgresBackend implements Backend {
   readonly schedulePause: Backend["schedulePause"] = ({ name }) => this.schedules.pause(name);
   readonly scheduleResume: Backend["scheduleResume"] = (p) => this.schedules.resume(p);
   readonly scheduleFire: Backend["scheduleFire"] = (p) => this.schedules.fire(p);
+  readonly scheduleRuns: Backend["scheduleRuns"] = (p) => this.schedules.runs(p);
 
   // ── move (move.ts) ───────────────────────────────────────────────────────────────────
   readonly jobMoveTake: Backend["jobMoveTake"] = (p) => move.jobMoveTake(this.store, p);

@@ -2,7 +2,8 @@
  * Schedules on PostgreSQL (table `schedules`). `fire` is a compare-and-set on `next_fire_at`
  * (an UPDATE … WHERE next_fire_at = expected) plus the job insert, in one transaction: two
  * schedulers racing for one fire time serialize on the row lock, and the second finds
- * `next_fire_at` already moved on.
+ * `next_fire_at` already moved on. The same transaction records the fire in `schedule_runs`
+ * (migration 0014) and keeps the last 20 per schedule.
  */
 
 import type { JobState } from "../../core/types.js";
@@ -12,6 +13,8 @@ import type {
   ScheduleFireResult,
   ScheduleRecord,
   ScheduleResumeParams,
+  ScheduleRun,
+  ScheduleRunsParams,
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "../backend.js";
@@ -20,9 +23,12 @@ import { checkNewJobs } from "../shared.js";
 import {
   checkScheduleFire,
   checkScheduleName,
+  checkScheduleRuns,
   checkScheduleUpsert,
+  SCHEDULE_RUNS_KEPT,
   type ScheduleRow,
   scheduleEvent,
+  scheduleRunOf,
   scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import { ms, msOrNull } from "./jobs.js";
@@ -134,6 +140,15 @@ export class PgSchedules {
             [row] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_RUN_NOW, { name, job_id: jobId, now: tx.now });
         }
       }
+      const run = scheduleRunOf(params, tx.now, jobId);
+      await tx.q(this.sql.SCHEDULE_RUN_INSERT, {
+        name,
+        at: run.at,
+        fire_at: run.fireAt,
+        job_id: run.jobId,
+        skipped: run.skipped,
+      });
+      await tx.q(this.sql.SCHEDULE_RUN_PRUNE, { name, keep: SCHEDULE_RUNS_KEPT });
       tx.events.push(
         scheduleEvent("schedule:fired", name, tx.now, {
           fireAt: expectedFireAt,
@@ -145,6 +160,17 @@ export class PgSchedules {
       );
       return { won: true, jobId, schedule: row ? toRecord(row) : null };
     });
+  }
+
+  async runs(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
+    checkScheduleRuns(params);
+    const rows = await this.store.read((q) =>
+      q<{ at: number; fire_at: number | null; job_id: string | null; skipped: string | null }>(
+        this.sql.SCHEDULE_RUN_LIST,
+        { name: params.name, limit: params.limit },
+      ),
+    );
+    return rows.map((r) => ({ at: r.at, fireAt: r.fire_at, jobId: r.job_id, skipped: r.skipped }));
   }
 
   /** Inside the transaction: inserts the fire's job (or finds the one holding its key). */

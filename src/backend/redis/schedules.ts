@@ -2,7 +2,8 @@
  * Schedules on Redis: `P schedule:<name>` (hash) and `P schedules` (set of names). Every write
  * is one Lua script (`scripts/schedule-*.lua`); `schedule-fire` does the compare-and-set on
  * `nextFireAt` and the job insert in the same script, so concurrent schedulers on any number of
- * machines fire each time once. Reads are plain HGETALL (pipelined for the list).
+ * machines fire each time once, and records the fire in `P schedule-runs:<name>` (a list of
+ * the last 20, newest first). Reads are plain HGETALL (pipelined for the list) and LRANGE.
  */
 import type { Redis } from "ioredis";
 import type {
@@ -10,11 +11,20 @@ import type {
   ScheduleFireResult,
   ScheduleRecord,
   ScheduleResumeParams,
+  ScheduleRun,
+  ScheduleRunsParams,
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "../backend.js";
 import { checkNewJobs } from "../shared.js";
-import { checkScheduleFire, checkScheduleName, checkScheduleUpsert } from "../shared-schedules.js";
+import {
+  checkScheduleFire,
+  checkScheduleName,
+  checkScheduleRuns,
+  checkScheduleUpsert,
+  SCHEDULE_RUNS_KEPT,
+  scheduleRunOf,
+} from "../shared-schedules.js";
 import { pushJobArgs } from "./job-args.js";
 import type { ScriptName } from "./scripts.js";
 
@@ -146,11 +156,10 @@ export class RedisSchedules {
       dataBody(params.data),
     ];
     const job = params.job;
-    if (job) {
-      checkNewJobs([job]);
-      args.push("1");
-      pushJobArgs(args, job, null);
-    } else args.push("0");
+    if (job) checkNewJobs([job]);
+    const skipped = job ? "" : (scheduleRunOf(params, 0, null).skipped ?? "");
+    args.push(job ? "1" : "0", SCHEDULE_RUNS_KEPT, skipped);
+    if (job) pushJobArgs(args, job, null);
     const reply = await this.run("schedule-fire", args);
     const jobId = String(reply[2] ?? "");
     return {
@@ -158,5 +167,19 @@ export class RedisSchedules {
       jobId: jobId === "" ? null : jobId,
       schedule: toRecord(params.name, reply.slice(3)),
     };
+  }
+
+  async runs(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
+    checkScheduleRuns(params);
+    try {
+      const entries = await this.host.redis.lrange(
+        `${this.host.prefix}schedule-runs:${params.name}`,
+        0,
+        params.limit - 1,
+      );
+      return entries.map((e) => JSON.parse(e) as ScheduleRun);
+    } catch (error) {
+      throw this.host.wrap(error, "scheduleRuns");
+    }
   }
 }

@@ -89,3 +89,26 @@ export interface ScheduleFireResult {
   /** The schedule after the call (null if it does not exist). */
   schedule: ScheduleRecord | null;
 }
+
+/**
+ * One recent fire of a schedule, as `scheduleFire` recorded it in the same write: a fire that
+ * enqueued a job, a manual run, or a fire the scheduler skipped. Backends keep the last
+ * `SCHEDULE_RUNS_KEPT` per schedule (older ones are dropped by the fire that adds a new one)
+ * and drop them all with the schedule.
+ */
+export interface ScheduleRun {
+  /** When the fire was written (store time). */
+  at: EpochMs;
+  /** The fire time it was for; null for a manual run ("run now"). */
+  fireAt: EpochMs | null;
+  /** The job it enqueued (or the existing one its idempotency key matched); null when skipped. */
+  jobId: string | null;
+  /** Why nothing was enqueued ("overlap", "misfire", "limit": the scheduler's `data.skipped`); null otherwise. */
+  skipped: string | null;
+}
+
+export interface ScheduleRunsParams {
+  name: string;
+  /** 1..SCHEDULE_RUNS_KEPT; newest first. */
+  limit: number;
+}

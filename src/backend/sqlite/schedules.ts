@@ -3,7 +3,8 @@
  * BEGIN IMMEDIATE transaction through the backend's `write`, so `fire` is a compare-and-set
  * on `next_fire_at` plus the job insert plus the change-feed row, committed together: two
  * processes racing for one fire time serialize on the write lock and the second finds
- * `next_fire_at` already moved on.
+ * `next_fire_at` already moved on. The same transaction records the fire in
+ * `spool_schedule_runs` (migration 0024) and keeps the last 20 per schedule.
  */
 import type Database from "better-sqlite3";
 import type { JobState } from "../../core/types.js";
@@ -14,6 +15,8 @@ import type {
   ScheduleFireResult,
   ScheduleRecord,
   ScheduleResumeParams,
+  ScheduleRun,
+  ScheduleRunsParams,
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "../backend.js";
@@ -21,13 +24,23 @@ import { checkNewJobs, stateAtInsert } from "../shared.js";
 import {
   checkScheduleFire,
   checkScheduleName,
+  checkScheduleRuns,
   checkScheduleUpsert,
+  SCHEDULE_RUNS_KEPT,
   type ScheduleRow,
   scheduleEvent,
+  scheduleRunOf,
   scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import * as SQL from "./generated/sql.js";
 import { jobRow } from "./rows.js";
+
+interface RunRow {
+  at: number;
+  fire_at: number | null;
+  job_id: string | null;
+  skipped: string | null;
+}
 
 /** What the schedule store borrows from the backend: its transaction and read wrappers. */
 export interface SqliteScheduleHost {
@@ -56,6 +69,9 @@ export class SqliteSchedules {
       runNow: p<ScheduleRow>(SQL.SCHEDULE_RUN_NOW),
       jobInsert: db.prepare<[{ now: number; workflow_id: null; jobs: string }], never>(SQL.JOB_INSERT_ROWS),
       jobByKey: p<{ id: string; state: JobState }>(SQL.JOB_BY_KEY),
+      runInsert: p<never>(SQL.SCHEDULE_RUN_INSERT),
+      runPrune: p<never>(SQL.SCHEDULE_RUN_PRUNE),
+      runList: p<RunRow>(SQL.SCHEDULE_RUN_LIST),
     };
   }
 
@@ -144,6 +160,15 @@ export class SqliteSchedules {
           if (jobId !== job.id) row = this.sql.runNow.get({ name, job_id: jobId, now });
         }
       }
+      const run = scheduleRunOf(params, now, jobId);
+      this.sql.runInsert.run({
+        name,
+        at: run.at,
+        fire_at: run.fireAt,
+        job_id: run.jobId,
+        skipped: run.skipped,
+      });
+      this.sql.runPrune.run({ name, keep: SCHEDULE_RUNS_KEPT });
       events.push(
         scheduleEvent("schedule:fired", name, now, {
           fireAt: expectedFireAt,
@@ -155,6 +180,12 @@ export class SqliteSchedules {
       );
       return { won: true, jobId, schedule: row ? toRecord(row) : null };
     });
+  }
+
+  async runs(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
+    checkScheduleRuns(params);
+    const rows = await this.host.read(() => this.sql.runList.all({ name: params.name, limit: params.limit }));
+    return rows.map((r) => ({ at: r.at, fireAt: r.fire_at, jobId: r.job_id, skipped: r.skipped }));
   }
 
   /** Inside the transaction: inserts the fire's job (or finds the one holding its key). */

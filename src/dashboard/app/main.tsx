@@ -116,6 +116,10 @@ function Help({ onClose }: { onClose: () => void }) {
         </dt>
         <dd>Open the selected row</dd>
         <dt>
+          <kbd>x</kbd> <kbd>Esc</kbd>
+        </dt>
+        <dd>Select the row for a bulk action / clear the selection (admins)</dd>
+        <dt>
           <kbd>/</kbd>
         </dt>
         <dd>Search jobs</dd>

@@ -103,6 +103,22 @@ export interface Schedule {
   next: number[];
   misfire: string;
   overlap: string;
+  /** With `?lastRuns=N`: the recent fires, newest first. */
+  lastRuns?: ScheduleRun[];
+}
+
+export interface ScheduleRun {
+  at: number;
+  /** Null for a run now. */
+  fireAt: number | null;
+  /** Null for a skipped fire. */
+  jobId: string | null;
+  skipped: string | null;
+  /** The job's state now; null when skipped or gone. */
+  state: JobState | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: string | null;
 }
 
 export type WorkflowState = "running" | "completed" | "failed" | "cancelled";

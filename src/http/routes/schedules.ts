@@ -1,5 +1,6 @@
 /**
- * Schedules: list and read (with the next N fire times, computed), pause, resume, and run now.
+ * Schedules: list and read (with the next N fire times, computed, and on the list the last runs),
+ * pause, resume, and run now.
  * Everything goes through the `spool.schedules` facade, so the HTTP API applies exactly the
  * rules of the library and the CLI (a resume skips the time spent paused, a run now leaves the
  * fire times alone and becomes the schedule's last job). Schedules are defined in code
@@ -10,6 +11,7 @@ import { NotFoundError } from "../../core/errors/index.js";
 import type { ScheduleInfo } from "../../scheduler/client.js";
 import { type RouteDeps, router } from "../deps.js";
 import { errorResponses, integerQuery, json } from "../schemas.js";
+import { lastRunsQuery, ScheduleRunSchema } from "./schedule-runs.js";
 
 const tags = ["schedules"];
 
@@ -35,6 +37,15 @@ const NextQuerySchema = z
       0,
       NEXT_MAX,
       `How many upcoming fire times to compute per schedule (0..${NEXT_MAX}, default ${NEXT_DEFAULT})`,
+    ),
+  })
+  .strict();
+
+const ListQuerySchema = z
+  .object({
+    next: NextQuerySchema.shape.next,
+    lastRuns: lastRunsQuery(
+      "Also each schedule's last N runs with their outcomes, newest first (0..20, default 0; GET /api/schedules/{name}/runs reads one schedule's)",
     ),
   })
   .strict();
@@ -80,6 +91,10 @@ export const ScheduleSchema = z
     anchorAt: z.number(),
     createdAt: z.number(),
     updatedAt: z.number(),
+    lastRuns: z
+      .array(ScheduleRunSchema)
+      .optional()
+      .openapi({ description: "With `?lastRuns=N` on the list: the last runs, newest first" }),
   })
   .openapi("Schedule");
 
@@ -129,17 +144,26 @@ export function scheduleRoutes(deps: RouteDeps) {
       operationId: "listSchedules",
       tags,
       summary: "Schedules with their trigger, state and upcoming fire times",
-      request: { query: NextQuerySchema },
+      request: { query: ListQuerySchema },
       responses: {
         200: json(z.object({ schedules: z.array(ScheduleSchema) }), "Every schedule, by name"),
         ...errorResponses(400),
       },
     }),
     async (c) => {
-      const next = c.req.valid("query").next ?? NEXT_DEFAULT;
+      const query = c.req.valid("query");
+      const next = query.next ?? NEXT_DEFAULT;
       const list = await schedules.list();
       list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      return c.json({ schedules: list.map((s) => toApiSchedule(s, next)) }, 200);
+      const out = list.map((s) => toApiSchedule(s, next));
+      const lastRuns = query.lastRuns ?? 0;
+      if (lastRuns > 0)
+        await Promise.all(
+          out.map(async (s) => {
+            s.lastRuns = await schedules.runs(s.name, { limit: lastRuns });
+          }),
+        );
+      return c.json({ schedules: out }, 200);
     },
   );
 

@@ -719,11 +719,31 @@ export const SCHEDULE_PAUSE = "UPDATE spool.schedules SET paused = true, updated
 export const SCHEDULE_RESUME = "UPDATE spool.schedules SET\n  next_fire_at = CASE WHEN paused THEN :next_fire_at::bigint ELSE next_fire_at END,\n  paused = false,\n  updated_at = :now::bigint\nWHERE name = :name::text\nRETURNING name";
 
 /**
+ * `queries/schedule-run-insert.sql`: Records one fire of a schedule (inside the fire's transaction, which holds the schedule's row
+ * lock), numbered after its last one.
+ * Params: :name, :at, :fire_at (NULL: a manual run), :job_id (NULL: skipped), :skipped.
+ */
+export const SCHEDULE_RUN_INSERT = "INSERT INTO spool.schedule_runs (name, seq, at, fire_at, job_id, skipped)\nSELECT :name::text, coalesce(max(seq), 0) + 1, :at::bigint, :fire_at::bigint, :job_id::text, :skipped::text\nFROM spool.schedule_runs WHERE name = :name::text";
+
+/**
+ * `queries/schedule-run-list.sql`: A schedule's recent fires, newest first (the primary key walked backwards).
+ * Params: :name, :limit.
+ * Returns: at, fire_at, job_id, skipped.
+ */
+export const SCHEDULE_RUN_LIST = "SELECT at, fire_at, job_id, skipped FROM spool.schedule_runs\nWHERE name = :name::text ORDER BY seq DESC LIMIT :limit::integer";
+
+/**
  * `queries/schedule-run-now.sql`: A manual run ("run now"): records its job as the schedule's last one; fire times stay.
  * Params: :name, :job_id, :now.
  * Returns: every schedules column, after the update.
  */
 export const SCHEDULE_RUN_NOW = "UPDATE spool.schedules SET last_job_id = :job_id::text, updated_at = :now::bigint WHERE name = :name::text\nRETURNING name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at";
+
+/**
+ * `queries/schedule-run-prune.sql`: Drops a schedule's runs beyond its newest :keep (right after one was added).
+ * Params: :name, :keep.
+ */
+export const SCHEDULE_RUN_PRUNE = "DELETE FROM spool.schedule_runs\nWHERE name = :name::text\n  AND seq <= (SELECT max(seq) FROM spool.schedule_runs WHERE name = :name::text) - :keep::bigint";
 
 /**
  * `queries/schedule-update.sql`: Redefines a schedule. With the same trigger (:retrigger false) its anchor, next fire time, runs
@@ -907,5 +927,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 12,
     name: "spawn",
     sql: "-- 0012_spawn (dynamic children, ctx.spawn): a job that spawned children waits on them with a\n-- policy for a child that fails or is cancelled ('fail': released at once; 'continue': counted\n-- like a completion) instead of being cancelled by the dependency cascade. NULL for every other\n-- job (no index: read only by id).\nALTER TABLE spool.jobs ADD COLUMN IF NOT EXISTS spawn_policy text;",
+  },
+  {
+    version: 14,
+    name: "schedule_runs",
+    sql: "-- 0014_schedule_runs (dash, issue 18): each schedule's recent fires for the dashboard's \"last\n-- runs\": a fire that enqueued a job, a manual run (fire_at NULL), or a skipped fire (job_id\n-- NULL, skipped = why). Written in the fire's own transaction, which holds the schedule's row\n-- lock, so `seq` (per schedule) has one writer at a time; the fire that adds a row drops those\n-- beyond the last 20 of its schedule. Removing a schedule removes its runs (its jobs stay).\nCREATE TABLE spool.schedule_runs (\n  name    text COLLATE \"C\" NOT NULL REFERENCES spool.schedules (name) ON DELETE CASCADE,\n  seq     bigint NOT NULL,\n  at      bigint NOT NULL,\n  fire_at bigint,\n  job_id  text,\n  skipped text,\n  PRIMARY KEY (name, seq)\n);",
   },
 ];

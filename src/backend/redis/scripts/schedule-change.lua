@@ -1,6 +1,6 @@
 --- Removes, pauses or resumes a schedule. Resuming a paused schedule stores the next fire time
 --- computed from now (time spent paused is not a misfire); resuming an active one changes
---- nothing else. Removing keeps the jobs it fired.
+--- nothing else. Removing keeps the jobs it fired (and drops its recent runs).
 ---
 --- KEYS[1]  prefix
 --- ARGV[1]  now
@@ -17,7 +17,7 @@ local key = scheduleKey(prefix, name)
 if redis.call('EXISTS', key) == 0 then return { 0, 0 } end
 local change
 if op == 'remove' then
-  redis.call('DEL', key)
+  redis.call('DEL', key, prefix .. 'schedule-runs:' .. name)
   redis.call('SREM', prefix .. 'schedules', name)
   change = 'removed'
 elseif op == 'pause' then

@@ -10,7 +10,10 @@
 --- ARGV[4]  nextFireAt to store ("" = null)
 --- ARGV[5]  extra event data: a JSON object body without braces ("" = none)
 --- ARGV[6]  "1" when a job follows, "0" for a skipped fire
---- ARGV[7…] the job, in the layout of src/backend/redis/job-args.ts (read by readJob,
+--- ARGV[7]  runs kept per schedule: the fire is recorded in <prefix>schedule-runs:<name> (a list,
+---          newest first, JSON entries { at, fireAt, jobId, skipped }) trimmed to this length
+--- ARGV[8]  why a fire without a job was skipped ("" = not skipped)
+--- ARGV[9…] the job, in the layout of src/backend/redis/job-args.ts (read by readJob,
 ---          includes/job-args.lua; no dependencies)
 ---
 --- Returns { 0, won (0/1), jobId ("" = none), field1, value1, … (the schedule hash after) }
@@ -39,7 +42,7 @@ if expected ~= '' and (s[1] ~= expected or s[2] == '1') then return reply(0, '')
 
 local jobId = ''
 if hasJob then
-  local job = readJob(7, nil)
+  local job = readJob(9, nil)
   local id, task, queue, input = job.id, job.task, job.queue, job.input
   local priority, runAt, maxAttempts = job.priority, job.runAt, job.maxAttempts
   local meta, leaseMs, timeoutMs = job.meta, job.leaseMs, job.timeoutMs
@@ -79,6 +82,13 @@ if expected ~= '' then
 end
 if jobId ~= '' then redis.call('HSET', key, 'lastJobId', jobId) end
 redis.call('HSET', key, 'updatedAt', now)
+
+local runsKey = prefix .. 'schedule-runs:' .. name
+local run = '{"at":' .. now .. ',"fireAt":' .. (expected ~= '' and expected or 'null')
+run = run .. ',"jobId":' .. (jobId ~= '' and jstr(jobId) or 'null')
+run = run .. ',"skipped":' .. (jobId == '' and jstr(ARGV[8] ~= '' and ARGV[8] or 'skipped') or 'null') .. '}'
+redis.call('LPUSH', runsKey, run)
+redis.call('LTRIM', runsKey, 0, tonumber(ARGV[7]) - 1)
 
 local data = '"fireAt":' .. (expected ~= '' and expected or 'null')
 data = data .. ',"nextFireAt":' .. (redis.call('HGET', key, 'nextFireAt') or 'null')

@@ -687,11 +687,30 @@ export const SCHEDULE_PAUSE = "UPDATE spool_schedules SET paused = 1, updated_at
 export const SCHEDULE_RESUME = "UPDATE spool_schedules SET\n  next_fire_at = CASE WHEN paused THEN :next_fire_at ELSE next_fire_at END,\n  paused = 0,\n  updated_at = :now\nWHERE name = :name";
 
 /**
+ * `queries/schedule-run-insert.sql`: Records one fire of a schedule (inside the fire's transaction), numbered after its last one.
+ * Params: :name, :at, :fire_at (NULL: a manual run), :job_id (NULL: skipped), :skipped.
+ */
+export const SCHEDULE_RUN_INSERT = "INSERT INTO spool_schedule_runs (name, seq, at, fire_at, job_id, skipped)\nSELECT :name, coalesce(max(seq), 0) + 1, :at, :fire_at, :job_id, :skipped\nFROM spool_schedule_runs WHERE name = :name";
+
+/**
+ * `queries/schedule-run-list.sql`: A schedule's recent fires, newest first (the primary key walked backwards).
+ * Params: :name, :limit.
+ * Returns: at, fire_at, job_id, skipped.
+ */
+export const SCHEDULE_RUN_LIST = "SELECT at, fire_at, job_id, skipped FROM spool_schedule_runs\nWHERE name = :name ORDER BY seq DESC LIMIT :limit";
+
+/**
  * `queries/schedule-run-now.sql`: A manual run ("run now"): records its job as the schedule's last one; fire times stay.
  * Params: :name, :job_id, :now.
  * Returns: every spool_schedules column, after the update.
  */
 export const SCHEDULE_RUN_NOW = "UPDATE spool_schedules SET last_job_id = :job_id, updated_at = :now WHERE name = :name\nRETURNING *";
+
+/**
+ * `queries/schedule-run-prune.sql`: Drops a schedule's runs beyond its newest :keep (right after one was added).
+ * Params: :name, :keep.
+ */
+export const SCHEDULE_RUN_PRUNE = "DELETE FROM spool_schedule_runs\nWHERE name = :name AND seq <= (SELECT max(seq) FROM spool_schedule_runs WHERE name = :name) - :keep";
 
 /**
  * `queries/schedule-update.sql`: Redefines a schedule. With the same trigger (:retrigger = 0) its anchor, next fire time, runs
@@ -932,5 +951,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 22,
     name: "spawn",
     sql: "-- 0022_spawn (dynamic children, ctx.spawn): a job that spawned children waits on them with a\n-- policy for a child that fails or is cancelled ('fail': released at once; 'continue': counted\n-- like a completion) instead of being cancelled by the dependency cascade. NULL for every other\n-- job, so the column costs nothing on the hot paths (no index: read only by id).\nALTER TABLE spool_jobs ADD COLUMN spawn_policy TEXT;",
+  },
+  {
+    version: 24,
+    name: "schedule_runs",
+    sql: "-- 0024_schedule_runs (dash, issue 18): each schedule's recent fires for the dashboard's \"last\n-- runs\": a fire that enqueued a job, a manual run (fire_at NULL), or a skipped fire (job_id\n-- NULL, skipped = why). Written in the fire's own transaction; the fire that adds a row drops\n-- those beyond the last 20 of its schedule, so the table stays at 20 rows per schedule. `seq`\n-- counts per schedule (fires of one schedule are serialized by the write lock).\nCREATE TABLE spool_schedule_runs (\n  name    TEXT    NOT NULL,\n  seq     INTEGER NOT NULL,\n  at      INTEGER NOT NULL,\n  fire_at INTEGER,\n  job_id  TEXT,\n  skipped TEXT,\n  PRIMARY KEY (name, seq)\n) WITHOUT ROWID;\n\n-- A removed schedule takes its runs along (its jobs stay).\nCREATE TRIGGER spool_schedule_runs_removed AFTER DELETE ON spool_schedules BEGIN\n  DELETE FROM spool_schedule_runs WHERE name = old.name;\nEND;",
   },
 ];

@@ -9,11 +9,13 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, query } from "../api";
 import { BulkByFilter, type BulkFilter } from "../components/bulk-filter";
+import { PickAll, PickBox, SelectionBar, useCanPick, usePicks } from "../components/bulk-selection";
 import { Copy, Empty, ErrorNote, Loading, Pager, PageTitle, StateBadge, Time } from "../components/common";
+import { FILTER_KEYS, FilterBar, type Filters } from "../components/job-filters";
 import { shortId } from "../format";
-import { useLiveEvents, useLiveQuery } from "../live";
+import { useLiveEvents } from "../live";
 import { href, navigate, seg, useRoute } from "../router";
-import { JOB_STATES, type Job, type JobPage, type Queue } from "../types";
+import type { Job, JobPage } from "../types";
 
 const PAGE_SIZE = 50;
 const RANGES: Record<string, number> = {
@@ -22,8 +24,6 @@ const RANGES: Record<string, number> = {
   "24h": 86_400_000,
   "7d": 7 * 86_400_000,
 };
-const FILTER_KEYS = ["state", "task", "queue", "search", "range", "from", "to", "order"] as const;
-type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
 
 function filtersOf(params: URLSearchParams): Filters {
   const out: Filters = {};
@@ -81,6 +81,8 @@ export function Jobs() {
   const [reloads, setReloads] = useState(0);
   const reload = () => setReloads((n) => n + 1);
   const tableRef = useRef<HTMLTableElement>(null);
+  const canPick = useCanPick();
+  const picks = usePicks(key);
 
   useEffect(() => {
     let live = true;
@@ -150,6 +152,9 @@ export function Jobs() {
       </PageTitle>
       <FilterBar filters={filters} onChange={set} />
       <BulkByFilter filter={filterOf(filters)} onDone={reload} />
+      {canPick && (
+        <SelectionBar jobs={page?.jobs ?? []} picked={picks.picked} clear={picks.clear} onDone={reload} />
+      )}
       <ErrorNote error={error} />
       {fresh > 0 && (
         <button type="button" class="banner" onClick={reload}>
@@ -169,6 +174,11 @@ export function Jobs() {
           <table class="list jobs" ref={tableRef} aria-label="Jobs">
             <thead>
               <tr>
+                {canPick && (
+                  <th class="pick">
+                    <PickAll jobs={jobs} picked={picks.picked} setAll={picks.setAll} />
+                  </th>
+                )}
                 <th>Id</th>
                 <th>Task</th>
                 <th class="wide-only">Queue</th>
@@ -183,9 +193,17 @@ export function Jobs() {
                 <tr
                   key={j.id}
                   data-job={j.id}
-                  class={`${i === selected ? "selected" : ""} ${changed.has(j.id) ? "changed" : ""}`}
-                  onClick={() => navigate(`/jobs/${seg(j.id)}`)}
+                  class={`${i === selected ? "selected" : ""} ${changed.has(j.id) ? "changed" : ""} ${picks.picked.has(j.id) ? "picked" : ""}`}
+                  onClick={(e) => {
+                    if (!(e.target as HTMLElement).closest("td.pick")) navigate(`/jobs/${seg(j.id)}`);
+                  }}
                 >
+                  {canPick && (
+                    // The label fills the cell: a bigger target than the box (the row ignores it).
+                    <td class="pick">
+                      <PickBox job={j} picked={picks.picked.has(j.id)} toggle={picks.toggle} />
+                    </td>
+                  )}
                   <td class="mono">
                     <a href={href(`/jobs/${seg(j.id)}`)} onClick={(e) => e.stopPropagation()} title={j.id}>
                       {shortId(j.id)}
@@ -219,30 +237,56 @@ export function Jobs() {
         selected={selected}
         setSelected={setSelected}
         open={(i) => navigate(`/jobs/${seg(jobs[i]!.id)}`)}
+        {...(canPick
+          ? {
+              pick: (i: number) => picks.toggle(jobs[i]!.id),
+              // Always offered (clearing nothing is harmless): a key right after x must not miss it.
+              unpickAll: picks.clear,
+            }
+          : {})}
       />
     </>
   );
 }
 
-/** j/k (or arrows) move through the rows, Enter opens one: the list works without a mouse. */
-export function ListKeys({
-  count,
-  selected,
-  setSelected,
-  open,
-}: {
+/**
+ * j/k (or arrows) move through the rows, Enter opens one, x picks it for a bulk action and
+ * Escape drops the picks: the list works without a mouse.
+ *
+ * The listener is added once and reads the latest props through a ref. Re-adding it on every
+ * render is not enough: effects run only after the next paint, so a key typed before that (a
+ * quick `j x`, or keys on a busy machine) would act on the old cursor row. A move also updates
+ * the ref at once, so the next key in the same moment already sees the new row.
+ */
+export function ListKeys(props: {
   count: number;
   selected: number;
   setSelected: (i: number) => void;
   open: (i: number) => void;
+  pick?: (i: number) => void;
+  unpickAll?: (() => void) | undefined;
 }) {
+  const latest = useRef(props);
+  latest.current = props;
   useEffect(() => {
+    const move = (to: number) => {
+      latest.current = { ...latest.current, selected: to };
+      latest.current.setSelected(to);
+    };
     const on = (e: KeyboardEvent) => {
+      const { count, selected, open, pick, unpickAll } = latest.current;
       const target = e.target as HTMLElement;
+      // Escape also works from a row's checkbox (where a mouse pick leaves the focus).
+      const typing = target.closest("input:not([type=checkbox]), select, textarea, dialog");
+      if (e.key === "Escape" && unpickAll && !typing) {
+        unpickAll();
+        return;
+      }
       if (target.closest("input, select, textarea, dialog") || e.metaKey || e.ctrlKey || e.altKey) return;
       if (count === 0) return;
-      if (e.key === "j" || e.key === "ArrowDown") setSelected(Math.min(count - 1, selected + 1));
-      else if (e.key === "k" || e.key === "ArrowUp") setSelected(Math.max(0, selected - 1));
+      if (e.key === "x" && pick && !target.closest("a, button")) pick(selected);
+      else if (e.key === "j" || e.key === "ArrowDown") move(Math.min(count - 1, selected + 1));
+      else if (e.key === "k" || e.key === "ArrowUp") move(Math.max(0, selected - 1));
       else if (e.key === "Enter" && !target.closest("a, button")) open(selected);
       else return;
       e.preventDefault();
@@ -250,141 +294,6 @@ export function ListKeys({
     };
     addEventListener("keydown", on);
     return () => removeEventListener("keydown", on);
-  });
+  }, []);
   return null;
-}
-
-function FilterBar({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) {
-  const queues = useLiveQuery(
-    () => api<{ queues: Queue[] }>("queues").then((r) => r.queues.map((q) => q.name)),
-    () => false,
-    [],
-  );
-  const [task, setTask] = useState(filters.task ?? "");
-  const [search, setSearch] = useState(filters.search ?? "");
-  useEffect(() => {
-    setTask(filters.task ?? "");
-    setSearch(filters.search ?? "");
-  }, [filters.task, filters.search]);
-  return (
-    <form
-      class="filters"
-      aria-label="Filters"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onChange({ task: task || undefined, search: search || undefined });
-      }}
-    >
-      <label>
-        State
-        <select
-          name="state"
-          value={filters.state ?? ""}
-          onChange={(e) => onChange({ state: (e.target as HTMLSelectElement).value || undefined })}
-        >
-          <option value="">any</option>
-          {JOB_STATES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Queue
-        <select
-          name="queue"
-          value={filters.queue ?? ""}
-          onChange={(e) => onChange({ queue: (e.target as HTMLSelectElement).value || undefined })}
-        >
-          <option value="">any</option>
-          {(queues.data ?? (filters.queue ? [filters.queue] : [])).map((q) => (
-            <option key={q} value={q}>
-              {q}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Task
-        <input
-          name="task"
-          value={task}
-          placeholder="exact name"
-          onInput={(e) => setTask((e.target as HTMLInputElement).value)}
-        />
-      </label>
-      <label>
-        Search
-        <input
-          name="search"
-          type="search"
-          value={search}
-          placeholder="text in input, result, error, id, key (/)"
-          onInput={(e) => setSearch((e.target as HTMLInputElement).value)}
-        />
-      </label>
-      <label>
-        Created
-        <select
-          name="range"
-          value={filters.range ?? ""}
-          onChange={(e) =>
-            onChange({
-              range: (e.target as HTMLSelectElement).value || undefined,
-              from: undefined,
-              to: undefined,
-            })
-          }
-        >
-          <option value="">any time</option>
-          <option value="15m">last 15 min</option>
-          <option value="1h">last hour</option>
-          <option value="24h">last 24 h</option>
-          <option value="7d">last 7 days</option>
-        </select>
-      </label>
-      {!filters.range && (
-        <>
-          <label class="wide-only">
-            From
-            <input
-              type="datetime-local"
-              name="from"
-              value={filters.from ?? ""}
-              onChange={(e) => onChange({ from: (e.target as HTMLInputElement).value || undefined })}
-            />
-          </label>
-          <label class="wide-only">
-            To
-            <input
-              type="datetime-local"
-              name="to"
-              value={filters.to ?? ""}
-              onChange={(e) => onChange({ to: (e.target as HTMLInputElement).value || undefined })}
-            />
-          </label>
-        </>
-      )}
-      <label>
-        Order
-        <select
-          name="order"
-          value={filters.order ?? "desc"}
-          onChange={(e) =>
-            onChange({ order: (e.target as HTMLSelectElement).value === "asc" ? "asc" : undefined })
-          }
-        >
-          <option value="desc">newest first</option>
-          <option value="asc">oldest first</option>
-        </select>
-      </label>
-      <button type="submit">Filter</button>
-      {Object.keys(filters).length > 0 && (
-        <button type="button" onClick={() => navigate("/jobs")}>
-          Clear
-        </button>
-      )}
-    </form>
-  );
 }

@@ -1,6 +1,7 @@
 --- Schedules: one hash per schedule, <prefix>schedule:<name>, and the set <prefix>schedules of
 --- names. Fields: spec, triggerKey, anchorAt, nextFireAt (absent = null), lastFireAt,
---- lastJobId, runs, paused (0/1), createdAt, updatedAt. Events go on the change feed like job
+--- lastJobId, runs, paused (0/1), createdAt, updatedAt; recent fires in <prefix>schedule-runs:<name>
+--- (schedule-fire.lua). Events go on the change feed like job
 --- events (jobId "" and queue ""; the name in data.schedule).
 --- @include "events"
 
