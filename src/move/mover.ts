@@ -82,7 +82,9 @@ export async function moveJobs(options: MoveOptions): Promise<MoveReport> {
 
   /** Import into the target, then delete from the source: the second and third steps of a batch. */
   const land = async (held: JobRecord[], copies: JobRecord[], workflows: WorkflowRecord[]) => {
-    const jobs = [...held, ...copies];
+    // Read again now that the batch is held: the records plus what the store keeps beside them
+    // (spawn policy, limits, dedupe entries). A finished copy pruned meanwhile is left out.
+    const jobs = await source.jobMoveRead({ ids: [...held, ...copies].map((j) => j.id) });
     const out = await target.jobImport({ jobs, workflows });
     if (out.conflicts.length > 0) {
       const conflicts = new Set(out.conflicts);

@@ -30,6 +30,7 @@ import { leaseTopic } from "./suite/lease.js";
 import { lifecycleTopic } from "./suite/lifecycle.js";
 import { listTopic } from "./suite/list.js";
 import { moveTopic } from "./suite/move.js";
+import { moveCarriedTopic } from "./suite/move-carried.js";
 import { notifyTopic } from "./suite/notify.js";
 import { progressTopic } from "./suite/progress.js";
 import { pushTopic } from "./suite/push.js";
@@ -80,6 +81,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   dedupeTopic,
   spawnTopic,
   moveTopic,
+  moveCarriedTopic,
 ];
 
 export interface ConformanceSkip {

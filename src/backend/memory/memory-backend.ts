@@ -26,6 +26,7 @@ import type {
   JobMoveDeleteResult,
   JobMoveTakeParams,
   JobMoveTakeResult,
+  MovedJob,
   ScheduleImportResult,
 } from "../seam/move.js";
 import type { ScheduleRecord } from "../seam/schedules.js";
@@ -99,6 +100,9 @@ export class MemoryBackend extends SectionedBackend<MemoryStore> implements Back
 
   jobMoveTake(params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
     return move.jobMoveTake(this.store, params);
+  }
+  jobMoveRead(params: { ids: string[] }): Promise<MovedJob[]> {
+    return move.jobMoveRead(this.store, params.ids);
   }
   jobImport(params: JobImportParams): Promise<JobImportResult> {
     return move.jobImport(this.store, params);

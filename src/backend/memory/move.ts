@@ -1,12 +1,14 @@
 /** Memory backend, move section (seam/move.ts): take out of circulation, import by id, delete moved. */
-import { FINAL_STATES, type JobRecord, type JobState } from "../../core/types.js";
+import { FINAL_STATES, type JobRecord } from "../../core/types.js";
 import type { BackendEvent } from "../backend.js";
 import {
   checkImport,
   checkMoveDelete,
   checkMoveTake,
-  importedState,
   keepsState,
+  notStarted,
+  placeImported,
+  unfinished,
   workflowIdOf,
 } from "../move-shared.js";
 import {
@@ -17,13 +19,10 @@ import {
   type JobMoveTakeParams,
   type JobMoveTakeResult,
   MOVE_LEASE_UNTIL,
+  type MoveDedupe,
+  type MovedJob,
 } from "../seam/move.js";
-import { NOT_STARTED_STATES } from "../workflow-shared.js";
 import type { MemoryStore, StoredJob } from "./store.js";
-
-const notStarted = (state: JobState | undefined) =>
-  state !== undefined && (NOT_STARTED_STATES as readonly string[]).includes(state);
-const unfinished = (state: JobState | undefined) => state !== undefined && !FINAL_STATES.has(state);
 
 export async function jobMoveTake(s: MemoryStore, params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
   checkMoveTake(params);
@@ -55,12 +54,33 @@ export async function jobMoveTake(s: MemoryStore, params: JobMoveTakeParams): Pr
   return { taken, blocked: [], needs: [] };
 }
 
+export async function jobMoveRead(s: MemoryStore, ids: string[]): Promise<MovedJob[]> {
+  const wanted = new Set(ids);
+  const dedupe = new Map<string, MoveDedupe[]>();
+  for (const [field, entry] of s.dedupe) {
+    if (!wanted.has(entry.jobId)) continue;
+    const key = field.slice(field.indexOf("\0") + 1);
+    dedupe.set(entry.jobId, [...(dedupe.get(entry.jobId) ?? []), { key, firstAt: entry.firstAt }]);
+  }
+  const out: MovedJob[] = [];
+  for (const id of ids) {
+    const job = s.jobs.get(id);
+    if (!job) continue;
+    const flow = job.flow === null ? null : structuredClone(job.flow);
+    out.push({
+      ...s.snapshot(job),
+      carried: { spawnPolicy: job.spawnPolicy, flow, dedupe: dedupe.get(id) ?? [] },
+    });
+  }
+  return out;
+}
+
 export async function jobImport(s: MemoryStore, params: JobImportParams): Promise<JobImportResult> {
   checkImport(params);
   const now = s.clock.now();
   const out: JobImportResult = { inserted: [], existing: [], conflicts: [] };
   const added: StoredJob[] = [];
-  for (const rec of params.jobs) {
+  for (const { carried, ...rec } of params.jobs) {
     if (s.jobs.has(rec.id)) {
       out.existing.push(rec.id);
       continue;
@@ -80,12 +100,18 @@ export async function jobImport(s: MemoryStore, params: JobImportParams): Promis
       leaseExpiresAt: null,
       leaseToken: null,
       version: 0,
-      // The move record does not carry a spawn policy yet (see docs/move.md, limits).
-      spawnPolicy: null,
-      flow: null,
+      spawnPolicy: carried?.spawnPolicy ?? null,
+      flow: carried?.flow ? structuredClone(carried.flow) : null,
     };
+    delete job.limitKey;
     s.jobs.set(job.id, job);
     if (keyField !== null) s.keys.set(keyField, job.id);
+    for (const d of carried?.dedupe ?? []) {
+      const field = `${job.task}\0${d.key}`;
+      const entry = s.dedupe.get(field);
+      if (entry === undefined || !s.jobs.has(entry.jobId) || entry.jobId === job.id)
+        s.dedupe.set(field, { jobId: job.id, firstAt: d.firstAt });
+    }
     added.push(job);
     out.inserted.push(job.id);
   }
@@ -93,13 +119,9 @@ export async function jobImport(s: MemoryStore, params: JobImportParams): Promis
   const events: BackendEvent[] = [];
   for (const job of added) {
     if (keepsState(job.state)) continue;
-    const { state, pending } = importedState(
-      job.dependsOn.map((d) => s.jobs.get(d)?.state),
-      job.runAt,
-      now,
-    );
-    for (const dep of job.dependsOn) {
-      if (!unfinished(s.jobs.get(dep)?.state)) continue;
+    const parentStates = job.dependsOn.map((d) => s.jobs.get(d)?.state);
+    const { state, pending, linkTo } = placeImported(job, job.spawnPolicy, parentStates, now);
+    for (const dep of linkTo) {
       let set = s.dependents.get(dep);
       if (!set) s.dependents.set(dep, (set = new Set()));
       set.add(job.id);

@@ -3,15 +3,21 @@
  * its batch (FOR UPDATE, in id order) before it checks states, so a worker's claim either took a
  * job first (the take refuses it) or finds it `running` under the mover afterwards.
  */
-import { FINAL_STATES, type JobRecord, type JobState } from "../../core/types.js";
+import type { JobRecord, JobState } from "../../core/types.js";
 import type { ScheduleRecord } from "../backend.js";
 import {
+  carriedOf,
   checkImport,
   checkMoveDelete,
   checkMoveTake,
-  importedState,
+  dedupeByJob,
   keepsState,
-  workflowIdOf,
+  moveInsertColumns,
+  notStarted,
+  placeImported,
+  scheduleImportColumns,
+  unfinished,
+  workflowImportColumns,
 } from "../move-shared.js";
 import {
   type JobImportParams,
@@ -21,16 +27,14 @@ import {
   type JobMoveTakeParams,
   type JobMoveTakeResult,
   MOVE_LEASE_UNTIL,
+  type MovedJob,
   type ScheduleImportResult,
 } from "../seam/move.js";
 import { scheduleEvent } from "../shared-schedules.js";
-import { NOT_STARTED_STATES } from "../workflow-shared.js";
 import { type JobRow, jobEvent, toRecord } from "./rows.js";
 import type { PgStore } from "./store.js";
 
-const notStarted = (state: JobState | undefined) =>
-  state !== undefined && (NOT_STARTED_STATES as readonly string[]).includes(state);
-const unfinished = (state: JobState | undefined) => state !== undefined && !FINAL_STATES.has(state);
+type CarriedRow = JobRow & { spawn_policy: string | null; flow: string | null };
 
 export async function jobMoveTake(s: PgStore, params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
   checkMoveTake(params);
@@ -69,40 +73,24 @@ export async function jobMoveTake(s: PgStore, params: JobMoveTakeParams): Promis
   });
 }
 
+export async function jobMoveRead(s: PgStore, ids: string[]): Promise<MovedJob[]> {
+  if (ids.length === 0) return [];
+  return s.read(async (q) => {
+    const rows = await q<CarriedRow>(s.sql.MOVE_READ, { ids });
+    const dedupe = dedupeByJob(
+      await q<{ job_id: string; key: string; first_at: string }>(s.sql.MOVE_READ_DEDUPE, { ids }),
+    );
+    return rows.map((r) => ({ ...toRecord(r), carried: carriedOf(r, dedupe.get(r.id)) }));
+  });
+}
+
 export async function jobImport(s: PgStore, params: JobImportParams): Promise<JobImportResult> {
   checkImport(params);
   return s.write("move import", async (tx) => {
     const out: JobImportResult = { inserted: [], existing: [], conflicts: [] };
-    const added: JobRecord[] = [];
+    const added: MovedJob[] = [];
     for (const job of params.jobs) {
-      const keep = keepsState(job.state);
-      const [row] = await tx.q<{ id: string }>(s.sql.MOVE_INSERT, {
-        id: job.id,
-        task: job.task,
-        queue: job.queue,
-        state: keep ? job.state : "waiting",
-        priority: job.priority,
-        run_at: job.runAt,
-        attempt: job.attempt,
-        max_attempts: job.maxAttempts,
-        input: job.input,
-        result: job.result,
-        errors: JSON.stringify(job.errors),
-        progress: job.progress === null ? null : JSON.stringify(job.progress),
-        key: job.key,
-        meta: JSON.stringify(job.meta),
-        depends_on: job.dependsOn,
-        pending_dependencies: job.pendingDependencies,
-        lease_ms: job.leaseMs,
-        timeout_ms: job.timeoutMs,
-        worker_id: keep ? job.workerId : null,
-        lease_expires_at: null,
-        created_at: job.createdAt,
-        started_at: job.startedAt,
-        finished_at: keep ? job.finishedAt : null,
-        updated_at: job.updatedAt,
-        workflow_id: workflowIdOf(job),
-      });
+      const [row] = await tx.q<{ id: string }>(s.sql.MOVE_INSERT, moveInsertColumns(job));
       if (row) {
         added.push(job);
         out.inserted.push(job.id);
@@ -111,6 +99,14 @@ export async function jobImport(s: PgStore, params: JobImportParams): Promise<Jo
       const [found] = await tx.q<{ id: string }>(s.sql.JOB_STATES, { ids: [job.id] });
       (found ? out.existing : out.conflicts).push(job.id);
     }
+    const entries = added.flatMap((j) => (j.carried?.dedupe ?? []).map((d) => ({ job: j, ...d })));
+    if (entries.length > 0)
+      await tx.q(s.sql.MOVE_DEDUPE_IMPORT, {
+        tasks: entries.map((e) => e.job.task),
+        keys: entries.map((e) => e.key),
+        job_ids: entries.map((e) => e.job.id),
+        first_ats: entries.map((e) => e.firstAt),
+      });
     // Links once the whole batch is in, so parents may come after their children. Parents are
     // locked (job-lock-parents.sql) so one completing now either finished first or finds the edge.
     for (const job of added) {
@@ -123,25 +119,13 @@ export async function jobImport(s: PgStore, params: JobImportParams): Promise<Jo
         for (const r of rows) states.set(r.id, r.state);
       }
       const parentStates = job.dependsOn.map((d) => states.get(d));
-      const { state, pending } = importedState(parentStates, job.runAt, tx.now);
-      const parents = job.dependsOn.filter((_d, i) => unfinished(parentStates[i]));
+      const placed = placeImported(job, job.carried?.spawnPolicy ?? null, parentStates, tx.now);
+      const parents = placed.linkTo;
       if (parents.length > 0) await tx.q(s.sql.DEPS_INSERT, { parents, children: parents.map(() => job.id) });
-      await tx.q(s.sql.MOVE_PLACE, { id: job.id, state, pending, now: tx.now });
-      tx.events.push(jobEvent("job:enqueued", job.id, job.queue, tx.now, state, { moved: true }));
+      await tx.q(s.sql.MOVE_PLACE, { id: job.id, state: placed.state, pending: placed.pending, now: tx.now });
+      tx.events.push(jobEvent("job:enqueued", job.id, job.queue, tx.now, placed.state, { moved: true }));
     }
-    for (const wf of params.workflows) {
-      await tx.q(s.sql.WORKFLOW_IMPORT, {
-        id: wf.id,
-        name: wf.name,
-        policy: wf.policy,
-        state: wf.state,
-        spec: wf.spec,
-        total: wf.total,
-        counts: wf.state === "running" ? null : JSON.stringify(wf.counts),
-        created_at: wf.createdAt,
-        finished_at: wf.finishedAt,
-      });
-    }
+    for (const wf of params.workflows) await tx.q(s.sql.WORKFLOW_IMPORT, workflowImportColumns(wf));
     return out;
   });
 }
@@ -173,19 +157,7 @@ export async function jobMoveDelete(s: PgStore, params: JobMoveDeleteParams): Pr
 
 export async function scheduleImport(s: PgStore, schedule: ScheduleRecord): Promise<ScheduleImportResult> {
   return s.write("schedule import", async (tx) => {
-    const rows = await tx.q<{ name: string }>(s.sql.SCHEDULE_IMPORT, {
-      name: schedule.name,
-      spec: schedule.spec,
-      trigger_key: schedule.triggerKey,
-      anchor_at: schedule.anchorAt,
-      next_fire_at: schedule.nextFireAt,
-      last_fire_at: schedule.lastFireAt,
-      last_job_id: schedule.lastJobId,
-      runs: schedule.runs,
-      paused: schedule.paused,
-      created_at: schedule.createdAt,
-      updated_at: schedule.updatedAt,
-    });
+    const rows = await tx.q<{ name: string }>(s.sql.SCHEDULE_IMPORT, scheduleImportColumns(schedule));
     if (rows.length > 0)
       tx.events.push(scheduleEvent("schedule:changed", schedule.name, tx.now, { change: "created" }));
     return { created: rows.length > 0 };

@@ -155,6 +155,7 @@ export class PostgresBackend implements Backend {
 
   // ── move (move.ts) ───────────────────────────────────────────────────────────────────
   readonly jobMoveTake: Backend["jobMoveTake"] = (p) => move.jobMoveTake(this.store, p);
+  readonly jobMoveRead: Backend["jobMoveRead"] = (p) => move.jobMoveRead(this.store, p.ids);
   readonly jobImport: Backend["jobImport"] = (p) => move.jobImport(this.store, p);
   readonly jobMoveDelete: Backend["jobMoveDelete"] = (p) => move.jobMoveDelete(this.store, p);
   readonly scheduleImport: Backend["scheduleImport"] = ({ schedule }) =>

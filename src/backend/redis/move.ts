@@ -4,7 +4,15 @@
  */
 import type { JobRecord } from "../../core/types.js";
 import type { ScheduleRecord } from "../backend.js";
-import { checkImport, checkMoveDelete, checkMoveTake, keepsState, workflowIdOf } from "../move-shared.js";
+import { encodeFlow } from "../flow-gate.js";
+import {
+  carriedOf,
+  checkImport,
+  checkMoveDelete,
+  checkMoveTake,
+  keepsState,
+  workflowIdOf,
+} from "../move-shared.js";
 import {
   type JobImportParams,
   type JobImportResult,
@@ -13,10 +21,15 @@ import {
   type JobMoveTakeParams,
   type JobMoveTakeResult,
   MOVE_LEASE_UNTIL,
+  type MoveDedupe,
+  type MovedJob,
   type ScheduleImportResult,
 } from "../seam/move.js";
-import { decodeFlat } from "./records.js";
-import { type RedisStore, split } from "./store.js";
+import { decodeFlat, decodeObject } from "./records.js";
+import { type RedisStore, split, wrap } from "./store.js";
+
+/** HSCAN page of the dedupe hash read by `jobMoveRead`. */
+const DEDUPE_SCAN_COUNT = 1000;
 
 export async function jobMoveTake(s: RedisStore, params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
   checkMoveTake(params);
@@ -46,8 +59,47 @@ export async function jobMoveTake(s: RedisStore, params: JobMoveTakeParams): Pro
   return { taken: [], blocked, needs };
 }
 
+export async function jobMoveRead(s: RedisStore, ids: string[]): Promise<MovedJob[]> {
+  if (ids.length === 0) return [];
+  try {
+    const pipeline = s.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(s.jobKey(id));
+    const replies = (await pipeline.exec()) ?? [];
+    // The dedupe hash has no index by job: one scan per batch (a move pays it, nothing else does).
+    const wanted = new Set(ids);
+    const dedupe = new Map<string, MoveDedupe[]>();
+    let cursor = "0";
+    do {
+      const [next, flat] = await s.redis.hscan(`${s.keyPrefix}dedupe`, cursor, "COUNT", DEDUPE_SCAN_COUNT);
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const value = flat[i + 1]!;
+        const sep = value.indexOf(":");
+        const id = value.slice(sep + 1);
+        if (!wanted.has(id)) continue;
+        const field = flat[i]!;
+        const entry = { key: field.slice(field.indexOf("\0") + 1), firstAt: Number(value.slice(0, sep)) };
+        dedupe.set(id, [...(dedupe.get(id) ?? []), entry]);
+      }
+    } while (cursor !== "0");
+    const out: MovedJob[] = [];
+    ids.forEach((id, i) => {
+      const [err, raw] = replies[i] ?? [new Error("no reply"), null];
+      if (err) throw err;
+      const hash = raw as Record<string, string>;
+      const record = decodeObject(id, hash);
+      if (!record) return;
+      const row = { spawn_policy: hash.spawn ?? null, flow_key: hash.fk ?? null, flow: hash.fl ?? null };
+      out.push({ ...record, carried: carriedOf(row, dedupe.get(id)) });
+    });
+    return out;
+  } catch (err) {
+    throw wrap(err, "jobMoveRead");
+  }
+}
+
 /** A record as the job hash stores it (records.ts layout): only the fields that are set, as strings. */
-function toHash(job: JobRecord): Record<string, string> {
+function toHash(job: MovedJob): Record<string, string> {
   const keep = keepsState(job.state);
   const h: Record<string, string> = {
     task: job.task,
@@ -78,6 +130,12 @@ function toHash(job: JobRecord): Record<string, string> {
   if (keep && job.finishedAt !== null) h.finishedAt = String(job.finishedAt);
   const wf = workflowIdOf(job);
   if (wf !== null) h.wf = wf;
+  const c = job.carried;
+  if (c?.spawnPolicy) h.spawn = c.spawnPolicy;
+  if (c?.flow) {
+    h.fk = c.flow.key;
+    h.fl = encodeFlow(c.flow);
+  }
   return h;
 }
 
@@ -99,6 +157,12 @@ export async function jobImport(s: RedisStore, params: JobImportParams): Promise
       wf.finishedAt ?? "",
     );
   }
+  const entries: (string | number)[] = [];
+  params.jobs.forEach((job, i) => {
+    for (const d of job.carried?.dedupe ?? [])
+      entries.push(i + 1, `${job.task}\0${d.key}`, `${d.firstAt}:${job.id}`);
+  });
+  args.push(entries.length / 3, ...entries);
   const reply = await s.run("move-import", args);
   const codes = String(reply[1] ?? "");
   const out: JobImportResult = { inserted: [], existing: [], conflicts: [] };

@@ -27,6 +27,7 @@ import type {
   JobMoveDeleteResult,
   JobMoveTakeParams,
   JobMoveTakeResult,
+  MovedJob,
   ScheduleImportResult,
 } from "../seam/move.js";
 import type { ScheduleRecord } from "../seam/schedules.js";
@@ -193,6 +194,9 @@ export class RedisBackend extends SectionedBackend<RedisStore> implements Backen
 
   jobMoveTake(params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
     return move.jobMoveTake(this.store, params);
+  }
+  jobMoveRead(params: { ids: string[] }): Promise<MovedJob[]> {
+    return move.jobMoveRead(this.store, params.ids);
   }
   jobImport(params: JobImportParams): Promise<JobImportResult> {
     return move.jobImport(this.store, params);

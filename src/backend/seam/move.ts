@@ -20,9 +20,13 @@
  *    the finished jobs it copied (a workflow's completed parents travel with it).
  *
  * Workflow records travel in `jobImport` and leave with `jobMoveDelete`; schedules are carried
- * whole by `scheduleImport` (insert if absent, every field kept).
+ * whole by `scheduleImport` (insert if absent, every field kept). What a store keeps beside the
+ * record (a spawn waiter's policy, a job's limits, the dedupe windows naming it) is read with
+ * `jobMoveRead` once the batch is held, and travels in `MovedJob.carried`.
  */
 import type { JobRecord } from "../../core/types.js";
+import type { JobFlow } from "./flow.js";
+import type { SpawnPolicy } from "./jobs.js";
 import type { ScheduleRecord } from "./schedules.js";
 import type { WorkflowRecord } from "./workflows.js";
 
@@ -54,9 +58,34 @@ export interface JobMoveTakeResult {
   needs: { id: string; of: string }[];
 }
 
+/** A dedupe window's entry naming a moved job (docs/flow-control.md): key and when it was recorded. */
+export interface MoveDedupe {
+  key: string;
+  firstAt: number;
+}
+
+/** What a store keeps of a job beside its JobRecord, carried by a move. */
+export interface MoveCarried {
+  /** A spawn waiter's policy for a failed or cancelled child (seam/jobs.ts); null otherwise. */
+  spawnPolicy: SpawnPolicy | null;
+  /** The job's own limits as enqueued (seam/flow.ts); null: none. */
+  flow: JobFlow | null;
+  /** Dedupe entries of the job's task that name this job (the window's key is then matched in the target). */
+  dedupe: MoveDedupe[];
+}
+
+/** A record as a move carries it: `carried` absent means none of those (a plain job). */
+export interface MovedJob extends JobRecord {
+  carried?: MoveCarried;
+}
+
 export interface JobImportParams {
-  /** Full records, parents before or after children (links are resolved once all are in). No `running` job. */
-  jobs: JobRecord[];
+  /**
+   * Full records, parents before or after children (links are resolved once all are in). No
+   * `running` job but those a mover holds. A dedupe entry is written when the target has none
+   * for its key, or only one naming a job it does not hold.
+   */
+  jobs: MovedJob[];
   /** Workflow records of those jobs, inserted if absent. */
   workflows: WorkflowRecord[];
 }
@@ -91,6 +120,8 @@ export interface ScheduleImportResult {
 /** Move operations every backend implements (see the section comment above). */
 export interface MoveBackend {
   jobMoveTake(params: JobMoveTakeParams): Promise<JobMoveTakeResult>;
+  /** The records of `ids` with what the store keeps beside them (`carried`); absent ids are left out. */
+  jobMoveRead(params: { ids: string[] }): Promise<MovedJob[]>;
   jobImport(params: JobImportParams): Promise<JobImportResult>;
   jobMoveDelete(params: JobMoveDeleteParams): Promise<JobMoveDeleteResult>;
   scheduleImport(params: { schedule: ScheduleRecord }): Promise<ScheduleImportResult>;

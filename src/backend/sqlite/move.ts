@@ -3,15 +3,21 @@
  * statements are prepared on first use (a store that never takes part in a move pays nothing).
  */
 import type Database from "better-sqlite3";
-import { FINAL_STATES, type JobRecord, type JobState } from "../../core/types.js";
+import type { JobRecord, JobState } from "../../core/types.js";
 import type { ScheduleRecord } from "../backend.js";
 import {
+  carriedOf,
   checkImport,
   checkMoveDelete,
   checkMoveTake,
-  importedState,
+  dedupeByJob,
   keepsState,
-  workflowIdOf,
+  moveInsertColumns,
+  notStarted,
+  placeImported,
+  scheduleImportColumns,
+  unfinished,
+  workflowImportColumns,
 } from "../move-shared.js";
 import {
   type JobImportParams,
@@ -21,19 +27,24 @@ import {
   type JobMoveTakeParams,
   type JobMoveTakeResult,
   MOVE_LEASE_UNTIL,
+  type MovedJob,
   type ScheduleImportResult,
 } from "../seam/move.js";
 import { scheduleEvent } from "../shared-schedules.js";
-import { NOT_STARTED_STATES } from "../workflow-shared.js";
 import * as SQL from "./generated/sql.js";
 import { type JobRow, toRecord } from "./rows.js";
 import { jobEvent, type SqliteStore } from "./store.js";
 
 type Removed = { queue: string; state: JobState; has_dependents: number; has_dependencies: number };
+type CarriedRow = JobRow & { spawn_policy: string | null; flow: string | null };
+type DedupeRow = { job_id: string; key: string; first_at: number };
 
 function prepare(db: Database.Database) {
   return {
     take: db.prepare<[Record<string, unknown>], { id: string }>(SQL.MOVE_TAKE),
+    read: db.prepare<[Record<string, unknown>], CarriedRow>(SQL.JOB_GET_MANY),
+    readDedupe: db.prepare<[Record<string, unknown>], DedupeRow>(SQL.MOVE_READ_DEDUPE),
+    dedupeImport: db.prepare<[Record<string, unknown>]>(SQL.MOVE_DEDUPE_IMPORT),
     insert: db.prepare<[Record<string, unknown>]>(SQL.MOVE_INSERT),
     place: db.prepare<[Record<string, unknown>]>(SQL.MOVE_PLACE),
     remove: db.prepare<[Record<string, unknown>], Removed>(SQL.MOVE_DELETE),
@@ -49,10 +60,6 @@ function stmts(s: SqliteStore) {
   if (!out) prepared.set(s, (out = prepare(s.db)));
   return out;
 }
-
-const notStarted = (state: JobState | undefined) =>
-  state !== undefined && (NOT_STARTED_STATES as readonly string[]).includes(state);
-const unfinished = (state: JobState | undefined) => state !== undefined && !FINAL_STATES.has(state);
 
 export async function jobMoveTake(s: SqliteStore, params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
   checkMoveTake(params);
@@ -88,13 +95,29 @@ export async function jobMoveTake(s: SqliteStore, params: JobMoveTakeParams): Pr
   });
 }
 
+export async function jobMoveRead(s: SqliteStore, ids: string[]): Promise<MovedJob[]> {
+  const q = stmts(s);
+  // One read transaction, so the rows and their dedupe entries are of one moment.
+  return s.db.transaction(() => {
+    const json = JSON.stringify(ids);
+    const rows = new Map(q.read.all({ ids: json }).map((r) => [r.id, r]));
+    const dedupe = dedupeByJob(q.readDedupe.all({ ids: json }));
+    const out: MovedJob[] = [];
+    for (const id of ids) {
+      const r = rows.get(id);
+      if (r) out.push({ ...toRecord(r), carried: carriedOf(r, dedupe.get(id)) });
+    }
+    return out;
+  })();
+}
+
 export async function jobImport(s: SqliteStore, params: JobImportParams): Promise<JobImportResult> {
   checkImport(params);
   const q = stmts(s);
   const { now } = s.time();
   return s.write("move import", now, (events) => {
     const out: JobImportResult = { inserted: [], existing: [], conflicts: [] };
-    const added: JobRecord[] = [];
+    const added: MovedJob[] = [];
     for (const job of params.jobs) {
       if (s.sql.jobState.get({ id: job.id })) {
         out.existing.push(job.id);
@@ -104,34 +127,10 @@ export async function jobImport(s: SqliteStore, params: JobImportParams): Promis
         out.conflicts.push(job.id);
         continue;
       }
-      const keep = keepsState(job.state);
-      q.insert.run({
-        id: job.id,
-        task: job.task,
-        queue: job.queue,
-        state: keep ? job.state : "waiting",
-        priority: job.priority,
-        run_at: job.runAt,
-        attempt: job.attempt,
-        max_attempts: job.maxAttempts,
-        input: job.input,
-        result: job.result,
-        errors: JSON.stringify(job.errors),
-        progress: job.progress === null ? null : JSON.stringify(job.progress),
-        key: job.key,
-        meta: JSON.stringify(job.meta),
-        depends_on: JSON.stringify(job.dependsOn),
-        pending_dependencies: job.pendingDependencies,
-        lease_ms: job.leaseMs,
-        timeout_ms: job.timeoutMs,
-        worker_id: keep ? job.workerId : null,
-        lease_expires_at: null,
-        created_at: job.createdAt,
-        started_at: job.startedAt,
-        finished_at: keep ? job.finishedAt : null,
-        updated_at: job.updatedAt,
-        workflow_id: workflowIdOf(job),
-      });
+      const columns = moveInsertColumns(job);
+      q.insert.run({ ...columns, depends_on: JSON.stringify(columns.depends_on) });
+      for (const d of job.carried?.dedupe ?? [])
+        q.dedupeImport.run({ task: job.task, key: d.key, job_id: job.id, first_at: d.firstAt });
       added.push(job);
       out.inserted.push(job.id);
     }
@@ -139,28 +138,20 @@ export async function jobImport(s: SqliteStore, params: JobImportParams): Promis
     for (const job of added) {
       if (keepsState(job.state)) continue;
       const parentStates = job.dependsOn.map((d) => s.sql.jobState.get({ id: d })?.state);
-      const { state, pending } = importedState(parentStates, job.runAt, now);
-      job.dependsOn.forEach((dep, i) => {
-        if (!unfinished(parentStates[i])) return;
+      const { state, pending, linkTo } = placeImported(
+        job,
+        job.carried?.spawnPolicy ?? null,
+        parentStates,
+        now,
+      );
+      for (const dep of linkTo) {
         s.sql.depInsert.run({ parent_id: dep, child_id: job.id });
         s.sql.jobMarkHasDependents.run({ id: dep });
-      });
+      }
       q.place.run({ id: job.id, state, pending, now });
       events.push(jobEvent("job:enqueued", job.id, job.queue, now, state, { moved: true }));
     }
-    for (const wf of params.workflows) {
-      q.workflowImport.run({
-        id: wf.id,
-        name: wf.name,
-        policy: wf.policy,
-        state: wf.state,
-        spec: wf.spec,
-        total: wf.total,
-        counts: wf.state === "running" ? null : JSON.stringify(wf.counts),
-        created_at: wf.createdAt,
-        finished_at: wf.finishedAt,
-      });
-    }
+    for (const wf of params.workflows) q.workflowImport.run(workflowImportColumns(wf));
     return out;
   });
 }
@@ -197,19 +188,8 @@ export async function scheduleImport(
   const q = stmts(s);
   const { now } = s.time();
   return s.write("schedule import", now, (events) => {
-    const { changes } = q.scheduleImport.run({
-      name: schedule.name,
-      spec: schedule.spec,
-      trigger_key: schedule.triggerKey,
-      anchor_at: schedule.anchorAt,
-      next_fire_at: schedule.nextFireAt,
-      last_fire_at: schedule.lastFireAt,
-      last_job_id: schedule.lastJobId,
-      runs: schedule.runs,
-      paused: schedule.paused ? 1 : 0,
-      created_at: schedule.createdAt,
-      updated_at: schedule.updatedAt,
-    });
+    const columns = scheduleImportColumns(schedule);
+    const { changes } = q.scheduleImport.run({ ...columns, paused: columns.paused ? 1 : 0 });
     if (changes > 0)
       events.push(scheduleEvent("schedule:changed", schedule.name, now, { change: "created" }));
     return { created: changes > 0 };

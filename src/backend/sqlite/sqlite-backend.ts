@@ -22,6 +22,7 @@ import type {
   JobMoveDeleteResult,
   JobMoveTakeParams,
   JobMoveTakeResult,
+  MovedJob,
   ScheduleImportResult,
 } from "../seam/move.js";
 import type { ScheduleRecord } from "../seam/schedules.js";
@@ -139,6 +140,9 @@ export class SqliteBackend extends SectionedBackend<SqliteStore> implements Back
 
   jobMoveTake(params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
     return move.jobMoveTake(this.store, params);
+  }
+  jobMoveRead(params: { ids: string[] }): Promise<MovedJob[]> {
+    return move.jobMoveRead(this.store, params.ids);
   }
   jobImport(params: JobImportParams): Promise<JobImportResult> {
     return move.jobImport(this.store, params);

@@ -481,6 +481,13 @@ export const MIGRATIONS_INSERT = "INSERT INTO spool.migrations (version, name, a
 export const MOVE_CHILDREN = "SELECT parent_id, child_id FROM spool.job_deps WHERE parent_id = ANY(:ids::text[])";
 
 /**
+ * `queries/move-dedupe-import.sql`: Writes moved-in dedupe entries (jobImport): a key's entry is written when this store has none,
+ * or only one naming a job it does not hold (such an entry matches nothing here).
+ * Params: :tasks, :keys, :job_ids (text[]), :first_ats (bigint[]); one (task, key) at most once.
+ */
+export const MOVE_DEDUPE_IMPORT = "INSERT INTO spool.dedupe AS d (task, key, job_id, first_at)\nSELECT * FROM unnest(:tasks::text[], :keys::text[], :job_ids::text[], :first_ats::bigint[])\nON CONFLICT (task, key) DO UPDATE SET job_id = EXCLUDED.job_id, first_at = EXCLUDED.first_at\nWHERE NOT EXISTS (SELECT 1 FROM spool.jobs AS j WHERE j.id = d.job_id)";
+
+/**
  * `queries/move-delete.sql`: Deletes one moved-out job (jobMoveDelete): one the mover holds (running under :token) or a
  * finished one it copied. Anything else (claimed by a worker, put back) stays.
  * Params: :id, :token.
@@ -492,10 +499,10 @@ export const MOVE_DELETE = "DELETE FROM spool.jobs\nWHERE id = :id::text\n  AND 
  * `queries/move-insert.sql`: Inserts one moved-in job with every column as the source stored it (jobImport, seam/move.ts),
  * unless its id or its idempotency key is taken (no row back then). A not-started job's state
  * and pending count are set afterwards by move-place.sql, once the whole batch is in.
- * Params: every column of spool.jobs but has_dependents and lease_token, :workflow_id.
+ * Params: every column of spool.jobs but has_dependents and lease_token (move-shared.ts moveInsertColumns).
  * Returns: id.
  */
-export const MOVE_INSERT = "INSERT INTO spool.jobs (\n  id, task, queue, state, priority, run_at, attempt, max_attempts, input, result, errors, progress,\n  key, meta, depends_on, pending_dependencies, lease_ms, timeout_ms, worker_id, lease_expires_at,\n  created_at, started_at, finished_at, updated_at, workflow_id\n) VALUES (\n  :id::text, :task::text, :queue::text, :state::text, :priority::bigint, :run_at::bigint, :attempt::bigint,\n  :max_attempts::bigint, :input::text, :result::text, :errors::jsonb, :progress::jsonb, :key::text, :meta::text,\n  :depends_on::text[], :pending_dependencies::bigint, :lease_ms::bigint, :timeout_ms::bigint, :worker_id::text,\n  :lease_expires_at::bigint, :created_at::bigint, :started_at::bigint, :finished_at::bigint, :updated_at::bigint,\n  :workflow_id::text\n)\nON CONFLICT DO NOTHING\nRETURNING id";
+export const MOVE_INSERT = "INSERT INTO spool.jobs (\n  id, task, queue, state, priority, run_at, attempt, max_attempts, input, result, errors, progress,\n  key, meta, depends_on, pending_dependencies, lease_ms, timeout_ms, worker_id, lease_expires_at,\n  created_at, started_at, finished_at, updated_at, workflow_id, spawn_policy, flow_key, flow\n) VALUES (\n  :id::text, :task::text, :queue::text, :state::text, :priority::bigint, :run_at::bigint, :attempt::bigint,\n  :max_attempts::bigint, :input::text, :result::text, :errors::jsonb, :progress::jsonb, :key::text, :meta::text,\n  :depends_on::text[], :pending_dependencies::bigint, :lease_ms::bigint, :timeout_ms::bigint, :worker_id::text,\n  :lease_expires_at::bigint, :created_at::bigint, :started_at::bigint, :finished_at::bigint, :updated_at::bigint,\n  :workflow_id::text, :spawn_policy::text, :flow_key::text, :flow::text\n)\nON CONFLICT DO NOTHING\nRETURNING id";
 
 /**
  * `queries/move-lock.sql`: Locks a move batch's jobs (jobMoveTake), in id order so two takers never deadlock.
@@ -509,6 +516,22 @@ export const MOVE_LOCK = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.r
  * Params: :id, :state, :pending, :now (finished_at when the state is 'cancelled').
  */
 export const MOVE_PLACE = "UPDATE spool.jobs\nSET state = :state::text, pending_dependencies = :pending::bigint,\n  finished_at = CASE WHEN :state::text = 'cancelled' THEN :now::bigint END\nWHERE id = :id::text";
+
+/**
+ * `queries/move-read-dedupe.sql`: The dedupe entries naming jobs of a move batch (jobMoveRead). No index on job_id: a batch
+ * reads the table once, which a move pays per batch and nothing else does.
+ * Params: :ids (text[]).
+ * Returns: task, key, job_id, first_at.
+ */
+export const MOVE_READ_DEDUPE = "SELECT task, key, job_id, first_at FROM spool.dedupe WHERE job_id = ANY(:ids::text[])";
+
+/**
+ * `queries/move-read.sql`: The jobs of a held move batch with what the record does not show (jobMoveRead, seam/move.ts):
+ * a spawn waiter's policy and the job's limits.
+ * Params: :ids (text[]).
+ * Returns: every column of spool.jobs.
+ */
+export const MOVE_READ = "SELECT * FROM spool.jobs WHERE id = ANY(:ids::text[]) ORDER BY id";
 
 /**
  * `queries/move-take.sql`: Takes locked not-started jobs out of circulation for `spool move` (seam/move.ts): `running`

@@ -9,6 +9,9 @@
 --- ARGV[…]  per job: id, then a JSON object of its hash fields (records.ts layout, string values)
 --- ARGV[…]  number of workflows, then per workflow: id, name, policy, state, spec, total,
 ---          counts ("" = none), createdAt, finishedAt ("" = null)
+--- ARGV[…]  number of dedupe entries, then per entry: the job's number in this call (1-based),
+---          its field in <prefix>dedupe (task NUL key), its value ("firstAt:id"); written for an
+---          inserted job when the key has no entry or only one naming a job this store lacks
 ---
 --- Returns { 0, codes }: one character per job, i inserted, e existing, c key conflict.
 --- Publishes job:enqueued (data.moved) for every not-finished inserted job.
@@ -67,13 +70,18 @@ end
 for i = 1, #added do
   local id, f = added[i].id, added[i].f
   local key = prefix .. 'job:' .. id
-  local pending, doomed = 0, false
+  local pending, doomed, released = 0, false, false
   if f.dependsOn then
     local deps = cjson.decode(f.dependsOn)
     for j = 1, #deps do
       local ps = redis.call('HGET', prefix .. 'job:' .. deps[j], 'state')
       if ps == 'failed' or ps == 'cancelled' then
-        doomed = true
+        -- A spawn waiter's failed child releases it ('fail') or counts as done ('continue').
+        if f.spawn == 'fail' then
+          released = true
+        elseif not f.spawn then
+          doomed = true
+        end
       elseif ps and ps ~= 'completed' then
         pending = pending + 1
         redis.call('SADD', prefix .. 'children:' .. deps[j], id)
@@ -81,6 +89,7 @@ for i = 1, #added do
       end
     end
   end
+  if released then pending = 0 end
   local state, score = 'queued', f.runAt
   if doomed then
     state, score = 'cancelled', now
@@ -112,6 +121,20 @@ for k = 1, nw do
   pos = pos + 9
 end
 for wf, ids in pairs(byWf) do callMany('RPUSH', prefix .. 'wf:' .. wf .. ':jobs', ids) end
+
+local nd = tonumber(ARGV[pos])
+pos = pos + 1
+for k = 1, nd do
+  local job, field, value = tonumber(ARGV[pos]), ARGV[pos + 1], ARGV[pos + 2]
+  pos = pos + 3
+  if codes[job] == 'i' then
+    local rec = redis.call('HGET', prefix .. 'dedupe', field)
+    local holder = rec and string.sub(rec, string.find(rec, ':', 1, true) + 1)
+    if not holder or redis.call('EXISTS', prefix .. 'job:' .. holder) == 0 then
+      redis.call('HSET', prefix .. 'dedupe', field, value)
+    end
+  end
+end
 
 endTransition(prefix, now)
 return { 0, table.concat(codes) }

@@ -491,6 +491,13 @@ export const MIGRATIONS_CURRENT = "SELECT coalesce(max(version), 0) AS version F
 export const MIGRATIONS_INSERT = "INSERT INTO spool_migrations (version, name, applied_at) VALUES (:version, :name, :applied_at)";
 
 /**
+ * `queries/move-dedupe-import.sql`: Writes one moved-in dedupe entry (jobImport): written when this store has none for the key,
+ * or only one naming a job it does not hold (such an entry matches nothing here).
+ * Params: :task, :key, :job_id, :first_at.
+ */
+export const MOVE_DEDUPE_IMPORT = "INSERT INTO spool_dedupe (task, key, job_id, first_at) VALUES (:task, :key, :job_id, :first_at)\nON CONFLICT (task, key) DO UPDATE SET job_id = excluded.job_id, first_at = excluded.first_at\nWHERE NOT EXISTS (SELECT 1 FROM spool_jobs AS j WHERE j.id = spool_dedupe.job_id)";
+
+/**
  * `queries/move-delete.sql`: Deletes one moved-out job (jobMoveDelete): one the mover holds (running under :token) or a
  * finished one it copied. Anything else (claimed by a worker, put back) stays.
  * Params: :id, :token.
@@ -502,16 +509,24 @@ export const MOVE_DELETE = "DELETE FROM spool_jobs\nWHERE id = :id\n  AND ((stat
  * `queries/move-insert.sql`: Inserts one moved-in job with every column as the source stored it (jobImport, seam/move.ts);
  * the caller checked that the id and the idempotency key are free. A not-started job's state
  * and pending count are set afterwards by move-place.sql, once the whole batch is in.
- * Params: every column of spool_jobs but has_dependents and lease_token (JSON columns as text),
- *   :workflow_id (NULL outside workflows).
+ * Params: every column of spool_jobs but has_dependents and lease_token (JSON columns as text;
+ *   move-shared.ts moveInsertColumns).
  */
-export const MOVE_INSERT = "INSERT INTO spool_jobs (\n  id, task, queue, state, priority, run_at, attempt, max_attempts, input, result, errors, progress,\n  key, meta, depends_on, pending_dependencies, lease_ms, timeout_ms, worker_id, lease_expires_at,\n  created_at, started_at, finished_at, updated_at, workflow_id\n) VALUES (\n  :id, :task, :queue, :state, :priority, :run_at, :attempt, :max_attempts, :input, :result, :errors, :progress,\n  :key, :meta, :depends_on, :pending_dependencies, :lease_ms, :timeout_ms, :worker_id, :lease_expires_at,\n  :created_at, :started_at, :finished_at, :updated_at, :workflow_id\n)";
+export const MOVE_INSERT = "INSERT INTO spool_jobs (\n  id, task, queue, state, priority, run_at, attempt, max_attempts, input, result, errors, progress,\n  key, meta, depends_on, pending_dependencies, lease_ms, timeout_ms, worker_id, lease_expires_at,\n  created_at, started_at, finished_at, updated_at, workflow_id, spawn_policy, flow_key, flow\n) VALUES (\n  :id, :task, :queue, :state, :priority, :run_at, :attempt, :max_attempts, :input, :result, :errors, :progress,\n  :key, :meta, :depends_on, :pending_dependencies, :lease_ms, :timeout_ms, :worker_id, :lease_expires_at,\n  :created_at, :started_at, :finished_at, :updated_at, :workflow_id, :spawn_policy, :flow_key, :flow\n)";
 
 /**
  * `queries/move-place.sql`: Sets a moved-in not-started job's state from its parents in this store (jobImport).
  * Params: :id, :state, :pending, :now (finished_at when the state is 'cancelled').
  */
 export const MOVE_PLACE = "UPDATE spool_jobs\nSET state = :state, pending_dependencies = :pending,\n  finished_at = CASE WHEN :state = 'cancelled' THEN :now END\nWHERE id = :id";
+
+/**
+ * `queries/move-read-dedupe.sql`: The dedupe entries naming jobs of a move batch (jobMoveRead). No index on job_id: a batch
+ * reads the table once, which a move pays per batch and nothing else does.
+ * Params: :ids (JSON array of job ids).
+ * Returns: task, key, job_id, first_at.
+ */
+export const MOVE_READ_DEDUPE = "SELECT task, key, job_id, first_at FROM spool_dedupe WHERE job_id IN (SELECT value FROM json_each(:ids))";
 
 /**
  * `queries/move-take.sql`: Takes one not-started job out of circulation for `spool move` (seam/move.ts): it becomes
