@@ -9,6 +9,8 @@ export type {
   BackendEvent,
   BackendEventType,
   JobListParams,
+  LimitReason,
+  LimitWait,
   QueueInfo,
   QueueLimits,
   StateCounts,

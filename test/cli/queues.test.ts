@@ -33,13 +33,13 @@ describe("spool queues, stats, migrate", () => {
     expect(text.code).toBe(0);
     const lines = text.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(
-      /^QUEUE\s+PAUSED\s+WAITING\s+SCHEDULED\s+QUEUED\s+RUNNING\s+COMPLETED\s+FAILED\s+CANCELLED\s+OLDEST QUEUED\s+LIMITS$/,
+      /^QUEUE\s+PAUSED\s+WAITING\s+SCHEDULED\s+QUEUED\s+RUNNING\s+COMPLETED\s+FAILED\s+CANCELLED\s+OLDEST QUEUED\s+ON LIMIT\s+LIMITS$/,
     );
     expect(lines.find((l) => l.startsWith("math"))).toMatch(
-      /^math\s+yes\s+0\s+0\s+1\s+0\s+0\s+0\s+0\s+\S+ ago\s+-$/,
+      /^math\s+yes\s+0\s+0\s+1\s+0\s+0\s+0\s+0\s+\S+ ago\s+0\s+-$/,
     );
     expect(lines.find((l) => l.startsWith("default"))).toMatch(
-      /^default\s+no\s+0\s+1\s+0\s+0\s+0\s+0\s+0\s+-\s+-$/,
+      /^default\s+no\s+0\s+1\s+0\s+0\s+0\s+0\s+0\s+-\s+0\s+-$/,
     );
 
     const json = JSON.parse((await cli(["--backend", backend.url, "--json", "queues", "ls"])).stdout);
@@ -54,6 +54,24 @@ describe("spool queues, stats, migrate", () => {
     );
     const after = JSON.parse((await cli(["--backend", backend.url, "--json", "queues", "ls"])).stdout);
     expect(after.find((q: { name: string }) => q.name === "math").paused).toBe(false);
+  });
+
+  it("queues ls shows how many queued jobs wait on a limit and which limit holds them", async () => {
+    const base = ["--backend", backend.url, "--app", APP];
+    for (let i = 0; i < 3; i++) await cli([...base, "enqueue", "math.add", '{"a":1,"b":2}']);
+    await cli(["--backend", backend.url, "queues", "limit", "math", "--concurrency", "1"]);
+    const text = (await cli(["--backend", backend.url, "queues", "ls"])).stdout;
+    const lines = text.trimEnd().split("\n");
+    // 3 queued, the cap lets 1 start: 2 wait on the queue's concurrency cap.
+    expect(lines.find((l) => l.startsWith("math"))).toMatch(/\s+2\s+concurrency 1$/);
+    expect(text).toContain("waiting on a limit now:");
+    expect(lines.find((l) => /^QUEUE\s+LIMIT\s+TASK\s+KEY\s+REASON\s+WAITING$/.test(l))).toBeDefined();
+    expect(lines.at(-1)).toMatch(/^math\s+queue\s+-\s+-\s+concurrency\s+2$/);
+    const json = JSON.parse((await cli(["--backend", backend.url, "--json", "queues", "ls"])).stdout);
+    expect(json.find((q: { name: string }) => q.name === "math")).toMatchObject({
+      waitingOnLimit: 2,
+      limitWaits: [{ scope: "queue", task: null, key: null, reason: "concurrency", waiting: 2 }],
+    });
   });
 
   it("queues limit sets, shows and removes a queue's limits; bad limits are refused", async () => {

@@ -25,6 +25,7 @@ import { enqueueTopic } from "./suite/enqueue.js";
 import { failTopic } from "./suite/fail.js";
 import { flowTopic } from "./suite/flow.js";
 import { flowKeysTopic } from "./suite/flow-keys.js";
+import { flowWaitingTopic } from "./suite/flow-waiting.js";
 import { jobActionsTopic } from "./suite/job-actions.js";
 import { leaseTopic } from "./suite/lease.js";
 import { lifecycleTopic } from "./suite/lifecycle.js";
@@ -78,6 +79,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   auditTopic,
   flowTopic,
   flowKeysTopic,
+  flowWaitingTopic,
   dedupeTopic,
   spawnTopic,
   moveTopic,

@@ -82,6 +82,19 @@ describe("HTTP queues, workers, health and the OpenAPI document", () => {
     expect(cleared.body).toEqual({ name: "pdf", limits: { concurrency: null, rateLimit: null } });
   });
 
+  it("GET /api/queues shows how many queued jobs wait on a limit and which limit holds them", async () => {
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await t.api("/api/jobs", { body: { task: "echo", input: i, options: { queue: "lim" } } })).status,
+      ).toBe(201);
+    await t.api("/api/queues/lim/limits", { method: "POST", body: { concurrency: 1 } });
+    const lim = (await t.api("/api/queues")).body.queues.find((q: { name: string }) => q.name === "lim");
+    expect(lim).toMatchObject({ counts: { queued: 3 }, waitingOnLimit: 2 });
+    expect(lim.limitWaits).toEqual([
+      { scope: "queue", task: null, key: null, reason: "concurrency", waiting: 2 },
+    ]);
+  });
+
   it("GET /api/workers shows live workers and the jobs they run", async () => {
     const worker = t.spool.worker({ queues: ["gated"], concurrency: 3 });
     await worker.start();

@@ -5,7 +5,7 @@
  * one job per group per round, each round in claim order; a group whose next job a limit
  * stops is skipped for the rest of the claim, so limited keys never block the others.
  */
-import { FlowGate } from "../flow-gate.js";
+import { FlowGate, type FlowGateIo } from "../flow-gate.js";
 import { claimOrder } from "../shared.js";
 import type { Heap } from "./heap.js";
 import type { HeapEntry, MemoryStore, StoredJob } from "./store.js";
@@ -31,22 +31,24 @@ function top(s: MemoryStore, heap: Heap<HeapEntry>): StoredJob | undefined {
   return undefined;
 }
 
-function gateFor(s: MemoryStore, now: number): FlowGate {
-  return new FlowGate(
-    {
-      running: (task, key) => {
-        let n = 0;
-        for (const id of s.running) {
-          const job = s.jobs.get(id);
-          if (job?.task === task && job.flow !== null && (key === null || job.flow.key === key)) n++;
-        }
-        return n;
-      },
-      tat: (group) => s.flowTat.get(group) ?? null,
-      hold: (group) => s.holds.get(group) ?? null,
+/** What the flow gate reads, from the memory store. */
+export function gateIo(s: MemoryStore): FlowGateIo {
+  return {
+    running: (task, key) => {
+      let n = 0;
+      for (const id of s.running) {
+        const job = s.jobs.get(id);
+        if (job?.task === task && job.flow !== null && (key === null || job.flow.key === key)) n++;
+      }
+      return n;
     },
-    now,
-  );
+    tat: (group) => s.flowTat.get(group) ?? null,
+    hold: (group) => s.holds.get(group) ?? null,
+  };
+}
+
+function gateFor(s: MemoryStore, now: number): FlowGate {
+  return new FlowGate(gateIo(s), now);
 }
 
 /**

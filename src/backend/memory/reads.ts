@@ -1,9 +1,12 @@
 /** Memory backend, reading section: jobs, lists, logs, queues. */
 import type { JobLogLine, JobRecord } from "../../core/types.js";
 import { emptyCounts, type JobListParams, type JobPage, type QueueInfo } from "../backend.js";
+import { encodeFlow } from "../flow-gate.js";
+import { flowWaiting, noWaiting, type QueueFacts, type WaitGroup } from "../flow-waiting.js";
 import { jobMatchesSearch, normalizeSearch } from "../search.js";
 import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
 import { limitsOf } from "./flow.js";
+import { gateIo } from "./flow-claim.js";
 import { LOG_LINES_MAX, type MemoryStore, type StoredJob } from "./store.js";
 
 export async function jobGet(s: MemoryStore, { id }: { id: string }): Promise<JobRecord | null> {
@@ -65,6 +68,7 @@ export async function queueList(s: MemoryStore): Promise<QueueInfo[]> {
           counts: emptyCounts(),
           oldestQueuedAt: null,
           limits: limitsOf(s, name),
+          ...noWaiting(),
         }),
       );
     return q;
@@ -77,5 +81,34 @@ export async function queueList(s: MemoryStore): Promise<QueueInfo[]> {
     if (job.state === "queued" && (q.oldestQueuedAt === null || job.createdAt < q.oldestQueuedAt))
       q.oldestQueuedAt = job.createdAt;
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const list = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const waiting = flowWaiting(waitFacts(s, list), gateIo(s), s.clock.now());
+  for (const q of list) Object.assign(q, waiting.get(q.name));
+  return list;
+}
+
+/** The facts flow-waiting.ts needs, per queue: queued jobs by task and limits, running, rate state, hold. */
+function waitFacts(s: MemoryStore, list: readonly QueueInfo[]): QueueFacts[] {
+  const groups = new Map<string, Map<string, WaitGroup>>();
+  for (const job of s.jobs.values()) {
+    if (job.state !== "queued") continue;
+    let byGroup = groups.get(job.queue);
+    if (!byGroup) groups.set(job.queue, (byGroup = new Map()));
+    const id =
+      job.flow === null
+        ? `${job.task}\u001f`
+        : `${job.task}\u001f${job.flow.key}\u001f${encodeFlow(job.flow)}`;
+    const g = byGroup.get(id);
+    if (g) g.queued++;
+    else byGroup.set(id, { task: job.task, flow: job.flow, queued: 1 });
+  }
+  return list.map((q) => ({
+    queue: q.name,
+    queued: q.counts.queued,
+    limits: q.limits,
+    running: q.counts.running,
+    tat: s.limits.get(q.name)?.tat ?? null,
+    hold: s.holds.get(q.name) ?? null,
+    groups: [...(groups.get(q.name)?.values() ?? [])],
+  }));
 }

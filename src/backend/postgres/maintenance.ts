@@ -11,10 +11,12 @@ import {
   type WorkerHeartbeatParams,
   type WorkerInfo,
 } from "../backend.js";
+import { noWaiting } from "../flow-waiting.js";
 import { noLimits } from "../seam/flow.js";
 import { LEASE_EXPIRED_MESSAGE } from "../shared.js";
 import { onJobFailed, removeOne } from "./cascade.js";
 import { type PgLimitsRow, pgRowLimits } from "./flow.js";
+import { pgFlowWaiting } from "./flow-waiting.js";
 import { jobEvent, toWorker, type WorkerRow } from "./rows.js";
 import type { PgStore } from "./store.js";
 
@@ -96,13 +98,23 @@ export class PgMaintenance {
         if (!info)
           byName.set(
             name,
-            (info = { name, paused: false, counts: emptyCounts(), oldestQueuedAt: null, limits: noLimits() }),
+            (info = {
+              name,
+              paused: false,
+              counts: emptyCounts(),
+              oldestQueuedAt: null,
+              limits: noLimits(),
+              ...noWaiting(),
+            }),
           );
         return info;
       };
       for (const { name } of await q<{ name: string }>(this.sql.QUEUE_PAUSED_LIST)) get(name).paused = true;
-      for (const row of await q<PgLimitsRow & { name: string }>(this.sql.QUEUE_LIMITS_LIST))
+      const tats = new Map<string, number | null>();
+      for (const row of await q<PgLimitsRow & { name: string }>(this.sql.QUEUE_LIMITS_LIST)) {
         get(row.name).limits = pgRowLimits(row);
+        tats.set(row.name, row.rate_tat);
+      }
       for (const { queue, state, n } of await q<{ queue: string; state: JobState; n: number }>(
         this.sql.QUEUE_COUNTS,
       ))
@@ -111,7 +123,10 @@ export class PgMaintenance {
         this.sql.QUEUE_OLDEST_QUEUED,
       ))
         get(queue).oldestQueuedAt = oldest;
-      return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+      const list = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+      const waiting = await pgFlowWaiting(this.store, q, list, tats, this.store.now());
+      for (const info of list) Object.assign(info, waiting.get(info.name));
+      return list;
     });
   }
 

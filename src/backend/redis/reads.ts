@@ -8,8 +8,10 @@ import {
   type StateCounts,
   type WorkerInfo,
 } from "../backend.js";
+import { noWaiting } from "../flow-waiting.js";
 import type { QueueLimits } from "../seam/flow.js";
 import { encodeCursor, listLimit } from "../shared.js";
+import { redisFlowWaiting } from "./flow-waiting.js";
 import { walkJobs } from "./job-walk.js";
 import { decodeObject } from "./records.js";
 import { type RedisStore, wrap } from "./store.js";
@@ -79,6 +81,7 @@ export async function jobLogs(
 export async function queueList(s: RedisStore): Promise<QueueInfo[]> {
   const reply = await s.run("queue-list", [OLDEST_SCAN], false);
   const out: QueueInfo[] = [];
+  const tats = new Map<string, number | null>();
   for (let i = 1; i < reply.length; i += 5) {
     const counts: StateCounts = emptyCounts();
     const flat = reply[i + 3] as string[];
@@ -93,15 +96,28 @@ export async function queueList(s: RedisStore): Promise<QueueInfo[]> {
       counts,
       oldestQueuedAt: oldest === null || oldest === undefined ? null : Number(oldest),
       limits: redisLimits(reply[i + 4] as string[]),
+      ...noWaiting(),
     });
+    tats.set(reply[i] as string, redisTat(reply[i + 4] as string[]));
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  out.sort((a, b) => a.name.localeCompare(b.name));
+  // A second script: queue-list stays as it is (other work edits it); the waiting counts
+  // may be a moment younger than the counts, which a listing tolerates.
+  const waiting = await redisFlowWaiting(s, out, tats);
+  for (const q of out) Object.assign(q, waiting.get(q.name));
+  return out;
 }
 
 export async function workerList(s: RedisStore): Promise<WorkerInfo[]> {
   const reply = await s.run("worker-list", [s.time().now], false);
   const out = reply.slice(1).map((json) => JSON.parse(json as string) as WorkerInfo);
   return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The queue rate limit's `tat` from a limits:<queue> hash (HGETALL, flat). */
+function redisTat(flat: readonly string[]): number | null {
+  for (let j = 0; j < flat.length; j += 2) if (flat[j] === "tat") return Number(flat[j + 1]);
+  return null;
 }
 
 /** Decodes a limits:<queue> hash (HGETALL, flat) into `QueueLimits` (see includes/flow.lua). */

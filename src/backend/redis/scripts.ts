@@ -29,6 +29,7 @@ export const SCRIPT_NAMES = [
   "queue-hold",
   "backoff",
   "queue-list",
+  "flow-waiting",
   "job-list",
   "retention-prune",
   "worker-heartbeat",

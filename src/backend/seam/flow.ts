@@ -67,8 +67,29 @@ export interface JobFlow {
   rateLimit: (StoredRateLimit & { keyed: boolean }) | null;
 }
 
+/** Which limit holds jobs back: a concurrency cap, a rate limit, or a hold (RateLimitedError). */
+export type LimitReason = "concurrency" | "rate" | "hold";
+
+/** Queued jobs one limit holds back now (`QueueInfo.limitWaits`). */
+export interface LimitWait {
+  /** The queue's own limits, a task's (every job of the task) or one limit key's. */
+  scope: "queue" | "task" | "key";
+  /** The task (null for scope "queue"). */
+  task: string | null;
+  /** The limit key (null unless the jobs have one). */
+  key: string | null;
+  reason: LimitReason;
+  /** Queued jobs this limit holds back now. */
+  waiting: number;
+}
+
 /** Jobs waiting on a limit, per queue (`queueList`): queued jobs a limit holds back now. */
 export interface FlowWaiting {
-  /** Queued jobs of the queue whose task or key cap, rate limit or hold stops them now. */
+  /**
+   * Queued jobs of the queue that the next claims could not start now because a limit stops
+   * them (a task or key cap, rate limit or hold, or the queue's own), counted as a claim would.
+   */
   waitingOnLimit: number;
+  /** The limits that hold jobs back, largest first (at most 20). */
+  limitWaits: LimitWait[];
 }

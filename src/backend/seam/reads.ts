@@ -1,6 +1,6 @@
 /** The Backend seam, reading section: listing jobs and queues (see backend.ts). */
 import type { EpochMs, JobRecord, JobState } from "../../core/types.js";
-import type { QueueLimits } from "./flow.js";
+import type { LimitWait, QueueLimits } from "./flow.js";
 
 // ── reading ────────────────────────────────────────────────────────────────────────────
 
@@ -42,6 +42,9 @@ export interface QueueInfo {
   oldestQueuedAt: EpochMs | null;
   /** Flow-control limits set with `queueLimit` (both null when none). */
   limits: QueueLimits;
+  /** Queued jobs a limit holds back now, and which limits (see FlowWaiting). */
+  waitingOnLimit: number;
+  limitWaits: LimitWait[];
 }
 
 export function emptyCounts(): StateCounts {

@@ -5,7 +5,7 @@
  * a group whose next job a limit stops is skipped for the rest of the claim.
  */
 import type { LeasedJob } from "../../core/types.js";
-import { decodeFlow, FlowGate, fairGroupOf } from "../flow-gate.js";
+import { decodeFlow, FlowGate, type FlowGateIo, fairGroupOf } from "../flow-gate.js";
 import { toLeased } from "./rows.js";
 import type { SqliteStore } from "./store.js";
 
@@ -16,6 +16,16 @@ export function flowScan(room: number): number {
 
 export function flowPending(s: SqliteStore, queue: string, now: number): boolean {
   return s.sql.flowPending.get({ queue, now }) !== undefined;
+}
+
+/** What the flow gate reads, from the store (inside a transaction). */
+export function gateIo(s: SqliteStore): FlowGateIo {
+  const sql = s.sql;
+  return {
+    running: (task, key) => sql.flowRunning.get({ task, key })?.n ?? 0,
+    tat: (grp) => sql.flowTatGet.get({ grp })?.tat ?? null,
+    hold: (name) => sql.queueHoldGet.get({ queue: name })?.until ?? null,
+  };
 }
 
 export function claimFlow(
@@ -33,14 +43,7 @@ export function claimFlow(
 ): { taken: number; retryAt: number | null; limited: boolean } {
   const sql = s.sql;
   const { queue, room, now } = args;
-  const gate = new FlowGate(
-    {
-      running: (task, key) => sql.flowRunning.get({ task, key })?.n ?? 0,
-      tat: (grp) => sql.flowTatGet.get({ grp })?.tat ?? null,
-      hold: (name) => sql.queueHoldGet.get({ queue: name })?.until ?? null,
-    },
-    now,
-  );
+  const gate = new FlowGate(gateIo(s), now);
   const blocked = new Set<string>();
   const rowids: number[] = [];
   for (const c of sql.flowCandidates.all({ queue, tasks: args.tasks, room, scan: flowScan(room) })) {

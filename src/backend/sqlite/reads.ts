@@ -7,9 +7,12 @@ import {
   type QueueInfo,
   type WorkerInfo,
 } from "../backend.js";
+import { decodeFlow } from "../flow-gate.js";
+import { flowWaiting, noWaiting, type QueueFacts, type WaitGroup } from "../flow-waiting.js";
 import { noLimits } from "../seam/flow.js";
 import { pageOfRows, sqlListArgs } from "../shared.js";
 import { rowLimits } from "./flow.js";
+import { gateIo } from "./flow-claim.js";
 import { toRecord, toWorker } from "./rows.js";
 import { LOG_LINES_MAX, type SqliteStore } from "./store.js";
 
@@ -54,7 +57,8 @@ export async function jobLogs(
 }
 
 export async function queueList(s: SqliteStore): Promise<QueueInfo[]> {
-  // Three reads in one read transaction, so counts and flags agree.
+  const { now } = s.time();
+  // The reads in one read transaction, so counts, flags and waiting counts agree.
   return s.read(() =>
     s.db
       .transaction(() => {
@@ -64,18 +68,59 @@ export async function queueList(s: SqliteStore): Promise<QueueInfo[]> {
           if (!q)
             byName.set(
               name,
-              (q = { name, paused: false, counts: emptyCounts(), oldestQueuedAt: null, limits: noLimits() }),
+              (q = {
+                name,
+                paused: false,
+                counts: emptyCounts(),
+                oldestQueuedAt: null,
+                limits: noLimits(),
+                ...noWaiting(),
+              }),
             );
           return q;
         };
         for (const { name } of s.sql.queuePausedList.all()) get(name).paused = true;
-        for (const row of s.sql.queueLimitsList.all()) get(row.name).limits = rowLimits(row);
+        const tats = new Map<string, number | null>();
+        for (const row of s.sql.queueLimitsList.all()) {
+          get(row.name).limits = rowLimits(row);
+          tats.set(row.name, row.rate_tat);
+        }
         for (const { queue, state, n } of s.sql.queueCounts.all()) get(queue).counts[state] += n;
         for (const { queue, oldest } of s.sql.queueOldestQueued.all()) get(queue).oldestQueuedAt = oldest;
-        return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+        const list = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+        const waiting = flowWaiting(waitFacts(s, list, tats, now), gateIo(s), now);
+        for (const q of list) Object.assign(q, waiting.get(q.name));
+        return list;
       })
       .deferred(),
   );
+}
+
+/** The facts flow-waiting.ts needs, per queue (inside queueList's read transaction). */
+function waitFacts(
+  s: SqliteStore,
+  list: readonly QueueInfo[],
+  tats: ReadonlyMap<string, number | null>,
+  now: number,
+): QueueFacts[] {
+  const groups = new Map<string, WaitGroup[]>();
+  const add = (queue: string, g: WaitGroup) => {
+    const of = groups.get(queue);
+    if (of) of.push(g);
+    else groups.set(queue, [g]);
+  };
+  for (const r of s.sql.flowWaiting.all())
+    add(r.queue, { task: r.task, flow: decodeFlow(r.flow_key, r.flow), queued: r.n });
+  for (const r of s.sql.flowWaitingHeld.all({ now })) add(r.queue, { task: r.task, flow: null, queued: r.n });
+  return list.map((q) => ({
+    queue: q.name,
+    queued: q.counts.queued,
+    limits: q.limits,
+    running: q.counts.running,
+    tat: tats.get(q.name) ?? null,
+    hold: s.sql.queueHoldGet.get({ queue: q.name })?.until ?? null,
+    groups: groups.get(q.name) ?? [],
+  }));
 }
 
 export async function workerList(s: SqliteStore): Promise<WorkerInfo[]> {

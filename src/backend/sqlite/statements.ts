@@ -97,6 +97,10 @@ export function prepareStatements(db: Sqlite.Database) {
     flowRunning: p<{ task: string; key: string | null }, { n: number }>(SQL.FLOW_RUNNING),
     flowTatGet: p<{ grp: string }, { tat: number }>(SQL.FLOW_TAT_GET),
     flowTatPut: p<{ grp: string; tat: number }>(SQL.FLOW_TAT_PUT),
+    flowWaiting: p0<{ queue: string; task: string; flow_key: string; flow: string; n: number }>(
+      SQL.FLOW_WAITING,
+    ),
+    flowWaitingHeld: p<Now, { queue: string; task: string; n: number }>(SQL.FLOW_WAITING_HELD),
     queueHoldPut: p<{ queue: string; until: number }>(SQL.QUEUE_HOLD_PUT),
     jobBackoff: p<Fenced & Now & { run_at: number }, { queue: string; state: JobState }>(SQL.JOB_BACKOFF),
     jobPromoteDue: p<{ queue: string } & Now>(SQL.JOB_PROMOTE_DUE),

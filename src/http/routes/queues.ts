@@ -33,6 +33,20 @@ const LimitBodySchema = z
   .strict()
   .openapi("QueueLimitBody", { description: "Omitted fields stay as they are; null removes a limit." });
 
+const LimitWaitSchema = z
+  .object({
+    scope: z.enum(["queue", "task", "key"]),
+    task: z.string().nullable(),
+    key: z.string().nullable(),
+    reason: z.enum(["concurrency", "rate", "hold"]),
+    waiting: z.number(),
+  })
+  .openapi("LimitWait", {
+    description:
+      "Queued jobs one limit holds back now: the queue's own limits, a task's (every job of the task) or " +
+      "one limit key's; the reason is a concurrency cap, a rate limit or a hold (RateLimitedError).",
+  });
+
 const QueueSchema = z
   .object({
     name: z.string(),
@@ -46,6 +60,14 @@ const QueueSchema = z
     oldestQueuedAt: z.number().nullable(),
     oldestQueuedAgeMs: z.number().nullable(),
     limits: LimitsSchema,
+    waitingOnLimit: z.number().openapi({
+      description:
+        "Queued jobs the next claims could not start now because a limit stops them (task or key caps, " +
+        "rate limits and holds first, then the queue's own), counted as a claim would (docs/flow-control.md).",
+    }),
+    limitWaits: z
+      .array(LimitWaitSchema)
+      .openapi({ description: "The limits that hold jobs back now, largest first (at most 20)." }),
     throughput: z
       .object({
         windowMinutes: z.number(),

@@ -32,6 +32,8 @@ export const queueTopic = defineTopic("queue", (test) => {
         counts: emptyCounts(),
         oldestQueuedAt: null,
         limits: { concurrency: null, rateLimit: null },
+        waitingOnLimit: 0,
+        limitWaits: [],
       },
     ]);
   });

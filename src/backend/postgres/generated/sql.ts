@@ -111,6 +111,11 @@ export const FLOW_CANDIDATES = "SELECT id, task, flow_key, flow FROM (\n  SELECT
 export const FLOW_CLAIM = "UPDATE spool.jobs AS j SET\n  state = 'running',\n  attempt = j.attempt + 1,\n  lease_token = :token::text,\n  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),\n  worker_id = :worker_id::text,\n  started_at = :now::bigint,\n  updated_at = :now::bigint\nWHERE j.id = ANY(:ids::text[]) AND j.state = 'queued'\nRETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key";
 
 /**
+ * `queries/flow-holds-all.sql`: Every hold on now (queues, tasks, keys). Params: :now. Returns: name, until.
+ */
+export const FLOW_HOLDS_ALL = "SELECT name, until FROM spool.queue_holds WHERE until > :now";
+
+/**
  * `queries/flow-holds.sql`: Until when queues, tasks or keys are held. Params: :names (text[]). Returns: name, until.
  */
 export const FLOW_HOLDS = "SELECT name, until FROM spool.queue_holds WHERE name = ANY(:names::text[])";
@@ -145,6 +150,19 @@ export const FLOW_TAT_PUT = "INSERT INTO spool.flow_state (grp, tat) VALUES (:gr
  * `queries/flow-tats.sql`: The rate state of task and key groups. Params: :grps (text[]). Returns: grp, tat.
  */
 export const FLOW_TATS = "SELECT grp, tat FROM spool.flow_state WHERE grp = ANY(:grps::text[])";
+
+/**
+ * `queries/flow-waiting-held.sql`: Queued jobs without limits of the tasks a task hold is on now (flow-waiting.ts): a task
+ * hold's name is 't', 0x1f, the task.
+ * Params: :now. Returns: queue, task, n.
+ */
+export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*)::int AS n\nFROM spool.queue_holds h\nJOIN spool.jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\nWHERE h.until > :now AND left(h.name, 2) = 't' || chr(31)\nGROUP BY j.queue, j.task";
+
+/**
+ * `queries/flow-waiting.sql`: Queued jobs with limits per queue, task, limit key and limits (flow-waiting.ts).
+ * Params: none. Returns: queue, task, flow_key, flow, n.
+ */
+export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*)::int AS n FROM spool.jobs\nWHERE state = 'queued' AND flow_key IS NOT NULL\nGROUP BY queue, task, flow_key, flow";
 
 /**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt

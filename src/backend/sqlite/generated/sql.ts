@@ -157,6 +157,21 @@ export const FLOW_TAT_GET = "SELECT tat FROM spool_flow_state WHERE grp = :grp";
 export const FLOW_TAT_PUT = "INSERT INTO spool_flow_state (grp, tat) VALUES (:grp, :tat)\nON CONFLICT (grp) DO UPDATE SET tat = excluded.tat";
 
 /**
+ * `queries/flow-waiting-held.sql`: Queued jobs without limits of the tasks a task hold is on now (flow-waiting.ts): a task
+ * hold's name is 't', 0x1f, the task.
+ * Params: :now.
+ * Returns: queue, task, n.
+ */
+export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*) AS n\nFROM spool_queue_holds h\nJOIN spool_jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\nWHERE h.until > :now AND substr(h.name, 1, 2) = 't' || char(31)\nGROUP BY j.queue, j.task";
+
+/**
+ * `queries/flow-waiting.sql`: Queued jobs with limits per queue, task, limit key and limits (flow-waiting.ts).
+ * Params: none.
+ * Returns: queue, task, flow_key, flow, n.
+ */
+export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*) AS n FROM spool_jobs\nWHERE state = 'queued' AND flow_key IS NOT NULL\nGROUP BY queue, task, flow_key, flow";
+
+/**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
  * (a handler's RateLimitedError): scheduled, or queued when :run_at is not ahead of :now.
  * Params: :id, :token, :run_at, :now.
