@@ -26,6 +26,7 @@ export type {
   JobFilter,
 } from "./client/bulk-filter.js";
 export type { JobActionsApi } from "./client/job-actions.js";
+export type { JobChildren } from "./client/job-children.js";
 export { createSpool, type Spool, type SpoolOptions } from "./client/spool.js";
 export { type Clock, FakeClock, systemClock } from "./core/clock.js";
 export { type Duration, formatMs, toMs } from "./core/duration.js";

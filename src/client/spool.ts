@@ -39,6 +39,7 @@ import { createWorkflowApi, type WorkflowApi } from "../workflow/api.js";
 import { spawnSupport } from "../workflow/spawn.js";
 import { InlineRunner } from "./inline.js";
 import { createJobActions, type JobActionsApi } from "./job-actions.js";
+import { type JobChildren, readJobChildren } from "./job-children.js";
 import { decodeJob, SpoolJobHandle } from "./job-handle.js";
 import { jobInputs } from "./job-inputs.js";
 import { JobWatcher } from "./job-watcher.js";
@@ -91,6 +92,8 @@ export interface Spool extends WorkflowApi {
   readonly jobs: JobActionsApi & {
     get(id: string): Promise<JobInfo | null>;
     list(params?: JobListParams): Promise<{ jobs: JobInfo[]; nextCursor: string | null }>;
+    /** The children a job spawned (`ctx.spawn`), every round, with counts by state; null: no such job. */
+    children(id: string): Promise<JobChildren | null>;
     cancel(ids: string[], reason?: string): Promise<{ cancelled: string[]; skipped: string[] }>;
     retry(ids: string[]): Promise<{ ok: string[]; refused: string[] }>;
     remove(ids: string[]): Promise<{ removed: string[]; skipped: string[] }>;
@@ -284,6 +287,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
         const page = await (await getBackend()).jobList(params);
         return { jobs: page.jobs.map((j) => decodeJob(j)), nextCursor: page.nextCursor };
       },
+      children: async (id) => readJobChildren(await getBackend(), id),
       cancel: async (ids, reason) =>
         (await getBackend()).jobCancel(reason === undefined ? { ids } : { ids, reason }),
       retry: async (ids) => {

@@ -34,6 +34,7 @@ import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobActionRoutes } from "./routes/job-actions.js";
 import { jobBulkActionRoutes } from "./routes/job-bulk-actions.js";
+import { jobChildrenRoutes } from "./routes/job-children.js";
 import { jobSelectionActionRoutes } from "./routes/job-selection-actions.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { queueRoutes } from "./routes/queues.js";
@@ -122,6 +123,7 @@ export function buildApp(deps: RouteDeps) {
   api.route("/", jobBulkActionRoutes(deps));
   api.route("/", jobSelectionActionRoutes(deps));
   api.route("/", jobRoutes(deps));
+  api.route("/", jobChildrenRoutes(deps));
   api.route("/", jobActionRoutes(deps));
   api.route("/", queueRoutes(deps));
   api.route("/", workerRoutes(deps));
