@@ -35,10 +35,19 @@ export async function jobGetMany(s: SqliteStore, { ids }: { ids: readonly string
 
 export async function jobList(s: SqliteStore, params: JobListParams): Promise<JobPage> {
   const args = sqlListArgs(params);
-  const stmt = (params.order ?? "desc") === "desc" ? s.sql.jobListDesc : s.sql.jobListAsc;
-  const rows = await s.read(() =>
-    stmt.all({ ...args, states: args.states ? JSON.stringify(args.states) : null }),
-  );
+  const desc = (params.order ?? "desc") === "desc";
+  const only = args.states?.length === 1 ? args.states[0] : undefined;
+  const rows = await s.read(() => {
+    // One state: the statement without the json_each OR, which walks the (state, id) index.
+    if (only !== undefined) {
+      const { states: _states, ...rest } = args;
+      return (desc ? s.sql.jobListStateDesc : s.sql.jobListStateAsc).all({ ...rest, state: only });
+    }
+    return (desc ? s.sql.jobListDesc : s.sql.jobListAsc).all({
+      ...args,
+      states: args.states ? JSON.stringify(args.states) : null,
+    });
+  });
   return pageOfRows(rows, args.limit - 1, toRecord);
 }
 
