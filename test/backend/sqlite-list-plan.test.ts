@@ -2,7 +2,7 @@
  * SQLite: listing jobs in one state walks the (state, id) index (migration 0023) instead of every
  * job in id order. Checked by the query plan, not by speed, on a store with many jobs, before and
  * after ANALYZE (statistics can change the planner's choice); and the backend's answer for one
- * state must equal a direct scan, so the statement it picks filters right.
+ * state (or several, merged) must equal a direct scan, so the statements it picks filter right.
  */
 import Database from "better-sqlite3";
 import { afterAll, afterEach, expect, test } from "vitest";
@@ -49,7 +49,7 @@ test("a one-state list uses the (state, id) index, no full walk and no sort", as
   // The store registers this function on its own connections; the plan only needs it to exist.
   db.function("spool_contains_ci", { deterministic: true }, (_hay, _needle) => 0);
   db.exec(
-    "UPDATE spool_jobs SET state = CASE WHEN rowid % 100 = 0 THEN 'failed' ELSE 'completed' END, finished_at = 1",
+    "UPDATE spool_jobs SET state = CASE rowid % 100 WHEN 0 THEN 'failed' WHEN 50 THEN 'cancelled' ELSE 'completed' END, finished_at = 1",
   );
   const failed = db.prepare("SELECT id FROM spool_jobs WHERE state = 'failed' ORDER BY id DESC").all() as {
     id: string;
@@ -79,6 +79,23 @@ test("a one-state list uses the (state, id) index, no full walk and no sort", as
     cursor = page.nextCursor;
   } while (cursor);
   expect(got).toEqual(failed.map((r) => r.id));
+  // Several states: one index walk per state, merged by id, paged with cursors both ways.
+  const rare = db2Ids(file);
+  for (const order of ["desc", "asc"] as const) {
+    const seen: string[] = [];
+    let c: string | null = null;
+    do {
+      const page = await again.jobList({
+        state: ["cancelled", "failed", "failed"],
+        order,
+        limit: 7,
+        ...(c ? { cursor: c } : {}),
+      });
+      seen.push(...page.jobs.map((j) => j.id));
+      c = page.nextCursor;
+    } while (c);
+    expect(seen).toEqual(order === "desc" ? rare : [...rare].reverse());
+  }
   const asc = await again.jobList({ state: ["failed"], order: "asc", limit: 5 });
   expect(asc.jobs.map((j) => j.id)).toEqual(
     failed
@@ -87,3 +104,16 @@ test("a one-state list uses the (state, id) index, no full walk and no sort", as
       .slice(0, 5),
   );
 }, 120_000);
+
+/** Ids of the failed and cancelled jobs, newest first, by a direct scan. */
+function db2Ids(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db
+      .prepare("SELECT id FROM spool_jobs WHERE state IN ('failed', 'cancelled') ORDER BY id DESC")
+      .all() as { id: string }[];
+    return rows.map((r) => r.id);
+  } finally {
+    db.close();
+  }
+}

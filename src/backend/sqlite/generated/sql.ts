@@ -320,8 +320,8 @@ export const JOB_LIST_STATE_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS N
 
 /**
  * `queries/job-list.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
- * Walks every job in id order: a filter on exactly one state goes to job-list-state.sql instead,
- * which walks the (state, id) index.
+ * Walks every job in id order: a state filter goes to job-list-state.sql instead (once per
+ * state), which walks the (state, id) index; here :states is NULL or [] (matches nothing).
  * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
@@ -331,8 +331,8 @@ export const JOB_LIST_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR 
 
 /**
  * `queries/job-list.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
- * Walks every job in id order: a filter on exactly one state goes to job-list-state.sql instead,
- * which walks the (state, id) index.
+ * Walks every job in id order: a state filter goes to job-list-state.sql instead (once per
+ * state), which walks the (state, id) index; here :states is NULL or [] (matches nothing).
  * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
