@@ -18,7 +18,13 @@ export type {
   WorkerInfo,
 } from "./backend/backend.js";
 export { BACKEND_URL_DEFAULT, createBackend } from "./backend/create-backend.js";
-export type { BulkFilterOptions, BulkFilterResult, JobFilter } from "./client/bulk-filter.js";
+export type {
+  BulkCancelOptions,
+  BulkCancelResult,
+  BulkFilterOptions,
+  BulkFilterResult,
+  JobFilter,
+} from "./client/bulk-filter.js";
 export type { JobActionsApi } from "./client/job-actions.js";
 export { createSpool, type Spool, type SpoolOptions } from "./client/spool.js";
 export { type Clock, FakeClock, systemClock } from "./core/clock.js";

@@ -1,5 +1,5 @@
 /**
- * The filter options of `jobs retry` and `jobs rm` (act on every job matching a filter instead
+ * The filter options of `jobs retry`, `jobs cancel` and `jobs rm` (act on every job matching a filter instead
  * of on listed ids), the run-and-report of such a bulk action, and the command both are.
  */
 import type { Command } from "commander";
@@ -20,6 +20,8 @@ export interface FilterOptions {
   newerThan?: string;
   search?: string;
   dryRun?: boolean;
+  /** `jobs cancel` only. */
+  reason?: string;
 }
 
 export function addFilterOptions(command: Command, verb: string): Command {
@@ -77,7 +79,9 @@ export function reportFilterAction(
     return;
   }
   const skipped = out.skipped > 0 ? `, ${out.skipped} skipped (their state does not allow it)` : "";
-  ctx.out(`${past} ${jobs(out.affected)} of ${out.matched} matching${skipped}`);
+  const cascaded = "cascaded" in out && typeof out.cascaded === "number" && out.cascaded > 0;
+  const also = cascaded ? `, and ${jobs(out.cascaded as number)} that depend on them` : "";
+  ctx.out(`${past} ${jobs(out.affected)} of ${out.matched} matching${skipped}${also}`);
 }
 
 /** A `jobs` subcommand that acts on listed ids or on every job matching filter options. */
@@ -90,25 +94,26 @@ export interface FilterCommand {
   past: string;
   /** The id run's words (see runBulkAction). */
   byIds: { action: string; past: string };
-  matching(spool: Spool, filter: JobFilter, dryRun: boolean): Promise<BulkFilterResult>;
-  ids(spool: Spool, ids: string[]): Promise<BulkOutcome>;
+  matching(spool: Spool, filter: JobFilter, dryRun: boolean, opts: FilterOptions): Promise<BulkFilterResult>;
+  ids(spool: Spool, ids: string[], opts: FilterOptions): Promise<BulkOutcome>;
+  /** Options of this command beyond the filter ones (`--reason` for cancel). */
+  options?: (command: Command) => Command;
 }
 
 export function registerFilterCommand(jobs: Command, io: CliIO, spec: FilterCommand): void {
-  addFilterOptions(
-    jobs.command(spec.name).description(spec.description).argument("[ids...]", "job ids"),
-    spec.verb,
-  ).action((ids: string[], opts: FilterOptions, command: Command) =>
-    withContext(command, io, async (ctx) => {
-      const filter = filterFrom(opts, Date.now());
-      checkIdsOrFilter(ids, filter, opts);
-      const spool = await ctx.open({ expectsData: true });
-      if (filter) {
-        const dryRun = opts.dryRun === true;
-        reportFilterAction(ctx, await spec.matching(spool, filter, dryRun), spec.past, dryRun);
-        return;
-      }
-      await runBulkAction(ctx, ids, spec.byIds, (list) => spec.ids(spool, list));
-    }),
+  const command = jobs.command(spec.name).description(spec.description).argument("[ids...]", "job ids");
+  addFilterOptions(spec.options ? spec.options(command) : command, spec.verb).action(
+    (ids: string[], opts: FilterOptions, command: Command) =>
+      withContext(command, io, async (ctx) => {
+        const filter = filterFrom(opts, Date.now());
+        checkIdsOrFilter(ids, filter, opts);
+        const spool = await ctx.open({ expectsData: true });
+        if (filter) {
+          const dryRun = opts.dryRun === true;
+          reportFilterAction(ctx, await spec.matching(spool, filter, dryRun, opts), spec.past, dryRun);
+          return;
+        }
+        await runBulkAction(ctx, ids, spec.byIds, (list) => spec.ids(spool, list, opts));
+      }),
   );
 }

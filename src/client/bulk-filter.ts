@@ -1,6 +1,6 @@
 /**
- * Actions on every job matching a filter ("retry all failed jobs of task X", "remove cancelled
- * jobs older than a week"), in bounded batches: the filter is walked a page at a time with
+ * Actions on every job matching a filter ("retry all failed jobs of task X", "cancel every queued
+ * job of queue Y", "remove cancelled jobs older than a week"), in bounded batches: the filter is walked a page at a time with
  * `jobList` (newest first, from a cursor, so jobs created meanwhile are not chased), and each
  * page's ids go to one `jobRetry` / `jobRemove` call. No transaction or script holds the store
  * for more than one page; a job that changes state between the page and the action is counted
@@ -30,6 +30,11 @@ export interface BulkFilterOptions {
   dryRun?: boolean;
 }
 
+export interface BulkCancelOptions extends BulkFilterOptions {
+  /** Carried by each `job:cancelled` event (SSE, `job.events()`); not stored with the job. */
+  reason?: string;
+}
+
 export interface BulkFilterResult {
   /** Jobs that matched the filter when their page was read. */
   matched: number;
@@ -39,10 +44,22 @@ export interface BulkFilterResult {
   skipped: number;
 }
 
+export interface BulkCancelResult extends BulkFilterResult {
+  /**
+   * Jobs cancelled with a batch beyond its own matches: their dependents, which can never run
+   * once what they wait for is cancelled. (Dependents are newer than the jobs they wait for, and
+   * the walk goes newest first, so a dependent that matches is normally acted on first.)
+   */
+  cascaded: number;
+}
+
 const BATCH_DEFAULT = 500;
 
 /** Retry matches only failed or cancelled jobs unless the filter names states itself. */
 export const RETRYABLE_STATES: readonly JobState[] = ["failed", "cancelled"];
+
+/** Cancel matches only jobs not yet finished unless the filter names states itself. */
+export const CANCELLABLE_STATES: readonly JobState[] = ["waiting", "scheduled", "queued", "running"];
 
 export function checkFilter(filter: JobFilter, what: string): void {
   const narrowed =

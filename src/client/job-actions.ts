@@ -1,6 +1,6 @@
 /**
  * The client's job actions beyond retry/cancel/remove: change priority, promote, replace the
- * input of a job that has not started, and retry or remove every job matching a filter
+ * input of a job that has not started, and retry, cancel or remove every job matching a filter
  * (bulk-filter.ts). The backend checks each job's state atomically; this layer validates
  * arguments and the new input (the task's schema, when this process defines the task).
  */
@@ -10,14 +10,23 @@ import { serializeLimited } from "../core/serializer.js";
 import { validateInput } from "../enqueue/build-job.js";
 import {
   applyToMatching,
+  type BulkCancelOptions,
+  type BulkCancelResult,
   type BulkFilterOptions,
   type BulkFilterResult,
+  CANCELLABLE_STATES,
   checkFilter,
   type JobFilter,
   RETRYABLE_STATES,
 } from "./bulk-filter.js";
 
-export type { BulkFilterOptions, BulkFilterResult, JobFilter } from "./bulk-filter.js";
+export type {
+  BulkCancelOptions,
+  BulkCancelResult,
+  BulkFilterOptions,
+  BulkFilterResult,
+  JobFilter,
+} from "./bulk-filter.js";
 
 export interface JobActionsApi {
   /** Sets the priority of jobs that have not started (waiting, scheduled, queued); others are refused. */
@@ -34,6 +43,12 @@ export interface JobActionsApi {
    * filter names states). Returns how many matched, were retried and were skipped.
    */
   retryMatching(filter: JobFilter, options?: BulkFilterOptions): Promise<BulkFilterResult>;
+  /**
+   * Cancels every job matching `filter` in batches (jobs not yet finished unless the filter
+   * names states; a running handler's signal aborts). Their dependents are cancelled too and
+   * counted as `cascaded`. Needs a filter: "everything" is not one.
+   */
+  cancelMatching(filter: JobFilter, options?: BulkCancelOptions): Promise<BulkCancelResult>;
   /** Removes every job matching `filter` in batches (running jobs are skipped). Needs a filter. */
   removeMatching(filter: JobFilter, options?: BulkFilterOptions): Promise<BulkFilterResult>;
 }
@@ -75,6 +90,22 @@ export function createJobActions(deps: JobActionsDeps): JobActionsApi {
       });
       if (out.affected > 0) await deps.afterRequeue();
       return out;
+    },
+    async cancelMatching(filter, options = {}) {
+      checkFilter(filter, "cancel");
+      const { reason, ...walk } = options;
+      const backend = await deps.backend();
+      const scoped = filter.state === undefined ? { ...filter, state: CANCELLABLE_STATES } : filter;
+      let cascaded = 0;
+      const out = await applyToMatching(backend, scoped, walk, async (ids) => {
+        const r = await backend.jobCancel(reason === undefined ? { ids } : { ids, reason });
+        const cancelled = new Set(r.cancelled);
+        const done = ids.filter((id) => cancelled.has(id));
+        // The rest of r.cancelled are dependents of this batch's jobs.
+        cascaded += r.cancelled.length - done.length;
+        return { done, skipped: ids.filter((id) => !cancelled.has(id)) };
+      });
+      return { ...out, cascaded };
     },
     async removeMatching(filter, options = {}) {
       checkFilter(filter, "remove");

@@ -36,6 +36,7 @@ const RULES: readonly Rule[] = [
   { method: "POST", pattern: /^\/api\/jobs\/([^/]+)\/priority$/, action: "job.priority" },
   { method: "POST", pattern: /^\/api\/jobs\/([^/]+)\/input$/, action: "job.input" },
   { method: "POST", pattern: /^\/api\/jobs\/retry-matching$/, action: "job.retry-matching" },
+  { method: "POST", pattern: /^\/api\/jobs\/cancel-matching$/, action: "job.cancel-matching" },
   { method: "POST", pattern: /^\/api\/jobs\/delete-matching$/, action: "job.delete-matching" },
   { method: "POST", pattern: /^\/api\/jobs\/retry-selected$/, action: "job.retry-selected" },
   { method: "POST", pattern: /^\/api\/jobs\/cancel-selected$/, action: "job.cancel-selected" },

@@ -1,4 +1,4 @@
-/** `spool jobs promote | priority | set-input`, and `jobs retry | rm` by filter. */
+/** `spool jobs promote | priority | set-input`, and `jobs retry | cancel | rm` by filter. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { APP, cli, tempBackend } from "./helpers.js";
 
@@ -71,5 +71,32 @@ describe("spool jobs actions", () => {
     expect(removed).toMatchObject({ code: 0, stdout: "deleted 2 jobs of 2 matching\n" });
     expect((await run("jobs", "show", a)).code).toBe(1);
     expect((await show(keep)).state).toBe("scheduled");
+  });
+
+  it("cancel acts on every unfinished job matching filter options, with a dry run first", async () => {
+    const a = await enqueue("echo", '{"n":1}', "--delay", "1h");
+    const b = await enqueue("echo", '{"n":2}');
+    const other = await enqueue("math.add", '{"a":1,"b":1}', "--delay", "1h");
+
+    const dry = await run("jobs", "cancel", "--task", "echo", "--dry-run");
+    expect(dry).toMatchObject({ code: 0, stdout: "2 jobs match (dry run: nothing changed)\n" });
+    expect((await show(a)).state).toBe("scheduled");
+    const cancelled = await run("--json", "jobs", "cancel", "--task", "echo", "--reason", "supplier down");
+    expect(JSON.parse(cancelled.stdout)).toEqual({
+      matched: 2,
+      affected: 2,
+      skipped: 0,
+      cascaded: 0,
+      dryRun: false,
+    });
+    expect([(await show(a)).state, (await show(b)).state]).toEqual(["cancelled", "cancelled"]);
+    expect((await show(other)).state).toBe("scheduled");
+    expect(await run("jobs", "cancel", "--task", "echo")).toMatchObject({
+      code: 0,
+      stdout: "cancelled 0 jobs of 0 matching\n",
+    });
+    expect((await run("jobs", "cancel")).code).toBe(2);
+    expect(await run("jobs", "cancel", other, "--reason", "by id")).toMatchObject({ code: 0 });
+    expect((await show(other)).state).toBe("cancelled");
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The facade's job actions: retry and remove by filter in batches (counts across batches, dry
+ * The facade's job actions: retry, cancel and remove by filter in batches (counts across batches, dry
  * runs, running jobs skipped, bad options refused), and input updates checked by the task's
  * schema. On SQLite, a real file.
  */
@@ -54,6 +54,53 @@ describe("bulk actions by filter", () => {
       affected: 0,
       skipped: 0,
     });
+  });
+
+  test("cancelMatching cancels unfinished matches in batches, their dependents too, and needs a filter", async () => {
+    const handles = await spool.enqueueMany(
+      Array.from({ length: 5 }, (_, n) => ({
+        task: "loose",
+        input: { n },
+        options: { delay: n ? "1h" : 0 },
+      })),
+    );
+    const ids = handles.map((h) => h.id);
+    const backend = await spool.backend();
+    // The only queued job is claimed: a running match is cancelled too (its signal aborts).
+    const claim = await backend.jobClaim({ queues: ["default"], limit: 1, workerId: "w", leaseMs: 60_000 });
+    expect(claim.jobs.map((j) => j.id)).toEqual([ids[0]]);
+    const finished = (await spool.enqueue("loose", { n: 9 }, { delay: "1h" })).id;
+    await spool.jobs.cancel([finished]);
+    const dependent = (await spool.enqueue("typed", { n: 1 }, { dependsOn: [ids[3]!] })).id;
+    const unrelated = (await spool.enqueue("typed", { n: 2 }, { delay: "1h" })).id;
+
+    const dry = await spool.jobs.cancelMatching({ task: "loose" }, { batchSize: 2, dryRun: true });
+    expect(dry).toEqual({ matched: 5, affected: 0, skipped: 0, cascaded: 0 });
+    expect(await states([dependent, unrelated])).toEqual(["waiting", "scheduled"]);
+
+    const out = await spool.jobs.cancelMatching({ task: "loose" }, { batchSize: 2, reason: "bulk" });
+    expect(out).toEqual({ matched: 5, affected: 5, skipped: 0, cascaded: 1 });
+    expect(new Set(await states(ids))).toEqual(new Set(["cancelled"]));
+    expect(await states([dependent, unrelated])).toEqual(["cancelled", "scheduled"]);
+    // Nothing unfinished is left: a second call matches nothing.
+    expect(await spool.jobs.cancelMatching({ task: "loose" })).toEqual({
+      matched: 0,
+      affected: 0,
+      skipped: 0,
+      cascaded: 0,
+    });
+    // Named states are taken as given: finished matches are counted as skipped, not touched.
+    expect(await spool.jobs.cancelMatching({ task: "loose", state: "cancelled" }, { batchSize: 4 })).toEqual({
+      matched: 6,
+      affected: 0,
+      skipped: 6,
+      cascaded: 0,
+    });
+    await expect(spool.jobs.cancelMatching({})).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(spool.jobs.cancelMatching({ task: "loose" }, { batchSize: 0 })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    expect((await spool.jobs.get(unrelated))?.state).toBe("scheduled");
   });
 
   test("removeMatching skips running jobs, needs a filter, and refuses a bad batch size", async () => {

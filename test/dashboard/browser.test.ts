@@ -7,6 +7,7 @@
  * - bulk-retries all failed jobs of a task through a filter (a count, a confirmation), changes a
  *   waiting job's priority and input, and runs a delayed job now;
  * - picks rows by keyboard and with the page's checkbox, and cancels, retries and deletes them;
+ * - cancels every unfinished job matching a filter (a count, a confirmation, dependents too);
  * - pauses and resumes a queue; runs a schedule now and sees the run's outcome in its last runs;
  * - opens a chord's graph and watches its nodes complete;
  * - logs out (the old cookie is refused afterwards).
@@ -87,6 +88,7 @@ beforeAll(async () => {
   });
   // Never worked on (no worker serves its queue): its jobs stay queued for the selection test.
   spool.task({ name: "pick.me", queue: "picks", run: async () => null });
+  spool.task({ name: "hold.me", queue: "picks", run: async () => null });
   aggregate = spool.task({
     name: "scan.aggregate",
     queue: "scans",
@@ -360,6 +362,51 @@ describe.skipIf(!chromiumAvailable)("dashboard in Chromium", () => {
     expect(entries.find((e) => e.action === "job.cancel-selected")?.details).toMatchObject({ affected: 2 });
     expect(entries.find((e) => e.action === "job.retry-selected")?.details).toMatchObject({ affected: 2 });
     expect(entries.find((e) => e.action === "job.delete-selected")?.details).toMatchObject({ affected: 4 });
+  });
+
+  it("an admin cancels every unfinished job matching a filter, after a count and a confirmation", async () => {
+    const held = await Promise.all(
+      [1, 2, 3].map(async (n) => (await spool.enqueue("hold.me", { batch: "stop-me", n })).id),
+    );
+    const dependent = (await spool.enqueue("hold.me", { batch: "follows" }, { dependsOn: [held[0]!] })).id;
+    const kept = (await spool.enqueue("hold.me", { batch: "keep-me" })).id;
+    const stateOf = async (id: string) => (await spool.jobs.get(id))?.state ?? null;
+    await withPage({ viewport: { width: 1280, height: 800 } }, async ({ page }) => {
+      await logIn(page, ADMIN);
+      await page.goto(`${url}/#/jobs?task=hold.me&search=stop-me`);
+      for (const id of held) await page.locator(`tr[data-job="${id}"]`).waitFor(WAIT);
+      await page.locator('[data-bulk="cancel"]').click();
+      const dialog = page.locator("dialog.confirm");
+      await dialog.waitFor(WAIT);
+      expect(await dialog.textContent()).toContain(
+        "3 unfinished jobs match these filters. Cancel all of them?",
+      );
+      expect(await dialog.textContent()).toContain("jobs that depend on them are cancelled too");
+      await dialog.getByRole("button", { name: "Cancel 3" }).click();
+      await page
+        .locator("[data-bulk-note]")
+        .getByText("Cancelled 3 of 3 matching jobs. 1 job that depends on them was cancelled too.")
+        .waitFor(WAIT);
+      // The page is re-read: every row says cancelled.
+      for (const id of held) await page.locator(`tr[data-job="${id}"] .badge.state-cancelled`).waitFor(WAIT);
+    });
+    expect(await Promise.all([...held, dependent, kept].map(stateOf))).toEqual([
+      "cancelled",
+      "cancelled",
+      "cancelled",
+      "cancelled",
+      "queued",
+    ]);
+    const res = await server.app.request("/api/audit", { headers: { authorization: `Bearer ${ADMIN}` } });
+    const { entries } = (await res.json()) as {
+      entries: { action: string; details: Record<string, unknown> }[];
+    };
+    const entry = entries.find((e) => e.action === "job.cancel-matching" && e.details.dryRun === false);
+    expect(entry?.details).toMatchObject({
+      filter: { task: "hold.me", search: "stop-me" },
+      affected: 3,
+      cascaded: 1,
+    });
   });
 
   it("an admin pauses and resumes a queue, and runs a schedule now", async () => {

@@ -22,7 +22,12 @@ const snapshot = async () => {
     (j: { id: string; state: string }) => `${j.id}:${j.state}`,
   );
   const s = await t.spool.schedules.get("auth-sched");
-  return { jobs, schedule: { paused: s?.paused, lastJobId: s?.lastJobId } };
+  const q = (await t.spool.queues.list()).find((x) => x.name === "authq");
+  return {
+    jobs,
+    schedule: { paused: s?.paused, lastJobId: s?.lastJobId },
+    queue: { paused: q?.paused ?? false, limits: q?.limits ?? null },
+  };
 };
 const delayed = async () =>
   (await t.api("/api/jobs", { body: { task: "add", input: { a: 1, b: 1 }, options: { delay: "1h" } } })).body
@@ -59,12 +64,84 @@ const MUTATING: { name: string; setup: () => Promise<{ method: string; path: str
     setup: async () => ({ method: "DELETE", path: `/api/jobs/${await delayed()}` }),
   },
   {
+    name: "POST /api/jobs/:id/promote",
+    setup: async () => ({ method: "POST", path: `/api/jobs/${await delayed()}/promote` }),
+  },
+  {
+    name: "POST /api/jobs/:id/priority",
+    setup: async () => ({
+      method: "POST",
+      path: `/api/jobs/${await delayed()}/priority`,
+      body: { priority: 7 },
+    }),
+  },
+  {
+    name: "POST /api/jobs/:id/input",
+    setup: async () => ({
+      method: "POST",
+      path: `/api/jobs/${await delayed()}/input`,
+      body: { input: { a: 2, b: 2 } },
+    }),
+  },
+  {
+    name: "POST /api/jobs/retry-matching",
+    setup: async () => {
+      const id = await delayed();
+      await t.api(`/api/jobs/${id}/cancel`, { method: "POST" });
+      return { method: "POST", path: "/api/jobs/retry-matching", body: { search: id } };
+    },
+  },
+  {
+    name: "POST /api/jobs/cancel-matching",
+    setup: async () => ({
+      method: "POST",
+      path: "/api/jobs/cancel-matching",
+      body: { search: await delayed() },
+    }),
+  },
+  {
+    name: "POST /api/jobs/delete-matching",
+    setup: async () => ({
+      method: "POST",
+      path: "/api/jobs/delete-matching",
+      body: { search: await delayed() },
+    }),
+  },
+  {
+    name: "POST /api/jobs/retry-selected",
+    setup: async () => {
+      const id = await delayed();
+      await t.api(`/api/jobs/${id}/cancel`, { method: "POST" });
+      return { method: "POST", path: "/api/jobs/retry-selected", body: { ids: [id] } };
+    },
+  },
+  {
+    name: "POST /api/jobs/cancel-selected",
+    setup: async () => ({
+      method: "POST",
+      path: "/api/jobs/cancel-selected",
+      body: { ids: [await delayed()] },
+    }),
+  },
+  {
+    name: "POST /api/jobs/delete-selected",
+    setup: async () => ({
+      method: "POST",
+      path: "/api/jobs/delete-selected",
+      body: { ids: [await delayed()] },
+    }),
+  },
+  {
     name: "POST /api/queues/:name/pause",
     setup: async () => ({ method: "POST", path: "/api/queues/authq/pause" }),
   },
   {
     name: "POST /api/queues/:name/resume",
     setup: async () => ({ method: "POST", path: "/api/queues/authq/resume" }),
+  },
+  {
+    name: "POST /api/queues/:name/limits",
+    setup: async () => ({ method: "POST", path: "/api/queues/authq/limits", body: { concurrency: 3 } }),
   },
   {
     name: "POST /api/schedules/:name/pause",
@@ -365,6 +442,17 @@ describe("the OpenAPI document declares browser auth", () => {
       }
     }
     expect(mutating).toBeGreaterThanOrEqual(MUTATING.length);
+  });
+
+  it("the role matrix above covers every state-changing operation (login and logout aside)", async () => {
+    const doc = (await t.api("/api/openapi.json", { token: null })).body;
+    const ops: string[] = [];
+    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      if (path === "/api/session") continue;
+      for (const method of Object.keys(methods))
+        if (method !== "get") ops.push(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`);
+    }
+    expect(ops.sort()).toEqual(MUTATING.map((r) => r.name).sort());
     expect(doc.components.parameters.SpoolRequest).toMatchObject({
       name: "X-Spool-Request",
       in: "header",

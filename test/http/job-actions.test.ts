@@ -1,6 +1,6 @@
 /**
  * Job actions over HTTP: promote, change priority, replace input (404 / 409 / 422 when they
- * cannot), and retry or delete every job matching a filter, each audited.
+ * cannot), and retry, cancel or delete every job matching a filter, each audited.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -142,6 +142,56 @@ describe("HTTP job actions", () => {
     expect((await t.api(`/api/jobs/${old}`)).status).toBe(404);
     expect((await t.api(`/api/jobs/${oldToo}`)).status).toBe(404);
     expect((await t.api(`/api/jobs/${keep}`)).status).toBe(200);
+  });
+
+  it("cancel-matching cancels the unfinished matches and their dependents, counts first, and is audited", async () => {
+    const word = "stop-by-filter";
+    const a = await enqueue("echo", { word, n: 1 }, { delay: "1h" });
+    const b = await enqueue("echo", { word, n: 2 }, { delay: "1h" });
+    // (The HTTP enqueue takes no dependencies: this one comes from the client.)
+    const dependent = (await t.spool.enqueue("add", { a: 1, b: 2 }, { dependsOn: [b] })).id;
+    const finished = await enqueue("echo", { word, n: 3 }, { delay: "1h" });
+    await t.api(`/api/jobs/${finished}/cancel`, { method: "POST" });
+    const other = await enqueue("echo", { word: "something else" }, { delay: "1h" });
+    const filter = { task: "echo", search: word };
+    const stateOf = async (id: string) => (await t.api(`/api/jobs/${id}`)).body.state as string;
+    const states = async () => Promise.all([a, b, dependent, finished, other].map(stateOf));
+    const before = ["scheduled", "scheduled", "waiting", "cancelled", "scheduled"];
+    expect(await states()).toEqual(before);
+
+    // Refused, and nothing changes: no filter, a bad field, an unknown field, a read token.
+    for (const body of [{}, { dryRun: true }, { ...filter, reason: 5 }, { ...filter, everything: true }]) {
+      const res = await t.api("/api/jobs/cancel-matching", { body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.code).toBe("INVALID_ARGUMENT");
+    }
+    const forbidden = await t.api("/api/jobs/cancel-matching", { body: filter, token: READ });
+    expect(forbidden.status).toBe(403);
+    expect(await states()).toEqual(before);
+
+    const dry = await t.api("/api/jobs/cancel-matching", { body: { ...filter, dryRun: true } });
+    expect(dry.status).toBe(200);
+    expect(dry.body).toEqual({ matched: 2, affected: 0, skipped: 0, cascaded: 0, dryRun: true });
+    expect(await states()).toEqual(before);
+
+    const res = await t.api("/api/jobs/cancel-matching", { body: { ...filter, reason: "supplier down" } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ matched: 2, affected: 2, skipped: 0, cascaded: 1, dryRun: false });
+    expect(await states()).toEqual(["cancelled", "cancelled", "cancelled", "cancelled", "scheduled"]);
+
+    const entries = (await audit()).filter((e) => e.action === "job.cancel-matching");
+    expect(
+      entries.find((e) => e.outcome === "ok" && (e.details as { dryRun: boolean }).dryRun === false)?.details,
+    ).toMatchObject({
+      filter,
+      dryRun: false,
+      reason: "supplier down",
+      matched: 2,
+      affected: 2,
+      skipped: 0,
+      cascaded: 1,
+    });
+    expect(entries.some((e) => e.outcome === "FORBIDDEN")).toBe(true);
   });
 
   it("a selection: retry, cancel and delete act on the listed ids only, name the skipped, and are audited", async () => {

@@ -1,5 +1,5 @@
 /**
- * Bulk actions by filter: retry or delete every job matching a filter (state, task, queue,
+ * Bulk actions by filter: retry, cancel or delete every job matching a filter (state, task, queue,
  * age, text), in bounded batches (src/client/bulk-filter.ts). `dryRun` counts the matches
  * without acting, which the dashboard uses for its "N jobs will be retried" confirmation.
  */
@@ -16,26 +16,37 @@ const instant = z
   .optional()
   .openapi({ description: "Epoch ms or ISO date-time" });
 
-const FilterBodySchema = z
+const filterFields = {
+  state: z
+    .union([JobStateSchema, z.array(JobStateSchema).min(1).max(JOB_STATES.length)])
+    .optional()
+    .openapi({ description: "One state or several" }),
+  task: z.string().min(1).max(200).optional(),
+  queue: z.string().min(1).max(200).optional(),
+  createdAfter: instant,
+  createdBefore: instant,
+  search: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "Text in the id, key, input, result or errors" }),
+  dryRun: z.boolean().optional().openapi({ description: "Count the matches, change nothing" }),
+};
+
+const FilterBodySchema = z.object(filterFields).strict().openapi("JobFilterAction");
+
+const CancelFilterBodySchema = z
   .object({
-    state: z
-      .union([JobStateSchema, z.array(JobStateSchema).min(1).max(JOB_STATES.length)])
-      .optional()
-      .openapi({ description: "One state or several" }),
-    task: z.string().min(1).max(200).optional(),
-    queue: z.string().min(1).max(200).optional(),
-    createdAfter: instant,
-    createdBefore: instant,
-    search: z
+    ...filterFields,
+    reason: z
       .string()
-      .min(1)
-      .max(200)
+      .max(1000)
       .optional()
-      .openapi({ description: "Text in the id, key, input, result or errors" }),
-    dryRun: z.boolean().optional().openapi({ description: "Count the matches, change nothing" }),
+      .openapi({ description: "Carried by each job:cancelled event; not stored with the job" }),
   })
   .strict()
-  .openapi("JobFilterAction");
+  .openapi("JobFilterCancel");
 
 const BulkResultSchema = z
   .object({
@@ -46,8 +57,14 @@ const BulkResultSchema = z
   })
   .openapi("JobFilterActionResult");
 
-function filterOf(body: z.infer<typeof FilterBodySchema>): JobFilter {
-  const { dryRun: _dryRun, ...filter } = body;
+const CancelResultSchema = BulkResultSchema.extend({
+  cascaded: z.number().int().openapi({
+    description: "Dependents of the cancelled jobs that did not match but were cancelled with them",
+  }),
+}).openapi("JobFilterCancelResult");
+
+function filterOf(body: z.infer<typeof CancelFilterBodySchema>): JobFilter {
+  const { dryRun: _dryRun, reason: _reason, ...filter } = body;
   return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as JobFilter;
 }
 
@@ -90,6 +107,31 @@ export function jobBulkActionRoutes(deps: RouteDeps) {
       },
     );
   }
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/jobs/cancel-matching",
+      operationId: "cancelMatchingJobs",
+      tags,
+      summary:
+        "Cancel every job matching a filter (unfinished ones unless `state` says otherwise; their dependents too); needs at least one filter field",
+      request: jsonBody(CancelFilterBodySchema),
+      responses: { 200: json(CancelResultSchema, "Counts"), ...errorResponses() },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const filter = filterOf(body);
+      const dryRun = body.dryRun === true;
+      const { reason } = body;
+      const out = await deps.spool.jobs.cancelMatching(
+        filter,
+        reason === undefined ? { dryRun } : { dryRun, reason },
+      );
+      c.set("auditDetails", { filter, dryRun, ...(reason === undefined ? {} : { reason }), ...out });
+      return c.json({ ...out, dryRun }, 200);
+    },
+  );
 
   return app;
 }

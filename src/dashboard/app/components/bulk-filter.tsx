@@ -1,9 +1,9 @@
 /**
  * Bulk actions on everything matching the jobs list's current filter (not only the rows on
- * screen): "Retry all matching" and "Delete all matching". A dry run counts the matches first
- * and the count is shown in the confirmation; the server then works through them in batches
- * (POST /api/jobs/retry-matching, /api/jobs/delete-matching). Admin only, and only when the
- * server offers those routes.
+ * screen): "Retry all matching", "Cancel all matching" and "Delete all matching". A dry run
+ * counts the matches first and the count is shown in the confirmation; the server then works
+ * through them in batches (POST /api/jobs/retry-matching, cancel-matching, delete-matching).
+ * Admin only, and only when the server offers those routes.
  */
 import { useState } from "preact/hooks";
 import { ApiError, api } from "../api";
@@ -24,6 +24,8 @@ interface Counts {
   matched: number;
   affected: number;
   skipped: number;
+  /** Cancel only: dependents outside the filter cancelled with the matches. */
+  cascaded?: number;
 }
 
 const KINDS = {
@@ -33,6 +35,15 @@ const KINDS = {
     past: "Retried",
     route: "/api/jobs/retry-matching",
     what: (f: BulkFilter) => (f.state ? "" : " failed or cancelled"),
+    why: "",
+  },
+  cancel: {
+    label: "Cancel all matching",
+    verb: "Cancel",
+    past: "Cancelled",
+    route: "/api/jobs/cancel-matching",
+    what: (f: BulkFilter) => (f.state ? "" : " unfinished"),
+    why: " Running handlers' signals abort, and jobs that depend on them are cancelled too.",
   },
   delete: {
     label: "Delete all matching",
@@ -40,6 +51,7 @@ const KINDS = {
     past: "Deleted",
     route: "/api/jobs/delete-matching",
     what: () => "",
+    why: "",
   },
 } as const;
 type Kind = keyof typeof KINDS;
@@ -52,7 +64,7 @@ export function BulkByFilter({ filter, onDone }: { filter: BulkFilter; onDone: (
   const [note, setNote] = useState<string | null>(null);
   if (me?.role !== "admin" || !offered) return null;
   const kinds = (Object.keys(KINDS) as Kind[]).filter((k) => offered.has(`POST ${KINDS[k].route}`));
-  // Deleting needs a filter: "everything" is not a filter.
+  // Cancelling and deleting need a filter: "everything" is not a filter.
   const narrowed = Object.values(filter).some((v) => v !== undefined);
   const shown = kinds.filter((k) => k === "retry" || narrowed);
   if (shown.length === 0) return null;
@@ -80,7 +92,10 @@ export function BulkByFilter({ filter, onDone }: { filter: BulkFilter; onDone: (
     try {
       const out = await call(kind, false);
       const skipped = out.skipped > 0 ? ` (${out.skipped} skipped: their state changed)` : "";
-      setNote(`${KINDS[kind].past} ${out.affected} of ${out.matched} matching jobs${skipped}.`);
+      const cascaded = out.cascaded
+        ? ` ${out.cascaded} ${out.cascaded === 1 ? "job that depends" : "jobs that depend"} on them ${out.cascaded === 1 ? "was" : "were"} cancelled too.`
+        : "";
+      setNote(`${KINDS[kind].past} ${out.affected} of ${out.matched} matching jobs${skipped}.${cascaded}`);
       onDone();
     } catch (err) {
       setNote(err instanceof ApiError ? err.message : String(err));
@@ -111,7 +126,7 @@ export function BulkByFilter({ filter, onDone }: { filter: BulkFilter; onDone: (
       )}
       {asking && (
         <Confirm
-          question={`${asking.matched}${KINDS[asking.kind].what(filter)} ${asking.matched === 1 ? "job matches" : "jobs match"} these filters. ${KINDS[asking.kind].verb} ${asking.matched === 1 ? "it" : "all of them"}?`}
+          question={`${asking.matched}${KINDS[asking.kind].what(filter)} ${asking.matched === 1 ? "job matches" : "jobs match"} these filters. ${KINDS[asking.kind].verb} ${asking.matched === 1 ? "it" : "all of them"}?${KINDS[asking.kind].why}`}
           label={`${KINDS[asking.kind].verb} ${asking.matched}`}
           onYes={() => void run(asking.kind)}
           onNo={() => setAsking(null)}
