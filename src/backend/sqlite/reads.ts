@@ -13,7 +13,7 @@ import { noLimits } from "../seam/flow.js";
 import { pageOfRows, sqlListArgs } from "../shared.js";
 import { rowLimits } from "./flow.js";
 import { gateIo } from "./flow-claim.js";
-import { toRecord, toWorker } from "./rows.js";
+import { type JobRow, toRecord, toWorker } from "./rows.js";
 import { LOG_LINES_MAX, type SqliteStore } from "./store.js";
 
 export async function jobGet(s: SqliteStore, { id }: { id: string }): Promise<JobRecord | null> {
@@ -35,10 +35,27 @@ export async function jobGetMany(s: SqliteStore, { ids }: { ids: readonly string
 
 export async function jobList(s: SqliteStore, params: JobListParams): Promise<JobPage> {
   const args = sqlListArgs(params);
-  const stmt = (params.order ?? "desc") === "desc" ? s.sql.jobListDesc : s.sql.jobListAsc;
-  const rows = await s.read(() =>
-    stmt.all({ ...args, states: args.states ? JSON.stringify(args.states) : null }),
-  );
+  const desc = (params.order ?? "desc") === "desc";
+  const states = args.states ? [...new Set(args.states)] : null;
+  const rows = await s.read(() => {
+    if (states === null || states.length === 0) {
+      return (desc ? s.sql.jobListDesc : s.sql.jobListAsc).all({
+        ...args,
+        states: states ? "[]" : null,
+      });
+    }
+    // Per state, the statement without the json_each OR, which walks the (state, id) index and
+    // stops after one page; several states: one page each (one snapshot), merged by id. The
+    // first `limit` of the merge are the first `limit` of the union, as ids are unique.
+    const { states: _states, ...rest } = args;
+    const stmt = desc ? s.sql.jobListStateDesc : s.sql.jobListStateAsc;
+    const all = states.flatMap((state) => stmt.all({ ...rest, state }));
+    if (states.length === 1) return all;
+    // SQLite's order for TEXT ids is UTF-8 byte order, which JS string `<` is not beyond the BMP.
+    const byId = (a: JobRow, b: JobRow) => Buffer.compare(Buffer.from(a.id), Buffer.from(b.id));
+    all.sort(desc ? (a, b) => byId(b, a) : byId);
+    return all.slice(0, args.limit);
+  });
   return pageOfRows(rows, args.limit - 1, toRecord);
 }
 

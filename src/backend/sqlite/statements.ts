@@ -45,6 +45,9 @@ export interface JobListSqlParams {
   limit: number;
 }
 
+/** job-list-state.sql: one state, so the (state, id) index serves the walk. */
+export type JobListStateSqlParams = Omit<JobListSqlParams, "states"> & { state: string };
+
 export function prepareStatements(db: Sqlite.Database) {
   const p = <P extends object, R = unknown>(sql: string): Stmt<P, R> => db.prepare<[P], R>(sql);
   const p0 = <R = unknown>(sql: string): Stmt0<R> => db.prepare<[], R>(sql);
@@ -175,6 +178,8 @@ export function prepareStatements(db: Sqlite.Database) {
     jobGetMany: p<{ ids: string }, JobRow>(SQL.JOB_GET_MANY),
     jobListAsc: p<JobListSqlParams, JobRow>(SQL.JOB_LIST_ASC),
     jobListDesc: p<JobListSqlParams, JobRow>(SQL.JOB_LIST_DESC),
+    jobListStateAsc: p<JobListStateSqlParams, JobRow>(SQL.JOB_LIST_STATE_ASC),
+    jobListStateDesc: p<JobListStateSqlParams, JobRow>(SQL.JOB_LIST_STATE_DESC),
     jobLogs: p<
       { job_id: string; limit: number },
       { at: number; level: string; message: string; attempt: number }

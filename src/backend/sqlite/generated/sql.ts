@@ -325,7 +325,31 @@ export const JOB_INSERT_ROWS = "INSERT INTO spool_jobs (\n  id, task, queue, sta
 export const JOB_LEASED = "SELECT queue, attempt FROM spool_jobs WHERE id = :id AND state = 'running' AND lease_token = :token";
 
 /**
+ * `queries/job-list-state.sql`: One page of jobs in one state, oldest first: `state = :state` with no OR around it lets the
+ * planner walk spool_jobs_state_id (migration 0023) in id order and stop after one page (behind
+ * `:states IS NULL OR ... json_each` it walked every job). Any other NULL filter matches everything.
+ * Params: :queue, :state, :task, :key, :created_after (inclusive),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :search (case-insensitive substring of id, key or the last error message), :limit.
+ * Returns: every column.
+ */
+export const JOB_LIST_STATE_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+
+/**
+ * `queries/job-list-state.sql`: One page of jobs in one state, newest first: `state = :state` with no OR around it lets the
+ * planner walk spool_jobs_state_id (migration 0023) in id order and stop after one page (behind
+ * `:states IS NULL OR ... json_each` it walked every job). Any other NULL filter matches everything.
+ * Params: :queue, :state, :task, :key, :created_after (inclusive),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :search (case-insensitive substring of id, key or the last error message), :limit.
+ * Returns: every column.
+ */
+export const JOB_LIST_STATE_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+
+/**
  * `queries/job-list.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
+ * Walks every job in id order: a state filter goes to job-list-state.sql instead (once per
+ * state), which walks the (state, id) index; here :states is NULL or [] (matches nothing).
  * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
@@ -335,6 +359,8 @@ export const JOB_LIST_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR 
 
 /**
  * `queries/job-list.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
+ * Walks every job in id order: a state filter goes to job-list-state.sql instead (once per
+ * state), which walks the (state, id) index; here :states is NULL or [] (matches nothing).
  * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
@@ -1009,6 +1035,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 22,
     name: "spawn",
     sql: "-- 0022_spawn (dynamic children, ctx.spawn): a job that spawned children waits on them with a\n-- policy for a child that fails or is cancelled ('fail': released at once; 'continue': counted\n-- like a completion) instead of being cancelled by the dependency cascade. NULL for every other\n-- job, so the column costs nothing on the hot paths (no index: read only by id).\nALTER TABLE spool_jobs ADD COLUMN spawn_policy TEXT;",
+  },
+  {
+    version: 23,
+    name: "state_index",
+    sql: "-- Listing jobs in one state (the dashboard's and `spool jobs --state` default filter): a walk of\n-- this index in id order stops after one page, where a walk of all jobs in id order checked every\n-- job until the page filled (a rare state in a store of 1M jobs read the whole table).\n-- Used by job-list-state.sql.\nCREATE INDEX IF NOT EXISTS spool_jobs_state_id ON spool_jobs (state, id);",
   },
   {
     version: 24,
