@@ -12,8 +12,8 @@ import { flowWaiting, noWaiting, type QueueFacts, type WaitGroup } from "../flow
 import { noLimits } from "../seam/flow.js";
 import { pageOfRows, sqlListArgs } from "../shared.js";
 import { rowLimits } from "./flow.js";
-import { mergeStates } from "./merge.js";
 import { gateIo } from "./flow-claim.js";
+import { mergeStates } from "./merge.js";
 import { toRecord, toWorker } from "./rows.js";
 import { LOG_LINES_MAX, type SqliteStore } from "./store.js";
 
