@@ -210,7 +210,8 @@ export const spawnTopic = defineTopic("spawn", (test) => {
     const parent = await runningJob(backend);
     const kids = children(backend, 2, { flow });
     await backend.jobSpawn(spawnParams(parent, kids));
-    for (const k of kids) expect(await getJob(backend, k.id)).toMatchObject({ state: "queued", limitKey: "k" });
+    for (const k of kids)
+      expect(await getJob(backend, k.id)).toMatchObject({ state: "queued", limitKey: "k" });
     const first = await claim(backend, [CHILD_QUEUE], 10);
     expect(first.jobs).toHaveLength(1);
     expect((await claim(backend, [CHILD_QUEUE], 10)).jobs).toHaveLength(0);
