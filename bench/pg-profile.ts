@@ -167,8 +167,7 @@ async function graphileRun(): Promise<Run> {
     async enqueue() {
       const utils = await makeWorkerUtils({ connectionString: BASE, schema: SCHEMA, logger });
       await utils.migrate();
-      for (const chunk of chunks((i) => ({ identifier: "noop", payload: { i } })))
-        await utils.addJobs(chunk);
+      for (const chunk of chunks((i) => ({ identifier: "noop", payload: { i } }))) await utils.addJobs(chunk);
       await utils.release();
     },
     async process() {

@@ -85,7 +85,8 @@ export class PgJobs {
    * isolated small batch carries its own notification (store.inlineNotify).
    */
   private async insertFast(jobs: readonly NewJob[]): Promise<JobEnqueueResult> {
-    const inline = jobs.length <= INLINE_NOTIFY_JOBS_MAX && fitsInline(jobs) ? this.store.inlineNotify() : null;
+    const inline =
+      jobs.length <= INLINE_NOTIFY_JOBS_MAX && fitsInline(jobs) ? this.store.inlineNotify() : null;
     try {
       const rows = await this.store.single<{
         id: string;

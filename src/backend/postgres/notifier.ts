@@ -32,8 +32,9 @@ export class Notifier {
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private closed = false;
   private inlineInFlight = false;
-  /** Notifications sent (tests count them). */
+  /** Notifications sent (tests count them), and how many of them inside a write's own statement. */
   sent = 0;
+  sentInline = 0;
 
   constructor(
     private readonly send: (events: BackendEvent[]) => Promise<void>,
@@ -65,6 +66,7 @@ export class Notifier {
     this.inlineInFlight = true;
     this.lastSentAt = performance.now();
     this.sent++;
+    this.sentInline++;
     return true;
   }
 

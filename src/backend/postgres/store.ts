@@ -107,7 +107,11 @@ export class PgStore {
    */
   inlineNotify(): { channel: string; origin: string; release(): void } | null {
     if (!this.feed.listening || !this.notifier.tryInline()) return null;
-    return { channel: this.feed.channel, origin: this.feed.origin, release: () => this.notifier.inlineDone() };
+    return {
+      channel: this.feed.channel,
+      origin: this.feed.origin,
+      release: () => this.notifier.inlineDone(),
+    };
   }
 
   /** For reads that compare with now (worker ttl, session expiry): the clock's time. */
