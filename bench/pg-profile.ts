@@ -7,7 +7,7 @@
  * - every statement the worker sent (by prepared-statement name or first words): calls, rows per
  *   call, mean and total round-trip time, and how long calls waited for a pooled connection.
  *
- *   npx tsx bench/pg-profile.ts [--system spool|graphile] [--jobs 10000] [--concurrency 50]
+ *   npx tsx bench/pg-profile.ts [--system spool|graphile] [--jobs 10000] [--concurrency 50] [--prefetch auto|N]
  */
 import { readFileSync } from "node:fs";
 import pg from "pg";
@@ -19,6 +19,8 @@ const arg = (name: string, def: string) => {
 const SYSTEM = arg("system", "spool");
 const JOBS = Number(arg("jobs", "10000"));
 const CONCURRENCY = Number(arg("concurrency", "50"));
+/** spool's `prefetch` worker option (default "auto"). */
+const PREFETCH = arg("prefetch", "auto");
 const BASE = process.env.BENCH_PG_URL ?? "postgres://spool:spool@127.0.0.1:5432/spool";
 const SCHEMA = `spool_bench_profile_${SYSTEM}`;
 
@@ -140,7 +142,10 @@ async function spoolRun(): Promise<Run> {
     },
     async process() {
       const s = w!.spool;
-      const wk = s.worker({ concurrency: CONCURRENCY });
+      const wk = s.worker({
+        concurrency: CONCURRENCY,
+        prefetch: PREFETCH === "auto" ? "auto" : Number(PREFETCH),
+      });
       worker = wk;
       await wk.start();
       await handledAll;
