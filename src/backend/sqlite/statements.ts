@@ -25,6 +25,12 @@ type Id = { id: string };
 type Fenced = { id: string; token: string };
 type Now = { now: number };
 
+/** A group of queued jobs with limits: one task's jobs with one limit key. */
+export interface FlowGroupRow {
+  task: string;
+  flow_key: string;
+}
+
 export interface JobListSqlParams {
   queue: string | null;
   states: string | null;
@@ -39,6 +45,10 @@ export interface JobListSqlParams {
 
 /** job-list-state.sql: one state, so the (state, id) index serves the walk. */
 export type JobListStateSqlParams = Omit<JobListSqlParams, "states"> & { state: string };
+/** job-list-task.sql: one task, so the (task, id) index serves the walk. */
+export type JobListTaskSqlParams = Omit<JobListSqlParams, "states" | "task"> & { task: string };
+/** job-list-span.sql: a created-time range walks only the ids between its jobs' smallest and largest. */
+export type JobListSpanSqlParams = JobListSqlParams & { lo: string; hi: string };
 
 export function prepareStatements(db: Sqlite.Database) {
   const p = <P extends object, R = unknown>(sql: string): Stmt<P, R> => db.prepare<[P], R>(sql);
@@ -82,10 +92,20 @@ export function prepareStatements(db: Sqlite.Database) {
     queueRunning: p<{ queue: string }, { n: number }>(SQL.QUEUE_RUNNING),
     queueHoldGet: p<{ queue: string }, { until: number }>(SQL.QUEUE_HOLD_GET),
     flowPending: p<{ queue: string } & Now, { yes: number }>(SQL.FLOW_PENDING),
-    flowCandidates: p<
-      { queue: string; tasks: string | null; room: number; scan: number },
-      { rid: number; task: string; flow_key: string | null; flow: string | null }
-    >(SQL.FLOW_CANDIDATES),
+    flowGroupFirst: p<{ queue: string }, FlowGroupRow>(SQL.FLOW_GROUP_FIRST),
+    flowGroupNext: p<{ queue: string; task: string; key: string }, FlowGroupRow>(SQL.FLOW_GROUP_NEXT),
+    flowGroupJobs: p<
+      { queue: string; task: string; key: string; n: number; skip: number },
+      { rid: number; flow: string }
+    >(SQL.FLOW_GROUP_JOBS),
+    flowPlainJobs: p<
+      { queue: string; tasks: string | null; n: number; skip: number },
+      { rid: number; task: string }
+    >(SQL.FLOW_PLAIN_JOBS),
+    flowCursorGet: p<{ queue: string }, { task: string | null; flow_key: string | null }>(
+      SQL.FLOW_CURSOR_GET,
+    ),
+    flowCursorPut: p<{ queue: string; task: string | null; key: string | null }>(SQL.FLOW_CURSOR_PUT),
     /** Raw mode, like `jobClaim`: `CLAIM_COLUMNS`, then flow_key. */
     flowClaim: flowClaim as Stmt<
       Now & { rowids: string; token: string; worker_id: string; lease_ms: number },
@@ -172,6 +192,14 @@ export function prepareStatements(db: Sqlite.Database) {
     jobListDesc: p<JobListSqlParams, JobRow>(SQL.JOB_LIST_DESC),
     jobListStateAsc: p<JobListStateSqlParams, JobRow>(SQL.JOB_LIST_STATE_ASC),
     jobListStateDesc: p<JobListStateSqlParams, JobRow>(SQL.JOB_LIST_STATE_DESC),
+    jobListTaskAsc: p<JobListTaskSqlParams, JobRow>(SQL.JOB_LIST_TASK_ASC),
+    jobListTaskDesc: p<JobListTaskSqlParams, JobRow>(SQL.JOB_LIST_TASK_DESC),
+    jobListSpanAsc: p<JobListSpanSqlParams, JobRow>(SQL.JOB_LIST_SPAN_ASC),
+    jobListSpanDesc: p<JobListSpanSqlParams, JobRow>(SQL.JOB_LIST_SPAN_DESC),
+    jobListRangeProbe: p<
+      { created_after: number | null; created_before: number | null; cap: number },
+      { n: number; lo: string | null; hi: string | null }
+    >(SQL.JOB_LIST_RANGE_PROBE),
     jobLogs: p<
       { job_id: string; limit: number },
       { at: number; level: string; message: string; attempt: number }
