@@ -57,6 +57,44 @@ export function checkQueueLimitParams(params: QueueLimitParams): QueueLimitParam
   return out;
 }
 
+/** A queue's limits as the SQL stores keep them (spool_queue_limits, spool.queue_limits). */
+export interface LimitsRow {
+  concurrency: number | null;
+  rate_limit: number | null;
+  rate_per_ms: number | null;
+  rate_burst: number | null;
+  /** The rate limit's `tat` (see rateAdvance); null: never used. */
+  rate_tat: number | null;
+}
+
+export function limitsFromRow(row: LimitsRow): QueueLimits {
+  return {
+    concurrency: row.concurrency,
+    rateLimit:
+      row.rate_limit === null || row.rate_per_ms === null
+        ? null
+        : { limit: row.rate_limit, perMs: row.rate_per_ms, burst: row.rate_burst ?? 0 },
+  };
+}
+
+/**
+ * The row after a checked `queueLimit` call `p` changes `old` (undefined: the queue had no
+ * limits): a new rate limit starts unused; null when no limit is left (the row goes).
+ */
+export function limitsRowAfter(old: LimitsRow | undefined, p: QueueLimitParams): LimitsRow | null {
+  const row: LimitsRow = old
+    ? { ...old }
+    : { concurrency: null, rate_limit: null, rate_per_ms: null, rate_burst: null, rate_tat: null };
+  if (p.concurrency !== undefined) row.concurrency = p.concurrency;
+  if (p.rateLimit !== undefined) {
+    row.rate_limit = p.rateLimit?.limit ?? null;
+    row.rate_per_ms = p.rateLimit?.perMs ?? null;
+    row.rate_burst = p.rateLimit?.burst ?? null;
+    row.rate_tat = null;
+  }
+  return row.concurrency === null && row.rate_limit === null ? null : row;
+}
+
 /** How many starts the limit allows at `now` given the stored `tat` (null: never used). */
 export function rateRoom(rate: StoredRateLimit, tat: number | null, now: number): number {
   const t = rate.perMs / rate.limit;

@@ -3,24 +3,16 @@
  * expiry for jobs that never start, and one pruning worker per store. On memory and SQLite,
  * with an injected clock; passes run through the public `runOnce()`.
  */
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { FakeClock } from "../../src/core/clock.js";
 import { InvalidArgumentError, JobFailedError, NonRetriableError } from "../../src/core/errors/index.js";
 import { isElected } from "../../src/maintenance/election.js";
 import { RetentionPruner } from "../../src/maintenance/retention.js";
 import { waitFor } from "../support/wait-for.js";
-import { BACKEND_KINDS, createHarness, type Harness } from "../worker/harness.js";
+import { BACKEND_KINDS, type Harness, harnessPerTest } from "../worker/harness.js";
 
 describe.each(BACKEND_KINDS)("retention on %s", (kind) => {
-  const open: Harness[] = [];
-  afterEach(async () => {
-    for (const h of open.splice(0).reverse()) await h.close();
-  });
-  const harness = async (options: Parameters<typeof createHarness>[1] = {}) => {
-    const h = await createHarness(kind, options);
-    open.push(h);
-    return h;
-  };
+  const harness = harnessPerTest(kind);
 
   test("keep: { failed: 2 } removes all but the two newest failed jobs, whatever their age", async () => {
     const clock = new FakeClock();

@@ -4,26 +4,17 @@
  * others in the same queue, a RateLimitedError with scope "key" holds only that key, and bad
  * definitions or keys are typed errors that write nothing.
  */
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { InvalidArgumentError, RateLimitedError } from "../../src/core/errors/index.js";
 import { waitFor } from "../support/wait-for.js";
-import { BACKEND_KINDS, createHarness, type Harness, sleep } from "./harness.js";
+import { BACKEND_KINDS, harnessPerTest, sleep } from "./harness.js";
 
 describe.each(BACKEND_KINDS)("task and key limits with workers on %s", (kind) => {
-  const open: Harness[] = [];
-  afterEach(async () => {
-    for (const h of open.splice(0).reverse()) await h.close();
-  });
-
-  async function harness(shareWith?: Harness): Promise<Harness> {
-    const h = await createHarness(kind, shareWith ? { shareWith } : {});
-    open.push(h);
-    return h;
-  }
+  const harness = harnessPerTest(kind);
 
   test("a per-key cap holds across the workers of two clients", async () => {
     const a = await harness();
-    const b = await harness(a);
+    const b = await harness({ shareWith: a });
     const running = new Map<string, number>();
     let peak = 0;
     let done = 0;

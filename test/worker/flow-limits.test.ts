@@ -3,26 +3,17 @@
  * workers (a second process on SQLite), rate-limited starts (the store's `startedAt`) never
  * exceed limit + burst in any window, and a capped queue does not hold up an unlimited one.
  */
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { RateLimitedError } from "../../src/core/errors/index.js";
 import { waitFor } from "../support/wait-for.js";
-import { BACKEND_KINDS, createHarness, type Harness, sleep } from "./harness.js";
+import { BACKEND_KINDS, harnessPerTest, sleep } from "./harness.js";
 
 describe.each(BACKEND_KINDS)("queue limits with workers on %s", (kind) => {
-  const open: Harness[] = [];
-  afterEach(async () => {
-    for (const h of open.splice(0).reverse()) await h.close();
-  });
-
-  async function harness(shareWith?: Harness): Promise<Harness> {
-    const h = await createHarness(kind, shareWith ? { shareWith } : {});
-    open.push(h);
-    return h;
-  }
+  const harness = harnessPerTest(kind);
 
   test("a concurrency cap holds across the workers of two clients", async () => {
     const a = await harness();
-    const b = await harness(a);
+    const b = await harness({ shareWith: a });
     let running = 0;
     let peak = 0;
     let done = 0;
@@ -78,7 +69,7 @@ describe.each(BACKEND_KINDS)("queue limits with workers on %s", (kind) => {
 
   test("a RateLimitedError waits without using an attempt and holds the queue for every worker", async () => {
     const a = await harness();
-    const b = await harness(a);
+    const b = await harness({ shareWith: a });
     let throwAt = 0;
     let done = 0;
     for (const h of [a, b]) {

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import type { Backend, JobClaimParams, JobClaimResult } from "../../src/backend/backend.js";
 import { MemoryBackend } from "../../src/backend/memory/memory-backend.js";
 import { createSpool, type Spool } from "../../src/client/spool.js";
@@ -56,6 +56,22 @@ export interface Harness {
   /** Active change-feed subscriptions made through this harness's backend. */
   readonly subscriptions: number;
   close(): Promise<void>;
+}
+
+/**
+ * For one describe block: `harness(options)` makes a harness that is closed after its test (the
+ * newest first, so a second client closes before the store it shares).
+ */
+export function harnessPerTest(kind: BackendKind): (options?: HarnessOptions) => Promise<Harness> {
+  const open: Harness[] = [];
+  afterEach(async () => {
+    for (const h of open.splice(0).reverse()) await h.close();
+  });
+  return async (options = {}) => {
+    const h = await createHarness(kind, options);
+    open.push(h);
+    return h;
+  };
 }
 
 export async function createHarness(kind: BackendKind, options: HarnessOptions = {}): Promise<Harness> {

@@ -1,8 +1,9 @@
 /** Memory backend, reading section: jobs, lists, logs, queues. */
 import type { JobLogLine, JobRecord } from "../../core/types.js";
-import { emptyCounts, type JobListParams, type JobPage, type QueueInfo } from "../backend.js";
+import type { JobListParams, JobPage, QueueInfo } from "../backend.js";
 import { encodeFlow } from "../flow-gate.js";
-import { flowWaiting, noWaiting, type QueueFacts, type WaitGroup } from "../flow-waiting.js";
+import { flowWaiting, type QueueFacts, type WaitGroup } from "../flow-waiting.js";
+import { QueueInfos } from "../queue-infos.js";
 import { jobMatchesSearch, normalizeSearch } from "../search.js";
 import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
 import { limitsOf } from "./flow.js";
@@ -56,32 +57,16 @@ export async function jobLogs(
 }
 
 export async function queueList(s: MemoryStore): Promise<QueueInfo[]> {
-  const byName = new Map<string, QueueInfo>();
-  const get = (name: string) => {
-    let q = byName.get(name);
-    if (!q)
-      byName.set(
-        name,
-        (q = {
-          name,
-          paused: s.paused.has(name),
-          counts: emptyCounts(),
-          oldestQueuedAt: null,
-          limits: limitsOf(s, name),
-          ...noWaiting(),
-        }),
-      );
-    return q;
-  };
-  for (const name of s.paused) get(name);
-  for (const name of s.limits.keys()) get(name);
+  const infos = new QueueInfos();
+  for (const name of s.paused) infos.get(name).paused = true;
+  for (const name of s.limits.keys()) infos.get(name).limits = limitsOf(s, name);
   for (const job of s.jobs.values()) {
-    const q = get(job.queue);
+    const q = infos.get(job.queue);
     q.counts[job.state]++;
     if (job.state === "queued" && (q.oldestQueuedAt === null || job.createdAt < q.oldestQueuedAt))
       q.oldestQueuedAt = job.createdAt;
   }
-  const list = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const list = infos.sorted();
   const waiting = flowWaiting(waitFacts(s, list), gateIo(s), s.clock.now());
   for (const q of list) Object.assign(q, waiting.get(q.name));
   return list;

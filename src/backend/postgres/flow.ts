@@ -12,48 +12,23 @@ import {
   checkBackoff,
   checkQueueHold,
   checkQueueLimitParams,
+  type LimitsRow,
   limitRoom,
+  limitsFromRow,
+  limitsRowAfter,
   rateAdvance,
 } from "../flow-limits.js";
-import type { JobBackoffParams, QueueHoldParams, QueueLimitParams, QueueLimits } from "../seam/flow.js";
+import type { JobBackoffParams, QueueHoldParams, QueueLimitParams } from "../seam/flow.js";
 import { jobEvent } from "./rows.js";
 import type { PgStore, Tx } from "./store.js";
-
-export interface PgLimitsRow {
-  concurrency: number | null;
-  rate_limit: number | null;
-  rate_per_ms: number | null;
-  rate_burst: number | null;
-  rate_tat: number | null;
-}
-
-export function pgRowLimits(row: PgLimitsRow): QueueLimits {
-  return {
-    concurrency: row.concurrency,
-    rateLimit:
-      row.rate_limit === null || row.rate_per_ms === null
-        ? null
-        : { limit: row.rate_limit, perMs: row.rate_per_ms, burst: row.rate_burst ?? 0 },
-  };
-}
 
 export async function pgQueueLimit(store: PgStore, params: QueueLimitParams): Promise<void> {
   const p = checkQueueLimitParams(params);
   await store.write("queue limit", async (tx) => {
     const sql = store.sql;
-    const [old] = await tx.q<PgLimitsRow>(sql.QUEUE_LIMITS_LOCK, { queue: p.queue });
-    const row: PgLimitsRow = old
-      ? { ...old }
-      : { concurrency: null, rate_limit: null, rate_per_ms: null, rate_burst: null, rate_tat: null };
-    if (p.concurrency !== undefined) row.concurrency = p.concurrency;
-    if (p.rateLimit !== undefined) {
-      row.rate_limit = p.rateLimit?.limit ?? null;
-      row.rate_per_ms = p.rateLimit?.perMs ?? null;
-      row.rate_burst = p.rateLimit?.burst ?? null;
-      row.rate_tat = null;
-    }
-    if (row.concurrency === null && row.rate_limit === null)
-      await tx.q(sql.QUEUE_LIMITS_DELETE, { queue: p.queue });
+    const [old] = await tx.q<LimitsRow>(sql.QUEUE_LIMITS_LOCK, { queue: p.queue });
+    const row = limitsRowAfter(old, p);
+    if (row === null) await tx.q(sql.QUEUE_LIMITS_DELETE, { queue: p.queue });
     else await tx.q(sql.QUEUE_LIMITS_PUT, { queue: p.queue, now: tx.now, ...row });
   });
 }
@@ -64,17 +39,17 @@ export async function pgClaimRoom(
   tx: Tx,
   queue: string,
   want: number,
-): Promise<{ room: number; retryAt: number | null; row: PgLimitsRow | undefined }> {
+): Promise<{ room: number; retryAt: number | null; row: LimitsRow | undefined }> {
   const [hold] = await tx.q<{ until: number }>(store.sql.QUEUE_HOLD_GET, { queue });
   if (hold && hold.until > tx.now) return { room: 0, retryAt: hold.until, row: undefined };
-  const [row] = await tx.q<PgLimitsRow>(store.sql.QUEUE_LIMITS_LOCK, { queue });
+  const [row] = await tx.q<LimitsRow>(store.sql.QUEUE_LIMITS_LOCK, { queue });
   if (!row) return { room: want, retryAt: null, row };
   let running = 0;
   if (row.concurrency !== null) {
     const [r] = await tx.q<{ n: number }>(store.sql.QUEUE_RUNNING, { queue });
     running = r?.n ?? 0;
   }
-  return { ...limitRoom(pgRowLimits(row), running, row.rate_tat, want, tx.now), row };
+  return { ...limitRoom(limitsFromRow(row), running, row.rate_tat, want, tx.now), row };
 }
 
 /** Inside the claim's transaction: records `n` starts against the queue's rate limit. */
@@ -82,11 +57,11 @@ export async function pgClaimTook(
   store: PgStore,
   tx: Tx,
   queue: string,
-  row: PgLimitsRow | undefined,
+  row: LimitsRow | undefined,
   n: number,
 ): Promise<void> {
   if (n === 0 || !row) return;
-  const rate = pgRowLimits(row).rateLimit;
+  const rate = limitsFromRow(row).rateLimit;
   if (rate)
     await tx.q(store.sql.QUEUE_LIMITS_TAT, { queue, tat: rateAdvance(rate, row.rate_tat, tx.now, n) });
 }

@@ -1,21 +1,19 @@
 /** Leases (renew, rescue), queue flags and listing, retention and worker heartbeats. */
 import type { JobErrorRecord, JobState } from "../../core/types.js";
-import {
-  emptyCounts,
-  type LeaseRenewParams,
-  type LeaseRenewResult,
-  type LeaseRescueParams,
-  type LeaseRescueResult,
-  type QueueInfo,
-  type RetentionPruneParams,
-  type WorkerHeartbeatParams,
-  type WorkerInfo,
+import type {
+  LeaseRenewParams,
+  LeaseRenewResult,
+  LeaseRescueParams,
+  LeaseRescueResult,
+  QueueInfo,
+  RetentionPruneParams,
+  WorkerHeartbeatParams,
+  WorkerInfo,
 } from "../backend.js";
-import { noWaiting } from "../flow-waiting.js";
-import { noLimits } from "../seam/flow.js";
+import type { LimitsRow } from "../flow-limits.js";
+import { queueInfosFromRows } from "../queue-infos.js";
 import { LEASE_EXPIRED_MESSAGE } from "../shared.js";
 import { onJobFailed, removeOne } from "./cascade.js";
-import { type PgLimitsRow, pgRowLimits } from "./flow.js";
 import { pgFlowWaiting } from "./flow-waiting.js";
 import { takeFollowUp } from "./follow-ups.js";
 import { jobEvent, toWorker, type WorkerRow } from "./rows.js";
@@ -95,38 +93,12 @@ export class PgMaintenance {
   async queueList(): Promise<QueueInfo[]> {
     // Three reads from one snapshot, so counts and flags agree.
     return this.store.snapshot(async (q) => {
-      const byName = new Map<string, QueueInfo>();
-      const get = (name: string) => {
-        let info = byName.get(name);
-        if (!info)
-          byName.set(
-            name,
-            (info = {
-              name,
-              paused: false,
-              counts: emptyCounts(),
-              oldestQueuedAt: null,
-              limits: noLimits(),
-              ...noWaiting(),
-            }),
-          );
-        return info;
-      };
-      for (const { name } of await q<{ name: string }>(this.sql.QUEUE_PAUSED_LIST)) get(name).paused = true;
-      const tats = new Map<string, number | null>();
-      for (const row of await q<PgLimitsRow & { name: string }>(this.sql.QUEUE_LIMITS_LIST)) {
-        get(row.name).limits = pgRowLimits(row);
-        tats.set(row.name, row.rate_tat);
-      }
-      for (const { queue, state, n } of await q<{ queue: string; state: JobState; n: number }>(
-        this.sql.QUEUE_COUNTS,
-      ))
-        get(queue).counts[state] += n;
-      for (const { queue, oldest } of await q<{ queue: string; oldest: number }>(
-        this.sql.QUEUE_OLDEST_QUEUED,
-      ))
-        get(queue).oldestQueuedAt = oldest;
-      const list = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+      const { list, tats } = queueInfosFromRows({
+        paused: await q<{ name: string }>(this.sql.QUEUE_PAUSED_LIST),
+        limits: await q<LimitsRow & { name: string }>(this.sql.QUEUE_LIMITS_LIST),
+        counts: await q<{ queue: string; state: JobState; n: number }>(this.sql.QUEUE_COUNTS),
+        oldest: await q<{ queue: string; oldest: number }>(this.sql.QUEUE_OLDEST_QUEUED),
+      });
       const waiting = await pgFlowWaiting(this.store, q, list, tats, this.store.now());
       for (const info of list) Object.assign(info, waiting.get(info.name));
       return list;

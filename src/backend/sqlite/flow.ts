@@ -9,39 +9,21 @@ import {
   checkBackoff,
   checkQueueHold,
   checkQueueLimitParams,
+  type LimitsRow,
   limitRoom,
+  limitsFromRow,
+  limitsRowAfter,
   rateAdvance,
 } from "../flow-limits.js";
-import type { JobBackoffParams, QueueHoldParams, QueueLimitParams, QueueLimits } from "../seam/flow.js";
-import type { LimitsRow } from "./statements.js";
+import type { JobBackoffParams, QueueHoldParams, QueueLimitParams } from "../seam/flow.js";
 import { jobEvent, type SqliteStore } from "./store.js";
-
-export function rowLimits(row: LimitsRow): QueueLimits {
-  return {
-    concurrency: row.concurrency,
-    rateLimit:
-      row.rate_limit === null || row.rate_per_ms === null
-        ? null
-        : { limit: row.rate_limit, perMs: row.rate_per_ms, burst: row.rate_burst ?? 0 },
-  };
-}
 
 export async function queueLimit(s: SqliteStore, params: QueueLimitParams): Promise<void> {
   const p = checkQueueLimitParams(params);
   const { now } = s.time();
   await s.write("queue limit", now, () => {
-    const old = s.sql.queueLimitsGet.get({ queue: p.queue });
-    const row: LimitsRow = old
-      ? { ...old }
-      : { concurrency: null, rate_limit: null, rate_per_ms: null, rate_burst: null, rate_tat: null };
-    if (p.concurrency !== undefined) row.concurrency = p.concurrency;
-    if (p.rateLimit !== undefined) {
-      row.rate_limit = p.rateLimit?.limit ?? null;
-      row.rate_per_ms = p.rateLimit?.perMs ?? null;
-      row.rate_burst = p.rateLimit?.burst ?? null;
-      row.rate_tat = null;
-    }
-    if (row.concurrency === null && row.rate_limit === null) s.sql.queueLimitsDelete.run({ queue: p.queue });
+    const row = limitsRowAfter(s.sql.queueLimitsGet.get({ queue: p.queue }), p);
+    if (row === null) s.sql.queueLimitsDelete.run({ queue: p.queue });
     else s.sql.queueLimitsPut.run({ queue: p.queue, now, ...row });
   });
 }
@@ -58,7 +40,7 @@ export function claimRoom(
   const row = s.sql.queueLimitsGet.get({ queue });
   if (!row) return { room: want, retryAt: null, row };
   const running = row.concurrency === null ? 0 : (s.sql.queueRunning.get({ queue })?.n ?? 0);
-  return { ...limitRoom(rowLimits(row), running, row.rate_tat, want, now), row };
+  return { ...limitRoom(limitsFromRow(row), running, row.rate_tat, want, now), row };
 }
 
 /** Inside the claim's write transaction: records `n` starts against the queue's rate limit. */
@@ -70,7 +52,7 @@ export function claimTook(
   now: number,
 ): void {
   if (n === 0 || !row) return;
-  const rate = rowLimits(row).rateLimit;
+  const rate = limitsFromRow(row).rateLimit;
   if (rate) s.sql.queueLimitsTat.run({ queue, tat: rateAdvance(rate, row.rate_tat, now, n) });
 }
 

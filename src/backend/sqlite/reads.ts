@@ -1,17 +1,10 @@
 /** SQLite backend, reading section: jobs, lists, logs, queues, workers. */
 import type { JobLogLine, JobRecord } from "../../core/types.js";
-import {
-  emptyCounts,
-  type JobListParams,
-  type JobPage,
-  type QueueInfo,
-  type WorkerInfo,
-} from "../backend.js";
+import type { JobListParams, JobPage, QueueInfo, WorkerInfo } from "../backend.js";
 import { decodeFlow } from "../flow-gate.js";
-import { flowWaiting, noWaiting, type QueueFacts, type WaitGroup } from "../flow-waiting.js";
-import { noLimits } from "../seam/flow.js";
+import { flowWaiting, type QueueFacts, type WaitGroup } from "../flow-waiting.js";
+import { queueInfosFromRows } from "../queue-infos.js";
 import { pageOfRows, sqlListArgs } from "../shared.js";
-import { rowLimits } from "./flow.js";
 import { gateIo } from "./flow-claim.js";
 import { mergeStates } from "./merge.js";
 import { type JobRow, toRecord, toWorker } from "./rows.js";
@@ -104,32 +97,12 @@ export async function queueList(s: SqliteStore): Promise<QueueInfo[]> {
   return s.read(() =>
     s.db
       .transaction(() => {
-        const byName = new Map<string, QueueInfo>();
-        const get = (name: string) => {
-          let q = byName.get(name);
-          if (!q)
-            byName.set(
-              name,
-              (q = {
-                name,
-                paused: false,
-                counts: emptyCounts(),
-                oldestQueuedAt: null,
-                limits: noLimits(),
-                ...noWaiting(),
-              }),
-            );
-          return q;
-        };
-        for (const { name } of s.sql.queuePausedList.all()) get(name).paused = true;
-        const tats = new Map<string, number | null>();
-        for (const row of s.sql.queueLimitsList.all()) {
-          get(row.name).limits = rowLimits(row);
-          tats.set(row.name, row.rate_tat);
-        }
-        for (const { queue, state, n } of s.sql.queueCounts.all()) get(queue).counts[state] += n;
-        for (const { queue, oldest } of s.sql.queueOldestQueued.all()) get(queue).oldestQueuedAt = oldest;
-        const list = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+        const { list, tats } = queueInfosFromRows({
+          paused: s.sql.queuePausedList.all(),
+          limits: s.sql.queueLimitsList.all(),
+          counts: s.sql.queueCounts.all(),
+          oldest: s.sql.queueOldestQueued.all(),
+        });
         const waiting = flowWaiting(waitFacts(s, list, tats, now), gateIo(s), now);
         for (const q of list) Object.assign(q, waiting.get(q.name));
         return list;

@@ -1,95 +1,34 @@
 /**
- * Rows of spool_jobs as better-sqlite3 returns them, and their mapping to `JobRecord`.
+ * Rows of spool_jobs as better-sqlite3 returns them, and their mapping to `JobRecord` (the columns
+ * both SQL stores share: ../sql-rows.ts).
  * JSON columns hold their empty value as a literal ("[]", "{}") so the common case skips
  * JSON.parse on the claim path.
  */
 import type { JobErrorRecord, JobProgress, JobRecord, JobState, LeasedJob } from "../../core/types.js";
-import type { NewJob, WorkerInfo } from "../backend.js";
+import type { NewJob } from "../backend.js";
 import { encodeFlow } from "../flow-gate.js";
+import { type JobRowColumns, recordFromRow, type WorkerRow as WorkerColumns } from "../sql-rows.js";
 
-export interface JobRow {
-  id: string;
-  task: string;
-  queue: string;
-  state: JobState;
-  priority: number;
-  run_at: number;
-  attempt: number;
-  max_attempts: number;
-  input: string;
-  result: string | null;
+export { workerFromRow as toWorker } from "../sql-rows.js";
+
+export interface JobRow extends JobRowColumns {
   errors: string;
   progress: string | null;
-  key: string | null;
-  meta: string;
   depends_on: string;
-  pending_dependencies: number;
   has_dependents: number;
-  lease_ms: number | null;
-  timeout_ms: number | null;
-  worker_id: string | null;
-  lease_token: string | null;
-  lease_expires_at: number | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  updated_at: number;
-  /** The limit key (migration 0020); NULL: the job has no limits. */
-  flow_key?: string | null;
 }
 
-export interface WorkerRow {
-  id: string;
-  host: string;
-  pid: number;
-  queues: string;
-  concurrency: number;
-  running: string;
-  started_at: number;
-  last_seen_at: number;
+export interface WorkerRow extends WorkerColumns {
   expires_at: number;
 }
 
-function errors(text: string): JobErrorRecord[] {
-  return text === "[]" ? [] : (JSON.parse(text) as JobErrorRecord[]);
-}
-
-function meta(text: string): Record<string, unknown> {
-  return text === "{}" ? {} : (JSON.parse(text) as Record<string, unknown>);
-}
-
-function ids(text: string): string[] {
-  return text === "[]" ? [] : (JSON.parse(text) as string[]);
-}
-
 export function toRecord(row: JobRow): JobRecord {
-  return {
-    id: row.id,
-    task: row.task,
-    queue: row.queue,
-    state: row.state,
-    priority: row.priority,
-    runAt: row.run_at,
-    attempt: row.attempt,
-    maxAttempts: row.max_attempts,
-    input: row.input,
-    result: row.result,
-    errors: errors(row.errors),
-    progress: row.progress === null ? null : (JSON.parse(row.progress) as JobProgress),
-    key: row.key,
-    meta: meta(row.meta),
-    dependsOn: ids(row.depends_on),
-    pendingDependencies: row.pending_dependencies,
-    leaseMs: row.lease_ms,
-    timeoutMs: row.timeout_ms,
-    workerId: row.worker_id,
-    leaseExpiresAt: row.lease_expires_at,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    updatedAt: row.updated_at,
-    ...(row.flow_key == null ? {} : { limitKey: row.flow_key }),
-  };
+  return recordFromRow(
+    row,
+    row.errors === "[]" ? [] : (JSON.parse(row.errors) as JobErrorRecord[]),
+    row.progress === null ? null : (JSON.parse(row.progress) as JobProgress),
+    row.depends_on === "[]" ? [] : (JSON.parse(row.depends_on) as string[]),
+  );
 }
 
 /**
@@ -171,19 +110,6 @@ export function toLeased(r: readonly unknown[], w: ClaimWrite): LeasedJob {
     startedAt: w.now,
     finishedAt: r[17] as number | null,
     updatedAt: w.now,
-  };
-}
-
-export function toWorker(row: WorkerRow): WorkerInfo {
-  return {
-    id: row.id,
-    host: row.host,
-    pid: row.pid,
-    queues: JSON.parse(row.queues) as string[],
-    concurrency: row.concurrency,
-    running: JSON.parse(row.running) as string[],
-    startedAt: row.started_at,
-    lastSeenAt: row.last_seen_at,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type Sqlite from "better-sqlite3";
 import type { JobState } from "../../core/types.js";
+import type { LimitsRow } from "../flow-limits.js";
 import * as SQL from "./generated/sql.js";
 import { checkClaimColumns, type JobRow, type WorkerRow } from "./rows.js";
 
@@ -28,15 +29,6 @@ type Now = { now: number };
 export interface FlowGroupRow {
   task: string;
   flow_key: string;
-}
-
-/** A spool_queue_limits row (see sqlite/flow.ts). */
-export interface LimitsRow {
-  concurrency: number | null;
-  rate_limit: number | null;
-  rate_per_ms: number | null;
-  rate_burst: number | null;
-  rate_tat: number | null;
 }
 
 export interface JobListSqlParams {
@@ -233,17 +225,7 @@ export function prepareStatements(db: Sqlite.Database) {
       SQL.RETENTION_BEYOND_KEEP,
     ),
 
-    workerUpsert: p<{
-      id: string;
-      host: string;
-      pid: number;
-      queues: string;
-      concurrency: number;
-      running: string;
-      started_at: number;
-      now: number;
-      expires_at: number;
-    }>(SQL.WORKER_UPSERT),
+    workerUpsert: p<Omit<WorkerRow, "last_seen_at"> & Now>(SQL.WORKER_UPSERT),
     workerDelete: p<Id>(SQL.WORKER_DELETE),
     workerDeleteExpired: p<Now>(SQL.WORKER_DELETE_EXPIRED),
     workerList: p<Now, WorkerRow>(SQL.WORKER_LIST),
