@@ -9,9 +9,8 @@ import pg from "pg";
 import { afterAll, expect, test } from "vitest";
 import type { JobListParams } from "../../src/backend/backend.js";
 import { RANGE_PROBE_MAX } from "../../src/backend/postgres/control.js";
-import * as SQL from "../../src/backend/postgres/generated/sql.js";
 import { createPostgresBackend, type PostgresBackend } from "../../src/backend/postgres/index.js";
-import { compile } from "../../src/backend/postgres/statements.js";
+import { prepareStatements, type Statements } from "../../src/backend/postgres/statements.js";
 import { POSTGRES_URL_BASE, postgresUrl, requirePostgres } from "../support/postgres.js";
 
 requirePostgres("the PostgreSQL list plan tests");
@@ -25,10 +24,10 @@ const N = 200_000;
 async function explain(
   c: pg.Client,
   schema: string,
-  name: keyof typeof SQL,
+  name: keyof Statements,
   params: Record<string, unknown>,
 ) {
-  const st = compile(SQL[name] as string, schema, name);
+  const st = prepareStatements(schema)[name];
   const values = st.params.map((p) => (p in params ? params[p] : null));
   const r = await c.query({ text: `EXPLAIN ${st.text}`, values });
   return (r.rows as { "QUERY PLAN": string }[]).map((x) => x["QUERY PLAN"]).join("\n");
