@@ -5,7 +5,7 @@
  * counts) p50/p95, the processing rate of `--n` fresh jobs in one worker process, and the same
  * with a reader polling the list and counts every second (ratio ≥ 0.9× is the goal).
  *
- *   npx tsx bench/growth.ts --sizes 10000,1000000 [--systems spool-sqlite,spool-redis] [--n 20000] [--calls 40] [--json PATH]
+ *   npx tsx bench/growth.ts --sizes 10000,1000000 [--systems spool-sqlite,spool-redis,spool-postgres] [--n 20000] [--calls 40] [--json PATH]
  *
  * Prints a Markdown section on stdout (progress on stderr); writes JSON with --json.
  */
@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { prepareWorkerRuntime } from "./harness/build.js";
 import { int, ms, ratio, table } from "./harness/format.js";
 import {
@@ -57,9 +58,12 @@ async function main(): Promise<void> {
   const sizes = values.sizes.split(",").map(Number);
   const n = Number(values.n);
   const calls = Number(values.calls);
-  const systems = values.systems.split(",").filter((s) => s === "spool-sqlite" || s === "spool-redis");
+  const systems = values.systems
+    .split(",")
+    .filter((s) => s === "spool-sqlite" || s === "spool-redis" || s === "spool-postgres");
   const tmpDir = mkdtempSync(join(tmpdir(), "spool-bench-growth-"));
   const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/14";
+  const pgUrl = process.env.BENCH_PG_URL ?? "postgres://spool:spool@127.0.0.1:5432/spool";
   const runtime = await prepareWorkerRuntime(ROOT);
   const points: GrowthPoint[] = [];
   const skipped: string[] = [];
@@ -80,10 +84,13 @@ async function main(): Promise<void> {
           runId,
           tmpDir,
           redisUrl: `${redisUrl}${redisUrl.includes("?") ? "&" : "?"}prefix=${runId}`,
-          pgUrl: "",
+          pgUrl,
           concurrency: 50,
         };
-        const url = urlFor(kind, ctx);
+        // PostgreSQL: a schema of its own, dropped afterwards (the database may be shared).
+        const pgSchema = `growth_${size}_${process.pid}`;
+        const url = kind === "postgres" ? withSchema(pgUrl, pgSchema) : urlFor(kind, ctx);
+        if (kind === "postgres") ctx.pgUrl = url;
         if (kind === "redis") await dropRedisPrefix(redisUrl, runId);
         log(`G. ${system}: seeding ${int(size)} retained jobs`);
         const t = performance.now();
@@ -108,6 +115,7 @@ async function main(): Promise<void> {
         log(`   process ${show(process1)}; with a polling reader ${show(withReader)}`);
         points.push({ system, size, seedS, reads, process: process1, withReader });
         if (kind === "redis") await dropRedisPrefix(redisUrl, runId);
+        else if (kind === "postgres") await dropPgSchema(pgUrl, pgSchema);
         else for (const x of ["", "-wal", "-shm"]) rmSync(url.slice("sqlite://".length) + x, { force: true });
       }
     }
@@ -129,6 +137,22 @@ async function main(): Promise<void> {
       `${JSON.stringify({ sizes, n, calls, points, skipped, problems }, null, 2)}\n`,
     );
   process.exit(0);
+}
+
+function withSchema(base: string, schema: string): string {
+  const u = new URL(base);
+  u.searchParams.set("schema", schema);
+  return u.toString();
+}
+
+async function dropPgSchema(base: string, schema: string): Promise<void> {
+  const c = new pg.Client(base);
+  await c.connect();
+  try {
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await c.end();
+  }
 }
 
 const perS = (r: GrowthProcessRun | { error: string }) => ("error" in r ? undefined : r.processPerS);

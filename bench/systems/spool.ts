@@ -21,7 +21,8 @@ export function urlFor(kind: SpoolKind, ctx: BenchContext): string {
   if (kind === "redis") return ctx.redisUrl;
   if (kind === "postgres") {
     const url = new URL(ctx.pgUrl);
-    url.searchParams.set("schema", PG_SCHEMA);
+    // A URL that names its schema keeps it (the growth section gives each store its own).
+    if (!url.searchParams.has("schema")) url.searchParams.set("schema", PG_SCHEMA);
     return url.toString();
   }
   return `sqlite://${sqliteFile(ctx)}`;

@@ -15,7 +15,11 @@ import type {
 import { pageOfRows, sqlListArgs } from "../shared.js";
 import { cancelDependents, removeOne } from "./cascade.js";
 import { type JobRow, jobEvent, toRecord } from "./rows.js";
+import type { Statements } from "./statements.js";
 import type { PgStore } from "./store.js";
+
+/** Most jobs a created-time range reads from jobs_created to bound its walk (as SQLite's). */
+export const RANGE_PROBE_MAX = 50_000;
 
 /** Log lines kept per job (oldest dropped first), as in the other backends. */
 export const LOG_LINES_MAX = 1000;
@@ -143,10 +147,44 @@ export class PgControl {
     return out;
   }
 
+  /**
+   * A page of jobs, through the statement whose WHERE names the filter that drives the walk
+   * (as SQLite's reads.ts jobList): a created-time range holding few jobs bounds the primary-key
+   * walk to their ids, else the states walk (state, id), else a task walks (task, id), else
+   * every job in id order. Each statement checks every filter.
+   */
   async list(params: JobListParams): Promise<JobPage> {
     const args = sqlListArgs(params);
-    const stmt = (params.order ?? "desc") === "desc" ? this.sql.JOB_LIST_DESC : this.sql.JOB_LIST_ASC;
-    const rows = await this.store.read((q) => q<JobRow>(stmt, args));
+    const desc = (params.order ?? "desc") === "desc";
+    const states = args.states ? [...new Set(args.states)] : null;
+    if (states !== null && states.length === 0) return { jobs: [], nextCursor: null };
+    const pick = <K extends keyof Statements>(asc: K, dsc: K) => this.sql[desc ? dsc : asc];
+    const rows = await this.store.read(async (q) => {
+      if (args.created_after !== null || args.created_before !== null) {
+        const [probe] = await q<{ n: number; lo: string | null; hi: string | null }>(
+          this.sql.JOB_LIST_RANGE_PROBE,
+          {
+            created_after: args.created_after,
+            created_before: args.created_before,
+            cap: RANGE_PROBE_MAX,
+          },
+        );
+        if (!probe || probe.n === 0) return [];
+        if (probe.n < RANGE_PROBE_MAX)
+          return q<JobRow>(pick("JOB_LIST_SPAN_ASC", "JOB_LIST_SPAN_DESC"), {
+            ...args,
+            lo: probe.lo,
+            hi: probe.hi,
+          });
+      }
+      if (states !== null)
+        return q<JobRow>(pick("JOB_LIST_STATE_ASC", "JOB_LIST_STATE_DESC"), { ...args, states });
+      if (args.task !== null) {
+        const { states: _s, ...rest } = args;
+        return q<JobRow>(pick("JOB_LIST_TASK_ASC", "JOB_LIST_TASK_DESC"), rest);
+      }
+      return q<JobRow>(pick("JOB_LIST_ASC", "JOB_LIST_DESC"), args);
+    });
     return pageOfRows(rows, args.limit - 1, toRecord);
   }
 

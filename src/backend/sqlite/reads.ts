@@ -29,9 +29,9 @@ export async function jobGetMany(s: SqliteStore, { ids }: { ids: readonly string
 
 /**
  * Most jobs a created-time range reads from spool_jobs_created to bound its walk (index-only,
- * about 1-2 ms); a range holding more is a large share of the store, walked as if unbounded.
+ * a few ms at most); a range holding more is a large share of the store, walked as if unbounded.
  */
-export const RANGE_PROBE_MAX = 10_000;
+export const RANGE_PROBE_MAX = 50_000;
 
 /**
  * A page of jobs. Each filter that can drive the walk has a statement whose WHERE names it with

@@ -93,6 +93,15 @@ export const EVENTS_INSERT = "INSERT INTO spool.events (at, events) VALUES (:at:
 export const EVENTS_PRUNE = "DELETE FROM spool.events WHERE at < :before::bigint";
 
 /**
+ * `queries/finished-counts-fold.sql`: Folds the finished-count deltas (migration 0063) into one row per queue and state, so
+ * queueList sums a few rows. Rows appended while this runs are not in its snapshot and stay;
+ * two folds at once cannot count a row twice (the second waits on the first's deletes, then
+ * skips the rows they removed).
+ * Params: none.
+ */
+export const FINISHED_COUNTS_FOLD = "WITH gone AS (DELETE FROM spool.finished_counts RETURNING queue, state, n)\nINSERT INTO spool.finished_counts (queue, state, n)\n  SELECT queue, state, sum(n) FROM gone GROUP BY queue, state HAVING sum(n) <> 0";
+
+/**
  * `queries/flow-candidates.sql`: The fair claim's candidates in one queue (docs/flow-control.md, "Fairness between keys"):
  * queued jobs dealt into rounds, a group's n-th job (claim order: priority DESC, run_at, id)
  * in round n; rounds in turn, each in claim order. A group is a task's jobs with one limit
@@ -337,6 +346,79 @@ export const JOB_INSERT = "INSERT INTO spool.jobs (\n  id, task, queue, state, p
  * Returns: queue, attempt.
  */
 export const JOB_LEASED = "SELECT queue, attempt FROM spool.jobs WHERE id = :id::text AND state = 'running' AND lease_token = :token::text\nFOR SHARE";
+
+/**
+ * `queries/job-list-range-probe.sql`: The jobs created in [:created_after, :created_before) (a NULL bound is open), read from
+ * jobs_created (migration 0063), at most :cap of them: how many, and their smallest and largest
+ * id, which bound the walk of job-list-span.sql. n = :cap: the range may hold more.
+ * Params: :created_after, :created_before, :cap.
+ * Returns: n, lo, hi (NULL when n = 0).
+ */
+export const JOB_LIST_RANGE_PROBE = "SELECT count(*)::integer AS n, min(id) AS lo, max(id) AS hi FROM (\n  SELECT id FROM spool.jobs\n  WHERE created_at >= coalesce(:created_after::bigint, -9000000000000000000)\n    AND created_at < coalesce(:created_before::bigint, 9000000000000000000)\n  LIMIT :cap::bigint\n) AS r";
+
+/**
+ * `queries/job-list-span.sql`: One page of jobs, oldest first, among ids in [:lo, :hi]: a created-time range walks only the ids
+ * between the smallest and largest id of the jobs created in it (job-list-range-probe.sql),
+ * through the primary key. Each row is still checked against every filter.
+ * Params: :lo, :hi (inclusive), and as job-list.sql.
+ * Returns: every column.
+ */
+export const JOB_LIST_SPAN_ASC = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE j.id >= :lo::text AND j.id <= :hi::text\n  AND (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))\n  AND (:task::text IS NULL OR j.task = :task::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id > :after::text)\n  AND (:search::text IS NULL OR strpos(lower(\n    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')\n  ), :search::text) > 0)\nORDER BY j.id ASC\nLIMIT :limit::bigint";
+
+/**
+ * `queries/job-list-span.sql`: One page of jobs, newest first, among ids in [:lo, :hi]: a created-time range walks only the ids
+ * between the smallest and largest id of the jobs created in it (job-list-range-probe.sql),
+ * through the primary key. Each row is still checked against every filter.
+ * Params: :lo, :hi (inclusive), and as job-list.sql.
+ * Returns: every column.
+ */
+export const JOB_LIST_SPAN_DESC = "SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE j.id >= :lo::text AND j.id <= :hi::text\n  AND (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))\n  AND (:task::text IS NULL OR j.task = :task::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id < :after::text)\n  AND (:search::text IS NULL OR strpos(lower(\n    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')\n  ), :search::text) > 0)\nORDER BY j.id DESC\nLIMIT :limit::bigint";
+
+/**
+ * `queries/job-list-state.sql`: One page of jobs in the given states, oldest first: for each state (distinct), the walk of
+ * jobs_state_id (migration 0063) in id order, stopped after one page; the pages merged by id.
+ * `state = ANY(...)` on that index would read every job of those states and sort them. The
+ * state is matched by `>= AND <=`, not `=`, and the inner ORDER BY names it: with `=` the planner
+ * drops state from the order (it is constant) and may take the primary key and filter, which
+ * read every job for a rare state (~3 s at 1M jobs); this way only jobs_state_id gives the
+ * order without a sort.
+ * Params: :states (text[], distinct), and as job-list.sql.
+ * Returns: every column.
+ */
+export const JOB_LIST_STATE_ASC = "SELECT p.* FROM unnest(:states::text[]) AS s(state)\nCROSS JOIN LATERAL (\nSELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\n  FROM spool.jobs AS j\n  WHERE j.state >= s.state AND j.state <= s.state\n  AND (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:task::text IS NULL OR j.task = :task::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id > :after::text)\n  AND (:search::text IS NULL OR strpos(lower(\n    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')\n  ), :search::text) > 0)\n  ORDER BY j.state ASC, j.id ASC\n  LIMIT :limit::bigint\n) AS p\nORDER BY p.id ASC\nLIMIT :limit::bigint";
+
+/**
+ * `queries/job-list-state.sql`: One page of jobs in the given states, newest first: for each state (distinct), the walk of
+ * jobs_state_id (migration 0063) in id order, stopped after one page; the pages merged by id.
+ * `state = ANY(...)` on that index would read every job of those states and sort them. The
+ * state is matched by `>= AND <=`, not `=`, and the inner ORDER BY names it: with `=` the planner
+ * drops state from the order (it is constant) and may take the primary key and filter, which
+ * read every job for a rare state (~3 s at 1M jobs); this way only jobs_state_id gives the
+ * order without a sort.
+ * Params: :states (text[], distinct), and as job-list.sql.
+ * Returns: every column.
+ */
+export const JOB_LIST_STATE_DESC = "SELECT p.* FROM unnest(:states::text[]) AS s(state)\nCROSS JOIN LATERAL (\nSELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\n  FROM spool.jobs AS j\n  WHERE j.state >= s.state AND j.state <= s.state\n  AND (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:task::text IS NULL OR j.task = :task::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id < :after::text)\n  AND (:search::text IS NULL OR strpos(lower(\n    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')\n  ), :search::text) > 0)\n  ORDER BY j.state DESC, j.id DESC\n  LIMIT :limit::bigint\n) AS p\nORDER BY p.id DESC\nLIMIT :limit::bigint";
+
+/**
+ * `queries/job-list-task.sql`: One page of one task's jobs, oldest first: the walk of jobs_task_id (migration 0063) in id order,
+ * stopped after one page. The task is matched by `>= AND <=` and the inner ORDER BY names it, so
+ * only that index gives the order without a sort (as in job-list-state.sql: with `=` the planner
+ * may take the primary key and filter, reading every job for a rare task). No state filter here.
+ * Params: :task, and as job-list.sql without :states.
+ * Returns: every column.
+ */
+export const JOB_LIST_TASK_ASC = "SELECT p.* FROM unnest(ARRAY[:task::text]) AS t(task)\nCROSS JOIN LATERAL (\nSELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE j.task >= t.task AND j.task <= t.task\n  AND (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id > :after::text)\n  AND (:search::text IS NULL OR strpos(lower(\n    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')\n  ), :search::text) > 0)\n  ORDER BY j.task ASC, j.id ASC\n  LIMIT :limit::bigint\n) AS p\nORDER BY p.id ASC\nLIMIT :limit::bigint";
+
+/**
+ * `queries/job-list-task.sql`: One page of one task's jobs, newest first: the walk of jobs_task_id (migration 0063) in id order,
+ * stopped after one page. The task is matched by `>= AND <=` and the inner ORDER BY names it, so
+ * only that index gives the order without a sort (as in job-list-state.sql: with `=` the planner
+ * may take the primary key and filter, reading every job for a rare task). No state filter here.
+ * Params: :task, and as job-list.sql without :states.
+ * Returns: every column.
+ */
+export const JOB_LIST_TASK_DESC = "SELECT p.* FROM unnest(ARRAY[:task::text]) AS t(task)\nCROSS JOIN LATERAL (\nSELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE j.task >= t.task AND j.task <= t.task\n  AND (:queue::text IS NULL OR j.queue = :queue::text)\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id < :after::text)\n  AND (:search::text IS NULL OR strpos(lower(\n    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')\n  ), :search::text) > 0)\n  ORDER BY j.task DESC, j.id DESC\n  LIMIT :limit::bigint\n) AS p\nORDER BY p.id DESC\nLIMIT :limit::bigint";
 
 /**
  * `queries/job-list.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
@@ -599,11 +681,12 @@ export const NOTIFY_SEND = "SELECT set_config('synchronous_commit', 'off', true)
 
 /**
  * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes; the
- * finished states by scanning the finished jobs (bounded by retention).
+ * finished states are summed from spool.finished_counts (deltas kept by triggers, migration
+ * 0063, folded by retention), so the answer does not grow with the finished jobs retained.
  * Params: none.
  * Returns: queue, state, n.
  */
-export const QUEUE_COUNTS = "SELECT queue, 'queued' AS state, count(*)::integer AS n FROM spool.jobs WHERE state = 'queued' GROUP BY queue\nUNION ALL\nSELECT queue, 'scheduled', count(*)::integer FROM spool.jobs WHERE state = 'scheduled' GROUP BY queue\nUNION ALL\nSELECT queue, 'running', count(*)::integer FROM spool.jobs WHERE state = 'running' GROUP BY queue\nUNION ALL\nSELECT queue, 'waiting', count(*)::integer FROM spool.jobs WHERE state = 'waiting' GROUP BY queue\nUNION ALL\nSELECT queue, state, count(*)::integer FROM spool.jobs\nWHERE finished_at IS NOT NULL AND state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state";
+export const QUEUE_COUNTS = "SELECT queue, 'queued' AS state, count(*)::integer AS n FROM spool.jobs WHERE state = 'queued' GROUP BY queue\nUNION ALL\nSELECT queue, 'scheduled', count(*)::integer FROM spool.jobs WHERE state = 'scheduled' GROUP BY queue\nUNION ALL\nSELECT queue, 'running', count(*)::integer FROM spool.jobs WHERE state = 'running' GROUP BY queue\nUNION ALL\nSELECT queue, 'waiting', count(*)::integer FROM spool.jobs WHERE state = 'waiting' GROUP BY queue\nUNION ALL\nSELECT queue, state, sum(n)::integer FROM spool.finished_counts GROUP BY queue, state HAVING sum(n) > 0";
 
 /**
  * `queries/queue-hold-get.sql`: Until when a queue is held (no row, or a past instant: not held).
@@ -1006,5 +1089,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 31,
     name: "dedupe_job",
     sql: "-- 0031_dedupe_job: removing a job (removal, retention, move) also deletes the dedupe row that\n-- records it (a row whose job is gone matches nothing, so it is only garbage), found by job id.\nCREATE INDEX dedupe_job ON spool.dedupe (job_id);",
+  },
+  {
+    version: 63,
+    name: "list_indexes",
+    sql: "-- Reads that stay flat over a big store (issue 17): indexes the list statements walk, and\n-- per-queue counts of finished jobs kept by triggers (counting them scanned every finished row:\n-- ~1.1 s at 1M jobs).\n--\n-- (state, id): a state filter walks its state's jobs in id order (job-list-state.sql);\n-- (created_at, id): a created-time range is read index-only to bound the id walk\n-- (job-list-range-probe.sql, job-list-span.sql); (task, id): a task filter (job-list-task.sql).\n-- Cost: every UPDATE of a job is already non-HOT (state is in the partial indexes'\n-- predicates), so each index takes one more entry per update.\n-- Writers wait while this runs (the indexes and the first counts must see every job).\nLOCK TABLE spool.jobs IN SHARE ROW EXCLUSIVE MODE;\n\nCREATE INDEX IF NOT EXISTS jobs_state_id ON spool.jobs (state, id);\nCREATE INDEX IF NOT EXISTS jobs_created ON spool.jobs (created_at, id);\nCREATE INDEX IF NOT EXISTS jobs_task_id ON spool.jobs (task, id);\n\n-- Deltas of the finished jobs per queue and state: each statement that finishes, un-finishes\n-- or deletes jobs appends one row per (queue, state) it changed (appending: no row that every\n-- completing transaction would update, so no lock that serializes them). queueList sums them;\n-- retention folds them into one row per (queue, state) (finished-counts-fold.sql).\nCREATE TABLE IF NOT EXISTS spool.finished_counts (\n  queue text COLLATE \"C\" NOT NULL,\n  state text NOT NULL,\n  n     bigint NOT NULL\n);\n\nINSERT INTO spool.finished_counts (queue, state, n)\n  SELECT queue, state, count(*) FROM spool.jobs\n  WHERE state IN ('completed', 'failed', 'cancelled')\n  GROUP BY queue, state;\n\n-- Statement-level, with transition tables: one trigger run per statement (a completion batch is\n-- one UPDATE), not one per row.\nCREATE OR REPLACE FUNCTION spool.finished_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  INSERT INTO spool.finished_counts (queue, state, n)\n    SELECT queue, state, count(*) FROM new_rows\n    WHERE state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state;\n  RETURN NULL;\nEND $$;\n\nCREATE OR REPLACE FUNCTION spool.finished_counts_update() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  INSERT INTO spool.finished_counts (queue, state, n)\n    SELECT queue, state, sum(d) FROM (\n      SELECT n.queue, n.state, 1 AS d FROM new_rows n JOIN old_rows o ON o.id = n.id\n      WHERE n.state IN ('completed', 'failed', 'cancelled') AND (n.state, n.queue) IS DISTINCT FROM (o.state, o.queue)\n      UNION ALL\n      SELECT o.queue, o.state, -1 FROM new_rows n JOIN old_rows o ON o.id = n.id\n      WHERE o.state IN ('completed', 'failed', 'cancelled') AND (n.state, n.queue) IS DISTINCT FROM (o.state, o.queue)\n    ) AS changes\n    GROUP BY queue, state HAVING sum(d) <> 0;\n  RETURN NULL;\nEND $$;\n\nCREATE OR REPLACE FUNCTION spool.finished_counts_delete() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  INSERT INTO spool.finished_counts (queue, state, n)\n    SELECT queue, state, -count(*) FROM old_rows\n    WHERE state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state;\n  RETURN NULL;\nEND $$;\n\nDROP TRIGGER IF EXISTS finished_counts_insert ON spool.jobs;\nCREATE TRIGGER finished_counts_insert AFTER INSERT ON spool.jobs\n  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION spool.finished_counts_insert();\nDROP TRIGGER IF EXISTS finished_counts_update ON spool.jobs;\nCREATE TRIGGER finished_counts_update AFTER UPDATE ON spool.jobs\n  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION spool.finished_counts_update();\nDROP TRIGGER IF EXISTS finished_counts_delete ON spool.jobs;\nCREATE TRIGGER finished_counts_delete AFTER DELETE ON spool.jobs\n  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION spool.finished_counts_delete();",
   },
 ];
