@@ -3,6 +3,7 @@
  * way: argument checks before any write, and how an imported job's state is decided.
  */
 import { InvalidArgumentError } from "../core/errors/index.js";
+import type { FollowUpJob, NewJobFollowUps } from "../core/follow-ups.js";
 import { FINAL_STATES, type JobRecord, type JobState } from "../core/types.js";
 import { decodeFlow, encodeFlow } from "./flow-gate.js";
 import type { SpawnPolicy } from "./seam/jobs.js";
@@ -87,6 +88,7 @@ function checkCarried(job: JobRecord, c: MoveCarried, keys: Set<string>): void {
     throw new InvalidArgumentError(`job ${id}: flow must be a JobFlow or null`, "flow");
   if (!Array.isArray(c.dedupe))
     throw new InvalidArgumentError(`job ${id}: dedupe must be an array`, "dedupe");
+  if (c.followUps != null) checkFollowUps(id, c.followUps);
   for (const d of c.dedupe) {
     const k = `${job.task}\0${d.key}`;
     if (typeof d.key !== "string" || d.key === "" || !Number.isFinite(d.firstAt) || keys.has(k))
@@ -95,6 +97,46 @@ function checkCarried(job: JobRecord, c: MoveCarried, keys: Set<string>): void {
         "dedupe",
       );
     keys.add(k);
+  }
+}
+
+const FOLLOW_UP_OUTCOMES: ReadonlySet<string> = new Set(["completed", "failed"]);
+const isInt = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v);
+const isMs = (v: unknown) => v === null || (isInt(v) && (v as number) >= 0);
+
+/** A carried `followUps`: templates as backend/follow-ups.ts `followUpJob` turns them into jobs. */
+function checkFollowUps(id: string, f: NewJobFollowUps): void {
+  const bad = (why: string) => new InvalidArgumentError(`job ${id}: followUps ${why}`, "followUps");
+  if (typeof f !== "object" || Array.isArray(f)) throw bad("must be an object or null");
+  for (const [outcome, t] of Object.entries(f)) {
+    if (!FOLLOW_UP_OUTCOMES.has(outcome)) throw bad(`has an unknown outcome "${outcome}"`);
+    if (t === undefined) continue;
+    const ok =
+      typeof t === "object" &&
+      t !== null &&
+      typeof t.id === "string" &&
+      t.id !== "" &&
+      t.id !== id &&
+      typeof t.task === "string" &&
+      t.task !== "" &&
+      typeof t.queue === "string" &&
+      t.queue !== "" &&
+      (t.input === null || typeof t.input === "string") &&
+      isInt(t.priority) &&
+      isInt(t.maxAttempts) &&
+      t.maxAttempts >= 1 &&
+      typeof t.meta === "string" &&
+      isMs(t.leaseMs) &&
+      isMs(t.timeoutMs) &&
+      (t.flow === null ||
+        t.flow === undefined ||
+        (typeof t.flow === "object" && typeof t.flow.key === "string"));
+    if (!ok) throw bad(`.${outcome} is not a follow-up template`);
+    try {
+      JSON.parse(t.meta);
+    } catch {
+      throw bad(`.${outcome}.meta is not JSON`);
+    }
   }
 }
 
@@ -228,16 +270,40 @@ export function workflowIdOf(job: Pick<JobRecord, "meta">): string | null {
   return wf && typeof wf === "object" && typeof wf.id === "string" ? wf.id : null;
 }
 
-/** What the SQL stores read for `jobMoveRead`: the job row's extra columns and its dedupe entries. */
+/**
+ * What the stores read for `jobMoveRead`: the job row's extra columns, its dedupe entries and
+ * its follow-up templates.
+ */
 export function carriedOf(
   row: { spawn_policy?: string | null; flow_key?: string | null; flow?: string | null },
   dedupe: readonly MoveDedupe[] = [],
+  followUps: NewJobFollowUps | null = null,
 ): MoveCarried {
   return {
     spawnPolicy: (row.spawn_policy ?? null) as SpawnPolicy | null,
     flow: row.flow_key == null || row.flow == null ? null : decodeFlow(row.flow_key, row.flow),
     dedupe: [...dedupe],
+    followUps,
   };
+}
+
+/** Follow-up template rows (parent_id, outcome, job JSON: SQLite and PostgreSQL), grouped by parent. */
+export function followUpsByJob(
+  rows: readonly { parent_id: string; outcome: string; job: string }[],
+): Map<string, NewJobFollowUps> {
+  const out = new Map<string, NewJobFollowUps>();
+  for (const r of rows) {
+    let f = out.get(r.parent_id);
+    if (!f) out.set(r.parent_id, (f = {}));
+    if (r.outcome === "completed" || r.outcome === "failed") f[r.outcome] = JSON.parse(r.job) as FollowUpJob;
+  }
+  return out;
+}
+
+/** The templates a moved job brings to store (a then or a catch), or null. */
+export function carriedFollowUps(carried: MoveCarried | undefined): NewJobFollowUps | null {
+  const f = carried?.followUps;
+  return f != null && (f.completed !== undefined || f.failed !== undefined) ? f : null;
 }
 
 /** Dedupe entries as read from a store (job_id, key, first_at), grouped by the job they name. */

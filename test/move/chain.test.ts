@@ -1,9 +1,11 @@
+// biome-ignore-all lint/suspicious/noThenProperty: `then` is the follow-up option the issue names (an options object, never awaited)
 /**
  * `spool move` along SQLite -> PostgreSQL -> Redis -> SQLite, each hop with a live producer
  * enqueueing into the source and a worker running on it while the mover (the real CLI, a child
  * process) runs. After each hop: every id is in exactly one of source/target, nothing is left
  * to run in the source. At the end, a worker on the last store finishes everything: no job ran
- * twice, every workflow completed, schedules, paused queues and limits arrived, ids and runAt kept.
+ * twice, every workflow completed, schedules, paused queues and limits arrived, ids and runAt kept,
+ * and the durable follow-ups of moved jobs are written (once) when they complete on the last store.
  */
 import { afterAll, expect, test } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
@@ -44,6 +46,14 @@ test.skipIf(!redisReachable || !postgresReachable)(
       const parent = await work.enqueue({ i }, { delay: "1h" });
       const child = await work.enqueue({ i }, { dependsOn: [parent.id] });
       ids.push(parent.id, child.id);
+    }
+    // Delayed parents with a durable follow-up: the templates travel every hop, and the parent's
+    // completion on the last store writes the follow-up there, once.
+    const followed: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const parent = await work.enqueue({ i }, { delay: "1h", then: held.with({ i: 900 + i }) });
+      ids.push(parent.id);
+      followed.push(parent.id);
     }
     for (let i = 0; i < 20; i++)
       workflows.push((await first.chain(step.with(i), step.with(), step.with()).enqueue()).id);
@@ -157,9 +167,19 @@ test.skipIf(!redisReachable || !postgresReachable)(
       expect(found.length, `workflow ${wf} is in one store`).toBe(1);
       expect(found[0]!.counts.completed).toBe(3);
     }
+    const parentOf = (j: { meta: Record<string, unknown> }) =>
+      (j.meta.parent as { id?: string } | undefined)?.id;
+    const followUps = (await backends[3]!.jobList({ task: "move.held", limit: 1000 })).jobs.filter((j) =>
+      followed.includes(parentOf(j) ?? ""),
+    );
+    expect(followUps.map(parentOf).sort()).toEqual([...followed].sort());
+    for (const j of followUps) {
+      expect(j.state).toBe("completed");
+      expect(ran.get(j.id), `runs of follow-up ${j.id}`).toBe(1);
+    }
     expect((await backends[3]!.scheduleGet({ name: "hourly" }))?.name).toBe("hourly");
     for (const s of all) await s.close();
     await last.close();
   },
-  600_000,
+  900_000,
 );

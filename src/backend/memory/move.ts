@@ -2,6 +2,7 @@
 import { FINAL_STATES, type JobRecord } from "../../core/types.js";
 import type { BackendEvent } from "../backend.js";
 import {
+  carriedFollowUps,
   checkImport,
   checkMoveDelete,
   checkMoveTake,
@@ -69,7 +70,12 @@ export async function jobMoveRead(s: MemoryStore, ids: string[]): Promise<MovedJ
     const flow = job.flow === null ? null : structuredClone(job.flow);
     out.push({
       ...s.snapshot(job),
-      carried: { spawnPolicy: job.spawnPolicy, flow, dedupe: dedupe.get(id) ?? [] },
+      carried: {
+        spawnPolicy: job.spawnPolicy,
+        flow,
+        dedupe: dedupe.get(id) ?? [],
+        followUps: job.followUps ? structuredClone(job.followUps) : null,
+      },
     });
   }
   return out;
@@ -102,8 +108,7 @@ export async function jobImport(s: MemoryStore, params: JobImportParams): Promis
       version: 0,
       spawnPolicy: carried?.spawnPolicy ?? null,
       flow: carried?.flow ? structuredClone(carried.flow) : null,
-      // Durable follow-ups (then / catch templates) are not carried: docs/move.md, limits.
-      followUps: null,
+      followUps: structuredClone(carriedFollowUps(carried)),
       dedupeKey: carried?.dedupe?.[0]?.key ?? null,
     };
     delete job.limitKey;

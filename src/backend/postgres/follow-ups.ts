@@ -13,7 +13,11 @@ import type { Statements } from "./statements.js";
 import type { Tx } from "./store.js";
 
 /** Inside the enqueue's transaction, after inserting `job`: stores its templates. */
-export async function storeFollowUps(sql: Statements, tx: Tx, job: NewJob): Promise<void> {
+export async function storeFollowUps(
+  sql: Statements,
+  tx: Tx,
+  job: Pick<NewJob, "id" | "followUps">,
+): Promise<void> {
   const f = job.followUps;
   if (!f) return;
   const outcomes: string[] = [];

@@ -6,11 +6,13 @@
 import type { JobRecord, JobState } from "../../core/types.js";
 import type { ScheduleRecord } from "../backend.js";
 import {
+  carriedFollowUps,
   carriedOf,
   checkImport,
   checkMoveDelete,
   checkMoveTake,
   dedupeByJob,
+  followUpsByJob,
   keepsState,
   moveInsertColumns,
   notStarted,
@@ -31,6 +33,7 @@ import {
   type ScheduleImportResult,
 } from "../seam/move.js";
 import { scheduleEvent } from "../shared-schedules.js";
+import { storeFollowUps } from "./follow-ups.js";
 import { type JobRow, jobEvent, toRecord } from "./rows.js";
 import type { PgStore } from "./store.js";
 
@@ -80,7 +83,13 @@ export async function jobMoveRead(s: PgStore, ids: string[]): Promise<MovedJob[]
     const dedupe = dedupeByJob(
       await q<{ job_id: string; key: string; first_at: string }>(s.sql.MOVE_READ_DEDUPE, { ids }),
     );
-    return rows.map((r) => ({ ...toRecord(r), carried: carriedOf(r, dedupe.get(r.id)) }));
+    const followUps = followUpsByJob(
+      await q<{ parent_id: string; outcome: string; job: string }>(s.sql.MOVE_READ_FOLLOW_UPS, { ids }),
+    );
+    return rows.map((r) => ({
+      ...toRecord(r),
+      carried: carriedOf(r, dedupe.get(r.id), followUps.get(r.id)),
+    }));
   });
 }
 
@@ -92,6 +101,9 @@ export async function jobImport(s: PgStore, params: JobImportParams): Promise<Jo
     for (const job of params.jobs) {
       const [row] = await tx.q<{ id: string }>(s.sql.MOVE_INSERT, moveInsertColumns(job));
       if (row) {
+        // Templates as at enqueue: the job is marked has_dependents, so its outcome takes them.
+        const followUps = carriedFollowUps(job.carried);
+        if (followUps) await storeFollowUps(s.sql, tx, { id: job.id, followUps });
         added.push(job);
         out.inserted.push(job.id);
         continue;

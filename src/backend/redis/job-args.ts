@@ -15,16 +15,22 @@
  */
 import type { FollowUpJob } from "../../core/follow-ups.js";
 import type { NewJob } from "../backend.js";
-import { encodeFlow } from "../flow-gate.js";
+import { decodeFlow, encodeFlow } from "../flow-gate.js";
 
 /**
  * A follow-up template as includes/follow-up.lua reads it: the FollowUpJob's fields, its limits
  * as `fk` (limit key) and `fl` (flow-gate.ts `encodeFlow`), the form the job hash keeps.
  */
-function followUpArg(tpl: FollowUpJob | undefined): string {
+export function followUpArg(tpl: FollowUpJob | undefined): string {
   if (!tpl) return "";
   const { flow, ...rest } = tpl;
   return JSON.stringify(flow ? { ...rest, fk: flow.key, fl: encodeFlow(flow) } : rest);
+}
+
+/** A template as the job hash keeps it (`fut` / `fuc`, written by `followUpArg`), read back. */
+export function followUpFromHash(text: string): FollowUpJob {
+  const { fk, fl, ...rest } = JSON.parse(text) as Omit<FollowUpJob, "flow"> & { fk?: string; fl?: string };
+  return { ...rest, flow: typeof fk === "string" && typeof fl === "string" ? decodeFlow(fk, fl) : null };
 }
 
 /** Appends `job` to `args`; `prev` is the job written just before it in the same call (or null). */

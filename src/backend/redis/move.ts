@@ -2,10 +2,12 @@
  * Redis backend, move section (seam/move.ts): one Lua script per call (move-take.lua,
  * move-import.lua, move-delete.lua, schedule-import.lua), so each is atomic on the server.
  */
+import type { NewJobFollowUps } from "../../core/follow-ups.js";
 import type { JobRecord } from "../../core/types.js";
 import type { ScheduleRecord } from "../backend.js";
 import { encodeFlow } from "../flow-gate.js";
 import {
+  carriedFollowUps,
   carriedOf,
   checkImport,
   checkMoveDelete,
@@ -25,6 +27,7 @@ import {
   type MovedJob,
   type ScheduleImportResult,
 } from "../seam/move.js";
+import { followUpArg, followUpFromHash } from "./job-args.js";
 import { decodeFlat, decodeObject } from "./records.js";
 import { type RedisStore, split, wrap } from "./store.js";
 
@@ -90,7 +93,11 @@ export async function jobMoveRead(s: RedisStore, ids: string[]): Promise<MovedJo
       const record = decodeObject(id, hash);
       if (!record) return;
       const row = { spawn_policy: hash.spawn ?? null, flow_key: hash.fk ?? null, flow: hash.fl ?? null };
-      out.push({ ...record, carried: carriedOf(row, dedupe.get(id)) });
+      const followUps: NewJobFollowUps = {};
+      if (hash.fut) followUps.completed = followUpFromHash(hash.fut);
+      if (hash.fuc) followUps.failed = followUpFromHash(hash.fuc);
+      const carriedFu = hash.fut || hash.fuc ? followUps : null;
+      out.push({ ...record, carried: carriedOf(row, dedupe.get(id), carriedFu) });
     });
     return out;
   } catch (err) {
@@ -136,6 +143,11 @@ function toHash(job: MovedJob): Record<string, string> {
     h.fk = c.flow.key;
     h.fl = encodeFlow(c.flow);
   }
+  // Templates as enqueue.lua keeps them; `kids` makes the outcome's script look for them.
+  const f = carriedFollowUps(c);
+  if (f?.completed) h.fut = followUpArg(f.completed);
+  if (f?.failed) h.fuc = followUpArg(f.failed);
+  if (f) h.kids = "1";
   return h;
 }
 

@@ -21,9 +21,11 @@
  *
  * Workflow records travel in `jobImport` and leave with `jobMoveDelete`; schedules are carried
  * whole by `scheduleImport` (insert if absent, every field kept). What a store keeps beside the
- * record (a spawn waiter's policy, a job's limits, the dedupe windows naming it) is read with
- * `jobMoveRead` once the batch is held, and travels in `MovedJob.carried`.
+ * record (a spawn waiter's policy, a job's limits, the dedupe windows naming it, its durable
+ * follow-up templates) is read with `jobMoveRead` once the batch is held, and travels in
+ * `MovedJob.carried`.
  */
+import type { NewJobFollowUps } from "../../core/follow-ups.js";
 import type { JobRecord } from "../../core/types.js";
 import type { JobFlow } from "./flow.js";
 import type { SpawnPolicy } from "./jobs.js";
@@ -72,6 +74,12 @@ export interface MoveCarried {
   flow: JobFlow | null;
   /** Dedupe entries of the job's task that name this job (the window's key is then matched in the target). */
   dedupe: MoveDedupe[];
+  /**
+   * The job's durable follow-up templates not yet taken by an outcome (then / catch), written
+   * back with it so its outcome in the target writes them. `jobMoveRead` always sets it (null:
+   * none); absent on import means none.
+   */
+  followUps?: NewJobFollowUps | null;
 }
 
 /** A record as a move carries it: `carried` absent means none of those (a plain job). */

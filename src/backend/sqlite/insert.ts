@@ -100,7 +100,7 @@ export function insertEach(
  * Durable follow-ups (follow-ups.ts): stores `parentId`'s templates and marks it has_dependents,
  * so the writes that record its outcome look for them.
  */
-function storeFollowUps(sql: InsertStatements, parentId: string, followUps: NewJobFollowUps): void {
+export function storeFollowUps(sql: InsertStatements, parentId: string, followUps: NewJobFollowUps): void {
   if (followUps.completed)
     sql.followUpInsert.run({
       parent_id: parentId,

@@ -6,11 +6,13 @@ import type Database from "better-sqlite3";
 import type { JobRecord, JobState } from "../../core/types.js";
 import type { ScheduleRecord } from "../backend.js";
 import {
+  carriedFollowUps,
   carriedOf,
   checkImport,
   checkMoveDelete,
   checkMoveTake,
   dedupeByJob,
+  followUpsByJob,
   keepsState,
   moveInsertColumns,
   notStarted,
@@ -32,18 +34,21 @@ import {
 } from "../seam/move.js";
 import { scheduleEvent } from "../shared-schedules.js";
 import * as SQL from "./generated/sql.js";
+import { storeFollowUps } from "./insert.js";
 import { type JobRow, toRecord } from "./rows.js";
 import { jobEvent, type SqliteStore } from "./store.js";
 
 type Removed = { queue: string; state: JobState; has_dependents: number; has_dependencies: number };
 type CarriedRow = JobRow & { spawn_policy: string | null; flow: string | null };
 type DedupeRow = { job_id: string; key: string; first_at: number };
+type FollowUpRow = { parent_id: string; outcome: string; job: string };
 
 function prepare(db: Database.Database) {
   return {
     take: db.prepare<[Record<string, unknown>], { id: string }>(SQL.MOVE_TAKE),
     read: db.prepare<[Record<string, unknown>], CarriedRow>(SQL.JOB_GET_MANY),
     readDedupe: db.prepare<[Record<string, unknown>], DedupeRow>(SQL.MOVE_READ_DEDUPE),
+    readFollowUps: db.prepare<[Record<string, unknown>], FollowUpRow>(SQL.MOVE_READ_FOLLOW_UPS),
     dedupeImport: db.prepare<[Record<string, unknown>]>(SQL.MOVE_DEDUPE_IMPORT),
     insert: db.prepare<[Record<string, unknown>]>(SQL.MOVE_INSERT),
     place: db.prepare<[Record<string, unknown>]>(SQL.MOVE_PLACE),
@@ -102,10 +107,11 @@ export async function jobMoveRead(s: SqliteStore, ids: string[]): Promise<MovedJ
     const json = JSON.stringify(ids);
     const rows = new Map(q.read.all({ ids: json }).map((r) => [r.id, r]));
     const dedupe = dedupeByJob(q.readDedupe.all({ ids: json }));
+    const followUps = followUpsByJob(q.readFollowUps.all({ ids: json }));
     const out: MovedJob[] = [];
     for (const id of ids) {
       const r = rows.get(id);
-      if (r) out.push({ ...toRecord(r), carried: carriedOf(r, dedupe.get(id)) });
+      if (r) out.push({ ...toRecord(r), carried: carriedOf(r, dedupe.get(id), followUps.get(id)) });
     }
     return out;
   })();
@@ -131,6 +137,9 @@ export async function jobImport(s: SqliteStore, params: JobImportParams): Promis
       q.insert.run({ ...columns, depends_on: JSON.stringify(columns.depends_on) });
       for (const d of job.carried?.dedupe ?? [])
         q.dedupeImport.run({ task: job.task, key: d.key, job_id: job.id, first_at: d.firstAt });
+      // Templates as at enqueue: the job is marked has_dependents, so its outcome takes them.
+      const followUps = carriedFollowUps(job.carried);
+      if (followUps) storeFollowUps(s.sql, job.id, followUps);
       added.push(job);
       out.inserted.push(job.id);
     }

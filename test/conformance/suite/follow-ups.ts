@@ -177,23 +177,29 @@ export const followUpsTopic = defineTopic("follow-ups", (test) => {
     expect(await backend.jobGet({ id: other.id })).toBeNull();
   });
 
-  test("an enqueue matched by a dedupe window stores no follow-ups of its own", async ({
+  test("an enqueue matched by a dedupe window (throttle, debounce, replace) stores no follow-ups of its own", async ({
     backend,
     clock,
   }) => {
-    const dedupe = { key: "u", mode: "throttle", windowMs: 10_000, maxWaitMs: null } as const;
-    const first = newJob(clock, { dedupe, queue: "main" });
-    first.followUps = { completed: tpl(first.id, "completed") };
-    await backend.jobEnqueue({ jobs: [first] });
-    const dup = newJob(clock, { dedupe, queue: "main" });
-    const other = tpl(dup.id, "completed");
-    dup.followUps = { completed: other };
-    const r = await backend.jobEnqueue({ jobs: [dup] });
-    expect(r.jobs[0]).toMatchObject({ id: first.id, created: false });
-    const leased = await claimOne(backend, "main");
-    await backend.jobComplete({ jobs: [{ id: leased.id, token: leased.leaseToken, result: "1" }] });
-    expect(await getJob(backend, first.followUps.completed!.id)).toMatchObject({ state: "queued" });
-    expect(await backend.jobGet({ id: other.id })).toBeNull();
+    for (const mode of ["throttle", "debounce", "replace"] as const) {
+      const dedupe = { key: `u-${mode}`, mode, windowMs: 10_000, maxWaitMs: null };
+      const queue = `main-${mode}`;
+      const first = newJob(clock, { dedupe, queue });
+      first.followUps = { completed: tpl(first.id, "completed") };
+      await backend.jobEnqueue({ jobs: [first] });
+      const dup = newJob(clock, { dedupe, queue, input: '"second"' });
+      const other = tpl(dup.id, "completed");
+      dup.followUps = { completed: other };
+      const r = await backend.jobEnqueue({ jobs: [dup] });
+      expect(r.jobs[0], mode).toMatchObject({ id: first.id, created: false });
+      // Debounce and replace took the second call's input, not its follow-ups (docs/flow-control.md).
+      if (mode !== "throttle") expect((await getJob(backend, first.id)).input, mode).toBe('"second"');
+      clock.advance(20_000);
+      const leased = await claimOne(backend, queue);
+      await backend.jobComplete({ jobs: [{ id: leased.id, token: leased.leaseToken, result: "1" }] });
+      expect(await getJob(backend, first.followUps.completed!.id), mode).toMatchObject({ state: "queued" });
+      expect(await backend.jobGet({ id: other.id }), mode).toBeNull();
+    }
   });
 
   test("a release is no outcome; the later completion writes then once", async ({ backend }) => {

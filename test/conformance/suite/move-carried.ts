@@ -1,14 +1,17 @@
 /**
  * Move, what a store keeps beside a JobRecord (seam/move.ts `MoveCarried`): a spawn waiter's
- * policy, a job's limits and the dedupe entries naming it. `jobMoveRead` returns them with the
+ * policy, a job's limits, the dedupe entries naming it and its durable follow-up templates. `jobMoveRead` returns them with the
  * held records and `jobImport` writes them back; each test shows the behaviour that depends on
- * them after the round trip (a child's failure under the policy, the per-key cap, the window).
+ * them after the round trip (a child's failure under the policy, the per-key cap, the window,
+ * the follow-up its outcome writes).
  */
 import { expect } from "vitest";
 import type { Backend, JobFlow, MovedJob, SpawnPolicy } from "../../../src/backend/backend.js";
 import { MOVE_WORKER_PREFIX } from "../../../src/backend/backend.js";
 import type { NewJobDedupe } from "../../../src/core/dedupe.js";
 import { InvalidArgumentError } from "../../../src/core/errors/index.js";
+import type { FollowUpJob } from "../../../src/core/follow-ups.js";
+import { newJobId } from "../../../src/core/ids.js";
 import type { LeasedJob } from "../../../src/core/types.js";
 import { defineTopic } from "./define.js";
 import { claim, errorRecord, getJob, LEASE_MS, newJob, runningJob } from "./helpers.js";
@@ -52,6 +55,26 @@ const throttle = (key: string): NewJobDedupe => ({
   maxWaitMs: null,
 });
 
+function template(
+  parentId: string,
+  outcome: "completed" | "failed",
+  over: Partial<FollowUpJob> = {},
+): FollowUpJob {
+  return {
+    id: newJobId(),
+    task: `t.${outcome}`,
+    queue: "after",
+    input: null,
+    priority: 3,
+    maxAttempts: 2,
+    meta: JSON.stringify({ parent: { id: parentId, outcome } }),
+    leaseMs: 7_000,
+    timeoutMs: 9_000,
+    flow: null,
+    ...over,
+  };
+}
+
 export const moveCarriedTopic = defineTopic("move carried", (test) => {
   test("a spawn waiter keeps its policy: a failed child does not cancel it ('continue')", async ({
     backend,
@@ -62,6 +85,7 @@ export const moveCarriedTopic = defineTopic("move carried", (test) => {
       spawnPolicy: "continue",
       flow: null,
       dedupe: [],
+      followUps: null,
     });
     expect(moved.find((j) => j.id === kids[0])!.carried?.spawnPolicy).toBeNull();
     await backend.jobImport({ jobs: moved, workflows: [] });
@@ -157,6 +181,74 @@ export const moveCarriedTopic = defineTopic("move carried", (test) => {
     expect(dup.jobs[0]).toMatchObject({ id: holder.id, created: false });
   });
 
+  test("a job keeps its follow-up templates: its outcome in the target writes then / catch once", async ({
+    backend,
+    clock,
+  }) => {
+    const ok = newJob(clock, { queue: "main", maxAttempts: 1 });
+    const bad = newJob(clock, { queue: "main", maxAttempts: 1 });
+    const plain = newJob(clock, { queue: "main" });
+    const fu = {
+      okThen: template(ok.id, "completed", { flow: keyedCap("x") }),
+      okCatch: template(ok.id, "failed", { input: '"fixed"' }),
+      badThen: template(bad.id, "completed"),
+      badCatch: template(bad.id, "failed"),
+    };
+    ok.followUps = { completed: fu.okThen, failed: fu.okCatch };
+    bad.followUps = { completed: fu.badThen, failed: fu.badCatch };
+    await backend.jobEnqueue({ jobs: [ok, bad, plain] });
+    const moved = await takeOut(backend, [ok.id, bad.id, plain.id]);
+    const carried = (id: string) => moved.find((j) => j.id === id)!.carried?.followUps;
+    expect(carried(ok.id)).toEqual({ completed: fu.okThen, failed: fu.okCatch });
+    expect(carried(bad.id)).toEqual({ completed: fu.badThen, failed: fu.badCatch });
+    expect(carried(plain.id)).toBeNull();
+    // The templates left the source with their jobs: importing the same ids again collides with nothing.
+    const imported = await backend.jobImport({ jobs: moved, workflows: [] });
+    expect(imported.inserted.sort()).toEqual([ok.id, bad.id, plain.id].sort());
+
+    const { jobs } = await claim(backend, ["main"], 3);
+    const leased = new Map(jobs.map((j) => [j.id, j]));
+    clock.advance(50);
+    const okLease = leased.get(ok.id)!;
+    await backend.jobComplete({ jobs: [{ id: ok.id, token: okLease.leaseToken, result: '{"rows":3}' }] });
+    const badLease = leased.get(bad.id)!;
+    const error = errorRecord(1, clock.now());
+    await backend.jobFail({ jobs: [{ id: bad.id, token: badLease.leaseToken, error, retryAt: null }] });
+    await backend.jobComplete({
+      jobs: [{ id: plain.id, token: leased.get(plain.id)!.leaseToken, result: "1" }],
+    });
+
+    expect(await getJob(backend, fu.okThen.id)).toMatchObject({
+      task: "t.completed",
+      queue: "after",
+      state: "queued",
+      input: '{"rows":3}',
+      priority: 3,
+      maxAttempts: 2,
+      leaseMs: 7_000,
+      timeoutMs: 9_000,
+      meta: { parent: { id: ok.id, outcome: "completed" } },
+      createdAt: clock.now(),
+      limitKey: "x",
+    });
+    const caught = await getJob(backend, fu.badCatch.id);
+    expect(caught).toMatchObject({ task: "t.failed", state: "queued", meta: { parent: { id: bad.id } } });
+    expect(JSON.parse(caught.input)).toMatchObject({ message: error.message, attempt: 1 });
+    expect(await backend.jobGet({ id: fu.okCatch.id })).toBeNull();
+    expect(await backend.jobGet({ id: fu.badThen.id })).toBeNull();
+    // The follow-up's carried limits hold: a second job of key "x" waits while it runs.
+    const other = newJob(clock, { queue: "after", task: "t.completed", flow: keyedCap("x") });
+    await backend.jobEnqueue({ jobs: [other] });
+    const started = await backend.jobClaim({
+      queues: ["after"],
+      limit: 10,
+      workerId: "w",
+      leaseMs: LEASE_MS,
+    });
+    expect(started.jobs.map((j) => j.id)).toContain(fu.okThen.id);
+    expect(started.jobs.map((j) => j.id)).not.toContain(other.id);
+  });
+
   test("bad carried fields are typed errors and write nothing", async ({ backend, clock }) => {
     const job = newJob(clock, {});
     await backend.jobEnqueue({ jobs: [job] });
@@ -174,6 +266,19 @@ export const moveCarriedTopic = defineTopic("move carried", (test) => {
         ],
       },
     ];
+    const tpl = template(job.id, "completed");
+    bad.push(
+      { spawnPolicy: null, flow: null, dedupe: [], followUps: { later: tpl } } as never,
+      { spawnPolicy: null, flow: null, dedupe: [], followUps: { completed: { ...tpl, id: 7 } } } as never,
+      { spawnPolicy: null, flow: null, dedupe: [], followUps: { failed: { ...tpl, id: job.id } } } as never,
+      { spawnPolicy: null, flow: null, dedupe: [], followUps: { completed: { ...tpl, meta: "{" } } } as never,
+      {
+        spawnPolicy: null,
+        flow: null,
+        dedupe: [],
+        followUps: { completed: { ...tpl, maxAttempts: 0 } },
+      } as never,
+    );
     for (const carried of bad)
       await expect(
         backend.jobImport({ jobs: [{ ...moved!, carried } as MovedJob], workflows: [] }),

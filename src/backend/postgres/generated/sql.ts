@@ -649,6 +649,13 @@ export const MOVE_PLACE = "UPDATE spool.jobs\nSET state = :state::text, pending_
 export const MOVE_READ_DEDUPE = "SELECT task, key, job_id, first_at FROM spool.dedupe WHERE job_id = ANY(:ids::text[])";
 
 /**
+ * `queries/move-read-follow-ups.sql`: The follow-up templates of a move batch's jobs (jobMoveRead), by the table's primary key.
+ * Params: :ids (text[]).
+ * Returns: parent_id, outcome, job (FollowUpJob JSON).
+ */
+export const MOVE_READ_FOLLOW_UPS = "SELECT parent_id, outcome, job FROM spool.follow_ups WHERE parent_id = ANY(:ids::text[])";
+
+/**
  * `queries/move-read.sql`: The jobs of a held move batch with what the record does not show (jobMoveRead, seam/move.ts):
  * a spawn waiter's policy and the job's limits.
  * Params: :ids (text[]).

@@ -710,6 +710,13 @@ export const MOVE_PLACE = "UPDATE spool_jobs\nSET state = :state, pending_depend
 export const MOVE_READ_DEDUPE = "SELECT task, key, job_id, first_at FROM spool_dedupe WHERE job_id IN (SELECT value FROM json_each(:ids))";
 
 /**
+ * `queries/move-read-follow-ups.sql`: The follow-up templates of a move batch's jobs (jobMoveRead), by the table's primary key.
+ * Params: :ids (JSON array of job ids).
+ * Returns: parent_id, outcome, job (FollowUpJob JSON).
+ */
+export const MOVE_READ_FOLLOW_UPS = "SELECT parent_id, outcome, job FROM spool_follow_ups WHERE parent_id IN (SELECT value FROM json_each(:ids))";
+
+/**
  * `queries/move-take.sql`: Takes one not-started job out of circulation for `spool move` (seam/move.ts): it becomes
  * `running` under the mover's worker id and token with a lease that never expires, so no claim,
  * rescue, dependency release or workflow rule touches it. Other columns stay as they were.
