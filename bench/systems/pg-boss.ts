@@ -20,6 +20,11 @@ function boss(ctx: BenchContext, max: number): PgBoss {
     connectionString: ctx.pgUrl,
     schema: SCHEMA,
     max,
+    // How long a call waits for a pooled connection (pg-pool uses one setting for that and for
+    // connecting). Its default, 10 s, failed calls queued behind 1,000 in flight on a loaded
+    // machine (B1 timed out connecting); spool's pool waits up to 60 s for the same reason
+    // (POOL_WAIT_MS).
+    connectionTimeoutMillis: 60_000,
     useListenNotify: true,
     schedule: false,
     supervise: false,

@@ -11,6 +11,7 @@ import type { BackendEvent } from "../../src/backend/backend.js";
 import { createPostgresBackend, type PostgresBackend } from "../../src/backend/postgres/index.js";
 import { NOTIFY_MIN_INTERVAL_MS } from "../../src/backend/postgres/store.js";
 import { createSpool, type Spool } from "../../src/client/spool.js";
+import { newJob } from "../conformance/suite/helpers.js";
 import { POSTGRES_URL_BASE, postgresReachable, postgresUrl, requirePostgres } from "../support/postgres.js";
 
 requirePostgres("the PostgreSQL NOTIFY rate tests");
@@ -99,6 +100,41 @@ describe.skipIf(!postgresReachable)("NOTIFY rate on PostgreSQL", () => {
     console.log(`10,000 single enqueues in ${Math.round(ms)} ms sent ${sent} notifications`);
   });
 
+  test("an isolated single enqueue notifies inside its own statement, once, and a listener hears it", async () => {
+    const backend = (await spool.backend()) as PostgresBackend;
+    const notifier = backend.store.notifier;
+    // Nothing buffered or recently sent: the next enqueue may carry its own notification.
+    await new Promise((r) => setTimeout(r, 500));
+    const before = notifications;
+    const inlineBefore = notifier.sentInline;
+    const sentBefore = notifier.sent;
+    const { id } = await task.enqueue(undefined);
+    await expect.poll(() => seen.has(id), { timeout: 10_000 }).toBe(true);
+    expect(notifier.sentInline - inlineBefore).toBe(1);
+    expect(notifier.sent - sentBefore).toBe(1);
+    await expect.poll(() => notifications - before, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    // Let a stray second notification (the notifier's own send) arrive if there were one.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(notifications - before).toBe(1);
+  });
+
+  test("an enqueue that fails (duplicate id) sends no notification from its statement", async () => {
+    const { id } = await task.enqueue(undefined);
+    await expect.poll(() => seen.has(id), { timeout: 10_000 }).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    const before = notifications;
+    const backend = await spool.backend();
+    await expect(backend.jobEnqueue({ jobs: [newJob(backend.clock, { id, task: "noop" })] })).rejects.toThrow(
+      /already exists/,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(notifications - before).toBe(0);
+    // The notifier is free again: the next isolated enqueue notifies.
+    await new Promise((r) => setTimeout(r, 100));
+    const next = await task.enqueue(undefined);
+    await expect.poll(() => seen.has(next.id), { timeout: 10_000 }).toBe(true);
+  });
+
   test("a rolled-back enqueue inside the app's transaction sends none", async () => {
     const client = new pg.Client({ connectionString: POSTGRES_URL_BASE });
     await client.connect();
@@ -111,6 +147,9 @@ describe.skipIf(!postgresReachable)("NOTIFY rate on PostgreSQL", () => {
       // A later commit's notification arrives after any the rollback could have sent.
       const marker = await task.enqueue(undefined);
       await expect.poll(() => seen.has(marker.id), { timeout: 10_000 }).toBe(true);
+      // The peer's LISTEN and this raw one hear the same notification, not at the same instant.
+      await expect.poll(() => notifications - before, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      await new Promise((r) => setTimeout(r, 200));
       expect(notifications - before).toBe(1);
     } finally {
       await client.end();

@@ -19,6 +19,7 @@ import { encodeFlow } from "../flow-gate.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { isUniqueViolation } from "./connection.js";
 import { matchDedupe, recordDedupe } from "./dedupe.js";
+import { NOTIFY_INLINE_MAX } from "./feed.js";
 import { pgClaimRoom, pgClaimTook } from "./flow.js";
 import { pgClaimFlow, pgFlowPending } from "./flow-claim.js";
 import { storeFollowUps } from "./follow-ups.js";
@@ -79,18 +80,31 @@ export class PgJobs {
     return { jobs: out };
   }
 
-  /** insertSimple as ONE statement outside any transaction of ours (job-enqueue-fast.sql). */
+  /**
+   * insertSimple as ONE statement outside any transaction of ours (job-enqueue-fast.sql). An
+   * isolated small batch carries its own notification (store.inlineNotify).
+   */
   private async insertFast(jobs: readonly NewJob[]): Promise<JobEnqueueResult> {
-    const rows = await this.store.single<{
-      id: string;
-      queue: string;
-      state: JobState;
-      now: number;
-      stored: number | null;
-    }>("enqueue", this.sql.JOB_ENQUEUE_FAST, columns(jobs), (rows, now) =>
-      rows.map((r) => jobEvent("job:enqueued", r.id, r.queue, now, r.state)),
-    );
-    return { jobs: rows.map((r) => ({ id: r.id, state: r.state, created: true })) };
+    const inline =
+      jobs.length <= INLINE_NOTIFY_JOBS_MAX && fitsInline(jobs) ? this.store.inlineNotify() : null;
+    try {
+      const rows = await this.store.single<{
+        id: string;
+        queue: string;
+        state: JobState;
+        now: number;
+        stored: number | null;
+      }>(
+        "enqueue",
+        this.sql.JOB_ENQUEUE_FAST,
+        { ...columns(jobs), channel: inline?.channel ?? null, origin: inline?.origin ?? null },
+        (rows, now) => rows.map((r) => jobEvent("job:enqueued", r.id, r.queue, now, r.state)),
+        inline !== null,
+      );
+      return { jobs: rows.map((r) => ({ id: r.id, state: r.state, created: true })) };
+    } finally {
+      inline?.release();
+    }
   }
 
   /** Jobs with keys or dependencies, one by one in batch order (as on SQLite). */
@@ -303,6 +317,19 @@ export class PgJobs {
     const jobs = first.id === null ? [] : rows.map(toLeased);
     return { jobs, nextRunAt: jobs.length < params.limit ? first.next_run_at : null };
   }
+}
+
+/** Batches up to this size may notify inside their own statement (store.inlineNotify). */
+const INLINE_NOTIFY_JOBS_MAX = 8;
+
+/**
+ * Whether the statement's own notification surely fits a NOTIFY payload: each job is one group
+ * of about 60 bytes plus its id and queue, which JSON may escape to 6 bytes a character.
+ */
+function fitsInline(jobs: readonly NewJob[]): boolean {
+  let bytes = 64;
+  for (const j of jobs) bytes += 80 + 6 * (j.id.length + j.queue.length);
+  return bytes <= NOTIFY_INLINE_MAX;
 }
 
 /** The column arrays of JOB_INSERT_MANY (states apart). */

@@ -15,6 +15,13 @@
  *
  * A process that dies between a commit and the send loses that notification, as a dropped
  * LISTEN connection does: notifications only nudge, and workers' fallback poll finds the work.
+ *
+ * An isolated small enqueue (nothing buffered or being sent, none sent in the last interval)
+ * may instead notify inside its own statement (`tryInline`, job-enqueue-fast.sql), which
+ * PostgreSQL delivers at its commit: the idle worker's wake-up skips the separate send's round
+ * trip. It counts as this interval's notification. One such statement at a time per process,
+ * because a notifying commit holds the notify-queue lock through its WAL flush (above); the
+ * writes that commit meanwhile are buffered and sent after the interval as usual.
  */
 import type { BackendEvent } from "../backend.js";
 
@@ -24,8 +31,10 @@ export class Notifier {
   private timer: NodeJS.Timeout | null = null;
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private closed = false;
-  /** Notifications sent (tests count them). */
+  private inlineInFlight = false;
+  /** Notifications sent (tests count them), and how many of them inside a write's own statement. */
   sent = 0;
+  sentInline = 0;
 
   constructor(
     private readonly send: (events: BackendEvent[]) => Promise<void>,
@@ -37,6 +46,32 @@ export class Notifier {
     if (events.length === 0 || this.closed) return;
     for (const e of events) this.buffer.push(e);
     this.schedule();
+  }
+
+  /**
+   * Whether the next write may send its own notification inside its statement: true when this
+   * notifier is idle (see above); the caller must then call `inlineDone()` once the statement
+   * returned or failed, and must not `add()` its events.
+   */
+  tryInline(): boolean {
+    if (
+      this.closed ||
+      this.inlineInFlight ||
+      this.sending ||
+      this.timer ||
+      this.buffer.length > 0 ||
+      performance.now() < this.lastSentAt + this.minIntervalMs
+    )
+      return false;
+    this.inlineInFlight = true;
+    this.lastSentAt = performance.now();
+    this.sent++;
+    this.sentInline++;
+    return true;
+  }
+
+  inlineDone(): void {
+    this.inlineInFlight = false;
   }
 
   /** Sends what is buffered now (close). */

@@ -91,10 +91,27 @@ export class PgStore {
     }
   }
 
-  /** A transaction of ours committed with these events: deliver them here, announce them to the others. */
-  private committed(events: BackendEvent[]): void {
+  /**
+   * A transaction of ours committed with these events: deliver them here, announce them to the
+   * others (unless its statement already notified, `announced`).
+   */
+  private committed(events: BackendEvent[], announced = false): void {
     this.feed.committed(events);
-    if (this.feed.listening) this.notifier.add(events);
+    if (this.feed.listening && !announced) this.notifier.add(events);
+  }
+
+  /**
+   * The `:channel` and `:origin` of a small write that may notify inside its own statement (see
+   * Notifier.tryInline), or null: the notifier sends its events after the commit. `release()`
+   * must follow the statement.
+   */
+  inlineNotify(): { channel: string; origin: string; release(): void } | null {
+    if (!this.feed.listening || !this.notifier.tryInline()) return null;
+    return {
+      channel: this.feed.channel,
+      origin: this.feed.origin,
+      release: () => this.notifier.inlineDone(),
+    };
   }
 
   /** For reads that compare with now (worker ttl, session expiry): the clock's time. */
@@ -176,6 +193,8 @@ export class PgStore {
     stmt: Stmt,
     params: Record<string, unknown>,
     events: (rows: R[], now: number) => BackendEvent[],
+    /** The statement notified its events itself (inlineNotify). */
+    announced = false,
   ): Promise<R[]> {
     this.assertOpen();
     const all = { ...params, now: this.fixedClock ? this.fixedClock.now() : null };
@@ -193,7 +212,7 @@ export class PgStore {
       const first = rows[0];
       if (!first) return rows;
       if (!this.fixedClock && this.clock instanceof ServerClock) this.clock.observe(first.now);
-      this.committed(events(rows, first.now));
+      this.committed(events(rows, first.now), announced);
       return rows;
     }
   }

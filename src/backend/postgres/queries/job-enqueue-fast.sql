@@ -2,8 +2,14 @@
 -- (no BEGIN/COMMIT of its own): reads the server's time and inserts the batch (jobs without
 -- keys or dependencies). Its change-feed notification goes out after the commit (notifier.ts).
 -- A duplicate id violates the primary key and aborts the whole statement.
--- Params: :now (NULL: the server's clock), and one array per column as JOB_INSERT_MANY (no
---   :states: decided here against the server's time).
+-- With :channel set, the statement also sends the batch's `job:enqueued` notification itself
+-- (`:origin|` and the feed's group encoding, one group per job), which PostgreSQL delivers at
+-- the commit: an idle worker hears of the job one round trip sooner than from the notifier's
+-- separate send. Only for a small batch, and only one such statement in flight per process
+-- (notifier.ts: a notifying commit holds the notify-queue lock through its WAL flush).
+-- Params: :now (NULL: the server's clock), :channel and :origin (NULL: no notification here),
+--   and one array per column as JOB_INSERT_MANY (no :states: decided here against the server's
+--   time).
 -- Returns: id, queue, state of each inserted job (batch order), now.
 WITH t AS (
   SELECT coalesce(:now::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS now
@@ -23,5 +29,11 @@ ins AS (
   SELECT id, task, queue, state, priority, run_at, max_attempts, input, meta, lease_ms, timeout_ms, now, now
   FROM b ORDER BY ord
   RETURNING id
+),
+n AS (
+  SELECT CASE WHEN :channel::text IS NULL THEN NULL ELSE pg_notify(:channel::text, :origin::text || '|' ||
+    json_agg(json_build_array('job:enqueued', b.queue, b.state, b.now, json_build_array(b.id), NULL) ORDER BY b.ord)::text
+  ) END AS sent
+  FROM b
 )
-SELECT b.id, b.queue, b.state, b.now FROM b ORDER BY b.ord
+SELECT b.id, b.queue, b.state, b.now FROM b CROSS JOIN n ORDER BY b.ord

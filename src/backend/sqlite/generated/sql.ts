@@ -202,14 +202,17 @@ export const FLOW_TAT_PUT = "INSERT INTO spool_flow_state (grp, tat) VALUES (:gr
  * Params: :now.
  * Returns: queue, task, n.
  */
-export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*) AS n\nFROM spool_queue_holds h\nJOIN spool_jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\nWHERE h.until > :now AND substr(h.name, 1, 2) = 't' || char(31)\nGROUP BY j.queue, j.task";
+export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*) AS n\nFROM spool_queue_holds h\nCROSS JOIN spool_jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\nWHERE h.until > :now AND substr(h.name, 1, 2) = 't' || char(31)\nGROUP BY j.queue, j.task";
 
 /**
  * `queries/flow-waiting.sql`: Queued jobs with limits per queue, task, limit key and limits (flow-waiting.ts).
+ * INDEXED BY: without planner statistics SQLite prefers the (state, id) index (migration 0023)
+ * for `state = '...'` and reads every matching row; the partial index answers from the index alone
+ * (test/backend/sqlite-queue-counts-plan.test.ts).
  * Params: none.
  * Returns: queue, task, flow_key, flow, n.
  */
-export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*) AS n FROM spool_jobs\nWHERE state = 'queued' AND flow_key IS NOT NULL\nGROUP BY queue, task, flow_key, flow";
+export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*) AS n FROM spool_jobs INDEXED BY spool_jobs_flow_groups\nWHERE state = 'queued' AND flow_key IS NOT NULL\nGROUP BY queue, task, flow_key, flow";
 
 /**
  * `queries/follow-up-delete.sql`: Deletes the follow-up templates of a removed job (one that ended without taking them:
@@ -719,10 +722,13 @@ export const MOVE_TAKE = "UPDATE spool_jobs\nSET state = 'running', worker_id = 
  * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes (small,
  * covering); the finished states are read from spool_finished_counts (kept by triggers,
  * migration 0017), so the answer does not grow with the finished jobs retained.
+ * INDEXED BY: without planner statistics SQLite prefers the (state, id) index (migration 0023)
+ * for `state = '...'` and reads every matching row; the partial index answers from the index alone
+ * (test/backend/sqlite-queue-counts-plan.test.ts).
  * Params: none.
  * Returns: queue, state, n.
  */
-export const QUEUE_COUNTS = "SELECT queue, 'queued' AS state, count(*) AS n FROM spool_jobs WHERE state = 'queued' GROUP BY queue\nUNION ALL\nSELECT queue, 'scheduled', count(*) FROM spool_jobs WHERE state = 'scheduled' GROUP BY queue\nUNION ALL\nSELECT queue, 'running', count(*) FROM spool_jobs WHERE state = 'running' GROUP BY queue\nUNION ALL\nSELECT queue, 'waiting', count(*) FROM spool_jobs WHERE state = 'waiting' GROUP BY queue\nUNION ALL\nSELECT queue, state, n FROM spool_finished_counts WHERE n > 0";
+export const QUEUE_COUNTS = "SELECT queue, 'queued' AS state, count(*) AS n FROM spool_jobs INDEXED BY spool_jobs_ready WHERE state = 'queued' GROUP BY queue\nUNION ALL\nSELECT queue, 'scheduled', count(*) FROM spool_jobs INDEXED BY spool_jobs_due WHERE state = 'scheduled' GROUP BY queue\nUNION ALL\nSELECT queue, 'running', count(*) FROM spool_jobs INDEXED BY spool_jobs_leases WHERE state = 'running' GROUP BY queue\nUNION ALL\nSELECT queue, 'waiting', count(*) FROM spool_jobs INDEXED BY spool_jobs_waiting WHERE state = 'waiting' GROUP BY queue\nUNION ALL\nSELECT queue, state, n FROM spool_finished_counts WHERE n > 0";
 
 /**
  * `queries/queue-hold-get.sql`: Until when a queue is held (no row, or a past instant: not held).
@@ -771,10 +777,13 @@ export const QUEUE_LIMITS_TAT = "UPDATE spool_queue_limits SET rate_tat = :tat W
 
 /**
  * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
+ * INDEXED BY: without planner statistics SQLite prefers the (state, id) index (migration 0023)
+ * for `state = '...'` and reads every matching row; the partial index answers from the index alone
+ * (test/backend/sqlite-queue-counts-plan.test.ts).
  * Params: none.
  * Returns: queue, oldest.
  */
-export const QUEUE_OLDEST_QUEUED = "SELECT queue, min(created_at) AS oldest FROM spool_jobs WHERE state = 'queued' GROUP BY queue";
+export const QUEUE_OLDEST_QUEUED = "SELECT queue, min(created_at) AS oldest FROM spool_jobs INDEXED BY spool_jobs_ready WHERE state = 'queued' GROUP BY queue";
 
 /**
  * `queries/queue-pause.sql`: Pauses a queue (claims skip it).
