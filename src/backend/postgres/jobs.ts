@@ -15,6 +15,7 @@ import type {
   JobEnqueueResult,
   NewJob,
 } from "../backend.js";
+import { refuseStrategies } from "../cap-strategy.js";
 import { encodeFlow } from "../flow-gate.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { isUniqueViolation } from "./connection.js";
@@ -35,6 +36,7 @@ export class PgJobs {
   async enqueue({ jobs, tx: appTx }: JobEnqueueParams): Promise<JobEnqueueResult> {
     checkNewJobs(jobs);
     if (jobs.length === 0) return { jobs: [] };
+    refuseStrategies(jobs, "on PostgreSQL yet (docs/flow-control.md)", "concurrency.strategy");
     // Jobs with task or key limits carry flow columns, and jobs with follow-ups rows of their
     // own, that only the per-job insert writes.
     const simple = jobs.every(

@@ -13,6 +13,7 @@ import type {
   NewJob,
   TransitionResult,
 } from "../backend.js";
+import { refuseStrategies } from "../cap-strategy.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx } from "../shared.js";
 import { shiftRunAt } from "../store-clock.js";
 import { checkReply } from "./codes.js";
@@ -40,6 +41,7 @@ export async function jobEnqueue(s: RedisStore, { jobs, tx }: JobEnqueueParams):
   refuseTx(tx, "Redis");
   checkNewJobs(jobs);
   if (jobs.length === 0) return { jobs: [] };
+  refuseStrategies(jobs, "on Redis yet (docs/flow-control.md)", "concurrency.strategy");
   s.assertOpen();
   // runAt comes in the caller's frame: the store judges it on its own clock.
   const { now, skew } = s.time();

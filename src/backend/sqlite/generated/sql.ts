@@ -141,6 +141,18 @@ export const FLOW_CANDIDATES = "SELECT rid, task, flow_key, flow FROM (\n  SELEC
 export const FLOW_CLAIM = "UPDATE spool_jobs SET\n  state = 'running',\n  attempt = attempt + 1,\n  lease_token = :token,\n  lease_expires_at = :now + coalesce(lease_ms, :lease_ms),\n  worker_id = :worker_id,\n  started_at = :now,\n  updated_at = :now\nWHERE rowid IN (SELECT value FROM json_each(:rowids)) AND state = 'queued'\nRETURNING id, task, priority, run_at, attempt, max_attempts, input, result, nullif(errors, '[]'), progress, key,\n  nullif(meta, '{}'), nullif(depends_on, '[]'), pending_dependencies, lease_ms, timeout_ms, created_at, finished_at,\n  flow_key";
 
 /**
+ * `queries/flow-live-key.sql`: Live (queued or running) jobs of a keyed cap group, oldest first (strategy at the cap).
+ * Params: :task, :key. Returns: id.
+ */
+export const FLOW_LIVE_KEY = "SELECT id FROM spool_jobs\nWHERE state IN ('queued', 'running') AND task = :task AND flow_key = :key\nORDER BY created_at, id";
+
+/**
+ * `queries/flow-live-task.sql`: Live (queued or running) jobs of a task's cap group (every job of the task with limits),
+ * oldest first (strategy at the cap). Params: :task. Returns: id.
+ */
+export const FLOW_LIVE_TASK = "SELECT id FROM spool_jobs INDEXED BY spool_jobs_flow_live\nWHERE state IN ('queued', 'running') AND task = :task AND flow_key IS NOT NULL\nORDER BY created_at, id";
+
+/**
  * `queries/flow-pending.sql`: Whether a queue's claim must take the fair path: it has queued jobs with limits, or a task
  * or key hold is on (their names hold a 0x1f separator).
  * Params: :queue, :now. Returns: one row when so.
@@ -1055,5 +1067,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 41,
     name: "dedupe_job",
     sql: "-- 0041_dedupe_job: removing a job (removal, retention, move) also deletes the dedupe row that\n-- records it (a row whose job is gone matches nothing, so it is only garbage), found by job id.\nCREATE INDEX spool_dedupe_job ON spool_dedupe (job_id);",
+  },
+  {
+    version: 52,
+    name: "flow_live",
+    sql: "-- 0052_flow_live: the strategy at the cap (docs/flow-control.md, \"Strategy at the cap\") reads a\n-- cap group's live (queued or running) jobs, oldest first, inside the enqueue's transaction.\nCREATE INDEX spool_jobs_flow_live ON spool_jobs (task, flow_key, created_at, id)\n  WHERE state IN ('queued', 'running') AND flow_key IS NOT NULL;",
   },
 ];
