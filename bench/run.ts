@@ -8,7 +8,8 @@
  *   npm run bench -- --two-workers spool-redis,bullmq   # B also with 2 worker procs (default: --help)
  *   npm run bench -- --cpu-prof spool-sqlite   # V8 CPU profile of the worker in throughput runs
  *
- * Also runs the HTTP API benchmark (bench/http.ts; --no-http skips it).
+ * Also runs the HTTP API benchmark (bench/http.ts; --no-http skips it) and the isolation one
+ * (bench/isolation/run.ts; --no-isolation skips it).
  * Prints tables (Markdown, harness/report.ts) and writes JSON to bench/results/latest.json (or --json PATH).
  */
 import { execFileSync } from "node:child_process";
@@ -183,34 +184,56 @@ async function repetition(
   }
 }
 
-/** E: the HTTP API benchmark (bench/http.ts) in its own process; its report lines and JSON. */
-function httpBench(opts: Options): { lines: string[]; json: unknown } {
-  log("HTTP API benchmark (bench/http.ts, spool on SQLite) …");
-  const httpDir = mkdtempSync(join(tmpdir(), "spool-bench-http-"));
-  const httpJson = join(httpDir, "http.json");
-  const httpArgs = ["--import", "tsx", join(ROOT, "bench", "http.ts"), "--json", httpJson];
-  if (opts.quick) httpArgs.push("--n", "2000", "--samples", "50");
+/**
+ * A section that runs as its own script in its own process (E: bench/http.ts, I:
+ * bench/isolation/run.ts): its stdout is the report, `--json FILE` its figures.
+ */
+function childSection(
+  what: string,
+  heading: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { lines: string[]; json: unknown } {
+  log(`${what} …`);
+  const dir = mkdtempSync(join(tmpdir(), "spool-bench-section-"));
+  const file = join(dir, "section.json");
   try {
-    const text = execFileSync(process.execPath, httpArgs, {
+    const text = execFileSync(process.execPath, ["--import", "tsx", ...args, "--json", file], {
       cwd: ROOT,
       encoding: "utf8",
+      env,
       stdio: ["ignore", "pipe", "inherit"],
     });
     return {
-      lines: ["## E. HTTP API (client and server in separate processes, keep-alive)", text.trim(), ""],
-      json: JSON.parse(readFileSync(httpJson, "utf8")),
+      lines: [heading, text.trim(), ""].filter(Boolean),
+      json: JSON.parse(readFileSync(file, "utf8")),
     };
   } catch (err) {
-    return {
-      lines: [
-        `## E. HTTP API — skipped: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`,
-        "",
-      ],
-      json: { skipped: String(err) },
-    };
+    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    return { lines: [`${heading || `## ${what}`} — skipped: ${why}`, ""], json: { skipped: why } };
   } finally {
-    rmSync(httpDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** E: the HTTP API benchmark (bench/http.ts, spool on SQLite). */
+function httpBench(opts: Options): { lines: string[]; json: unknown } {
+  const args = [join(ROOT, "bench", "http.ts")];
+  if (opts.quick) args.push("--n", "2000", "--samples", "50");
+  return childSection(
+    "HTTP API benchmark (bench/http.ts, spool on SQLite)",
+    "## E. HTTP API (client and server in separate processes, keep-alive)",
+    args,
+  );
+}
+
+/** I: isolated handlers (threads, processes) vs BullMQ's sandboxed processors, on Redis. */
+function isolationBench(opts: Options, redisUrl: string): { lines: string[]; json: unknown } {
+  const args = [join(ROOT, "bench", "isolation", "run.ts"), opts.quick ? "1000" : "2000", "4"];
+  return childSection("I. isolation (bench/isolation/run.ts)", "", args, {
+    ...process.env,
+    SPOOL_BENCH_REDIS_URL: redisUrl,
+  });
 }
 
 /** G: the growth section (bench/growth.ts) in its own process; its report lines and JSON. */
@@ -387,6 +410,14 @@ async function main(): Promise<void> {
     http = e.json;
   }
 
+  // ── I. isolation ─────────────────────────────────────────────────────────────────────
+  let isolation: unknown = null;
+  if (opts.isolation) {
+    const i = isolationBench(opts, base.redisUrl);
+    out.push(...i.lines);
+    isolation = i.json;
+  }
+
   const measured = results.filter((r) => !r.skipped);
   const problems = [
     ...measured.flatMap((r) => summaries.get(r.id)!.errors.map((e) => `${r.id}: ${e}`)),
@@ -431,6 +462,7 @@ async function main(): Promise<void> {
     twoWorkersVsOne: twoVsOneRatios,
     growth: growth.json,
     http,
+    isolation,
     elapsedS: elapsed,
   };
   mkdirSync(dirname(opts.json), { recursive: true });

@@ -4,20 +4,26 @@
  * processes, and worker threads) on the same Redis. Plus a CPU-bound mix to show one worker
  * using both cores with `isolate: "thread"`.
  *
- *   npx tsx bench/isolation/run.ts [jobs=2000] [concurrency=4]
+ *   npx tsx bench/isolation/run.ts [jobs=2000] [concurrency=4] [--json PATH]
  *
+ * `npm run bench` runs it as section I (`--no-isolation` skips it).
  * Jobs are enqueued first; the clock runs from worker start (children warm, excluded) to the
  * last completion. Short runs on a shared machine: compare within one run only.
  */
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { Worker as BullWorker, Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { createSpool } from "../../src/index.js";
 import { defineBenchTasks } from "./app.js";
 
-const N = Number(process.argv[2] ?? 2000);
-const C = Number(process.argv[3] ?? 4);
+const jsonAt = process.argv.indexOf("--json");
+const JSON_PATH = jsonAt > 0 ? process.argv[jsonAt + 1] : undefined;
+const positional = process.argv.slice(2).filter((_, i, a) => a[i] !== "--json" && a[i - 1] !== "--json");
+const N = Number(positional[0] ?? 2000);
+const C = Number(positional[1] ?? 4);
 const REDIS = process.env.SPOOL_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/9";
 const APP = join(import.meta.dirname, "app.ts");
 
@@ -100,15 +106,49 @@ async function bullRun(threads: boolean, n: number): Promise<number> {
   return n / s;
 }
 
-const rows: [string, number][] = [];
+interface Row {
+  label: string;
+  jobsPerS: number;
+  coresUsed?: number;
+}
+const load0 = loadavg()[0]!;
+const rows: Row[] = [];
+const rate = (label: string) => rows.find((r) => r.label === label)!.jobsPerS;
 for (const mode of ["inline", "thread", "process"] as const)
-  rows.push([`spool ${mode} no-op`, await spoolRun(mode, "noop", N)]);
-rows.push(["bullmq sandboxed (processes) no-op", await bullRun(false, N)]);
-rows.push(["bullmq sandboxed (worker threads) no-op", await bullRun(true, N)]);
+  rows.push({ label: `spool ${mode} no-op`, jobsPerS: await spoolRun(mode, "noop", N) });
+rows.push({ label: "bullmq sandboxed (processes) no-op", jobsPerS: await bullRun(false, N) });
+rows.push({ label: "bullmq sandboxed (worker threads) no-op", jobsPerS: await bullRun(true, N) });
 const cpuJobs = Math.max(40, Math.round(N / 20));
 for (const mode of ["inline", "thread"] as const) {
-  const rate = await spoolRun(mode, "cpu", cpuJobs);
-  rows.push([`spool ${mode} cpu-bound (${cpuJobs} jobs; ${coresUsed.toFixed(2)} cores used)`, rate]);
+  const jobsPerS = await spoolRun(mode, "cpu", cpuJobs);
+  rows.push({ label: `spool ${mode} cpu-bound (${cpuJobs} jobs)`, jobsPerS, coresUsed });
 }
-console.log(`\n${N} jobs, concurrency ${C}, pool ${C}, Redis ${REDIS} (busy shared 2-core machine)`);
-for (const [label, rate] of rows) console.log(`${label.padEnd(56)} ${rate.toFixed(1).padStart(9)} jobs/s`);
+const ratios = {
+  threadVsBullThreads: rate("spool thread no-op") / rate("bullmq sandboxed (worker threads) no-op"),
+  processVsBullProcesses: rate("spool process no-op") / rate("bullmq sandboxed (processes) no-op"),
+  cpuThreadVsInline: rows.at(-1)!.jobsPerS / rows.at(-2)!.jobsPerS,
+};
+const load1 = loadavg()[0]!;
+console.log("## I. Isolation (bench/isolation/run.ts, spool and BullMQ sandboxed processors on one Redis)");
+console.log("");
+console.log(
+  `${N} no-op jobs, concurrency ${C}, pool ${C}; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (cores used is only meaningful on an idle machine)`,
+);
+console.log("");
+console.log("| run | jobs/s | cores used |");
+console.log("|---|---:|---:|");
+for (const r of rows)
+  console.log(
+    `| ${r.label} | ${r.jobsPerS.toFixed(1)} | ${r.coresUsed === undefined ? "" : r.coresUsed.toFixed(2)} |`,
+  );
+console.log("");
+console.log(
+  `thread ÷ BullMQ sandboxed threads ${ratios.threadVsBullThreads.toFixed(2)}× (goal ≥ 2×); ` +
+    `process ÷ BullMQ sandboxed processes ${ratios.processVsBullProcesses.toFixed(2)}×; ` +
+    `CPU-bound mix thread ÷ in-process ${ratios.cpuThreadVsInline.toFixed(2)}×`,
+);
+if (JSON_PATH)
+  writeFileSync(
+    JSON_PATH,
+    `${JSON.stringify({ jobs: N, concurrency: C, loadAvg: [load0, load1], rows, ratios }, null, 2)}\n`,
+  );
