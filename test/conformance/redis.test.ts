@@ -19,23 +19,6 @@ const prefixes = new WeakMap<object, string>();
 if (redisReachable) {
   runConformance({
     name: "redis",
-    skip: [
-      {
-        reason:
-          "the strategy at the cap is not built on this backend yet (refused with InvalidArgumentError)",
-        tests: [
-          "flow-strategy > drop-newest: a full group (queued + running) writes nothing and says dropped",
-          "flow-strategy > drop-newest in a batch: each job decided in order inside the one write",
-          "flow-strategy > drop-newest does not count scheduled jobs, and an idempotency key match returns the job",
-          "flow-strategy > cancel-in-progress: the running job is cancelled in the enqueue's write, its lease fenced",
-          "flow-strategy > cancel-in-progress: the oldest live jobs go first, just enough to make room",
-          "flow-strategy > cancel-in-progress in a batch: later jobs of the batch supersede earlier ones",
-          "flow-strategy > cancel-in-progress with a task cap (no key) counts every job of the task",
-          "flow-strategy > concurrent enqueues on one handle: drop-newest keeps exactly the cap, cancel-in-progress leaves the cap live",
-          "flow-strategy > concurrent enqueues from two processes: never more live jobs than the cap",
-        ],
-      },
-    ],
     push: true,
     create: async ({ clock }) => {
       const prefix = `spool-test-${randomUUID()}`;

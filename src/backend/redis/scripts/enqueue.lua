@@ -11,7 +11,8 @@
 ---         order: the initial of the state a new job got (q queued, s scheduled, w waiting,
 ---         c cancelled), or x when an idempotency key matched an existing job, or u when a
 ---         dedupe window did (includes/dedupe.lua), whose id and state follow in the extras
----         (in order). One short string instead of 3 items per job.
+---         (in order), or D when the drop-newest strategy dropped it (includes/cap-strategy.lua:
+---         nothing written). One short string instead of 3 items per job.
 ---      or { -1, id } when a job id already exists (nothing written)
 ---      or { -2, id } when a dependency does not exist (nothing written)
 --- Publishes job:enqueued for every created job.
@@ -20,6 +21,7 @@
 --- @include "new-job"
 --- @include "job-args"
 --- @include "dedupe"
+--- @include "cap-strategy"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -92,8 +94,6 @@ for k = 1, n do
     out[#out + 1] = dedupedState
     alias[id] = deduped
   else
-    if job.dMode then dedupeRecord(prefix, job, id, now) end
-    if keyField then batchKeys[keyField] = id end
     local deps = {}
     local seen = {}
     local pending = 0
@@ -119,6 +119,17 @@ for k = 1, n do
     else
       state = 'queued'
     end
+    -- The strategy at the cap (includes/cap-strategy.lua), only for a job that enters queued.
+    local dropped = false
+    if job.capStrategy and state == 'queued' then
+      local c = cjson.decode(job.flow).c
+      dropped = capApply(prefix, job.capStrategy, c[1], task, job.flowKey, c[2] == 1, id, now)
+    end
+    if dropped then
+      codes[k] = 'D'
+    else
+    if job.dMode then dedupeRecord(prefix, job, id, now) end
+    if keyField then batchKeys[keyField] = id end
     local jobKey = jobKeys[k]
     writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
     writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs, job.flowKey, job.flow)
@@ -165,6 +176,7 @@ for k = 1, n do
     listNew(id, queue, state, now)
     emitGrouped('e', id, queue, now, state)
     codes[k] = string.sub(state, 1, 1)
+    end
   end
 end
 
