@@ -47,6 +47,7 @@ export type {
   JobEventType,
   JobHandle,
   JobInfo,
+  NamedFollowUpCall,
   OutputOf,
   PipedCall,
   ResultOptions,

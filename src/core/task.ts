@@ -202,13 +202,14 @@ export interface EnqueueOptions {
   /**
    * Durable follow-up written in the same atomic write as this job's completion (exactly once,
    * never for a stale lease). `task.with(input)` or `task.with()` (its input is this job's
-   * result). Options: queue, priority, attempts, timeout, lease, meta.
+   * result), or by name (`NamedFollowUpCall`). Options: queue, priority, attempts, timeout,
+   * lease, meta, limitKey.
    */
   // biome-ignore lint/suspicious/noExplicitAny: any task's call (as workflow nodes take them)
-  then?: TaskCall<any, unknown> | PipedCall<any, unknown>;
+  then?: TaskCall<any, unknown> | PipedCall<any, unknown> | NamedFollowUpCall;
   /** Like `then`, on this job's final failure; `task.with()` gets the last error record as input. */
   // biome-ignore lint/suspicious/noExplicitAny: any task's call (as workflow nodes take them)
-  catch?: TaskCall<any, unknown> | PipedCall<any, unknown>;
+  catch?: TaskCall<any, unknown> | PipedCall<any, unknown> | NamedFollowUpCall;
   /** Jobs (ids or handles) that must complete before this one runs. */
   dependsOn?: ReadonlyArray<string | { readonly id: string }>;
   /**
@@ -222,6 +223,17 @@ export interface EnqueueOptions {
 export interface EnqueueManyOptions {
   /** Enqueue the whole batch inside the application's own transaction (see `AppTransaction`). */
   tx?: AppTransaction;
+}
+
+/**
+ * A follow-up by task name (what the HTTP API and the CLI send): with an `input` key, that
+ * fixed input (as `task.with(input)`); without one, the parent's outcome (as `task.with()`:
+ * its result for `then`, its last error record for `catch`).
+ */
+export interface NamedFollowUpCall {
+  readonly task: string;
+  readonly input?: unknown;
+  readonly options?: EnqueueOptions;
 }
 
 /** A task bound to an input: what workflows, schedules and bulk enqueue take. */

@@ -18,7 +18,7 @@ import {
 import { checkOptionKeys } from "../core/option-keys.js";
 import type { TaskRegistry } from "../core/registry.js";
 import { deserialize } from "../core/serializer.js";
-import type { EnqueueOptions, PipedCall, TaskCall } from "../core/task.js";
+import type { EnqueueOptions, NamedFollowUpCall, PipedCall, TaskCall } from "../core/task.js";
 import type { LeasedJob } from "../core/types.js";
 import { buildJob, validateInput } from "./build-job.js";
 
@@ -27,10 +27,28 @@ const WHICH: readonly ["then" | "catch", FollowUpOutcome][] = [
   ["catch", "failed"],
 ];
 
-function isCall(value: unknown): value is TaskCall | PipedCall {
+type FollowUpCall = TaskCall | PipedCall | NamedFollowUpCall;
+const NAMED_CALL_KEYS: ReadonlySet<string> = new Set(["task", "input", "options"]);
+
+/** A task handle's call (`task.with(...)`), or a call by name (`{ task: "name", input? }`). */
+function isCall(value: unknown): value is FollowUpCall {
   if (typeof value !== "object" || value === null) return false;
-  const task = (value as { task?: { name?: unknown } }).task;
-  return typeof task === "object" && task !== null && typeof task.name === "string";
+  const task = (value as { task?: unknown }).task;
+  if (typeof task === "string") return true;
+  return typeof task === "object" && task !== null && typeof (task as { name?: unknown }).name === "string";
+}
+
+/** The task's name, and whether its input is the parent's outcome (piped) or given. */
+function callShape(call: FollowUpCall, which: string): { name: string; piped: boolean; input: unknown } {
+  if (typeof call.task === "string") {
+    // By name: no `input` key means piped, as `task.with()` has no argument.
+    const named = call as NamedFollowUpCall;
+    checkOptionKeys(named, NAMED_CALL_KEYS, `${which} call`);
+    const piped = !Object.hasOwn(named, "input");
+    return { name: call.task, piped, input: piped ? null : named.input };
+  }
+  const piped = "piped" in call && call.piped === true;
+  return { name: call.task.name, piped, input: piped ? null : (call as TaskCall).input };
 }
 
 /** The templates of `options.then` / `options.catch` for parent `parentId`, or null when neither is set. */
@@ -45,12 +63,16 @@ export async function buildFollowUps(
     const call = options[which];
     if (call === undefined) continue;
     if (!isCall(call))
-      throw new InvalidArgumentError(`${which} must be a task call: task.with(input) or task.with()`, which);
+      throw new InvalidArgumentError(
+        `${which} must be a task call: task.with(input), task.with() or { task: "name", input? }`,
+        which,
+      );
+    const shape = callShape(call, which);
     // A task this spool does not define (another app's handle, a typo'd name): UnknownTaskError.
-    const task = deps.registry.get(call.task.name);
+    const task = deps.registry.get(shape.name);
     checkOptionKeys(call.options, FOLLOW_UP_OPTION_KEYS, `${which} follow-up`);
-    const piped = "piped" in call && call.piped === true;
-    const input = piped ? null : await validateInput(task, (call as TaskCall).input);
+    const piped = shape.piped;
+    const input = piped ? null : await validateInput(task, shape.input);
     // A piped input is known only at the outcome: only an explicit limitKey keys its limits.
     const built = buildJob(task, input, call.options, deps.now, deps.payloadLimit, undefined, false, piped);
     const link: FollowUpLink = { id: parentId, outcome };

@@ -20,6 +20,37 @@ const instant = z
 
 const name = z.string().min(1).max(200);
 
+/** Options a follow-up may carry (the library's FOLLOW_UP_OPTION_KEYS): the rest has no meaning at an outcome. */
+const FollowUpOptionsSchema = z
+  .object({
+    queue: name.optional(),
+    priority: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+    attempts: z.number().int().min(1).max(1000).optional(),
+    timeout: duration.optional(),
+    lease: duration.optional(),
+    meta: z.record(z.string(), z.unknown()).optional(),
+    limitKey: z.string().min(1).max(512).optional().openapi({
+      description: "The follow-up's flow-control key (its task's per-key concurrency / rateLimit)",
+    }),
+  })
+  .strict()
+  .openapi("FollowUpOptions");
+
+const FollowUpSchema = z
+  .object({
+    task: name.openapi({ example: "report.notify" }),
+    input: z.unknown().optional().openapi({
+      description:
+        "The follow-up's input. Omitted: the parent's outcome (its result for `then`, its last error record for `catch`)",
+    }),
+    options: FollowUpOptionsSchema.optional(),
+  })
+  .strict()
+  .openapi("FollowUp", {
+    description:
+      "A job written in the same atomic write as the parent's outcome, exactly once (docs/flow-control.md, Durable follow-ups)",
+  });
+
 export const EnqueueOptionsSchema = z
   .object({
     delay: duration.optional(),
@@ -30,6 +61,12 @@ export const EnqueueOptionsSchema = z
     attempts: z.number().int().min(1).max(1000).optional(),
     timeout: duration.optional(),
     meta: z.record(z.string(), z.unknown()).optional(),
+    // biome-ignore lint/suspicious/noThenProperty: the follow-up option the library names `then` (a plain object, never a function)
+    then: FollowUpSchema.optional().openapi({ description: "Enqueued when this job completes" }),
+    catch: FollowUpSchema.optional().openapi({
+      description:
+        "Enqueued when this job fails for good (no attempt left, or its lease expired on the last one)",
+    }),
   })
   .strict()
   .openapi("EnqueueOptions");

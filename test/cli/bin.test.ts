@@ -1,6 +1,7 @@
 /** Real subprocesses of `bin/spool.js`: the shipped entry point, signals and exit codes. */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { waitFor } from "../support/wait-for.js";
 import { APP, BIN, REPO, tempBackend } from "./helpers.js";
 
 let backend: ReturnType<typeof tempBackend>;
@@ -85,6 +86,22 @@ describe("bin/spool.js", () => {
     ]);
     expect(waited.stderr).toBe("");
     expect(JSON.parse(waited.stdout)).toMatchObject({ state: "completed", result: { sum: 42 } });
+    // The README's follow-up command, verbatim: the worker process writes the `then` job with
+    // the parent's completion and runs it (echo returns its input: the parent's result).
+    const chained = await spool(["--app", APP, "enqueue", "math.add", '{"a":1,"b":2}', "--then", "echo"]);
+    expect(chained.code, chained.stderr).toBe(0);
+    const parent = chained.stdout.trim();
+    const followUp = await waitFor(
+      async () => {
+        const ls = JSON.parse((await spool(["jobs", "ls", "--task", "echo", "--json"])).stdout);
+        return ls.jobs.find(
+          (j: { meta: { parent?: { id: string } }; state: string }) =>
+            j.meta.parent?.id === parent && j.state === "completed",
+        );
+      },
+      { timeout: 120_000, interval: 500 },
+    );
+    expect(followUp.result).toEqual({ sum: 3 });
     for (const [i, id] of ids.entries()) {
       const show = await spool(["jobs", "show", id!, "--json"]);
       const job = JSON.parse(show.stdout);
@@ -99,5 +116,5 @@ describe("bin/spool.js", () => {
     expect(JSON.parse((await spool(["stats", "--json"])).stdout).workers).toEqual([]);
     // Real processes (each a Node start-up, a tsx compile in a checkout without dist/): budgets
     // sized for a loaded 2-core machine, not a quiet one.
-  }, 300_000);
+  }, 420_000);
 });

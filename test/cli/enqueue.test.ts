@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSpool } from "../../src/index.js";
+import { waitFor } from "../support/wait-for.js";
 import { APP, cli, tempBackend } from "./helpers.js";
 
 let backend: ReturnType<typeof tempBackend>;
@@ -98,6 +100,95 @@ describe("spool enqueue", () => {
     const priority = await cli([...base, "enqueue", "echo", "{}", "--priority", "high"]);
     expect(priority.code).toBe(2);
     expect(await jobCount()).toBe(0);
+  });
+
+  it("--then TASK=JSON and --catch TASK add durable follow-ups; bad ones exit 2 and write nothing", async () => {
+    const bad = [
+      ["--then", "echo={nope"],
+      ["--then", "no.such.task"],
+      ["--catch", "echo="],
+    ];
+    for (const args of bad) {
+      const r = await cli([...base, "enqueue", "math.add", '{"a":1,"b":2}', ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+    }
+    expect((await cli([...base, "enqueue", "echo", "{}", "--then", "echo={nope"])).stderr).toMatch(
+      /^error \[INVALID_ARGUMENT\]: --then input is not valid JSON/,
+    );
+    expect(await jobCount()).toBe(0);
+
+    const ok = await cli([
+      ...base,
+      "--json",
+      "enqueue",
+      "math.add",
+      '{"a":1,"b":2}',
+      "--then",
+      'echo={"note":"a=b"}',
+    ]);
+    const piped = await cli([...base, "--json", "enqueue", "math.add", '{"a":2,"b":2}', "--then", "echo"]);
+    const failing = await cli([
+      ...base,
+      "--json",
+      "enqueue",
+      "always.fails",
+      "{}",
+      "--catch",
+      "echo",
+      "--then",
+      "echo=1",
+    ]);
+    const [a, b, c] = [ok, piped, failing].map((r) => {
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { id: string }).id;
+    });
+
+    // A worker of the same tasks on the same file (the fixture's handlers).
+    const lib = createSpool({ backend: backend.url, logger: { level: "silent" } });
+    lib.task({ name: "math.add", queue: "math", run: (i: { a: number; b: number }) => ({ sum: i.a + i.b }) });
+    lib.task({ name: "echo", run: (i: unknown) => i });
+    lib.task({
+      name: "always.fails",
+      retry: 1,
+      run: () => {
+        throw new Error("this task always fails");
+      },
+    });
+    const worker = lib.worker({ queues: ["math", "default"] });
+    await worker.start();
+    type Listed = {
+      task: string;
+      state: string;
+      input: unknown;
+      meta: { parent?: { id: string; outcome: string } };
+    };
+    const echoes = async (): Promise<Listed[]> =>
+      (
+        JSON.parse(
+          (await cli(["--backend", backend.url, "--json", "jobs", "ls", "--task", "echo"])).stdout,
+        ) as {
+          jobs: Listed[];
+        }
+      ).jobs;
+    try {
+      await waitFor(async () => (await echoes()).filter((j) => j.state === "completed").length === 3, {
+        timeout: 60_000,
+      });
+    } finally {
+      await worker.stop();
+      await lib.close();
+    }
+    const byParent = new Map((await echoes()).map((j) => [j.meta.parent?.id, j]));
+    expect(byParent.size).toBe(3);
+    expect(byParent.get(a)).toMatchObject({
+      input: { note: "a=b" },
+      meta: { parent: { outcome: "completed" } },
+    });
+    expect(byParent.get(b)?.input).toEqual({ sum: 4 });
+    expect(byParent.get(c)).toMatchObject({
+      input: { message: "this task always fails", attempt: 1 },
+      meta: { parent: { outcome: "failed" } },
+    });
   });
 
   it("prints the stack only with --verbose", async () => {

@@ -66,6 +66,34 @@ test("bad follow-ups are typed errors and write nothing", async () => {
   await other.close();
 });
 
+test("a follow-up by task name: with input, fixed; without, piped; misspelt keys refused", async () => {
+  spool = createSpool({ backend: "memory://", logger: { level: "silent" } });
+  const seen: { input: unknown; parent: string | undefined }[] = [];
+  spool.task({ name: "sum", run: (i: { a: number; b: number }) => i.a + i.b });
+  spool.task({
+    name: "note",
+    run: (input: unknown, ctx) => void seen.push({ input, parent: ctx.parent?.id }),
+  });
+  await expect(spool.enqueue("sum", { a: 1, b: 1 }, { then: { task: "nope" } })).rejects.toBeInstanceOf(
+    UnknownTaskError,
+  );
+  await expect(
+    spool.enqueue("sum", { a: 1, b: 1 }, { then: { task: "note", inptu: 1 } as never }),
+  ).rejects.toBeInstanceOf(InvalidArgumentError);
+  await expect(
+    spool.enqueue("sum", { a: 1, b: 1 }, { catch: { task: "note", options: { delay: "1s" } } }),
+  ).rejects.toBeInstanceOf(InvalidArgumentError);
+  expect((await spool.jobs.list({ limit: 10 })).jobs).toEqual([]);
+  const piped = await spool.enqueue("sum", { a: 1, b: 2 }, { then: { task: "note" } });
+  const fixed = await spool.enqueue("sum", { a: 1, b: 3 }, { then: { task: "note", input: null } });
+  const worker = spool.worker({ concurrency: 2 });
+  await worker.start();
+  await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(2);
+  await worker.stop();
+  expect(seen.find((s) => s.parent === piped.id)?.input).toBe(3);
+  expect(seen.find((s) => s.parent === fixed.id)?.input).toBeNull();
+});
+
 const dir = mkdtempSync(join(tmpdir(), "spool-follow-ups-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -12,7 +12,7 @@ failed or cancelled raises `JobFailed` / `JobCancelled` from `result()`. Flask: 
 spool_client.flask import Spool`.
 """
 
-from .client import EnqueueAnswer, JobSpec, ResultAnswer, SpoolClient
+from .client import EnqueueAnswer, FollowUp, JobSpec, ResultAnswer, SpoolClient
 from .errors import (
     BackendUnavailable,
     ConnectionFailed,
@@ -42,6 +42,7 @@ __all__ = [
     "SpoolClient",
     "EnqueueAnswer",
     "ResultAnswer",
+    "FollowUp",
     "JobSpec",
     "Event",
     "EventStream",

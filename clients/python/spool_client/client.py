@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from .errors import ConnectionFailed, JobCancelled, JobFailed, RateLimited, ServerError, SpoolError, WaitTimeout, error_for
 from .sse import EventStream
 
-__all__ = ["SpoolClient", "EnqueueAnswer", "ResultAnswer", "JobSpec"]
+__all__ = ["SpoolClient", "EnqueueAnswer", "ResultAnswer", "JobSpec", "FollowUp"]
 
 Json = Any
 Duration = Union[str, int, float]
@@ -46,7 +46,17 @@ _OPTION_NAMES = {
     "attempts": "attempts",
     "timeout": "timeout",
     "meta": "meta",
+    "then": "then",
+    "catch": "catch",
 }
+
+FollowUp = Union[str, Mapping[str, Any]]
+"""A durable follow-up (`then` / `catch`): a task name, whose input is the parent's outcome (its
+result for `then`, its last error record for `catch`), or `{"task", "input"?, "options"?}` as the
+API takes it (no `"input"`: the parent's outcome; options: queue, priority, attempts, timeout,
+lease, meta, limitKey)."""
+
+_FOLLOW_UP_KEYS = {"task", "input", "options"}
 
 _BULK_LIMIT = 1000
 
@@ -90,10 +100,16 @@ class SpoolClient:
         attempts: Optional[int] = None,
         timeout: Optional[Duration] = None,
         meta: Optional[Mapping[str, Any]] = None,
+        then: Optional[FollowUp] = None,
+        catch: Optional[FollowUp] = None,
     ) -> EnqueueAnswer:
-        """Enqueues one job; returns `{"id", "created"}` (`created` is False when `key` matched an existing job)."""
+        """Enqueues one job; returns `{"id", "created"}` (`created` is False when `key` matched an existing job).
+
+        `then` / `catch`: a follow-up job the server writes with this job's outcome, exactly once
+        (`then` when it completes, `catch` when it fails for good); see `FollowUp`.
+        """
         options = {"key": key, "delay": delay, "run_at": run_at, "priority": priority, "queue": queue}
-        options.update({"attempts": attempts, "timeout": timeout, "meta": meta})
+        options.update({"attempts": attempts, "timeout": timeout, "meta": meta, "then": then, "catch": catch})
         return self._call("POST", "/api/jobs", self._job(task, input, options), idempotent=key is not None)
 
     def enqueue_many(self, jobs: Iterable[JobSpec], chunk: int = _BULK_LIMIT) -> List[EnqueueAnswer]:
@@ -275,6 +291,9 @@ class SpoolClient:
         if unknown:
             raise TypeError(f"unknown enqueue options: {', '.join(sorted(unknown))}")
         opts = {_OPTION_NAMES[k]: v for k, v in options.items() if v is not None}
+        for which in ("then", "catch"):
+            if which in opts:
+                opts[which] = _follow_up(opts[which], which)
         if opts:
             job["options"] = opts
         return job
@@ -342,6 +361,17 @@ _FILTER_FIELDS = {
     "created_after": "createdAfter",
     "created_before": "createdBefore",
 }
+
+
+def _follow_up(value: Any, which: str) -> Dict[str, Any]:
+    if isinstance(value, str):
+        return {"task": value}
+    if isinstance(value, Mapping):
+        unknown = set(value) - _FOLLOW_UP_KEYS
+        if unknown or "task" not in value:
+            raise TypeError(f"{which} takes a task name or {{'task', 'input'?, 'options'?}}, got keys {sorted(value)}")
+        return dict(value)
+    raise TypeError(f"{which} takes a task name or {{'task', 'input'?, 'options'?}}, got {type(value).__name__}")
 
 
 def _filter_body(filter: Mapping[str, Any], dry_run: bool) -> Dict[str, Any]:

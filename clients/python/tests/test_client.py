@@ -92,6 +92,48 @@ class Jobs(unittest.TestCase):
         runnable = c.enqueue_many([("add", {"a": 1, "b": 1}), ("add", {"a": 2, "b": 2})])
         self.assertEqual([c.result(a["id"], timeout=30) for a in runnable], [2, 4])
 
+    def test_then_and_catch_follow_ups(self):
+        c = client()
+        later = {"queue": "later"}  # no worker serves "later": the follow-ups stay there to be read
+
+        def follow_ups(parent):
+            jobs = c.list(task="echo", queue="later", limit=1000)["jobs"]
+            return [j for j in jobs if j["meta"].get("parent", {}).get("id") == parent]
+
+        ok = c.enqueue(
+            "add",
+            {"a": 40, "b": 2},
+            then={"task": "echo", "options": later},
+            catch={"task": "echo", "input": "never", "options": later},
+        )
+        failed = c.enqueue("boom", catch={"task": "echo", "input": {"page": "ops"}, "options": {**later, "meta": {"team": "ops"}}})
+        self.assertEqual(c.wait(ok["id"], timeout=30)["state"], "completed")
+        self.assertEqual(c.wait(failed["id"], timeout=30)["state"], "failed")
+        # Written in the same atomic write as the outcome: there once the outcome is.
+        [then] = follow_ups(ok["id"])
+        self.assertEqual((then["input"], then["meta"]["parent"]["outcome"]), (42, "completed"))
+        [caught] = follow_ups(failed["id"])
+        self.assertEqual(caught["input"], {"page": "ops"})
+        self.assertEqual(caught["meta"], {"team": "ops", "parent": {"id": failed["id"], "outcome": "failed"}})
+
+        # A task name alone: the parent's result is the follow-up's input (echo returns it).
+        [chained] = c.enqueue_many([("add", {"a": 1, "b": 2}, {"then": "echo"})])
+        c.result(chained["id"], timeout=30)
+        jobs = c.list(task="echo", limit=1000)["jobs"]
+        [echoed] = [j for j in jobs if j["meta"].get("parent", {}).get("id") == chained["id"]]
+        self.assertEqual(c.result(echoed["id"], timeout=30), 3)
+
+        tag = f"py-follow-{uuid.uuid4()}"
+        with self.assertRaises(UnknownTask):
+            c.enqueue("add", {"tag": tag}, then="no.such.task")
+        with self.assertRaises(InvalidArgument):
+            c.enqueue("add", {"tag": tag}, catch={"task": "echo", "options": {"delay": "1s"}})
+        with self.assertRaises(TypeError):
+            c.enqueue("add", {"tag": tag}, then={"tsk": "echo"})
+        with self.assertRaises(TypeError):
+            c.enqueue("add", {"tag": tag}, then=42)  # type: ignore[arg-type]
+        self.assertEqual(c.list(search=tag)["jobs"], [])
+
     def test_logs(self):
         c = client()
         job = c.enqueue("logs")

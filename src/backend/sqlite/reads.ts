@@ -13,7 +13,8 @@ import { noLimits } from "../seam/flow.js";
 import { pageOfRows, sqlListArgs } from "../shared.js";
 import { rowLimits } from "./flow.js";
 import { gateIo } from "./flow-claim.js";
-import { type JobRow, toRecord, toWorker } from "./rows.js";
+import { mergeStates } from "./merge.js";
+import { toRecord, toWorker } from "./rows.js";
 import { LOG_LINES_MAX, type SqliteStore } from "./store.js";
 
 export async function jobGet(s: SqliteStore, { id }: { id: string }): Promise<JobRecord | null> {
@@ -45,16 +46,10 @@ export async function jobList(s: SqliteStore, params: JobListParams): Promise<Jo
       });
     }
     // Per state, the statement without the json_each OR, which walks the (state, id) index and
-    // stops after one page; several states: one page each (one snapshot), merged by id. The
-    // first `limit` of the merge are the first `limit` of the union, as ids are unique.
+    // stops after one page; several states: one page each (one snapshot), merged by id.
     const { states: _states, ...rest } = args;
     const stmt = desc ? s.sql.jobListStateDesc : s.sql.jobListStateAsc;
-    const all = states.flatMap((state) => stmt.all({ ...rest, state }));
-    if (states.length === 1) return all;
-    // SQLite's order for TEXT ids is UTF-8 byte order, which JS string `<` is not beyond the BMP.
-    const byId = (a: JobRow, b: JobRow) => Buffer.compare(Buffer.from(a.id), Buffer.from(b.id));
-    all.sort(desc ? (a, b) => byId(b, a) : byId);
-    return all.slice(0, args.limit);
+    return mergeStates(states, desc, args.limit, (state) => stmt.all({ ...rest, state }));
   });
   return pageOfRows(rows, args.limit - 1, toRecord);
 }

@@ -19,6 +19,7 @@ import type { BackendEvent, JobListParams, JobPage } from "../backend.js";
 import { normalizeSearch } from "../search.js";
 import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
 import * as SQL from "./generated/sql.js";
+import { mergeStates } from "./merge.js";
 import { type JobRow, toRecord } from "./rows.js";
 
 /** Searches shorter than this (in characters) cannot use a trigram index. */
@@ -56,6 +57,8 @@ export class SqliteSearch {
       asc: jobs(SQL.JOB_SEARCH_ASC),
       scanDesc: jobs(SQL.JOB_SEARCH_SCAN_DESC),
       scanAsc: jobs(SQL.JOB_SEARCH_SCAN_ASC),
+      scanStateDesc: jobs(SQL.JOB_SEARCH_SCAN_STATE_DESC),
+      scanStateAsc: jobs(SQL.JOB_SEARCH_SCAN_STATE_ASC),
       any: p<{ any: number }>(SQL.SEARCH_PENDING_ANY),
       upto: p<{ doc: number }>(SQL.SEARCH_PENDING_UPTO),
       index: p<never>(SQL.SEARCH_INDEX),
@@ -140,7 +143,15 @@ export class SqliteSearch {
       limit: limit + 1,
     };
     if (indexed) args.phrase = phrase;
-    const rows = await this.host.read(() => stmt.all(args));
+    const unique = states ? [...new Set(states)] : [];
+    const rows = await this.host.read(() => {
+      if (indexed || unique.length === 0) return stmt.all(args);
+      // A walk per state through the (state, id) index (the json_each OR hides the state from
+      // the planner, which then walks every job), merged by id.
+      const { states: _states, ...rest } = args;
+      const perState = desc ? this.sql.scanStateDesc : this.sql.scanStateAsc;
+      return mergeStates(unique, desc, limit + 1, (state) => perState.all({ ...rest, state }));
+    });
     const page = rows.slice(0, limit).map(toRecord);
     return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
   }

@@ -2,9 +2,11 @@
  * `spool enqueue TASK JSON`: enqueues one job by task name and prints its id. The JSON is
  * parsed before anything is opened, so malformed input (exit 2) writes nothing; the task
  * name is checked against the app's registry before the backend sees the job.
+ * `--then TASK[=JSON]` / `--catch TASK[=JSON]` add durable follow-ups (docs/flow-control.md):
+ * with `=JSON` that fixed input, without it the parent's result (then) or last error (catch).
  */
 import type { Command } from "commander";
-import type { EnqueueOptions, JobHandle } from "../../core/task.js";
+import type { EnqueueOptions, JobHandle, NamedFollowUpCall } from "../../core/task.js";
 import { type CliContext, withContext } from "../context.js";
 import { jsonText, toJsonValue } from "../format/values.js";
 import type { CliIO } from "../io.js";
@@ -17,6 +19,18 @@ interface EnqueueCommandOptions {
   queue?: string;
   wait?: boolean;
   timeout?: string;
+  then?: string;
+  catch?: string;
+}
+
+/**
+ * `TASK` or `TASK=JSON`. Task names cannot hold "=" (letters, digits and _ . : - /), so the
+ * first "=" ends the name whatever the JSON holds.
+ */
+export function parseFollowUp(value: string, option: "then" | "catch"): NamedFollowUpCall {
+  const at = value.indexOf("=");
+  if (at < 0) return { task: value };
+  return { task: value.slice(0, at), input: parseJsonArgument(value.slice(at + 1), `--${option} input`) };
 }
 
 export function registerEnqueue(program: Command, io: CliIO): void {
@@ -29,6 +43,14 @@ export function registerEnqueue(program: Command, io: CliIO): void {
     .option("--priority <n>", "higher runs first (default: the task's)")
     .option("--key <key>", "idempotency key: a second enqueue returns the existing job")
     .option("--queue <queue>", "queue (default: the task's)")
+    .option(
+      "--then <task[=json]>",
+      "follow-up enqueued when the job completes (no =json: its result is the input)",
+    )
+    .option(
+      "--catch <task[=json]>",
+      "follow-up enqueued when the job fails for good (no =json: its last error)",
+    )
     .option("--wait", "wait for the job to finish and print its result")
     .option("--timeout <duration>", "with --wait: give up after this long (exit 1; the job keeps running)")
     .action((task: string, json: string, opts: EnqueueCommandOptions, command: Command) =>
@@ -39,6 +61,9 @@ export function registerEnqueue(program: Command, io: CliIO): void {
         if (opts.priority !== undefined) options.priority = parseInteger(opts.priority, "priority");
         if (opts.key !== undefined) options.key = opts.key;
         if (opts.queue !== undefined) options.queue = opts.queue;
+        // biome-ignore lint/suspicious/noThenProperty: the follow-up option the library names `then` (never a function)
+        if (opts.then !== undefined) options.then = parseFollowUp(opts.then, "then");
+        if (opts.catch !== undefined) options.catch = parseFollowUp(opts.catch, "catch");
         const timeout = opts.timeout === undefined ? undefined : parseDuration(opts.timeout, "timeout");
         const spool = await ctx.open();
         const job = await spool.enqueue(task, input, options);

@@ -57,11 +57,36 @@ export interface JobPage {
   nextCursor: string | null;
 }
 
+/** `GET /api/jobs/{id}/children`: what a job spawned (`ctx.spawn`), every round. */
+export interface JobChildren {
+  round: number;
+  total: number;
+  counts: Partial<Record<JobState, number>>;
+  children: {
+    id: string;
+    task: string;
+    state: JobState;
+    attempt: number;
+    maxAttempts: number;
+    finishedAt: number | null;
+    error: string | null;
+  }[];
+}
+
 export interface LogLine {
   at: number;
   level: "debug" | "info" | "warn" | "error";
   message: string;
   attempt: number;
+}
+
+/** A limit holding queued jobs back now (`limitWaits` of `GET /api/queues`; docs/flow-control.md). */
+export interface LimitWait {
+  scope: "queue" | "task" | "key";
+  task: string | null;
+  key: string | null;
+  reason: "concurrency" | "rate" | "hold";
+  waiting: number;
 }
 
 export interface Queue {
@@ -76,6 +101,10 @@ export interface Queue {
     concurrency: number | null;
     rateLimit: { limit: number; perMs: number; burst: number } | null;
   };
+  /** Queued jobs the next claims could not start now because a limit holds them. */
+  waitingOnLimit: number;
+  /** Which limits hold them, largest first (at most 20). */
+  limitWaits: LimitWait[];
 }
 
 export interface Worker {

@@ -453,8 +453,31 @@ export const JOB_RELEASE = "UPDATE spool_jobs SET\n  state = 'queued',\n  attemp
 export const JOB_RETRY = "UPDATE spool_jobs SET\n  state = 'queued',\n  attempt = 0,\n  run_at = :now,\n  finished_at = NULL,\n  pending_dependencies = 0,\n  updated_at = :now\nWHERE id = :id AND state IN ('failed', 'cancelled')\nRETURNING queue";
 
 /**
+ * `queries/job-search-scan-state.sql`: One page of jobs in one state whose search text contains :search, for searches too short for
+ * the trigram index (1 or 2 characters), oldest first: as job-search-scan.sql, but `state = :state`
+ * with no OR around it, so the walk goes through spool_jobs_state_id (migration 0023) in id
+ * order and reads only that state's jobs (behind `:states IS NULL OR ... json_each` the planner
+ * walked every job). A filter on several states runs this once per state (search.ts).
+ * Params: as job-search-scan.sql, with :state in place of :states.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_SCAN_STATE_ASC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND j.state = :state\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id > :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
+
+/**
+ * `queries/job-search-scan-state.sql`: One page of jobs in one state whose search text contains :search, for searches too short for
+ * the trigram index (1 or 2 characters), newest first: as job-search-scan.sql, but `state = :state`
+ * with no OR around it, so the walk goes through spool_jobs_state_id (migration 0023) in id
+ * order and reads only that state's jobs (behind `:states IS NULL OR ... json_each` the planner
+ * walked every job). A filter on several states runs this once per state (search.ts).
+ * Params: as job-search-scan.sql, with :state in place of :states.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_SCAN_STATE_DESC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND j.state = :state\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
+
+/**
  * `queries/job-search-scan.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
  * index (1 or 2 characters): walks the jobs in id order, oldest first, until the page is full.
+ * Used with no state filter; one state at a time goes to job-search-scan-state.sql.
  * Params: as job-search.sql, without :phrase.
  * Returns: every column.
  */
@@ -463,6 +486,7 @@ export const JOB_SEARCH_SCAN_ASC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue 
 /**
  * `queries/job-search-scan.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
  * index (1 or 2 characters): walks the jobs in id order, newest first, until the page is full.
+ * Used with no state filter; one state at a time goes to job-search-scan-state.sql.
  * Params: as job-search.sql, without :phrase.
  * Returns: every column.
  */

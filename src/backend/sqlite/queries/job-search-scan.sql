@@ -1,5 +1,6 @@
 -- One page of jobs whose search text contains :search, for searches too short for the trigram
 -- index (1 or 2 characters): walks the jobs in id order, {{first}}, until the page is full.
+-- Used with no state filter; one state at a time goes to job-search-scan-state.sql.
 -- Params: as job-search.sql, without :phrase.
 -- Returns: every column.
 SELECT j.* FROM spool_jobs j

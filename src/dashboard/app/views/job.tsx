@@ -1,6 +1,7 @@
 /**
  * One job: state, actions, timing, progress, input, result, error history with stacks, logs,
- * metadata, trace id, and links to its dependencies, its workflow and its schedule. Live: the
+ * metadata, trace id, and links to its dependencies, its workflow, its schedule, the job that made
+ * it (spawn parent, follow-up's parent) and the children it spawned. Live: the
  * job is re-read when an event about it arrives (throttled), so a retried job is seen going
  * queued → running → completed without a reload.
  */
@@ -8,11 +9,15 @@ import { api } from "../api";
 import { ActionBar, JOB_ACTIONS } from "../components/actions";
 import { Copy, ErrorNote, Json, Loading, PageTitle, Progress, StateBadge, Time } from "../components/common";
 import { InputEditor } from "../components/input-editor";
+import { Children, hasSpawned, ParentFacts } from "../components/job-family";
 import { PriorityForm } from "../components/priority";
 import { duration } from "../format";
 import { useLiveQuery } from "../live";
 import { href, navigate, seg } from "../router";
 import type { Job, LogLine } from "../types";
+
+/** A spawn parent depends on each of its children (listed below): the facts show the first few ids. */
+const DEPENDS_SHOWN = 20;
 
 /** The trace id of a W3C `traceparent` ("00-<trace id>-<span id>-<flags>"). */
 function traceId(meta: Record<string, unknown>): string | null {
@@ -133,6 +138,7 @@ export function JobDetail({ id }: { id: string }) {
             </dd>
           </>
         )}
+        <ParentFacts job={j} />
         {schedule && (
           <>
             <dt>Schedule</dt>
@@ -145,16 +151,20 @@ export function JobDetail({ id }: { id: string }) {
           <>
             <dt>Depends on</dt>
             <dd>
-              {j.dependsOn.map((d) => (
+              {j.dependsOn.slice(0, DEPENDS_SHOWN).map((d) => (
                 <a key={d} class="mono dep" href={href(`/jobs/${seg(d)}`)}>
                   {d}
                 </a>
               ))}
+              {j.dependsOn.length > DEPENDS_SHOWN && (
+                <span class="muted"> and {j.dependsOn.length - DEPENDS_SHOWN} more</span>
+              )}
               {j.pendingDependencies > 0 && <span class="muted"> ({j.pendingDependencies} not done)</span>}
             </dd>
           </>
         )}
       </dl>
+      {hasSpawned(j) && <Children id={j.id} />}
       {j.progress && <Progress percent={j.progress.percent} message={j.progress.message} />}
       {j.errors.length > 0 && (
         <section class="errors" aria-label="Error history">

@@ -1,4 +1,7 @@
-/** Queues: counts per state, oldest queued age, limits, throughput, pause and resume. */
+/**
+ * Queues: counts per state, oldest queued age, limits, the jobs waiting on a limit (and which
+ * limits hold them), throughput, pause and resume.
+ */
 import { api } from "../api";
 import { ActionBar } from "../components/actions";
 import { ThroughputChart } from "../components/chart";
@@ -6,7 +9,7 @@ import { Empty, ErrorNote, Loading, PageTitle } from "../components/common";
 import { duration, num } from "../format";
 import { useLiveQuery } from "../live";
 import { href } from "../router";
-import { JOB_STATES, type Queue } from "../types";
+import { JOB_STATES, type LimitWait, type Queue } from "../types";
 
 export function Queues() {
   const q = useLiveQuery(
@@ -53,11 +56,20 @@ export function Queues() {
                     </span>
                   </td>
                   {JOB_STATES.map((s) => (
-                    <td key={s} class={`num col-${s}`}>
+                    <td
+                      key={s}
+                      class={`num col-${s}`}
+                      data-on-limit={s === "queued" ? queue.waitingOnLimit : undefined}
+                    >
                       {queue.counts[s] ? (
                         <a href={href("/jobs", { queue: queue.name, state: s })}>{num(queue.counts[s])}</a>
                       ) : (
                         0
+                      )}
+                      {s === "queued" && queue.waitingOnLimit > 0 && (
+                        <span class="on-limit" title="Queued jobs a limit holds back now (listed below)">
+                          {num(queue.waitingOnLimit)} on a limit
+                        </span>
                       )}
                     </td>
                   ))}
@@ -102,7 +114,66 @@ export function Queues() {
           </table>
         </div>
       )}
+      {q.data && <LimitWaits queues={q.data} />}
     </>
+  );
+}
+
+const REASONS: Record<LimitWait["reason"], string> = {
+  concurrency: "at its concurrency cap",
+  rate: "rate limit spent",
+  hold: "on hold (backing off)",
+};
+
+/** Which limits hold queued jobs back now, per queue, largest first (as `spool queues ls` prints). */
+function LimitWaits({ queues }: { queues: Queue[] }) {
+  const rows = queues.flatMap((queue) => queue.limitWaits.map((w) => ({ queue: queue.name, ...w })));
+  if (rows.length === 0) return null;
+  return (
+    <section aria-label="Waiting on a limit now">
+      <h2>Waiting on a limit now</h2>
+      <div class="table-wrap">
+        <table class="list">
+          <thead>
+            <tr>
+              <th>Queue</th>
+              <th>Limit</th>
+              <th>Task</th>
+              <th>Key</th>
+              <th>Why</th>
+              <th class="num">Waiting</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((w) => (
+              <tr
+                key={`${w.queue}/${w.scope}/${w.task}/${w.key}/${w.reason}`}
+                data-limit-wait={`${w.queue}/${w.scope}/${w.task ?? ""}/${w.key ?? ""}`}
+              >
+                <td>
+                  <a href={href("/jobs", { queue: w.queue, state: "queued" })}>{w.queue}</a>
+                </td>
+                <td>
+                  {w.scope === "queue" ? "the queue's" : w.scope === "task" ? "the task's" : "the key's"}
+                </td>
+                <td>
+                  {w.task ? (
+                    <a href={href("/jobs", { queue: w.queue, task: w.task, state: "queued" })}>{w.task}</a>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+                <td class="mono">{w.key ?? "—"}</td>
+                <td>{REASONS[w.reason]}</td>
+                <td class="num" data-waiting={w.waiting}>
+                  {num(w.waiting)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 
