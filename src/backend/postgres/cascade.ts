@@ -124,6 +124,7 @@ export async function cancelTree(
   cancelled.push(id);
   if (row.has_dependents) await cancelDependents(sql, tx, id, `dependency ${id} was cancelled`, cancelled);
   if (row.spawn_policy !== null)
-    for (const child of row.depends_on) await cancelTree(sql, tx, child, `parent ${id} was cancelled`, cancelled);
+    for (const child of row.depends_on)
+      await cancelTree(sql, tx, child, `parent ${id} was cancelled`, cancelled);
   return true;
 }

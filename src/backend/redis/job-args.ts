@@ -19,7 +19,11 @@ import type { CapStrategy, NewJob } from "../backend.js";
 import { encodeFlow } from "../flow-gate.js";
 
 /** The limit key's first character: the strategy at the cap (read by includes/job-args.lua). */
-const STRATEGY_SIGIL: Record<CapStrategy, string> = { queue: "=", "cancel-in-progress": "C", "drop-newest": "D" };
+const STRATEGY_SIGIL: Record<CapStrategy, string> = {
+  queue: "=",
+  "cancel-in-progress": "C",
+  "drop-newest": "D",
+};
 
 /**
  * A follow-up template as includes/follow-up.lua reads it: the FollowUpJob's fields, its limits
