@@ -128,54 +128,54 @@ for k = 1, n do
     if dropped then
       codes[k] = 'D'
     else
-    if job.dMode then dedupeRecord(prefix, job, id, now) end
-    if keyField then batchKeys[keyField] = id end
-    local jobKey = jobKeys[k]
-    writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
-    writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs, job.flowKey, job.flow)
-    if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, pending) end
-    -- Follow-ups (includes/follow-up.lua): kept in the hash; `kids` makes the outcome look.
-    if job.fuThen and job.fuThen ~= '' then redis.call('HSET', jobKey, 'fut', job.fuThen, 'kids', 1) end
-    if job.fuCatch and job.fuCatch ~= '' then redis.call('HSET', jobKey, 'fuc', job.fuCatch, 'kids', 1) end
-    if doomed then
-      redis.call('HSET', jobKey, 'finishedAt', now)
-      place(prefix, id, queue, state, priority, now)
-    elseif state == 'queued' and job.flowKey then
-      placeFlow(prefix, id, queue, task, job.flowKey, priority, runAt)
-    elseif state == 'queued' then
-      local byPrio = readyKeys[queue]
-      if not byPrio then
-        byPrio = {}
-        readyKeys[queue] = byPrio
-      end
-      local rk = byPrio[priority]
-      if not rk then
-        rk = prefix .. 'ready:' .. queue .. ':' .. priority
-        byPrio[priority] = rk
-        readyAdds[rk] = {}
-        local pk = queue .. '\0' .. priority
-        if not prioKnown[pk] then
-          redis.call('ZADD', prefix .. 'prio:' .. queue, priority, priority)
-          prioKnown[pk] = true
+      if job.dMode then dedupeRecord(prefix, job, id, now) end
+      if keyField then batchKeys[keyField] = id end
+      local jobKey = jobKeys[k]
+      writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
+      writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs, job.flowKey, job.flow)
+      if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, pending) end
+      -- Follow-ups (includes/follow-up.lua): kept in the hash; `kids` makes the outcome look.
+      if job.fuThen and job.fuThen ~= '' then redis.call('HSET', jobKey, 'fut', job.fuThen, 'kids', 1) end
+      if job.fuCatch and job.fuCatch ~= '' then redis.call('HSET', jobKey, 'fuc', job.fuCatch, 'kids', 1) end
+      if doomed then
+        redis.call('HSET', jobKey, 'finishedAt', now)
+        place(prefix, id, queue, state, priority, now)
+      elseif state == 'queued' and job.flowKey then
+        placeFlow(prefix, id, queue, task, job.flowKey, priority, runAt)
+      elseif state == 'queued' then
+        local byPrio = readyKeys[queue]
+        if not byPrio then
+          byPrio = {}
+          readyKeys[queue] = byPrio
         end
+        local rk = byPrio[priority]
+        if not rk then
+          rk = prefix .. 'ready:' .. queue .. ':' .. priority
+          byPrio[priority] = rk
+          readyAdds[rk] = {}
+          local pk = queue .. '\0' .. priority
+          if not prioKnown[pk] then
+            redis.call('ZADD', prefix .. 'prio:' .. queue, priority, priority)
+            prioKnown[pk] = true
+          end
+        end
+        touchedQueues[queue] = true
+        local adds = readyAdds[rk]
+        adds[#adds + 1] = runAt
+        adds[#adds + 1] = id
+      else
+        place(prefix, id, queue, state, priority, runAt)
       end
-      touchedQueues[queue] = true
-      local adds = readyAdds[rk]
-      adds[#adds + 1] = runAt
-      adds[#adds + 1] = id
-    else
-      place(prefix, id, queue, state, priority, runAt)
-    end
-    jobIds[#jobIds + 1] = 0
-    jobIds[#jobIds + 1] = id
-    if not queuesSeen[queue] then
-      queuesSeen[queue] = true
-      redis.call('SADD', prefix .. 'queues', queue)
-    end
-    count(queue, state, 1)
-    listNew(id, queue, state, now)
-    emitGrouped('e', id, queue, now, state)
-    codes[k] = string.sub(state, 1, 1)
+      jobIds[#jobIds + 1] = 0
+      jobIds[#jobIds + 1] = id
+      if not queuesSeen[queue] then
+        queuesSeen[queue] = true
+        redis.call('SADD', prefix .. 'queues', queue)
+      end
+      count(queue, state, 1)
+      listNew(id, queue, state, now)
+      emitGrouped('e', id, queue, now, state)
+      codes[k] = string.sub(state, 1, 1)
     end
   end
 end
