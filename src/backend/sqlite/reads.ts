@@ -14,7 +14,7 @@ import { pageOfRows, sqlListArgs } from "../shared.js";
 import { rowLimits } from "./flow.js";
 import { gateIo } from "./flow-claim.js";
 import { mergeStates } from "./merge.js";
-import { toRecord, toWorker } from "./rows.js";
+import { type JobRow, toRecord, toWorker } from "./rows.js";
 import { LOG_LINES_MAX, type SqliteStore } from "./store.js";
 
 export async function jobGet(s: SqliteStore, { id }: { id: string }): Promise<JobRecord | null> {
@@ -34,23 +34,53 @@ export async function jobGetMany(s: SqliteStore, { ids }: { ids: readonly string
   return out;
 }
 
+/**
+ * Most jobs a created-time range reads from spool_jobs_created to bound its walk (index-only,
+ * about 1-2 ms); a range holding more is a large share of the store, walked as if unbounded.
+ */
+export const RANGE_PROBE_MAX = 10_000;
+
+/**
+ * A page of jobs. Each filter that can drive the walk has a statement whose WHERE names it with
+ * no `:x IS NULL OR` around it (that OR keeps the planner off every index): a created-time range
+ * holding few jobs bounds the primary-key walk to their ids, else one state (or each of several,
+ * merged) walks (state, id), else a task walks (task, id), else every job in id order. Every
+ * statement still checks every filter, so the choice costs time, never a wrong row.
+ */
 export async function jobList(s: SqliteStore, params: JobListParams): Promise<JobPage> {
   const args = sqlListArgs(params);
   const desc = (params.order ?? "desc") === "desc";
   const states = args.states ? [...new Set(args.states)] : null;
-  const rows = await s.read(() => {
-    if (states === null || states.length === 0) {
-      return (desc ? s.sql.jobListDesc : s.sql.jobListAsc).all({
-        ...args,
-        states: states ? "[]" : null,
-      });
-    }
-    // Per state, the statement without the json_each OR, which walks the (state, id) index and
-    // stops after one page; several states: one page each (one snapshot), merged by id.
-    const { states: _states, ...rest } = args;
-    const stmt = desc ? s.sql.jobListStateDesc : s.sql.jobListStateAsc;
-    return mergeStates(states, desc, args.limit, (state) => stmt.all({ ...rest, state }));
-  });
+  const { states: _states, ...rest } = args;
+  const ranged = args.created_after !== null || args.created_before !== null;
+  // One read transaction: the range probe and the walk it bounds (or the per-state pages
+  // merged) see one snapshot.
+  const rows = await s.read(() =>
+    s.db
+      .transaction((): JobRow[] => {
+        if (states !== null && states.length === 0) return [];
+        if (ranged) {
+          const probe = s.sql.jobListRangeProbe.get({ ...args, cap: RANGE_PROBE_MAX });
+          if (!probe || probe.n === 0) return [];
+          if (probe.n < RANGE_PROBE_MAX && probe.lo !== null && probe.hi !== null)
+            return (desc ? s.sql.jobListSpanDesc : s.sql.jobListSpanAsc).all({
+              ...rest,
+              states: states ? JSON.stringify(states) : null,
+              lo: probe.lo,
+              hi: probe.hi,
+            });
+        }
+        if (states !== null) {
+          const stmt = desc ? s.sql.jobListStateDesc : s.sql.jobListStateAsc;
+          return mergeStates(states, desc, args.limit, (state) => stmt.all({ ...rest, state }));
+        }
+        const task = args.task;
+        if (task !== null)
+          return (desc ? s.sql.jobListTaskDesc : s.sql.jobListTaskAsc).all({ ...rest, task });
+        return (desc ? s.sql.jobListDesc : s.sql.jobListAsc).all({ ...rest, states: null });
+      })
+      .deferred(),
+  );
   return pageOfRows(rows, args.limit - 1, toRecord);
 }
 

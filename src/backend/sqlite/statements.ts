@@ -47,6 +47,10 @@ export interface JobListSqlParams {
 
 /** job-list-state.sql: one state, so the (state, id) index serves the walk. */
 export type JobListStateSqlParams = Omit<JobListSqlParams, "states"> & { state: string };
+/** job-list-task.sql: one task, so the (task, id) index serves the walk. */
+export type JobListTaskSqlParams = Omit<JobListSqlParams, "states" | "task"> & { task: string };
+/** job-list-span.sql: a created-time range walks only the ids between its jobs' smallest and largest. */
+export type JobListSpanSqlParams = JobListSqlParams & { lo: string; hi: string };
 
 export function prepareStatements(db: Sqlite.Database) {
   const p = <P extends object, R = unknown>(sql: string): Stmt<P, R> => db.prepare<[P], R>(sql);
@@ -182,6 +186,14 @@ export function prepareStatements(db: Sqlite.Database) {
     jobListDesc: p<JobListSqlParams, JobRow>(SQL.JOB_LIST_DESC),
     jobListStateAsc: p<JobListStateSqlParams, JobRow>(SQL.JOB_LIST_STATE_ASC),
     jobListStateDesc: p<JobListStateSqlParams, JobRow>(SQL.JOB_LIST_STATE_DESC),
+    jobListTaskAsc: p<JobListTaskSqlParams, JobRow>(SQL.JOB_LIST_TASK_ASC),
+    jobListTaskDesc: p<JobListTaskSqlParams, JobRow>(SQL.JOB_LIST_TASK_DESC),
+    jobListSpanAsc: p<JobListSpanSqlParams, JobRow>(SQL.JOB_LIST_SPAN_ASC),
+    jobListSpanDesc: p<JobListSpanSqlParams, JobRow>(SQL.JOB_LIST_SPAN_DESC),
+    jobListRangeProbe: p<
+      { created_after: number | null; created_before: number | null; cap: number },
+      { n: number; lo: string | null; hi: string | null }
+    >(SQL.JOB_LIST_RANGE_PROBE),
     jobLogs: p<
       { job_id: string; limit: number },
       { at: number; level: string; message: string; attempt: number }

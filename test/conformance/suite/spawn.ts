@@ -5,7 +5,7 @@
  * parent cancels its unfinished children; children join the parent's workflow.
  */
 import { expect } from "vitest";
-import type { Backend, JobSpawnParams, NewJob } from "../../../src/backend/backend.js";
+import type { Backend, JobFlow, JobSpawnParams, NewJob } from "../../../src/backend/backend.js";
 import { newJobId, newLeaseToken } from "../../../src/core/ids.js";
 import type { LeasedJob } from "../../../src/core/types.js";
 import { defineTopic } from "./define.js";
@@ -203,6 +203,21 @@ export const spawnTopic = defineTopic("spawn", (test) => {
     const resumed = await claimOne(backend);
     await backend.jobComplete({ jobs: [{ id: resumed.id, token: resumed.leaseToken, result: "1" }] });
     expect(await backend.workflowGet({ id: wfId })).toMatchObject({ state: "completed", total: 3 });
+  });
+
+  test("a child of a task with limits carries them: its cap holds", async ({ backend }) => {
+    const flow: JobFlow = { key: "k", concurrency: { limit: 1, keyed: true }, rateLimit: null };
+    const parent = await runningJob(backend);
+    const kids = children(backend, 2, { flow });
+    await backend.jobSpawn(spawnParams(parent, kids));
+    for (const k of kids)
+      expect(await getJob(backend, k.id)).toMatchObject({ state: "queued", limitKey: "k" });
+    const first = await claim(backend, [CHILD_QUEUE], 10);
+    expect(first.jobs).toHaveLength(1);
+    expect((await claim(backend, [CHILD_QUEUE], 10)).jobs).toHaveLength(0);
+    const done = first.jobs[0]!;
+    await backend.jobComplete({ jobs: [{ id: done.id, token: done.leaseToken, result: "1" }] });
+    expect((await claim(backend, [CHILD_QUEUE], 10)).jobs).toHaveLength(1);
   });
 
   test("10,000 children in one call", async ({ backend }) => {

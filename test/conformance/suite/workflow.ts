@@ -1,8 +1,9 @@
 import { expect } from "vitest";
+import type { JobFlow } from "../../../src/backend/backend.js";
 import { WorkflowFailedError } from "../../../src/core/errors/index.js";
 import { newJobId } from "../../../src/core/ids.js";
 import { defineTopic } from "./define.js";
-import { allJobs, claimOne, enqueueOne, errorRecord, newJob } from "./helpers.js";
+import { allJobs, claim, claimOne, enqueueOne, errorRecord, newJob } from "./helpers.js";
 import { workflowFixture } from "./workflow-fixtures.js";
 
 const workflow = (policy: "failFast" | "continue" = "failFast") => ({
@@ -351,6 +352,24 @@ export const workflowTopic = defineTopic("workflow", (test) => {
     },
     { timeoutMs: 240_000 },
   );
+
+  test("a job of a task with limits carries them: its cap holds", async ({ backend, clock }) => {
+    const flow: JobFlow = { key: "k", concurrency: { limit: 1, keyed: true }, rateLimit: null };
+    const jobs = [newJob(clock, { flow }), newJob(clock, { flow })];
+    await backend.workflowEnqueue({ workflow: workflow(), jobs });
+    const got = (await allJobs(backend)).filter((j) => jobs.some((n) => n.id === j.id));
+    expect(got.map((j) => [j.state, j.limitKey])).toEqual([
+      ["queued", "k"],
+      ["queued", "k"],
+    ]);
+    const queues = [jobs[0]!.queue];
+    const first = await claim(backend, queues, 10);
+    expect(first.jobs).toHaveLength(1);
+    expect((await claim(backend, queues, 10)).jobs).toHaveLength(0);
+    const done = first.jobs[0]!;
+    await backend.jobComplete({ jobs: [{ id: done.id, token: done.leaseToken, result: "1" }] });
+    expect((await claim(backend, queues, 10)).jobs).toHaveLength(1);
+  });
 
   test("workflowList pages newest first", async ({ backend, clock }) => {
     const f = workflowFixture(backend, clock);

@@ -19,16 +19,8 @@ return perJob(prefix, now, 2, 3, function(i, id, key)
   if f[1] ~= 'running' or f[2] ~= token then
     return false
   end
-  local queue = f[3]
-  local attempt = tonumber(f[4]) - 1
-  if attempt < 0 then attempt = 0 end
   local state = 'queued'
   if tonumber(runAt) > nowN then state = 'scheduled' end
-  redis.call('HSET', key, 'state', state, 'attempt', attempt, 'runAt', runAt, 'updatedAt', now)
-  redis.call('ZREM', prefix .. 'running', id)
-  place(prefix, id, queue, state, f[5], runAt)
-  count(queue, 'running', -1)
-  count(queue, state, 1)
-  emit('job:retried', id, queue, state, now, nil)
+  handBack(prefix, id, key, f, state, runAt, now, 'job:retried', 'runAt', runAt)
   return true
 end)

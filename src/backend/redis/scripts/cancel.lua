@@ -22,7 +22,4 @@ end
 
 flushCounts(prefix)
 publish(prefix)
-local out = { 0, #cancelled }
-for i = 1, #cancelled do out[#out + 1] = cancelled[i] end
-for i = 1, #skipped do out[#out + 1] = skipped[i] end
-return out
+return idsReply(cancelled, skipped)

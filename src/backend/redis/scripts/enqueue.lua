@@ -18,8 +18,7 @@
 --- Publishes job:enqueued for every created job.
 --- @include "deps"
 --- @include "push"
---- @include "new-job"
---- @include "job-args"
+--- @include "new-batch"
 --- @include "dedupe"
 --- @include "cap-strategy"
 
@@ -58,131 +57,94 @@ local out = { 0, '' }
 local codes = {}
 local alias = {}
 local batchKeys = {}
-local queuesSeen = {}
-local jobIds = {}
+local batch = newBatch()
 -- Queued jobs go to their ready set in one ZADD per (queue, priority) at the end.
 local readyAdds = {}
 local readyKeys = {}
-local prev = nil
-pos = 3
-for k = 1, n do
-  local job
-  job, pos = readJob(pos, prev)
-  prev = job
-  local id, task, queue, input = job.id, job.task, job.queue, job.input
-  local priority, runAt, maxAttempts = job.priority, job.runAt, job.maxAttempts
-  local meta, leaseMs, timeoutMs = job.meta, job.leaseMs, job.timeoutMs
-  local d, depStart = job.d, job.depStart
-
+eachJob(3, n, function(job, k)
+  local id, queue, priority, runAt = job.id, job.queue, job.priority, job.runAt
   local existing = nil
   local keyField = nil
   if job.hasKey then
-    keyField = task .. '\0' .. job.key
+    keyField = job.task .. '\0' .. job.key
     existing = batchKeys[keyField] or redis.call('HGET', prefix .. 'keys', keyField)
   end
-  local deduped, dedupedState = nil, nil
-  if not existing and job.dMode then deduped, dedupedState = dedupeMatch(prefix, job, now, nowN) end
+  -- A key or a dedupe window that matches an existing job: this one is not written.
+  local match, matchState, code = nil, nil, nil
   if existing then
-    local st = redis.call('HGET', prefix .. 'job:' .. existing, 'state') or 'queued'
-    codes[k] = 'x'
-    out[#out + 1] = existing
-    out[#out + 1] = st
-    alias[id] = existing
-  elseif deduped then
-    codes[k] = 'u'
-    out[#out + 1] = deduped
-    out[#out + 1] = dedupedState
-    alias[id] = deduped
-  else
-    local deps = {}
-    local seen = {}
-    local pending = 0
-    local doomed = false
-    for j = 0, d - 1 do
-      local dep = ARGV[depStart + j]
-      dep = alias[dep] or dep
-      if not seen[dep] then
-        seen[dep] = true
-        deps[#deps + 1] = dep
-        local ps = redis.call('HGET', prefix .. 'job:' .. dep, 'state')
-        if ps ~= 'completed' then pending = pending + 1 end
-        if ps == 'failed' or ps == 'cancelled' then doomed = true end
-      end
-    end
-    local state
-    if doomed then
-      state = 'cancelled'
-    elseif pending > 0 then
-      state = 'waiting'
-    elseif tonumber(runAt) > nowN then
-      state = 'scheduled'
-    else
-      state = 'queued'
-    end
-    -- The strategy at the cap (includes/cap-strategy.lua), only for a job that enters queued.
-    local dropped = false
-    if job.capStrategy and state == 'queued' then
-      local c = cjson.decode(job.flow).c
-      dropped = capApply(prefix, job.capStrategy, c[1], task, job.flowKey, c[2] == 1, id, now)
-    end
-    if dropped then
+    match, matchState, code = existing, redis.call('HGET', prefix .. 'job:' .. existing, 'state') or 'queued', 'x'
+  elseif job.dMode then
+    match, matchState = dedupeMatch(prefix, job, now, nowN)
+    code = 'u'
+  end
+  if match then
+    codes[k] = code
+    out[#out + 1] = match
+    out[#out + 1] = matchState
+    alias[id] = match
+    return
+  end
+  local deps = jobDeps(job, alias)
+  local pending = 0
+  local doomed = false
+  for j = 1, #deps do
+    local ps = redis.call('HGET', prefix .. 'job:' .. deps[j], 'state')
+    if ps ~= 'completed' then pending = pending + 1 end
+    if ps == 'failed' or ps == 'cancelled' then doomed = true end
+  end
+  local state = doomed and 'cancelled' or initialState(pending, runAt, nowN)
+  -- The strategy at the cap (includes/cap-strategy.lua), only for a job that enters queued.
+  if job.capStrategy and state == 'queued' then
+    local c = cjson.decode(job.flow).c
+    if capApply(prefix, job.capStrategy, c[1], job.task, job.flowKey, c[2] == 1, id, now) then
       codes[k] = 'D'
-    else
-      if job.dMode then dedupeRecord(prefix, job, id, now) end
-      if keyField then batchKeys[keyField] = id end
-      local jobKey = jobKeys[k]
-      writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
-      writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs, job.flowKey, job.flow)
-      if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, pending) end
-      -- Follow-ups (includes/follow-up.lua): kept in the hash; `kids` makes the outcome look.
-      if job.fuThen and job.fuThen ~= '' then redis.call('HSET', jobKey, 'fut', job.fuThen, 'kids', 1) end
-      if job.fuCatch and job.fuCatch ~= '' then redis.call('HSET', jobKey, 'fuc', job.fuCatch, 'kids', 1) end
-      if doomed then
-        redis.call('HSET', jobKey, 'finishedAt', now)
-        place(prefix, id, queue, state, priority, now)
-      elseif state == 'queued' and job.flowKey then
-        placeFlow(prefix, id, queue, task, job.flowKey, priority, runAt)
-      elseif state == 'queued' then
-        local byPrio = readyKeys[queue]
-        if not byPrio then
-          byPrio = {}
-          readyKeys[queue] = byPrio
-        end
-        local rk = byPrio[priority]
-        if not rk then
-          rk = prefix .. 'ready:' .. queue .. ':' .. priority
-          byPrio[priority] = rk
-          readyAdds[rk] = {}
-          local pk = queue .. '\0' .. priority
-          if not prioKnown[pk] then
-            redis.call('ZADD', prefix .. 'prio:' .. queue, priority, priority)
-            prioKnown[pk] = true
-          end
-        end
-        touchedQueues[queue] = true
-        local adds = readyAdds[rk]
-        adds[#adds + 1] = runAt
-        adds[#adds + 1] = id
-      else
-        place(prefix, id, queue, state, priority, runAt)
-      end
-      jobIds[#jobIds + 1] = 0
-      jobIds[#jobIds + 1] = id
-      if not queuesSeen[queue] then
-        queuesSeen[queue] = true
-        redis.call('SADD', prefix .. 'queues', queue)
-      end
-      count(queue, state, 1)
-      listNew(id, queue, state, now)
-      emitGrouped('e', id, queue, now, state)
-      codes[k] = string.sub(state, 1, 1)
+      return
     end
   end
-end
+  if job.dMode then dedupeRecord(prefix, job, id, now) end
+  if keyField then batchKeys[keyField] = id end
+  local jobKey = jobKeys[k]
+  writeJob(jobKey, job.task, queue, state, priority, runAt, job.maxAttempts, job.input, now, nil)
+  writeJobOptions(prefix, jobKey, id, job.key, keyField, job.meta, job.leaseMs, job.timeoutMs, job.flowKey, job.flow)
+  if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, pending) end
+  -- Follow-ups (includes/follow-up.lua): kept in the hash; `kids` makes the outcome look.
+  if job.fuThen and job.fuThen ~= '' then redis.call('HSET', jobKey, 'fut', job.fuThen, 'kids', 1) end
+  if job.fuCatch and job.fuCatch ~= '' then redis.call('HSET', jobKey, 'fuc', job.fuCatch, 'kids', 1) end
+  if doomed then
+    redis.call('HSET', jobKey, 'finishedAt', now)
+    place(prefix, id, queue, state, priority, now)
+  elseif state == 'queued' and job.flowKey then
+    placeFlow(prefix, id, queue, job.task, job.flowKey, priority, runAt)
+  elseif state == 'queued' then
+    local byPrio = readyKeys[queue]
+    if not byPrio then
+      byPrio = {}
+      readyKeys[queue] = byPrio
+    end
+    local rk = byPrio[priority]
+    if not rk then
+      rk = prefix .. 'ready:' .. queue .. ':' .. priority
+      byPrio[priority] = rk
+      readyAdds[rk] = {}
+      local pk = queue .. '\0' .. priority
+      if not prioKnown[pk] then
+        redis.call('ZADD', prefix .. 'prio:' .. queue, priority, priority)
+        prioKnown[pk] = true
+      end
+    end
+    touchedQueues[queue] = true
+    local adds = readyAdds[rk]
+    adds[#adds + 1] = runAt
+    adds[#adds + 1] = id
+  else
+    place(prefix, id, queue, state, priority, runAt)
+  end
+  batchAdd(prefix, batch, id, queue, state, now)
+  emitGrouped('e', id, queue, now, state)
+  codes[k] = string.sub(state, 1, 1)
+end)
 
--- The id index (score 0, so members sort lexicographically: UUIDv7 ids sort by creation).
-callMany('ZADD', prefix .. 'jobs', jobIds)
-listFlush(prefix)
+flushBatch(prefix, batch)
 for rk, adds in pairs(readyAdds) do callMany('ZADD', rk, adds) end
 endTransition(prefix, now)
 out[2] = table.concat(codes)

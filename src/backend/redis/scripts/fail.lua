@@ -23,25 +23,15 @@ for i = 2, #ARGV, 4 do
     out[#out + 1] = 'x'
     out[#out + 1] = id
   else
-    local queue, attempt = f[3], f[4]
-    appendError(key, err)
-    redis.call('ZREM', prefix .. 'running', id)
-    count(queue, 'running', -1)
+    local attempt = f[4]
+    local retry = nil
     if retryAt ~= '' and tonumber(attempt) < tonumber(f[5]) then
       local at = tonumber(retryAt)
       local state = 'queued'
       if at > nowN then state = 'scheduled' else at = nowN end
-      redis.call('HSET', key, 'state', state, 'runAt', at, 'updatedAt', now)
-      place(prefix, id, queue, state, f[6], at)
-      count(queue, state, 1)
-      emit('job:retried', id, queue, state, now,
-        '{"attempt":' .. attempt .. ',"runAt":' .. at .. ',"error":' .. err .. '}')
-      out[#out + 1] = 'r'
-    else
-      jobFailed(prefix, key, id, queue, f[6], now, attempt, err, f[7])
-      out[#out + 1] = 'f'
+      retry = { state, at, 'job:retried', '{"attempt":' .. attempt .. ',"runAt":' .. at .. ',"error":' .. err .. '}' }
     end
-    out[#out + 1] = id
+    attemptEnded(prefix, out, key, id, f[3], f[6], now, attempt, err, f[7], retry)
   end
 end
 

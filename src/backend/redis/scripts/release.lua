@@ -17,14 +17,6 @@ return perJob(prefix, now, 2, 2, function(i, id, key)
   if f[1] ~= 'running' or f[2] ~= token then
     return false
   end
-  local queue = f[3]
-  local attempt = tonumber(f[4]) - 1
-  if attempt < 0 then attempt = 0 end
-  redis.call('HSET', key, 'state', 'queued', 'attempt', attempt, 'updatedAt', now)
-  redis.call('ZREM', prefix .. 'running', id)
-  place(prefix, id, queue, 'queued', f[5], f[6])
-  count(queue, 'running', -1)
-  count(queue, 'queued', 1)
-  emit('job:released', id, queue, 'queued', now, nil)
+  handBack(prefix, id, key, f, 'queued', f[6], now, 'job:released')
   return true
 end)

@@ -26,7 +26,4 @@ end
 
 flushCounts(prefix)
 publish(prefix)
-local out = { 0, #removed }
-for i = 1, #removed do out[#out + 1] = removed[i] end
-for i = 1, #skipped do out[#out + 1] = skipped[i] end
-return out
+return idsReply(removed, skipped)

@@ -25,22 +25,15 @@ for i = 1, #expired do
   local f = redis.call('HMGET', key, 'state', 'queue', 'attempt', 'maxAttempts', 'priority', 'runAt')
   redis.call('ZREM', prefix .. 'running', id)
   if f[1] == 'running' then
-    local queue, attempt = f[2], f[3]
+    local attempt = f[3]
     local err = '{"attempt":' .. attempt .. ',"name":"LeaseExpiredError","code":"LEASE_EXPIRED","message":'
       .. message .. ',"at":' .. now .. '}'
-    appendError(key, err)
-    count(queue, 'running', -1)
+    local retry = nil
+    -- Back to queued at its own runAt (rewritten unchanged), keeping its place in the queue.
     if tonumber(attempt) < tonumber(f[4]) then
-      redis.call('HSET', key, 'state', 'queued', 'updatedAt', now)
-      place(prefix, id, queue, 'queued', f[5], f[6])
-      count(queue, 'queued', 1)
-      emit('job:rescued', id, queue, 'queued', now, '{"attempt":' .. attempt .. ',"error":' .. err .. '}')
-      out[#out + 1] = 'r'
-    else
-      jobFailed(prefix, key, id, queue, f[5], now, attempt, err, true)
-      out[#out + 1] = 'f'
+      retry = { 'queued', f[6], 'job:rescued', '{"attempt":' .. attempt .. ',"error":' .. err .. '}' }
     end
-    out[#out + 1] = id
+    attemptEnded(prefix, out, key, id, f[2], f[5], now, attempt, err, true, retry)
   end
 end
 

@@ -16,14 +16,7 @@ local limit = tonumber(ARGV[1])
 if ARGV[7] then workflowSettle(prefix, ARGV[7]) end
 local victims = {}
 local seen = {}
-local function add(ids)
-  for i = 1, #ids do
-    if not seen[ids[i]] then
-      seen[ids[i]] = true
-      victims[#victims + 1] = ids[i]
-    end
-  end
-end
+local function add(ids) appendNew(victims, seen, ids) end
 
 local function pick(state, before, keep)
   local key = prefix .. 'done:' .. state

@@ -22,8 +22,7 @@
 --- @include "schedule"
 --- @include "place"
 --- @include "push"
---- @include "new-job"
---- @include "job-args"
+--- @include "new-batch"
 
 local prefix, now, name = KEYS[1], ARGV[1], ARGV[2]
 local expected, nextFireAt, extra, hasJob = ARGV[3], ARGV[4], ARGV[5], ARGV[6] == '1'
@@ -43,28 +42,23 @@ if expected ~= '' and (s[1] ~= expected or s[2] == '1') then return reply(0, '')
 local jobId = ''
 if hasJob then
   local job = readJob(9, nil)
-  local id, task, queue, input = job.id, job.task, job.queue, job.input
-  local priority, runAt, maxAttempts = job.priority, job.runAt, job.maxAttempts
-  local meta, leaseMs, timeoutMs = job.meta, job.leaseMs, job.timeoutMs
+  local id, queue = job.id, job.queue
   if redis.call('EXISTS', prefix .. 'job:' .. id) == 1 then return { -1, id } end
   local keyField = nil
   if job.hasKey then
-    keyField = task .. '\0' .. job.key
+    keyField = job.task .. '\0' .. job.key
     jobId = redis.call('HGET', prefix .. 'keys', keyField) or ''
   end
   if jobId == '' then
     jobId = id
-    local state = 'queued'
-    if tonumber(runAt) > tonumber(now) then state = 'scheduled' end
+    local state = initialState(0, job.runAt, tonumber(now))
     local jobKey = prefix .. 'job:' .. id
-    writeJob(jobKey, task, queue, state, priority, runAt, maxAttempts, input, now, nil)
-    writeJobOptions(prefix, jobKey, id, job.key, keyField, meta, leaseMs, timeoutMs, job.flowKey, job.flow)
-    place(prefix, id, queue, state, priority, runAt)
-    redis.call('ZADD', prefix .. 'jobs', 0, id)
-    redis.call('SADD', prefix .. 'queues', queue)
-    count(queue, state, 1)
-    listNew(id, queue, state, now)
-    listFlush(prefix)
+    writeJob(jobKey, job.task, queue, state, job.priority, job.runAt, job.maxAttempts, job.input, now, nil)
+    writeJobOptions(prefix, jobKey, id, job.key, keyField, job.meta, job.leaseMs, job.timeoutMs, job.flowKey, job.flow)
+    place(prefix, id, queue, state, job.priority, job.runAt)
+    local batch = newBatch()
+    batchAdd(prefix, batch, id, queue, state, now)
+    flushBatch(prefix, batch)
     emit('job:enqueued', id, queue, state, now, nil)
     deliver(prefix, now)
     flushCounts(prefix)

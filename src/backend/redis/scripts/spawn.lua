@@ -13,8 +13,7 @@
 --- Publishes job:enqueued for each child and job:released for the parent.
 --- @include "workflow"
 --- @include "push"
---- @include "new-job"
---- @include "job-args"
+--- @include "new-batch"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -25,63 +24,23 @@ local n = tonumber(ARGV[6])
 
 local p = redis.call('HMGET', pkey, 'state', 'token', 'queue', 'attempt', 'dependsOn', 'wf')
 if p[1] ~= 'running' or p[2] ~= ARGV[3] then return { 0, 'refused' } end
-local pos = 7
-for _ = 1, n do
-  local id = ARGV[pos]
-  if redis.call('EXISTS', prefix .. 'job:' .. id) == 1 then return { -1, id } end
-  pos = skipJob(pos)
-end
+local taken = takenId(prefix, 7, n)
+if taken then return { -1, taken } end
 
 local wf = p[6]
 if wf and redis.call('SISMEMBER', prefix .. 'workflows:running', wf) == 0 then wf = nil end
-local jobIds, members, queuesSeen, kids = {}, {}, {}, {}
-pos = 7
-local prev = nil
-for _ = 1, n do
-  local job
-  job, pos = readJob(pos, prev)
-  prev = job
-  local id, queue = job.id, job.queue
-  local deps, seen = {}, {}
-  for j = 0, job.d - 1 do
-    local dep = ARGV[job.depStart + j]
-    if not seen[dep] then
-      seen[dep] = true
-      deps[#deps + 1] = dep
-    end
-  end
-  local state
-  if #deps > 0 then
-    state = 'waiting'
-  elseif tonumber(job.runAt) > nowN then
-    state = 'scheduled'
-  else
-    state = 'queued'
-  end
-  local jobKey = prefix .. 'job:' .. id
-  writeJob(jobKey, job.task, queue, state, job.priority, job.runAt, job.maxAttempts, job.input, now, wf)
-  writeJobOptions(prefix, jobKey, id, '', nil, job.meta, job.leaseMs, job.timeoutMs)
-  if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, #deps) end
+local batch = newBatch()
+local kids = {}
+eachJob(7, n, function(job)
+  local jobKey = writeMember(prefix, batch, job, wf, now, nowN)
   -- The parent waits for every child.
-  redis.call('SADD', prefix .. 'children:' .. id, pid)
+  redis.call('SADD', prefix .. 'children:' .. job.id, pid)
   redis.call('HSET', jobKey, 'kids', 1)
-  place(prefix, id, queue, state, job.priority, job.runAt)
-  jobIds[#jobIds + 1] = 0
-  jobIds[#jobIds + 1] = id
-  members[#members + 1] = id
-  kids[#kids + 1] = id
-  if not queuesSeen[queue] then
-    queuesSeen[queue] = true
-    redis.call('SADD', prefix .. 'queues', queue)
-  end
-  count(queue, state, 1)
-  listNew(id, queue, state, now)
-  emit('job:enqueued', id, queue, state, now, nil)
-end
-callMany('ZADD', prefix .. 'jobs', jobIds)
-listFlush(prefix)
+  kids[#kids + 1] = job.id
+end)
+flushBatch(prefix, batch)
 if wf then
-  callMany('RPUSH', prefix .. 'wf:' .. wf .. ':jobs', members)
+  callMany('RPUSH', prefix .. 'wf:' .. wf .. ':jobs', kids)
   redis.call('HINCRBY', prefix .. 'wf:' .. wf, 'total', n)
 end
 

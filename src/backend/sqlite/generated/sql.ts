@@ -337,6 +337,38 @@ export const JOB_INSERT_ROWS = "INSERT INTO spool_jobs (\n  id, task, queue, sta
 export const JOB_LEASED = "SELECT queue, attempt FROM spool_jobs WHERE id = :id AND state = 'running' AND lease_token = :token";
 
 /**
+ * `queries/job-list-range-probe.sql`: The jobs created in [:created_after, :created_before) (a NULL bound is open), read from
+ * spool_jobs_created (migration 0053) alone, at most :cap of them: how many (up to :cap), and
+ * their smallest and largest id, which bound the walk of job-list-span.sql. n = :cap means the
+ * range may hold more (a wide range: reads.ts then walks as if there were no range).
+ * Params: :created_after, :created_before, :cap.
+ * Returns: n, lo, hi (NULL when n = 0).
+ */
+export const JOB_LIST_RANGE_PROBE = "SELECT count(*) AS n, min(id) AS lo, max(id) AS hi FROM (\n  SELECT id FROM spool_jobs\n  WHERE created_at >= coalesce(:created_after, -9e18) AND created_at < coalesce(:created_before, 9e18)\n  LIMIT :cap\n)";
+
+/**
+ * `queries/job-list-span.sql`: One page of jobs, oldest first, among ids in [:lo, :hi]: a created-time range walks only the ids
+ * between the smallest and largest id of the jobs created in it (job-list-range-probe.sql),
+ * through the primary key. Ids follow creation closely, so nearly every id there is in the
+ * range; each row is still checked against every filter, so a wide span costs time, never a
+ * wrong row. `+created_at` keeps the planner on the primary key (the page is in id order).
+ * Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array).
+ * Returns: every column.
+ */
+export const JOB_LIST_SPAN_ASC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND id <= :hi\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR +created_at >= :created_after)\n  AND (:created_before IS NULL OR +created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+
+/**
+ * `queries/job-list-span.sql`: One page of jobs, newest first, among ids in [:lo, :hi]: a created-time range walks only the ids
+ * between the smallest and largest id of the jobs created in it (job-list-range-probe.sql),
+ * through the primary key. Ids follow creation closely, so nearly every id there is in the
+ * range; each row is still checked against every filter, so a wide span costs time, never a
+ * wrong row. `+created_at` keeps the planner on the primary key (the page is in id order).
+ * Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array).
+ * Returns: every column.
+ */
+export const JOB_LIST_SPAN_DESC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND id <= :hi\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR +created_at >= :created_after)\n  AND (:created_before IS NULL OR +created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+
+/**
  * `queries/job-list-state.sql`: One page of jobs in one state, oldest first: `state = :state` with no OR around it lets the
  * planner walk spool_jobs_state_id (migration 0023) in id order and stop after one page (behind
  * `:states IS NULL OR ... json_each` it walked every job). Any other NULL filter matches everything.
@@ -359,9 +391,29 @@ export const JOB_LIST_STATE_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NU
 export const JOB_LIST_STATE_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
 
 /**
+ * `queries/job-list-task.sql`: One page of one task's jobs, oldest first: `task = :task` with no OR around it lets the planner
+ * walk spool_jobs_task_id (migration 0053) in id order and stop after one page (behind
+ * `:task IS NULL OR` it walked every job). Other NULL filters match everything; :states is
+ * NULL here (a state filter goes to job-list-state.sql first).
+ * Params: :queue, :task, :key, :created_after, :created_before, :after, :search, :limit.
+ * Returns: every column.
+ */
+export const JOB_LIST_TASK_ASC = "SELECT * FROM spool_jobs\nWHERE task = :task\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+
+/**
+ * `queries/job-list-task.sql`: One page of one task's jobs, newest first: `task = :task` with no OR around it lets the planner
+ * walk spool_jobs_task_id (migration 0053) in id order and stop after one page (behind
+ * `:task IS NULL OR` it walked every job). Other NULL filters match everything; :states is
+ * NULL here (a state filter goes to job-list-state.sql first).
+ * Params: :queue, :task, :key, :created_after, :created_before, :after, :search, :limit.
+ * Returns: every column.
+ */
+export const JOB_LIST_TASK_DESC = "SELECT * FROM spool_jobs\nWHERE task = :task\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+
+/**
  * `queries/job-list.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
- * Walks every job in id order: a state filter goes to job-list-state.sql instead (once per
- * state), which walks the (state, id) index; here :states is NULL or [] (matches nothing).
+ * Walks every job in id order: a created-time range, a state or a task filter goes to a
+ * statement that walks an index instead (reads.ts jobList); here :states is always NULL.
  * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
@@ -371,8 +423,8 @@ export const JOB_LIST_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR 
 
 /**
  * `queries/job-list.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
- * Walks every job in id order: a state filter goes to job-list-state.sql instead (once per
- * state), which walks the (state, id) index; here :states is NULL or [] (matches nothing).
+ * Walks every job in id order: a created-time range, a state or a task filter goes to a
+ * statement that walks an index instead (reads.ts jobList); here :states is always NULL.
  * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
@@ -1096,5 +1148,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 52,
     name: "flow_live",
     sql: "-- 0052_flow_live: the strategy at the cap (docs/flow-control.md, \"Strategy at the cap\") reads a\n-- cap group's live (queued or running) jobs, oldest first, inside the enqueue's transaction.\nCREATE INDEX spool_jobs_flow_live ON spool_jobs (task, flow_key, created_at, id)\n  WHERE state IN ('queued', 'running') AND flow_key IS NOT NULL;",
+  },
+  {
+    version: 53,
+    name: "list_indexes",
+    sql: "-- Listing jobs by created time and by task over a big store (issue 17: reads flat to 1M jobs).\n-- Both columns are set once, at insert, so each index costs one b-tree write per job created\n-- (and per job deleted), none per state change.\n--\n-- (created_at, id): a created-time range finds its jobs here (read index-only, capped) and\n-- bounds the id walk of job-list-span.sql to the smallest and largest id among them, where the\n-- walk in id order used to read every newer job before the first one in the range.\nCREATE INDEX IF NOT EXISTS spool_jobs_created ON spool_jobs (created_at, id);\n-- (task, id): a task filter walks its task's jobs in id order (job-list-task.sql) and stops\n-- after one page, where the walk of every job read all the other tasks' jobs too.\nCREATE INDEX IF NOT EXISTS spool_jobs_task_id ON spool_jobs (task, id);",
   },
 ];

@@ -1,6 +1,6 @@
 -- One page of jobs, {{first}} (ids sort by creation). A NULL filter matches everything.
--- Walks every job in id order: a state filter goes to job-list-state.sql instead (once per
--- state), which walks the (state, id) index; here :states is NULL or [] (matches nothing).
+-- Walks every job in id order: a created-time range, a state or a task filter goes to a
+-- statement that walks an index instead (reads.ts jobList); here :states is always NULL.
 -- Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
 --   :created_before (exclusive), :after (cursor: the last id of the previous page),
 --   :search (case-insensitive substring of id, key or the last error message), :limit.

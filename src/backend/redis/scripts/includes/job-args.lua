@@ -47,3 +47,14 @@ local function skipJob(pos)
   if ARGV[pos + 7] == '*' then return pos + 21 + tonumber(ARGV[pos + 14]) end
   return pos + 15 + tonumber(ARGV[pos + 14])
 end
+
+--- Calls `visit(job, k)` for the k-th of the `n` jobs from ARGV[pos], in order.
+local function eachJob(pos, n, visit)
+  local prev = nil
+  for k = 1, n do
+    local job
+    job, pos = readJob(pos, prev)
+    prev = job
+    visit(job, k)
+  end
+end

@@ -94,15 +94,7 @@ local function nextIds(sources, from, n, desc, bounds)
   end
   if #sources == 1 then return slice(sources[1]) end
   local merged, seen = {}, {}
-  for i = 1, #sources do
-    local ids = slice(sources[i])
-    for j = 1, #ids do
-      if not seen[ids[j]] then
-        seen[ids[j]] = true
-        merged[#merged + 1] = ids[j]
-      end
-    end
-  end
+  for i = 1, #sources do appendNew(merged, seen, slice(sources[i])) end
   if desc then
     table.sort(merged, function(a, b) return a > b end)
   else

@@ -20,8 +20,20 @@ local function perJob(prefix, now, first, step, apply)
     end
   end
   endTransition(prefix, now)
-  local out = { 0, #ok }
-  for i = 1, #ok do out[#out + 1] = ok[i] end
-  for i = 1, #refused do out[#out + 1] = refused[i] end
-  return out
+  return idsReply(ok, refused)
+end
+
+--- Hands running job `id` (hash `key`, fields `f`: queue, attempt, priority at f[3], f[4], f[5])
+--- back to `state` at `score` without counting the attempt it was running; `...` are more hash
+--- fields to set. Publishes `event`.
+local function handBack(prefix, id, key, f, state, score, now, event, ...)
+  local queue = f[3]
+  local attempt = tonumber(f[4]) - 1
+  if attempt < 0 then attempt = 0 end
+  redis.call('HSET', key, 'state', state, 'attempt', attempt, 'updatedAt', now, ...)
+  redis.call('ZREM', prefix .. 'running', id)
+  place(prefix, id, queue, state, f[5], score)
+  count(queue, 'running', -1)
+  count(queue, state, 1)
+  emit(event, id, queue, state, now, nil)
 end

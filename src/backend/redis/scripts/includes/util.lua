@@ -26,3 +26,22 @@ local function callMany(cmd, key, args)
     redis.call(cmd, key, unpack(args, i, math.min(i + step - 1, #args)))
   end
 end
+
+--- The reply { 0, #done, done ids…, skipped ids… } of the scripts that act on a list of jobs.
+local function idsReply(done, skipped)
+  local out = { 0, #done }
+  for i = 1, #done do out[#out + 1] = done[i] end
+  for i = 1, #skipped do out[#out + 1] = skipped[i] end
+  return out
+end
+
+--- Appends to `into` each of `items` not yet marked in `seen`, and marks it.
+local function appendNew(into, seen, items)
+  for i = 1, #items do
+    local item = items[i]
+    if not seen[item] then
+      seen[item] = true
+      into[#into + 1] = item
+    end
+  end
+end

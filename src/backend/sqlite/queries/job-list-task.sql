@@ -1,0 +1,19 @@
+-- One page of one task's jobs, {{first}}: `task = :task` with no OR around it lets the planner
+-- walk spool_jobs_task_id (migration 0053) in id order and stop after one page (behind
+-- `:task IS NULL OR` it walked every job). Other NULL filters match everything; :states is
+-- NULL here (a state filter goes to job-list-state.sql first).
+-- Params: :queue, :task, :key, :created_after, :created_before, :after, :search, :limit.
+-- Returns: every column.
+SELECT * FROM spool_jobs
+WHERE task = :task
+  AND (:queue IS NULL OR queue = :queue)
+  AND (:key IS NULL OR key = :key)
+  AND (:created_after IS NULL OR created_at >= :created_after)
+  AND (:created_before IS NULL OR created_at < :created_before)
+  AND (:after IS NULL OR id {{cmp}} :after)
+  AND (:search IS NULL OR spool_contains_ci(
+    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),
+    :search
+  ))
+ORDER BY id {{order}}
+LIMIT :limit
