@@ -3,7 +3,8 @@
  * fast does the HTTP API the dashboard uses answer? p50/p95 of the jobs list, filtered lists,
  * a cursor's next page, text searches (rare word in the input, a word in error messages, a
  * common word), the overview's calls, and the overview's load in real Chromium (login page to
- * the counts on screen). Also how long seeding and search indexing took.
+ * the counts on screen, as the page's own User Timing mark and as the driver sees it). Also how
+ * long seeding and search indexing took.
  *
  *   npx tsx bench/dashboard-scale.ts [--jobs 1000000] [--calls 40] [--json PATH] [--no-browser]
  *   npx tsx bench/dashboard-scale.ts --backend 'redis://127.0.0.1:6379/13?prefix=bench-dash' --jobs 100000
@@ -47,6 +48,8 @@ const QUEUES = ["billing", "mail", "reports", "images"] as const;
 const CUSTOMERS = ["acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka"];
 /** One job in RARE_EVERY carries the word "zanzibar" in its input. */
 const RARE_EVERY = 100_000;
+/** Cold loads of the overview measured (reloads; the assets come from the browser's cache, as they would). */
+const OVERVIEW_LOADS = 10;
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -183,9 +186,12 @@ async function main(): Promise<void> {
     const get = async (path: string) => {
       const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as { jobs?: { id: string }[]; nextCursor?: string | null };
+      return (await res.json()) as { jobs?: { id: string; createdAt: number }[]; nextCursor?: string | null };
     };
     const first = await get("/api/jobs?limit=50");
+    // "The last hour" of the store's own newest job: a kept store measured hours later still has
+    // an hour of jobs in the window (Date.now() would leave it empty).
+    const newest = first.jobs?.[0]?.createdAt ?? Date.now();
     const calls: [string, string][] = [
       ["jobs list, newest 50", "/api/jobs?limit=50"],
       ["next page (cursor)", `/api/jobs?limit=50&cursor=${encodeURIComponent(first.nextCursor ?? "")}`],
@@ -193,7 +199,7 @@ async function main(): Promise<void> {
       ["task + state", "/api/jobs?task=report.build&state=completed&limit=50"],
       [
         "queue + created in the last hour",
-        `/api/jobs?queue=mail&createdAfter=${Date.now() - 3_600_000}&limit=50`,
+        `/api/jobs?queue=mail&createdAfter=${newest - 3_600_000}&limit=50`,
       ],
       ["search: rare word in the input", "/api/jobs?q=zanzibar&limit=50"],
       ["search: invoice number", `/api/jobs?q=INV-${Math.floor(JOBS / 2)}%22&limit=50`],
@@ -223,15 +229,27 @@ async function main(): Promise<void> {
         await page.getByLabel("API token").fill(TOKEN);
         await page.getByRole("button", { name: "Sign in" }).click();
         await page.locator(".tile-value").first().waitFor({ timeout: 60_000 });
+        await page.goto(`${base}/#/`);
+        // The counts on screen: the completed tile holds a number (it shows "…" until then).
+        const counts = page.locator(".state-completed .tile-value", { hasText: /\d/ });
+        await counts.waitFor({ timeout: 60_000 });
         const loads: number[] = [];
-        for (let i = 0; i < 5; i++) {
+        const inPage: number[] = [];
+        for (let i = 0; i < OVERVIEW_LOADS; i++) {
           t = performance.now();
-          await page.goto(`${base}/#/`);
           await page.reload();
-          await page.locator(".tile-value").first().waitFor({ timeout: 60_000 });
+          await counts.waitFor({ timeout: 60_000 });
           loads.push(performance.now() - t);
+          // Navigation start to the counts on screen, as the page measured it (the overview sets
+          // the mark once its counts rendered): what a user waits, without the driver's own overhead.
+          inPage.push(
+            await page.evaluate<number>(
+              `performance.getEntriesByName("spool:overview-counts")[0]?.startTime ?? Number.NaN`,
+            ),
+          );
         }
         out.overviewLoadMs = { p50: percentile(loads, 50), max: Math.max(...loads) };
+        out.overviewInPageMs = { p50: percentile(inPage, 50), p95: percentile(inPage, 95) };
         t = performance.now();
         await page.goto(`${base}/#/jobs?search=zanzibar`);
         await page.locator("tr[data-job]").first().waitFor({ timeout: 60_000 });
@@ -262,9 +280,10 @@ async function main(): Promise<void> {
     `Seeding: ${out.seedMs === undefined ? "reused store" : `${((out.seedMs as number) / 1000).toFixed(0)} s`}${out.indexMs === undefined ? "" : `; search index catch-up: ${((out.indexMs as number) / 1000).toFixed(0)} s`}.`,
   ];
   const load = out.overviewLoadMs as { p50: number; max: number } | undefined;
-  if (load)
+  const inPage = out.overviewInPageMs as { p50: number; p95: number } | undefined;
+  if (load && inPage)
     lines.push(
-      `Overview in Chromium (reload to counts on screen): p50 ${f(load.p50)}, max ${f(load.max)}${out.searchPageMs === undefined ? "" : `; jobs page with a search: ${f(out.searchPageMs as number)}`}.`,
+      `Overview in Chromium, navigation start to the counts on screen (the page's own mark, ${OVERVIEW_LOADS} reloads): p50 ${f(inPage.p50)}, p95 ${f(inPage.p95)}; reload to counts as the driver sees it: p50 ${f(load.p50)}, max ${f(load.max)}${out.searchPageMs === undefined ? "" : `; jobs page with a search: ${f(out.searchPageMs as number)}`}.`,
     );
   if (out.browserError) lines.push(`Overview in Chromium: not measured (${out.browserError}).`);
   lines.push(

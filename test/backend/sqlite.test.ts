@@ -165,6 +165,8 @@ describe("sqlite migrations", () => {
       "spool_dedupe",
       "spool_events",
       "spool_finished_counts",
+      // The fair claim's rotation cursor (migration 0051), flow control.
+      "spool_flow_cursor",
       // Rate state of task and key limits (migration 0020), flow control.
       "spool_flow_state",
       // Durable follow-ups (migration 0031).

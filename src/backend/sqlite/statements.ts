@@ -24,6 +24,12 @@ type Id = { id: string };
 type Fenced = { id: string; token: string };
 type Now = { now: number };
 
+/** A group of queued jobs with limits: one task's jobs with one limit key. */
+export interface FlowGroupRow {
+  task: string;
+  flow_key: string;
+}
+
 /** A spool_queue_limits row (see sqlite/flow.ts). */
 export interface LimitsRow {
   concurrency: number | null;
@@ -94,10 +100,20 @@ export function prepareStatements(db: Sqlite.Database) {
     queueRunning: p<{ queue: string }, { n: number }>(SQL.QUEUE_RUNNING),
     queueHoldGet: p<{ queue: string }, { until: number }>(SQL.QUEUE_HOLD_GET),
     flowPending: p<{ queue: string } & Now, { yes: number }>(SQL.FLOW_PENDING),
-    flowCandidates: p<
-      { queue: string; tasks: string | null; room: number; scan: number },
-      { rid: number; task: string; flow_key: string | null; flow: string | null }
-    >(SQL.FLOW_CANDIDATES),
+    flowGroupFirst: p<{ queue: string }, FlowGroupRow>(SQL.FLOW_GROUP_FIRST),
+    flowGroupNext: p<{ queue: string; task: string; key: string }, FlowGroupRow>(SQL.FLOW_GROUP_NEXT),
+    flowGroupJobs: p<
+      { queue: string; task: string; key: string; n: number; skip: number },
+      { rid: number; flow: string }
+    >(SQL.FLOW_GROUP_JOBS),
+    flowPlainJobs: p<
+      { queue: string; tasks: string | null; n: number; skip: number },
+      { rid: number; task: string }
+    >(SQL.FLOW_PLAIN_JOBS),
+    flowCursorGet: p<{ queue: string }, { task: string | null; flow_key: string | null }>(
+      SQL.FLOW_CURSOR_GET,
+    ),
+    flowCursorPut: p<{ queue: string; task: string | null; key: string | null }>(SQL.FLOW_CURSOR_PUT),
     /** Raw mode, like `jobClaim`: `CLAIM_COLUMNS`, then flow_key. */
     flowClaim: flowClaim as Stmt<
       Now & { rowids: string; token: string; worker_id: string; lease_ms: number },

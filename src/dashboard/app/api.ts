@@ -29,8 +29,35 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** A prefetched answer is taken only this fresh (it was started at page load for the first view). */
+const PREFETCH_FRESH_MS = 10_000;
+const prefetched = new Map<string, { at: number; answer: Promise<unknown> }>();
+
+/**
+ * Starts GETs before the view that needs them mounts: the first view's data is requested at page
+ * load, beside the session check, instead of one round trip after it. The view's first `api()`
+ * call for the same path takes the answer (once; a later call asks the server again).
+ */
+export function prefetch(paths: readonly string[]): void {
+  for (const path of paths) {
+    const answer = api(path);
+    answer.catch(() => {}); // a refused prefetch (not signed in) is nobody's error
+    prefetched.set(path, { at: Date.now(), answer });
+  }
+}
+
+/** Forgets prefetched answers (not signed in: they were refused, and a later sign-in asks again). */
+export function dropPrefetched(): void {
+  prefetched.clear();
+}
+
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const method = init.method ?? "GET";
+  const early = method === "GET" ? prefetched.get(path) : undefined;
+  if (early) {
+    prefetched.delete(path);
+    if (Date.now() - early.at < PREFETCH_FRESH_MS) return early.answer as Promise<T>;
+  }
   const headers: Record<string, string> = { Accept: "application/json" };
   if (init.body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-Spool-Request"] = csrfToken;

@@ -2,24 +2,34 @@
  * The dashboard shell: who is signed in (or the login page), the navigation, keyboard shortcuts,
  * the theme, and the view for the current hash route.
  */
-import { Fragment, type JSX, render } from "preact";
+import { Fragment, render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { logOut, onUnauthorized, whoAmI } from "./api";
+import { dropPrefetched, logOut, onUnauthorized, prefetch, whoAmI } from "./api";
+import { lazyView } from "./lazy";
 import { startLive, stopLive, useLiveStatus } from "./live";
-import { href, navigate, useRoute } from "./router";
+import { currentRoute, href, navigate, useRoute } from "./router";
 import { setMe, useMe } from "./session";
 import "./styles.css";
 import { applyTheme, nextTheme, savedTheme, type Theme } from "./theme";
 import type { Me } from "./types";
-import { Audit } from "./views/audit";
-import { JobDetail } from "./views/job";
-import { Jobs } from "./views/jobs";
 import { Login } from "./views/login";
-import { Overview } from "./views/overview";
-import { Queues } from "./views/queues";
-import { Schedules } from "./views/schedules";
-import { Workers } from "./views/workers";
-import { Workflows } from "./views/workflows";
+import { OVERVIEW_DATA, Overview } from "./views/overview";
+
+// The overview (the default route) and the login page are in the first chunk; the rest load on use.
+const Jobs = lazyView("the jobs", () => import("./views/jobs").then((m) => m.Jobs));
+const JobDetail = lazyView("the job", () => import("./views/job").then((m) => m.JobDetail));
+const Queues = lazyView("the queues", () => import("./views/queues").then((m) => m.Queues));
+const Schedules = lazyView("the schedules", () => import("./views/schedules").then((m) => m.Schedules));
+const Workers = lazyView("the workers", () => import("./views/workers").then((m) => m.Workers));
+const Workflows = lazyView("the workflows", () => import("./views/workflows").then((m) => m.Workflows));
+const Audit = lazyView("the audit log", () => import("./views/audit").then((m) => m.Audit));
+// The graph view and dagre (most of the code) load only when a graph is opened.
+const LazyGraph = lazyView("the graph", () => import("./views/workflow-graph").then((m) => m.WorkflowGraph));
+
+// A cold load asks who is signed in and, on the overview, for its data at once, in parallel,
+// before the first render: the counts no longer wait a round trip behind the session check.
+const firstSession = whoAmI();
+if (currentRoute().parts.length === 0) prefetch(OVERVIEW_DATA);
 
 /** How long to wait before re-opening a live stream the browser gave up on. */
 const LIVE_RETRY_MS = 5000;
@@ -46,21 +56,6 @@ function View() {
   if (first === "workflows") return <Workflows />;
   if (first === "audit") return <Audit />;
   return <Overview />;
-}
-
-/**
- * The graph view (and dagre, most of the code) loads only when a graph is opened, so the first
- * paint of every other view downloads far fewer bytes.
- */
-type GraphView = (props: { id: string }) => JSX.Element;
-let graphModule: Promise<GraphView> | null = null;
-function LazyGraph({ id }: { id: string }) {
-  const [Graph, setGraph] = useState<GraphView | null>(null);
-  useEffect(() => {
-    graphModule ??= import("./views/workflow-graph").then((m) => m.WorkflowGraph);
-    void graphModule.then((g) => setGraph(() => g));
-  }, []);
-  return Graph ? <Graph id={id} /> : <p class="muted loading">Loading the graph…</p>;
 }
 
 function Shortcuts({ onHelp }: { onHelp: () => void }) {
@@ -229,8 +224,9 @@ function App() {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     applyTheme(savedTheme());
-    whoAmI().then(
+    firstSession.then(
       (m) => {
+        if (!m) dropPrefetched();
         setMe(m);
         setChecked(true);
       },

@@ -122,23 +122,46 @@ export const EVENTS_SINCE = "SELECT seq, events FROM spool_events WHERE seq > :s
 export const FINISHED_COUNTS_ADD = "INSERT INTO spool_finished_counts (queue, state, n) VALUES (:queue, :state, :n)\n  ON CONFLICT (queue, state) DO UPDATE SET n = n + excluded.n";
 
 /**
- * `queries/flow-candidates.sql`: The fair claim's candidates in one queue (docs/flow-control.md, "Fairness between keys"):
- * queued jobs dealt into rounds, a group's n-th job (claim order: priority DESC, run_at, id)
- * in round n; rounds in turn, each in claim order. A group is a task's jobs with one limit
- * key; jobs without limits (flow_key NULL) form one group. Only the first :room rounds can
- * matter, and at most :scan rows are read back.
- * Params: :queue, :tasks (JSON array of task names, or NULL for any), :room, :scan.
- * Returns: rid (rowid), task, flow_key, flow.
- */
-export const FLOW_CANDIDATES = "SELECT rid, task, flow_key, flow FROM (\n  SELECT rowid AS rid, task, flow_key, flow, priority, run_at, id,\n    row_number() OVER (\n      PARTITION BY CASE WHEN flow_key IS NULL THEN NULL ELSE task END, flow_key\n      ORDER BY priority DESC, run_at, id\n    ) AS rn\n  FROM spool_jobs\n  WHERE state = 'queued' AND queue = :queue\n    AND (:tasks IS NULL OR task IN (SELECT value FROM json_each(:tasks)))\n)\nWHERE rn <= :room\nORDER BY rn, priority DESC, run_at, id\nLIMIT :scan";
-
-/**
  * `queries/flow-claim.sql`: Claims the jobs the fair claim chose (by rowid) if they are still queued: as job-claim.sql.
  * Params: :rowids (JSON array), :now, :token, :worker_id, :lease_ms.
  * Returns: each claimed job (in no particular order) as `CLAIM_COLUMNS` in rows.ts lists them
  * (see job-claim.sql), then flow_key.
  */
-export const FLOW_CLAIM = "UPDATE spool_jobs SET\n  state = 'running',\n  attempt = attempt + 1,\n  lease_token = :token,\n  lease_expires_at = :now + coalesce(lease_ms, :lease_ms),\n  worker_id = :worker_id,\n  started_at = :now,\n  updated_at = :now\nWHERE rowid IN (SELECT value FROM json_each(:rowids)) AND state = 'queued'\nRETURNING id, task, priority, run_at, attempt, max_attempts, input, result, nullif(errors, '[]'), progress, key,\n  nullif(meta, '{}'), nullif(depends_on, '[]'), pending_dependencies, lease_ms, timeout_ms, created_at, finished_at,\n  flow_key";
+export const FLOW_CLAIM = "UPDATE spool_jobs SET\n  state = 'running',\n  attempt = attempt + 1,\n  lease_token = :token,\n  lease_expires_at = :now + coalesce(lease_ms, :lease_ms),\n  worker_id = :worker_id,\n  started_at = :now,\n  updated_at = :now\n-- `+state`: find the rows by rowid; an index on state would walk every queued job.\nWHERE rowid IN (SELECT value FROM json_each(:rowids)) AND +state = 'queued'\nRETURNING id, task, priority, run_at, attempt, max_attempts, input, result, nullif(errors, '[]'), progress, key,\n  nullif(meta, '{}'), nullif(depends_on, '[]'), pending_dependencies, lease_ms, timeout_ms, created_at, finished_at,\n  flow_key";
+
+/**
+ * `queries/flow-cursor-get.sql`: The last group a queue's fair claim served (task NULL: the jobs without limits).
+ * Params: :queue. Returns: task, flow_key.
+ */
+export const FLOW_CURSOR_GET = "SELECT task, flow_key FROM spool_flow_cursor WHERE queue = :queue";
+
+/**
+ * `queries/flow-cursor-put.sql`: Stores the last group a queue's fair claim served. Params: :queue, :task, :key.
+ */
+export const FLOW_CURSOR_PUT = "INSERT INTO spool_flow_cursor (queue, task, flow_key) VALUES (:queue, :task, :key)\nON CONFLICT (queue) DO UPDATE SET task = excluded.task, flow_key = excluded.flow_key";
+
+/**
+ * `queries/flow-group-first.sql`: The first group (task, limit key) with queued jobs in a queue, in (task, flow_key) order
+ * (index spool_jobs_flow_groups: one seek).
+ * Params: :queue. Returns: task, flow_key.
+ */
+export const FLOW_GROUP_FIRST = "SELECT task, flow_key FROM spool_jobs INDEXED BY spool_jobs_flow_groups\nWHERE state = 'queued' AND queue = :queue AND flow_key IS NOT NULL\nORDER BY task, flow_key\nLIMIT 1";
+
+/**
+ * `queries/flow-group-jobs.sql`: Queued jobs of one group (task, limit key) in claim order: priority DESC, run_at, id
+ * (index spool_jobs_flow_groups), from the :skip-th on.
+ * Params: :queue, :task, :key, :n, :skip. Returns: rid (rowid), flow.
+ */
+export const FLOW_GROUP_JOBS = "SELECT rowid AS rid, flow FROM spool_jobs INDEXED BY spool_jobs_flow_groups\nWHERE state = 'queued' AND queue = :queue AND task = :task AND flow_key = :key\nORDER BY priority DESC, run_at, id\nLIMIT :n OFFSET :skip";
+
+/**
+ * `queries/flow-group-next.sql`: The group (task, limit key) with queued jobs that follows (:task, :key) in a queue, in
+ * (task, flow_key) order: the next key of the same task, else the first key of the next task.
+ * Two seeks of index spool_jobs_flow_groups (one row-value range `(task, flow_key) > (?, ?)`
+ * seeks on task only and then walks the task's jobs).
+ * Params: :queue, :task, :key. Returns: task, flow_key.
+ */
+export const FLOW_GROUP_NEXT = "SELECT task, flow_key FROM (\n  SELECT task, flow_key FROM (\n    SELECT task, flow_key FROM spool_jobs INDEXED BY spool_jobs_flow_groups\n    WHERE state = 'queued' AND queue = :queue AND flow_key IS NOT NULL AND task = :task AND flow_key > :key\n    ORDER BY flow_key\n    LIMIT 1\n  )\n  UNION ALL\n  SELECT task, flow_key FROM (\n    SELECT task, flow_key FROM spool_jobs INDEXED BY spool_jobs_flow_groups\n    WHERE state = 'queued' AND queue = :queue AND flow_key IS NOT NULL AND task > :task\n    ORDER BY task, flow_key\n    LIMIT 1\n  )\n)\nLIMIT 1";
 
 /**
  * `queries/flow-live-key.sql`: Live (queued or running) jobs of a keyed cap group, oldest first (strategy at the cap).
@@ -154,10 +177,20 @@ export const FLOW_LIVE_TASK = "SELECT id FROM spool_jobs INDEXED BY spool_jobs_f
 
 /**
  * `queries/flow-pending.sql`: Whether a queue's claim must take the fair path: it has queued jobs with limits, or a task
- * or key hold is on (their names hold a 0x1f separator).
+ * or key hold is on (their names hold a 0x1f separator). Every claim asks, so it must be one
+ * seek: INDEXED BY, because the planner otherwise walked spool_jobs_state_id (every queued job
+ * of every queue: 117 ms per plain claim at 100,000 queued).
  * Params: :queue, :now. Returns: one row when so.
  */
-export const FLOW_PENDING = "SELECT 1 AS yes WHERE EXISTS (\n  SELECT 1 FROM spool_jobs WHERE state = 'queued' AND queue = :queue AND flow_key IS NOT NULL\n) OR EXISTS (\n  SELECT 1 FROM spool_queue_holds WHERE until > :now AND instr(name, char(31)) > 0\n)";
+export const FLOW_PENDING = "SELECT 1 AS yes WHERE EXISTS (\n  SELECT 1 FROM spool_jobs INDEXED BY spool_jobs_flow_groups\n  WHERE state = 'queued' AND queue = :queue AND flow_key IS NOT NULL\n) OR EXISTS (\n  SELECT 1 FROM spool_queue_holds WHERE until > :now AND instr(name, char(31)) > 0\n)";
+
+/**
+ * `queries/flow-plain-jobs.sql`: Queued jobs without limits of a queue in claim order (index spool_jobs_plain_ready), from the
+ * :skip-th on: the fair claim's group of jobs without limits.
+ * Params: :queue, :tasks (JSON array of task names, or NULL for any), :n, :skip.
+ * Returns: rid (rowid), task.
+ */
+export const FLOW_PLAIN_JOBS = "SELECT rowid AS rid, task FROM spool_jobs INDEXED BY spool_jobs_plain_ready\nWHERE state = 'queued' AND queue = :queue AND flow_key IS NULL\n  AND (:tasks IS NULL OR task IN (SELECT value FROM json_each(:tasks)))\nORDER BY priority DESC, run_at, id\nLIMIT :n OFFSET :skip";
 
 /**
  * `queries/flow-running.sql`: Running jobs with limits of a task, with limit key :key (NULL: any key).
@@ -181,14 +214,17 @@ export const FLOW_TAT_PUT = "INSERT INTO spool_flow_state (grp, tat) VALUES (:gr
  * Params: :now.
  * Returns: queue, task, n.
  */
-export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*) AS n\nFROM spool_queue_holds h\nJOIN spool_jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\nWHERE h.until > :now AND substr(h.name, 1, 2) = 't' || char(31)\nGROUP BY j.queue, j.task";
+export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*) AS n\nFROM spool_queue_holds h\nCROSS JOIN spool_jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\nWHERE h.until > :now AND substr(h.name, 1, 2) = 't' || char(31)\nGROUP BY j.queue, j.task";
 
 /**
  * `queries/flow-waiting.sql`: Queued jobs with limits per queue, task, limit key and limits (flow-waiting.ts).
+ * INDEXED BY: without planner statistics SQLite prefers the (state, id) index (migration 0023)
+ * for `state = '...'` and reads every matching row; the partial index answers from the index alone
+ * (test/backend/sqlite-queue-counts-plan.test.ts).
  * Params: none.
  * Returns: queue, task, flow_key, flow, n.
  */
-export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*) AS n FROM spool_jobs\nWHERE state = 'queued' AND flow_key IS NOT NULL\nGROUP BY queue, task, flow_key, flow";
+export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*) AS n FROM spool_jobs INDEXED BY spool_jobs_flow_groups\nWHERE state = 'queued' AND flow_key IS NOT NULL\nGROUP BY queue, task, flow_key, flow";
 
 /**
  * `queries/follow-up-delete.sql`: Deletes the follow-up templates of a removed job (one that ended without taking them:
@@ -698,10 +734,13 @@ export const MOVE_TAKE = "UPDATE spool_jobs\nSET state = 'running', worker_id = 
  * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes (small,
  * covering); the finished states are read from spool_finished_counts (kept by triggers,
  * migration 0017), so the answer does not grow with the finished jobs retained.
+ * INDEXED BY: without planner statistics SQLite prefers the (state, id) index (migration 0023)
+ * for `state = '...'` and reads every matching row; the partial index answers from the index alone
+ * (test/backend/sqlite-queue-counts-plan.test.ts).
  * Params: none.
  * Returns: queue, state, n.
  */
-export const QUEUE_COUNTS = "SELECT queue, 'queued' AS state, count(*) AS n FROM spool_jobs WHERE state = 'queued' GROUP BY queue\nUNION ALL\nSELECT queue, 'scheduled', count(*) FROM spool_jobs WHERE state = 'scheduled' GROUP BY queue\nUNION ALL\nSELECT queue, 'running', count(*) FROM spool_jobs WHERE state = 'running' GROUP BY queue\nUNION ALL\nSELECT queue, 'waiting', count(*) FROM spool_jobs WHERE state = 'waiting' GROUP BY queue\nUNION ALL\nSELECT queue, state, n FROM spool_finished_counts WHERE n > 0";
+export const QUEUE_COUNTS = "SELECT queue, 'queued' AS state, count(*) AS n FROM spool_jobs INDEXED BY spool_jobs_ready WHERE state = 'queued' GROUP BY queue\nUNION ALL\nSELECT queue, 'scheduled', count(*) FROM spool_jobs INDEXED BY spool_jobs_due WHERE state = 'scheduled' GROUP BY queue\nUNION ALL\nSELECT queue, 'running', count(*) FROM spool_jobs INDEXED BY spool_jobs_leases WHERE state = 'running' GROUP BY queue\nUNION ALL\nSELECT queue, 'waiting', count(*) FROM spool_jobs INDEXED BY spool_jobs_waiting WHERE state = 'waiting' GROUP BY queue\nUNION ALL\nSELECT queue, state, n FROM spool_finished_counts WHERE n > 0";
 
 /**
  * `queries/queue-hold-get.sql`: Until when a queue is held (no row, or a past instant: not held).
@@ -750,10 +789,13 @@ export const QUEUE_LIMITS_TAT = "UPDATE spool_queue_limits SET rate_tat = :tat W
 
 /**
  * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
+ * INDEXED BY: without planner statistics SQLite prefers the (state, id) index (migration 0023)
+ * for `state = '...'` and reads every matching row; the partial index answers from the index alone
+ * (test/backend/sqlite-queue-counts-plan.test.ts).
  * Params: none.
  * Returns: queue, oldest.
  */
-export const QUEUE_OLDEST_QUEUED = "SELECT queue, min(created_at) AS oldest FROM spool_jobs WHERE state = 'queued' GROUP BY queue";
+export const QUEUE_OLDEST_QUEUED = "SELECT queue, min(created_at) AS oldest FROM spool_jobs INDEXED BY spool_jobs_ready WHERE state = 'queued' GROUP BY queue";
 
 /**
  * `queries/queue-pause.sql`: Pauses a queue (claims skip it).
@@ -1143,6 +1185,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 41,
     name: "dedupe_job",
     sql: "-- 0041_dedupe_job: removing a job (removal, retention, move) also deletes the dedupe row that\n-- records it (a row whose job is gone matches nothing, so it is only garbage), found by job id.\nCREATE INDEX spool_dedupe_job ON spool_dedupe (job_id);",
+  },
+  {
+    version: 51,
+    name: "flow_groups",
+    sql: "-- 0051_flow_groups: the fair claim reads one group (task + limit key) at a time through an index,\n-- so a claim costs about the same with 100 or 100,000 queued jobs (docs/flow-control.md,\n-- \"Fairness between keys\"). Before, one window query numbered and sorted every queued job of\n-- the queue on every claim.\n-- Queued jobs with limits by group, each group in claim order. It replaces\n-- spool_jobs_flow_ready (same rows, so jobs with limits pay no extra index write; its (queue)\n-- prefix still answers whether a queue has queued jobs with limits).\nDROP INDEX IF EXISTS spool_jobs_flow_ready;\nCREATE INDEX spool_jobs_flow_groups ON spool_jobs (queue, task, flow_key, priority DESC, run_at, id)\n  WHERE state = 'queued' AND flow_key IS NOT NULL;\n-- Queued jobs without limits, in claim order: the fair claim serves them as one more group. Without\n-- it, finding the first job without limits in a queue full of jobs with limits walks them all.\nCREATE INDEX spool_jobs_plain_ready ON spool_jobs (queue, priority DESC, run_at, id)\n  WHERE state = 'queued' AND flow_key IS NULL;\n-- Where each queue's round-robin between groups goes on: the last group a claim served (task\n-- NULL: the group of jobs without limits). One row per queue that had a fair claim.\nCREATE TABLE spool_flow_cursor (\n  queue TEXT NOT NULL PRIMARY KEY,\n  task TEXT,\n  flow_key TEXT\n) WITHOUT ROWID;",
   },
   {
     version: 52,

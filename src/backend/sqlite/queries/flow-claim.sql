@@ -10,7 +10,8 @@ UPDATE spool_jobs SET
   worker_id = :worker_id,
   started_at = :now,
   updated_at = :now
-WHERE rowid IN (SELECT value FROM json_each(:rowids)) AND state = 'queued'
+-- `+state`: find the rows by rowid; an index on state would walk every queued job.
+WHERE rowid IN (SELECT value FROM json_each(:rowids)) AND +state = 'queued'
 RETURNING id, task, priority, run_at, attempt, max_attempts, input, result, nullif(errors, '[]'), progress, key,
   nullif(meta, '{}'), nullif(depends_on, '[]'), pending_dependencies, lease_ms, timeout_ms, created_at, finished_at,
   flow_key
