@@ -50,7 +50,15 @@ export function checkLimitKey(value: unknown, argument: string): string {
 export function checkJobFlow(flow: JobFlow): JobFlow {
   if (typeof flow.key !== "string" || flow.key.length > LIMIT_KEY_MAX)
     throw new InvalidArgumentError("flow.key must be a string of at most 512 characters", "limitKey");
-  if (flow.concurrency) checkConcurrency(flow.concurrency.limit, "concurrency.limit");
+  if (flow.concurrency) {
+    checkConcurrency(flow.concurrency.limit, "concurrency.limit");
+    const st = flow.concurrency.strategy;
+    if (st !== undefined && st !== "queue" && st !== "cancel-in-progress" && st !== "drop-newest")
+      throw new InvalidArgumentError(
+        `concurrency.strategy must be one of queue, cancel-in-progress, drop-newest, got ${JSON.stringify(st)}`,
+        "concurrency.strategy",
+      );
+  }
   if (flow.rateLimit) checkStoredRateLimit(flow.rateLimit);
   return flow;
 }

@@ -39,6 +39,7 @@ export class SpoolJobHandle<O = unknown, I = unknown> implements JobHandle<O, I>
     readonly created: boolean,
     private readonly deps: HandleDeps,
     readonly deduplicated = false,
+    readonly dropped = false,
   ) {}
 
   async get(): Promise<JobInfo<I, O>> {

@@ -222,7 +222,14 @@ export function createSpool(options: SpoolOptions = {}): Spool {
         const out = await backend.jobEnqueue(tx === undefined ? { jobs } : { jobs, tx });
         if (runner) await runner.drain();
         const handles = out.jobs.map(
-          (ref) => new SpoolJobHandle(ref.id, ref.created, handleDeps, ref.deduplicated === true),
+          (ref) =>
+            new SpoolJobHandle(
+              ref.id,
+              ref.created,
+              handleDeps,
+              ref.deduplicated === true,
+              ref.dropped === true,
+            ),
         );
         return { result: handles, ids: handles.map((h) => h.id) };
       },

@@ -21,11 +21,15 @@ export interface QueueLimitOptions {
 }
 
 /**
- * What a new job of a key does when its key's concurrency cap is already reached: it waits in
- * the store (`"queue"`, the only strategy built so far; `cancel-in-progress` and `drop-newest`
- * from issue 15 are not, see docs/flow-control.md).
+ * What `enqueue` does with a new job whose cap group (the task, or the task's jobs with its
+ * limit key) is already at its concurrency cap (docs/flow-control.md, "Strategy at the cap"):
+ * - `"queue"` (default): the job waits in the store for a free slot.
+ * - `"cancel-in-progress"`: the newest jobs win. The group's oldest `queued` / `running` jobs
+ *   are cancelled, in the same write as the insert, until the new job fits under the cap.
+ * - `"drop-newest"`: the oldest jobs win. When the group already has `limit` jobs `queued` or
+ *   `running`, the new job is not written; its handle says `dropped`.
  */
-export type CapStrategy = "queue";
+export type CapStrategy = "queue" | "cancel-in-progress" | "drop-newest";
 
 /**
  * `task({ concurrency })`: at most `limit` jobs of the task running at once across the
@@ -34,7 +38,7 @@ export type CapStrategy = "queue";
 export interface TaskConcurrency<I = unknown> {
   limit: number;
   key?: (input: I) => string;
-  /** At the cap, a new job of the same key waits (`"queue"`, the default and only strategy so far). */
+  /** What a new job does when its group is at the cap (default `"queue"`: it waits). See `CapStrategy`. */
   strategy?: CapStrategy;
 }
 

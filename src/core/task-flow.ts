@@ -11,7 +11,7 @@ import { checkOptionKeys } from "./option-keys.js";
 const LIMIT_MAX = 1_000_000;
 const PER_MAX_MS = 7 * 86_400_000;
 const KEY_MAX = 512;
-const STRATEGIES: readonly CapStrategy[] = ["queue"];
+const STRATEGIES: readonly CapStrategy[] = ["queue", "cancel-in-progress", "drop-newest"];
 
 type KeyFn = (input: unknown) => string;
 
@@ -23,7 +23,8 @@ export interface ResolvedTaskFlow {
 /** The flow of one job as the backend stores it (mirrors the seam's `JobFlow`; core can not import it). */
 export interface BuiltJobFlow {
   key: string;
-  concurrency: { limit: number; keyed: boolean } | null;
+  /** `strategy` is set only when it is not "queue" (the default). */
+  concurrency: { limit: number; keyed: boolean; strategy?: CapStrategy } | null;
   rateLimit: { limit: number; perMs: number; burst: number; keyed: boolean } | null;
 }
 
@@ -55,7 +56,7 @@ export function resolveTaskFlow(config: TaskFlowOptions<never>): ResolvedTaskFlo
   if (config.concurrency !== undefined) {
     const c = object(config.concurrency, "concurrency");
     checkOptionKeys(c, new Set(["limit", "key", "strategy"]), "task() concurrency");
-    const strategy = (c.strategy ?? "queue") as CapStrategy;
+    const strategy = (c.strategy === undefined ? "queue" : c.strategy) as CapStrategy;
     if (!STRATEGIES.includes(strategy))
       throw new InvalidArgumentError(
         `concurrency.strategy must be one of ${STRATEGIES.join(", ")}, got ${JSON.stringify(c.strategy)}`,
@@ -134,7 +135,11 @@ export function buildJobFlow(
   }
   return {
     key,
-    concurrency: flow.concurrency && { limit: flow.concurrency.limit, keyed: flow.concurrency.key !== null },
+    concurrency: flow.concurrency && {
+      limit: flow.concurrency.limit,
+      keyed: flow.concurrency.key !== null,
+      ...(flow.concurrency.strategy === "queue" ? {} : { strategy: flow.concurrency.strategy }),
+    },
     rateLimit: flow.rateLimit && {
       limit: flow.rateLimit.limit,
       perMs: flow.rateLimit.perMs,

@@ -294,6 +294,11 @@ export interface JobHandle<O = unknown, I = unknown> {
   readonly created: boolean;
   /** True when a dedupe window (not an idempotency key) matched: the existing job was returned or updated. */
   readonly deduplicated: boolean;
+  /**
+   * True when the task's `concurrency.strategy` is `"drop-newest"` and the job's group was full:
+   * nothing was written, `id` names no job (`get()` / `result()` throw `NotFoundError`).
+   */
+  readonly dropped: boolean;
   get(): Promise<JobInfo<I, O>>;
   state(): Promise<JobRecord["state"]>;
   /** Waits for the job to finish; resolves with its result, or throws `JobFailedError`. */

@@ -88,6 +88,10 @@ export const EnqueuedSchema = z
     id: z.string(),
     /** False when an idempotency key matched an existing job. */
     created: z.boolean(),
+    dropped: z.literal(true).optional().openapi({
+      description:
+        'Present (true) when the task\'s concurrency.strategy is "drop-newest" and its group was full: nothing was written and `id` names no job.',
+    }),
   })
   .openapi("Enqueued");
 

@@ -36,6 +36,20 @@ describe("spool enqueue", () => {
     });
   });
 
+  it("says so when the drop-newest strategy drops the job, and writes nothing", async () => {
+    const first = await cli([...base, "enqueue", "sync.once", '{"user":"u1"}']);
+    expect(first.code).toBe(0);
+    expect(first.stdout.trim()).toMatch(/^[0-9a-f-]{36}$/);
+    const second = await cli([...base, "enqueue", "sync.once", '{"user":"u1"}', "--wait"]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe("");
+    expect(second.stderr).toContain("dropped");
+    const json = await cli([...base, "--json", "enqueue", "sync.once", '{"user":"u1"}']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ id: expect.any(String), created: false, dropped: true });
+    expect(await jobCount()).toBe(1);
+  });
+
   it("prints JSON with --json", async () => {
     const r = await cli([...base, "--json", "enqueue", "echo", '"hi"']);
     expect(r.code).toBe(0);

@@ -113,10 +113,11 @@ describe.each(BACKEND_KINDS)("task and key limits with workers on %s", (kind) =>
         InvalidArgumentError,
       );
     }
-    expect(() =>
-      // Not built yet (docs/flow-control.md): refused rather than ignored.
-      h.spool.task({ name: "bad.s", run, concurrency: { limit: 1, strategy: "drop-newest" as never } }),
-    ).toThrow(InvalidArgumentError);
+    for (const strategy of ["newest", "", 1, null]) {
+      expect(() =>
+        h.spool.task({ name: "bad.s", run, concurrency: { limit: 1, strategy: strategy as never } }),
+      ).toThrow(InvalidArgumentError);
+    }
     const keyed = h.spool.task({
       name: "keyed",
       run,

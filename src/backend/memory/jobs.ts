@@ -5,7 +5,7 @@
 import { InvalidArgumentError, NotFoundError } from "../../core/errors/index.js";
 import type { FollowUpOutcome } from "../../core/follow-ups.js";
 import { newLeaseToken } from "../../core/ids.js";
-import type { LeasedJob } from "../../core/types.js";
+import { FINAL_STATES, type LeasedJob } from "../../core/types.js";
 import type {
   BackendEvent,
   JobClaimParams,
@@ -19,7 +19,9 @@ import type {
   NewJob,
   TransitionResult,
 } from "../backend.js";
+import { activeStrategy, capVerdict, supersededReason } from "../cap-strategy.js";
 import { dedupeVerdict, stateAfterRunAt } from "../dedupe-rule.js";
+import { capGroupOf } from "../flow-gate.js";
 import { followUpFor, followUpJob } from "../follow-ups.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, refuseTx, stateAtInsert } from "../shared.js";
 import { claimRoom, claimTook } from "./flow.js";
@@ -29,11 +31,19 @@ import type { HeapEntry, MemoryStore, StoredJob } from "./store.js";
 export async function jobEnqueue(s: MemoryStore, { jobs, tx }: JobEnqueueParams): Promise<JobEnqueueResult> {
   refuseTx(tx, "memory");
   checkNewJobs(jobs);
-  return enqueueNow(s, jobs, s.clock.now());
+  return enqueueNow(s, jobs, s.clock.now(), true);
 }
 
-/** Writes a checked batch: all its jobs or (on a missing dependency or taken id) none. */
-export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: number): JobEnqueueResult {
+/**
+ * Writes a checked batch: all its jobs or (on a missing dependency or taken id) none.
+ * `strategies`: apply the at-cap strategies (cap-strategy.ts); only `jobEnqueue` does.
+ */
+export function enqueueNow(
+  s: MemoryStore,
+  jobs: JobEnqueueParams["jobs"],
+  now: number,
+  strategies = false,
+): JobEnqueueResult {
   // Validate everything first: a batch either writes all its jobs or none.
   const batchIds = new Set<string>();
   const batchKeys = new Map<string, string>();
@@ -48,6 +58,7 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
   const events: BackendEvent[] = [];
   // A job deduplicated by its key stands for the existing job in later jobs' dependsOn.
   const alias = new Map<string, string>();
+  const capGroups = new LiveGroups(s);
   for (const job of jobs) {
     if (job.key !== null) {
       const k = `${job.task}\0${job.key}`;
@@ -77,6 +88,20 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
       if (parent && (parent.state === "failed" || parent.state === "cancelled")) doomed = true;
     }
     const state = stateAtInsert(doomed, pending, job.runAt, now);
+    const strategy = strategies ? activeStrategy(job, state === "queued") : null;
+    if (strategy) {
+      const group = capGroups.live(job);
+      const verdict = capVerdict(strategy, job.flow!.concurrency!.limit, group);
+      if (verdict.kind === "drop") {
+        out.push({ id: job.id, state: "cancelled", created: false, dropped: true });
+        continue;
+      }
+      const reason = supersededReason(job.id);
+      for (const id of verdict.cancel) {
+        const victim = s.jobs.get(id)!;
+        if (!FINAL_STATES.has(victim.state)) s.cancelWithChildren(victim, now, reason, events, []);
+      }
+    }
     // An explicit literal (not a spread) keeps one hidden class for every stored job.
     const stored: StoredJob = {
       id: job.id,
@@ -119,11 +144,46 @@ export function enqueueNow(s: MemoryStore, jobs: JobEnqueueParams["jobs"], now: 
       set.add(job.id);
     }
     s.place(stored);
+    // The group's live list (read once per batch) holds the jobs this batch inserts too.
+    if (stored.flow?.concurrency && state === "queued") capGroups.inserted(stored);
     out.push({ id: job.id, state, created: true });
     events.push(s.event("job:enqueued", stored, now));
   }
   s.emit(events);
   return { jobs: out };
+}
+
+/**
+ * The live (`queued` / `running`) jobs of cap groups, oldest first, read from the store once per
+ * batch (only when a job of the batch has a strategy) and kept up to date by the batch's writes.
+ */
+class LiveGroups {
+  private groups: Map<string, StoredJob[]> | null = null;
+  constructor(private readonly s: MemoryStore) {}
+
+  live(job: NewJob): StoredJob[] {
+    if (this.groups === null) {
+      this.groups = new Map();
+      for (const j of this.s.jobs.values())
+        if (j.state === "queued" || j.state === "running") this.inserted(j);
+      for (const list of this.groups.values())
+        list.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    }
+    const name = capGroupOf(job.task, job.flow!)!;
+    // Jobs this batch cancelled (or a cascade ended) leave the list here.
+    const list = (this.groups.get(name) ?? []).filter((j) => j.state === "queued" || j.state === "running");
+    this.groups.set(name, list);
+    return list;
+  }
+
+  inserted(job: StoredJob): void {
+    if (this.groups === null || !job.flow) return;
+    const name = capGroupOf(job.task, job.flow);
+    if (name === null) return;
+    let list = this.groups.get(name);
+    if (!list) this.groups.set(name, (list = []));
+    list.push(job);
+  }
 }
 
 /** The job a dedupe window matched (returned, or updated by debounce/replace), or null: create. */

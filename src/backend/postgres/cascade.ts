@@ -101,3 +101,30 @@ export async function removeOne(
   if (row.has_dependents || row.has_dependencies) await tx.q(sql.DEPS_DELETE, { id });
   return row;
 }
+
+/**
+ * Cancels one job that is not final (a running one loses its lease), its dependents, and a
+ * spawn waiter's unfinished children. False: already final or missing.
+ */
+export async function cancelTree(
+  sql: Statements,
+  tx: Tx,
+  id: string,
+  why: string,
+  cancelled: string[],
+): Promise<boolean> {
+  const [row] = await tx.q<{
+    queue: string;
+    has_dependents: boolean;
+    spawn_policy: string | null;
+    depends_on: string[];
+  }>(sql.JOB_CANCEL, { id, now: tx.now });
+  if (!row) return false;
+  tx.events.push(jobEvent("job:cancelled", id, row.queue, tx.now, "cancelled", { reason: why }));
+  cancelled.push(id);
+  if (row.has_dependents) await cancelDependents(sql, tx, id, `dependency ${id} was cancelled`, cancelled);
+  if (row.spawn_policy !== null)
+    for (const child of row.depends_on)
+      await cancelTree(sql, tx, child, `parent ${id} was cancelled`, cancelled);
+  return true;
+}

@@ -13,7 +13,7 @@ import type {
   TransitionResult,
 } from "../backend.js";
 import { pageOfRows, sqlListArgs } from "../shared.js";
-import { cancelDependents, removeOne } from "./cascade.js";
+import { cancelTree, removeOne } from "./cascade.js";
 import { type JobRow, jobEvent, toRecord } from "./rows.js";
 import type { Statements } from "./statements.js";
 import type { PgStore } from "./store.js";
@@ -36,23 +36,8 @@ export class PgControl {
       const cancelled: string[] = [];
       const skipped: string[] = [];
       // A cancelled spawn waiter takes its unfinished children (and theirs) with it.
-      const cancel = async (id: string, why: string): Promise<boolean> => {
-        const [row] = await tx.q<{
-          queue: string;
-          has_dependents: boolean;
-          spawn_policy: string | null;
-          depends_on: string[];
-        }>(this.sql.JOB_CANCEL, { id, now: tx.now });
-        if (!row) return false;
-        tx.events.push(jobEvent("job:cancelled", id, row.queue, tx.now, "cancelled", { reason: why }));
-        cancelled.push(id);
-        if (row.has_dependents)
-          await cancelDependents(this.sql, tx, id, `dependency ${id} was cancelled`, cancelled);
-        if (row.spawn_policy !== null)
-          for (const child of row.depends_on) await cancel(child, `parent ${id} was cancelled`);
-        return true;
-      };
-      for (const id of ids) if (!(await cancel(id, reason ?? "cancelled"))) skipped.push(id);
+      for (const id of ids)
+        if (!(await cancelTree(this.sql, tx, id, reason ?? "cancelled", cancelled))) skipped.push(id);
       return { cancelled, skipped };
     });
   }

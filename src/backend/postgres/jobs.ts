@@ -15,8 +15,10 @@ import type {
   JobEnqueueResult,
   NewJob,
 } from "../backend.js";
+import { activeStrategy, capVerdict, refuseStrategyInTx, supersededReason } from "../cap-strategy.js";
 import { encodeFlow } from "../flow-gate.js";
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
+import { cancelTree } from "./cascade.js";
 import { isUniqueViolation } from "./connection.js";
 import { matchDedupe, recordDedupe } from "./dedupe.js";
 import { NOTIFY_INLINE_MAX } from "./feed.js";
@@ -43,7 +45,10 @@ export class PgJobs {
     );
     const body = (tx: Tx) => (simple ? this.insertSimple(tx, jobs, null) : this.insertEach(tx, jobs));
     // In the application's transaction a failed statement aborts it: the app rolls back.
-    if (appTx !== undefined) return this.store.writeIn(appTx, "enqueue", body);
+    if (appTx !== undefined) {
+      refuseStrategyInTx(jobs);
+      return this.store.writeIn(appTx, "enqueue", body);
+    }
     try {
       // The common case, jobs without keys or dependencies: one statement, one round trip.
       if (simple) return await this.insertFast(jobs);
@@ -117,6 +122,11 @@ export class PgJobs {
     const batchKeys = new Map<string, { id: string; state: JobState }>();
     // A job deduplicated by its key stands for the existing job in later jobs' dependsOn.
     const alias = new Map<string, string>();
+    // The strategy at the cap reads and cancels a group's jobs: it takes the fair claims' lock
+    // first (flow-lock.sql), so no claim moves those jobs meanwhile and two such enqueues take
+    // turns (each counts what the previous one committed).
+    if (jobs.some((j) => j.flow?.concurrency?.strategy && j.flow.concurrency.strategy !== "queue"))
+      await tx.q(sql.FLOW_LOCK);
     for (const job of jobs) {
       const outside = job.dependsOn.filter((d) => !earlier.has(d));
       if (outside.length > 0) {
@@ -157,6 +167,7 @@ export class PgJobs {
         }
       }
       const state = stateAtInsert(doomed, pending, job.runAt, now);
+      if (await this.atCap(tx, job, state, out)) continue;
       const inserted = await tx.q<{ id: string }>(sql.JOB_INSERT, {
         id: job.id,
         task: job.task,
@@ -192,6 +203,25 @@ export class PgJobs {
       tx.events.push(jobEvent("job:enqueued", job.id, job.queue, now, state));
     }
     return { jobs: out };
+  }
+
+  /** The strategy at the cap (cap-strategy.ts): true when the job is dropped (pushed to `out`). */
+  private async atCap(tx: Tx, job: NewJob, state: JobState, out: EnqueuedRef[]): Promise<boolean> {
+    const strategy = activeStrategy(job, state === "queued");
+    if (!strategy) return false;
+    const c = job.flow!.concurrency!;
+    const live = await tx.q<{ id: string }>(this.sql.FLOW_LIVE, {
+      task: job.task,
+      key: c.keyed ? job.flow!.key : null,
+    });
+    const verdict = capVerdict(strategy, c.limit, live);
+    if (verdict.kind === "drop") {
+      if ((await tx.q(this.sql.JOB_STATES, { ids: [job.id] })).length > 0) throw alreadyExists(job.id);
+      out.push({ id: job.id, state: "cancelled", created: false, dropped: true });
+      return true;
+    }
+    for (const id of verdict.cancel) await cancelTree(this.sql, tx, id, supersededReason(job.id), []);
+    return false;
   }
 
   private async byKey(tx: Tx, job: NewJob): Promise<{ id: string; state: JobState } | undefined> {

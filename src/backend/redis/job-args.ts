@@ -6,7 +6,8 @@
  * Per job: id, task ("" = the previous job's), queue ("" = the previous job's), input,
  * priority, runAt, maxAttempts, then either "" (no key, meta, lease, timeout or dependencies:
  * the common case, 8 arguments) or "+", key ("" = none, else "=" + key), meta JSON ("" = {}),
- * leaseMs ("" = null), timeoutMs ("" = null), limit key ("" = no limits, else "=" + key),
+ * leaseMs ("" = null), timeoutMs ("" = null), limit key ("" = no limits, else "=" + key, or
+ * "C" / "D" + key when the cap's strategy is cancel-in-progress / drop-newest: cap-strategy.ts),
  * limits JSON (flow-gate.ts `encodeFlow`, "" = none), dependency count D, the D dependency ids.
  * A job with a dedupe window or durable follow-ups uses "*" instead of "+", and 6 more
  * arguments follow its dependency ids: the dedupe mode's initial (t, d, r; "" = no dedupe), the
@@ -14,8 +15,15 @@
  * follow-up as JSON ("" = none; `followUpArg`).
  */
 import type { FollowUpJob } from "../../core/follow-ups.js";
-import type { NewJob } from "../backend.js";
+import type { CapStrategy, NewJob } from "../backend.js";
 import { decodeFlow, encodeFlow } from "../flow-gate.js";
+
+/** The limit key's first character: the strategy at the cap (read by includes/job-args.lua). */
+const STRATEGY_SIGIL: Record<CapStrategy, string> = {
+  queue: "=",
+  "cancel-in-progress": "C",
+  "drop-newest": "D",
+};
 
 /**
  * A follow-up template as includes/follow-up.lua reads it: the FollowUpJob's fields, its limits
@@ -68,7 +76,7 @@ export function pushJobArgs(args: (string | number)[], job: NewJob, prev: NewJob
     meta,
     job.leaseMs ?? "",
     job.timeoutMs ?? "",
-    job.flow ? `=${job.flow.key}` : "",
+    job.flow ? `${STRATEGY_SIGIL[job.flow.concurrency?.strategy ?? "queue"]}${job.flow.key}` : "",
     job.flow ? encodeFlow(job.flow) : "",
     job.dependsOn.length,
   );

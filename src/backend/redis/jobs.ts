@@ -65,7 +65,7 @@ export async function enqueueScript(
   }
   const reply = await s.run("enqueue", args, true);
   // One state initial per job; "x" = an idempotency key matched, "u" = a dedupe window did, id
-  // and state in the extras.
+  // and state in the extras; "D" = the drop-newest strategy dropped it (nothing written).
   const codes = reply[1] as string;
   let extra = 2;
   for (let k = 0; k < chunk.length; k++) {
@@ -74,6 +74,8 @@ export async function enqueueScript(
       const ref = { id: reply[extra] as string, state: reply[extra + 1] as JobState, created: false };
       out.push(code === "u" ? { ...ref, deduplicated: true } : ref);
       extra += 2;
+    } else if (code === "D") {
+      out.push({ id: chunk[k]!.id, state: "cancelled", created: false, dropped: true });
     } else {
       out.push({ id: chunk[k]!.id, state: STATE_BY_INITIAL[code!]!, created: true });
     }

@@ -4,6 +4,10 @@
  * every worker of the cluster obeys the same numbers and a change applies at the next claim.
  */
 
+import type { CapStrategy } from "../../core/flow.js";
+
+export type { CapStrategy };
+
 /** A rate limit as stored: at most `limit + burst` starts in any window of `perMs` (GCRA). */
 export interface StoredRateLimit {
   /** Starts per window, >= 1. */
@@ -61,8 +65,12 @@ export interface QueueHoldParams {
 export interface JobFlow {
   /** The job's limit key ("" when none of the task's limits has a key). */
   key: string;
-  /** Running jobs at once: of the task, or (`keyed`) of the task's jobs with this key. */
-  concurrency: { limit: number; keyed: boolean } | null;
+  /**
+   * Running jobs at once: of the task, or (`keyed`) of the task's jobs with this key.
+   * `strategy`: what `jobEnqueue` does when the group is already at the cap (absent: "queue").
+   * Only `jobEnqueue` applies it, to jobs that enter `queued`; it is not stored with the job.
+   */
+  concurrency: { limit: number; keyed: boolean; strategy?: CapStrategy } | null;
   /** Starts per window: of the task, or (`keyed`) of the task's jobs with this key. */
   rateLimit: (StoredRateLimit & { keyed: boolean }) | null;
 }

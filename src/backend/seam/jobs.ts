@@ -82,6 +82,11 @@ export interface EnqueuedRef {
   created: boolean;
   /** True when a dedupe window matched (the existing job was returned, or updated by debounce/replace). */
   deduplicated?: boolean;
+  /**
+   * True when the `drop-newest` strategy refused the job because its cap group was full
+   * (docs/flow-control.md): nothing was written, `id` names no job, `state` is "cancelled".
+   */
+  dropped?: boolean;
 }
 
 export interface JobEnqueueResult {

@@ -22,6 +22,7 @@ import type {
   NewJob,
   TransitionResult,
 } from "../backend.js";
+import { refuseStrategyInTx } from "../cap-strategy.js";
 import { encodeEvents } from "./change-feed.js";
 import { takeFollowUp } from "./follow-ups.js";
 import * as SQL from "./generated/sql.js";
@@ -99,6 +100,7 @@ export async function enqueueInAppTransaction(
   jobs: readonly NewJob[],
   now: number,
 ): Promise<JobEnqueueResult> {
+  refuseStrategyInTx(jobs);
   const db = asAppDatabase(s, tx);
   const sql = statementsFor(db);
   const events: BackendEvent[] = [];

@@ -9,27 +9,38 @@ import type {
   JobRetryParams,
   TransitionResult,
 } from "../backend.js";
-import { jobEvent, LOG_LINES_MAX, type SqliteStore } from "./store.js";
+import { type Events, jobEvent, LOG_LINES_MAX, type SqliteStore } from "./store.js";
+
+/**
+ * Inside a write transaction: cancels one job that is not final (a running one loses its lease),
+ * its dependents, and a spawn waiter's unfinished children. False: already final or missing.
+ */
+export function cancelTree(
+  s: SqliteStore,
+  id: string,
+  now: number,
+  events: Events,
+  why: string,
+  cancelled: string[],
+): boolean {
+  const row = s.sql.jobCancel.get({ id, now });
+  if (!row) return false;
+  events.push(jobEvent("job:cancelled", id, row.queue, now, "cancelled", { reason: why }));
+  cancelled.push(id);
+  if (row.has_dependents) s.cancelDependents(id, now, events, `dependency ${id} was cancelled`, cancelled);
+  if (row.spawn_policy !== null)
+    for (const child of JSON.parse(row.depends_on) as string[])
+      cancelTree(s, child, now, events, `parent ${id} was cancelled`, cancelled);
+  return true;
+}
 
 export async function jobCancel(s: SqliteStore, { ids, reason }: JobCancelParams): Promise<JobCancelResult> {
   const { now } = s.time();
   return s.write("cancel", now, (events) => {
     const cancelled: string[] = [];
     const skipped: string[] = [];
-    // A cancelled spawn waiter takes its unfinished children (and theirs) with it.
-    const cancel = (id: string, why: string): boolean => {
-      const row = s.sql.jobCancel.get({ id, now });
-      if (!row) return false;
-      events.push(jobEvent("job:cancelled", id, row.queue, now, "cancelled", { reason: why }));
-      cancelled.push(id);
-      if (row.has_dependents)
-        s.cancelDependents(id, now, events, `dependency ${id} was cancelled`, cancelled);
-      if (row.spawn_policy !== null)
-        for (const child of JSON.parse(row.depends_on) as string[])
-          cancel(child, `parent ${id} was cancelled`);
-      return true;
-    };
-    for (const id of ids) if (!cancel(id, reason ?? "cancelled")) skipped.push(id);
+    for (const id of ids)
+      if (!cancelTree(s, id, now, events, reason ?? "cancelled", cancelled)) skipped.push(id);
     return { cancelled, skipped };
   });
 }

@@ -3,6 +3,7 @@ import { NotFoundError } from "../../core/errors/index.js";
 import type { NewJobFollowUps } from "../../core/follow-ups.js";
 import type { JobState } from "../../core/types.js";
 import type { BackendEvent, EnqueuedRef, JobEnqueueResult, NewJob } from "../backend.js";
+import { activeStrategy, capVerdict, supersededReason } from "../cap-strategy.js";
 import { dedupeVerdict, stateAfterRunAt } from "../dedupe-rule.js";
 import { stateAtInsert } from "../shared.js";
 import { jobRow } from "./rows.js";
@@ -24,12 +25,22 @@ export type InsertStatements = Pick<
   | "followUpInsert"
 >;
 
+/**
+ * The strategy at the cap (cap-strategy.ts), given only by `jobEnqueue` on spool's connection:
+ * reads a cap group's live jobs, oldest first, and cancels one (with its cascade).
+ */
+export interface AtCap {
+  live(task: string, key: string | null): string[];
+  cancel(id: string, reason: string, events: BackendEvent[]): void;
+}
+
 /** Inside a transaction: inserts jobs one by one in batch order (keys, dependencies). */
 export function insertEach(
   sql: InsertStatements,
   jobs: readonly NewJob[],
   now: number,
   events: BackendEvent[],
+  atCap?: AtCap,
 ): JobEnqueueResult {
   const out: JobEnqueueResult["jobs"] = [];
   // Ids of this batch seen so far: a job may depend on jobs *earlier* in the batch.
@@ -73,6 +84,19 @@ export function insertEach(
       }
     }
     const state = stateAtInsert(doomed, pending, job.runAt, now);
+    const strategy = atCap ? activeStrategy(job, state === "queued") : null;
+    if (strategy) {
+      const c = job.flow!.concurrency!;
+      // Read per job, not per batch: earlier jobs of this batch (and their cancels) count.
+      const live = atCap!.live(job.task, c.keyed ? job.flow!.key : null).map((id) => ({ id }));
+      const verdict = capVerdict(strategy, c.limit, live);
+      if (verdict.kind === "drop") {
+        if (sql.jobState.get({ id: job.id })) throw alreadyExists(job.id);
+        out.push({ id: job.id, state: "cancelled", created: false, dropped: true });
+        continue;
+      }
+      for (const id of verdict.cancel) atCap!.cancel(id, supersededReason(job.id), events);
+    }
     try {
       sql.jobInsertRows.run({
         now,

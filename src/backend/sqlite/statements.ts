@@ -112,6 +112,8 @@ export function prepareStatements(db: Sqlite.Database) {
       unknown[]
     >,
     flowRunning: p<{ task: string; key: string | null }, { n: number }>(SQL.FLOW_RUNNING),
+    flowLiveKey: p<{ task: string; key: string }, Id>(SQL.FLOW_LIVE_KEY),
+    flowLiveTask: p<{ task: string }, Id>(SQL.FLOW_LIVE_TASK),
     flowTatGet: p<{ grp: string }, { tat: number }>(SQL.FLOW_TAT_GET),
     flowTatPut: p<{ grp: string; tat: number }>(SQL.FLOW_TAT_PUT),
     flowWaiting: p0<{ queue: string; task: string; flow_key: string; flow: string; n: number }>(

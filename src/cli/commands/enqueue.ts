@@ -67,6 +67,15 @@ export function registerEnqueue(program: Command, io: CliIO): void {
         const timeout = opts.timeout === undefined ? undefined : parseDuration(opts.timeout, "timeout");
         const spool = await ctx.open();
         const job = await spool.enqueue(task, input, options);
+        if (job.dropped) {
+          // Not an error: the task asked for it. No job exists, so there is nothing to print or wait for.
+          if (ctx.json) ctx.outJson({ id: job.id, created: false, dropped: true });
+          else
+            ctx.note(
+              `dropped: the job's concurrency group is full (strategy "drop-newest"); nothing was written`,
+            );
+          return;
+        }
         if (!opts.wait) {
           if (ctx.json) ctx.outJson({ id: job.id, created: job.created });
           else {

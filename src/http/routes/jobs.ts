@@ -137,7 +137,10 @@ export function jobRoutes(deps: RouteDeps) {
       request: jsonBody(EnqueueBodySchema),
       responses: {
         201: json(EnqueuedSchema, "Created"),
-        200: json(EnqueuedSchema, "An idempotency key matched an existing job"),
+        200: json(
+          EnqueuedSchema,
+          'An idempotency key or dedupe window matched an existing job, or the "drop-newest" strategy dropped the job (`dropped: true`)',
+        ),
         ...errorResponses(400, 403, 413, 415, 422),
       },
     }),
@@ -145,6 +148,7 @@ export function jobRoutes(deps: RouteDeps) {
       const body = c.req.valid("json");
       const job = await spool.enqueue(body.task, body.input, toEnqueueOptions(body.options));
       deps.metrics?.rememberTask(job.id, body.task);
+      if (job.dropped) return c.json({ id: job.id, created: false, dropped: true as const }, 200);
       c.header("Location", `/api/jobs/${job.id}`);
       return c.json({ id: job.id, created: job.created }, job.created ? 201 : 200);
     },
@@ -176,7 +180,16 @@ export function jobRoutes(deps: RouteDeps) {
         jobs.map((j) => ({ task: j.task, input: j.input, options: toEnqueueOptions(j.options) ?? {} })),
       );
       for (const [i, h] of handles.entries()) deps.metrics?.rememberTask(h.id, jobs[i]!.task);
-      return c.json({ jobs: handles.map((h) => ({ id: h.id, created: h.created })) }, 201);
+      return c.json(
+        {
+          jobs: handles.map((h) =>
+            h.dropped
+              ? { id: h.id, created: false, dropped: true as const }
+              : { id: h.id, created: h.created },
+          ),
+        },
+        201,
+      );
     },
   );
 

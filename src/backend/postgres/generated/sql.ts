@@ -130,6 +130,13 @@ export const FLOW_HOLDS_ALL = "SELECT name, until FROM spool.queue_holds WHERE u
 export const FLOW_HOLDS = "SELECT name, until FROM spool.queue_holds WHERE name = ANY(:names::text[])";
 
 /**
+ * `queries/flow-live.sql`: Live (queued or running) jobs of a cap group, oldest first (strategy at the cap): the task's
+ * jobs with limits and, for a keyed cap, limit key :key (NULL: every key of the task).
+ * Params: :task, :key. Returns: id.
+ */
+export const FLOW_LIVE = "SELECT id FROM spool.jobs\nWHERE state IN ('queued', 'running') AND task = :task::text AND flow_key IS NOT NULL\n  AND (:key::text IS NULL OR flow_key = :key::text)\nORDER BY created_at, id";
+
+/**
  * `queries/flow-lock.sql`: Serializes fair claims (per-task and per-key limits) cluster-wide until the transaction
  * ends: a claim counts the running jobs every earlier fair claim committed. Plain claims take
  * no part (they never take jobs with limits).
@@ -1096,6 +1103,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 31,
     name: "dedupe_job",
     sql: "-- 0031_dedupe_job: removing a job (removal, retention, move) also deletes the dedupe row that\n-- records it (a row whose job is gone matches nothing, so it is only garbage), found by job id.\nCREATE INDEX dedupe_job ON spool.dedupe (job_id);",
+  },
+  {
+    version: 62,
+    name: "flow_live",
+    sql: "-- 0062_flow_live: the strategy at the cap (docs/flow-control.md, \"Strategy at the cap\") reads a\n-- cap group's live (queued or running) jobs, oldest first, inside the enqueue's transaction.\nCREATE INDEX jobs_flow_live ON spool.jobs (task, flow_key, created_at, id)\n  WHERE state IN ('queued', 'running') AND flow_key IS NOT NULL;",
   },
   {
     version: 63,

@@ -11,7 +11,8 @@
 ---         order: the initial of the state a new job got (q queued, s scheduled, w waiting,
 ---         c cancelled), or x when an idempotency key matched an existing job, or u when a
 ---         dedupe window did (includes/dedupe.lua), whose id and state follow in the extras
----         (in order). One short string instead of 3 items per job.
+---         (in order), or D when the drop-newest strategy dropped it (includes/cap-strategy.lua:
+---         nothing written). One short string instead of 3 items per job.
 ---      or { -1, id } when a job id already exists (nothing written)
 ---      or { -2, id } when a dependency does not exist (nothing written)
 --- Publishes job:enqueued for every created job.
@@ -19,6 +20,7 @@
 --- @include "push"
 --- @include "new-batch"
 --- @include "dedupe"
+--- @include "cap-strategy"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -82,8 +84,6 @@ eachJob(3, n, function(job, k)
     alias[id] = match
     return
   end
-  if job.dMode then dedupeRecord(prefix, job, id, now) end
-  if keyField then batchKeys[keyField] = id end
   local deps = jobDeps(job, alias)
   local pending = 0
   local doomed = false
@@ -93,6 +93,16 @@ eachJob(3, n, function(job, k)
     if ps == 'failed' or ps == 'cancelled' then doomed = true end
   end
   local state = doomed and 'cancelled' or initialState(pending, runAt, nowN)
+  -- The strategy at the cap (includes/cap-strategy.lua), only for a job that enters queued.
+  if job.capStrategy and state == 'queued' then
+    local c = cjson.decode(job.flow).c
+    if capApply(prefix, job.capStrategy, c[1], job.task, job.flowKey, c[2] == 1, id, now) then
+      codes[k] = 'D'
+      return
+    end
+  end
+  if job.dMode then dedupeRecord(prefix, job, id, now) end
+  if keyField then batchKeys[keyField] = id end
   local jobKey = jobKeys[k]
   writeJob(jobKey, job.task, queue, state, priority, runAt, job.maxAttempts, job.input, now, nil)
   writeJobOptions(prefix, jobKey, id, job.key, keyField, job.meta, job.leaseMs, job.timeoutMs, job.flowKey, job.flow)

@@ -164,6 +164,18 @@ export const FLOW_GROUP_JOBS = "SELECT rowid AS rid, flow FROM spool_jobs INDEXE
 export const FLOW_GROUP_NEXT = "SELECT task, flow_key FROM (\n  SELECT task, flow_key FROM (\n    SELECT task, flow_key FROM spool_jobs INDEXED BY spool_jobs_flow_groups\n    WHERE state = 'queued' AND queue = :queue AND flow_key IS NOT NULL AND task = :task AND flow_key > :key\n    ORDER BY flow_key\n    LIMIT 1\n  )\n  UNION ALL\n  SELECT task, flow_key FROM (\n    SELECT task, flow_key FROM spool_jobs INDEXED BY spool_jobs_flow_groups\n    WHERE state = 'queued' AND queue = :queue AND flow_key IS NOT NULL AND task > :task\n    ORDER BY task, flow_key\n    LIMIT 1\n  )\n)\nLIMIT 1";
 
 /**
+ * `queries/flow-live-key.sql`: Live (queued or running) jobs of a keyed cap group, oldest first (strategy at the cap).
+ * Params: :task, :key. Returns: id.
+ */
+export const FLOW_LIVE_KEY = "SELECT id FROM spool_jobs\nWHERE state IN ('queued', 'running') AND task = :task AND flow_key = :key\nORDER BY created_at, id";
+
+/**
+ * `queries/flow-live-task.sql`: Live (queued or running) jobs of a task's cap group (every job of the task with limits),
+ * oldest first (strategy at the cap). Params: :task. Returns: id.
+ */
+export const FLOW_LIVE_TASK = "SELECT id FROM spool_jobs INDEXED BY spool_jobs_flow_live\nWHERE state IN ('queued', 'running') AND task = :task AND flow_key IS NOT NULL\nORDER BY created_at, id";
+
+/**
  * `queries/flow-pending.sql`: Whether a queue's claim must take the fair path: it has queued jobs with limits, or a task
  * or key hold is on (their names hold a 0x1f separator). Every claim asks, so it must be one
  * seek: INDEXED BY, because the planner otherwise walked spool_jobs_state_id (every queued job
@@ -1185,6 +1197,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 51,
     name: "flow_groups",
     sql: "-- 0051_flow_groups: the fair claim reads one group (task + limit key) at a time through an index,\n-- so a claim costs about the same with 100 or 100,000 queued jobs (docs/flow-control.md,\n-- \"Fairness between keys\"). Before, one window query numbered and sorted every queued job of\n-- the queue on every claim.\n-- Queued jobs with limits by group, each group in claim order. It replaces\n-- spool_jobs_flow_ready (same rows, so jobs with limits pay no extra index write; its (queue)\n-- prefix still answers whether a queue has queued jobs with limits).\nDROP INDEX IF EXISTS spool_jobs_flow_ready;\nCREATE INDEX spool_jobs_flow_groups ON spool_jobs (queue, task, flow_key, priority DESC, run_at, id)\n  WHERE state = 'queued' AND flow_key IS NOT NULL;\n-- Queued jobs without limits, in claim order: the fair claim serves them as one more group. Without\n-- it, finding the first job without limits in a queue full of jobs with limits walks them all.\nCREATE INDEX spool_jobs_plain_ready ON spool_jobs (queue, priority DESC, run_at, id)\n  WHERE state = 'queued' AND flow_key IS NULL;\n-- Where each queue's round-robin between groups goes on: the last group a claim served (task\n-- NULL: the group of jobs without limits). One row per queue that had a fair claim.\nCREATE TABLE spool_flow_cursor (\n  queue TEXT NOT NULL PRIMARY KEY,\n  task TEXT,\n  flow_key TEXT\n) WITHOUT ROWID;",
+  },
+  {
+    version: 52,
+    name: "flow_live",
+    sql: "-- 0052_flow_live: the strategy at the cap (docs/flow-control.md, \"Strategy at the cap\") reads a\n-- cap group's live (queued or running) jobs, oldest first, inside the enqueue's transaction.\nCREATE INDEX spool_jobs_flow_live ON spool_jobs (task, flow_key, created_at, id)\n  WHERE state IN ('queued', 'running') AND flow_key IS NOT NULL;",
   },
   {
     version: 53,

@@ -23,7 +23,12 @@ local function readJob(pos, prev)
   job.hasKey = ARGV[pos + 8] ~= ''
   job.key = string.sub(ARGV[pos + 8], 2)
   job.meta, job.leaseMs, job.timeoutMs = ARGV[pos + 9], ARGV[pos + 10], ARGV[pos + 11]
-  if ARGV[pos + 12] ~= '' then job.flowKey = string.sub(ARGV[pos + 12], 2) end
+  if ARGV[pos + 12] ~= '' then
+    job.flowKey = string.sub(ARGV[pos + 12], 2)
+    -- "=" no strategy; "C" cancel-in-progress, "D" drop-newest (only enqueue.lua applies it).
+    local st = string.sub(ARGV[pos + 12], 1, 1)
+    if st ~= '=' then job.capStrategy = st end
+  end
   job.flow = ARGV[pos + 13]
   job.d = tonumber(ARGV[pos + 14])
   job.depStart = pos + 15
