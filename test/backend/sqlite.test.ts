@@ -224,9 +224,9 @@ describe("sqlite migrations", () => {
     expect((error as BackendError).message).toMatch(/upgrade spool/);
   });
 
-  test("three processes opening a fresh file at once migrate it exactly once", async () => {
+  test("eight processes opening a fresh file at once all start and migrate it exactly once", async () => {
     const file = tmp.file();
-    const children = await startTogether([0, 1, 2].map(() => ["open", `sqlite://${file}`]));
+    const children = await startTogether(Array.from({ length: 8 }, () => ["open", `sqlite://${file}`]));
     for (const child of children) {
       expect(await child.next()).toEqual({ ok: true });
       await child.finish();

@@ -20,6 +20,39 @@ const CACHE_SIZE_KIB = 32 * 1024;
 /** The WAL file is truncated back to this size after a checkpoint, so it does not stay huge after a burst. */
 const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
+/**
+ * Start-up steps that need a lock (switching to WAL, migrating, the clock row) are retried on
+ * SQLITE_BUSY until the configured busy_timeout has passed in all. SQLite's own busy handler is
+ * not enough here: when several processes open a fresh file at once, SQLite returns SQLITE_BUSY
+ * without waiting in some lock states (WAL set-up and recovery), and eight processes starting
+ * together on a loaded host failed this way (test/backend/sqlite.test.ts).
+ */
+export function retryBusyAtStart<T>(busyTimeoutMs: number, step: () => T): T {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      return step();
+    } catch (error) {
+      if (!isBusyError(error) || Date.now() + pause > deadline) throw error;
+      // The constructor is synchronous; a short blocking pause is the honest wait here.
+      Atomics.wait(PAUSE, 0, 0, pause);
+    }
+  }
+}
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/** SQLITE_BUSY (any variant), on the error or a cause it wraps. */
+export function isBusyError(error: unknown): boolean {
+  for (
+    let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0;
+    e && i < 5;
+    e = e.cause as typeof e, i++
+  ) {
+    if (typeof e.code === "string" && e.code.startsWith("SQLITE_BUSY")) return true;
+  }
+  return false;
+}
+
 /** The newest schema version this build knows. */
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
@@ -35,7 +68,10 @@ export function openDatabase(options: SqliteOptions): Database.Database {
     // WAL: readers never block the writer and the writer never blocks readers; every
     // process on this host opens the same file. Switching needs a brief exclusive lock,
     // which busy_timeout waits for when several processes open a fresh file at once.
-    const mode = db.pragma("journal_mode = WAL", { simple: true });
+    const conn = db;
+    const mode = retryBusyAtStart(options.busyTimeoutMs, () =>
+      conn.pragma("journal_mode = WAL", { simple: true }),
+    );
     if (String(mode).toLowerCase() !== "wal") {
       throw new BackendError(
         `cannot enable WAL on ${options.file} (journal_mode stayed "${mode}"): the filesystem may not support shared memory`,
@@ -57,7 +93,7 @@ export function openDatabase(options: SqliteOptions): Database.Database {
  * at once the first migrates and the others wait (busy_timeout), then find nothing to do.
  * A database migrated by a newer spool is refused rather than misread.
  */
-export function migrateDatabase(db: Database.Database, now: number): void {
+export function migrateDatabase(db: Database.Database, now: number, busyTimeoutMs = 0): void {
   const run = db.transaction(() => {
     db.prepare(MIGRATIONS_CREATE).run();
     const { version } = db.prepare<[], { version: number }>(MIGRATIONS_CURRENT).get()!;
@@ -82,7 +118,7 @@ export function migrateDatabase(db: Database.Database, now: number): void {
     }
   });
   try {
-    run.immediate();
+    retryBusyAtStart(busyTimeoutMs, () => run.immediate());
   } catch (error) {
     throw toBackendError(error, "SQLite migration failed");
   }

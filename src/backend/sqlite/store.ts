@@ -26,7 +26,7 @@ import type { JobState } from "../../core/types.js";
 import type { BackendEvent } from "../backend.js";
 import { StoreClock, type StoreTime } from "../store-clock.js";
 import { ChangeFeed } from "./change-feed.js";
-import { migrateDatabase, openDatabase, toBackendError } from "./database.js";
+import { isBusyError, migrateDatabase, openDatabase, retryBusyAtStart, toBackendError } from "./database.js";
 import * as SQL from "./generated/sql.js";
 import type { GroupCommit } from "./group-commit.js";
 import { prepareStatements, type Statements } from "./statements.js";
@@ -71,7 +71,13 @@ export class SqliteStore {
     try {
       // The first migration waits for the lock synchronously (busy_timeout), once, while the
       // backend is being created; every later call waits asynchronously (see `retryBusy`).
-      migrateDatabase(this.db, clock.now());
+      migrateDatabase(this.db, clock.now(), options.busyTimeoutMs);
+      this.storeClock = new StoreClock(clock);
+      // Before busy_timeout drops to SYNC_BUSY_WAIT_MS: the clock row is a write too, and
+      // processes starting together take turns for it.
+      const db = this.db;
+      if (this.storeClock.active)
+        retryBusyAtStart(options.busyTimeoutMs, () => syncClock(db, this.storeClock));
       this.db.pragma(`busy_timeout = ${Math.min(SYNC_BUSY_WAIT_MS, options.busyTimeoutMs)}`);
       this.identity = fileIdentity(statSync(options.file));
       // jobList's search matches case-insensitively the way String.toLowerCase does (SQLite's
@@ -80,8 +86,6 @@ export class SqliteStore {
         String(hay).toLowerCase().includes(String(needle)) ? 1 : 0,
       );
       this.sql = prepareStatements(this.db);
-      this.storeClock = new StoreClock(clock);
-      if (this.storeClock.active) syncClock(this.db, this.storeClock);
     } catch (error) {
       this.db.close();
       throw toBackendError(error, `cannot prepare the SQLite database ${options.file}`);
@@ -144,7 +148,7 @@ export class SqliteStore {
         return attempt();
       } catch (error) {
         const waited = performance.now() - started;
-        if (!isBusy(error) || waited >= this.busyTimeoutMs) throw toBackendError(error, context);
+        if (!isBusyError(error) || waited >= this.busyTimeoutMs) throw toBackendError(error, context);
         const left = this.busyTimeoutMs - waited;
         await sleep(Math.min(left, pause * (0.5 + Math.random())));
         pause = Math.min(pause * 2, BUSY_RETRY_MAX_MS);
@@ -261,18 +265,6 @@ function syncClock(db: Database.Database, clock: StoreClock): void {
 
 function fileIdentity(stat: Stats): { dev: number; ino: number } {
   return { dev: stat.dev, ino: stat.ino };
-}
-
-/** SQLITE_BUSY (any variant), on the error or a cause it wraps. */
-function isBusy(error: unknown): boolean {
-  for (
-    let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0;
-    e && i < 5;
-    e = e.cause as typeof e, i++
-  ) {
-    if (typeof e.code === "string" && e.code.startsWith("SQLITE_BUSY")) return true;
-  }
-  return false;
 }
 
 function sleep(ms: number): Promise<void> {
