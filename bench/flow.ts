@@ -11,12 +11,14 @@
  *   npm run bench:flow                 # N = 5,000, 3 repetitions, median reported
  *   npm run bench:flow -- --n 20000 --reps 5
  *   npm run bench:flow -- --keyed-only     # plain and the keyed variants only, no BullMQ
+ *   npm run bench:flow -- --json out.json  # also the figures as JSON
  *
+ * `npm run bench` runs it as section F (`--no-flow` skips it).
  * Redis: SPOOL_BENCH_REDIS_URL (default redis://127.0.0.1:6379/0; each run a fresh key prefix).
  * Figures on a shared machine move by ±15 %: compare columns of one run, not runs.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker as BullWorker, Queue } from "bullmq";
@@ -37,6 +39,10 @@ const REDIS = process.env.SPOOL_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 type Input = { i: number };
 const byKey = (input: Input) => `k${input.i % 5}`;
 const only = args.includes("--keyed-only");
+const jsonAt = args.indexOf("--json");
+const JSON_PATH = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
+/** Each system's and variant's median jobs/s and its share of the same system's plain queue. */
+const figures: { system: string; variant: string; jobsPerS: number; vsPlain: number }[] = [];
 
 const VARIANTS: Record<string, { queue?: QueueLimitOptions; task?: TaskFlowOptions<Input> } | null> = {
   plain: null,
@@ -159,13 +165,11 @@ async function main(): Promise<void> {
       const m = median(runs);
       if (limits === null) plain = m;
       rows.push(`| spool-${kind} | ${variant} | ${Math.round(m)} | ${((m / plain) * 100).toFixed(0)} % |`);
+      figures.push({ system: `spool-${kind}`, variant, jobsPerS: m, vsPlain: m / plain });
       process.stderr.write(`spool-${kind} ${variant}: ${runs.map(Math.round).join(", ")}\n`);
     }
   }
-  if (only) {
-    process.stdout.write(`${rows.join("\n")}\n`);
-    return;
-  }
+  if (only) return report(rows);
   await bullRun(false);
   let bullPlain = 0;
   for (const limited of [false, true]) {
@@ -177,8 +181,19 @@ async function main(): Promise<void> {
       `| bullmq | ${limited ? "limiter 1e6/1s" : "plain"} | ${Math.round(m)} | ${((m / bullPlain) * 100).toFixed(0)} % |`,
     );
     process.stderr.write(`bullmq ${limited ? "limited" : "plain"}: ${runs.map(Math.round).join(", ")}\n`);
+    figures.push({
+      system: "bullmq",
+      variant: limited ? "limiter 1e6/1s" : "plain",
+      jobsPerS: m,
+      vsPlain: m / bullPlain,
+    });
   }
+  report(rows);
+}
+
+function report(rows: string[]): void {
   process.stdout.write(`${rows.join("\n")}\n`);
+  if (JSON_PATH) writeFileSync(JSON_PATH, `${JSON.stringify({ n: N, reps: REPS, figures }, null, 2)}\n`);
 }
 
 await main();

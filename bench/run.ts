@@ -9,7 +9,8 @@
  *   npm run bench -- --cpu-prof spool-sqlite   # V8 CPU profile of the worker in throughput runs
  *
  * Also runs the HTTP API benchmark (bench/http.ts; --no-http skips it) and the isolation one
- * (bench/isolation/run.ts; --no-isolation skips it).
+ * (bench/isolation/run.ts; --no-isolation skips it) and the flow-control one (bench/flow.ts;
+ * --no-flow skips it).
  * Prints tables (Markdown, harness/report.ts) and writes JSON to bench/results/latest.json (or --json PATH).
  */
 import { execFileSync } from "node:child_process";
@@ -227,6 +228,23 @@ function httpBench(opts: Options): { lines: string[]; json: unknown } {
   );
 }
 
+/** F: limits that do not bind (bench/flow.ts): keyed and plain queues, BullMQ's limiter beside. */
+function flowBench(opts: Options, redisUrl: string): { lines: string[]; json: unknown } {
+  const args = [
+    join(ROOT, "bench", "flow.ts"),
+    "--n",
+    opts.quick ? "1000" : "5000",
+    "--reps",
+    opts.quick ? "1" : "3",
+  ];
+  return childSection(
+    "F. limits that do not bind (bench/flow.ts)",
+    "## F. Flow control: jobs/s with limits that do not bind, vs the same system's plain queue",
+    args,
+    { ...process.env, SPOOL_BENCH_REDIS_URL: redisUrl },
+  );
+}
+
 /** I: isolated handlers (threads, processes) vs BullMQ's sandboxed processors, on Redis. */
 function isolationBench(opts: Options, redisUrl: string): { lines: string[]; json: unknown } {
   const args = [join(ROOT, "bench", "isolation", "run.ts"), opts.quick ? "1000" : "2000", "4"];
@@ -410,6 +428,14 @@ async function main(): Promise<void> {
     http = e.json;
   }
 
+  // ── F. flow control ─────────────────────────────────────────────────────────────────
+  let flow: unknown = null;
+  if (opts.flow) {
+    const f = flowBench(opts, base.redisUrl);
+    out.push(...f.lines);
+    flow = f.json;
+  }
+
   // ── I. isolation ─────────────────────────────────────────────────────────────────────
   let isolation: unknown = null;
   if (opts.isolation) {
@@ -462,6 +488,7 @@ async function main(): Promise<void> {
     twoWorkersVsOne: twoVsOneRatios,
     growth: growth.json,
     http,
+    flow,
     isolation,
     elapsedS: elapsed,
   };

@@ -35,6 +35,8 @@ export interface Options {
   ceilings: boolean;
   /** Also run the HTTP API benchmark (bench/http.ts) against spool on SQLite. */
   http: boolean;
+  /** Also run the flow-control benchmark (bench/flow.ts) on SQLite and Redis. */
+  flow: boolean;
   /** Also run the isolation benchmark (bench/isolation/run.ts) on Redis. */
   isolation: boolean;
   json: string;
@@ -65,6 +67,7 @@ export function parseOptions(argv: string[], root: string): Options {
       "no-ceilings": { type: "boolean", default: false },
       "no-http": { type: "boolean", default: false },
       "no-isolation": { type: "boolean", default: false },
+      "no-flow": { type: "boolean", default: false },
       json: { type: "string" },
       "cpu-prof": { type: "string" },
       concurrency: { type: "string" },
@@ -91,6 +94,7 @@ export function parseOptions(argv: string[], root: string): Options {
         "  --sections b1,b,c    per-system sections to run (default all; ×2/×4 runs: --two-workers/--four-workers)",
         "  --no-ceilings        skip the raw SQLite / redis-benchmark ceilings",
         "  --no-http            skip the HTTP API benchmark (bench/http.ts, spool on SQLite)",
+        "  --no-flow            skip the flow-control benchmark (bench/flow.ts: limits that do not bind, BullMQ's limiter)",
         "  --no-isolation       skip the isolation benchmark (bench/isolation/run.ts: threads/processes vs BullMQ sandboxed)",
         "  --json PATH          JSON output (default bench/results/latest.json)",
         "  --cpu-prof a,b       write V8 CPU profiles of these systems' throughput workers",
@@ -156,6 +160,7 @@ export function parseOptions(argv: string[], root: string): Options {
     ceilings: !values["no-ceilings"],
     http: !values["no-http"],
     isolation: !values["no-isolation"],
+    flow: !values["no-flow"],
     json: resolve(values.json ?? join(root, "bench", "results", "latest.json")),
     cpuProf: list(values["cpu-prof"], []),
     concurrency: num(values.concurrency, 50, "concurrency"),
