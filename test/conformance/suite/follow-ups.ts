@@ -68,6 +68,22 @@ export const followUpsTopic = defineTopic("follow-ups", (test) => {
     expect((await claimOne(backend, "follow")).id).toBe(then.id);
   });
 
+  test("a follow-up job is found by the filtered lists (state, queue, created time) like any new job", async ({
+    backend,
+    clock,
+  }) => {
+    const { leased, then } = await parentWithFollowUps(backend);
+    clock.advance(100);
+    await backend.jobComplete({ jobs: [{ id: leased.id, token: leased.leaseToken, result: '"done"' }] });
+    const listed = async (filter: Parameters<Backend["jobList"]>[0]) =>
+      (await backend.jobList(filter)).jobs.map((j) => j.id);
+    expect(await listed({ state: ["queued"], limit: 50 })).toContain(then.id);
+    expect(await listed({ queue: "follow", limit: 50 })).toContain(then.id);
+    expect(await listed({ queue: "follow", state: ["queued"], limit: 50 })).toContain(then.id);
+    expect(await listed({ createdAfter: clock.now() - 1, limit: 50 })).toContain(then.id);
+    expect(await listed({ task: "t.then", state: "queued", limit: 50 })).toContain(then.id);
+  });
+
   test("a piped then job gets the parent's serialized result as input", async ({ backend }) => {
     const { leased, then } = await parentWithFollowUps(backend, 1, true);
     await backend.jobComplete({ jobs: [{ id: leased.id, token: leased.leaseToken, result: '{"rows":3}' }] });

@@ -8,6 +8,7 @@
 --- @include "new-job"
 --- @include "place"
 --- @include "events"
+--- @include "list-index"
 
 local function fuNumber(v)
   if v == nil or v == cjson.null then return '' end
@@ -32,6 +33,9 @@ local function followUp(prefix, parentId, field, payload, now)
   writeJobOptions(prefix, jobKey, t.id, '', nil, t.meta, fuNumber(t.leaseMs), fuNumber(t.timeoutMs), fk, t.fl)
   place(prefix, t.id, t.queue, 'queued', priority, now)
   redis.call('ZADD', prefix .. 'jobs', 0, t.id)
+  -- Into the list indexes like every new job, or filtered lists (job-walk.lua) never see it.
+  listNew(t.id, t.queue, 'queued', now)
+  listFlush(prefix)
   redis.call('SADD', prefix .. 'queues', t.queue)
   count(t.queue, 'queued', 1)
   emit('job:enqueued', t.id, t.queue, 'queued', now, nil)
