@@ -167,7 +167,8 @@ describe("spool schedules", () => {
       const out = await running;
       expect(out.code).toBe(0);
       expect(out.stdout).toMatch(
-        /spool dev on .*: worker \(4 tasks\), scheduler \(1 schedules\), dashboard and API http:\/\/127\.0\.0\.1:\d+/,
+        // test/cli/fixtures/app.ts defines 5 tasks.
+        /spool dev on .*: worker \(5 tasks\), scheduler \(1 schedules\), dashboard and API http:\/\/127\.0\.0\.1:\d+/,
       );
     } finally {
       await spool.close();
