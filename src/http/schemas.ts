@@ -58,7 +58,9 @@ const DedupeSchema = z
     key: z.string().min(1).max(512),
     window: duration.optional().openapi({ description: "Required for throttle and debounce" }),
     mode: z.enum(DEDUPE_MODES).optional().openapi({ description: 'Default "throttle"' }),
-    maxWait: duration.optional().openapi({ description: "Debounce only: the longest the run time is pushed back" }),
+    maxWait: duration
+      .optional()
+      .openapi({ description: "Debounce only: the longest the run time is pushed back" }),
   })
   .strict()
   .openapi("Dedupe");
@@ -72,10 +74,13 @@ export const EnqueueOptionsSchema = z
     queue: name.optional(),
     attempts: z.number().int().min(1).max(1000).optional(),
     timeout: duration.optional(),
-    lease: duration.optional().openapi({ description: "How long a claim holds the job before it may be rescued" }),
+    lease: duration
+      .optional()
+      .openapi({ description: "How long a claim holds the job before it may be rescued" }),
     meta: z.record(z.string(), z.unknown()).optional(),
     limitKey: z.string().min(1).max(512).optional().openapi({
-      description: "The job's flow-control key (its task's per-key concurrency / rateLimit); wins over the task's key function",
+      description:
+        "The job's flow-control key (its task's per-key concurrency / rateLimit); wins over the task's key function",
     }),
     dedupe: DedupeSchema.optional(),
     dependsOn: z
@@ -157,7 +162,8 @@ export const JobSchema = z
     finishedAt: z.number().nullable(),
     updatedAt: z.number(),
     limitKey: z.string().optional().openapi({
-      description: 'The flow-control key: present when the task has a concurrency or rateLimit ("" when unkeyed)',
+      description:
+        'The flow-control key: present when the task has a concurrency or rateLimit ("" when unkeyed)',
     }),
   })
   .openapi("Job");

@@ -76,7 +76,11 @@ describe("enqueue options over HTTP", () => {
     expect(missingWindow.status).toBe(400);
     expect(missingWindow.body.error.message).toMatch(/window/);
     const badMode = await t.api("/api/jobs", {
-      body: { task: "add", input: { a: 1, b: 1 }, options: { dedupe: { key: "k", window: "1s", mode: "never" } } },
+      body: {
+        task: "add",
+        input: { a: 1, b: 1 },
+        options: { dedupe: { key: "k", window: "1s", mode: "never" } },
+      },
     });
     expect(badMode.status).toBe(400);
     const unknownKey = await t.api("/api/jobs", {
