@@ -28,7 +28,9 @@ interface RssJson {
   }[];
 }
 
-test("bench:rss measures the baselines, a SQLite worker and the breakdown", { timeout: 240_000 }, async () => {
+test("bench:rss measures the baselines, a SQLite worker and the breakdown", {
+  timeout: 240_000,
+}, async () => {
   const out = join(dir, "rss.json");
   const { stdout } = await run(
     process.execPath,
