@@ -16,12 +16,12 @@ import type {
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { shiftRunAt } from "../store-clock.js";
 import { completeInAppTransaction, enqueueInAppTransaction } from "./app-tx.js";
+import { atCapOf } from "./at-cap.js";
 import { toBackendError } from "./database.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { claimFlow, flowPending } from "./flow-claim.js";
 import { takeFollowUp } from "./follow-ups.js";
 import { GroupCommit } from "./group-commit.js";
-import { atCapOf } from "./at-cap.js";
 import { insertEach } from "./insert.js";
 import { jobRow, toLeased } from "./rows.js";
 import { alreadyExists, type Events, jobEvent, type SqliteStore } from "./store.js";

@@ -86,7 +86,8 @@ export class SqliteBackend extends SectionedBackend<SqliteStore> implements Back
       audit: new SqliteAudit(store.db, host),
       schedules: new SqliteSchedules(store.db, {
         ...storeHost,
-        insertJob: (job, now, events) => insertEach(store.sql, [job], now, events, atCapOf(store, now)).jobs[0]!,
+        insertJob: (job, now, events) =>
+          insertEach(store.sql, [job], now, events, atCapOf(store, now)).jobs[0]!,
       }),
       skew: () => store.time().skew,
     });
