@@ -47,7 +47,11 @@ const inspector = PROFILE ? new Session() : null;
 if (inspector) {
   inspector.connect();
   await inspector.post("HeapProfiler.enable");
-  await inspector.post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await inspector.post("HeapProfiler.startSampling", {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
 }
 counting = true;
 const cpu0 = process.cpuUsage();

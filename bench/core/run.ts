@@ -101,7 +101,8 @@ const median = (xs: number[]) => {
 const builds = [await build("this", root)];
 if (values.against) builds.push(await build("against", resolve(values.against)));
 if (values["cpu-prof"])
-  for (const b of builds) rmSync(join(root, "bench", "results", "profiles", "core", b.label), { recursive: true, force: true });
+  for (const b of builds)
+    rmSync(join(root, "bench", "results", "profiles", "core", b.label), { recursive: true, force: true });
 
 const load0 = loadavg();
 const results = new Map<string, Result[]>(builds.map((b) => [b.label, []]));
@@ -110,7 +111,7 @@ for (let rep = 0; rep < REPS; rep++)
     const r = runOnce(b, rep);
     results.get(b.label)!.push(r);
     process.stderr.write(
-      `${b.label} #${rep + 1}: ${((r.cpuUs) / r.n).toFixed(1)} µs CPU/job, ${(r.n / r.seconds).toFixed(0)} jobs/s, GC ${((100 * r.gcMs) / (r.seconds * 1000)).toFixed(0)}%\n`,
+      `${b.label} #${rep + 1}: ${(r.cpuUs / r.n).toFixed(1)} µs CPU/job, ${(r.n / r.seconds).toFixed(0)} jobs/s, GC ${((100 * r.gcMs) / (r.seconds * 1000)).toFixed(0)}%\n`,
     );
   }
 const load1 = loadavg();
@@ -119,7 +120,9 @@ const fmt = (x: number, d = 1) => x.toFixed(d);
 console.log(
   `worker core on memory://: ${N} no-op jobs, concurrency ${values.concurrency}, ${REPS} repetitions (fresh process each), median [min–max]`,
 );
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}; load average ${fmt(load0[0]!, 2)} → ${fmt(load1[0]!, 2)}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}; load average ${fmt(load0[0]!, 2)} → ${fmt(load1[0]!, 2)}`,
+);
 console.log("");
 console.log("| build | µs CPU per job | jobs/s | GC share of the run |");
 console.log("|---|---:|---:|---:|");
@@ -142,10 +145,14 @@ if (values["cpu-prof"])
     const files = readdirSync(dir).map((f) => join(dir, f));
     console.log(`\n### profile: ${b.label}\n\n\`\`\``);
     console.log(
-      execFileSync(process.execPath, ["--import", "tsx", join(root, "bench", "profile-summary.ts"), ...files, "--top", values.top!], {
-        encoding: "utf8",
-        cwd: root,
-      }).trimEnd(),
+      execFileSync(
+        process.execPath,
+        ["--import", "tsx", join(root, "bench", "profile-summary.ts"), ...files, "--top", values.top!],
+        {
+          encoding: "utf8",
+          cwd: root,
+        },
+      ).trimEnd(),
     );
     console.log("```");
   }

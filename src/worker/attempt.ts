@@ -28,8 +28,8 @@ import { errorRecord } from "./error-record.js";
 import { faultScopeEnabled, runInFaultScope } from "./fault-scope.js";
 import { runHook } from "./hooks.js";
 import type { Isolation } from "./isolation/isolation.js";
-import type { JobControl } from "./job-control.js";
 import { type ContextDeps, type JobContext, makeContext, type ParentResults } from "./job-context.js";
+import type { JobControl } from "./job-control.js";
 import { abortOutcome, failedOutcome, type Outcome, type SpawnOutcome } from "./outcome.js";
 
 /**
@@ -48,7 +48,10 @@ export type InputResolver = (
  */
 export interface SpawnSupport {
   /** Validates and serializes the calls into child jobs of `parent` (throws on bad input). */
-  build(calls: ReadonlyArray<TaskCall>, parent: LeasedJob): ReturnType<NonNullable<ContextDeps["spawn"]>["build"]>;
+  build(
+    calls: ReadonlyArray<TaskCall>,
+    parent: LeasedJob,
+  ): ReturnType<NonNullable<ContextDeps["spawn"]>["build"]>;
   /**
    * For a job resumed after a spawn: its children's outcomes (null for any other job). Under
    * `onFailure: "fail"` with a child failed or cancelled, cancels the unfinished ones and throws
@@ -255,18 +258,26 @@ class Attempt<K> {
   private settled(ok: boolean, value: unknown): void {
     this.handlerGone();
     if (this.done) return;
-    if (this.control.aborted) return this.aborted();
-    if (!ok) return this.finish(failedOutcome(this.task, this.job, value, this.deps));
-    let outcome: Outcome;
-    try {
-      outcome = {
-        kind: "completed",
-        result: serializeLimited(value === undefined ? null : value, this.deps.payloadLimit, "result"),
-      };
-    } catch (err) {
-      // An unserializable or oversized result will not get better on retry.
-      outcome = { kind: "failed", error: errorRecord(err, this.job.attempt, this.deps.clock.now()), retryAt: null };
+    if (this.control.aborted) {
+      this.aborted();
+      return;
     }
+    let outcome: Outcome;
+    if (!ok) outcome = failedOutcome(this.task, this.job, value, this.deps);
+    else
+      try {
+        outcome = {
+          kind: "completed",
+          result: serializeLimited(value === undefined ? null : value, this.deps.payloadLimit, "result"),
+        };
+      } catch (err) {
+        // An unserializable or oversized result will not get better on retry.
+        outcome = {
+          kind: "failed",
+          error: errorRecord(err, this.job.attempt, this.deps.clock.now()),
+          retryAt: null,
+        };
+      }
     this.finish(outcome);
   }
 

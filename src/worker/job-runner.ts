@@ -15,9 +15,15 @@ import type { Clock } from "../core/clock.js";
 import { JobCancelledError, LeaseLostError } from "../core/errors/index.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob, LeaseRef } from "../core/types.js";
+import {
+  type AttemptSink,
+  type ExecuteDeps,
+  type InputResolver,
+  runAttempt,
+  type SpawnSupport,
+} from "./attempt.js";
 import { BatchCollector } from "./batch-collector.js";
 import { errorRecord } from "./error-record.js";
-import { type AttemptSink, type ExecuteDeps, type InputResolver, runAttempt, type SpawnSupport } from "./attempt.js";
 import { type HeldJob, HeldJobs } from "./held-jobs.js";
 import type { Isolation } from "./isolation/isolation.js";
 import type { Outcome } from "./outcome.js";
@@ -168,7 +174,12 @@ export class JobRunner implements AttemptSink<HeldJob> {
         void this.spawn({ id: job.id, token: job.leaseToken }, outcome);
       } else {
         held.failure = outcome.error;
-        d.batcher().fail({ id: job.id, token: job.leaseToken, error: outcome.error, retryAt: outcome.retryAt });
+        d.batcher().fail({
+          id: job.id,
+          token: job.leaseToken,
+          error: outcome.error,
+          retryAt: outcome.retryAt,
+        });
       }
     }
     this.maybeFree(held);
