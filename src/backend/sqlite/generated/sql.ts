@@ -240,12 +240,22 @@ export const FOLLOW_UP_DELETE = "DELETE FROM spool_follow_ups WHERE parent_id = 
 export const FOLLOW_UP_INSERT = "INSERT INTO spool_follow_ups (parent_id, outcome, job) VALUES (:parent_id, :outcome, :job)";
 
 /**
+ * `queries/follow-up-list.sql`: A job's follow-up rows (templates and the "made" link, backend/follow-ups.ts) by the primary
+ * key, joined to the job so one read tells "no such job" (no row) from "no follow-ups" (one row
+ * with a null outcome).
+ * Params: :id.
+ * Returns: outcome, job (both null when the job has no follow-up rows).
+ */
+export const FOLLOW_UP_LIST = "SELECT f.outcome, f.job\nFROM spool_jobs j LEFT JOIN spool_follow_ups f ON f.parent_id = j.id\nWHERE j.id = :id";
+
+/**
  * `queries/follow-up-take.sql`: At a job's outcome: removes its follow-up templates (both outcomes) and returns them; the
- * caller inserts the one for the outcome.
+ * caller inserts the one for the outcome. The link to a follow-up an earlier outcome made (the
+ * "made" row, backend/follow-ups.ts) stays.
  * Params: :parent_id.
  * Returns: outcome, job.
  */
-export const FOLLOW_UP_TAKE = "DELETE FROM spool_follow_ups WHERE parent_id = :parent_id RETURNING outcome, job";
+export const FOLLOW_UP_TAKE = "DELETE FROM spool_follow_ups WHERE parent_id = :parent_id AND outcome <> 'made' RETURNING outcome, job";
 
 /**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
