@@ -100,7 +100,9 @@ async function main(): Promise<void> {
         log(`G. ${system}: seeding ${int(size)} retained jobs`);
         const t = performance.now();
         const range =
-          values.seed === "sql" && kind !== "redis" ? await sqlSeed(url, size, log) : await seed(url, size, log);
+          values.seed === "sql" && kind !== "redis"
+            ? await sqlSeed(url, size, log)
+            : await seed(url, size, log);
         const seedS = (performance.now() - t) / 1000;
         log(`   ${seedS.toFixed(1)} s; reads (${calls} calls each)`);
         const reads = await measureReads(url, range, calls);

@@ -22,7 +22,11 @@ function pick(list: readonly string[], expr: string): string {
 }
 
 /** Seeds `size` finished jobs by SQL; returns [first createdAt, last createdAt] (ms). */
-export async function sqlSeed(url: string, size: number, log: (s: string) => void): Promise<[number, number]> {
+export async function sqlSeed(
+  url: string,
+  size: number,
+  log: (s: string) => void,
+): Promise<[number, number]> {
   const backend = await createBackend(url);
   await backend.migrate();
   await backend.close();
@@ -94,7 +98,12 @@ FROM (SELECT i, ${start}::bigint + i AS at FROM generate_series(${from}::bigint,
 export async function sqlSeedDashboard(
   file: string,
   size: number,
-  shape: { tasks: readonly string[]; queues: readonly string[]; customers: readonly string[]; rareEvery: number },
+  shape: {
+    tasks: readonly string[];
+    queues: readonly string[];
+    customers: readonly string[];
+    rareEvery: number;
+  },
   log: (s: string) => void,
 ): Promise<void> {
   const backend = await createBackend(`sqlite://${file}`);
