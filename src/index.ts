@@ -72,6 +72,7 @@ export {
   type FireEvent,
   type MisfirePolicy,
   type OverlapPolicy,
+  RunDroppedError,
   type ScheduleApi,
   type ScheduleCall,
   type ScheduleHandle,
