@@ -53,10 +53,11 @@ export { PUSH_WAIT_MAX_MS } from "./push.js";
 export { LIST_SCAN_MAX, LOG_LINES_MAX, OLDEST_SCAN } from "./reads.js";
 
 /**
- * Layout version stored at `<prefix>version`; a newer one is refused. 2: the list indexes
- * (scripts/includes/list-index.lua), built by `migrate` on a version-1 store.
+ * Layout version stored at `<prefix>version`; a newer one is refused. 2: the list indexes; 3:
+ * the list indexes ordered by (createdAt, id), with one per task
+ * (scripts/includes/list-index.lua), built by `migrate` on a version-1 or -2 store.
  */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 /** Jobs one list-backfill script call indexes (a few ms of Redis time). */
 export const LIST_BACKFILL_SLICE = 2_000;
 
