@@ -45,7 +45,7 @@ const CALLS = Number(args.calls);
 const TOKEN = "bench-dashboard-token-0123456789";
 const CHUNK = 10_000;
 /** Jobs per enqueue call while seeding (each a few ms of Redis time). */
-const ENQUEUE_CALL = 1_000;
+const ENQUEUE_CALL = 250;
 const TASKS = ["invoice.render", "mail.send", "report.build", "image.resize"] as const;
 const QUEUES = ["billing", "mail", "reports", "images"] as const;
 const CUSTOMERS = ["acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka"];

@@ -9,7 +9,7 @@
 import type { Backend } from "../../src/backend/backend.js";
 import type { LeasedJob } from "../../src/core/types.js";
 
-export const FINISH_CHUNK = 500;
+export const FINISH_CHUNK = 200;
 export const FINISH_IN_FLIGHT = 4;
 
 export interface FinishOptions {
