@@ -5,8 +5,6 @@
  * `next_fire_at` already moved on. The same transaction records the fire in `schedule_runs`
  * (migration 0014) and keeps the last 20 per schedule.
  */
-
-import type { JobState } from "../../core/types.js";
 import type {
   NewJob,
   ScheduleFireParams,
@@ -19,7 +17,7 @@ import type {
   ScheduleUpsertResult,
 } from "../backend.js";
 import { encodeFlow } from "../flow-gate.js";
-import { checkNewJobs } from "../shared.js";
+import { checkNewJobs, stateAtInsert } from "../shared.js";
 import {
   checkScheduleFire,
   checkScheduleName,
@@ -27,8 +25,13 @@ import {
   checkScheduleUpsert,
   SCHEDULE_RUNS_KEPT,
   type ScheduleRow,
+  type ScheduleRunRow,
+  sameSchedule,
   scheduleEvent,
+  scheduleFiredEvent,
+  scheduleRunFromRow,
   scheduleRunOf,
+  scheduleRunRow,
   scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import { ms, msOrNull } from "./jobs.js";
@@ -43,13 +46,12 @@ export class PgSchedules {
 
   async upsert(params: ScheduleUpsertParams): Promise<ScheduleUpsertResult> {
     checkScheduleUpsert(params);
-    const same = (row: ScheduleRow | undefined): boolean =>
-      row !== undefined && row.spec === params.spec && row.trigger_key === params.triggerKey;
     // A no-op upsert (every app instance redefining its schedules at start) writes nothing.
     const [current] = await this.store.read((q) =>
       q<ScheduleRow>(this.sql.SCHEDULE_GET, { name: params.name }),
     );
-    if (current && same(current)) return { schedule: toRecord(current), changed: false, created: false };
+    if (current && sameSchedule(current, params))
+      return { schedule: toRecord(current), changed: false, created: false };
     return this.store.write("schedule upsert", async (tx) => {
       const fields = {
         name: params.name,
@@ -62,7 +64,8 @@ export class PgSchedules {
       let created = (await tx.q(this.sql.SCHEDULE_INSERT, { ...fields, paused: params.paused })).length > 0;
       if (!created) {
         const [old] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_LOCK, { name: params.name });
-        if (old && same(old)) return { schedule: toRecord(old), changed: false, created: false };
+        if (old && sameSchedule(old, params))
+          return { schedule: toRecord(old), changed: false, created: false };
         if (old) {
           await tx.q(this.sql.SCHEDULE_UPDATE, {
             ...fields,
@@ -140,24 +143,10 @@ export class PgSchedules {
             [row] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_RUN_NOW, { name, job_id: jobId, now: tx.now });
         }
       }
-      const run = scheduleRunOf(params, tx.now, jobId);
-      await tx.q(this.sql.SCHEDULE_RUN_INSERT, {
-        name,
-        at: run.at,
-        fire_at: run.fireAt,
-        job_id: run.jobId,
-        skipped: run.skipped,
-      });
+      const run = scheduleRunRow(scheduleRunOf(params, tx.now, jobId));
+      await tx.q(this.sql.SCHEDULE_RUN_INSERT, { name, ...run });
       await tx.q(this.sql.SCHEDULE_RUN_PRUNE, { name, keep: SCHEDULE_RUNS_KEPT });
-      tx.events.push(
-        scheduleEvent("schedule:fired", name, tx.now, {
-          fireAt: expectedFireAt,
-          nextFireAt: row?.next_fire_at ?? null,
-          jobId,
-          ...(expectedFireAt === null ? { manual: true } : {}),
-          ...params.data,
-        }),
-      );
+      tx.events.push(scheduleFiredEvent(params, tx.now, row?.next_fire_at ?? null, jobId));
       return { won: true, jobId, schedule: row ? toRecord(row) : null };
     });
   }
@@ -165,12 +154,9 @@ export class PgSchedules {
   async runs(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
     checkScheduleRuns(params);
     const rows = await this.store.read((q) =>
-      q<{ at: number; fire_at: number | null; job_id: string | null; skipped: string | null }>(
-        this.sql.SCHEDULE_RUN_LIST,
-        { name: params.name, limit: params.limit },
-      ),
+      q<ScheduleRunRow>(this.sql.SCHEDULE_RUN_LIST, { name: params.name, limit: params.limit }),
     );
-    return rows.map((r) => ({ at: r.at, fireAt: r.fire_at, jobId: r.job_id, skipped: r.skipped }));
+    return rows.map(scheduleRunFromRow);
   }
 
   /** Inside the transaction: inserts the fire's job (or finds the one holding its key). */
@@ -181,7 +167,7 @@ export class PgSchedules {
         : (await tx.q<{ id: string }>(this.sql.JOB_BY_KEY, { task: job.task, key: job.key }))[0];
     const existing = await byKey();
     if (existing) return existing.id;
-    const state: JobState = job.runAt > tx.now ? "scheduled" : "queued";
+    const state = stateAtInsert(false, 0, job.runAt, tx.now);
     const inserted = await tx.q(this.sql.JOB_INSERT, {
       id: job.id,
       task: job.task,
