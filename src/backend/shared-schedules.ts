@@ -76,46 +76,6 @@ export function scheduleRunOf(params: ScheduleFireParams, at: number, jobId: str
   };
 }
 
-/** The `schedule:fired` event of a won fire (a manual run is marked `manual`). */
-export function scheduleFiredEvent(
-  params: ScheduleFireParams,
-  at: number,
-  nextFireAt: number | null,
-  jobId: string | null,
-): BackendEvent {
-  return scheduleEvent("schedule:fired", params.name, at, {
-    fireAt: params.expectedFireAt,
-    nextFireAt,
-    jobId,
-    ...(params.expectedFireAt === null ? { manual: true } : {}),
-    ...params.data,
-  });
-}
-
-/** A `schedule_runs` row (SQLite and PostgreSQL alike), as the insert takes and the list returns it. */
-export interface ScheduleRunRow {
-  at: number;
-  fire_at: number | null;
-  job_id: string | null;
-  skipped: string | null;
-}
-
-export function scheduleRunRow(run: ScheduleRun): ScheduleRunRow {
-  return { at: run.at, fire_at: run.fireAt, job_id: run.jobId, skipped: run.skipped };
-}
-
-export function scheduleRunFromRow(r: ScheduleRunRow): ScheduleRun {
-  return { at: r.at, fireAt: r.fire_at, jobId: r.job_id, skipped: r.skipped };
-}
-
-/**
- * True when an upsert would change nothing: same spec and same trigger. Every app instance
- * redefines its schedules at start, so this answer spares them a write (and a write lock).
- */
-export function sameSchedule(row: ScheduleRow, params: ScheduleUpsertParams): boolean {
-  return row.spec === params.spec && row.trigger_key === params.triggerKey;
-}
-
 /** A schedules table row as SQLite and PostgreSQL return it (SQLite stores `paused` as 0/1). */
 export interface ScheduleRow {
   name: string;

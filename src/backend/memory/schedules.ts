@@ -23,7 +23,6 @@ import {
   checkScheduleUpsert,
   SCHEDULE_RUNS_KEPT,
   scheduleEvent,
-  scheduleFiredEvent,
   scheduleRunOf,
 } from "../shared-schedules.js";
 
@@ -158,7 +157,15 @@ export class MemorySchedules {
       const runs = [scheduleRunOf(params, now, jobId), ...(this.runsByName.get(params.name) ?? [])];
       this.runsByName.set(params.name, runs.slice(0, SCHEDULE_RUNS_KEPT));
     }
-    this.host.emit([scheduleFiredEvent(params, now, s.nextFireAt, jobId)]);
+    this.host.emit([
+      scheduleEvent("schedule:fired", params.name, now, {
+        fireAt: params.expectedFireAt,
+        nextFireAt: s.nextFireAt,
+        jobId,
+        ...(manual ? { manual: true } : {}),
+        ...params.data,
+      }),
+    ]);
     return { won: true, jobId, schedule: { ...s } };
   }
 

@@ -5,6 +5,8 @@
  * `next_fire_at` already moved on. The same transaction records the fire in `schedule_runs`
  * (migration 0014) and keeps the last 20 per schedule.
  */
+
+import type { JobState } from "../../core/types.js";
 import type {
   NewJob,
   ScheduleFireParams,
@@ -17,7 +19,7 @@ import type {
   ScheduleUpsertResult,
 } from "../backend.js";
 import { encodeFlow } from "../flow-gate.js";
-import { checkNewJobs, stateAtInsert } from "../shared.js";
+import { checkNewJobs } from "../shared.js";
 import {
   checkScheduleFire,
   checkScheduleName,
@@ -25,13 +27,8 @@ import {
   checkScheduleUpsert,
   SCHEDULE_RUNS_KEPT,
   type ScheduleRow,
-  type ScheduleRunRow,
-  sameSchedule,
   scheduleEvent,
-  scheduleFiredEvent,
-  scheduleRunFromRow,
   scheduleRunOf,
-  scheduleRunRow,
   scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import { ms, msOrNull } from "./jobs.js";
@@ -46,12 +43,13 @@ export class PgSchedules {
 
   async upsert(params: ScheduleUpsertParams): Promise<ScheduleUpsertResult> {
     checkScheduleUpsert(params);
+    const same = (row: ScheduleRow | undefined): boolean =>
+      row !== undefined && row.spec === params.spec && row.trigger_key === params.triggerKey;
     // A no-op upsert (every app instance redefining its schedules at start) writes nothing.
     const [current] = await this.store.read((q) =>
       q<ScheduleRow>(this.sql.SCHEDULE_GET, { name: params.name }),
     );
-    if (current && sameSchedule(current, params))
-      return { schedule: toRecord(current), changed: false, created: false };
+    if (current && same(current)) return { schedule: toRecord(current), changed: false, created: false };
     return this.store.write("schedule upsert", async (tx) => {
       const fields = {
         name: params.name,
@@ -64,8 +62,7 @@ export class PgSchedules {
       let created = (await tx.q(this.sql.SCHEDULE_INSERT, { ...fields, paused: params.paused })).length > 0;
       if (!created) {
         const [old] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_LOCK, { name: params.name });
-        if (old && sameSchedule(old, params))
-          return { schedule: toRecord(old), changed: false, created: false };
+        if (old && same(old)) return { schedule: toRecord(old), changed: false, created: false };
         if (old) {
           await tx.q(this.sql.SCHEDULE_UPDATE, {
             ...fields,
@@ -143,10 +140,24 @@ export class PgSchedules {
             [row] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_RUN_NOW, { name, job_id: jobId, now: tx.now });
         }
       }
-      const run = scheduleRunRow(scheduleRunOf(params, tx.now, jobId));
-      await tx.q(this.sql.SCHEDULE_RUN_INSERT, { name, ...run });
+      const run = scheduleRunOf(params, tx.now, jobId);
+      await tx.q(this.sql.SCHEDULE_RUN_INSERT, {
+        name,
+        at: run.at,
+        fire_at: run.fireAt,
+        job_id: run.jobId,
+        skipped: run.skipped,
+      });
       await tx.q(this.sql.SCHEDULE_RUN_PRUNE, { name, keep: SCHEDULE_RUNS_KEPT });
-      tx.events.push(scheduleFiredEvent(params, tx.now, row?.next_fire_at ?? null, jobId));
+      tx.events.push(
+        scheduleEvent("schedule:fired", name, tx.now, {
+          fireAt: expectedFireAt,
+          nextFireAt: row?.next_fire_at ?? null,
+          jobId,
+          ...(expectedFireAt === null ? { manual: true } : {}),
+          ...params.data,
+        }),
+      );
       return { won: true, jobId, schedule: row ? toRecord(row) : null };
     });
   }
@@ -154,9 +165,12 @@ export class PgSchedules {
   async runs(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
     checkScheduleRuns(params);
     const rows = await this.store.read((q) =>
-      q<ScheduleRunRow>(this.sql.SCHEDULE_RUN_LIST, { name: params.name, limit: params.limit }),
+      q<{ at: number; fire_at: number | null; job_id: string | null; skipped: string | null }>(
+        this.sql.SCHEDULE_RUN_LIST,
+        { name: params.name, limit: params.limit },
+      ),
     );
-    return rows.map(scheduleRunFromRow);
+    return rows.map((r) => ({ at: r.at, fireAt: r.fire_at, jobId: r.job_id, skipped: r.skipped }));
   }
 
   /** Inside the transaction: inserts the fire's job (or finds the one holding its key). */
@@ -167,7 +181,7 @@ export class PgSchedules {
         : (await tx.q<{ id: string }>(this.sql.JOB_BY_KEY, { task: job.task, key: job.key }))[0];
     const existing = await byKey();
     if (existing) return existing.id;
-    const state = stateAtInsert(false, 0, job.runAt, tx.now);
+    const state: JobState = job.runAt > tx.now ? "scheduled" : "queued";
     const inserted = await tx.q(this.sql.JOB_INSERT, {
       id: job.id,
       task: job.task,

@@ -28,17 +28,19 @@ import {
   checkScheduleUpsert,
   SCHEDULE_RUNS_KEPT,
   type ScheduleRow,
-  type ScheduleRunRow,
-  sameSchedule,
   scheduleEvent,
-  scheduleFiredEvent,
-  scheduleRunFromRow,
   scheduleRunOf,
-  scheduleRunRow,
   scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import * as SQL from "./generated/sql.js";
 import { jobRow } from "./rows.js";
+
+interface RunRow {
+  at: number;
+  fire_at: number | null;
+  job_id: string | null;
+  skipped: string | null;
+}
 
 /** What the schedule store borrows from the backend: its transaction and read wrappers. */
 export interface SqliteScheduleHost {
@@ -69,7 +71,7 @@ export class SqliteSchedules {
       jobByKey: p<{ id: string; state: JobState }>(SQL.JOB_BY_KEY),
       runInsert: p<never>(SQL.SCHEDULE_RUN_INSERT),
       runPrune: p<never>(SQL.SCHEDULE_RUN_PRUNE),
-      runList: p<ScheduleRunRow>(SQL.SCHEDULE_RUN_LIST),
+      runList: p<RunRow>(SQL.SCHEDULE_RUN_LIST),
     };
   }
 
@@ -78,11 +80,11 @@ export class SqliteSchedules {
     const now = this.host.now();
     // A no-op upsert (every app instance redefining its schedules at start) takes no write lock.
     const current = await this.host.read(() => this.sql.get.get({ name: params.name }));
-    if (current && sameSchedule(current, params))
+    if (current && current.spec === params.spec && current.trigger_key === params.triggerKey)
       return { schedule: toRecord(current), changed: false, created: false };
     return this.host.write("schedule upsert", now, (events) => {
       const old = this.sql.get.get({ name: params.name });
-      if (old && sameSchedule(old, params))
+      if (old && old.spec === params.spec && old.trigger_key === params.triggerKey)
         return { schedule: toRecord(old), changed: false, created: false };
       const fields = {
         name: params.name,
@@ -158,9 +160,24 @@ export class SqliteSchedules {
           if (jobId !== job.id) row = this.sql.runNow.get({ name, job_id: jobId, now });
         }
       }
-      this.sql.runInsert.run({ name, ...scheduleRunRow(scheduleRunOf(params, now, jobId)) });
+      const run = scheduleRunOf(params, now, jobId);
+      this.sql.runInsert.run({
+        name,
+        at: run.at,
+        fire_at: run.fireAt,
+        job_id: run.jobId,
+        skipped: run.skipped,
+      });
       this.sql.runPrune.run({ name, keep: SCHEDULE_RUNS_KEPT });
-      events.push(scheduleFiredEvent(params, now, row?.next_fire_at ?? null, jobId));
+      events.push(
+        scheduleEvent("schedule:fired", name, now, {
+          fireAt: expectedFireAt,
+          nextFireAt: row?.next_fire_at ?? null,
+          jobId,
+          ...(expectedFireAt === null ? { manual: true } : {}),
+          ...params.data,
+        }),
+      );
       return { won: true, jobId, schedule: row ? toRecord(row) : null };
     });
   }
@@ -168,7 +185,7 @@ export class SqliteSchedules {
   async runs(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
     checkScheduleRuns(params);
     const rows = await this.host.read(() => this.sql.runList.all({ name: params.name, limit: params.limit }));
-    return rows.map(scheduleRunFromRow);
+    return rows.map((r) => ({ at: r.at, fireAt: r.fire_at, jobId: r.job_id, skipped: r.skipped }));
   }
 
   /** Inside the transaction: inserts the fire's job (or finds the one holding its key). */
