@@ -5,20 +5,15 @@
  * group-committed with its neighbours, so the rule must hold inside a group as well as across
  * processes.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, test } from "vitest";
-import { createSpool, type Spool } from "../../src/client/spool.js";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import type { Spool } from "../../src/client/spool.js";
 import type { JobInfo } from "../../src/core/task.js";
-import { redisReachable, redisUrl, requireRedis } from "../support/redis.js";
+import { processStoreKinds, processStores, ROOT } from "../support/process-store.js";
 import { waitFor } from "../support/wait-for.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(here, "../..");
-const ENQUEUER = join(here, "fixtures/dedupe-enqueuer.ts");
+const ENQUEUER = join(import.meta.dirname, "fixtures/dedupe-enqueuer.ts");
 const HOUR = 3_600_000;
 
 interface CallResult {
@@ -29,32 +24,11 @@ interface CallResult {
   deduplicated: boolean;
 }
 
-requireRedis("dedupe property tests on Redis");
-const kinds = redisReachable ? (["sqlite", "redis"] as const) : (["sqlite"] as const);
+const kinds = processStoreKinds("dedupe property tests on Redis");
 
 describe.each(kinds)("dedupe windows under enqueues from 3 processes on %s", (kind) => {
-  const children = new Set<ChildProcess>();
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const child of children) child.kill("SIGKILL");
-    children.clear();
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
-  async function store(): Promise<{ url: string; spool: Spool }> {
-    const dir = mkdtempSync(join(tmpdir(), "spool-dedupe-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    let url = `sqlite://${join(dir, "dedupe.db")}`;
-    if (kind === "redis") {
-      const r = redisUrl();
-      url = r.url;
-      cleanups.push(r.cleanup);
-    }
-    const spool = createSpool({ backend: url, logger: { level: "silent" }, retention: false });
-    cleanups.push(() => spool.close());
-    await (await spool.backend()).migrate();
-    return { url, spool };
-  }
+  const stores = processStores(kind);
+  const store = () => stores.open("dedupe");
 
   /** Runs 3 enqueuer processes to the end and returns every call's result. */
   async function enqueueFrom3(
@@ -78,7 +52,6 @@ describe.each(kinds)("dedupe windows under enqueues from 3 processes on %s", (ki
         ],
         { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, SPOOL_LOG_LEVEL: "warn" } },
       );
-      children.add(child);
       let out = "";
       let err = "";
       child.stdout!.on("data", (c: Buffer) => {
@@ -88,6 +61,7 @@ describe.each(kinds)("dedupe windows under enqueues from 3 processes on %s", (ki
         err += c.toString();
       });
       const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+      stores.children.set(child, exited);
       return { child, exited, out: () => out, err: () => err };
     });
     await waitFor(() => procs.every((p) => p.out().includes("ready ")), {

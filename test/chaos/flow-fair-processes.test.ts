@@ -7,29 +7,20 @@
  * at most 2. Start ranks come from the stored start times once every job completed, so the
  * test waits only for a count that only grows; nothing about speed is asserted.
  */
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, test } from "vitest";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
-import { createSpool, type Spool } from "../../src/client/spool.js";
-import { redisReachable, redisUrl, requireRedis } from "../support/redis.js";
+import { processStoreKinds, processStores } from "../support/process-store.js";
 import { waitFor } from "../support/wait-for.js";
-import { spawnWorkerProcess } from "./worker-process.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(here, "../..");
-const WORKER = join(here, "fixtures/flow-fair-worker.ts");
+const WORKER = join(import.meta.dirname, "fixtures/flow-fair-worker.ts");
 const BIG = 9_600;
 const SMALL_KEYS = ["s1", "s2", "s3", "s4"];
 const SMALL = 100;
 const TOTAL = BIG + SMALL_KEYS.length * SMALL;
 const KEYS = 1 + SMALL_KEYS.length;
 
-requireRedis("the fairness property test on Redis");
-const kinds = redisReachable ? (["sqlite", "redis"] as const) : (["sqlite"] as const);
+const kinds = processStoreKinds("the fairness property test on Redis");
 
 /** Every job of queue "fair" with its limit key and start time, page by page. */
 async function starts(backend: Backend): Promise<{ key: string; startedAt: number; createdAt: number }[]> {
@@ -78,33 +69,17 @@ function fairnessRatios(
 }
 
 describe.each(kinds)("fairness between keys across 3 worker processes on %s", (kind) => {
-  const children = new Map<ChildProcess, Promise<unknown>>();
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const child of children.keys()) child.kill("SIGKILL");
-    await Promise.all(children.values());
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const stores = processStores(kind);
 
-  async function setup(): Promise<{ spool: Spool; url: string; dir: string }> {
-    const dir = mkdtempSync(join(tmpdir(), "spool-flow-fair-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    let url = `sqlite://${join(dir, "fair.db")}`;
-    if (kind === "redis") {
-      const r = redisUrl();
-      url = r.url;
-      cleanups.push(r.cleanup);
-    }
-    const spool = createSpool({ backend: url, logger: { level: "silent" }, retention: false });
-    cleanups.push(() => spool.close());
-    spool.task({
+  async function setup() {
+    const store = await stores.open("fair");
+    store.spool.task({
       name: "fair.job",
       queue: "fair",
       concurrency: { limit: 10_000, key: (i: { k: string }) => i.k },
       run: () => null,
     });
-    await (await spool.backend()).migrate();
-    return { spool, url, dir };
+    return store;
   }
 
   test("10,000 jobs, 5 keys, one holding 96 %: the small keys' p95 start rank is within 2x of their fair share", async () => {
@@ -118,15 +93,7 @@ describe.each(kinds)("fairness between keys across 3 worker processes on %s", (k
     await spool.enqueueMany(
       Array.from({ length: SMALL }, () => SMALL_KEYS.map((k) => ({ task: "fair.job", input: { k } }))).flat(),
     );
-    for (let i = 0; i < 3; i++)
-      await spawnWorkerProcess({
-        script: WORKER,
-        args: [url, "4"],
-        cwd: ROOT,
-        logFile: join(dir, `worker-${i}.log`),
-        label: `${kind} ${i}`,
-        children,
-      });
+    await stores.spawnWorkers(3, { script: WORKER, args: [url, "4"], dir });
     await waitFor(
       async () => (await spool.queues.list()).find((q) => q.name === "fair")?.counts.completed === TOTAL,
       { timeout: 540_000, interval: 500, message: `all ${TOTAL} jobs completed` },

@@ -6,81 +6,43 @@
  * dropped job left nothing in the store; cancel-in-progress cancelled jobs (running ones too)
  * with its reason, and everything drains.
  */
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, test } from "vitest";
-import { createSpool } from "../../src/client/spool.js";
-import { redisReachable, redisUrl, requireRedis } from "../support/redis.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { largestGroup, samplePeak } from "../support/flow-sampling.js";
+import { processStoreKinds, processStores } from "../support/process-store.js";
 import { waitFor } from "../support/wait-for.js";
-import { spawnWorkerProcess, type WorkerProcess } from "./worker-process.js";
+import type { WorkerProcess } from "./worker-process.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(here, "../..");
-const SCRIPT = join(here, "fixtures/flow-strategy-process.ts");
+const SCRIPT = join(import.meta.dirname, "fixtures/flow-strategy-process.ts");
 const CAP = 2;
 const PER_PROCESS = 30;
 
-requireRedis("strategy-at-the-cap property tests on Redis");
-const kinds = redisReachable ? (["sqlite", "redis"] as const) : (["sqlite"] as const);
+const kinds = processStoreKinds("strategy-at-the-cap property tests on Redis");
 
 describe.each(kinds)("strategy at the cap across 3 processes on %s", (kind) => {
-  const children = new Map<ChildProcess, Promise<unknown>>();
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const child of children.keys()) child.kill("SIGKILL");
-    await Promise.all(children.values());
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const stores = processStores(kind);
 
   test("live jobs per key never exceed the cap; dropped jobs write nothing; everything drains", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "spool-flow-strategy-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    let url = `sqlite://${join(dir, "strategy.db")}`;
-    if (kind === "redis") {
-      const r = redisUrl();
-      url = r.url;
-      cleanups.push(r.cleanup);
-    }
-    const spool = createSpool({ backend: url, logger: { level: "silent" }, retention: false });
-    cleanups.push(() => spool.close());
+    const { url, dir, spool } = await stores.open("strategy");
     const backend = await spool.backend();
-    await backend.migrate();
     const goFile = join(dir, "go");
     const procs: WorkerProcess[] = [];
     for (let i = 0; i < 3; i++)
       procs.push(
-        await spawnWorkerProcess({
+        await stores.spawn({
           script: SCRIPT,
           args: [url, goFile, String(PER_PROCESS)],
-          cwd: ROOT,
-          logFile: join(dir, `proc-${i}.log`),
+          dir,
+          log: `proc-${i}.log`,
           label: `${kind} ${i}`,
-          children,
         }),
       );
-    let peak = 0;
-    let samples = 0;
-    let done = false;
-    const sampler = (async () => {
-      while (!done) {
-        const { jobs } = await backend.jobList({
-          queue: "kstrat",
-          state: ["queued", "running"],
-          limit: 1000,
-        });
-        const per = new Map<string, number>();
-        for (const j of jobs) {
-          const g = `${j.task}/${j.limitKey}`;
-          per.set(g, (per.get(g) ?? 0) + 1);
-        }
-        for (const n of per.values()) peak = Math.max(peak, n);
-        samples++;
-        await new Promise((r) => setTimeout(r, 3));
-      }
-    })();
+    // Queued and running in one read, so a job between the two states is never missed.
+    const sampler = samplePeak(async () => {
+      const { jobs } = await backend.jobList({ queue: "kstrat", state: ["queued", "running"], limit: 1000 });
+      return largestGroup(jobs.map((j) => `${j.task}/${j.limitKey}`));
+    });
     writeFileSync(goFile, "go");
     await waitFor(() => procs.every((p) => p.stdout().includes("done ")), {
       timeout: 180_000,
@@ -97,8 +59,7 @@ describe.each(kinds)("strategy at the cap across 3 processes on %s", (kind) => {
         0,
       { timeout: 180_000, interval: 100, message: "the queue drained" },
     );
-    done = true;
-    await sampler;
+    const { peak, samples } = await sampler.stop();
     expect(samples).toBeGreaterThan(10);
     expect(peak).toBeLessThanOrEqual(CAP);
     expect(peak).toBeGreaterThanOrEqual(1);

@@ -4,44 +4,21 @@
  * at 1 starts in another process once the running one ends. The fact awaited is "the job ran"
  * (within minutes on a busy machine); without the wake-up it would wait for the 10-minute poll.
  */
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, test } from "vitest";
-import { createSpool } from "../../src/client/spool.js";
-import { redisReachable, redisUrl, requireRedis } from "../support/redis.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { processStoreKinds, processStores } from "../support/process-store.js";
 import { waitFor } from "../support/wait-for.js";
-import { spawnWorkerProcess } from "./worker-process.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(here, "../..");
-const WORKER = join(here, "fixtures/flow-wake-worker.ts");
+const WORKER = join(import.meta.dirname, "fixtures/flow-wake-worker.ts");
 
-requireRedis("cap-freed wake-up across processes on Redis");
-const kinds = redisReachable ? (["sqlite", "redis"] as const) : (["sqlite"] as const);
+const kinds = processStoreKinds("cap-freed wake-up across processes on Redis");
 
 describe.each(kinds)("a freed cap wakes waiting workers across processes on %s", (kind) => {
-  const children = new Map<ChildProcess, Promise<unknown>>();
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const child of children.keys()) child.kill("SIGKILL");
-    await Promise.all(children.values());
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const stores = processStores(kind);
 
   test("the next job of the key starts in another process when the running one ends, not at its poll", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "spool-flow-wake-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    let url = `sqlite://${join(dir, "wake.db")}`;
-    if (kind === "redis") {
-      const r = redisUrl();
-      url = r.url;
-      cleanups.push(r.cleanup);
-    }
-    const spool = createSpool({ backend: url, logger: { level: "silent" }, retention: false });
-    cleanups.push(() => spool.close());
+    const { url, dir, spool } = await stores.open("wake");
     type In = { k: string; hold?: boolean };
     const capped = spool.task({
       name: "wake.capped",
@@ -49,15 +26,13 @@ describe.each(kinds)("a freed cap wakes waiting workers across processes on %s",
       concurrency: { limit: 1, key: (input: In) => input.k },
       run: () => undefined,
     });
-    await (await spool.backend()).migrate();
     const spawn = (queue: string, i: number) =>
-      spawnWorkerProcess({
+      stores.spawn({
         script: WORKER,
         args: [url, queue, dir],
-        cwd: ROOT,
-        logFile: join(dir, `worker-${i}.log`),
+        dir,
+        log: `worker-${i}.log`,
         label: `${kind} ${queue}`,
-        children,
       });
     // Worker A serves queue wa and runs the first job of key x until told to finish.
     await spawn("wa", 0);

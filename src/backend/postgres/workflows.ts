@@ -4,38 +4,27 @@
  * parents' flags), so a 10,000-job fan-out costs no per-job round trip. failFast and settling
  * live in cascade.ts and maintenance.ts (inside the fail/rescue and retention transactions).
  */
-import { InvalidArgumentError } from "../../core/errors/index.js";
 import type { JobState } from "../../core/types.js";
-import {
-  type EnqueuedRef,
-  emptyCounts,
-  type StateCounts,
-  type WorkflowEnqueueParams,
-  type WorkflowEnqueueResult,
-  type WorkflowListParams,
-  type WorkflowPage,
-  type WorkflowPolicy,
-  type WorkflowRecord,
-  type WorkflowState,
+import type {
+  WorkflowEnqueueParams,
+  WorkflowEnqueueResult,
+  WorkflowListParams,
+  WorkflowPage,
+  WorkflowRecord,
 } from "../backend.js";
 import { decodeCursor, encodeCursor, listLimit } from "../shared.js";
-import { checkWorkflowEnqueue, workflowStateOf } from "../workflow-shared.js";
+import {
+  countsLive,
+  planWorkflowJobs,
+  type WorkflowRow,
+  workflowExistsError,
+  workflowFromRow,
+} from "../workflow-rows.js";
+import { checkWorkflowEnqueue } from "../workflow-shared.js";
 import { isUniqueViolation } from "./connection.js";
 import { columns } from "./jobs.js";
 import { jobEvent } from "./rows.js";
 import type { PgStore, Tx } from "./store.js";
-
-interface WorkflowRow {
-  id: string;
-  name: string;
-  policy: WorkflowPolicy;
-  state: WorkflowState;
-  spec: string;
-  total: number;
-  counts: StateCounts | null;
-  created_at: number;
-  finished_at: number | null;
-}
 
 export class PgWorkflows {
   constructor(private readonly store: PgStore) {}
@@ -49,25 +38,7 @@ export class PgWorkflows {
     const { workflow, jobs } = params;
     try {
       return await this.store.write("workflow enqueue", async (tx) => {
-        const out: EnqueuedRef[] = [];
-        const states: JobState[] = [];
-        const parents: string[] = [];
-        const children: string[] = [];
-        const deps: string[] = [];
-        const pending: number[] = [];
-        for (const job of jobs) {
-          // Every dependency is a job of this batch, so none has completed yet.
-          const own = [...new Set(job.dependsOn)];
-          const state: JobState = own.length > 0 ? "waiting" : job.runAt > tx.now ? "scheduled" : "queued";
-          for (const dep of own) {
-            parents.push(dep);
-            children.push(job.id);
-          }
-          states.push(state);
-          deps.push(JSON.stringify(own));
-          pending.push(own.length);
-          out.push({ id: job.id, state, created: true });
-        }
+        const plan = planWorkflowJobs(jobs, tx.now);
         await tx.q(this.sql.WORKFLOW_INSERT, {
           id: workflow.id,
           name: workflow.name,
@@ -80,22 +51,24 @@ export class PgWorkflows {
           now: tx.now,
           workflow_id: workflow.id,
           ...columns(jobs),
-          states,
-          depends_on: deps,
-          pending,
+          states: plan.out.map((o) => o.state),
+          depends_on: plan.deps.map((d) => JSON.stringify(d)),
+          pending: plan.deps.map((d) => d.length),
         });
-        if (parents.length > 0) {
-          await tx.q(this.sql.DEPS_INSERT, { parents, children });
-          await tx.q(this.sql.WORKFLOW_MARK_PARENTS, { ids: [...new Set(parents)] });
+        if (plan.edges.length > 0) {
+          await tx.q(this.sql.DEPS_INSERT, {
+            parents: plan.edges.map(([parent]) => parent),
+            children: plan.edges.map(([, child]) => child),
+          });
+          await tx.q(this.sql.WORKFLOW_MARK_PARENTS, { ids: plan.parents });
         }
         jobs.forEach((job, i) => {
-          tx.events.push(jobEvent("job:enqueued", job.id, job.queue, tx.now, states[i]!));
+          tx.events.push(jobEvent("job:enqueued", job.id, job.queue, tx.now, plan.out[i]!.state));
         });
-        return { jobs: out };
+        return { jobs: plan.out };
       });
     } catch (error) {
-      if (isUniqueViolation((error as { cause?: unknown }).cause))
-        throw new InvalidArgumentError(`workflow ${workflow.id} or one of its job ids already exists`, "id");
+      if (isUniqueViolation((error as { cause?: unknown }).cause)) throw workflowExistsError(workflow.id);
       throw error;
     }
   }
@@ -123,28 +96,9 @@ export class PgWorkflows {
   }
 
   private async toRecord(q: Tx["q"], row: WorkflowRow): Promise<WorkflowRecord> {
-    let counts: StateCounts;
-    let state = row.state;
-    if (row.state === "running" || row.counts === null) {
-      counts = emptyCounts();
-      for (const { state: s, n } of await q<{ state: JobState; n: number }>(this.sql.WORKFLOW_COUNTS, {
-        id: row.id,
-      }))
-        counts[s] += n;
-      state = workflowStateOf(row.policy, counts);
-    } else {
-      counts = { ...emptyCounts(), ...row.counts };
-    }
-    return {
-      id: row.id,
-      name: row.name,
-      policy: row.policy,
-      state,
-      spec: row.spec,
-      total: row.total,
-      counts,
-      createdAt: row.created_at,
-      finishedAt: row.state === "running" ? null : row.finished_at,
-    };
+    const live = countsLive(row)
+      ? await q<{ state: JobState; n: number }>(this.sql.WORKFLOW_COUNTS, { id: row.id })
+      : null;
+    return workflowFromRow(row, live);
   }
 }

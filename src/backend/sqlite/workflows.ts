@@ -7,11 +7,9 @@
  * the start of retention.
  */
 import type Database from "better-sqlite3";
-import { InvalidArgumentError } from "../../core/errors/index.js";
 import type { JobState } from "../../core/types.js";
 import type {
   BackendEvent,
-  EnqueuedRef,
   StateCounts,
   WorkflowEnqueueParams,
   WorkflowEnqueueResult,
@@ -19,25 +17,21 @@ import type {
   WorkflowPage,
   WorkflowPolicy,
   WorkflowRecord,
-  WorkflowState,
 } from "../backend.js";
-import { emptyCounts } from "../backend.js";
-import { decodeCursor, encodeCursor, listLimit, stateAtInsert } from "../shared.js";
-import { checkWorkflowEnqueue, failFastReason, workflowStateOf } from "../workflow-shared.js";
+import { decodeCursor, encodeCursor, listLimit } from "../shared.js";
+import {
+  countsLive,
+  planWorkflowJobs,
+  type WorkflowRow,
+  workflowExistsError,
+  workflowFromRow,
+} from "../workflow-rows.js";
+import { checkWorkflowEnqueue, failFastReason } from "../workflow-shared.js";
 import * as SQL from "./generated/sql.js";
 import { jobRow } from "./rows.js";
 
-interface WorkflowRow {
-  id: string;
-  name: string;
-  policy: WorkflowPolicy;
-  state: WorkflowState;
-  spec: string;
-  total: number;
-  counts: string | null;
-  created_at: number;
-  finished_at: number | null;
-}
+/** The row as SQLite returns it: `counts` is JSON text. */
+type StoredWorkflowRow = Omit<WorkflowRow, "counts"> & { counts: string | null };
 
 /** What the workflow store borrows from the backend. */
 export interface SqliteWorkflowHost {
@@ -59,10 +53,14 @@ export class SqliteWorkflows {
       jobsInsert: db.prepare(SQL.JOB_INSERT_ROWS),
       depsInsert: db.prepare(SQL.WORKFLOW_DEPS_INSERT),
       markParents: db.prepare(SQL.WORKFLOW_MARK_PARENTS),
-      get: db.prepare<[{ id: string }], WorkflowRow>(SQL.WORKFLOW_GET),
+      get: db.prepare<[{ id: string }], StoredWorkflowRow>(SQL.WORKFLOW_GET),
       counts: db.prepare<[{ id: string }], { state: JobState; n: number }>(SQL.WORKFLOW_COUNTS),
-      listAsc: db.prepare<[{ after: string | null; limit: number }], WorkflowRow>(SQL.WORKFLOW_LIST_ASC),
-      listDesc: db.prepare<[{ after: string | null; limit: number }], WorkflowRow>(SQL.WORKFLOW_LIST_DESC),
+      listAsc: db.prepare<[{ after: string | null; limit: number }], StoredWorkflowRow>(
+        SQL.WORKFLOW_LIST_ASC,
+      ),
+      listDesc: db.prepare<[{ after: string | null; limit: number }], StoredWorkflowRow>(
+        SQL.WORKFLOW_LIST_DESC,
+      ),
       ofJob: db.prepare<[{ id: string }], { id: string; policy: WorkflowPolicy }>(SQL.WORKFLOW_OF_JOB),
       cancelNotStarted: db.prepare<
         [{ id: string; now: number }],
@@ -75,21 +73,8 @@ export class SqliteWorkflows {
   async enqueue(params: WorkflowEnqueueParams, now: number): Promise<WorkflowEnqueueResult> {
     checkWorkflowEnqueue(params);
     const { workflow, jobs } = params;
-    const rows: unknown[] = [];
-    const edges: [string, string][] = [];
-    const parents = new Set<string>();
-    const out: EnqueuedRef[] = [];
-    for (const job of jobs) {
-      // Every dependency is a job of this batch, so none has completed yet.
-      const deps = [...new Set(job.dependsOn)];
-      const state = stateAtInsert(false, deps.length, job.runAt, now);
-      for (const dep of deps) {
-        edges.push([dep, job.id]);
-        parents.add(dep);
-      }
-      rows.push(jobRow(job, state, deps, deps.length));
-      out.push({ id: job.id, state, created: true });
-    }
+    const plan = planWorkflowJobs(jobs, now);
+    const rows = jobs.map((job, i) => jobRow(job, plan.out[i]!.state, plan.deps[i]!, plan.deps[i]!.length));
     try {
       return await this.host.write("workflow enqueue", now, (events) => {
         this.stmt.insert.run({
@@ -101,9 +86,9 @@ export class SqliteWorkflows {
           now,
         });
         this.stmt.jobsInsert.run({ now, workflow_id: workflow.id, jobs: JSON.stringify(rows) });
-        if (edges.length > 0) {
-          this.stmt.depsInsert.run({ edges: JSON.stringify(edges) });
-          this.stmt.markParents.run({ ids: JSON.stringify([...parents]) });
+        if (plan.edges.length > 0) {
+          this.stmt.depsInsert.run({ edges: JSON.stringify(plan.edges) });
+          this.stmt.markParents.run({ ids: JSON.stringify(plan.parents) });
         }
         jobs.forEach((job, i) => {
           events.push({
@@ -111,14 +96,14 @@ export class SqliteWorkflows {
             jobId: job.id,
             queue: job.queue,
             at: now,
-            state: out[i]!.state,
+            state: plan.out[i]!.state,
           });
         });
-        return { jobs: out };
+        return { jobs: plan.out };
       });
     } catch (error) {
       if ((error as { cause?: { code?: string } }).cause?.code === "SQLITE_CONSTRAINT_PRIMARYKEY")
-        throw new InvalidArgumentError(`workflow ${workflow.id} or one of its job ids already exists`, "id");
+        throw workflowExistsError(workflow.id);
       throw error;
     }
   }
@@ -168,26 +153,8 @@ export class SqliteWorkflows {
     this.stmt.settle.run({ now });
   }
 
-  private toRecord(row: WorkflowRow): WorkflowRecord {
-    let counts: StateCounts;
-    let state = row.state;
-    if (row.state === "running" || row.counts === null) {
-      counts = emptyCounts();
-      for (const { state: s, n } of this.stmt.counts.all({ id: row.id })) counts[s] += n;
-      state = workflowStateOf(row.policy, counts);
-    } else {
-      counts = { ...emptyCounts(), ...(JSON.parse(row.counts) as StateCounts) };
-    }
-    return {
-      id: row.id,
-      name: row.name,
-      policy: row.policy,
-      state,
-      spec: row.spec,
-      total: row.total,
-      counts,
-      createdAt: row.created_at,
-      finishedAt: row.state === "running" ? null : row.finished_at,
-    };
+  private toRecord(row: StoredWorkflowRow): WorkflowRecord {
+    const decoded = { ...row, counts: row.counts === null ? null : (JSON.parse(row.counts) as StateCounts) };
+    return workflowFromRow(decoded, countsLive(row) ? this.stmt.counts.all({ id: row.id }) : null);
   }
 }
