@@ -20,6 +20,7 @@ import {
 } from "../backend.js";
 import { decodeCursor, encodeCursor, listLimit } from "../shared.js";
 import { checkWorkflowEnqueue, workflowStateOf } from "../workflow-shared.js";
+import { decideMembers, lockForStrategy } from "./cap-members.js";
 import { isUniqueViolation } from "./connection.js";
 import { columns } from "./jobs.js";
 import { jobEvent } from "./rows.js";
@@ -49,6 +50,7 @@ export class PgWorkflows {
     const { workflow, jobs } = params;
     try {
       return await this.store.write("workflow enqueue", async (tx) => {
+        await lockForStrategy(this.sql, tx, jobs);
         const out: EnqueuedRef[] = [];
         const states: JobState[] = [];
         const parents: string[] = [];
@@ -91,6 +93,8 @@ export class PgWorkflows {
         jobs.forEach((job, i) => {
           tx.events.push(jobEvent("job:enqueued", job.id, job.queue, tx.now, states[i]!));
         });
+        // The strategy at the cap, once every node is in (cap-members.ts).
+        await decideMembers(this.sql, tx, jobs, (i) => states[i] === "queued");
         return { jobs: out };
       });
     } catch (error) {
