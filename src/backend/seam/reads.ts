@@ -1,4 +1,5 @@
 /** The Backend seam, reading section: listing jobs and queues (see backend.ts). */
+import type { FollowUpOutcome } from "../../core/follow-ups.js";
 import type { EpochMs, JobRecord, JobState } from "../../core/types.js";
 import type { LimitWait, QueueLimits } from "./flow.js";
 
@@ -30,6 +31,25 @@ export interface JobPage {
   jobs: JobRecord[];
   /** Null on the last page. */
   nextCursor: string | null;
+}
+
+/**
+ * One of a job's durable follow-ups (`then` / `catch`, core/follow-ups.ts), as `jobFollowUps`
+ * reads it from the parent: the link from a job to the jobs its outcome creates (the other way,
+ * a follow-up names its parent in `meta.parent`).
+ */
+export interface FollowUpRef {
+  /** "completed": the `then` job; "failed": the `catch` job. */
+  outcome: FollowUpOutcome;
+  /** The follow-up job's id, chosen at enqueue (so known before the job exists). */
+  id: string;
+  task: string;
+  queue: string;
+  /**
+   * False: a template waiting for the parent's outcome (the job does not exist yet). True: the
+   * outcome inserted the job (a removal or retention may have removed it since).
+   */
+  made: boolean;
 }
 
 export type StateCounts = Record<JobState, number>;

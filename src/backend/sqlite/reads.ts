@@ -1,8 +1,9 @@
 /** SQLite backend, reading section: jobs, lists, logs, queues, workers. */
 import type { JobLogLine, JobRecord } from "../../core/types.js";
-import type { JobListParams, JobPage, QueueInfo, WorkerInfo } from "../backend.js";
+import type { FollowUpRef, JobListParams, JobPage, QueueInfo, WorkerInfo } from "../backend.js";
 import { decodeFlow } from "../flow-gate.js";
 import { flowWaiting, type QueueFacts, type WaitGroup } from "../flow-waiting.js";
+import { followUpRefs } from "../follow-ups.js";
 import { queueInfosFromRows } from "../queue-infos.js";
 import { pageOfRows, sqlListArgs } from "../shared.js";
 import { gateIo } from "./flow-claim.js";
@@ -25,6 +26,15 @@ export async function jobGetMany(s: SqliteStore, { ids }: { ids: readonly string
     if (row) out.push(toRecord(row));
   }
   return out;
+}
+
+/** The job's follow-up rows by primary key (follow-up-list.sql); null: no such job. */
+export async function jobFollowUps(s: SqliteStore, { id }: { id: string }): Promise<FollowUpRef[] | null> {
+  const rows = await s.read(() => s.sql.followUpList.all({ id }));
+  if (rows.length === 0) return null;
+  return followUpRefs(
+    rows.flatMap((r) => (r.outcome !== null && r.job !== null ? [{ outcome: r.outcome, job: r.job }] : [])),
+  );
 }
 
 /**
