@@ -63,3 +63,49 @@ export function refuseStrategies(jobs: readonly NewJob[], where: string, argumen
 export function refuseStrategyInTx(jobs: readonly NewJob[]): void {
   refuseStrategies(jobs, "inside the application's transaction ({ tx }): enqueue without tx", "tx");
 }
+
+/** The reason a drop-newest drop of a graph member (workflow node, spawned child) records. */
+export const DROPPED_REASON = "dropped: its cap group was full (concurrency strategy drop-newest)";
+
+/**
+ * Graph members (workflow nodes, spawned children) are written first, wired into their graph,
+ * and then, in the same write, decided in batch order by `decideMember`: a drop-newest drop
+ * cancels the member itself (so its dependents, its workflow or its spawn parent react as to
+ * any cancel), and cancel-in-progress cancels the group's oldest live jobs. These are the
+ * members with a strategy that were written `queued`, with their batch index.
+ */
+export function strategyMembers(
+  jobs: readonly NewJob[],
+  queued: (index: number) => boolean,
+): { job: NewJob; strategy: Exclude<CapStrategy, "queue">; index: number }[] {
+  const out: { job: NewJob; strategy: Exclude<CapStrategy, "queue">; index: number }[] = [];
+  jobs.forEach((job, index) => {
+    const strategy = activeStrategy(job, queued(index));
+    if (strategy) out.push({ job, strategy, index });
+  });
+  return out;
+}
+
+/**
+ * One member's decision. `live`: its group's live jobs now, oldest first, which include the
+ * batch's members already written; `later`: the ids of the batch at and after this member (not
+ * decided yet: they do not count). Null when the member is no longer live (an earlier member's
+ * cancel-in-progress took it). Otherwise the ids to cancel and the reason to record.
+ */
+export function decideMember(
+  job: NewJob,
+  strategy: Exclude<CapStrategy, "queue">,
+  live: readonly string[],
+  later: ReadonlySet<string>,
+): { cancel: string[]; reason: string } | null {
+  if (!live.includes(job.id)) return null;
+  const before = live.filter((id) => !later.has(id)).map((id) => ({ id }));
+  const verdict = capVerdict(strategy, job.flow!.concurrency!.limit, before);
+  if (verdict.kind === "drop") return { cancel: [job.id], reason: DROPPED_REASON };
+  return { cancel: verdict.cancel, reason: supersededReason(job.id) };
+}
+
+/** The ids of a batch from `index` on (`decideMember`'s `later`). */
+export function laterIds(jobs: readonly NewJob[], index: number): Set<string> {
+  return new Set(jobs.slice(index).map((j) => j.id));
+}

@@ -33,6 +33,7 @@ import type { ScheduleRecord } from "../seam/schedules.js";
 import { SectionedBackend } from "../sectioned-backend.js";
 import { checkWorkflowEnqueue } from "../workflow-shared.js";
 import { MemoryAudit } from "./audit.js";
+import { decideMembers } from "./cap-members.js";
 import * as control from "./control.js";
 import * as flow from "./flow.js";
 import * as jobActions from "./job-actions.js";
@@ -93,6 +94,8 @@ export class MemoryBackend extends SectionedBackend<MemoryStore> implements Back
       params.jobs.map((j) => j.id),
       now,
     );
+    // The strategy at the cap, once the workflow is whole (cap-members.ts).
+    decideMembers(this.store, params.jobs, now);
     return out;
   }
 

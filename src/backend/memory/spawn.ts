@@ -4,6 +4,7 @@
 import { InvalidArgumentError } from "../../core/errors/index.js";
 import type { BackendEvent, JobSpawnParams, JobSpawnResult } from "../backend.js";
 import { checkSpawn } from "../spawn-shared.js";
+import { decideMembers } from "./cap-members.js";
 import { enqueueNow } from "./jobs.js";
 import type { MemoryStore } from "./store.js";
 
@@ -35,5 +36,7 @@ export async function jobSpawn(s: MemoryStore, params: JobSpawnParams): Promise<
   parent.updatedAt = now;
   const events: BackendEvent[] = [s.event("job:released", parent, now, { spawned: ids.length })];
   s.emit(events);
+  // The strategy at the cap, once the children are wired to the parent (cap-members.ts).
+  decideMembers(s, params.children, now);
   return { ok: true, state: parent.state };
 }

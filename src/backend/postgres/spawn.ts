@@ -8,6 +8,7 @@ import { InvalidArgumentError } from "../../core/errors/index.js";
 import type { JobState } from "../../core/types.js";
 import type { JobSpawnParams, JobSpawnResult } from "../backend.js";
 import { checkSpawn } from "../spawn-shared.js";
+import { decideMembers, lockForStrategy } from "./cap-members.js";
 import { isUniqueViolation } from "./connection.js";
 import { columns } from "./jobs.js";
 import { jobEvent } from "./rows.js";
@@ -19,6 +20,7 @@ export async function jobSpawn(store: PgStore, params: JobSpawnParams): Promise<
   const sql = store.sql;
   try {
     return await store.write("spawn", async (tx) => {
+      await lockForStrategy(sql, tx, children);
       const ids = children.map((c) => c.id);
       const [parent] = await tx.q<{ queue: string; workflow_id: string | null }>(sql.JOB_SPAWN_WAIT, {
         id,
@@ -63,6 +65,8 @@ export async function jobSpawn(store: PgStore, params: JobSpawnParams): Promise<
         tx.events.push(jobEvent("job:enqueued", child.id, child.queue, tx.now, states[i]!));
       });
       tx.events.push(jobEvent("job:released", id, parent.queue, tx.now, "waiting", { spawned: ids.length }));
+      // The strategy at the cap, once the children are wired to the parent (cap-members.ts).
+      await decideMembers(sql, tx, children, (i) => states[i] === "queued");
       return { ok: true, state: "waiting" as const };
     });
   } catch (error) {

@@ -21,6 +21,7 @@ import {
   workflowFromRow,
 } from "../workflow-rows.js";
 import { checkWorkflowEnqueue } from "../workflow-shared.js";
+import { decideMembers, lockForStrategy } from "./cap-members.js";
 import { isUniqueViolation } from "./connection.js";
 import { columns } from "./jobs.js";
 import { jobEvent } from "./rows.js";
@@ -38,6 +39,7 @@ export class PgWorkflows {
     const { workflow, jobs } = params;
     try {
       return await this.store.write("workflow enqueue", async (tx) => {
+        await lockForStrategy(this.sql, tx, jobs);
         const plan = planWorkflowJobs(jobs, tx.now);
         await tx.q(this.sql.WORKFLOW_INSERT, {
           id: workflow.id,
@@ -65,6 +67,8 @@ export class PgWorkflows {
         jobs.forEach((job, i) => {
           tx.events.push(jobEvent("job:enqueued", job.id, job.queue, tx.now, plan.out[i]!.state));
         });
+        // The strategy at the cap, once every node is in (cap-members.ts).
+        await decideMembers(this.sql, tx, jobs, (i) => plan.out[i]!.state === "queued");
         return { jobs: plan.out };
       });
     } catch (error) {

@@ -9,6 +9,7 @@ import { InvalidArgumentError } from "../../core/errors/index.js";
 import type { JobSpawnParams, JobSpawnResult } from "../backend.js";
 import { stateAtInsert } from "../shared.js";
 import { checkSpawn } from "../spawn-shared.js";
+import { atCapOf, decideMembers } from "./at-cap.js";
 import { jobRow } from "./rows.js";
 import { jobEvent, type SqliteStore } from "./store.js";
 
@@ -55,6 +56,8 @@ export async function jobSpawn(s: SqliteStore, params: JobSpawnParams): Promise<
         events.push(jobEvent("job:enqueued", child.id, child.queue, now, states[i]!));
       });
       events.push(jobEvent("job:released", id, waited.queue, now, "waiting", { spawned: children.length }));
+      // The strategy at the cap, once the children are wired to the parent (at-cap.ts).
+      decideMembers(atCapOf(s, now), children, (i) => states[i] === "queued", events);
       return { ok: true, state: "waiting" as const };
     });
   } catch (error) {

@@ -28,7 +28,7 @@ import type {
 import type { ScheduleRecord } from "../seam/schedules.js";
 import { actionSections, listWithSearch, SectionedBackend } from "../sectioned-backend.js";
 import { shiftRunAt } from "../store-clock.js";
-import { atCapOf } from "./at-cap.js";
+import { atCapOf, decideMembers } from "./at-cap.js";
 import { SqliteAudit } from "./audit.js";
 import * as control from "./control.js";
 import { migrateDatabase } from "./database.js";
@@ -139,7 +139,11 @@ export class SqliteBackend extends SectionedBackend<SqliteStore> implements Back
   async workflowEnqueue(params: WorkflowEnqueueParams): Promise<WorkflowEnqueueResult> {
     const { now, skew } = this.store.time();
     const jobs = shiftRunAt(params.jobs, skew) as WorkflowEnqueueParams["jobs"];
-    return this.store.workflows.enqueue(jobs === params.jobs ? params : { ...params, jobs }, now);
+    return this.store.workflows.enqueue(
+      jobs === params.jobs ? params : { ...params, jobs },
+      now,
+      (queued, events) => decideMembers(atCapOf(this.store, now), jobs, queued, events),
+    );
   }
 
   // ── move (move.ts, seam/move.ts) ─────────────────────────────────────────────────────

@@ -70,7 +70,15 @@ export class SqliteWorkflows {
     };
   }
 
-  async enqueue(params: WorkflowEnqueueParams, now: number): Promise<WorkflowEnqueueResult> {
+  /**
+   * `decide`: run inside the write once every job is in (the strategy at the cap for workflow
+   * nodes, at-cap.ts `decideMembers`), given which jobs were written `queued`.
+   */
+  async enqueue(
+    params: WorkflowEnqueueParams,
+    now: number,
+    decide?: (queued: (index: number) => boolean, events: BackendEvent[]) => void,
+  ): Promise<WorkflowEnqueueResult> {
     checkWorkflowEnqueue(params);
     const { workflow, jobs } = params;
     const plan = planWorkflowJobs(jobs, now);
@@ -99,6 +107,7 @@ export class SqliteWorkflows {
             state: plan.out[i]!.state,
           });
         });
+        decide?.((i) => plan.out[i]!.state === "queued", events);
         return { jobs: plan.out };
       });
     } catch (error) {

@@ -1,14 +1,16 @@
 /**
  * The strategy at the cap on every path that creates a job, not only `jobEnqueue`
  * (docs/flow-control.md, "Strategy at the cap"): schedule fires (`scheduleFire`, timed and
- * manual). Each decision is made in the path's own atomic write.
+ * manual), workflow nodes (`workflowEnqueue`) and spawned children (`jobSpawn`). Each decision
+ * is made in the path's own atomic write; a dropped graph member is written and cancelled.
  */
 import { expect } from "vitest";
 import type { Backend, JobFlow, NewJob } from "../../../src/backend/backend.js";
 import type { Clock } from "../../../src/core/clock.js";
 import type { CapStrategy } from "../../../src/core/flow.js";
+import { newJobId } from "../../../src/core/ids.js";
 import { defineTopic } from "./define.js";
-import { LEASE_MS, newJob, recordEvents } from "./helpers.js";
+import { LEASE_MS, newJob, recordEvents, runningJob } from "./helpers.js";
 
 const MIN = 60_000;
 
@@ -194,5 +196,95 @@ export const flowStrategyPathsTopic = defineTopic("flow-strategy paths", (test) 
     });
     expect(otherKey.dropped).toBeUndefined();
     expect(await stateOf(backend, otherKey.jobId!)).toBe("queued");
+  });
+
+  test("workflow node, cancel-in-progress: a root node cancels the running job of its group; its own chain goes on", async ({
+    backend,
+    clock,
+  }) => {
+    const first = job(clock, "acct", 1, "cancel-in-progress");
+    await backend.jobEnqueue({ jobs: [first] });
+    const running = (await claimAs(backend, "w1")).jobs;
+    expect(running.map((j) => j.id)).toEqual([first.id]);
+    const root = job(clock, "acct", 1, "cancel-in-progress");
+    const next = newJob(clock, { queue: "q", dependsOn: [root.id] });
+    const wf = { id: newJobId(), name: "sync-chain", policy: "failFast" as const, spec: "{}" };
+    await backend.workflowEnqueue({ workflow: wf, jobs: [root, next] });
+    expect(await stateOf(backend, first.id)).toBe("cancelled");
+    expect(await stateOf(backend, root.id)).toBe("queued");
+    expect(await stateOf(backend, next.id)).toBe("waiting");
+    const late = await backend.jobComplete({
+      jobs: [{ id: running[0]!.id, token: running[0]!.leaseToken, result: "1" }],
+    });
+    expect(late.refused).toEqual([first.id]);
+    expect((await claimAs(backend, "w2")).jobs.map((j) => j.id)).toEqual([root.id]);
+  });
+
+  test("workflow node, drop-newest: a root node of a full group is written cancelled, and its dependents with it", async ({
+    backend,
+    clock,
+  }) => {
+    const first = job(clock, "acct", 1, "drop-newest");
+    await backend.jobEnqueue({ jobs: [first] });
+    expect((await claimAs(backend, "w1")).jobs.map((j) => j.id)).toEqual([first.id]);
+    const rec = recordEvents(backend);
+    const root = job(clock, "acct", 1, "drop-newest");
+    const next = newJob(clock, { queue: "q", dependsOn: [root.id] });
+    const otherKey = job(clock, "other", 1, "drop-newest");
+    const wf = { id: newJobId(), name: "sync-chain", policy: "continue" as const, spec: "{}" };
+    await backend.workflowEnqueue({ workflow: wf, jobs: [root, next, otherKey] });
+    expect(await stateOf(backend, first.id)).toBe("running");
+    expect(await stateOf(backend, root.id)).toBe("cancelled");
+    expect(await stateOf(backend, next.id)).toBe("cancelled");
+    expect(await stateOf(backend, otherKey.id)).toBe("queued");
+    await rec.until((seen) => seen.some((e) => e.type === "job:cancelled" && e.jobId === root.id));
+    const ev = rec.events.find((e) => e.type === "job:cancelled" && e.jobId === root.id)!;
+    expect(String(ev.data?.reason)).toContain("drop-newest");
+    rec.stop();
+    // Two roots of one group in one workflow: the first fills the cap, the second is dropped.
+    const a = job(clock, "pair", 1, "drop-newest");
+    const b = job(clock, "pair", 1, "drop-newest");
+    const wf2 = { id: newJobId(), name: "pair", policy: "continue" as const, spec: "{}" };
+    await backend.workflowEnqueue({ workflow: wf2, jobs: [a, b] });
+    expect([await stateOf(backend, a.id), await stateOf(backend, b.id)]).toEqual(["queued", "cancelled"]);
+  });
+
+  test("spawned child, cancel-in-progress and drop-newest: the child obeys its task's strategy, the parent its policy", async ({
+    backend,
+    clock,
+  }) => {
+    const first = job(clock, "acct", 1, "cancel-in-progress");
+    await backend.jobEnqueue({ jobs: [first] });
+    const running = (await claimAs(backend, "w1")).jobs;
+    expect(running.map((j) => j.id)).toEqual([first.id]);
+    const parent = await runningJob(backend, { queue: "parents" });
+    const child = job(clock, "acct", 1, "cancel-in-progress");
+    const spawn = (p: typeof parent, kids: NewJob[], policy: "fail" | "continue") =>
+      backend.jobSpawn({
+        id: p.id,
+        token: p.leaseToken,
+        children: kids,
+        policy,
+        meta: { ...p.meta, spawn: { round: 1, from: 0, count: kids.length } },
+      });
+    expect(await spawn(parent, [child], "fail")).toEqual({ ok: true, state: "waiting" });
+    expect(await stateOf(backend, first.id)).toBe("cancelled");
+    expect(await stateOf(backend, child.id)).toBe("queued");
+    expect(await stateOf(backend, parent.id)).toBe("waiting");
+
+    // drop-newest: the child of a full group is written cancelled; the parent's policy applies.
+    const holder = job(clock, "d", 1, "drop-newest");
+    await backend.jobEnqueue({ jobs: [holder] });
+    // (The claim also starts the first spawn's child, whose group now has room.)
+    expect((await claimAs(backend, "w3")).jobs.map((j) => j.id)).toContain(holder.id);
+    const parent2 = await runningJob(backend, { queue: "parents" });
+    const dropped = job(clock, "d", 1, "drop-newest");
+    const fine = job(clock, "e", 1, "drop-newest");
+    expect(await spawn(parent2, [dropped, fine], "continue")).toEqual({ ok: true, state: "waiting" });
+    expect(await stateOf(backend, dropped.id)).toBe("cancelled");
+    expect(await stateOf(backend, fine.id)).toBe("queued");
+    expect(await stateOf(backend, holder.id)).toBe("running");
+    // "continue": the dropped child counts as settled; the parent waits only for the other.
+    expect((await backend.jobGet({ id: parent2.id }))?.pendingDependencies).toBe(1);
   });
 });

@@ -14,6 +14,7 @@
 --- @include "workflow"
 --- @include "push"
 --- @include "new-batch"
+--- @include "cap-strategy"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -31,8 +32,10 @@ local wf = p[6]
 if wf and redis.call('SISMEMBER', prefix .. 'workflows:running', wf) == 0 then wf = nil end
 local batch = newBatch()
 local kids = {}
-eachJob(7, n, function(job)
-  local jobKey = writeMember(prefix, batch, job, wf, now, nowN)
+local notes = {}
+eachJob(7, n, function(job, k)
+  local jobKey, state = writeMember(prefix, batch, job, wf, now, nowN)
+  capNote(notes, job, state, k)
   -- The parent waits for every child.
   redis.call('SADD', prefix .. 'children:' .. job.id, pid)
   redis.call('HSET', jobKey, 'kids', 1)
@@ -55,5 +58,7 @@ redis.call('ZREM', prefix .. 'running', pid)
 count(p[3], 'running', -1)
 count(p[3], 'waiting', 1)
 emit('job:released', pid, p[3], 'waiting', now, '{"spawned":' .. n .. '}')
+-- The strategy at the cap, once the children are wired to the parent (includes/cap-strategy.lua).
+capMembers(prefix, notes, kids, now)
 endTransition(prefix, now)
 return { 0, 'waiting' }

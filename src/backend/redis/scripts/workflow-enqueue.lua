@@ -11,10 +11,12 @@
 ---
 --- Returns { 0, id1, state1, id2, state2, … }
 ---      or { -1, id } when the workflow id or a job id already exists (nothing written)
---- Publishes job:enqueued for every job.
+--- Publishes job:enqueued for every job. Nodes with a strategy at the cap that enter queued are
+--- then decided (includes/cap-strategy.lua capMembers): a drop cancels the node itself.
 --- @include "workflow"
 --- @include "push"
 --- @include "new-batch"
+--- @include "cap-strategy"
 
 local prefix = KEYS[1]
 local now = ARGV[1]
@@ -29,8 +31,10 @@ if taken then return { -1, taken } end
 local out = { 0 }
 local batch = newBatch()
 local members = {}
-eachJob(7, n, function(job)
+local notes = {}
+eachJob(7, n, function(job, k)
   local _, state = writeMember(prefix, batch, job, wf, now, nowN)
+  capNote(notes, job, state, k)
   members[#members + 1] = job.id
   out[#out + 1] = job.id
   out[#out + 1] = state
@@ -42,5 +46,7 @@ redis.call('HSET', prefix .. 'wf:' .. wf, 'name', ARGV[3], 'policy', ARGV[4], 's
   'spec', ARGV[5], 'total', n, 'createdAt', now)
 redis.call('ZADD', prefix .. 'workflows', 0, wf)
 redis.call('SADD', prefix .. 'workflows:running', wf)
+-- The strategy at the cap, once the workflow is whole (includes/cap-strategy.lua).
+capMembers(prefix, notes, members, now)
 endTransition(prefix, now)
 return out

@@ -56,3 +56,46 @@ local function capApply(prefix, st, limit, task, fk, keyed, newId, now)
   for i = 1, excess do cancelWithChildren(prefix, live[i], now, reason, into) end
   return false
 end
+
+--- Graph members (workflow nodes, spawned children; cap-strategy.ts `decideMember`): a member
+--- with a strategy written `queued` is noted with `capNote` while the batch is written; once it
+--- is written and wired, `capMembers` decides each noted member in batch order: drop-newest
+--- cancels the member itself (its dependents, workflow or spawn parent react as to any cancel),
+--- cancel-in-progress the group's oldest live jobs. Members later in the batch do not count.
+local function capNote(notes, job, state, index)
+  if not job.capStrategy or state ~= 'queued' then return end
+  local c = cjson.decode(job.flow).c
+  notes[#notes + 1] = { id = job.id, task = job.task, fk = job.flowKey, st = job.capStrategy,
+    limit = c[1], keyed = c[2] == 1, index = index }
+end
+
+--- `ids`: every id of the batch, in order.
+local function capMembers(prefix, notes, ids, now)
+  if #notes == 0 then return end
+  listFlush(prefix)
+  local later = {}
+  for i = 1, #ids do later[ids[i]] = true end
+  local done = 1
+  for _, m in ipairs(notes) do
+    for i = done, m.index - 1 do later[ids[i]] = nil end
+    done = m.index
+    local live = capLive(prefix, m.task, m.fk, m.keyed)
+    local present, before = false, {}
+    for _, id in ipairs(live) do
+      if id == m.id then present = true end
+      if not later[id] then before[#before + 1] = id end
+    end
+    if present then
+      local cancel, reason = {}, nil
+      if m.st == 'D' then
+        if #before >= m.limit then cancel[1] = m.id end
+        reason = 'dropped: its cap group was full (concurrency strategy drop-newest)'
+      else
+        for k = 1, #before - (m.limit - 1) do cancel[#cancel + 1] = before[k] end
+        reason = 'superseded by job ' .. m.id .. ' (concurrency strategy cancel-in-progress)'
+      end
+      local into = {}
+      for _, id in ipairs(cancel) do cancelWithChildren(prefix, id, now, reason, into) end
+    end
+  end
+end
