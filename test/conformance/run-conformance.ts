@@ -26,7 +26,9 @@ import { failTopic } from "./suite/fail.js";
 import { flowTopic } from "./suite/flow.js";
 import { flowKeysTopic } from "./suite/flow-keys.js";
 import { flowStrategyTopic } from "./suite/flow-strategy.js";
+import { flowStrategyPathsTopic } from "./suite/flow-strategy-paths.js";
 import { flowWaitingTopic } from "./suite/flow-waiting.js";
+import { followUpLinksTopic } from "./suite/follow-up-links.js";
 import { followUpsTopic } from "./suite/follow-ups.js";
 import { jobActionsTopic } from "./suite/job-actions.js";
 import { leaseTopic } from "./suite/lease.js";
@@ -82,12 +84,14 @@ export const TOPICS: readonly ConformanceTopic[] = [
   flowTopic,
   flowKeysTopic,
   flowStrategyTopic,
+  flowStrategyPathsTopic,
   flowWaitingTopic,
   dedupeTopic,
   spawnTopic,
   moveTopic,
   moveCarriedTopic,
   followUpsTopic,
+  followUpLinksTopic,
 ];
 
 export interface ConformanceSkip {

@@ -75,7 +75,7 @@ export class PostgresBackend implements Backend {
     this.outcomes = new PgOutcomes(this.store);
     this.control = new PgControl(this.store);
     this.maintenance = new PgMaintenance(this.store);
-    this.schedules = new PgSchedules(this.store);
+    this.schedules = new PgSchedules(this.store, this.jobs);
     this.workflows = new PgWorkflows(this.store);
     this.audit = new PgAudit(this.store);
     this.actions = new PgJobActions(this.store);
@@ -123,6 +123,7 @@ export class PostgresBackend implements Backend {
   readonly jobLog: Backend["jobLog"] = (p) => this.control.log(p);
   readonly jobGet: Backend["jobGet"] = ({ id }) => this.control.get(id);
   readonly jobGetMany: Backend["jobGetMany"] = ({ ids }) => this.control.getMany(ids);
+  readonly jobFollowUps: Backend["jobFollowUps"] = ({ id }) => this.control.followUps(id);
   readonly jobList: Backend["jobList"] = (p) =>
     p.search === undefined ? this.control.list(p) : this.actions.search({ ...p, search: p.search });
   readonly jobUpdate: Backend["jobUpdate"] = (p) => this.actions.update(p);

@@ -187,12 +187,29 @@ export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*)::int A
 export const FOLLOW_UP_INSERT = "WITH mark AS (UPDATE spool.jobs SET has_dependents = true WHERE id = :parent_id::text)\nINSERT INTO spool.follow_ups (parent_id, outcome, job)\nSELECT :parent_id::text, o, j FROM unnest(:outcomes::text[], :jobs::text[]) AS t(o, j)";
 
 /**
+ * `queries/follow-up-list.sql`: A job's follow-up rows (templates and the "made" link, backend/follow-ups.ts) by the primary
+ * key, joined to the job so one read tells "no such job" (no row) from "no follow-ups" (one row
+ * with a null outcome).
+ * Params: :id.
+ * Returns: outcome, job (both null when the job has no follow-up rows).
+ */
+export const FOLLOW_UP_LIST = "SELECT f.outcome, f.job\nFROM spool.jobs j LEFT JOIN spool.follow_ups f ON f.parent_id = j.id\nWHERE j.id = :id::text";
+
+/**
+ * `queries/follow-up-made.sql`: At a job's outcome, after inserting its follow-up: the link to it ("made" row,
+ * backend/follow-ups.ts), which outlives the templates the outcome took.
+ * Params: :parent_id, :job (the link's JSON).
+ */
+export const FOLLOW_UP_MADE = "INSERT INTO spool.follow_ups (parent_id, outcome, job) VALUES (:parent_id::text, 'made', :job)";
+
+/**
  * `queries/follow-up-take.sql`: At a job's outcome: removes its follow-up templates (both outcomes) and returns them; the
- * caller inserts the one for the outcome.
+ * caller inserts the one for the outcome. The link to a follow-up an earlier outcome made (the
+ * "made" row, backend/follow-ups.ts) stays.
  * Params: :parent_id.
  * Returns: outcome, job.
  */
-export const FOLLOW_UP_TAKE = "DELETE FROM spool.follow_ups WHERE parent_id = :parent_id::text RETURNING outcome, job";
+export const FOLLOW_UP_TAKE = "DELETE FROM spool.follow_ups WHERE parent_id = :parent_id::text AND outcome <> 'made' RETURNING outcome, job";
 
 /**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
@@ -818,6 +835,16 @@ export const RETENTION_BEYOND_KEEP = "SELECT id FROM spool.jobs AS j\nWHERE stat
  * Returns: name (no row: none).
  */
 export const SCHEDULE_DELETE = "DELETE FROM spool.schedules WHERE name = :name::text RETURNING name";
+
+/**
+ * `queries/schedule-fire-job.sql`: A won fire's job (inserted, or the one its idempotency key matched), recorded after the
+ * compare-and-set (schedule-fire.sql, run with a null :job_id) and the insert: runs grows by
+ * one and last_fire_at / last_job_id record the fire. Not run when the strategy at the cap
+ * dropped the job: that fire counts as skipped.
+ * Params: :name, :fire_at, :job_id, :now.
+ * Returns: every schedules column, after the update.
+ */
+export const SCHEDULE_FIRE_JOB = "UPDATE spool.schedules SET\n  last_fire_at = :fire_at::bigint,\n  last_job_id = :job_id::text,\n  runs = runs + 1,\n  updated_at = :now::bigint\nWHERE name = :name::text\nRETURNING name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at";
 
 /**
  * `queries/schedule-fire.sql`: The compare-and-set of one fire: moves next_fire_at on only if it still holds the fire time
