@@ -167,8 +167,12 @@ function takeBatch<T extends LeaseRef>(queue: T[]): T[] {
   return out;
 }
 
-/** Maps the ids a backend answered with back to the leases sent (one per id, see takeBatch). */
-function tokens(sent: readonly LeaseRef[]): (ids: readonly string[]) => LeaseRef[] {
-  const byId = new Map(sent.map((e) => [e.id, e.token]));
-  return (ids) => ids.map((id) => ({ id, token: byId.get(id) ?? "" }));
+/**
+ * Maps the ids a backend answered with back to the leases sent (one per id, see takeBatch): the
+ * sent entries themselves, which are leases, so no object is made per job.
+ */
+function tokens<T extends LeaseRef>(sent: readonly T[]): (ids: readonly string[]) => LeaseRef[] {
+  const byId = new Map<string, LeaseRef>();
+  for (const e of sent) byId.set(e.id, e);
+  return (ids) => ids.map((id) => byId.get(id) ?? { id, token: "" });
 }
