@@ -7,7 +7,7 @@
  */
 import { expect } from "vitest";
 import type { Backend, JobFlow, NewJob } from "../../../src/backend/backend.js";
-import type { Clock } from "../../../src/core/clock.js";
+import type { FakeClock } from "../../../src/core/clock.js";
 import { defineTopic } from "./define.js";
 import { LEASE_MS, newJob } from "./helpers.js";
 
@@ -23,7 +23,7 @@ const capFlow = (key: string, limit = 1000): JobFlow => ({
 /** `count` jobs of task "t" in queue "q" with `flow` (null: no limits), one batch, then 10 ms pass. */
 async function jobsOf(
   backend: Backend,
-  clock: Clock,
+  clock: FakeClock,
   count: number,
   flow: JobFlow | null,
   overrides: Partial<NewJob> = {},
