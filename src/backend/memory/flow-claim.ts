@@ -90,7 +90,8 @@ export function claimFlow(
   for (const [name, heap] of groups) {
     const job = top(s, heap);
     if (!job) groups.delete(name);
-    else if (!tasks || tasks.has(job.task)) ring.push({ pos: { task: job.task, key: job.flow!.key }, heap, done: false });
+    else if (!tasks || tasks.has(job.task))
+      ring.push({ pos: { task: job.task, key: job.flow!.key }, heap, done: false });
   }
   if (plain && top(s, plain)) ring.push({ pos: "plain", heap: plain, done: false });
   ring.sort((a, b) => (before(a.pos, b.pos) ? -1 : before(b.pos, a.pos) ? 1 : 0));

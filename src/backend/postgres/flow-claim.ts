@@ -45,7 +45,9 @@ class GateData {
   ) {}
 
   async loadHolds(): Promise<void> {
-    for (const r of await this.tx.q<{ name: string; until: number }>(this.store.sql.FLOW_HOLDS_ALL, { now: this.tx.now }))
+    for (const r of await this.tx.q<{ name: string; until: number }>(this.store.sql.FLOW_HOLDS_ALL, {
+      now: this.tx.now,
+    }))
       this.holds.set(r.name, Number(r.until));
   }
 
@@ -115,7 +117,9 @@ export async function pgClaimFlow(
     },
     tx.now,
   );
-  const [cursor] = await tx.q<{ task: string | null; flow_key: string | null }>(sql.FLOW_CURSOR_GET, { queue });
+  const [cursor] = await tx.q<{ task: string | null; flow_key: string | null }>(sql.FLOW_CURSOR_GET, {
+    queue,
+  });
   const ring = new GroupRing(store, tx, queue, room, args.tasks, cursor);
   const ids: string[] = [];
   let budget = flowScan(room);
@@ -154,7 +158,8 @@ export async function pgClaimFlow(
   // Round one walks the ring a stretch at a time (a claim of one job reads one stretch); later
   // rounds go round the groups met, each reading about its share of the room left.
   for (let g = await ring.next(); g !== null && ids.length < room && budget > 0; g = await ring.next()) {
-    if (ring.fresh.length > 0) await data.ensure(ring.takeFresh().flatMap((f) => f.buf.map((c) => decoded(f, c))));
+    if (ring.fresh.length > 0)
+      await data.ensure(ring.takeFresh().flatMap((f) => f.buf.map((c) => decoded(f, c))));
     await turn(g, 1);
   }
   while (ids.length < room && budget > 0) {

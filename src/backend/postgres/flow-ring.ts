@@ -62,7 +62,8 @@ export class GroupRing {
     cursor: { task: string | null; flow_key: string | null } | undefined,
   ) {
     if (cursor === undefined) this.parts = [{ kind: "plain" }, { kind: "stretch", after: START, upto: null }];
-    else if (cursor.task === null) this.parts = [{ kind: "stretch", after: START, upto: null }, { kind: "plain" }];
+    else if (cursor.task === null)
+      this.parts = [{ kind: "stretch", after: START, upto: null }, { kind: "plain" }];
     else {
       const at = { task: cursor.task, key: cursor.flow_key ?? "" };
       this.parts = [
@@ -77,7 +78,8 @@ export class GroupRing {
     while (this.ahead.length === 0) {
       const part = this.parts.shift();
       if (part === undefined) return null;
-      if (part.kind === "plain") this.ahead.push({ task: null, key: null, buf: [], read: 0, more: true, done: false });
+      if (part.kind === "plain")
+        this.ahead.push({ task: null, key: null, buf: [], read: 0, more: true, done: false });
       else await this.readStretch(part);
     }
     const g = this.ahead.shift()!;
@@ -88,19 +90,22 @@ export class GroupRing {
   /** Reads the next groups of a stretch, each with its first jobs; the rest of it stays to walk. */
   private async readStretch(part: Extract<Part, { kind: "stretch" }>): Promise<void> {
     const limit = stretchOf(this.room);
-    const rows = await this.tx.q<{ n: number; task: string; flow_key: string; id: string | null; flow: string | null }>(
-      this.store.sql.FLOW_RING,
-      {
-        queue: this.queue,
-        after_task: part.after.task,
-        after_key: part.after.key,
-        upto_task: part.upto?.task ?? null,
-        upto_key: part.upto?.key ?? null,
-        groups: limit,
-        room: this.room,
-        tasks: this.tasks,
-      },
-    );
+    const rows = await this.tx.q<{
+      n: number;
+      task: string;
+      flow_key: string;
+      id: string | null;
+      flow: string | null;
+    }>(this.store.sql.FLOW_RING, {
+      queue: this.queue,
+      after_task: part.after.task,
+      after_key: part.after.key,
+      upto_task: part.upto?.task ?? null,
+      upto_key: part.upto?.key ?? null,
+      groups: limit,
+      room: this.room,
+      tasks: this.tasks,
+    });
     const found: RingGroup[] = [];
     let asked = 0;
     for (const r of rows) {
@@ -136,13 +141,16 @@ export class GroupRing {
     const plain = groups.find((g) => g.task === null);
     if (plain) await this.refillPlain(plain, n);
     if (keyed.length === 0) return;
-    const rows = await this.tx.q<{ i: number; id: string; flow: string | null }>(this.store.sql.FLOW_GROUP_JOBS, {
-      queue: this.queue,
-      tasks: keyed.map((g) => g.task),
-      keys: keyed.map((g) => g.key),
-      skips: keyed.map((g) => g.read),
-      ns: keyed.map(() => n),
-    });
+    const rows = await this.tx.q<{ i: number; id: string; flow: string | null }>(
+      this.store.sql.FLOW_GROUP_JOBS,
+      {
+        queue: this.queue,
+        tasks: keyed.map((g) => g.task),
+        keys: keyed.map((g) => g.key),
+        skips: keyed.map((g) => g.read),
+        ns: keyed.map(() => n),
+      },
+    );
     const got = new Map<RingGroup, number>();
     for (const r of rows) {
       const g = keyed[Number(r.i) - 1]!;

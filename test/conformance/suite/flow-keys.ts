@@ -174,7 +174,11 @@ export const flowKeysTopic = defineTopic("flow-keys", (test) => {
     const queues = ["qa", "qb", "qc"];
     const t0 = clock.now();
     // An upstream said "retry after 30s", then another call to it said "5s": still 30s.
-    for (const scope of [{ queue: "qa" }, { queue: "qb", task: "tb" }, { queue: "qc", task: "t", key: "a" }]) {
+    for (const scope of [
+      { queue: "qa" },
+      { queue: "qb", task: "tb" },
+      { queue: "qc", task: "t", key: "a" },
+    ]) {
       await backend.queueHold({ ...scope, until: t0 + 30_000 });
       await backend.queueHold({ ...scope, until: t0 + 5_000 });
     }

@@ -28,7 +28,9 @@ async function jobsOf(
   flow: JobFlow | null,
   overrides: Partial<NewJob> = {},
 ): Promise<void> {
-  const jobs = Array.from({ length: count }, () => newJob(clock, { queue: "q", task: "t", flow, ...overrides }));
+  const jobs = Array.from({ length: count }, () =>
+    newJob(clock, { queue: "q", task: "t", flow, ...overrides }),
+  );
   await backend.jobEnqueue({ jobs });
   clock.advance(10);
 }
