@@ -44,13 +44,6 @@ class GateData {
     private readonly tx: Tx,
   ) {}
 
-  async loadHolds(): Promise<void> {
-    for (const r of await this.tx.q<{ name: string; until: number }>(this.store.sql.FLOW_HOLDS_ALL, {
-      now: this.tx.now,
-    }))
-      this.holds.set(r.name, Number(r.until));
-  }
-
   /** Loads running counts and rate state for the candidates' groups not read yet. */
   async ensure(cands: Iterable<{ task: string; flow: JobFlow | null }>): Promise<void> {
     const tasks = new Set<string>();
@@ -108,7 +101,17 @@ export async function pgClaimFlow(
   const sql = store.sql;
   const { queue, room } = args;
   const data = new GateData(store, tx);
-  await data.loadHolds();
+  // The rotation cursor and every hold in force, in one round trip.
+  let cursor: { task: string | null; flow_key: string | null } | undefined;
+  for (const r of await tx.q<{
+    kind: string;
+    name: string | null;
+    flow_key: string | null;
+    until: number | null;
+  }>(sql.FLOW_START, { queue, now: tx.now })) {
+    if (r.kind === "c") cursor = { task: r.name, flow_key: r.flow_key };
+    else data.holds.set(r.name!, Number(r.until));
+  }
   const gate = new FlowGate(
     {
       running: (task, key) => data.running.get(key === null ? taskGroup(task) : keyGroup(task, key)) ?? 0,
@@ -117,9 +120,6 @@ export async function pgClaimFlow(
     },
     tx.now,
   );
-  const [cursor] = await tx.q<{ task: string | null; flow_key: string | null }>(sql.FLOW_CURSOR_GET, {
-    queue,
-  });
   const ring = new GroupRing(store, tx, queue, room, args.tasks, cursor);
   const ids: string[] = [];
   let budget = flowScan(room);
@@ -183,15 +183,19 @@ export async function pgClaimFlow(
   // stepping over stopped groups, after the last one it looked at (so it moves on).
   // (Assigned inside the closure above, which the compiler does not follow.)
   const last = (budget <= 0 ? lastSeen : lastTaken) as RingGroup | null;
-  if (last !== null) await tx.q(sql.FLOW_CURSOR_PUT, { queue, task: last.task, key: last.key });
   let taken = 0;
-  if (ids.length > 0) {
+  if (ids.length > 0 || last !== null) {
+    // One statement claims the jobs and moves the cursor.
     const claimed = await tx.q<JobRow>(sql.FLOW_CLAIM, {
       ids,
       now: tx.now,
       token: args.token,
       worker_id: args.workerId,
       lease_ms: Math.ceil(args.leaseMs),
+      move: last !== null,
+      queue,
+      cursor_task: last?.task ?? null,
+      cursor_key: last?.key ?? null,
     });
     for (const row of claimed) into.push(toLeased(row));
     taken = claimed.length;

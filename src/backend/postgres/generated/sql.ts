@@ -103,22 +103,13 @@ export const FINISHED_COUNTS_FOLD = "WITH gone AS (DELETE FROM spool.finished_co
 
 /**
  * `queries/flow-claim.sql`: Claims the jobs the fair claim chose if they are still queued (a plain claim may have taken
- * a job without limits meanwhile: READ COMMITTED re-checks the row after its lock).
- * Params: :ids (text[]), :now, :token, :worker_id, :lease_ms.
+ * a job without limits meanwhile: READ COMMITTED re-checks the row after its lock), and, when
+ * :move, stores the last group it served as the queue's rotation cursor (flow-start.sql).
+ * Params: :ids (text[]), :now, :token, :worker_id, :lease_ms, :move (boolean), :queue,
+ *   :cursor_task (NULL: the jobs without limits), :cursor_key.
  * Returns: every column of each claimed job (in no particular order).
  */
-export const FLOW_CLAIM = "UPDATE spool.jobs AS j SET\n  state = 'running',\n  attempt = j.attempt + 1,\n  lease_token = :token::text,\n  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),\n  worker_id = :worker_id::text,\n  started_at = :now::bigint,\n  updated_at = :now::bigint\nWHERE j.id = ANY(:ids::text[]) AND j.state = 'queued'\nRETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key";
-
-/**
- * `queries/flow-cursor-get.sql`: The last group a queue's fair claim served (task NULL: the jobs without limits).
- * Params: :queue. Returns: task, flow_key.
- */
-export const FLOW_CURSOR_GET = "SELECT task, flow_key FROM spool.flow_cursor WHERE queue = :queue::text";
-
-/**
- * `queries/flow-cursor-put.sql`: Stores the last group a queue's fair claim served. Params: :queue, :task, :key.
- */
-export const FLOW_CURSOR_PUT = "INSERT INTO spool.flow_cursor (queue, task, flow_key) VALUES (:queue::text, :task::text, :key::text)\nON CONFLICT (queue) DO UPDATE SET task = excluded.task, flow_key = excluded.flow_key";
+export const FLOW_CLAIM = "WITH cursor_moved AS (\n  INSERT INTO spool.flow_cursor (queue, task, flow_key)\n  SELECT :queue::text, :cursor_task::text, :cursor_key::text WHERE :move::boolean\n  ON CONFLICT (queue) DO UPDATE SET task = excluded.task, flow_key = excluded.flow_key\n)\nUPDATE spool.jobs AS j SET\n  state = 'running',\n  attempt = j.attempt + 1,\n  lease_token = :token::text,\n  lease_expires_at = :now::bigint + coalesce(j.lease_ms, :lease_ms::bigint),\n  worker_id = :worker_id::text,\n  started_at = :now::bigint,\n  updated_at = :now::bigint\nWHERE j.id = ANY(:ids::text[]) AND j.state = 'queued'\nRETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key";
 
 /**
  * `queries/flow-group-jobs.sql`: More queued jobs of some groups (task, limit key) of a queue, each in claim order (priority
@@ -132,11 +123,6 @@ export const FLOW_GROUP_JOBS = "SELECT g.i, j.id, j.flow\nFROM unnest(:tasks::te
  * `queries/flow-holds-all.sql`: Every hold on now (queues, tasks, keys). Params: :now. Returns: name, until.
  */
 export const FLOW_HOLDS_ALL = "SELECT name, until FROM spool.queue_holds WHERE until > :now";
-
-/**
- * `queries/flow-holds.sql`: Until when queues, tasks or keys are held. Params: :names (text[]). Returns: name, until.
- */
-export const FLOW_HOLDS = "SELECT name, until FROM spool.queue_holds WHERE name = ANY(:names::text[])";
 
 /**
  * `queries/flow-live.sql`: Live (queued or running) jobs of a cap group, oldest first (strategy at the cap): the task's
@@ -187,6 +173,14 @@ export const FLOW_RING = "WITH RECURSIVE walk AS (\n  SELECT 1 AS n, f.task, f.f
  * Params: :tasks (text[]). Returns: task, flow_key, n.
  */
 export const FLOW_RUNNING = "SELECT task, flow_key, count(*)::int AS n FROM spool.jobs\nWHERE state = 'running' AND flow_key IS NOT NULL AND task = ANY(:tasks::text[])\nGROUP BY task, flow_key";
+
+/**
+ * `queries/flow-start.sql`: What a fair claim reads first, in one round trip: the last group the queue's previous fair
+ * claim served (kind 'c'; task NULL: the jobs without limits; no row: none yet), and every hold
+ * in force (kind 'h': queues, tasks and keys; names and ends).
+ * Params: :queue, :now. Returns: kind, name (cursor: task), flow_key (cursor only), until (holds only).
+ */
+export const FLOW_START = "SELECT 'c' AS kind, task AS name, flow_key, NULL::bigint AS until FROM spool.flow_cursor WHERE queue = :queue::text\nUNION ALL\nSELECT 'h', name, NULL, until FROM spool.queue_holds WHERE until > :now::bigint";
 
 /**
  * `queries/flow-tat-put.sql`: Stores the rate state of a task or key group. Params: :grp, :tat.
