@@ -9,8 +9,10 @@
  *   timestamp, start, report "started"; count handler entries and answer "count" with the count;
  *   the orchestrator decides when the run is over.
  * - inproc-*: this process is also the producer (spool/memory: the store lives in-process).
+ * - any mode: "mem" is answered with the V8 heap's figures (bench/rss-idle.ts).
  */
 import { latencyLoop, ReportWaiter } from "./harness/latency.js";
+import { memReport } from "./harness/mem-report.js";
 import type { FromWorker, ThroughputReport, ToWorker, WorkerArgs } from "./harness/protocol.js";
 import { sleep, wallMs } from "./harness/timing.js";
 import { isSystemId, loadSystem } from "./systems/index.js";
@@ -24,6 +26,10 @@ function send(m: FromWorker): void {
 
 let commandWaiters: { cmd: ToWorker["cmd"]; resolve: () => void }[] = [];
 process.on("message", (m: ToWorker) => {
+  if (m.cmd === "mem") {
+    void memReport().then(send);
+    return;
+  }
   const hit = commandWaiters.filter((w) => w.cmd === m.cmd);
   commandWaiters = commandWaiters.filter((w) => w.cmd !== m.cmd);
   for (const w of hit) w.resolve();

@@ -23,6 +23,9 @@ export async function latencyLoop(
   const timeoutMs = opts.timeoutMs ?? 10_000;
   for (let i = 0; i < opts.warmup + opts.samples; i++) {
     const report = nextReport(i, timeoutMs);
+    // If the enqueue throws, nobody awaits `report`: its later timeout must not crash the run
+    // (it once ended a whole `npm run bench` during the next system's section).
+    report.catch(() => {});
     const t = wallMs();
     await enqueueOne({ i, t });
     const latency = await report;

@@ -19,7 +19,25 @@ export interface WorkerArgs {
   samples?: number;
 }
 
-export type ToWorker = { cmd: "stop" } | { cmd: "go" } | { cmd: "count" };
+/** bench/rss-probe.ts: how far a probe process loads spool (see there). */
+export const PROBE_STAGES = ["node", "pino", "spool", "store", "worker"] as const;
+export type ProbeStage = (typeof PROBE_STAGES)[number];
+
+/** "mem": answer with a `MemReport` (bench/rss-idle.ts; read after VmRSS, so it does not change it). */
+export type ToWorker = { cmd: "stop" } | { cmd: "go" } | { cmd: "count" } | { cmd: "mem" };
+
+/** The V8 heap's own view of a process, MiB. */
+export interface MemReport {
+  ev: "mem";
+  /** Pages the V8 heap has resident (all spaces). */
+  heapPhysicalMiB: number;
+  /** Live and not yet collected objects. */
+  heapUsedMiB: number;
+  /** Of which the young generation (new space), resident. */
+  newSpacePhysicalMiB: number;
+  /** Memory held outside the heap by JS objects (Buffers, better-sqlite3 handles...). */
+  externalMiB: number;
+}
 
 export interface ThroughputReport {
   ev: "throughput";
@@ -51,4 +69,5 @@ export type FromWorker =
   | { ev: "started"; t0: number; tStarted: number }
   /** pair-throughput, answer to "count": handler entries so far, first and last entry (wall ms, 0 if none). */
   | { ev: "count"; handled: number; tFirst: number; tLast: number }
+  | MemReport
   | { ev: "error"; message: string };

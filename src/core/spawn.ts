@@ -3,7 +3,7 @@
  * while running and to read the children's outcomes when it is resumed.
  */
 import { NonRetriableError } from "./errors/index.js";
-import type { Task } from "./task.js";
+import type { Task } from "./task-handle.js";
 import type { JobErrorRecord } from "./types.js";
 
 export interface SpawnOptions {

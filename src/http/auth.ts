@@ -21,9 +21,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { InvalidArgumentError } from "../core/errors/index.js";
 import { HttpError } from "./errors.js";
 import type { FailureLimiter } from "./rate-limit.js";
+import type { Role } from "./role.js";
 import { readSessionCookie, type SessionKeys } from "./session.js";
-
-export type Role = "read" | "admin";
 
 export interface ApiToken {
   token: string;

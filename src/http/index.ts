@@ -18,7 +18,7 @@
  * log), `dashboard.ts` (the prebuilt UI's files), `guards.ts`, `events/`, `metrics.ts`
  * (server), `worker-metrics.ts` (a worker's own `/metrics` port).
  */
-export { type ApiToken, parseTokenList, type Role } from "./auth.js";
+export { type ApiToken, parseTokenList } from "./auth.js";
 export { dashboardApp, dashboardDir, mountDashboard } from "./dashboard.js";
 export { type ErrorBody, HttpError, STATUS_BY_CODE } from "./errors.js";
 export {
@@ -34,5 +34,6 @@ export {
   SESSION_TTL_DEFAULT,
   type ServerOptions,
 } from "./options.js";
+export type { Role } from "./role.js";
 export { createServer, type SpoolServer, startServer } from "./server.js";
 export { type MetricsServer, startMetricsServer } from "./worker-metrics.js";

@@ -4,7 +4,8 @@
  */
 import { type Duration, toMs } from "../core/duration.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
-import { type ApiToken, checkTokenName, isLoopbackHost, parseTokenList, type Role } from "./auth.js";
+import { type ApiToken, checkTokenName, isLoopbackHost, parseTokenList } from "./auth.js";
+import type { Role } from "./role.js";
 import { type SessionKeys, secretFromTokens, sessionKeys } from "./session.js";
 
 export const PORT_DEFAULT = 7070;

@@ -8,6 +8,7 @@
  * `{"$spool": kind, "v": …}` rather than being lossily converted.
  */
 import { z } from "@hono/zod-openapi";
+import { DEDUPE_MODES } from "../core/dedupe.js";
 import { JOB_STATES } from "../core/types.js";
 
 const duration = z
@@ -51,6 +52,19 @@ const FollowUpSchema = z
       "A job written in the same atomic write as the parent's outcome, exactly once (docs/flow-control.md, Durable follow-ups)",
   });
 
+/** `options.dedupe` (docs/flow-control.md, "Dedupe windows"): a literal key; wins over the task's. */
+const DedupeSchema = z
+  .object({
+    key: z.string().min(1).max(512),
+    window: duration.optional().openapi({ description: "Required for throttle and debounce" }),
+    mode: z.enum(DEDUPE_MODES).optional().openapi({ description: 'Default "throttle"' }),
+    maxWait: duration
+      .optional()
+      .openapi({ description: "Debounce only: the longest the run time is pushed back" }),
+  })
+  .strict()
+  .openapi("Dedupe");
+
 export const EnqueueOptionsSchema = z
   .object({
     delay: duration.optional(),
@@ -60,7 +74,20 @@ export const EnqueueOptionsSchema = z
     queue: name.optional(),
     attempts: z.number().int().min(1).max(1000).optional(),
     timeout: duration.optional(),
+    lease: duration
+      .optional()
+      .openapi({ description: "How long a claim holds the job before it may be rescued" }),
     meta: z.record(z.string(), z.unknown()).optional(),
+    limitKey: z.string().min(1).max(512).optional().openapi({
+      description:
+        "The job's flow-control key (its task's per-key concurrency / rateLimit); wins over the task's key function",
+    }),
+    dedupe: DedupeSchema.optional(),
+    dependsOn: z
+      .array(z.string().min(1).max(200))
+      .max(1000)
+      .optional()
+      .openapi({ description: "Ids of jobs that must complete before this one runs" }),
     // biome-ignore lint/suspicious/noThenProperty: the follow-up option the library names `then` (a plain object, never a function)
     then: FollowUpSchema.optional().openapi({ description: "Enqueued when this job completes" }),
     catch: FollowUpSchema.optional().openapi({
@@ -134,6 +161,10 @@ export const JobSchema = z
     startedAt: z.number().nullable(),
     finishedAt: z.number().nullable(),
     updatedAt: z.number(),
+    limitKey: z.string().optional().openapi({
+      description:
+        'The flow-control key: present when the task has a concurrency or rateLimit ("" when unkeyed)',
+    }),
   })
   .openapi("Job");
 

@@ -21,7 +21,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
-import type { Role } from "./auth.js";
+import type { Role } from "./role.js";
 
 export interface SessionKeys {
   sign: Buffer;

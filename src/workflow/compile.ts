@@ -14,31 +14,8 @@ import { newJobId } from "../core/ids.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { PipedCall, TaskCall } from "../core/task.js";
 import { buildJob, validateInput } from "../enqueue/build-job.js";
+import type { Step, WorkflowJobMeta, WorkflowOptions, WorkflowSpec } from "./shapes.js";
 import { encodeRef, type Ref, refJobs, type Tpl } from "./template.js";
-import type { Step, WorkflowOptions } from "./workflow.js";
-
-/** What `meta.workflow` holds on every job of a workflow. */
-export interface WorkflowJobMeta {
-  id: string;
-  /** The node's path: "0", "group.3", "report" … */
-  node: string;
-  /** Present when the input is built from the parents' results: a template over `dependsOn`. */
-  input?: Tpl;
-  /** Flow nodes: `ctx.parents`, an `{ o: … }` template over `dependsOn`. */
-  parents?: Tpl;
-}
-
-/** What the workflow record's `spec` holds (JSON). */
-export interface WorkflowSpec {
-  v: 1;
-  kind: Step["kind"];
-  /** Job ids, in node order. */
-  jobs: string[];
-  /** Node paths, same order. */
-  names: string[];
-  /** The workflow's result: a template over `jobs`. */
-  output: Tpl;
-}
 
 export interface CompileDeps {
   registry: TaskRegistry;

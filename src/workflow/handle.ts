@@ -12,11 +12,10 @@ import { NotFoundError, TimeoutError, WorkflowFailedError } from "../core/errors
 import { deserialize } from "../core/serializer.js";
 import type { ResultOptions } from "../core/task.js";
 import { FINAL_STATES, type JobProgress, type JobRecord, type JobState } from "../core/types.js";
-import type { WorkflowSpec } from "./compile.js";
 import { PARENT_READ_CHUNK } from "./inputs.js";
+import type { WorkflowPolicy, WorkflowSpec } from "./shapes.js";
 import { workflowJobs } from "./spawned-nodes.js";
 import { buildFromTpl, tplIndexes } from "./template.js";
-import type { WorkflowPolicy } from "./workflow.js";
 
 /** Fallback poll while waiting for a result (the change feed is the fast path). */
 export const WORKFLOW_POLL_MS = 1_000;

@@ -8,7 +8,7 @@ import type { Backend } from "../backend/backend.js";
 import { NonRetriableError } from "../core/errors/index.js";
 import { deserialize } from "../core/serializer.js";
 import type { JobRecord } from "../core/types.js";
-import type { WorkflowJobMeta } from "./compile.js";
+import type { WorkflowJobMeta } from "./shapes.js";
 import { buildFromTpl, type Tpl, tplIndexes } from "./template.js";
 
 /** Parents read per `jobGetMany` call. */

@@ -6,8 +6,8 @@
  */
 import type { Backend } from "../backend/backend.js";
 import type { JobRecord } from "../core/types.js";
-import type { WorkflowSpec } from "./compile.js";
 import { PARENT_READ_CHUNK } from "./inputs.js";
+import type { WorkflowSpec } from "./shapes.js";
 
 export interface WorkflowJobs {
   /** Job ids: the spec's, then spawned children (breadth first). */

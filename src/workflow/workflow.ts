@@ -1,6 +1,6 @@
 /**
- * The shared shape of every workflow piece: a `Step` tree (what compile.ts turns into jobs)
- * wrapped in a typed `Workflow<In, Out>`, and the type-level rules that make chains, chords
+ * The shared shape of every workflow piece: a `Step` tree (shapes.ts; what compile.ts turns into
+ * jobs) wrapped in a typed `Workflow<In, Out>`, and the type-level rules that make chains, chords
  * and flows check that each piped input equals what its parents produce.
  *
  * `In` is what the piece expects from upstream: `Free` when every entry has its own input
@@ -8,33 +8,9 @@
  */
 import type { PipedCall, TaskCall } from "../core/task.js";
 import type { WorkflowHandle } from "./handle.js";
+import type { Step, WorkflowOptions } from "./shapes.js";
 
-export type Step =
-  | { readonly kind: "call"; readonly call: TaskCall | PipedCall }
-  | { readonly kind: "chain"; readonly steps: readonly Step[] }
-  | { readonly kind: "group"; readonly items: readonly Step[] }
-  | { readonly kind: "chord"; readonly group: Step; readonly callback: Step }
-  | {
-      readonly kind: "flow";
-      readonly nodes: readonly {
-        readonly name: string;
-        readonly step: Step;
-        readonly after: readonly string[];
-      }[];
-    };
-
-export type WorkflowPolicy = "failFast" | "continue";
-
-export interface WorkflowOptions {
-  /** Shown in listings and the dashboard. Default: the kind and first task ("chain:pdf.render"). */
-  name?: string;
-  /**
-   * `failFast` (default): the first permanent failure cancels every job that has not started
-   * and the workflow is `failed`. `continue`: independent branches finish; only dependents of
-   * the failed node are cancelled. Retries of a node happen before either applies.
-   */
-  policy?: WorkflowPolicy;
-}
+export type { Step, WorkflowOptions, WorkflowPolicy } from "./shapes.js";
 
 /** Marker for "takes no input from upstream". */
 export interface Free {

@@ -80,7 +80,7 @@ describe("Python client package", () => {
     const out = await unittest("test_client.py");
     const ran = /Ran (\d+) tests?/.exec(out);
     expect(ran, out).not.toBeNull();
-    expect(Number(ran![1])).toBe(20);
+    expect(Number(ran![1])).toBe(21);
     expect(out).toMatch(/\nOK\s*$/);
     expect(out).not.toMatch(/skipped/);
     // What the Python side did is visible from here too: the cancelled workflow, the run-now job.

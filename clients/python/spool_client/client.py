@@ -45,7 +45,11 @@ _OPTION_NAMES = {
     "queue": "queue",
     "attempts": "attempts",
     "timeout": "timeout",
+    "lease": "lease",
     "meta": "meta",
+    "limit_key": "limitKey",
+    "dedupe": "dedupe",
+    "depends_on": "dependsOn",
     "then": "then",
     "catch": "catch",
 }
@@ -102,14 +106,23 @@ class SpoolClient:
         meta: Optional[Mapping[str, Any]] = None,
         then: Optional[FollowUp] = None,
         catch: Optional[FollowUp] = None,
+        lease: Optional[Duration] = None,
+        limit_key: Optional[str] = None,
+        dedupe: Optional[Mapping[str, Any]] = None,
+        depends_on: Optional[Iterable[str]] = None,
     ) -> EnqueueAnswer:
-        """Enqueues one job; returns `{"id", "created"}` (`created` is False when `key` matched an existing job).
+        """Enqueues one job; returns `{"id", "created"}` (`created` is False when `key` or `dedupe` matched an existing job).
 
         `then` / `catch`: a follow-up job the server writes with this job's outcome, exactly once
         (`then` when it completes, `catch` when it fails for good); see `FollowUp`.
+        `limit_key`: the job's flow-control key (its task's per-key concurrency / rate limit).
+        `dedupe`: `{"key", "window"?, "mode"?: "throttle"|"debounce"|"replace", "maxWait"?}`.
+        `depends_on`: ids of jobs that must complete before this one runs.
         """
         options = {"key": key, "delay": delay, "run_at": run_at, "priority": priority, "queue": queue}
         options.update({"attempts": attempts, "timeout": timeout, "meta": meta, "then": then, "catch": catch})
+        deps = None if depends_on is None else list(depends_on)
+        options.update({"lease": lease, "limit_key": limit_key, "dedupe": dedupe, "depends_on": deps})
         return self._call("POST", "/api/jobs", self._job(task, input, options), idempotent=key is not None)
 
     def enqueue_many(self, jobs: Iterable[JobSpec], chunk: int = _BULK_LIMIT) -> List[EnqueueAnswer]:

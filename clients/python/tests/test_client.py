@@ -81,6 +81,19 @@ class Jobs(unittest.TestCase):
         listed = c.list(key=key)["jobs"]
         self.assertEqual([j["id"] for j in listed], [first["id"]])
 
+    def test_lease_dedupe_depends_on(self):
+        c = client()
+        window = {"key": f"user-{uuid.uuid4()}", "window": "1h", "mode": "throttle"}
+        first = c.enqueue("echo", "a", dedupe=window, lease="45s", delay="1h")
+        again = c.enqueue("echo", "b", dedupe=window, delay="1h")
+        self.assertEqual((again["id"], again["created"]), (first["id"], False))
+        self.assertEqual(c.get(first["id"])["leaseMs"], 45_000)
+        after = c.enqueue("echo", "c", depends_on=[first["id"]])
+        job = c.get(after["id"])
+        self.assertEqual((job["state"], job["dependsOn"]), ("waiting", [first["id"]]))
+        with self.assertRaises(spool_client.InvalidArgument):
+            c.enqueue("echo", "d", limit_key="tenant-1")  # echo has no keyed limit
+
     def test_enqueue_many_chunks_past_the_bulk_limit(self):
         c = client()
         batch = str(uuid.uuid4())

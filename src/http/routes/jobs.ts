@@ -133,7 +133,7 @@ export function jobRoutes(deps: RouteDeps) {
       tags,
       summary: "Enqueue a job",
       description:
-        "Idempotent with `options.key`: a second call returns the existing job with `created: false` (200).",
+        "Idempotent with `options.key`: a second call returns the existing job with `created: false` (200). A `dependsOn` id naming no job answers 404 and writes nothing.",
       request: jsonBody(EnqueueBodySchema),
       responses: {
         201: json(EnqueuedSchema, "Created"),
@@ -141,7 +141,7 @@ export function jobRoutes(deps: RouteDeps) {
           EnqueuedSchema,
           'An idempotency key or dedupe window matched an existing job, or the "drop-newest" strategy dropped the job (`dropped: true`)',
         ),
-        ...errorResponses(400, 403, 413, 415, 422),
+        ...errorResponses(400, 403, 404, 413, 415, 422),
       },
     }),
     async (c) => {
@@ -170,7 +170,7 @@ export function jobRoutes(deps: RouteDeps) {
       request: jsonBody(BulkBodySchema),
       responses: {
         201: json(z.object({ jobs: z.array(EnqueuedSchema) }), "Enqueued, in request order"),
-        ...errorResponses(400, 403, 413, 415, 422),
+        ...errorResponses(400, 403, 404, 413, 415, 422),
       },
     }),
     async (c) => {
