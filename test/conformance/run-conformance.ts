@@ -27,6 +27,7 @@ import { flowTopic } from "./suite/flow.js";
 import { flowKeysTopic } from "./suite/flow-keys.js";
 import { flowRotationTopic } from "./suite/flow-rotation.js";
 import { flowStrategyTopic } from "./suite/flow-strategy.js";
+import { flowStrategyPathsTopic } from "./suite/flow-strategy-paths.js";
 import { flowWaitingTopic } from "./suite/flow-waiting.js";
 import { followUpsTopic } from "./suite/follow-ups.js";
 import { jobActionsTopic } from "./suite/job-actions.js";
@@ -84,6 +85,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   flowKeysTopic,
   flowRotationTopic,
   flowStrategyTopic,
+  flowStrategyPathsTopic,
   flowWaitingTopic,
   dedupeTopic,
   spawnTopic,
