@@ -1,6 +1,6 @@
 /**
  * Fairness between keys as a property (issue 15), across 3 worker processes sharing one store
- * (SQLite file, Redis): 10,000 jobs of one task with a keyed cap that never binds, one key
+ * (SQLite file, Redis, PostgreSQL schema): 10,000 jobs of one task with a keyed cap that never binds, one key
  * holding most of them and queued first, four small keys after it. With round-robin between
  * the 5 keys, the n-th job of a small key should be about the (5 × n)-th job to start (its
  * fair rank); the test asserts the p95 over the small keys' jobs of start rank / fair rank is
@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import type { Backend } from "../../src/backend/backend.js";
 import { createSpool, type Spool } from "../../src/client/spool.js";
+import { postgresReachable, postgresUrl, requirePostgres } from "../support/postgres.js";
 import { redisReachable, redisUrl, requireRedis } from "../support/redis.js";
 import { waitFor } from "../support/wait-for.js";
 import { spawnWorkerProcess } from "./worker-process.js";
@@ -29,7 +30,10 @@ const TOTAL = BIG + SMALL_KEYS.length * SMALL;
 const KEYS = 1 + SMALL_KEYS.length;
 
 requireRedis("the fairness property test on Redis");
-const kinds = redisReachable ? (["sqlite", "redis"] as const) : (["sqlite"] as const);
+requirePostgres("the fairness property test on PostgreSQL");
+const kinds: ("sqlite" | "redis" | "postgres")[] = ["sqlite"];
+if (redisReachable) kinds.push("redis");
+if (postgresReachable) kinds.push("postgres");
 
 /** Every job of queue "fair" with its limit key and start time, page by page. */
 async function starts(backend: Backend): Promise<{ key: string; startedAt: number; createdAt: number }[]> {
@@ -94,6 +98,11 @@ describe.each(kinds)("fairness between keys across 3 worker processes on %s", (k
       const r = redisUrl();
       url = r.url;
       cleanups.push(r.cleanup);
+    }
+    if (kind === "postgres") {
+      const p = postgresUrl();
+      url = p.url;
+      cleanups.push(p.cleanup);
     }
     const spool = createSpool({ backend: url, logger: { level: "silent" }, retention: false });
     cleanups.push(() => spool.close());
