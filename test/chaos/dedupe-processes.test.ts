@@ -24,7 +24,7 @@ interface CallResult {
   deduplicated: boolean;
 }
 
-const kinds = processStoreKinds("dedupe property tests on Redis");
+const kinds = processStoreKinds("dedupe property tests");
 
 describe.each(kinds)("dedupe windows under enqueues from 3 processes on %s", (kind) => {
   const stores = processStores(kind);

@@ -1,6 +1,6 @@
 /**
  * Fairness between keys as a property (issue 15), across 3 worker processes sharing one store
- * (SQLite file, Redis): 10,000 jobs of one task with a keyed cap that never binds, one key
+ * (SQLite file, Redis, PostgreSQL schema): 10,000 jobs of one task with a keyed cap that never binds, one key
  * holding most of them and queued first, four small keys after it. With round-robin between
  * the 5 keys, the n-th job of a small key should be about the (5 × n)-th job to start (its
  * fair rank); the test asserts the p95 over the small keys' jobs of start rank / fair rank is
@@ -20,7 +20,7 @@ const SMALL = 100;
 const TOTAL = BIG + SMALL_KEYS.length * SMALL;
 const KEYS = 1 + SMALL_KEYS.length;
 
-const kinds = processStoreKinds("the fairness property test on Redis");
+const kinds = processStoreKinds("the fairness property test", { postgres: true });
 
 /** Every job of queue "fair" with its limit key and start time, page by page. */
 async function starts(backend: Backend): Promise<{ key: string; startedAt: number; createdAt: number }[]> {

@@ -15,7 +15,7 @@ const CAP = 2;
 const RATE = { limit: 10, per: 500, burst: 2 };
 const KEYS = ["a", "b", "c"];
 
-const kinds = processStoreKinds("per-key flow-control property tests on Redis");
+const kinds = processStoreKinds("per-key flow-control property tests");
 
 describe.each(kinds)("per-key flow control across 3 worker processes on %s", (kind) => {
   const stores = processStores(kind);

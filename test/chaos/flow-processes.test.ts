@@ -16,7 +16,7 @@ const WORKER = join(import.meta.dirname, "fixtures/flow-worker.ts");
 const CAP = 3;
 const RATE = { limit: 20, per: 500, burst: 5 };
 
-const kinds = processStoreKinds("flow-control property tests on Redis");
+const kinds = processStoreKinds("flow-control property tests");
 
 describe.each(kinds)("flow control across 3 worker processes on %s", (kind) => {
   const stores = processStores(kind);

@@ -18,7 +18,7 @@ const SCRIPT = join(import.meta.dirname, "fixtures/flow-strategy-process.ts");
 const CAP = 2;
 const PER_PROCESS = 30;
 
-const kinds = processStoreKinds("strategy-at-the-cap property tests on Redis");
+const kinds = processStoreKinds("strategy-at-the-cap property tests");
 
 describe.each(kinds)("strategy at the cap across 3 processes on %s", (kind) => {
   const stores = processStores(kind);

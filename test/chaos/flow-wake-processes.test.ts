@@ -12,7 +12,7 @@ import { waitFor } from "../support/wait-for.js";
 
 const WORKER = join(import.meta.dirname, "fixtures/flow-wake-worker.ts");
 
-const kinds = processStoreKinds("cap-freed wake-up across processes on Redis");
+const kinds = processStoreKinds("cap-freed wake-up across processes");
 
 describe.each(kinds)("a freed cap wakes waiting workers across processes on %s", (kind) => {
   const stores = processStores(kind);

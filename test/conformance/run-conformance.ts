@@ -25,6 +25,7 @@ import { enqueueTopic } from "./suite/enqueue.js";
 import { failTopic } from "./suite/fail.js";
 import { flowTopic } from "./suite/flow.js";
 import { flowKeysTopic } from "./suite/flow-keys.js";
+import { flowRotationTopic } from "./suite/flow-rotation.js";
 import { flowStrategyTopic } from "./suite/flow-strategy.js";
 import { flowStrategyPathsTopic } from "./suite/flow-strategy-paths.js";
 import { flowWaitingTopic } from "./suite/flow-waiting.js";
@@ -83,6 +84,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   auditTopic,
   flowTopic,
   flowKeysTopic,
+  flowRotationTopic,
   flowStrategyTopic,
   flowStrategyPathsTopic,
   flowWaitingTopic,

@@ -1,7 +1,7 @@
 /**
  * Set-up shared by the chaos tests that run several processes against one store: the store
  * kinds they run on, a fresh store per test (a SQLite file in its own temporary folder, or an
- * isolated Redis prefix) with a migrated `Spool` on it, the registry of child processes, and
+ * isolated Redis prefix or PostgreSQL schema) with a migrated `Spool` on it, the registry of child processes, and
  * cleanups. After each test every child still alive is SIGKILLed and waited for, then the
  * cleanups run in reverse order (spool closed before its folder or Redis prefix goes).
  */
@@ -12,17 +12,30 @@ import { join, resolve } from "node:path";
 import { afterEach } from "vitest";
 import { createSpool, type Spool } from "../../src/client/spool.js";
 import { spawnWorkerProcess, type WorkerProcess } from "../chaos/worker-process.js";
+import { postgresReachable, postgresUrl, requirePostgres } from "./postgres.js";
 import { redisReachable, redisUrl, requireRedis } from "./redis.js";
 
 /** The repository root: the working directory of every child process. */
 export const ROOT = resolve(import.meta.dirname, "../..");
 
-export type ProcessStoreKind = "sqlite" | "redis";
+export type ProcessStoreKind = "sqlite" | "redis" | "postgres";
 
-/** SQLite always; Redis when reachable (`requireRedis` makes CI fail instead of skipping `what`). */
-export function processStoreKinds(what: string): readonly ProcessStoreKind[] {
-  requireRedis(what);
-  return redisReachable ? ["sqlite", "redis"] : ["sqlite"];
+/**
+ * SQLite always; Redis when reachable, and PostgreSQL when asked for and reachable
+ * (`requireRedis` / `requirePostgres` make CI fail instead of skipping `what`).
+ */
+export function processStoreKinds(
+  what: string,
+  options: { postgres?: boolean } = {},
+): readonly ProcessStoreKind[] {
+  requireRedis(`${what} on Redis`);
+  const kinds: ProcessStoreKind[] = ["sqlite"];
+  if (redisReachable) kinds.push("redis");
+  if (options.postgres) {
+    requirePostgres(`${what} on PostgreSQL`);
+    if (postgresReachable) kinds.push("postgres");
+  }
+  return kinds;
 }
 
 export interface ProcessStore {
@@ -81,6 +94,11 @@ export function processStores(kind: ProcessStoreKind): ProcessStores {
         const r = redisUrl();
         url = r.url;
         onCleanup(r.cleanup);
+      }
+      if (kind === "postgres") {
+        const p = postgresUrl();
+        url = p.url;
+        onCleanup(p.cleanup);
       }
       const spool = createSpool({ backend: url, logger: { level: "silent" }, retention: false });
       onCleanup(() => spool.close());

@@ -2,11 +2,10 @@
  * Memory backend: the claim of a queue whose jobs have task or key limits (flow-gate.ts).
  * Jobs with limits wait in one heap per fairness group (store.ts `flowReady`); jobs without
  * limits in the queue's ready heap, served as one more group. Groups are served round-robin,
- * one job per group per round, each round in claim order; a group whose next job a limit
- * stops is skipped for the rest of the claim, so limited keys never block the others.
+ * one job per group per round, in a ring that goes on from claim to claim; a group whose next
+ * job a limit stops is skipped for the rest of the claim, so limited keys never block the others.
  */
 import { FlowGate, type FlowGateIo } from "../flow-gate.js";
-import { claimOrder } from "../shared.js";
 import type { Heap } from "./heap.js";
 import type { HeapEntry, MemoryStore, StoredJob } from "./store.js";
 
@@ -51,9 +50,28 @@ function gateFor(s: MemoryStore, now: number): FlowGate {
   return new FlowGate(gateIo(s), now);
 }
 
+/** A group's place in the ring: the jobs without limits first, then groups by (task, key). */
+type RingPos = { task: string; key: string } | "plain";
+
+function before(a: RingPos, b: RingPos): boolean {
+  if (a === "plain") return b !== "plain";
+  if (b === "plain") return false;
+  return a.task < b.task || (a.task === b.task && a.key < b.key);
+}
+
+/** One group of the ring and its heap. */
+interface Group {
+  pos: RingPos;
+  heap: Heap<HeapEntry>;
+  done: boolean;
+}
+
 /**
- * Claims up to `room` jobs of `queue` through the flow gate; `lease` starts one job. Returns
- * what it took, and when a limit held a job back, the instant one may start (rate or hold).
+ * Claims up to `room` jobs of `queue` through the flow gate; `lease` starts one job. Groups
+ * take turns in a ring (the same rule as SQLite's flow-ring.ts): round by round, each group's
+ * next job the limits allow, the ring starting after the group the queue's previous fair claim
+ * served last (`s.flowCursor`), so consecutive claims of one job each rotate between keys.
+ * Returns what it took, and when a limit held a job back, the instant one may start.
  */
 export function claimFlow(
   s: MemoryStore,
@@ -68,40 +86,48 @@ export function claimFlow(
   const plain = s.ready.get(queue);
   // Jobs without limits this claim may not take (task filter, task hold): put back at the end.
   const skipped: HeapEntry[] = [];
-  const active = new Set<Heap<HeapEntry>>();
+  const ring: Group[] = [];
   for (const [name, heap] of groups) {
     const job = top(s, heap);
     if (!job) groups.delete(name);
-    else if (!tasks || tasks.has(job.task)) active.add(heap);
+    else if (!tasks || tasks.has(job.task))
+      ring.push({ pos: { task: job.task, key: job.flow!.key }, heap, done: false });
   }
-  if (plain) active.add(plain);
+  if (plain && top(s, plain)) ring.push({ pos: "plain", heap: plain, done: false });
+  ring.sort((a, b) => (before(a.pos, b.pos) ? -1 : before(b.pos, a.pos) ? 1 : 0));
+  // Start after the cursor: the first group past it, wrapping around.
+  const cursor = s.flowCursor.get(queue);
+  const first = cursor === undefined ? 0 : ring.findIndex((g) => before(cursor, g.pos));
+  const order = first <= 0 ? ring : [...ring.slice(first), ...ring.slice(0, first)];
   let taken = 0;
-  while (taken < room && active.size > 0) {
-    // One round: each group's next job, in claim order.
-    const round: { heap: Heap<HeapEntry>; job: StoredJob }[] = [];
-    for (const heap of active) {
-      let job = top(s, heap);
-      // The plain heap mixes tasks: step over jobs this claim may not start.
-      while (job && heap === plain && ((tasks && !tasks.has(job.task)) || !gate.admit(job.task, null))) {
-        skipped.push(heap.pop()!);
-        job = top(s, heap);
-      }
-      if (job) round.push({ heap, job });
-      else active.delete(heap);
+  let last: RingPos | null = null;
+  /** Gives group `g` its turn: takes its next job the limits allow, if any. */
+  const turn = (g: Group): void => {
+    let job = top(s, g.heap);
+    // The plain heap mixes tasks: step over jobs this claim may not start.
+    while (job && g.pos === "plain" && ((tasks && !tasks.has(job.task)) || !gate.admit(job.task, null))) {
+      skipped.push(g.heap.pop()!);
+      job = top(s, g.heap);
     }
-    round.sort((a, b) => claimOrder(a.job, b.job));
-    for (const { heap, job } of round) {
+    // A group's jobs share task and key: once one is stopped, the rest of the group is too.
+    if (!job || (g.pos !== "plain" && !gate.admit(job.task, job.flow))) {
+      g.done = true;
+      return;
+    }
+    g.heap.pop();
+    lease(job);
+    taken++;
+    last = g.pos;
+  };
+  while (taken < room) {
+    const live = order.filter((g) => !g.done);
+    if (live.length === 0) break;
+    for (const g of live) {
       if (taken >= room) break;
-      // A plain job was admitted above; a group's job is admitted (and counted) here.
-      if (heap !== plain && !gate.admit(job.task, job.flow)) {
-        active.delete(heap);
-        continue;
-      }
-      heap.pop();
-      lease(job);
-      taken++;
+      turn(g);
     }
   }
+  if (last !== null) s.flowCursor.set(queue, last);
   for (const entry of skipped) plain!.push(entry);
   for (const [group, tat] of gate.moved) s.flowTat.set(group, tat);
   return { taken, retryAt: gate.retryAt, limited: gate.limited };

@@ -76,6 +76,8 @@ export class MemoryStore {
   readonly flowReady = new Map<string, Map<string, Heap<HeapEntry>>>();
   /** Rate state (GCRA tat) of task and key groups. Holds of groups share `holds`. */
   readonly flowTat = new Map<string, number>();
+  /** Queue -> the last group its fair claim served (flow-claim.ts): where the next claim's ring starts. */
+  readonly flowCursor = new Map<string, { task: string; key: string } | "plain">();
   readonly logs = new Map<string, JobLogLine[]>();
   readonly workers = new Map<string, WorkerInfo & { expiresAt: number }>();
   readonly listeners = new Set<BackendEventListener>();

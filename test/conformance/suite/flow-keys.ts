@@ -159,6 +159,42 @@ export const flowKeysTopic = defineTopic("flow-keys", (test) => {
     expect(byKey((await claimAs(backend, "w1")).jobs)).toEqual({ a: 2, "-": 1 });
   });
 
+  test("a hold only extends: a shorter second hold of a queue, task or key does not cut it short", async ({
+    backend,
+    clock,
+  }) => {
+    // One job per scope: a queue hold, a task hold, a key hold (each in its own queue).
+    await backend.jobEnqueue({
+      jobs: [
+        newJob(clock, { queue: "qa", task: "pa" }),
+        newJob(clock, { queue: "qb", task: "tb" }),
+        newJob(clock, { queue: "qc", task: "t", flow: capFlow("a", 10) }),
+      ],
+    });
+    const queues = ["qa", "qb", "qc"];
+    const t0 = clock.now();
+    // An upstream said "retry after 30s", then another call to it said "5s": still 30s.
+    for (const scope of [
+      { queue: "qa" },
+      { queue: "qb", task: "tb" },
+      { queue: "qc", task: "t", key: "a" },
+    ]) {
+      await backend.queueHold({ ...scope, until: t0 + 30_000 });
+      await backend.queueHold({ ...scope, until: t0 + 5_000 });
+    }
+    const held = await claimAs(backend, "w1", 10, queues);
+    expect(held.jobs).toEqual([]);
+    expect(held.nextRunAt).toBe(t0 + 30_000);
+    clock.advance(5_001);
+    expect((await claimAs(backend, "w1", 10, queues)).jobs).toEqual([]);
+    // A longer second hold moves the end on.
+    await backend.queueHold({ queue: "qb", task: "tb", until: t0 + 40_000 });
+    clock.advance(30_000 - 5_001);
+    expect((await claimAs(backend, "w1", 10, queues)).jobs.map((j) => j.queue).sort()).toEqual(["qa", "qc"]);
+    clock.advance(10_000);
+    expect((await claimAs(backend, "w1", 10, queues)).jobs.map((j) => j.queue)).toEqual(["qb"]);
+  });
+
   test("bad flow is refused with InvalidArgumentError and writes nothing", async ({ backend, clock }) => {
     for (const flow of [capFlow("a", 0), capFlow("a", 1.5), capFlow("a", -1)]) {
       const jobs = [newJob(clock, { queue: "q" }), newJob(clock, { queue: "q", flow })];

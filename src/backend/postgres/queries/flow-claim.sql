@@ -1,7 +1,14 @@
 -- Claims the jobs the fair claim chose if they are still queued (a plain claim may have taken
--- a job without limits meanwhile: READ COMMITTED re-checks the row after its lock).
--- Params: :ids (text[]), :now, :token, :worker_id, :lease_ms.
+-- a job without limits meanwhile: READ COMMITTED re-checks the row after its lock), and, when
+-- :move, stores the last group it served as the queue's rotation cursor (flow-start.sql).
+-- Params: :ids (text[]), :now, :token, :worker_id, :lease_ms, :move (boolean), :queue,
+--   :cursor_task (NULL: the jobs without limits), :cursor_key.
 -- Returns: every column of each claimed job (in no particular order).
+WITH cursor_moved AS (
+  INSERT INTO spool.flow_cursor (queue, task, flow_key)
+  SELECT :queue::text, :cursor_task::text, :cursor_key::text WHERE :move::boolean
+  ON CONFLICT (queue) DO UPDATE SET task = excluded.task, flow_key = excluded.flow_key
+)
 UPDATE spool.jobs AS j SET
   state = 'running',
   attempt = j.attempt + 1,

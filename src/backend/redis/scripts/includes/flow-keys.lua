@@ -10,6 +10,8 @@
 ---   P ftat          hash    group -> GCRA tat of its rate limit
 ---   P hold:<group>  string  a task or key hold (queue-hold.lua), also in P fholds (ZSET
 ---                           until -> name) so a claim sees at once whether any is on
+---   P fcur          hash    queue -> the group its last fair claim served ('' : the jobs
+---                           without limits): where the next claim's ring starts
 --- @include "flow"
 --- @include "place"
 
@@ -99,48 +101,98 @@ local function fgPending(prefix, queue, now)
   return #redis.call('ZRANGEBYSCORE', prefix .. 'fholds', '(' .. now, '+inf', 'LIMIT', 0, 1) > 0
 end
 
-local function fgBefore(a, b)
-  if a.rn ~= b.rn then return a.rn < b.rn end
-  if a.p ~= b.p then return a.p < b.p end
-  return a.m < b.m
+--- Whether string a sorts before b byte by byte (Lua's `<` follows the server's locale).
+local function fgBytesLess(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
 end
 
---- The fair claim of one queue: candidates dealt into rounds (a group's n-th job in round n;
---- jobs without limits form one group), rounds in turn, each in claim order (priority, runAt,
---- id); `lease(key, id, h)` starts one (returns its attempt or false). A group whose next
---- job a limit stops is skipped for the rest of the claim. Returns how many it took.
+--- Ring order of groups: the jobs without limits ('') first, then by task, then by limit key.
+local function fgRingLess(a, b)
+  if a.task ~= b.task then
+    if a.task == '' then return true end
+    if b.task == '' then return false end
+    return fgBytesLess(a.task, b.task)
+  end
+  return fgBytesLess(a.key, b.key)
+end
+
+--- The fair claim of one queue (docs/flow-control.md, "Fairness between keys"; the same rule as
+--- the SQLite and PostgreSQL flow-ring): groups take turns in a ring, the jobs without limits
+--- first, then the groups of P fg:<queue> by (task, key), starting after the group the queue's
+--- previous fair claim served last (P fcur, hash queue -> group name, '' for the jobs without
+--- limits). Round by round, each group gives its next job the limits allow; a group whose next
+--- job a limit stops is skipped for the rest of the claim. `lease(key, id, h)` starts one
+--- (returns its attempt or false). At most max(1000, 20 × want) candidates are looked at.
+--- Returns how many it took.
 local function fgClaim(prefix, queue, want, tasks, nowN, lease, ids, attempts)
-  local cands = {}
   local fgKey = prefix .. 'fg:' .. queue
+  local ring = {}
   for _, g in ipairs(redis.call('SMEMBERS', fgKey)) do
-    local zk = prefix .. 'fq:' .. queue .. ':' .. g
-    local r = redis.call('ZRANGE', zk, 0, want - 1, 'WITHSCORES')
-    if #r == 0 then
-      redis.call('SREM', fgKey, g)
-    else
-      for i = 1, #r, 2 do
-        local m = r[i]
-        cands[#cands + 1] = { rn = (i + 1) / 2, p = tonumber(r[i + 1]), m = m, id = string.sub(m, 18), g = g, zk = zk }
+    local at = string.find(g, FLOW_SEP, 1, true)
+    ring[#ring + 1] = { name = g, task = string.sub(g, 1, at - 1), key = string.sub(g, at + 1), zk = prefix .. 'fq:' .. queue .. ':' .. g }
+  end
+  -- The jobs without limits: one group over the queue's priorities (highest first); `skip`
+  -- counts entries passed over and left in place in the current priority's set.
+  local plain = { name = '', task = '', key = '', plain = true, prios = redis.call('ZREVRANGE', prefix .. 'prio:' .. queue, 0, -1), pi = 1, skip = 0 }
+  ring[#ring + 1] = plain
+  table.sort(ring, fgRingLess)
+  local first = 1
+  local cur = redis.call('HGET', prefix .. 'fcur', queue)
+  if cur then
+    local at = string.find(cur, FLOW_SEP, 1, true)
+    local pos = cur == '' and plain or { task = string.sub(cur, 1, at - 1), key = string.sub(cur, at + 1) }
+    first = #ring + 1
+    for i = 1, #ring do
+      if fgRingLess(pos, ring[i]) then
+        first = i
+        break
       end
     end
   end
-  local k = 0
-  for _, prio in ipairs(redis.call('ZREVRANGE', prefix .. 'prio:' .. queue, 0, -1)) do
-    if k >= want then break end
-    local rk = prefix .. 'ready:' .. queue .. ':' .. prio
-    local r = redis.call('ZRANGE', rk, 0, want - k - 1, 'WITHSCORES')
-    for i = 1, #r, 2 do
-      k = k + 1
-      cands[#cands + 1] = { rn = k, p = -tonumber(prio), m = flowMember(r[i + 1], r[i]), id = r[i], g = false, zk = rk, prio = prio }
-    end
-  end
-  table.sort(cands, fgBefore)
+  local order = {}
+  for i = 0, #ring - 1 do order[#order + 1] = ring[((first - 1 + i) % #ring) + 1] end
+
+  local budget = math.max(1000, 20 * want)
   local taken = 0
-  local blocked = {}
-  for _, c in ipairs(cands) do
-    if taken >= want then break end
-    if not (c.g and blocked[c.g]) then
-      local key = prefix .. 'job:' .. c.id
+  local lastTaken, lastSeen = nil, nil
+
+  --- The group's next entry: its id, member, sorted set and priority (plain), or nil when empty.
+  local function head(g)
+    if g.plain then
+      while g.pi <= #g.prios do
+        local rk = prefix .. 'ready:' .. queue .. ':' .. g.prios[g.pi]
+        local r = redis.call('ZRANGE', rk, g.skip, g.skip)
+        if #r > 0 then return r[1], r[1], rk, g.prios[g.pi] end
+        g.pi = g.pi + 1
+        g.skip = 0
+      end
+      return nil
+    end
+    local r = redis.call('ZRANGE', g.zk, 0, 0)
+    if #r == 0 then
+      redis.call('SREM', fgKey, g.name)
+      return nil
+    end
+    return string.sub(r[1], 18), r[1], g.zk, nil
+  end
+
+  --- Gives group g its turn: takes its next job the limits allow, if any.
+  local function turn(g)
+    lastSeen = g
+    while true do
+      if budget <= 0 then return false end
+      budget = budget - 1
+      local id, m, zk, prio = head(g)
+      if not id then
+        g.done = true
+        return false
+      end
+      local key = prefix .. 'job:' .. id
       local h = redis.call('HGETALL', key)
       local state, task, fk, fl, fm = nil, nil, nil, nil, nil
       for j = 1, #h, 2 do
@@ -151,33 +203,54 @@ local function fgClaim(prefix, queue, want, tasks, nowN, lease, ids, attempts)
         elseif field == 'fl' then fl = h[j + 1]
         elseif field == 'fm' then fm = h[j + 1] end
       end
-      if state ~= 'queued' or (c.g and fm ~= c.m) then
+      if state ~= 'queued' or (not g.plain and fm ~= m) then
         -- A stale entry (the job moved on, or was placed again under another member).
-        if c.g then redis.call('ZREM', c.zk, c.m) end
-      elseif tasks and not tasks[task] then
-        if c.g then blocked[c.g] = true end
+        if g.plain then g.skip = g.skip + 1 else redis.call('ZREM', zk, m) end
+      elseif not g.plain and tasks and not tasks[task] then
+        g.done = true
+        return false
+      elseif g.plain and tasks and not tasks[task] then
+        g.skip = g.skip + 1
       else
         local ok, capGroup = fgAdmit(prefix, task, fk, fl, nowN)
         if ok then
-          if c.g then
-            redis.call('ZREM', c.zk, c.m)
-          else
-            redis.call('ZREM', c.zk, c.id)
-            dropPriorityIfEmpty(prefix, queue, c.prio)
-          end
-          local attempt = lease(key, c.id, h)
+          redis.call('ZREM', zk, m)
+          if g.plain then dropPriorityIfEmpty(prefix, queue, prio) end
+          local attempt = lease(key, id, h)
           if attempt then
-            if capGroup then redis.call('SADD', prefix .. 'frs:' .. capGroup, c.id) end
+            if capGroup then redis.call('SADD', prefix .. 'frs:' .. capGroup, id) end
             taken = taken + 1
-            ids[taken] = c.id
+            ids[taken] = id
             attempts[taken] = attempt
+            lastTaken = g
+            return true
           end
-        elseif c.g then
-          blocked[c.g] = true
+        elseif g.plain then
+          -- Jobs without limits mix tasks: a held task's job is stepped over.
+          g.skip = g.skip + 1
+        else
+          -- A group's jobs share task and key: once one is stopped, the rest of the group is too.
+          g.done = true
+          return false
         end
       end
     end
   end
+
+  -- Rounds: each live group's turn, in ring order, until the claim is full or nothing moves.
+  while taken < want and budget > 0 do
+    local took = false
+    for _, g in ipairs(order) do
+      if taken >= want or budget <= 0 then break end
+      if not g.done and turn(g) then took = true end
+    end
+    if not took then break end
+  end
+  -- The next claim starts after the last group served, or, when this one ran out of budget
+  -- stepping over stopped groups, after the last one it looked at (so it moves on).
+  local last = lastTaken
+  if budget <= 0 then last = lastSeen end
+  if last then redis.call('HSET', prefix .. 'fcur', queue, last.name) end
   for g in pairs(fgMoved) do
     redis.call('HSET', prefix .. 'ftat', g, string.format('%.17g', fgTat[g]))
     fgMoved[g] = nil
