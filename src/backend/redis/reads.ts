@@ -12,10 +12,10 @@ import {
 import { noWaiting } from "../flow-waiting.js";
 import { sortFollowUps } from "../follow-ups.js";
 import type { QueueLimits } from "../seam/flow.js";
-import { encodeCursor, listLimit } from "../shared.js";
+import { listLimit } from "../shared.js";
 import { redisFlowWaiting } from "./flow-waiting.js";
 import { followUpFromHash } from "./job-args.js";
-import { walkJobs } from "./job-walk.js";
+import { cursorAfter, walkJobs } from "./job-walk.js";
 import { decodeObject } from "./records.js";
 import { type RedisStore, wrap } from "./store.js";
 
@@ -90,7 +90,7 @@ export async function jobList(s: RedisStore, params: JobListParams): Promise<Job
   const limit = listLimit(params);
   const { found } = await walkJobs(s, "job-list", params, { scanMax: LIST_SCAN_MAX });
   const page = found.slice(0, limit);
-  const nextCursor = found.length > limit ? encodeCursor(page[page.length - 1]!.id) : null;
+  const nextCursor = found.length > limit ? cursorAfter(page[page.length - 1]!) : null;
   return { jobs: page, nextCursor };
 }
 

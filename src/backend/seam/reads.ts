@@ -23,7 +23,12 @@ export interface JobListParams {
   cursor?: string;
   /** Page size, 1..1000 (default 50). */
   limit?: number;
-  /** By id, i.e. creation time. Default `desc` (newest first). */
+  /**
+   * By creation. Default `desc` (newest first). Memory, SQLite and PostgreSQL order by id
+   * (UUIDv7, made when the job is built); Redis by (createdAt, id), its list indexes' order
+   * (docs/redis.md): the same, except for a job whose id was made long before it was
+   * created (a then/catch follow-up).
+   */
   order?: "asc" | "desc";
 }
 

@@ -54,7 +54,9 @@ export async function jobList(s: SqliteStore, params: JobListParams): Promise<Jo
   const args = sqlListArgs(params);
   const desc = (params.order ?? "desc") === "desc";
   const states = args.states ? [...new Set(args.states)] : null;
-  const { states: _states, ...rest } = args;
+  // With no cursor, a bound past every id (ids are [0-9a-zA-Z-], all between "" and "~"): the
+  // statements' `id < :after` / `id > :after` is then always a seek on the index they walk.
+  const { states: _states, ...rest } = { ...args, after: args.after ?? (desc ? "~" : "") };
   const ranged = args.created_after !== null || args.created_before !== null;
   // One read transaction: the range probe and the walk it bounds (or the per-state pages
   // merged) see one snapshot.

@@ -398,10 +398,11 @@ export const JOB_LIST_RANGE_PROBE = "SELECT count(*) AS n, min(id) AS lo, max(id
  * through the primary key. Ids follow creation closely, so nearly every id there is in the
  * range; each row is still checked against every filter, so a wide span costs time, never a
  * wrong row. `+created_at` keeps the planner on the primary key (the page is in id order).
- * Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array).
+ * Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array; :after
+ *   never NULL).
  * Returns: every column.
  */
-export const JOB_LIST_SPAN_ASC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND id <= :hi\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR +created_at >= :created_after)\n  AND (:created_before IS NULL OR +created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+export const JOB_LIST_SPAN_ASC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND id <= :hi\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR +created_at >= :created_after)\n  AND (:created_before IS NULL OR +created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
 
 /**
  * `queries/job-list-span.sql`: One page of jobs, newest first, among ids in [:lo, :hi]: a created-time range walks only the ids
@@ -409,52 +410,59 @@ export const JOB_LIST_SPAN_ASC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND 
  * through the primary key. Ids follow creation closely, so nearly every id there is in the
  * range; each row is still checked against every filter, so a wide span costs time, never a
  * wrong row. `+created_at` keeps the planner on the primary key (the page is in id order).
- * Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array).
+ * Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array; :after
+ *   never NULL).
  * Returns: every column.
  */
-export const JOB_LIST_SPAN_DESC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND id <= :hi\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR +created_at >= :created_after)\n  AND (:created_before IS NULL OR +created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+export const JOB_LIST_SPAN_DESC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND id <= :hi\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR +created_at >= :created_after)\n  AND (:created_before IS NULL OR +created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-list-state.sql`: One page of jobs in one state, oldest first: `state = :state` with no OR around it lets the
  * planner walk spool_jobs_state_id (migration 0023) in id order and stop after one page (behind
  * `:states IS NULL OR ... json_each` it walked every job). Any other NULL filter matches everything.
  * Params: :queue, :state, :task, :key, :created_after (inclusive),
- *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
+ *   reads.ts passes a bound past every id, so `id > :after` is always a seek on the index:
+ *   behind `:after IS NULL OR` it was a filter, and page k read k pages),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_STATE_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+export const JOB_LIST_STATE_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
 
 /**
  * `queries/job-list-state.sql`: One page of jobs in one state, newest first: `state = :state` with no OR around it lets the
  * planner walk spool_jobs_state_id (migration 0023) in id order and stop after one page (behind
  * `:states IS NULL OR ... json_each` it walked every job). Any other NULL filter matches everything.
  * Params: :queue, :state, :task, :key, :created_after (inclusive),
- *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
+ *   reads.ts passes a bound past every id, so `id < :after` is always a seek on the index:
+ *   behind `:after IS NULL OR` it was a filter, and page k read k pages),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_STATE_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+export const JOB_LIST_STATE_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-list-task.sql`: One page of one task's jobs, oldest first: `task = :task` with no OR around it lets the planner
  * walk spool_jobs_task_id (migration 0053) in id order and stop after one page (behind
  * `:task IS NULL OR` it walked every job). Other NULL filters match everything; :states is
  * NULL here (a state filter goes to job-list-state.sql first).
- * Params: :queue, :task, :key, :created_after, :created_before, :after, :search, :limit.
+ * Params: :queue, :task, :key, :created_after, :created_before, :after (never NULL: see
+ *   job-list.sql), :search, :limit.
  * Returns: every column.
  */
-export const JOB_LIST_TASK_ASC = "SELECT * FROM spool_jobs\nWHERE task = :task\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+export const JOB_LIST_TASK_ASC = "SELECT * FROM spool_jobs\nWHERE task = :task\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
 
 /**
  * `queries/job-list-task.sql`: One page of one task's jobs, newest first: `task = :task` with no OR around it lets the planner
  * walk spool_jobs_task_id (migration 0053) in id order and stop after one page (behind
  * `:task IS NULL OR` it walked every job). Other NULL filters match everything; :states is
  * NULL here (a state filter goes to job-list-state.sql first).
- * Params: :queue, :task, :key, :created_after, :created_before, :after, :search, :limit.
+ * Params: :queue, :task, :key, :created_after, :created_before, :after (never NULL: see
+ *   job-list.sql), :search, :limit.
  * Returns: every column.
  */
-export const JOB_LIST_TASK_DESC = "SELECT * FROM spool_jobs\nWHERE task = :task\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+export const JOB_LIST_TASK_DESC = "SELECT * FROM spool_jobs\nWHERE task = :task\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-list.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
@@ -462,11 +470,13 @@ export const JOB_LIST_TASK_DESC = "SELECT * FROM spool_jobs\nWHERE task = :task\
  * statement that walks an index instead (reads.ts jobList), so no state filter is written here:
  * the newest page is a walk of `limit` entries of the id index (sqlite-list-plan.test.ts).
  * Params: :queue, :task, :key, :created_after (inclusive),
- *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
+ *   reads.ts passes a bound past every id, so `id > :after` is always a seek on the index:
+ *   behind `:after IS NULL OR` it was a filter, and page k read k pages),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+export const JOB_LIST_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
 
 /**
  * `queries/job-list.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
@@ -474,11 +484,13 @@ export const JOB_LIST_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR 
  * statement that walks an index instead (reads.ts jobList), so no state filter is written here:
  * the newest page is a walk of `limit` entries of the id index (sqlite-list-plan.test.ts).
  * Params: :queue, :task, :key, :created_after (inclusive),
- *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
+ *   reads.ts passes a bound past every id, so `id < :after` is always a seek on the index:
+ *   behind `:after IS NULL OR` it was a filter, and page k read k pages),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+export const JOB_LIST_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-log-insert.sql`: Appends one log line.

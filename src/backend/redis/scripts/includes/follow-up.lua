@@ -36,7 +36,7 @@ local function followUp(prefix, parentId, field, payload, now)
   place(prefix, t.id, t.queue, 'queued', priority, now)
   redis.call('ZADD', prefix .. 'jobs', 0, t.id)
   -- Into the list indexes like every new job, or filtered lists (job-walk.lua) never see it.
-  listNew(t.id, t.queue, 'queued', now)
+  listNew(t.id, t.queue, 'queued', now, t.task)
   listFlush(prefix)
   redis.call('SADD', prefix .. 'queues', t.queue)
   count(t.queue, 'queued', 1)
