@@ -39,9 +39,10 @@ test("the newest page walks the id index only", async () => {
   for (const analyzed of [false, true]) {
     if (analyzed) db.exec("ANALYZE");
     const at = `analyzed=${analyzed}`;
+    // The cursor (or, on the first page, a bound past every id: reads.ts) is a seek on the id index.
     for (const sql of [SQL.JOB_LIST_DESC, SQL.JOB_LIST_ASC])
-      expect(plan(db, sql, { ...ARGS, search: null, limit: 51 }), at).toBe(
-        "SCAN spool_jobs USING INDEX sqlite_autoindex_spool_jobs_1",
+      expect(plan(db, sql, { ...ARGS, after: "x", search: null, limit: 51 }), at).toMatch(
+        /^SEARCH spool_jobs USING INDEX sqlite_autoindex_spool_jobs_1 \(id[<>]\?\)$/,
       );
   }
   db.close();
