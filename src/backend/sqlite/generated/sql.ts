@@ -605,32 +605,6 @@ export const JOB_SEARCH_SCAN_ASC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue 
 export const JOB_SEARCH_SCAN_DESC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
 
 /**
- * `queries/job-search-window.sql`: One page of a common word's jobs inside one window of the id order (search-window.sql),
- * oldest first: the trigram index's matches in the window's rowid range (an FTS5 rowid range: the
- * index seeks to it, it does not read every match of the word), plus the documents not indexed
- * yet; each is checked again against its own fields, then the other filters. The window's id
- * range keeps out the jobs of other windows whose rowid falls in the range (ids and rowids
- * mostly follow each other, but a job inserted long after its id was chosen does not).
- * Params: :phrase, :search (lower-case), :lo, :hi (rowids), :low_id, :high_id, :queue,
- *   :task, :key, :created_after, :created_before, :limit.
- * Returns: every column.
- */
-export const JOB_SEARCH_WINDOW_ASC = "SELECT j.* FROM spool_jobs j\nWHERE j.rowid IN (\n    SELECT rowid >> 2 FROM spool_jobs_search\n    WHERE spool_jobs_search MATCH :phrase AND rowid >= :lo * 4 AND rowid <= :hi * 4 + 3\n    UNION SELECT doc >> 2 FROM spool_jobs_search_pending\n  )\n  AND j.id >= :low_id AND j.id <= :high_id\n  AND (:queue IS NULL OR j.queue = :queue)\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
-
-/**
- * `queries/job-search-window.sql`: One page of a common word's jobs inside one window of the id order (search-window.sql),
- * newest first: the trigram index's matches in the window's rowid range (an FTS5 rowid range: the
- * index seeks to it, it does not read every match of the word), plus the documents not indexed
- * yet; each is checked again against its own fields, then the other filters. The window's id
- * range keeps out the jobs of other windows whose rowid falls in the range (ids and rowids
- * mostly follow each other, but a job inserted long after its id was chosen does not).
- * Params: :phrase, :search (lower-case), :lo, :hi (rowids), :low_id, :high_id, :queue,
- *   :task, :key, :created_after, :created_before, :limit.
- * Returns: every column.
- */
-export const JOB_SEARCH_WINDOW_DESC = "SELECT j.* FROM spool_jobs j\nWHERE j.rowid IN (\n    SELECT rowid >> 2 FROM spool_jobs_search\n    WHERE spool_jobs_search MATCH :phrase AND rowid >= :lo * 4 AND rowid <= :hi * 4 + 3\n    UNION SELECT doc >> 2 FROM spool_jobs_search_pending\n  )\n  AND j.id >= :low_id AND j.id <= :high_id\n  AND (:queue IS NULL OR j.queue = :queue)\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
-
-/**
  * `queries/job-search.sql`: One page of jobs whose search text contains :search (3+ characters), oldest first. The
  * trigram index (spool_jobs_search, migration 0005) finds the candidate rows (a document's rowid
  * is the job's rowid * 4 + part), plus the jobs with documents not indexed yet; each is checked
@@ -1034,28 +1008,6 @@ export const SEARCH_PENDING_DELETE = "DELETE FROM spool_jobs_search_pending WHER
  * Returns: doc.
  */
 export const SEARCH_PENDING_UPTO = "SELECT doc FROM (SELECT doc FROM spool_jobs_search_pending ORDER BY doc LIMIT :limit) ORDER BY doc DESC LIMIT 1";
-
-/**
- * `queries/search-window.sql`: The next :window jobs in id order past the cursor, oldest first, read index-only from the id
- * index: how many, their smallest and largest rowid (the range of search documents that can
- * belong to them: doc = rowid * 4 + part) and their smallest and largest id (the window as an
- * id range). A common word's page is then found among the index's matches in that rowid range
- * (job-search-window.sql) instead of by testing every job's text (search.ts).
- * Params: :after (cursor, or NULL), :window.
- * Returns: n, lo, hi, low_id, high_id.
- */
-export const SEARCH_WINDOW_ASC = "SELECT count(*) AS n, min(r) AS lo, max(r) AS hi, min(id) AS low_id, max(id) AS high_id\nFROM (\n  SELECT rowid AS r, id FROM spool_jobs\n  WHERE (:after IS NULL OR id > :after)\n  ORDER BY id ASC\n  LIMIT :window\n)";
-
-/**
- * `queries/search-window.sql`: The next :window jobs in id order past the cursor, newest first, read index-only from the id
- * index: how many, their smallest and largest rowid (the range of search documents that can
- * belong to them: doc = rowid * 4 + part) and their smallest and largest id (the window as an
- * id range). A common word's page is then found among the index's matches in that rowid range
- * (job-search-window.sql) instead of by testing every job's text (search.ts).
- * Params: :after (cursor, or NULL), :window.
- * Returns: n, lo, hi, low_id, high_id.
- */
-export const SEARCH_WINDOW_DESC = "SELECT count(*) AS n, min(r) AS lo, max(r) AS hi, min(id) AS low_id, max(id) AS high_id\nFROM (\n  SELECT rowid AS r, id FROM spool_jobs\n  WHERE (:after IS NULL OR id < :after)\n  ORDER BY id DESC\n  LIMIT :window\n)";
 
 /**
  * `queries/session-prune.sql`: Drops revocations of sessions that have expired anyway.
