@@ -33,6 +33,7 @@ import {
   scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import * as SQL from "./generated/sql.js";
+import { prepareLazily } from "./lazy-statement.js";
 import { jobRow } from "./rows.js";
 
 interface RunRow {
@@ -56,10 +57,10 @@ export class SqliteSchedules {
     db: Database.Database,
     private readonly host: SqliteScheduleHost,
   ) {
-    const p = <R>(text: string) => db.prepare<[Record<string, unknown>], R>(text);
+    const p = <R>(text: string) => prepareLazily<[Record<string, unknown>], R>(db, text);
     this.sql = {
       get: p<ScheduleRow>(SQL.SCHEDULE_GET),
-      list: db.prepare<[], ScheduleRow>(SQL.SCHEDULE_LIST),
+      list: prepareLazily<[], ScheduleRow>(db, SQL.SCHEDULE_LIST),
       insert: p<never>(SQL.SCHEDULE_INSERT),
       update: p<never>(SQL.SCHEDULE_UPDATE),
       remove: p<never>(SQL.SCHEDULE_DELETE),
@@ -67,7 +68,10 @@ export class SqliteSchedules {
       resume: p<never>(SQL.SCHEDULE_RESUME),
       fire: p<ScheduleRow>(SQL.SCHEDULE_FIRE),
       runNow: p<ScheduleRow>(SQL.SCHEDULE_RUN_NOW),
-      jobInsert: db.prepare<[{ now: number; workflow_id: null; jobs: string }], never>(SQL.JOB_INSERT_ROWS),
+      jobInsert: prepareLazily<[{ now: number; workflow_id: null; jobs: string }], never>(
+        db,
+        SQL.JOB_INSERT_ROWS,
+      ),
       jobByKey: p<{ id: string; state: JobState }>(SQL.JOB_BY_KEY),
       runInsert: p<never>(SQL.SCHEDULE_RUN_INSERT),
       runPrune: p<never>(SQL.SCHEDULE_RUN_PRUNE),

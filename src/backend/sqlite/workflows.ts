@@ -25,6 +25,7 @@ import { emptyCounts } from "../backend.js";
 import { decodeCursor, encodeCursor, listLimit, stateAtInsert } from "../shared.js";
 import { checkWorkflowEnqueue, failFastReason, workflowStateOf } from "../workflow-shared.js";
 import * as SQL from "./generated/sql.js";
+import { prepareLazily } from "./lazy-statement.js";
 import { jobRow } from "./rows.js";
 
 interface WorkflowRow {
@@ -55,20 +56,26 @@ export class SqliteWorkflows {
     private readonly host: SqliteWorkflowHost,
   ) {
     this.stmt = {
-      insert: db.prepare(SQL.WORKFLOW_INSERT),
-      jobsInsert: db.prepare(SQL.JOB_INSERT_ROWS),
-      depsInsert: db.prepare(SQL.WORKFLOW_DEPS_INSERT),
-      markParents: db.prepare(SQL.WORKFLOW_MARK_PARENTS),
-      get: db.prepare<[{ id: string }], WorkflowRow>(SQL.WORKFLOW_GET),
-      counts: db.prepare<[{ id: string }], { state: JobState; n: number }>(SQL.WORKFLOW_COUNTS),
-      listAsc: db.prepare<[{ after: string | null; limit: number }], WorkflowRow>(SQL.WORKFLOW_LIST_ASC),
-      listDesc: db.prepare<[{ after: string | null; limit: number }], WorkflowRow>(SQL.WORKFLOW_LIST_DESC),
-      ofJob: db.prepare<[{ id: string }], { id: string; policy: WorkflowPolicy }>(SQL.WORKFLOW_OF_JOB),
-      cancelNotStarted: db.prepare<
+      insert: prepareLazily(db, SQL.WORKFLOW_INSERT),
+      jobsInsert: prepareLazily(db, SQL.JOB_INSERT_ROWS),
+      depsInsert: prepareLazily(db, SQL.WORKFLOW_DEPS_INSERT),
+      markParents: prepareLazily(db, SQL.WORKFLOW_MARK_PARENTS),
+      get: prepareLazily<[{ id: string }], WorkflowRow>(db, SQL.WORKFLOW_GET),
+      counts: prepareLazily<[{ id: string }], { state: JobState; n: number }>(db, SQL.WORKFLOW_COUNTS),
+      listAsc: prepareLazily<[{ after: string | null; limit: number }], WorkflowRow>(
+        db,
+        SQL.WORKFLOW_LIST_ASC,
+      ),
+      listDesc: prepareLazily<[{ after: string | null; limit: number }], WorkflowRow>(
+        db,
+        SQL.WORKFLOW_LIST_DESC,
+      ),
+      ofJob: prepareLazily<[{ id: string }], { id: string; policy: WorkflowPolicy }>(db, SQL.WORKFLOW_OF_JOB),
+      cancelNotStarted: prepareLazily<
         [{ id: string; now: number }],
         { id: string; queue: string; has_dependents: number }
-      >(SQL.WORKFLOW_CANCEL_NOT_STARTED),
-      settle: db.prepare(SQL.WORKFLOW_SETTLE),
+      >(db, SQL.WORKFLOW_CANCEL_NOT_STARTED),
+      settle: prepareLazily(db, SQL.WORKFLOW_SETTLE),
     };
   }
 
