@@ -70,6 +70,7 @@ export {
   type FireEvent,
   type MisfirePolicy,
   type OverlapPolicy,
+  RunDroppedError,
   type ScheduleApi,
   type ScheduleCall,
   type ScheduleHandle,

@@ -65,15 +65,44 @@ export function checkScheduleRuns(params: ScheduleRunsParams): void {
     throw new InvalidArgumentError(`limit must be an integer in 1..${SCHEDULE_RUNS_KEPT}`, "limit");
 }
 
-/** The run a won fire records: its fire time, its job (null when skipped) and why it was skipped. */
-export function scheduleRunOf(params: ScheduleFireParams, at: number, jobId: string | null): ScheduleRun {
-  const why = params.data?.skipped;
+/** A fire's `skipped` when the task's drop-newest strategy dropped its job (cap group full). */
+export const SKIPPED_DROPPED = "dropped";
+
+/**
+ * The run a won fire records: its fire time, its job (null when skipped) and why it was skipped.
+ * `dropped`: the strategy at the cap dropped the job (`skipped: "dropped"`).
+ */
+export function scheduleRunOf(
+  params: ScheduleFireParams,
+  at: number,
+  jobId: string | null,
+  dropped = false,
+): ScheduleRun {
+  const why = dropped ? SKIPPED_DROPPED : params.data?.skipped;
   return {
     at,
     fireAt: params.expectedFireAt,
     jobId,
     skipped: jobId === null ? (typeof why === "string" ? why.slice(0, 100) : "skipped") : null,
   };
+}
+
+/** The `schedule:fired` event of a won fire (every backend writes the same data). */
+export function firedEvent(
+  params: ScheduleFireParams,
+  at: number,
+  nextFireAt: number | null,
+  jobId: string | null,
+  dropped: boolean,
+): BackendEvent {
+  return scheduleEvent("schedule:fired", params.name, at, {
+    fireAt: params.expectedFireAt,
+    nextFireAt,
+    jobId,
+    ...(params.expectedFireAt === null ? { manual: true } : {}),
+    ...params.data,
+    ...(dropped ? { skipped: SKIPPED_DROPPED } : {}),
+  });
 }
 
 /** A schedules table row as SQLite and PostgreSQL return it (SQLite stores `paused` as 0/1). */

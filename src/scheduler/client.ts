@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import type { Backend, NewJob, ScheduleRecord } from "../backend/backend.js";
 import type { Clock } from "../core/clock.js";
-import { NotFoundError } from "../core/errors/index.js";
+import { NotFoundError, SpoolError } from "../core/errors/index.js";
 import { newJobId } from "../core/ids.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { EpochMs } from "../core/types.js";
@@ -82,6 +82,20 @@ export interface ScheduleApi {
    * skipped fires, each with its job's state now. [] for an unknown schedule.
    */
   runs(name: string, options?: { limit?: number }): Promise<ScheduleRunInfo[]>;
+}
+
+/**
+ * A manual run ("run now") whose job the task's drop-newest strategy dropped (its cap group was
+ * full): nothing was enqueued; the run is recorded as skipped ("dropped").
+ */
+export class RunDroppedError extends SpoolError {
+  readonly code = "INVALID_STATE";
+  constructor(schedule: string, task: string) {
+    super(
+      `schedule ${schedule}: the run was dropped: task "${task}" is at its concurrency cap (strategy drop-newest)`,
+      { details: { schedule, task, dropped: true } },
+    );
+  }
 }
 
 export interface ScheduleClientDeps {
@@ -208,6 +222,7 @@ export function createScheduleClient(deps: ScheduleClientDeps) {
           return { result: r, ids: r.won && r.jobId ? [r.jobId] : [] };
         },
       });
+      if (out.won && out.dropped) throw new RunDroppedError(name, spec.job.task);
       if (!out.won || out.jobId === null) throw new NotFoundError("schedule", name);
       return out.jobId;
     },

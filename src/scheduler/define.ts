@@ -91,6 +91,9 @@ export async function prepareSchedule(
       leaseMs: built.leaseMs,
       timeoutMs: built.timeoutMs,
       delayMs: built.runAt,
+      // The task's limits and strategy at the cap travel with each fire's job, as with an
+      // enqueued job (the key comes from the fixed input, computed once here).
+      ...(built.flow ? { flow: built.flow } : {}),
     },
     ...rest,
   };

@@ -119,7 +119,8 @@ export class FireLoop {
           schedule: start.name,
           fireAt: step.fireAt ?? step.expectedFireAt,
           jobId: out.jobId,
-          data: step.data,
+          // The task's drop-newest strategy dropped the job (its cap group was full).
+          data: out.dropped ? { ...step.data, skipped: "dropped" } : step.data,
         };
         result.fired.push(event);
         this.options.onFire?.(event);

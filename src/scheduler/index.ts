@@ -21,7 +21,13 @@
  * upsert), `misfire.ts` (planning a due schedule's fires), `fire-loop.ts` (one pass),
  * `scheduler.ts` (the service: start/stop, sleeping, wake-ups), `client.ts` (the facade).
  */
-export { type ScheduleApi, type ScheduleHandle, type ScheduleInfo, toScheduleInfo } from "./client.js";
+export {
+  RunDroppedError,
+  type ScheduleApi,
+  type ScheduleHandle,
+  type ScheduleInfo,
+  toScheduleInfo,
+} from "./client.js";
 export type { ScheduleCall } from "./define.js";
 export type { FireEvent, RunOnceResult } from "./fire-loop.js";
 export type { ScheduleRunInfo } from "./runs.js";

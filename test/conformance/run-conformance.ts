@@ -26,6 +26,7 @@ import { failTopic } from "./suite/fail.js";
 import { flowTopic } from "./suite/flow.js";
 import { flowKeysTopic } from "./suite/flow-keys.js";
 import { flowStrategyTopic } from "./suite/flow-strategy.js";
+import { flowStrategyPathsTopic } from "./suite/flow-strategy-paths.js";
 import { flowWaitingTopic } from "./suite/flow-waiting.js";
 import { followUpsTopic } from "./suite/follow-ups.js";
 import { jobActionsTopic } from "./suite/job-actions.js";
@@ -82,6 +83,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   flowTopic,
   flowKeysTopic,
   flowStrategyTopic,
+  flowStrategyPathsTopic,
   flowWaitingTopic,
   dedupeTopic,
   spawnTopic,

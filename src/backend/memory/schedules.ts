@@ -21,6 +21,7 @@ import {
   checkScheduleFire,
   checkScheduleRuns,
   checkScheduleUpsert,
+  firedEvent,
   SCHEDULE_RUNS_KEPT,
   scheduleEvent,
   scheduleRunOf,
@@ -139,34 +140,40 @@ export class MemorySchedules {
     }
     s.updatedAt = now;
     let jobId: string | null = null;
+    let dropped = false;
     if (params.job) {
       // The schedule moved on synchronously above; the insert's synchronous body runs here
-      // too, before anything can interleave. It fails only on a bad job (checked above).
+      // too, before anything can interleave. It fails only on a bad job (checked above). It
+      // is the backend's own jobEnqueue, so the strategy at the cap applies (cap-strategy.ts).
       s.lastJobId = params.job.id;
       const pending = this.host.insertJob(params.job);
+      let ref: JobEnqueueResult["jobs"][number];
       try {
-        jobId = (await pending).jobs[0]!.id;
+        ref = (await pending).jobs[0]!;
       } catch (error) {
         if (s.lastJobId === params.job.id) Object.assign(s, before);
         throw error;
       }
-      // An idempotency key may have matched an existing job: that one stands for the fire.
-      if (s.lastJobId === params.job.id) s.lastJobId = jobId;
+      if (ref.dropped) {
+        // drop-newest: nothing written; the fire counts as skipped (fire times moved on).
+        dropped = true;
+        if (s.lastJobId === params.job.id) {
+          s.lastJobId = before.lastJobId;
+          s.lastFireAt = before.lastFireAt;
+          s.runs = before.runs;
+        }
+      } else {
+        jobId = ref.id;
+        // An idempotency key may have matched an existing job: that one stands for the fire.
+        if (s.lastJobId === params.job.id) s.lastJobId = jobId;
+      }
     }
     if (this.byName.get(params.name) === s) {
-      const runs = [scheduleRunOf(params, now, jobId), ...(this.runsByName.get(params.name) ?? [])];
+      const runs = [scheduleRunOf(params, now, jobId, dropped), ...(this.runsByName.get(params.name) ?? [])];
       this.runsByName.set(params.name, runs.slice(0, SCHEDULE_RUNS_KEPT));
     }
-    this.host.emit([
-      scheduleEvent("schedule:fired", params.name, now, {
-        fireAt: params.expectedFireAt,
-        nextFireAt: s.nextFireAt,
-        jobId,
-        ...(manual ? { manual: true } : {}),
-        ...params.data,
-      }),
-    ]);
-    return { won: true, jobId, schedule: { ...s } };
+    this.host.emit([firedEvent(params, now, s.nextFireAt, jobId, dropped)]);
+    return { won: true, jobId, ...(dropped ? { dropped: true as const } : {}), schedule: { ...s } };
   }
 
   async runs(params: ScheduleRunsParams): Promise<ScheduleRun[]> {

@@ -113,7 +113,7 @@ export class PgJobs {
   }
 
   /** Jobs with keys or dependencies, one by one in batch order (as on SQLite). */
-  private async insertEach(tx: Tx, jobs: readonly NewJob[]): Promise<JobEnqueueResult> {
+  async insertEach(tx: Tx, jobs: readonly NewJob[]): Promise<JobEnqueueResult> {
     const sql = this.sql;
     const { now } = tx;
     const out: EnqueuedRef[] = [];

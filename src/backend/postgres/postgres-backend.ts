@@ -75,7 +75,7 @@ export class PostgresBackend implements Backend {
     this.outcomes = new PgOutcomes(this.store);
     this.control = new PgControl(this.store);
     this.maintenance = new PgMaintenance(this.store);
-    this.schedules = new PgSchedules(this.store);
+    this.schedules = new PgSchedules(this.store, this.jobs);
     this.workflows = new PgWorkflows(this.store);
     this.audit = new PgAudit(this.store);
     this.actions = new PgJobActions(this.store);

@@ -6,9 +6,7 @@
  * (migration 0014) and keeps the last 20 per schedule.
  */
 
-import type { JobState } from "../../core/types.js";
 import type {
-  NewJob,
   ScheduleFireParams,
   ScheduleFireResult,
   ScheduleRecord,
@@ -18,24 +16,28 @@ import type {
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "../backend.js";
-import { encodeFlow } from "../flow-gate.js";
 import { checkNewJobs } from "../shared.js";
 import {
   checkScheduleFire,
   checkScheduleName,
   checkScheduleRuns,
   checkScheduleUpsert,
+  firedEvent,
   SCHEDULE_RUNS_KEPT,
   type ScheduleRow,
   scheduleEvent,
   scheduleRunOf,
   scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
-import { ms, msOrNull } from "./jobs.js";
+import type { PgJobs } from "./jobs.js";
 import type { PgStore, Tx } from "./store.js";
 
 export class PgSchedules {
-  constructor(private readonly store: PgStore) {}
+  constructor(
+    private readonly store: PgStore,
+    /** The enqueue's own insert, which fires use (keys, the strategy at the cap). */
+    private readonly jobs: Pick<PgJobs, "insertEach">,
+  ) {}
 
   private get sql() {
     return this.store.sql;
@@ -111,36 +113,41 @@ export class PgSchedules {
     const { name, expectedFireAt, job } = params;
     return this.store.write("schedule fire", async (tx) => {
       let row: ScheduleRow | undefined;
-      let jobId: string | null = null;
       if (expectedFireAt === null) {
         // A manual run: no compare, only the job and last_job_id.
-        const [current] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_LOCK, { name });
-        if (!current) return { won: false, jobId: null, schedule: null };
-        jobId = job ? await this.insertJob(tx, job) : null;
-        row = jobId
-          ? (await tx.q<ScheduleRow>(this.sql.SCHEDULE_RUN_NOW, { name, job_id: jobId, now: tx.now }))[0]
-          : current;
+        [row] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_LOCK, { name });
+        if (!row) return { won: false, jobId: null, schedule: null };
       } else {
         // Decide the fire first; insert the job only if this caller won it.
         [row] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_FIRE, {
           name,
           expected_fire_at: expectedFireAt,
           next_fire_at: params.nextFireAt,
-          job_id: job?.id ?? null,
+          job_id: null,
           now: tx.now,
         });
         if (!row) {
           const [current] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_GET, { name });
           return { won: false, jobId: null, schedule: current ? toRecord(current) : null };
         }
-        if (job) {
-          jobId = await this.insertJob(tx, job);
-          // An idempotency key matched an existing job: that one stands for the fire.
-          if (jobId !== job.id)
-            [row] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_RUN_NOW, { name, job_id: jobId, now: tx.now });
-        }
       }
-      const run = scheduleRunOf(params, tx.now, jobId);
+      // The enqueue's own insert (keys, the strategy at the cap under the fair claims' lock):
+      // an idempotency key that matched stands for the fire; a drop-newest drop makes it a
+      // skipped fire.
+      const ref = job ? (await this.jobs.insertEach(tx, [job])).jobs[0]! : null;
+      const jobId = ref && !ref.dropped ? ref.id : null;
+      const dropped = ref?.dropped === true;
+      if (jobId !== null)
+        [row] =
+          expectedFireAt === null
+            ? await tx.q<ScheduleRow>(this.sql.SCHEDULE_RUN_NOW, { name, job_id: jobId, now: tx.now })
+            : await tx.q<ScheduleRow>(this.sql.SCHEDULE_FIRE_JOB, {
+                name,
+                fire_at: expectedFireAt,
+                job_id: jobId,
+                now: tx.now,
+              });
+      const run = scheduleRunOf(params, tx.now, jobId, dropped);
       await tx.q(this.sql.SCHEDULE_RUN_INSERT, {
         name,
         at: run.at,
@@ -149,16 +156,13 @@ export class PgSchedules {
         skipped: run.skipped,
       });
       await tx.q(this.sql.SCHEDULE_RUN_PRUNE, { name, keep: SCHEDULE_RUNS_KEPT });
-      tx.events.push(
-        scheduleEvent("schedule:fired", name, tx.now, {
-          fireAt: expectedFireAt,
-          nextFireAt: row?.next_fire_at ?? null,
-          jobId,
-          ...(expectedFireAt === null ? { manual: true } : {}),
-          ...params.data,
-        }),
-      );
-      return { won: true, jobId, schedule: row ? toRecord(row) : null };
+      tx.events.push(firedEvent(params, tx.now, row?.next_fire_at ?? null, jobId, dropped));
+      return {
+        won: true,
+        jobId,
+        ...(dropped ? { dropped: true as const } : {}),
+        schedule: row ? toRecord(row) : null,
+      };
     });
   }
 
@@ -171,40 +175,6 @@ export class PgSchedules {
       ),
     );
     return rows.map((r) => ({ at: r.at, fireAt: r.fire_at, jobId: r.job_id, skipped: r.skipped }));
-  }
-
-  /** Inside the transaction: inserts the fire's job (or finds the one holding its key). */
-  private async insertJob(tx: Tx, job: NewJob): Promise<string> {
-    const byKey = async () =>
-      job.key === null
-        ? undefined
-        : (await tx.q<{ id: string }>(this.sql.JOB_BY_KEY, { task: job.task, key: job.key }))[0];
-    const existing = await byKey();
-    if (existing) return existing.id;
-    const state: JobState = job.runAt > tx.now ? "scheduled" : "queued";
-    const inserted = await tx.q(this.sql.JOB_INSERT, {
-      id: job.id,
-      task: job.task,
-      queue: job.queue,
-      state,
-      priority: job.priority,
-      run_at: ms(job.runAt),
-      max_attempts: job.maxAttempts,
-      input: job.input,
-      key: job.key,
-      meta: JSON.stringify(job.meta ?? {}),
-      depends_on: [],
-      pending_dependencies: 0,
-      lease_ms: msOrNull(job.leaseMs),
-      timeout_ms: msOrNull(job.timeoutMs),
-      flow_key: job.flow ? job.flow.key : null,
-      flow: job.flow ? encodeFlow(job.flow) : null,
-      now: tx.now,
-      finished_at: null,
-    });
-    if (inserted.length === 0) return (await byKey())?.id ?? job.id;
-    tx.events.push({ type: "job:enqueued", jobId: job.id, queue: job.queue, at: tx.now, state });
-    return job.id;
   }
 
   private async change(name: string, change: string, fn: (tx: Tx) => Promise<unknown[]>): Promise<boolean> {

@@ -162,10 +162,12 @@ export class RedisSchedules {
     if (job) pushJobArgs(args, job, null);
     const reply = await this.run("schedule-fire", args);
     const jobId = String(reply[2] ?? "");
+    const dropped = Number(reply[3]) === 1;
     return {
       won: Number(reply[1]) === 1,
       jobId: jobId === "" ? null : jobId,
-      schedule: toRecord(params.name, reply.slice(3)),
+      ...(dropped ? { dropped: true as const } : {}),
+      schedule: toRecord(params.name, reply.slice(4)),
     };
   }
 

@@ -86,6 +86,12 @@ export interface ScheduleFireResult {
   won: boolean;
   /** The inserted job (or, with an idempotency key that matched, the existing one). */
   jobId: string | null;
+  /**
+   * True when the job's task has `concurrency.strategy: "drop-newest"` and its cap group was
+   * full: nothing was written, the fire counts as skipped (`skipped: "dropped"` in its run and
+   * event; `runs`, `lastFireAt` and `lastJobId` stay). Absent otherwise.
+   */
+  dropped?: true;
   /** The schedule after the call (null if it does not exist). */
   schedule: ScheduleRecord | null;
 }
@@ -103,7 +109,10 @@ export interface ScheduleRun {
   fireAt: EpochMs | null;
   /** The job it enqueued (or the existing one its idempotency key matched); null when skipped. */
   jobId: string | null;
-  /** Why nothing was enqueued ("overlap", "misfire", "limit": the scheduler's `data.skipped`); null otherwise. */
+  /**
+   * Why nothing was enqueued: "overlap", "misfire", "limit" (the scheduler's `data.skipped`) or
+   * "dropped" (the task's drop-newest strategy at the cap); null otherwise.
+   */
   skipped: string | null;
 }
 

@@ -16,13 +16,13 @@ import type {
 import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../shared.js";
 import { shiftRunAt } from "../store-clock.js";
 import { completeInAppTransaction, enqueueInAppTransaction } from "./app-tx.js";
-import { cancelTree } from "./control.js";
+import { atCapOf } from "./at-cap.js";
 import { toBackendError } from "./database.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { claimFlow, flowPending } from "./flow-claim.js";
 import { takeFollowUp } from "./follow-ups.js";
 import { GroupCommit } from "./group-commit.js";
-import { type AtCap, insertEach } from "./insert.js";
+import { insertEach } from "./insert.js";
 import { jobRow, toLeased } from "./rows.js";
 import { alreadyExists, type Events, jobEvent, type SqliteStore } from "./store.js";
 
@@ -51,19 +51,6 @@ export async function jobEnqueue(s: SqliteStore, params: JobEnqueueParams): Prom
   )
     return group.submit((events) => ({ jobs: insertSimple(s, jobs, now, events) }), { jobs, now });
   return group.submit((events) => insertEach(s.sql, jobs, now, events, atCapOf(s, now)));
-}
-
-/** The strategy at the cap on spool's connection (insert.ts `AtCap`). */
-function atCapOf(s: SqliteStore, now: number): AtCap {
-  return {
-    live: (task, key) =>
-      (key === null ? s.sql.flowLiveTask.all({ task }) : s.sql.flowLiveKey.all({ task, key })).map(
-        (r) => r.id,
-      ),
-    cancel: (id, reason, events) => {
-      cancelTree(s, id, now, events, reason, []);
-    },
-  };
 }
 
 function enqueueGroup(s: SqliteStore): GroupCommit {

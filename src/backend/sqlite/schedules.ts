@@ -7,9 +7,9 @@
  * `spool_schedule_runs` (migration 0024) and keeps the last 20 per schedule.
  */
 import type Database from "better-sqlite3";
-import type { JobState } from "../../core/types.js";
 import type {
   BackendEvent,
+  EnqueuedRef,
   NewJob,
   ScheduleFireParams,
   ScheduleFireResult,
@@ -20,12 +20,13 @@ import type {
   ScheduleUpsertParams,
   ScheduleUpsertResult,
 } from "../backend.js";
-import { checkNewJobs, stateAtInsert } from "../shared.js";
+import { checkNewJobs } from "../shared.js";
 import {
   checkScheduleFire,
   checkScheduleName,
   checkScheduleRuns,
   checkScheduleUpsert,
+  firedEvent,
   SCHEDULE_RUNS_KEPT,
   type ScheduleRow,
   scheduleEvent,
@@ -34,7 +35,6 @@ import {
 } from "../shared-schedules.js";
 import * as SQL from "./generated/sql.js";
 import { prepareLazily } from "./lazy-statement.js";
-import { jobRow } from "./rows.js";
 
 interface RunRow {
   at: number;
@@ -48,6 +48,11 @@ export interface SqliteScheduleHost {
   now(): number;
   write<T>(what: string, now: number, fn: (events: BackendEvent[]) => T): Promise<T>;
   read<T>(fn: () => T): Promise<T>;
+  /**
+   * Inside `write`: inserts a fire's job through the enqueue's own insert (idempotency key,
+   * strategy at the cap: insert.ts `insertEach`).
+   */
+  insertJob(job: NewJob, now: number, events: BackendEvent[]): EnqueuedRef;
 }
 
 export class SqliteSchedules {
@@ -68,11 +73,7 @@ export class SqliteSchedules {
       resume: p<never>(SQL.SCHEDULE_RESUME),
       fire: p<ScheduleRow>(SQL.SCHEDULE_FIRE),
       runNow: p<ScheduleRow>(SQL.SCHEDULE_RUN_NOW),
-      jobInsert: prepareLazily<[{ now: number; workflow_id: null; jobs: string }], never>(
-        db,
-        SQL.JOB_INSERT_ROWS,
-      ),
-      jobByKey: p<{ id: string; state: JobState }>(SQL.JOB_BY_KEY),
+      fireJob: p<ScheduleRow>(SQL.SCHEDULE_FIRE_JOB),
       runInsert: p<never>(SQL.SCHEDULE_RUN_INSERT),
       runPrune: p<never>(SQL.SCHEDULE_RUN_PRUNE),
       runList: p<RunRow>(SQL.SCHEDULE_RUN_LIST),
@@ -139,32 +140,35 @@ export class SqliteSchedules {
     const { name, expectedFireAt, job } = params;
     return this.host.write("schedule fire", now, (events) => {
       let row: ScheduleRow | undefined;
-      let jobId: string | null = null;
       if (expectedFireAt === null) {
         // A manual run: no compare, only the job and last_job_id.
-        if (!this.sql.get.get({ name })) return { won: false, jobId: null, schedule: null };
-        jobId = job ? this.insertJob(job, now, events) : null;
-        row = jobId ? this.sql.runNow.get({ name, job_id: jobId, now }) : this.sql.get.get({ name });
+        row = this.sql.get.get({ name });
+        if (!row) return { won: false, jobId: null, schedule: null };
       } else {
         // Decide the fire first; insert the job only if this caller won it.
         row = this.sql.fire.get({
           name,
           expected_fire_at: expectedFireAt,
           next_fire_at: params.nextFireAt,
-          job_id: job?.id ?? null,
+          job_id: null,
           now,
         });
         if (!row) {
           const current = this.sql.get.get({ name });
           return { won: false, jobId: null, schedule: current ? toRecord(current) : null };
         }
-        if (job) {
-          jobId = this.insertJob(job, now, events);
-          // An idempotency key matched an existing job: that one stands for the fire.
-          if (jobId !== job.id) row = this.sql.runNow.get({ name, job_id: jobId, now });
-        }
       }
-      const run = scheduleRunOf(params, now, jobId);
+      // The enqueue's own insert (keys, the strategy at the cap): an idempotency key that
+      // matched stands for the fire; a drop-newest drop makes it a skipped fire.
+      const ref = job ? this.host.insertJob(job, now, events) : null;
+      const jobId = ref && !ref.dropped ? ref.id : null;
+      const dropped = ref?.dropped === true;
+      if (jobId !== null)
+        row =
+          expectedFireAt === null
+            ? this.sql.runNow.get({ name, job_id: jobId, now })
+            : this.sql.fireJob.get({ name, fire_at: expectedFireAt, job_id: jobId, now });
+      const run = scheduleRunOf(params, now, jobId, dropped);
       this.sql.runInsert.run({
         name,
         at: run.at,
@@ -173,16 +177,13 @@ export class SqliteSchedules {
         skipped: run.skipped,
       });
       this.sql.runPrune.run({ name, keep: SCHEDULE_RUNS_KEPT });
-      events.push(
-        scheduleEvent("schedule:fired", name, now, {
-          fireAt: expectedFireAt,
-          nextFireAt: row?.next_fire_at ?? null,
-          jobId,
-          ...(expectedFireAt === null ? { manual: true } : {}),
-          ...params.data,
-        }),
-      );
-      return { won: true, jobId, schedule: row ? toRecord(row) : null };
+      events.push(firedEvent(params, now, row?.next_fire_at ?? null, jobId, dropped));
+      return {
+        won: true,
+        jobId,
+        ...(dropped ? { dropped: true as const } : {}),
+        schedule: row ? toRecord(row) : null,
+      };
     });
   }
 
@@ -190,18 +191,6 @@ export class SqliteSchedules {
     checkScheduleRuns(params);
     const rows = await this.host.read(() => this.sql.runList.all({ name: params.name, limit: params.limit }));
     return rows.map((r) => ({ at: r.at, fireAt: r.fire_at, jobId: r.job_id, skipped: r.skipped }));
-  }
-
-  /** Inside the transaction: inserts the fire's job (or finds the one holding its key). */
-  private insertJob(job: NewJob, now: number, events: BackendEvent[]): string {
-    if (job.key !== null) {
-      const existing = this.sql.jobByKey.get({ task: job.task, key: job.key });
-      if (existing) return existing.id;
-    }
-    const state = stateAtInsert(false, 0, job.runAt, now);
-    this.sql.jobInsert.run({ now, workflow_id: null, jobs: JSON.stringify([jobRow(job, state)]) });
-    events.push({ type: "job:enqueued", jobId: job.id, queue: job.queue, at: now, state });
-    return job.id;
   }
 
   private change(name: string, change: string, fn: (now: number) => boolean): Promise<boolean> {

@@ -28,10 +28,12 @@ import type {
 import type { ScheduleRecord } from "../seam/schedules.js";
 import { actionSections, listWithSearch, SectionedBackend } from "../sectioned-backend.js";
 import { shiftRunAt } from "../store-clock.js";
+import { atCapOf } from "./at-cap.js";
 import { SqliteAudit } from "./audit.js";
 import * as control from "./control.js";
 import { migrateDatabase } from "./database.js";
 import * as flow from "./flow.js";
+import { insertEach } from "./insert.js";
 import { SqliteJobActions } from "./job-actions.js";
 import * as jobs from "./jobs.js";
 import * as maintenance from "./maintenance.js";
@@ -82,7 +84,11 @@ export class SqliteBackend extends SectionedBackend<SqliteStore> implements Back
       },
       workflows: store.workflows,
       audit: new SqliteAudit(store.db, host),
-      schedules: new SqliteSchedules(store.db, storeHost),
+      schedules: new SqliteSchedules(store.db, {
+        ...storeHost,
+        insertJob: (job, now, events) =>
+          insertEach(store.sql, [job], now, events, atCapOf(store, now)).jobs[0]!,
+      }),
       skew: () => store.time().skew,
     });
     this.file = options.file;

@@ -820,6 +820,16 @@ export const RETENTION_BEYOND_KEEP = "SELECT id FROM spool.jobs AS j\nWHERE stat
 export const SCHEDULE_DELETE = "DELETE FROM spool.schedules WHERE name = :name::text RETURNING name";
 
 /**
+ * `queries/schedule-fire-job.sql`: A won fire's job (inserted, or the one its idempotency key matched), recorded after the
+ * compare-and-set (schedule-fire.sql, run with a null :job_id) and the insert: runs grows by
+ * one and last_fire_at / last_job_id record the fire. Not run when the strategy at the cap
+ * dropped the job: that fire counts as skipped.
+ * Params: :name, :fire_at, :job_id, :now.
+ * Returns: every schedules column, after the update.
+ */
+export const SCHEDULE_FIRE_JOB = "UPDATE spool.schedules SET\n  last_fire_at = :fire_at::bigint,\n  last_job_id = :job_id::text,\n  runs = runs + 1,\n  updated_at = :now::bigint\nWHERE name = :name::text\nRETURNING name, spec, trigger_key, anchor_at, next_fire_at, last_fire_at, last_job_id, runs, paused, created_at, updated_at";
+
+/**
  * `queries/schedule-fire.sql`: The compare-and-set of one fire: moves next_fire_at on only if it still holds the fire time
  * the caller saw and the schedule is not paused. With a job (:job_id not null) runs grows by one
  * and last_fire_at / last_job_id record the fire. A concurrent fire of the same time waits for

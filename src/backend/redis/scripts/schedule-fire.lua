@@ -16,20 +16,28 @@
 --- ARGV[9…] the job, in the layout of src/backend/redis/job-args.ts (read by readJob,
 ---          includes/job-args.lua; no dependencies)
 ---
---- Returns { 0, won (0/1), jobId ("" = none), field1, value1, … (the schedule hash after) }
+--- The job goes through the strategy at the cap (includes/cap-strategy.lua) like an enqueued
+--- one: cancel-in-progress cancels the group's oldest live jobs in this script; drop-newest
+--- writes no job and records the fire as skipped ("dropped"; runs, lastFireAt, lastJobId stay).
+---
+--- Returns { 0, won (0/1), jobId ("" = none), dropped (0/1), field1, value1, … (the schedule
+---         hash after) }
 ---      or { -1, id } when the job id already exists (nothing written)
 --- Publishes job:enqueued (a new job) and schedule:fired.
 --- @include "schedule"
 --- @include "place"
 --- @include "push"
 --- @include "new-batch"
+--- @include "cap-strategy"
 
 local prefix, now, name = KEYS[1], ARGV[1], ARGV[2]
 local expected, nextFireAt, extra, hasJob = ARGV[3], ARGV[4], ARGV[5], ARGV[6] == '1'
 local key = scheduleKey(prefix, name)
 
+local dropped = false
+
 local function reply(won, jobId)
-  local out = { 0, won, jobId }
+  local out = { 0, won, jobId, dropped and 1 or 0 }
   local flat = redis.call('HGETALL', key)
   for i = 1, #flat do out[#out + 1] = flat[i] end
   return out
@@ -49,9 +57,13 @@ if hasJob then
     keyField = job.task .. '\0' .. job.key
     jobId = redis.call('HGET', prefix .. 'keys', keyField) or ''
   end
-  if jobId == '' then
+  local state = initialState(0, job.runAt, tonumber(now))
+  if jobId == '' and job.capStrategy and state == 'queued' then
+    local c = cjson.decode(job.flow).c
+    dropped = capApply(prefix, job.capStrategy, c[1], job.task, job.flowKey, c[2] == 1, id, now)
+  end
+  if jobId == '' and not dropped then
     jobId = id
-    local state = initialState(0, job.runAt, tonumber(now))
     local jobKey = prefix .. 'job:' .. id
     writeJob(jobKey, job.task, queue, state, job.priority, job.runAt, job.maxAttempts, job.input, now, nil)
     writeJobOptions(prefix, jobKey, id, job.key, keyField, job.meta, job.leaseMs, job.timeoutMs, job.flowKey, job.flow)
@@ -82,7 +94,8 @@ redis.call('HSET', key, 'updatedAt', now)
 local runsKey = prefix .. 'schedule-runs:' .. name
 local run = '{"at":' .. now .. ',"fireAt":' .. (expected ~= '' and expected or 'null')
 run = run .. ',"jobId":' .. (jobId ~= '' and jstr(jobId) or 'null')
-run = run .. ',"skipped":' .. (jobId == '' and jstr(ARGV[8] ~= '' and ARGV[8] or 'skipped') or 'null') .. '}'
+local skipped = dropped and 'dropped' or (ARGV[8] ~= '' and ARGV[8] or 'skipped')
+run = run .. ',"skipped":' .. (jobId == '' and jstr(skipped) or 'null') .. '}'
 redis.call('LPUSH', runsKey, run)
 redis.call('LTRIM', runsKey, 0, tonumber(ARGV[7]) - 1)
 
@@ -91,6 +104,7 @@ data = data .. ',"nextFireAt":' .. (redis.call('HGET', key, 'nextFireAt') or 'nu
 data = data .. ',"jobId":' .. (jobId ~= '' and jstr(jobId) or 'null')
 if expected == '' then data = data .. ',"manual":true' end
 if extra ~= '' then data = data .. ',' .. extra end
+if dropped then data = data .. ',"skipped":"dropped"' end
 emitSchedule('schedule:fired', name, now, data)
 publish(prefix)
 return reply(1, jobId)
