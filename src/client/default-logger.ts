@@ -5,9 +5,12 @@
  * worker logging at "warn" or above writes nothing while all is well, so it never pays that.
  * At the default "info" the worker's start line loads it.
  *
- * The object is a pino `Logger` in every respect: until pino is loaded, a level method below
- * the threshold is a no-op, `level` is the level asked for and `flush` has nothing to flush;
- * any other property loads pino and is read from the real logger (functions bound to it).
+ * The logger is an object whose prototype, once pino is loaded, is the real pino logger: the
+ * same shape as a pino child (pino's `child()` is `Object.create(parent)`), so every pino
+ * method and property works on it and a call costs what it costs on pino itself. Until then, a
+ * level method below the threshold is an own no-op, `level` answers the level asked for, `flush`
+ * has nothing to flush, and anything else (a line at or above the level, `child`, setting the
+ * level...) loads pino first through a proxy that sits in the prototype only until then.
  */
 import { createRequire } from "node:module";
 import type { Logger } from "pino";
@@ -27,44 +30,58 @@ const LEVEL_VALUES: Readonly<Record<string, number>> = {
 
 const noop = (): void => {};
 
+function createPino(level: string): Logger {
+  const { pino } = loadCjs("pino") as typeof import("pino");
+  return pino({ level, base: { pid: process.pid } }, pino.destination(2));
+}
+
 export function defaultLogger(options?: { level?: string }): Logger {
   const level = options?.level ?? process.env.SPOOL_LOG_LEVEL ?? "info";
-  let real: Logger | undefined;
-  const load = (): Logger => {
-    if (!real) {
-      const { pino } = loadCjs("pino") as typeof import("pino");
-      real = pino({ level, base: { pid: process.pid } }, pino.destination(2));
-    }
-    return real;
-  };
   const threshold = level === "silent" ? Number.POSITIVE_INFINITY : LEVEL_VALUES[level];
   // A level pino does not know: pino's own error, at once, as before.
-  if (threshold === undefined) return load();
+  if (threshold === undefined) return createPino(level);
 
-  /** Bound methods of the real logger, reused while the property holds the same function. */
-  const bound = new Map<PropertyKey, { fn: unknown; boundFn: unknown }>();
-  return new Proxy({} as Logger, {
-    get(_target, prop) {
-      if (!real) {
-        const value = typeof prop === "string" ? LEVEL_VALUES[prop] : undefined;
-        if (value !== undefined && value < threshold) return noop;
-        if (prop === "level") return level;
-        if (prop === "flush") return (cb?: (err?: Error) => void) => cb?.();
-      }
-      const logger = load();
-      const v: unknown = Reflect.get(logger, prop, logger);
-      if (typeof v !== "function") return v;
-      const hit = bound.get(prop);
-      if (hit?.fn === v) return hit.boundFn;
-      const boundFn = (v as (...args: unknown[]) => unknown).bind(logger);
-      bound.set(prop, { fn: v, boundFn });
-      return boundFn;
+  let loaded = false;
+  const placeholders = [...Object.keys(LEVEL_VALUES), "level", "flush"];
+  const load = (): Logger => {
+    const real = createPino(level);
+    loaded = true;
+    for (const name of placeholders) delete logger[name];
+    Object.setPrototypeOf(logger, real);
+    return real;
+  };
+  const loader = new Proxy(
+    {},
+    {
+      get: (_t, prop, receiver) =>
+        Reflect.get(loaded ? Object.getPrototypeOf(logger) : load(), prop, receiver),
+      set: (_t, prop, value, receiver) =>
+        Reflect.set(loaded ? Object.getPrototypeOf(logger) : load(), prop, value, receiver),
+      has: (_t, prop) => Reflect.has(loaded ? Object.getPrototypeOf(logger) : load(), prop),
     },
-    set(_target, prop, value) {
-      return Reflect.set(load(), prop, value);
-    },
-    has(_target, prop) {
-      return Reflect.has(load(), prop);
+  );
+  // Own properties first, the loader as prototype last: an assignment through a prototype that
+  // is a proxy would go to its `set` trap, i.e. load pino.
+  const logger: Record<PropertyKey, unknown> = {};
+  for (const [name, value] of Object.entries(LEVEL_VALUES)) {
+    logger[name] =
+      value < threshold
+        ? noop
+        : (...args: unknown[]) => {
+            if (!loaded) load();
+            return (logger[name] as (...a: unknown[]) => unknown).apply(logger, args);
+          };
+  }
+  Object.defineProperty(logger, "level", {
+    configurable: true,
+    enumerable: true,
+    get: () => level,
+    set: (value: string) => {
+      if (!loaded) load();
+      logger.level = value;
     },
   });
+  logger.flush = (cb?: (err?: Error) => void) => cb?.();
+  Object.setPrototypeOf(logger, loader);
+  return logger as unknown as Logger;
 }
