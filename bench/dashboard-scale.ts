@@ -9,6 +9,7 @@
  *   npx tsx bench/dashboard-scale.ts [--jobs 1000000] [--calls 40] [--json PATH] [--no-browser]
  *   npx tsx bench/dashboard-scale.ts --backend 'redis://127.0.0.1:6379/13?prefix=bench-dash' --jobs 100000
  *   npx tsx bench/dashboard-scale.ts --store /tmp/dash-1m.db   # seed once, measure again later
+ *   npx tsx bench/dashboard-scale.ts --seed sql --store /tmp/dash-1m.db   # SQLite: seed by SQL (minutes)
  *
  * Without --backend: a temporary SQLite file, or the file `--store` names: seeded when it does
  * not exist, then kept and measured as it is on the next runs (seeding a million jobs takes
@@ -26,6 +27,8 @@ import { createBackend } from "../src/backend/create-backend.js";
 import { newJobId } from "../src/core/ids.js";
 import { createServer } from "../src/http/index.js";
 import { createSpool } from "../src/index.js";
+import { claimAndFinish } from "./harness/finish.js";
+import { sqlSeedDashboard } from "./harness/sql-seed.js";
 import { percentile } from "./harness/stats.js";
 
 const { values: args } = parseArgs({
@@ -37,12 +40,15 @@ const { values: args } = parseArgs({
     store: { type: "string" },
     keep: { type: "boolean", default: false },
     "no-browser": { type: "boolean", default: false },
+    seed: { type: "string", default: "api" },
   },
 });
 const JOBS = Number(args.jobs);
 const CALLS = Number(args.calls);
 const TOKEN = "bench-dashboard-token-0123456789";
 const CHUNK = 10_000;
+/** Jobs per enqueue call while seeding (each a few ms of Redis time). */
+const ENQUEUE_CALL = 250;
 const TASKS = ["invoice.render", "mail.send", "report.build", "image.resize"] as const;
 const QUEUES = ["billing", "mail", "reports", "images"] as const;
 const CUSTOMERS = ["acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka"];
@@ -78,26 +84,19 @@ async function seed(url: string): Promise<number> {
           timeoutMs: null,
         };
       });
-      await backend.jobEnqueue({ jobs });
-      // 90% completed, 5% failed, 5% left queued.
-      const claimed = await backend.jobClaim({
+      // Enqueue calls of ENQUEUE_CALL jobs, a few in flight: one call of 10,000 held Redis ~0.5 s.
+      const calls: Promise<unknown>[] = [];
+      for (let c = 0; c < jobs.length; c += ENQUEUE_CALL)
+        calls.push(backend.jobEnqueue({ jobs: jobs.slice(c, c + ENQUEUE_CALL) }));
+      await Promise.all(calls);
+      // 90% completed, 5% failed, 5% left queued: claimed and finished in small calls.
+      await claimAndFinish(backend, {
         queues: QUEUES,
-        limit: Math.floor(k * 0.95),
+        count: Math.floor(k * 0.95),
         workerId: "seed",
-        leaseMs: 600_000,
-      });
-      const fail = claimed.jobs.filter((_, j) => j % 19 === 7);
-      const done = claimed.jobs.filter((_, j) => j % 19 !== 7);
-      await backend.jobComplete({
-        jobs: done.map((j) => ({ id: j.id, token: j.leaseToken, result: '{"ok":true,"pages":3}' })),
-      });
-      await backend.jobFail({
-        jobs: fail.map((j) => ({
-          id: j.id,
-          token: j.leaseToken,
-          retryAt: null,
-          error: { attempt: 1, name: "Error", message: "printer on fire: paper jam", stack: "", at: now },
-        })),
+        fails: (n) => n % 19 === 7,
+        result: '{"ok":true,"pages":3}',
+        error: () => ({ message: "printer on fire: paper jam", at: now }),
       });
       if ((i / CHUNK) % 10 === 0) log(`  seeded ${i + k} / ${JOBS}`);
     }
@@ -167,7 +166,18 @@ async function main(): Promise<void> {
     if (reuse) log(`measuring the existing store ${url} (not seeded again)`);
     else {
       log(`seeding ${JOBS} jobs into ${url}`);
-      out.seedMs = await seed(url);
+      if (args.seed === "sql" && url.startsWith("sqlite://")) {
+        // The same store by INSERT … SELECT (harness/sql-seed.ts); the search index catches up below.
+        const t0 = performance.now();
+        await sqlSeedDashboard(
+          url.slice("sqlite://".length),
+          JOBS,
+          { tasks: TASKS, queues: QUEUES, customers: CUSTOMERS, rareEvery: RARE_EVERY },
+          log,
+        );
+        out.seedMs = performance.now() - t0;
+        out.seededBy = "sql";
+      } else out.seedMs = await seed(url);
     }
     const spool = createSpool({ backend: url, logger: { level: "warn" } });
     const backend = (await spool.backend()) as { searchCatchUp?: () => Promise<number> };
@@ -192,6 +202,14 @@ async function main(): Promise<void> {
     // "The last hour" of the store's own newest job: a kept store measured hours later still has
     // an hour of jobs in the window (Date.now() would leave it empty).
     const newest = first.jobs?.[0]?.createdAt ?? Date.now();
+    // The middle of the store's time span: a time range there, and a cursor there (a deep page:
+    // half the store lies before it in the default newest-first order).
+    const oldest = (await get("/api/jobs?limit=1&order=asc")).jobs?.[0]?.createdAt ?? newest;
+    const mid = Math.round((oldest + newest) / 2);
+    const span = Math.max(1, newest - oldest);
+    const window = (share: number) =>
+      `createdAfter=${Math.round(mid - (span * share) / 2)}&createdBefore=${Math.round(mid + (span * share) / 2)}`;
+    const deep = (await get(`/api/jobs?limit=50&createdBefore=${mid}`)).nextCursor ?? "";
     const calls: [string, string][] = [
       ["jobs list, newest 50", "/api/jobs?limit=50"],
       ["next page (cursor)", `/api/jobs?limit=50&cursor=${encodeURIComponent(first.nextCursor ?? "")}`],
@@ -201,6 +219,15 @@ async function main(): Promise<void> {
         "queue + created in the last hour",
         `/api/jobs?queue=mail&createdAfter=${newest - 3_600_000}&limit=50`,
       ],
+      ["created in 1% of the time span, mid-store", `/api/jobs?${window(0.01)}&limit=50`],
+      ["created in 20% of the span, mid-store", `/api/jobs?${window(0.2)}&limit=50`],
+      ["state=failed + created in 10% of the span", `/api/jobs?state=failed&${window(0.1)}&limit=50`],
+      [
+        "queue + created in 10% of the span, oldest first",
+        `/api/jobs?queue=mail&${window(0.1)}&order=asc&limit=50`,
+      ],
+      ["deep page (cursor mid-store)", `/api/jobs?limit=50&cursor=${encodeURIComponent(deep)}`],
+      ["deep page, state=completed", `/api/jobs?state=completed&limit=50&cursor=${encodeURIComponent(deep)}`],
       ["search: rare word in the input", "/api/jobs?q=zanzibar&limit=50"],
       ["search: invoice number", `/api/jobs?q=INV-${Math.floor(JOBS / 2)}%22&limit=50`],
       ["search: word in error messages", "/api/jobs?q=paper%20jam&limit=50"],
@@ -277,7 +304,7 @@ async function main(): Promise<void> {
     "|---|---:|---:|---:|",
     ...Object.entries(api).map(([name, r]) => `| ${name} | ${f(r.p50)} | ${f(r.p95)} | ${r.hits} |`),
     "",
-    `Seeding: ${out.seedMs === undefined ? "reused store" : `${((out.seedMs as number) / 1000).toFixed(0)} s`}${out.indexMs === undefined ? "" : `; search index catch-up: ${((out.indexMs as number) / 1000).toFixed(0)} s`}.`,
+    `Seeding${out.seededBy === "sql" ? " (by SQL)" : ""}: ${out.seedMs === undefined ? "reused store" : `${((out.seedMs as number) / 1000).toFixed(0)} s`}${out.indexMs === undefined ? "" : `; search index catch-up: ${((out.indexMs as number) / 1000).toFixed(0)} s`}.`,
   ];
   const load = out.overviewLoadMs as { p50: number; max: number } | undefined;
   const inPage = out.overviewInPageMs as { p50: number; p95: number } | undefined;

@@ -8,6 +8,7 @@ export type {
   Backend,
   BackendEvent,
   BackendEventType,
+  FollowUpRef,
   JobListParams,
   LimitReason,
   LimitWait,
@@ -27,6 +28,7 @@ export type {
 } from "./client/bulk-filter.js";
 export type { JobActionsApi } from "./client/job-actions.js";
 export type { JobChildren } from "./client/job-children.js";
+export type { JobFollowUp } from "./client/job-follow-ups.js";
 export { createSpool, type Spool, type SpoolOptions } from "./client/spool.js";
 export { type Clock, FakeClock, systemClock } from "./core/clock.js";
 export { type Duration, formatMs, toMs } from "./core/duration.js";

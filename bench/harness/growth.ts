@@ -90,8 +90,9 @@ export const READS: ReadName[] = [
 
 /** One call of each dashboard read; returns rows seen. */
 export function readCalls(spool: Spool, range: [number, number]): Record<ReadName, () => Promise<number>> {
-  const mid = (range[0] + range[1]) / 2;
-  const span = Math.max(1, (range[1] - range[0]) / 100);
+  // Whole milliseconds: PostgreSQL refuses a fractional createdAfter (a BackendError, not a typed one).
+  const mid = Math.floor((range[0] + range[1]) / 2);
+  const span = Math.max(1, Math.ceil((range[1] - range[0]) / 100));
   return {
     listFailed: async () => (await spool.jobs.list({ state: "failed", limit: 50 })).jobs.length,
     listTask: async () => (await spool.jobs.list({ task: SEED_TASKS[1]!, limit: 50 })).jobs.length,

@@ -62,7 +62,7 @@ import type {
   WorkerInfo,
 } from "./seam/maintenance.js";
 import type { MoveBackend } from "./seam/move.js";
-import type { JobListParams, JobPage, QueueInfo } from "./seam/reads.js";
+import type { FollowUpRef, JobListParams, JobPage, QueueInfo } from "./seam/reads.js";
 import type {
   ScheduleFireParams,
   ScheduleFireResult,
@@ -123,6 +123,12 @@ export interface Backend extends WorkflowBackend, AuditBackend, JobActionsBacken
   jobGet(params: { id: string }): Promise<JobRecord | null>;
   jobGetMany(params: { ids: readonly string[] }): Promise<JobRecord[]>;
   jobList(params: JobListParams): Promise<JobPage>;
+  /**
+   * The job's then / catch follow-ups (`FollowUpRef`): the templates still waiting for its
+   * outcome, and the one its outcome made (that link outlives the templates, which the outcome
+   * takes). `then` before `catch`; [] for a job without any; null when there is no such job.
+   */
+  jobFollowUps(params: { id: string }): Promise<FollowUpRef[] | null>;
   /** The newest `limit` lines (default all kept, at most 1000 per job), oldest first. */
   jobLogs(params: { id: string; limit?: number }): Promise<JobLogLine[]>;
 

@@ -293,9 +293,11 @@ export function followUpsByJob(
 ): Map<string, NewJobFollowUps> {
   const out = new Map<string, NewJobFollowUps>();
   for (const r of rows) {
+    // Only templates move; the "made" link (follow-ups.ts MADE_ROW) stays with the store that made it.
+    if (r.outcome !== "completed" && r.outcome !== "failed") continue;
     let f = out.get(r.parent_id);
     if (!f) out.set(r.parent_id, (f = {}));
-    if (r.outcome === "completed" || r.outcome === "failed") f[r.outcome] = JSON.parse(r.job) as FollowUpJob;
+    f[r.outcome] = JSON.parse(r.job) as FollowUpJob;
   }
   return out;
 }

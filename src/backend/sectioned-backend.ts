@@ -44,6 +44,7 @@ type Forwarded =
   | "jobPromote"
   | "jobGet"
   | "jobGetMany"
+  | "jobFollowUps"
   | "jobList"
   | "jobLogs"
   | "queueList"
@@ -191,6 +192,9 @@ export abstract class SectionedBackend<S> {
   }
   jobGetMany(...a: Parameters<Backend["jobGetMany"]>) {
     return this.s.jobGetMany(this.store, ...a);
+  }
+  jobFollowUps(...a: Parameters<Backend["jobFollowUps"]>) {
+    return this.s.jobFollowUps(this.store, ...a);
   }
   jobList(...a: Parameters<Backend["jobList"]>) {
     return this.s.jobList(this.store, ...a);

@@ -40,6 +40,7 @@ import { defaultLogger } from "./default-logger.js";
 import { InlineRunner } from "./inline.js";
 import { createJobActions, type JobActionsApi } from "./job-actions.js";
 import { type JobChildren, readJobChildren } from "./job-children.js";
+import { type JobFollowUp, readJobFollowUps } from "./job-follow-ups.js";
 import { decodeJob, SpoolJobHandle } from "./job-handle.js";
 import { jobInputs } from "./job-inputs.js";
 import { JobWatcher } from "./job-watcher.js";
@@ -94,6 +95,8 @@ export interface Spool extends WorkflowApi {
     list(params?: JobListParams): Promise<{ jobs: JobInfo[]; nextCursor: string | null }>;
     /** The children a job spawned (`ctx.spawn`), every round, with counts by state; null: no such job. */
     children(id: string): Promise<JobChildren | null>;
+    /** The job's then / catch follow-ups: waiting for its outcome, or the job it made; null: no such job. */
+    followUps(id: string): Promise<JobFollowUp[] | null>;
     cancel(ids: string[], reason?: string): Promise<{ cancelled: string[]; skipped: string[] }>;
     retry(ids: string[]): Promise<{ ok: string[]; refused: string[] }>;
     remove(ids: string[]): Promise<{ removed: string[]; skipped: string[] }>;
@@ -289,6 +292,7 @@ export function createSpool(options: SpoolOptions = {}): Spool {
         return { jobs: page.jobs.map((j) => decodeJob(j)), nextCursor: page.nextCursor };
       },
       children: async (id) => readJobChildren(await getBackend(), id),
+      followUps: async (id) => readJobFollowUps(await getBackend(), id),
       cancel: async (ids, reason) =>
         (await getBackend()).jobCancel(reason === undefined ? { ids } : { ids, reason }),
       retry: async (ids) => {

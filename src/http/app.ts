@@ -35,6 +35,7 @@ import { healthRoutes } from "./routes/health.js";
 import { jobActionRoutes } from "./routes/job-actions.js";
 import { jobBulkActionRoutes } from "./routes/job-bulk-actions.js";
 import { jobChildrenRoutes } from "./routes/job-children.js";
+import { jobFollowUpRoutes } from "./routes/job-follow-ups.js";
 import { jobSelectionActionRoutes } from "./routes/job-selection-actions.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { queueRoutes } from "./routes/queues.js";
@@ -124,6 +125,7 @@ export function buildApp(deps: RouteDeps) {
   api.route("/", jobSelectionActionRoutes(deps));
   api.route("/", jobRoutes(deps));
   api.route("/", jobChildrenRoutes(deps));
+  api.route("/", jobFollowUpRoutes(deps));
   api.route("/", jobActionRoutes(deps));
   api.route("/", queueRoutes(deps));
   api.route("/", workerRoutes(deps));

@@ -131,6 +131,11 @@ export interface ExecutionTrace {
 /** Shared by every attempt when no tracer records: no span, no context switch, no allocation. */
 const UNTRACED: ExecutionTrace = { run: (fn) => fn(), end: () => {} };
 
+/** True for the shared no-op trace: the executor then calls the handler directly, without a closure. */
+export function isUntraced(trace: ExecutionTrace): boolean {
+  return trace === UNTRACED;
+}
+
 /** One consumer span per attempt, child of the producer span carried in `meta`. */
 export function startExecutionSpan(job: LeasedJob): ExecutionTrace {
   const o = otel();

@@ -17,19 +17,20 @@
  * that ignores its signal keeps running after its outcome was decided (a timeout), and keeps
  * its slot until it really returns. While it runs, a newer lease on the same job waits in the
  * buffer (`startable()`): one worker never runs two executions of one job at once.
+ *
+ * The table is looked up several times per job, so it is keyed by job id alone and the lease
+ * token is compared on the (one, rarely two) entries of that id: no key string is built per
+ * lookup.
  */
 import type { JobErrorRecord, LeasedJob, LeaseRef } from "../core/types.js";
-import type { Execution } from "./execute.js";
 import { JobControl } from "./job-control.js";
 
 export type HeldPhase = "buffered" | "running" | "deciding" | "writing" | "done";
 
 export interface HeldJob {
   readonly job: LeasedJob;
-  readonly key: string;
   phase: HeldPhase;
   readonly control: JobControl;
-  execution: Execution | null;
   /** The handler was started and has not returned yet. */
   handlerRunning: boolean;
   /** Counted in the worker's running slots. */
@@ -41,19 +42,20 @@ export interface HeldJob {
   /** `performance.now()` when the lease was last set (claim sent, or renewal sent). */
   renewedAt: number;
   startedAt: number;
-  failure?: JobErrorRecord;
+  failure: JobErrorRecord | undefined;
 }
 
-export const leaseKey = (id: string, token: string): string => `${id}\u0000${token}`;
+const NONE: readonly HeldJob[] = Object.freeze([]);
 
 export class HeldJobs {
-  private readonly entries = new Map<string, HeldJob>();
-  private readonly byId = new Map<string, HeldJob[]>();
+  /** Every lease held, by job id: the entry itself, or an array when one job has two leases. */
+  private readonly byId = new Map<string, HeldJob | HeldJob[]>();
+  private count = 0;
   /** Claimed, leased, not started yet (FIFO, claim order). */
   private readonly buffer: HeldJob[] = [];
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   get bufferedCount(): number {
@@ -61,39 +63,57 @@ export class HeldJobs {
   }
 
   add(job: LeasedJob, leaseMs: number, leasedAt: number): HeldJob {
-    const key = leaseKey(job.id, job.leaseToken);
     const held: HeldJob = {
       job,
-      key,
       phase: "buffered",
       control: new JobControl(),
-      execution: null,
       handlerRunning: false,
       holdsSlot: false,
       leaseGone: false,
       leaseMs: job.leaseMs ?? leaseMs,
       renewedAt: leasedAt,
       startedAt: 0,
+      failure: undefined,
     };
-    this.entries.set(key, held);
     const same = this.byId.get(job.id);
-    if (same) same.push(held);
-    else this.byId.set(job.id, [held]);
+    if (same === undefined) this.byId.set(job.id, held);
+    else if (Array.isArray(same)) same.push(held);
+    else this.byId.set(job.id, [same, held]);
+    this.count++;
     this.buffer.push(held);
     return held;
   }
 
   get(ref: LeaseRef): HeldJob | undefined {
-    return this.entries.get(leaseKey(ref.id, ref.token));
+    const same = this.byId.get(ref.id);
+    if (same === undefined) return undefined;
+    if (!Array.isArray(same)) return same.job.leaseToken === ref.token ? same : undefined;
+    return same.find((h) => h.job.leaseToken === ref.token);
+  }
+
+  /** This very entry is still in the table (not deleted, not replaced). */
+  holds(held: HeldJob): boolean {
+    const same = this.byId.get(held.job.id);
+    return same === held || (Array.isArray(same) && same.includes(held));
   }
 
   /** Every lease held on this job (usually one). */
   ofJob(id: string): readonly HeldJob[] {
-    return this.byId.get(id) ?? [];
+    const same = this.byId.get(id);
+    return same === undefined ? NONE : Array.isArray(same) ? same : [same];
   }
 
-  values(): IterableIterator<HeldJob> {
-    return this.entries.values();
+  /** How many leases are held on this job (usually one). */
+  countOf(id: string): number {
+    const same = this.byId.get(id);
+    return same === undefined ? 0 : Array.isArray(same) ? same.length : 1;
+  }
+
+  *values(): Generator<HeldJob> {
+    for (const same of this.byId.values()) {
+      if (!Array.isArray(same)) yield same;
+      else yield* [...same];
+    }
   }
 
   /** Job ids held (for the heartbeat). */
@@ -106,10 +126,13 @@ export class HeldJobs {
    * still running in this worker. Jobs behind a blocked one are not held up by it.
    */
   takeStartable(): HeldJob | undefined {
-    for (let i = 0; i < this.buffer.length; i++) {
-      const held = this.buffer[i]!;
+    const buffer = this.buffer;
+    if (buffer.length === 0) return undefined;
+    if (!this.otherRunning(buffer[0]!)) return buffer.shift();
+    for (let i = 1; i < buffer.length; i++) {
+      const held = buffer[i]!;
       if (this.otherRunning(held)) continue;
-      this.buffer.splice(i, 1);
+      buffer.splice(i, 1);
       return held;
     }
     return undefined;
@@ -131,24 +154,30 @@ export class HeldJobs {
   }
 
   delete(held: HeldJob): void {
-    if (this.entries.get(held.key) !== held) return;
-    this.entries.delete(held.key);
-    const same = this.byId.get(held.job.id);
-    if (!same) return;
-    const rest = same.filter((h) => h !== held);
-    if (rest.length > 0) this.byId.set(held.job.id, rest);
-    else this.byId.delete(held.job.id);
+    const id = held.job.id;
+    const same = this.byId.get(id);
+    if (same === held) {
+      this.byId.delete(id);
+      this.count--;
+      return;
+    }
+    if (!Array.isArray(same)) return;
+    const at = same.indexOf(held);
+    if (at === -1) return;
+    same.splice(at, 1);
+    this.count--;
+    if (same.length === 1) this.byId.set(id, same[0]!);
   }
 
   clear(): void {
-    this.entries.clear();
     this.byId.clear();
+    this.count = 0;
     this.buffer.length = 0;
   }
 
   private otherRunning(held: HeldJob): boolean {
     const same = this.byId.get(held.job.id);
-    if (!same || same.length < 2) return false;
+    if (!Array.isArray(same)) return false;
     return same.some((h) => h !== held && h.handlerRunning);
   }
 }

@@ -9,7 +9,7 @@ import type { JobHookContext } from "../core/hooks.js";
 import type { RegisteredTask } from "../core/registry.js";
 import { deserialize } from "../core/serializer.js";
 import type { LeasedJob } from "../core/types.js";
-import type { Outcome } from "./execute.js";
+import type { Outcome } from "./outcome.js";
 
 /** How long the outcome waits for a hook before it is written anyway (the hook is abandoned). */
 export const HOOK_TIMEOUT_MS = 10_000;

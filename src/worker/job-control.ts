@@ -5,9 +5,14 @@
  * handlers never look at it. Aborting before the signal exists is remembered, so a handler
  * that reads it late still sees `aborted` and the right `reason`.
  */
+/** The executor's abort hook (an object, not a closure: one less allocation per job). */
+export interface AbortListener {
+  aborted(): void;
+}
+
 export class JobControl {
   private controller: AbortController | null = null;
-  private listener: (() => void) | null = null;
+  private listener: AbortListener | null = null;
   aborted = false;
   reason: unknown = undefined;
   /**
@@ -32,11 +37,11 @@ export class JobControl {
     this.controller?.abort(reason);
     const listener = this.listener;
     this.listener = null;
-    listener?.();
+    listener?.aborted();
   }
 
   /** The executor's own (single) abort hook; `null` clears it. */
-  onAbort(listener: (() => void) | null): void {
+  onAbort(listener: AbortListener | null): void {
     this.listener = listener;
   }
 }

@@ -15,11 +15,18 @@ import type { Clock } from "../core/clock.js";
 import { JobCancelledError, LeaseLostError } from "../core/errors/index.js";
 import type { TaskRegistry } from "../core/registry.js";
 import type { LeasedJob, LeaseRef } from "../core/types.js";
+import {
+  type AttemptSink,
+  type ExecuteDeps,
+  type InputResolver,
+  runAttempt,
+  type SpawnSupport,
+} from "./attempt.js";
 import { BatchCollector } from "./batch-collector.js";
 import { errorRecord } from "./error-record.js";
-import { execute, type InputResolver, type Outcome, type SpawnSupport } from "./execute.js";
 import { type HeldJob, HeldJobs } from "./held-jobs.js";
 import type { Isolation } from "./isolation/isolation.js";
+import type { Outcome } from "./outcome.js";
 import type { OutcomeBatcher } from "./outcome-batcher.js";
 import type { PrefetchPolicy } from "./prefetch.js";
 import { createTaskLogger } from "./task-logger.js";
@@ -52,20 +59,36 @@ export interface JobRunnerDeps {
   emitLost(id: string, kind: LossKind): void;
 }
 
-export class JobRunner {
+export class JobRunner implements AttemptSink<HeldJob> {
   readonly held = new HeldJobs();
   private readonly batches = new BatchCollector();
   running = 0;
   private idleWaiters: (() => void)[] = [];
+  /** What every attempt runs with: built once, not per job. */
+  private readonly execDeps: ExecuteDeps;
 
-  constructor(private readonly deps: JobRunnerDeps) {}
+  constructor(private readonly deps: JobRunnerDeps) {
+    const d = deps;
+    this.execDeps = {
+      backend: d.backend,
+      clock: d.clock,
+      payloadLimit: d.payloadLimit,
+      logger: d.logger,
+      isolation: d.isolation,
+      batches: this.batches,
+      taskLogger: (j) => createTaskLogger(j, d.backend, d.clock, d.logger),
+      resolveInput: d.resolveInput,
+      ...(d.spawn ? { spawn: d.spawn } : {}),
+    };
+  }
 
   /** Takes claimed (or pushed) jobs: a newer lease on a job makes older ones of it void. */
   accept(jobs: readonly LeasedJob[], leasedAt: number): void {
     for (const job of jobs) {
       if (this.held.get({ id: job.id, token: job.leaseToken })) continue;
-      for (const old of this.held.ofJob(job.id))
-        if (old.job.leaseToken !== job.leaseToken) this.lose(old, new LeaseLostError(job.id), "lost");
+      if (this.held.countOf(job.id) > 0)
+        for (const old of [...this.held.ofJob(job.id)])
+          if (old.job.leaseToken !== job.leaseToken) this.lose(old, new LeaseLostError(job.id), "lost");
       this.deps.onLeased(this.held.add(job, this.deps.leaseMs, leasedAt));
     }
     this.pump();
@@ -117,50 +140,49 @@ export class JobRunner {
     held.startedAt = performance.now();
     this.running++;
     this.deps.emitStarted(job);
+    runAttempt(this.deps.registry.find(job.task), job, control, this.execDeps, this, held);
+  }
+
+  /** The handler returned (attempt.ts): its slot may go back once the outcome is decided too. */
+  returned(held: HeldJob): void {
+    this.deps.prefetch.observe(performance.now() - held.startedAt);
+    held.handlerRunning = false;
+    if (held.phase === "running") held.phase = "deciding";
+    this.maybeFree(held);
+    // A newer lease of this job may have waited for this handler to return.
+    if (this.held.countOf(held.job.id) > 1) this.pump();
+  }
+
+  /** The attempt's outcome is decided (attempt.ts): hand it to the batcher, or drop it. */
+  decided(held: HeldJob, outcome: Outcome): void {
     const d = this.deps;
-    const execution = execute(d.registry.find(job.task), job, control, {
-      backend: d.backend,
-      clock: d.clock,
-      payloadLimit: d.payloadLimit,
-      logger: d.logger,
-      isolation: d.isolation,
-      batches: this.batches,
-      taskLogger: (j) => createTaskLogger(j, d.backend, d.clock, d.logger),
-      resolveInput: d.resolveInput,
-      ...(d.spawn ? { spawn: d.spawn } : {}),
-    });
-    held.execution = execution;
-    execution.settled.then(() => {
-      d.prefetch.observe(performance.now() - held.startedAt);
-      held.handlerRunning = false;
-      if (held.phase === "running") held.phase = "deciding";
+    const job = held.job;
+    if (held.phase === "done") {
       this.maybeFree(held);
-      // A newer lease of this job may have waited for this handler to return.
-      if (this.held.ofJob(job.id).length > 1) this.pump();
-    });
-    execution.outcome.then((outcome) => {
-      if (held.phase === "done") {
-        this.maybeFree(held);
-        return;
-      }
-      if (outcome.kind === "dropped" || held.leaseGone) {
-        held.phase = "done";
+      return;
+    }
+    if (outcome.kind === "dropped" || held.leaseGone) {
+      held.phase = "done";
+    } else {
+      held.phase = "writing";
+      if (outcome.kind === "completed")
+        d.batcher().complete({ id: job.id, token: job.leaseToken, result: outcome.result });
+      else if (outcome.kind === "backoff") {
+        held.failure = outcome.error;
+        void this.backoff({ id: job.id, token: job.leaseToken }, outcome);
+      } else if (outcome.kind === "spawn") {
+        void this.spawn({ id: job.id, token: job.leaseToken }, outcome);
       } else {
-        held.phase = "writing";
-        const ref = { id: job.id, token: job.leaseToken };
-        if (outcome.kind === "completed") d.batcher().complete({ ...ref, result: outcome.result });
-        else if (outcome.kind === "backoff") {
-          held.failure = outcome.error;
-          void this.backoff(ref, outcome);
-        } else if (outcome.kind === "spawn") {
-          void this.spawn(ref, outcome);
-        } else {
-          held.failure = outcome.error;
-          d.batcher().fail({ ...ref, error: outcome.error, retryAt: outcome.retryAt });
-        }
+        held.failure = outcome.error;
+        d.batcher().fail({
+          id: job.id,
+          token: job.leaseToken,
+          error: outcome.error,
+          retryAt: outcome.retryAt,
+        });
       }
-      this.maybeFree(held);
-    });
+    }
+    this.maybeFree(held);
   }
 
   /**
@@ -261,7 +283,7 @@ export class JobRunner {
       this.pump();
     }
     if (held.phase !== "done" || held.handlerRunning) return;
-    if (this.held.get({ id: held.job.id, token: held.job.leaseToken }) !== held) return;
+    if (!this.held.holds(held)) return;
     this.held.delete(held);
     this.deps.onFreed();
     if (this.held.size === 0 && this.idleWaiters.length > 0) for (const w of this.idleWaiters.splice(0)) w();
@@ -275,6 +297,9 @@ export class JobRunner {
         { jobId: job.id, task: job.task, attempt: job.attempt, error: f?.name, reason: f?.message },
         kind === "failed" ? "job failed" : "job attempt failed; will retry",
       );
+    } else if (!this.deps.logger.isLevelEnabled("debug")) {
+      // A debug line per settled job costs its fields object even when debug is off.
+      return;
     } else if (kind === "completed") {
       this.deps.logger.debug({ jobId: job.id, task: job.task }, "job completed");
     } else if (kind === "spawned") {

@@ -104,6 +104,20 @@ test("state, task and created-time lists walk their indexes and page like a dire
       });
       expectIndex(span, "jobs_pkey", analyzed);
       expect(span).toMatch(/(Index|Recheck) Cond: \(\(id >=/);
+      // A cursor is a seek on the index (Index Cond), not a filter: a deep page reads one page.
+      const cmp = dir === "DESC" ? "<" : ">";
+      const at = "000000010000-0000";
+      const seek = new RegExp(
+        `(Index|Recheck) Cond: .*\\(j\\.id ${cmp} '${at}'::text\\)|(Index|Recheck) Cond: .*\\(id ${cmp} '${at}'::text\\)`,
+      );
+      for (const [name, extra] of [
+        [`JOB_LIST_STATE_${dir}`, { states: ["failed"] }],
+        [`JOB_LIST_TASK_${dir}`, { task: "task-2" }],
+        [`JOB_LIST_${dir}`, { states: null }],
+      ] as const) {
+        const p = await explain(c, schema, name, { ...args, ...extra, after: at });
+        expect(p, `${name} analyzed=${analyzed}`).toMatch(seek);
+      }
     }
     const probe = await explain(c, schema, "JOB_LIST_RANGE_PROBE", {
       created_after: 5000,

@@ -1,8 +1,9 @@
 /**
  * The Redis list indexes (src/backend/redis/scripts/includes/list-index.lua): after every kind
- * of transition each job is in exactly the indexes its state and queue say; a store written
- * before the indexes existed (layout version 1) lists correctly before and after `migrate`
- * builds them, slice by slice.
+ * of transition each job is in exactly the indexes its state, queue and task say, as the member
+ * (createdAt, id) that orders them; a store written before the indexes existed (layout version
+ * 1) or with layout 2's id-ordered ones lists correctly before and after `migrate` builds them,
+ * slice by slice.
  */
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, test } from "vitest";
@@ -48,22 +49,26 @@ async function scanKeys(admin: Redis, pattern: string): Promise<string[]> {
   return out;
 }
 
-/** Every job's state and queue, read from the job hashes (not from any list index). */
+/** Every job's state, queue and task, read from the job hashes (not from any list index). */
 interface Truth {
   state: string;
   queue: string;
+  task: string;
   createdAt: number;
 }
+
+/** A job's member of the list indexes: createdAt as 13 digits, then the id. */
+const member = (id: string, j: Truth) => `${String(j.createdAt).padStart(13, "0")}${id}`;
 
 async function truth(admin: Redis, prefix: string): Promise<Map<string, Truth>> {
   const ids = await admin.zrange(`${prefix}jobs`, "0", "-1");
   const out = new Map<string, Truth>();
   const pipeline = admin.pipeline();
-  for (const id of ids) pipeline.hmget(`${prefix}job:${id}`, "state", "queue", "createdAt");
+  for (const id of ids) pipeline.hmget(`${prefix}job:${id}`, "state", "queue", "task", "createdAt");
   const replies = (await pipeline.exec()) ?? [];
   ids.forEach((id, i) => {
-    const [state, queue, createdAt] = replies[i]![1] as [string, string, string];
-    out.set(id, { state, queue, createdAt: Number(createdAt) });
+    const [state, queue, task, createdAt] = replies[i]![1] as [string, string, string, string];
+    out.set(id, { state, queue, task, createdAt: Number(createdAt) });
   });
   return out;
 }
@@ -73,26 +78,21 @@ async function expectIndexesExact(admin: Redis, prefix: string): Promise<void> {
   const jobs = await truth(admin, prefix);
   const sorted = (ids: Iterable<string>) => [...ids].sort();
   const where = (pred: (j: Truth) => boolean) =>
-    sorted([...jobs].filter(([, j]) => pred(j)).map(([id]) => id));
-  expect(sorted(await admin.zrange(`${prefix}lx:live`, "0", "-1"))).toEqual(
-    where((j) => !FINAL.includes(j.state as JobState)),
-  );
-  for (const s of FINAL)
-    expect(sorted(await admin.zrange(`${prefix}lx:s:${s}`, "0", "-1")), s).toEqual(
-      where((j) => j.state === s),
-    );
+    sorted([...jobs].filter(([, j]) => pred(j)).map(([id, j]) => member(id, j)));
+  const index = async (key: string) => sorted(await admin.zrange(`${prefix}${key}`, "0", "-1"));
+  expect(await index("lt:all")).toEqual(where(() => true));
+  expect(await index("lt:live")).toEqual(where((j) => !FINAL.includes(j.state as JobState)));
+  for (const s of FINAL) expect(await index(`lt:s:${s}`), s).toEqual(where((j) => j.state === s));
   const queues = new Set([...jobs.values()].map((j) => j.queue));
-  for (const q of queues)
-    expect(sorted(await admin.zrange(`${prefix}lx:q:${q}`, "0", "-1")), q).toEqual(
-      where((j) => j.queue === q),
-    );
-  const times = await admin.zrange(`${prefix}lx:t`, "0", "-1", "WITHSCORES");
-  const byTime = new Map<string, number>();
-  for (let i = 0; i < times.length; i += 2) byTime.set(times[i]!, Number(times[i + 1]));
-  expect(byTime).toEqual(new Map([...jobs].map(([id, j]) => [id, j.createdAt])));
-  // No index left for a queue without jobs.
-  for (const key of await scanKeys(admin, `${prefix}lx:q:*`))
-    expect(queues.has(key.slice(`${prefix}lx:q:`.length)), key).toBe(true);
+  for (const q of queues) expect(await index(`lt:q:${q}`), q).toEqual(where((j) => j.queue === q));
+  const tasks = new Set([...jobs.values()].map((j) => j.task));
+  for (const t of tasks) expect(await index(`lt:k:${t}`), t).toEqual(where((j) => j.task === t));
+  // No index left for a queue or task without jobs, and none of layout 2's.
+  for (const key of await scanKeys(admin, `${prefix}lt:q:*`))
+    expect(queues.has(key.slice(`${prefix}lt:q:`.length)), key).toBe(true);
+  for (const key of await scanKeys(admin, `${prefix}lt:k:*`))
+    expect(tasks.has(key.slice(`${prefix}lt:k:`.length)), key).toBe(true);
+  expect(await scanKeys(admin, `${prefix}lx:*`)).toEqual([]);
 }
 
 /** The same lists answered by the job hashes alone, for comparing pages. */
@@ -109,7 +109,9 @@ async function allPages(backend: Backend, params: JobListParams, limit: number):
 
 async function expectListsMatch(backend: Backend, admin: Redis, prefix: string, limit = 7): Promise<void> {
   const jobs = await truth(admin, prefix);
-  const ids = [...jobs.keys()].sort();
+  // The order of the lists: (createdAt, id), the order of the indexes' members.
+  const ids = [...jobs.keys()].sort((a, b) => (member(a, jobs.get(a)!) < member(b, jobs.get(b)!) ? -1 : 1));
+  const tasks = [...new Set([...jobs.values()].map((j) => j.task))];
   const queues = [...new Set([...jobs.values()].map((j) => j.queue))];
   const cases: JobListParams[] = [
     {},
@@ -118,6 +120,8 @@ async function expectListsMatch(backend: Backend, admin: Redis, prefix: string, 
     { state: ["completed", "failed", "cancelled"] },
     ...queues.map((queue) => ({ queue })),
     ...queues.map((queue) => ({ queue, state: "completed" as const })),
+    ...tasks.map((task) => ({ task })),
+    ...tasks.map((task) => ({ task, state: ["queued", "failed"] as JobState[] })),
   ];
   // Created-time ranges: an empty one, one before every job, and a middle third.
   const created = [...jobs.values()].map((j) => j.createdAt).sort((a, b) => a - b);
@@ -138,6 +142,7 @@ async function expectListsMatch(backend: Backend, admin: Redis, prefix: string, 
       return (
         (!states || states.includes(j.state as JobState)) &&
         (!params.queue || j.queue === params.queue) &&
+        (!params.task || j.task === params.task) &&
         (params.createdAfter === undefined || j.createdAt >= params.createdAfter) &&
         (params.createdBefore === undefined || j.createdAt < params.createdBefore)
       );
@@ -151,9 +156,9 @@ async function expectListsMatch(backend: Backend, admin: Redis, prefix: string, 
 async function churn(backend: Backend): Promise<void> {
   const clock = backend.clock;
   await enqueueMany(backend, 12, { queue: "qa" });
-  await enqueueMany(backend, 5, { queue: "qb", runAt: clock.now() + 3_600_000 }); // scheduled
+  await enqueueMany(backend, 5, { queue: "qb", task: "t.later", runAt: clock.now() + 3_600_000 }); // scheduled
   const parent = await enqueueOne(backend, { queue: "qb" });
-  await enqueueOne(backend, { queue: "qc", dependsOn: [parent] }); // waiting
+  await enqueueOne(backend, { queue: "qc", task: "t.child", dependsOn: [parent] }); // waiting
   const doomedParent = await enqueueOne(backend, { queue: "qc" });
   await backend.jobCancel({ ids: [doomedParent] });
   await enqueueOne(backend, { queue: "qc", dependsOn: [doomedParent] }); // born cancelled
@@ -207,36 +212,45 @@ describe.runIf(redisReachable)("Redis list indexes", () => {
     await expectListsMatch(backend, admin, prefix);
   });
 
-  test("a store written before the indexes lists correctly before and after migrate builds them", async () => {
-    const { backend, admin, url } = await open();
-    const prefix = backend.keyPrefix;
-    await churn(backend);
-    // More jobs than one backfill slice, so the build takes several calls.
-    for (let i = 0; i < LIST_BACKFILL_SLICE + 500; i += 1000)
-      await enqueueMany(backend, 1000, { queue: i % 2000 === 0 ? "qe" : "qf" });
-    const want = await truth(admin, prefix);
-    // What the previous layout wrote: the same keys without the list indexes, version 1.
-    const lx = await scanKeys(admin, `${prefix}lx:*`);
-    expect(lx.length).toBeGreaterThan(0);
-    await admin.del(...lx);
-    await admin.set(`${prefix}version`, "1");
+  for (const layout of [1, 2])
+    test(`a store of layout ${layout} lists correctly before and after migrate builds the indexes`, async () => {
+      const { backend, admin, url } = await open();
+      const prefix = backend.keyPrefix;
+      await churn(backend);
+      // More jobs than one backfill slice, so the build takes several calls.
+      for (let i = 0; i < LIST_BACKFILL_SLICE + 500; i += 1000)
+        await enqueueMany(backend, 1000, { queue: i % 2000 === 0 ? "qe" : "qf" });
+      const want = await truth(admin, prefix);
+      // What an earlier layout wrote: the same keys without these indexes; layout 2 had
+      // id-ordered ones under lx:*, which migrate drops.
+      const lt = await scanKeys(admin, `${prefix}lt:*`);
+      expect(lt.length).toBeGreaterThan(0);
+      await admin.del(...lt);
+      if (layout === 2) {
+        const ids = [...want.keys()];
+        await admin.zadd(`${prefix}lx:live`, ...ids.flatMap((id) => [0, id]));
+        await admin.zadd(`${prefix}lx:q:qe`, 0, ids[0]!);
+        await admin.zadd(`${prefix}lx:s:completed`, 0, ids[1]!);
+        await admin.zadd(`${prefix}lx:t`, 1, ids[2]!);
+      }
+      await admin.set(`${prefix}version`, String(layout));
 
-    const old = await createRedisBackend(url);
-    cleanups.push(() => old.close());
-    // Not migrated yet: the lists walk every job, and are still right.
-    expect(await admin.get(`${prefix}version`)).toBe("1");
-    await expectListsMatch(old, admin, prefix, 400);
+      const old = await createRedisBackend(url);
+      cleanups.push(() => old.close());
+      // Not migrated yet: the lists walk every job, and are still right.
+      expect(await admin.get(`${prefix}version`)).toBe(String(layout));
+      await expectListsMatch(old, admin, prefix, 400);
 
-    await old.migrate();
-    expect(await admin.get(`${prefix}version`)).toBe(String(LAYOUT_VERSION));
-    expect(await admin.exists(`${prefix}lx:backfill`)).toBe(0);
-    expect(await truth(admin, prefix)).toEqual(want);
-    await expectIndexesExact(admin, prefix);
-    await expectListsMatch(old, admin, prefix, 400);
-    // The indexes stay exact as the upgraded store keeps working.
-    await churn(old);
-    await expectIndexesExact(admin, prefix);
-  }, 180_000);
+      await old.migrate();
+      expect(await admin.get(`${prefix}version`)).toBe(String(LAYOUT_VERSION));
+      expect(await admin.exists(`${prefix}lt:backfill`)).toBe(0);
+      expect(await truth(admin, prefix)).toEqual(want);
+      await expectIndexesExact(admin, prefix);
+      await expectListsMatch(old, admin, prefix, 400);
+      // The indexes stay exact as the upgraded store keeps working.
+      await churn(old);
+      await expectIndexesExact(admin, prefix);
+    }, 180_000);
 
   test("a store newer than this spool is refused", async () => {
     const { backend, admin, url } = await open();

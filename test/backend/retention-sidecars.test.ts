@@ -1,7 +1,8 @@
 /**
  * Removing a job (retention prune, `jobRemove`) also removes the rows that only describe it,
  * on every backend: the follow-up templates of a job that ended without taking them (a
- * cancelled one) and the dedupe record naming it, but never the dedupe record of a later job of
+ * cancelled one), the link to the follow-up its outcome made, and the dedupe record naming it,
+ * but never the dedupe record of a later job of
  * the same key. The stores are inspected directly (SQLite file, PostgreSQL schema, Redis hash,
  * the memory store), since a leftover row is invisible through the Backend interface.
  */
@@ -30,8 +31,11 @@ import {
 } from "../support/postgres.js";
 import { dropPrefix, REDIS_URL_BASE, redisReachable } from "../support/redis.js";
 
-/** What a store still keeps of the given jobs: ids holding follow-up templates, ids in dedupe rows. */
-type Probe = (ids: readonly string[]) => Promise<{ templates: string[]; dedupe: string[] }>;
+/**
+ * What a store still keeps of the given jobs: ids holding follow-up templates, ids holding the
+ * link to the follow-up their outcome made (jobFollowUps), ids in dedupe rows.
+ */
+type Probe = (ids: readonly string[]) => Promise<{ templates: string[]; links: string[]; dedupe: string[] }>;
 
 interface Subject {
   backend: Backend;
@@ -55,6 +59,7 @@ const subjects: [string, boolean, (clock: FakeClock) => Promise<Subject>][] = [
         backend,
         probe: async (ids) => ({
           templates: sorted(ids.filter((id) => store.jobs.get(id)?.followUps)),
+          links: sorted(ids.filter((id) => store.jobs.get(id)?.followUpMade)),
           dedupe: sorted([...store.dedupe.values()].map((e) => e.jobId)),
         }),
         close: () => backend.close(),
@@ -71,12 +76,18 @@ const subjects: [string, boolean, (clock: FakeClock) => Promise<Subject>][] = [
       return {
         backend,
         probe: async (ids) => {
-          const parents = db.prepare("SELECT DISTINCT parent_id AS id FROM spool_follow_ups").all() as {
-            id: string;
-          }[];
+          const parents = (made: 0 | 1) =>
+            (
+              db
+                .prepare("SELECT DISTINCT parent_id AS id FROM spool_follow_ups WHERE (outcome = 'made') = ?")
+                .all(made) as { id: string }[]
+            )
+              .map((r) => r.id)
+              .filter((id) => ids.includes(id));
           const rows = db.prepare("SELECT job_id AS id FROM spool_dedupe").all() as { id: string }[];
           return {
-            templates: sorted(parents.map((r) => r.id).filter((id) => ids.includes(id))),
+            templates: sorted(parents(0)),
+            links: sorted(parents(1)),
             dedupe: sorted(rows.map((r) => r.id)),
           };
         },
@@ -99,12 +110,16 @@ const subjects: [string, boolean, (clock: FakeClock) => Promise<Subject>][] = [
         backend,
         probe: async (ids) => {
           const templates: string[] = [];
-          for (const id of ids)
-            if ((await backend.client.hmget(`${k}job:${id}`, "fut", "fuc")).some((v) => v !== null))
-              templates.push(id);
+          const links: string[] = [];
+          for (const id of ids) {
+            const [fut, fuc, fum] = await backend.client.hmget(`${k}job:${id}`, "fut", "fuc", "fum");
+            if (fut !== null || fuc !== null) templates.push(id);
+            if (fum !== null) links.push(id);
+          }
           const recs = await backend.client.hvals(`${k}dedupe`);
           return {
             templates: sorted(templates),
+            links: sorted(links),
             dedupe: sorted(recs.map((r) => r.slice(r.indexOf(":") + 1))),
           };
         },
@@ -126,12 +141,19 @@ const subjects: [string, boolean, (clock: FakeClock) => Promise<Subject>][] = [
       return {
         backend,
         probe: async (ids) => {
-          const f = await pool.query(`SELECT DISTINCT parent_id AS id FROM ${schema}.follow_ups`);
+          const parents = async (made: boolean) =>
+            (
+              await pool.query(
+                `SELECT DISTINCT parent_id AS id FROM ${schema}.follow_ups WHERE (outcome = 'made') = $1`,
+                [made],
+              )
+            ).rows
+              .map((r: { id: string }) => r.id)
+              .filter((id: string) => ids.includes(id));
           const d = await pool.query(`SELECT job_id AS id FROM ${schema}.dedupe`);
           return {
-            templates: sorted(
-              f.rows.map((r: { id: string }) => r.id).filter((id: string) => ids.includes(id)),
-            ),
+            templates: sorted(await parents(false)),
+            links: sorted(await parents(true)),
             dedupe: sorted(d.rows.map((r: { id: string }) => r.id)),
           };
         },
@@ -194,7 +216,11 @@ for (const [name, reachable, make] of subjects) {
         const b = job(clock);
         b.followUps = { completed: tpl(b.id, "completed") };
         await backend.jobEnqueue({ jobs: [a, b] });
-        expect(await probe([a.id, b.id])).toEqual({ templates: sorted([a.id, b.id]), dedupe: [a.id] });
+        expect(await probe([a.id, b.id])).toEqual({
+          templates: sorted([a.id, b.id]),
+          links: [],
+          dedupe: [a.id],
+        });
         await backend.jobCancel({ ids: [b.id] });
         const { jobs } = await backend.jobClaim({
           queues: ["main"],
@@ -203,8 +229,8 @@ for (const [name, reachable, make] of subjects) {
           leaseMs: 30_000,
         });
         await backend.jobComplete({ jobs: [{ id: jobs[0]!.id, token: jobs[0]!.leaseToken, result: "1" }] });
-        // A's outcome took its templates; B's stay until B is removed.
-        expect((await probe([a.id, b.id])).templates).toEqual([b.id]);
+        // A's outcome took its templates and left the link to its then job; B's stay until B is removed.
+        expect(await probe([a.id, b.id])).toMatchObject({ templates: [b.id], links: [a.id] });
         // After A's window, C is the key's job; pruning A and B must not touch C's record.
         clock.advance(WINDOW + 1);
         const c = job(clock, { dedupe });
@@ -219,7 +245,7 @@ for (const [name, reachable, make] of subjects) {
         // A, B, and A's then follow-up (still queued: not pruned).
         expect(pruned.removed).toBe(2);
         expect(await backend.jobGet({ id: a.id })).toBeNull();
-        expect(await probe([a.id, b.id])).toEqual({ templates: [], dedupe: [c.id] });
+        expect(await probe([a.id, b.id])).toEqual({ templates: [], links: [], dedupe: [c.id] });
         // C still deduplicates within its window.
         const again = await backend.jobEnqueue({ jobs: [job(clock, { dedupe })] });
         expect(again.jobs[0]).toMatchObject({ id: c.id, created: false });

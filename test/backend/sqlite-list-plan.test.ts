@@ -24,7 +24,7 @@ const ARGS = {
   key: null,
   created_after: null,
   created_before: null,
-  after: null,
+  after: "~", // never NULL (reads.ts): with no cursor, a bound past every id
   search: null,
   limit: 51,
 };
@@ -61,9 +61,20 @@ test("a one-state list uses the (state, id) index, no full walk and no sort", as
       const p = plan(db, sql, { ...ARGS, state: "failed" });
       expect(p, `analyzed=${analyzed}`).toContain("USING INDEX spool_jobs_state_id (state=?");
       expect(p, `analyzed=${analyzed}`).not.toContain("TEMP B-TREE");
+      // The cursor is a seek on the index, not a filter: a deep page reads one page, not k.
       const withCursor = plan(db, sql, { ...ARGS, state: "failed", queue: "q1", after: "x" });
-      expect(withCursor, `analyzed=${analyzed}`).toContain("USING INDEX spool_jobs_state_id");
+      expect(withCursor, `analyzed=${analyzed}`).toMatch(
+        /USING INDEX spool_jobs_state_id \(state=\? AND id[<>]\?\)/,
+      );
     }
+    for (const sql of [SQL.JOB_LIST_TASK_DESC, SQL.JOB_LIST_TASK_ASC])
+      expect(plan(db, sql, { ...ARGS, task: "t", after: "x" }), `analyzed=${analyzed}`).toMatch(
+        /USING INDEX spool_jobs_task_id \(task=\? AND id[<>]\?\)/,
+      );
+    for (const sql of [SQL.JOB_LIST_DESC, SQL.JOB_LIST_ASC])
+      expect(plan(db, sql, { ...ARGS, states: null, after: "x" }), `analyzed=${analyzed}`).toMatch(
+        /SEARCH spool_jobs USING INDEX sqlite_autoindex_spool_jobs_1 \(id[<>]\?\)/,
+      );
   }
   // The statement the change replaced, for contrast: its plan walks every job.
   expect(plan(db, SQL.JOB_LIST_DESC, { ...ARGS, states: '["failed"]' })).not.toContain("spool_jobs_state_id");

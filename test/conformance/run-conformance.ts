@@ -28,6 +28,7 @@ import { flowKeysTopic } from "./suite/flow-keys.js";
 import { flowStrategyTopic } from "./suite/flow-strategy.js";
 import { flowStrategyPathsTopic } from "./suite/flow-strategy-paths.js";
 import { flowWaitingTopic } from "./suite/flow-waiting.js";
+import { followUpLinksTopic } from "./suite/follow-up-links.js";
 import { followUpsTopic } from "./suite/follow-ups.js";
 import { jobActionsTopic } from "./suite/job-actions.js";
 import { leaseTopic } from "./suite/lease.js";
@@ -90,6 +91,7 @@ export const TOPICS: readonly ConformanceTopic[] = [
   moveTopic,
   moveCarriedTopic,
   followUpsTopic,
+  followUpLinksTopic,
 ];
 
 export interface ConformanceSkip {

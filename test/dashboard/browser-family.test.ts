@@ -5,7 +5,9 @@
  * - a standalone spawn parent's page lists its children with their states, and a child that
  *   finishes turns `completed` there live (no reload), then the parent completes;
  * - a child links back to the parent that spawned it; a `then` and a `catch` follow-up link back
- *   to the job whose outcome made them;
+ *   to the job whose outcome made them, and that job's page lists them;
+ * - a running job's page lists its then / catch follow-ups as pending; when it completes the
+ *   `then` row turns into the job it made (live, no reload), whose page links back;
  * - the queues view shows how many queued jobs wait on a limit and which limits hold them, and
  *   the figure follows new jobs live.
  *
@@ -32,6 +34,9 @@ let url = "";
 let browser: Browser;
 let shots = "";
 const gate = deferred<void>();
+const reportGate = deferred<void>();
+let gated: Task<null, number>;
+let after: Task<null, string>;
 let parent: Task<number, { sum: number }>;
 let ok: Task<null, { rows: number }>;
 let bad: Task<null, null>;
@@ -60,7 +65,15 @@ beforeAll(async () => {
       return { sum: parts.reduce((a, b) => a + b, 0) };
     },
   });
-  const after = spool.task({ name: "after.note", queue: "parts", run: () => "noted" });
+  after = spool.task({ name: "after.note", queue: "parts", run: () => "noted" });
+  gated = spool.task({
+    name: "report.gated",
+    queue: "parts",
+    run: async () => {
+      await reportGate.promise;
+      return 1;
+    },
+  });
   ok = spool.task({ name: "report.make", queue: "parts", run: () => ({ rows: 3 }) });
   bad = spool.task({
     name: "report.broken",
@@ -99,6 +112,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   gate.resolve();
+  reportGate.resolve();
   await browser?.close();
   await worker?.stop();
   await server?.close();
@@ -175,8 +189,45 @@ describe.skipIf(!chromiumAvailable)("dashboard: parents, children, follow-ups, l
         await link.click();
         await page.waitForFunction(`location.hash === "#/jobs/${from!.id}"`, null, WAIT);
         await page.getByRole("heading", { name: `Job ${from!.task}` }).waitFor(WAIT);
+        // And forward: the parent's page lists the follow-up its outcome made, its only one.
+        const row = page.locator(`tr[data-follow-up="${f.id}"][data-made="true"]`);
+        await row.waitFor(WAIT);
+        expect(await row.getAttribute("data-outcome")).toBe(from!.task === ok.name ? "completed" : "failed");
+        expect(await page.locator("tr[data-follow-up]").count()).toBe(1);
       }
       expect(made.map((m) => m.from!.task).sort()).toEqual([bad.name, ok.name].sort());
+    });
+  });
+
+  it("a job's page lists its follow-ups pending, then the job its outcome made, live", async () => {
+    const job = await gated.enqueue(null, { then: after.with(), catch: after.with() });
+    await waitFor(async () => (await spool.jobs.get(job.id))?.state === "running", {
+      timeout: 30_000,
+      message: "the gated job runs",
+    });
+    const [then, onFail] = (await spool.jobs.followUps(job.id))!;
+    await withAdmin(async (page) => {
+      await page.goto(`${url}/#/jobs/${job.id}`);
+      await page.getByRole("heading", { name: "Follow-ups" }).waitFor(WAIT);
+      const rows = page.locator("tr[data-follow-up]");
+      await rows.nth(1).waitFor(WAIT);
+      expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.followUp + tr.dataset.made))).toEqual(
+        [`${then!.id}false`, `${onFail!.id}false`],
+      );
+      expect(await rows.first().locator("td").first().textContent()).toBe("then: when it completes");
+      await page.evaluate("window.marker = 42");
+      reportGate.resolve();
+      // Live: the completion makes the then job (the catch template goes), and it runs to completed.
+      const made = page.locator(`tr[data-follow-up="${then!.id}"][data-made="true"]`);
+      await made.locator('td[data-follow-up-state="completed"]').waitFor(WAIT);
+      expect(await rows.count()).toBe(1);
+      expect(await page.evaluate("window.marker")).toBe(42);
+      await page.screenshot({ path: join(shots, "job-follow-ups.png") });
+      await made.getByRole("link").click();
+      await page.waitForFunction(`location.hash === "#/jobs/${then!.id}"`, null, WAIT);
+      const back = page.locator('a[data-parent="follow-up"]');
+      await back.waitFor(WAIT);
+      expect(await back.textContent()).toBe(job.id);
     });
   });
 

@@ -133,6 +133,7 @@ export function enqueueNow(
       spawnPolicy: null,
       flow: job.flow ?? null,
       followUps: job.followUps ?? null,
+      followUpMade: null,
       dedupeKey: job.dedupe ? job.dedupe.key : null,
     };
     s.jobs.set(job.id, stored);
@@ -378,4 +379,5 @@ export function insertFollowUp(
   job.followUps = null;
   if (!tpl || s.jobs.has(tpl.id)) return;
   enqueueNow(s, [followUpJob(tpl, payload, now)], now);
+  job.followUpMade = { outcome, id: tpl.id, task: tpl.task, queue: tpl.queue, made: true };
 }

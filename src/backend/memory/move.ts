@@ -109,6 +109,7 @@ export async function jobImport(s: MemoryStore, params: JobImportParams): Promis
       spawnPolicy: carried?.spawnPolicy ?? null,
       flow: carried?.flow ? structuredClone(carried.flow) : null,
       followUps: structuredClone(carriedFollowUps(carried)),
+      followUpMade: null,
       dedupeKey: carried?.dedupe?.[0]?.key ?? null,
     };
     delete job.limitKey;

@@ -1,8 +1,9 @@
 /** Memory backend, reading section: jobs, lists, logs, queues. */
 import type { JobLogLine, JobRecord } from "../../core/types.js";
-import type { JobListParams, JobPage, QueueInfo } from "../backend.js";
+import type { FollowUpRef, JobListParams, JobPage, QueueInfo } from "../backend.js";
 import { encodeFlow } from "../flow-gate.js";
 import { flowWaiting, type QueueFacts, type WaitGroup } from "../flow-waiting.js";
+import { sortFollowUps } from "../follow-ups.js";
 import { QueueInfos } from "../queue-infos.js";
 import { jobMatchesSearch, normalizeSearch } from "../search.js";
 import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
@@ -22,6 +23,17 @@ export async function jobGetMany(s: MemoryStore, { ids }: { ids: readonly string
     if (job) out.push(s.snapshot(job));
   }
   return out;
+}
+
+export async function jobFollowUps(s: MemoryStore, { id }: { id: string }): Promise<FollowUpRef[] | null> {
+  const job = s.jobs.get(id);
+  if (!job) return null;
+  const out: FollowUpRef[] = job.followUpMade ? [{ ...job.followUpMade }] : [];
+  for (const outcome of ["completed", "failed"] as const) {
+    const tpl = job.followUps?.[outcome];
+    if (tpl) out.push({ outcome, id: tpl.id, task: tpl.task, queue: tpl.queue, made: false });
+  }
+  return sortFollowUps(out);
 }
 
 export async function jobList(s: MemoryStore, params: JobListParams): Promise<JobPage> {

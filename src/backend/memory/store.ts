@@ -13,6 +13,7 @@ import type { DedupeEntry } from "../dedupe-rule.js";
 import { fairGroupOf } from "../flow-gate.js";
 import type { JobFlow, QueueLimits } from "../seam/flow.js";
 import type { SpawnPolicy } from "../seam/jobs.js";
+import type { FollowUpRef } from "../seam/reads.js";
 import { claimOrder } from "../shared.js";
 import { NOT_STARTED_STATES } from "../workflow-shared.js";
 import { Heap } from "./heap.js";
@@ -28,6 +29,8 @@ export interface StoredJob extends JobRecord {
   flow: JobFlow | null;
   /** Durable follow-ups written at its outcome (backend/follow-ups.ts); null: none. */
   followUps: NewJobFollowUps | null;
+  /** The follow-up its outcome made (jobFollowUps); null: none yet. */
+  followUpMade: FollowUpRef | null;
   /** The dedupe key this job was recorded under (`dedupe`), so removing it drops the entry. */
   dedupeKey: string | null;
 }

@@ -1,6 +1,7 @@
 /** Control of jobs from outside their worker (cancel, retry, remove) and a running job's progress and logs. */
 import type { JobErrorRecord, JobLogLine, JobRecord } from "../../core/types.js";
 import type {
+  FollowUpRef,
   JobCancelParams,
   JobCancelResult,
   JobListParams,
@@ -12,6 +13,7 @@ import type {
   JobRetryParams,
   TransitionResult,
 } from "../backend.js";
+import { followUpRefs } from "../follow-ups.js";
 import { pageOfRows, sqlListArgs } from "../shared.js";
 import { cancelTree, removeOne } from "./cascade.js";
 import { type JobRow, jobEvent, toRecord } from "./rows.js";
@@ -118,6 +120,17 @@ export class PgControl {
   async get(id: string): Promise<JobRecord | null> {
     const [row] = await this.store.read((q) => q<JobRow>(this.sql.JOB_GET_MANY, { ids: [id] }));
     return row ? toRecord(row) : null;
+  }
+
+  /** The job's follow-up rows by primary key (follow-up-list.sql); null: no such job. */
+  async followUps(id: string): Promise<FollowUpRef[] | null> {
+    const rows = await this.store.read((q) =>
+      q<{ outcome: string | null; job: string | null }>(this.sql.FOLLOW_UP_LIST, { id }),
+    );
+    if (rows.length === 0) return null;
+    return followUpRefs(
+      rows.flatMap((r) => (r.outcome !== null && r.job !== null ? [{ outcome: r.outcome, job: r.job }] : [])),
+    );
   }
 
   async getMany(ids: readonly string[]): Promise<JobRecord[]> {

@@ -7,7 +7,7 @@
 import type { FollowUpJob, FollowUpOutcome } from "../../core/follow-ups.js";
 import type { NewJob } from "../backend.js";
 import { encodeFlow } from "../flow-gate.js";
-import { followUpJob } from "../follow-ups.js";
+import { followUpJob, madeLink } from "../follow-ups.js";
 import { jobEvent } from "./rows.js";
 import type { Statements } from "./statements.js";
 import type { Tx } from "./store.js";
@@ -41,7 +41,8 @@ export async function takeFollowUp(
   const rows = await tx.q<{ outcome: string; job: string }>(sql.FOLLOW_UP_TAKE, { parent_id: parentId });
   const row = rows.find((r) => r.outcome === outcome);
   if (!row) return;
-  const job = followUpJob(JSON.parse(row.job) as FollowUpJob, payload, tx.now);
+  const tpl = JSON.parse(row.job) as FollowUpJob;
+  const job = followUpJob(tpl, payload, tx.now);
   // Its id was chosen at enqueue; it can exist only if someone enqueued that id by hand.
   if ((await tx.q(sql.JOB_STATES, { ids: [job.id] })).length > 0) return;
   await tx.q(sql.JOB_INSERT, {
@@ -65,6 +66,8 @@ export async function takeFollowUp(
     flow: job.flow ? encodeFlow(job.flow) : null,
   });
   tx.events.push(jobEvent("job:enqueued", job.id, job.queue, tx.now, "queued"));
+  // The parent's link to it (jobFollowUps), which the take above leaves in place.
+  await tx.q(sql.FOLLOW_UP_MADE, { parent_id: parentId, job: madeLink(tpl, outcome) });
 }
 
 /** The result each job of a completion batch stored (the first use of a lease wins). */

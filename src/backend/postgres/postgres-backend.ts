@@ -123,6 +123,7 @@ export class PostgresBackend implements Backend {
   readonly jobLog: Backend["jobLog"] = (p) => this.control.log(p);
   readonly jobGet: Backend["jobGet"] = ({ id }) => this.control.get(id);
   readonly jobGetMany: Backend["jobGetMany"] = ({ ids }) => this.control.getMany(ids);
+  readonly jobFollowUps: Backend["jobFollowUps"] = ({ id }) => this.control.followUps(id);
   readonly jobList: Backend["jobList"] = (p) =>
     p.search === undefined ? this.control.list(p) : this.actions.search({ ...p, search: p.search });
   readonly jobUpdate: Backend["jobUpdate"] = (p) => this.actions.update(p);

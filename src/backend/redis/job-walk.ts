@@ -6,7 +6,7 @@
  */
 import type { JobRecord } from "../../core/types.js";
 import type { JobListParams } from "../backend.js";
-import { decodeCursor, listLimit, listStates } from "../shared.js";
+import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
 import { decodeFlat } from "./records.js";
 import type { ScriptName } from "./scripts.js";
 
@@ -19,8 +19,16 @@ export interface JobWalk {
   found: JobRecord[];
   /** The whole index (after the cursor) was walked. */
   exhausted: boolean;
-  /** The last id examined ("" when none was). */
+  /** The last index member examined ("" when none was): a cursor's text (see cursorAfter). */
   from: string;
+}
+
+/**
+ * The cursor after `job`: its member of the list indexes (includes/list-index.lua listMember,
+ * createdAt as 13 digits then the id), which the walk uses as an exclusive bound.
+ */
+export function cursorAfter(job: Pick<JobRecord, "id" | "createdAt">): string {
+  return encodeCursor(`${String(Math.trunc(job.createdAt)).padStart(13, "0")}${job.id}`);
 }
 
 export async function walkJobs(

@@ -2,6 +2,7 @@
 import type { JobLogLine, JobRecord } from "../../core/types.js";
 import {
   emptyCounts,
+  type FollowUpRef,
   type JobListParams,
   type JobPage,
   type QueueInfo,
@@ -9,10 +10,12 @@ import {
   type WorkerInfo,
 } from "../backend.js";
 import { noWaiting } from "../flow-waiting.js";
+import { sortFollowUps } from "../follow-ups.js";
 import type { QueueLimits } from "../seam/flow.js";
-import { encodeCursor, listLimit } from "../shared.js";
+import { listLimit } from "../shared.js";
 import { redisFlowWaiting } from "./flow-waiting.js";
-import { walkJobs } from "./job-walk.js";
+import { followUpFromHash } from "./job-args.js";
+import { cursorAfter, walkJobs } from "./job-walk.js";
 import { decodeObject } from "./records.js";
 import { type RedisStore, wrap } from "./store.js";
 
@@ -57,11 +60,37 @@ export async function jobGetMany(s: RedisStore, { ids }: { ids: readonly string[
   return out;
 }
 
+/** The parent's hash: its templates (`fut`, `fuc`) and the link to the follow-up its outcome made (`fum`). */
+export async function jobFollowUps(s: RedisStore, { id }: { id: string }): Promise<FollowUpRef[] | null> {
+  let f: (string | null)[];
+  try {
+    f = await s.redis.hmget(s.jobKey(id), "state", "fut", "fuc", "fum");
+  } catch (err) {
+    throw wrap(err, "jobFollowUps");
+  }
+  const [state, then, onFail, made] = f;
+  if (!state) return null;
+  const out: FollowUpRef[] = [];
+  if (made) {
+    const link = JSON.parse(made) as FollowUpRef;
+    out.push({ outcome: link.outcome, id: link.id, task: link.task, queue: link.queue, made: true });
+  }
+  for (const [outcome, text] of [
+    ["completed", then],
+    ["failed", onFail],
+  ] as const) {
+    if (!text) continue;
+    const tpl = followUpFromHash(text);
+    out.push({ outcome, id: tpl.id, task: tpl.task, queue: tpl.queue, made: false });
+  }
+  return sortFollowUps(out);
+}
+
 export async function jobList(s: RedisStore, params: JobListParams): Promise<JobPage> {
   const limit = listLimit(params);
   const { found } = await walkJobs(s, "job-list", params, { scanMax: LIST_SCAN_MAX });
   const page = found.slice(0, limit);
-  const nextCursor = found.length > limit ? encodeCursor(page[page.length - 1]!.id) : null;
+  const nextCursor = found.length > limit ? cursorAfter(page[page.length - 1]!) : null;
   return { jobs: page, nextCursor };
 }
 

@@ -7,7 +7,7 @@
 import type { JobListParams, JobPage } from "../backend.js";
 import { normalizeSearch } from "../search.js";
 import { encodeCursor, listLimit } from "../shared.js";
-import { type JobWalkHost, walkJobs } from "./job-walk.js";
+import { cursorAfter, type JobWalkHost, walkJobs } from "./job-walk.js";
 
 /** Jobs one job-search script call examines (a few ms of Redis time). */
 export const SEARCH_SCAN_MAX = 500;
@@ -26,7 +26,7 @@ export async function redisSearch(
   });
   if (found.length > limit) {
     const page = found.slice(0, limit);
-    return { jobs: page, nextCursor: encodeCursor(page[page.length - 1]!.id) };
+    return { jobs: page, nextCursor: cursorAfter(page[page.length - 1]!) };
   }
   // Out of time before the index was walked: a short page, continued from the last id examined.
   return { jobs: found, nextCursor: exhausted || from === "" ? null : encodeCursor(from) };

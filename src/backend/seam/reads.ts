@@ -1,4 +1,5 @@
 /** The Backend seam, reading section: listing jobs and queues (see backend.ts). */
+import type { FollowUpOutcome } from "../../core/follow-ups.js";
 import type { EpochMs, JobRecord, JobState } from "../../core/types.js";
 import type { LimitWait, QueueLimits } from "./flow.js";
 
@@ -22,7 +23,12 @@ export interface JobListParams {
   cursor?: string;
   /** Page size, 1..1000 (default 50). */
   limit?: number;
-  /** By id, i.e. creation time. Default `desc` (newest first). */
+  /**
+   * By creation. Default `desc` (newest first). Memory, SQLite and PostgreSQL order by id
+   * (UUIDv7, made when the job is built); Redis by (createdAt, id), its list indexes' order
+   * (docs/redis.md): the same, except for a job whose id was made long before it was
+   * created (a then/catch follow-up).
+   */
   order?: "asc" | "desc";
 }
 
@@ -30,6 +36,25 @@ export interface JobPage {
   jobs: JobRecord[];
   /** Null on the last page. */
   nextCursor: string | null;
+}
+
+/**
+ * One of a job's durable follow-ups (`then` / `catch`, core/follow-ups.ts), as `jobFollowUps`
+ * reads it from the parent: the link from a job to the jobs its outcome creates (the other way,
+ * a follow-up names its parent in `meta.parent`).
+ */
+export interface FollowUpRef {
+  /** "completed": the `then` job; "failed": the `catch` job. */
+  outcome: FollowUpOutcome;
+  /** The follow-up job's id, chosen at enqueue (so known before the job exists). */
+  id: string;
+  task: string;
+  queue: string;
+  /**
+   * False: a template waiting for the parent's outcome (the job does not exist yet). True: the
+   * outcome inserted the job (a removal or retention may have removed it since).
+   */
+  made: boolean;
 }
 
 export type StateCounts = Record<JobState, number>;

@@ -6,7 +6,7 @@
  */
 import type { FollowUpJob, FollowUpOutcome } from "../../core/follow-ups.js";
 import type { BackendEvent } from "../backend.js";
-import { followUpJob } from "../follow-ups.js";
+import { followUpJob, MADE_ROW, madeLink } from "../follow-ups.js";
 import { type InsertStatements, insertEach } from "./insert.js";
 import type { SqliteStore } from "./store.js";
 
@@ -28,8 +28,11 @@ export function takeFollowUp(
   const rows = sql.followUpTake.all({ parent_id: parentId });
   const row = rows.find((r) => r.outcome === outcome);
   if (!row) return;
-  const job = followUpJob(JSON.parse(row.job) as FollowUpJob, payload, now);
+  const tpl = JSON.parse(row.job) as FollowUpJob;
+  const job = followUpJob(tpl, payload, now);
   // Its id was chosen at enqueue; it can exist only if someone enqueued that id by hand.
   if (sql.jobState.get({ id: job.id })) return;
   insertEach(sql, [job], now, events);
+  // The parent's link to it (jobFollowUps), which the take above leaves in place.
+  sql.followUpInsert.run({ parent_id: parentId, outcome: MADE_ROW, job: madeLink(tpl, outcome) });
 }

@@ -1,8 +1,9 @@
 /** SQLite backend, reading section: jobs, lists, logs, queues, workers. */
 import type { JobLogLine, JobRecord } from "../../core/types.js";
-import type { JobListParams, JobPage, QueueInfo, WorkerInfo } from "../backend.js";
+import type { FollowUpRef, JobListParams, JobPage, QueueInfo, WorkerInfo } from "../backend.js";
 import { decodeFlow } from "../flow-gate.js";
 import { flowWaiting, type QueueFacts, type WaitGroup } from "../flow-waiting.js";
+import { followUpRefs } from "../follow-ups.js";
 import { queueInfosFromRows } from "../queue-infos.js";
 import { pageOfRows, sqlListArgs } from "../shared.js";
 import { gateIo } from "./flow-claim.js";
@@ -27,6 +28,15 @@ export async function jobGetMany(s: SqliteStore, { ids }: { ids: readonly string
   return out;
 }
 
+/** The job's follow-up rows by primary key (follow-up-list.sql); null: no such job. */
+export async function jobFollowUps(s: SqliteStore, { id }: { id: string }): Promise<FollowUpRef[] | null> {
+  const rows = await s.read(() => s.sql.followUpList.all({ id }));
+  if (rows.length === 0) return null;
+  return followUpRefs(
+    rows.flatMap((r) => (r.outcome !== null && r.job !== null ? [{ outcome: r.outcome, job: r.job }] : [])),
+  );
+}
+
 /**
  * Most jobs a created-time range reads from spool_jobs_created to bound its walk (index-only,
  * a few ms at most); a range holding more is a large share of the store, walked as if unbounded.
@@ -44,7 +54,9 @@ export async function jobList(s: SqliteStore, params: JobListParams): Promise<Jo
   const args = sqlListArgs(params);
   const desc = (params.order ?? "desc") === "desc";
   const states = args.states ? [...new Set(args.states)] : null;
-  const { states: _states, ...rest } = args;
+  // With no cursor, a bound past every id (ids are [0-9a-zA-Z-], all between "" and "~"): the
+  // statements' `id < :after` / `id > :after` is then always a seek on the index they walk.
+  const { states: _states, ...rest } = { ...args, after: args.after ?? (desc ? "~" : "") };
   const ranged = args.created_after !== null || args.created_before !== null;
   // One read transaction: the range probe and the walk it bounds (or the per-state pages
   // merged) see one snapshot.

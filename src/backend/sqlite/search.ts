@@ -10,8 +10,11 @@
  *
  * A search is always complete anyway: a search of 3+ characters with few candidates (the
  * index's matches plus the documents still pending, under `INDEX_PLAN_MAX`) reads just those
- * jobs; a common word, or a search of 1 or 2 characters, walks the jobs in id order instead,
- * which fills a page after a few rows when matches are common. Both check each candidate
+ * jobs; a common word (without a state filter) takes the jobs in windows of the id order
+ * (`SEARCH_WINDOW` ids, read index-only) and reads the index's matches in each window's rowid
+ * range, so neither every match of the word nor every job's text is read; a search of 1 or 2
+ * characters, or a common word with a state filter, walks the jobs in id order (per state),
+ * which fills a page after a few rows when matches are common. All check each candidate
  * against the row's own fields.
  */
 import type Database from "better-sqlite3";
@@ -32,6 +35,9 @@ export const INDEX_INTERVAL_MS = 1_000;
 const INDEX_TICK_BUDGET_MS = 200;
 /** Above this many candidate documents, walking the jobs in id order beats reading the candidates. */
 export const INDEX_PLAN_MAX = 2_000;
+/** Ids per window of a common word's search (search-window.sql), and windows one call reads at most. */
+export const SEARCH_WINDOW = 2_000;
+export const SEARCH_WINDOWS_PER_CALL = 25;
 /** Batches a search indexes before it runs. */
 const INDEX_BATCHES_PER_SEARCH = 5;
 
@@ -45,12 +51,14 @@ export interface SqliteSearchHost {
 
 export class SqliteSearch {
   private readonly sql;
+  private readonly db: Database.Database;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     db: Database.Database,
     private readonly host: SqliteSearchHost,
   ) {
+    this.db = db;
     const jobs = (text: string) => prepareLazily<[Record<string, unknown>], JobRow>(db, text);
     const p = <R>(text: string) => prepareLazily<[Record<string, unknown>], R>(db, text);
     this.sql = {
@@ -65,6 +73,10 @@ export class SqliteSearch {
       index: p<never>(SQL.SEARCH_INDEX),
       forget: p<never>(SQL.SEARCH_PENDING_DELETE),
       candidates: p<{ n: number }>(SQL.SEARCH_CANDIDATES),
+      windowDesc: p<WindowRow>(SQL.SEARCH_WINDOW_DESC),
+      windowAsc: p<WindowRow>(SQL.SEARCH_WINDOW_ASC),
+      inWindowDesc: jobs(SQL.JOB_SEARCH_WINDOW_DESC),
+      inWindowAsc: jobs(SQL.JOB_SEARCH_WINDOW_ASC),
     };
   }
 
@@ -119,7 +131,8 @@ export class SqliteSearch {
     const states = listStates(params);
     const desc = (params.order ?? "desc") === "desc";
     const phrase = `"${params.search.replaceAll('"', '""')}"`;
-    let indexed = [...params.search].length >= TRIGRAM;
+    const trigrams = [...params.search].length >= TRIGRAM;
+    let indexed = trigrams;
     if (indexed) {
       await this.indexPending(INDEX_BATCHES_PER_SEARCH);
       const count = await this.host.read(() => this.sql.candidates.get({ phrase, cap: INDEX_PLAN_MAX }));
@@ -145,6 +158,7 @@ export class SqliteSearch {
     };
     if (indexed) args.phrase = phrase;
     const unique = states ? [...new Set(states)] : [];
+    if (!indexed && trigrams && unique.length === 0) return this.windowed({ ...args, phrase }, desc, limit);
     const rows = await this.host.read(() => {
       if (indexed || unique.length === 0) return stmt.all(args);
       // A walk per state through the (state, id) index (the json_each OR hides the state from
@@ -156,4 +170,52 @@ export class SqliteSearch {
     const page = rows.slice(0, limit).map(toRecord);
     return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
   }
+
+  /**
+   * A common word, window by window of the id order (one read transaction): each window's
+   * matches come from the index by rowid range, in id order, so the pages are exact. Stops at a
+   * full page, at the last job, or after `SEARCH_WINDOWS_PER_CALL` windows (then the page may be
+   * short, and its cursor is the last window's edge: the next call goes on from there).
+   */
+  private async windowed(args: Record<string, unknown>, desc: boolean, limit: number): Promise<JobPage> {
+    const { states: _s, after: first, limit: _l, ...filters } = args;
+    const window = desc ? this.sql.windowDesc : this.sql.windowAsc;
+    const inWindow = desc ? this.sql.inWindowDesc : this.sql.inWindowAsc;
+    const { rows, edge } = await this.host.read(() =>
+      this.db
+        .transaction(() => {
+          const found: JobRow[] = [];
+          let after = first;
+          for (let w = 0; w < SEARCH_WINDOWS_PER_CALL; w++) {
+            const win = window.get({ after, window: SEARCH_WINDOW });
+            if (!win || win.n === 0) return { rows: found, edge: null };
+            found.push(
+              ...inWindow.all({
+                ...filters,
+                lo: win.lo,
+                hi: win.hi,
+                low_id: win.low_id,
+                high_id: win.high_id,
+                limit: limit + 1 - found.length,
+              }),
+            );
+            if (found.length > limit || win.n < SEARCH_WINDOW) return { rows: found, edge: null };
+            after = desc ? win.low_id : win.high_id;
+          }
+          return { rows: found, edge: after as string };
+        })
+        .deferred(),
+    );
+    const page = rows.slice(0, limit).map(toRecord);
+    if (rows.length > limit) return { jobs: page, nextCursor: encodeCursor(page[page.length - 1]!.id) };
+    return { jobs: page, nextCursor: edge === null ? null : encodeCursor(edge) };
+  }
+}
+
+interface WindowRow {
+  n: number;
+  lo: number | null;
+  hi: number | null;
+  low_id: string | null;
+  high_id: string | null;
 }

@@ -181,6 +181,7 @@ export function prepareStatements(db: Sqlite.Database) {
     ),
     jobLogsDelete: p<{ job_id: string }>(SQL.JOB_LOGS_DELETE),
     followUpDelete: p<Id>(SQL.FOLLOW_UP_DELETE),
+    followUpList: p<Id, { outcome: string | null; job: string | null }>(SQL.FOLLOW_UP_LIST),
     dedupeDeleteJob: p<Id>(SQL.DEDUPE_DELETE_JOB),
     depsDelete: p<Id>(SQL.DEPS_DELETE),
     jobProgress: p<Fenced & Now & { progress: string }, { queue: string }>(SQL.JOB_PROGRESS),

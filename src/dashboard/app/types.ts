@@ -73,6 +73,22 @@ export interface JobChildren {
   }[];
 }
 
+/** `GET /api/jobs/{id}/follow-ups`: a job's then / catch follow-ups, pending or made. */
+export interface JobFollowUp {
+  outcome: "completed" | "failed";
+  id: string;
+  task: string;
+  queue: string;
+  /** False: waits for the job's outcome; true: the outcome made it. */
+  made: boolean;
+  /** The made job's state; null while pending or once it was removed. */
+  state: JobState | null;
+  attempt: number | null;
+  maxAttempts: number | null;
+  finishedAt: number | null;
+  error: string | null;
+}
+
 export interface LogLine {
   at: number;
   level: "debug" | "info" | "warn" | "error";

@@ -10,7 +10,7 @@ import { deserialize } from "../../../src/core/serializer.js";
 import { defineTopic } from "./define.js";
 import { allJobs, claim, claimOne, errorRecord, getJob, newJob } from "./helpers.js";
 
-function tpl(
+export function tpl(
   parentId: string,
   outcome: "completed" | "failed",
   over: Partial<FollowUpJob> = {},
@@ -31,7 +31,7 @@ function tpl(
 }
 
 /** Enqueues a parent with both follow-ups (`maxAttempts` attempts) and claims it. */
-async function parentWithFollowUps(backend: Backend, maxAttempts = 1, piped = false) {
+export async function parentWithFollowUps(backend: Backend, maxAttempts = 1, piped = false) {
   const parent = newJob(backend.clock, { maxAttempts, queue: "main" });
   const then = tpl(parent.id, "completed", piped ? { input: null } : {});
   const onFail = tpl(parent.id, "failed", piped ? { input: null } : {});

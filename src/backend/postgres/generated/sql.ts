@@ -187,12 +187,29 @@ export const FLOW_WAITING = "SELECT queue, task, flow_key, flow, count(*)::int A
 export const FOLLOW_UP_INSERT = "WITH mark AS (UPDATE spool.jobs SET has_dependents = true WHERE id = :parent_id::text)\nINSERT INTO spool.follow_ups (parent_id, outcome, job)\nSELECT :parent_id::text, o, j FROM unnest(:outcomes::text[], :jobs::text[]) AS t(o, j)";
 
 /**
+ * `queries/follow-up-list.sql`: A job's follow-up rows (templates and the "made" link, backend/follow-ups.ts) by the primary
+ * key, joined to the job so one read tells "no such job" (no row) from "no follow-ups" (one row
+ * with a null outcome).
+ * Params: :id.
+ * Returns: outcome, job (both null when the job has no follow-up rows).
+ */
+export const FOLLOW_UP_LIST = "SELECT f.outcome, f.job\nFROM spool.jobs j LEFT JOIN spool.follow_ups f ON f.parent_id = j.id\nWHERE j.id = :id::text";
+
+/**
+ * `queries/follow-up-made.sql`: At a job's outcome, after inserting its follow-up: the link to it ("made" row,
+ * backend/follow-ups.ts), which outlives the templates the outcome took.
+ * Params: :parent_id, :job (the link's JSON).
+ */
+export const FOLLOW_UP_MADE = "INSERT INTO spool.follow_ups (parent_id, outcome, job) VALUES (:parent_id::text, 'made', :job)";
+
+/**
  * `queries/follow-up-take.sql`: At a job's outcome: removes its follow-up templates (both outcomes) and returns them; the
- * caller inserts the one for the outcome.
+ * caller inserts the one for the outcome. The link to a follow-up an earlier outcome made (the
+ * "made" row, backend/follow-ups.ts) stays.
  * Params: :parent_id.
  * Returns: outcome, job.
  */
-export const FOLLOW_UP_TAKE = "DELETE FROM spool.follow_ups WHERE parent_id = :parent_id::text RETURNING outcome, job";
+export const FOLLOW_UP_TAKE = "DELETE FROM spool.follow_ups WHERE parent_id = :parent_id::text AND outcome <> 'made' RETURNING outcome, job";
 
 /**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt

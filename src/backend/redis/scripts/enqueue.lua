@@ -139,7 +139,7 @@ eachJob(3, n, function(job, k)
   else
     place(prefix, id, queue, state, priority, runAt)
   end
-  batchAdd(prefix, batch, id, queue, state, now)
+  batchAdd(prefix, batch, id, queue, state, now, job.task)
   emitGrouped('e', id, queue, now, state)
   codes[k] = string.sub(state, 1, 1)
 end)

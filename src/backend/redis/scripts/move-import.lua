@@ -53,7 +53,7 @@ for k = 1, n do
     if FINAL[fields.state] then
       place(prefix, id, fields.queue, fields.state, fields.priority, fields.finishedAt or now)
       count(fields.queue, fields.state, 1)
-      listNew(id, fields.queue, fields.state, fields.createdAt or now)
+      listNew(id, fields.queue, fields.state, fields.createdAt or now, fields.task)
     else
       added[#added + 1] = { id = id, f = fields }
     end
@@ -103,7 +103,7 @@ for i = 1, #added do
   redis.call('HSET', key, 'state', state, 'pending', pending)
   place(prefix, id, f.queue, state, f.priority, score)
   count(f.queue, state, 1)
-  listNew(id, f.queue, state, f.createdAt or now)
+  listNew(id, f.queue, state, f.createdAt or now, f.task)
   emit('job:enqueued', id, f.queue, state, now, '{"moved":true}')
 end
 listFlush(prefix)

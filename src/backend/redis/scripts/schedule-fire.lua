@@ -69,7 +69,7 @@ if hasJob then
     writeJobOptions(prefix, jobKey, id, job.key, keyField, job.meta, job.leaseMs, job.timeoutMs, job.flowKey, job.flow)
     place(prefix, id, queue, state, job.priority, job.runAt)
     local batch = newBatch()
-    batchAdd(prefix, batch, id, queue, state, now)
+    batchAdd(prefix, batch, id, queue, state, now, job.task)
     flushBatch(prefix, batch)
     emit('job:enqueued', id, queue, state, now, nil)
     deliver(prefix, now)

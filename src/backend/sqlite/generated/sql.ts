@@ -240,12 +240,22 @@ export const FOLLOW_UP_DELETE = "DELETE FROM spool_follow_ups WHERE parent_id = 
 export const FOLLOW_UP_INSERT = "INSERT INTO spool_follow_ups (parent_id, outcome, job) VALUES (:parent_id, :outcome, :job)";
 
 /**
+ * `queries/follow-up-list.sql`: A job's follow-up rows (templates and the "made" link, backend/follow-ups.ts) by the primary
+ * key, joined to the job so one read tells "no such job" (no row) from "no follow-ups" (one row
+ * with a null outcome).
+ * Params: :id.
+ * Returns: outcome, job (both null when the job has no follow-up rows).
+ */
+export const FOLLOW_UP_LIST = "SELECT f.outcome, f.job\nFROM spool_jobs j LEFT JOIN spool_follow_ups f ON f.parent_id = j.id\nWHERE j.id = :id";
+
+/**
  * `queries/follow-up-take.sql`: At a job's outcome: removes its follow-up templates (both outcomes) and returns them; the
- * caller inserts the one for the outcome.
+ * caller inserts the one for the outcome. The link to a follow-up an earlier outcome made (the
+ * "made" row, backend/follow-ups.ts) stays.
  * Params: :parent_id.
  * Returns: outcome, job.
  */
-export const FOLLOW_UP_TAKE = "DELETE FROM spool_follow_ups WHERE parent_id = :parent_id RETURNING outcome, job";
+export const FOLLOW_UP_TAKE = "DELETE FROM spool_follow_ups WHERE parent_id = :parent_id AND outcome <> 'made' RETURNING outcome, job";
 
 /**
  * `queries/job-backoff.sql`: Gives a running job fenced by :token back to wait until :run_at without counting the attempt
@@ -388,10 +398,11 @@ export const JOB_LIST_RANGE_PROBE = "SELECT count(*) AS n, min(id) AS lo, max(id
  * through the primary key. Ids follow creation closely, so nearly every id there is in the
  * range; each row is still checked against every filter, so a wide span costs time, never a
  * wrong row. `+created_at` keeps the planner on the primary key (the page is in id order).
- * Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array).
+ * Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array; :after
+ *   never NULL).
  * Returns: every column.
  */
-export const JOB_LIST_SPAN_ASC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND id <= :hi\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR +created_at >= :created_after)\n  AND (:created_before IS NULL OR +created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+export const JOB_LIST_SPAN_ASC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND id <= :hi\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR +created_at >= :created_after)\n  AND (:created_before IS NULL OR +created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
 
 /**
  * `queries/job-list-span.sql`: One page of jobs, newest first, among ids in [:lo, :hi]: a created-time range walks only the ids
@@ -399,74 +410,87 @@ export const JOB_LIST_SPAN_ASC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND 
  * through the primary key. Ids follow creation closely, so nearly every id there is in the
  * range; each row is still checked against every filter, so a wide span costs time, never a
  * wrong row. `+created_at` keeps the planner on the primary key (the page is in id order).
- * Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array).
+ * Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array; :after
+ *   never NULL).
  * Returns: every column.
  */
-export const JOB_LIST_SPAN_DESC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND id <= :hi\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR +created_at >= :created_after)\n  AND (:created_before IS NULL OR +created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+export const JOB_LIST_SPAN_DESC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND id <= :hi\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR +created_at >= :created_after)\n  AND (:created_before IS NULL OR +created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-list-state.sql`: One page of jobs in one state, oldest first: `state = :state` with no OR around it lets the
  * planner walk spool_jobs_state_id (migration 0023) in id order and stop after one page (behind
  * `:states IS NULL OR ... json_each` it walked every job). Any other NULL filter matches everything.
  * Params: :queue, :state, :task, :key, :created_after (inclusive),
- *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
+ *   reads.ts passes a bound past every id, so `id > :after` is always a seek on the index:
+ *   behind `:after IS NULL OR` it was a filter, and page k read k pages),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_STATE_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+export const JOB_LIST_STATE_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
 
 /**
  * `queries/job-list-state.sql`: One page of jobs in one state, newest first: `state = :state` with no OR around it lets the
  * planner walk spool_jobs_state_id (migration 0023) in id order and stop after one page (behind
  * `:states IS NULL OR ... json_each` it walked every job). Any other NULL filter matches everything.
  * Params: :queue, :state, :task, :key, :created_after (inclusive),
- *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
+ *   reads.ts passes a bound past every id, so `id < :after` is always a seek on the index:
+ *   behind `:after IS NULL OR` it was a filter, and page k read k pages),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_STATE_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+export const JOB_LIST_STATE_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-list-task.sql`: One page of one task's jobs, oldest first: `task = :task` with no OR around it lets the planner
  * walk spool_jobs_task_id (migration 0053) in id order and stop after one page (behind
  * `:task IS NULL OR` it walked every job). Other NULL filters match everything; :states is
  * NULL here (a state filter goes to job-list-state.sql first).
- * Params: :queue, :task, :key, :created_after, :created_before, :after, :search, :limit.
+ * Params: :queue, :task, :key, :created_after, :created_before, :after (never NULL: see
+ *   job-list.sql), :search, :limit.
  * Returns: every column.
  */
-export const JOB_LIST_TASK_ASC = "SELECT * FROM spool_jobs\nWHERE task = :task\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+export const JOB_LIST_TASK_ASC = "SELECT * FROM spool_jobs\nWHERE task = :task\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
 
 /**
  * `queries/job-list-task.sql`: One page of one task's jobs, newest first: `task = :task` with no OR around it lets the planner
  * walk spool_jobs_task_id (migration 0053) in id order and stop after one page (behind
  * `:task IS NULL OR` it walked every job). Other NULL filters match everything; :states is
  * NULL here (a state filter goes to job-list-state.sql first).
- * Params: :queue, :task, :key, :created_after, :created_before, :after, :search, :limit.
+ * Params: :queue, :task, :key, :created_after, :created_before, :after (never NULL: see
+ *   job-list.sql), :search, :limit.
  * Returns: every column.
  */
-export const JOB_LIST_TASK_DESC = "SELECT * FROM spool_jobs\nWHERE task = :task\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+export const JOB_LIST_TASK_DESC = "SELECT * FROM spool_jobs\nWHERE task = :task\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-list.sql`: One page of jobs, oldest first (ids sort by creation). A NULL filter matches everything.
  * Walks every job in id order: a created-time range, a state or a task filter goes to a
- * statement that walks an index instead (reads.ts jobList); here :states is always NULL.
- * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
- *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ * statement that walks an index instead (reads.ts jobList), so no state filter is written here:
+ * the newest page is a walk of `limit` entries of the id index (sqlite-list-plan.test.ts).
+ * Params: :queue, :task, :key, :created_after (inclusive),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
+ *   reads.ts passes a bound past every id, so `id > :after` is always a seek on the index:
+ *   behind `:after IS NULL OR` it was a filter, and page k read k pages),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id > :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+export const JOB_LIST_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
 
 /**
  * `queries/job-list.sql`: One page of jobs, newest first (ids sort by creation). A NULL filter matches everything.
  * Walks every job in id order: a created-time range, a state or a task filter goes to a
- * statement that walks an index instead (reads.ts jobList); here :states is always NULL.
- * Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
- *   :created_before (exclusive), :after (cursor: the last id of the previous page),
+ * statement that walks an index instead (reads.ts jobList), so no state filter is written here:
+ * the newest page is a walk of `limit` entries of the id index (sqlite-list-plan.test.ts).
+ * Params: :queue, :task, :key, :created_after (inclusive),
+ *   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
+ *   reads.ts passes a bound past every id, so `id < :after` is always a seek on the index:
+ *   behind `:after IS NULL OR` it was a filter, and page k read k pages),
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND (:after IS NULL OR id < :after)\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+export const JOB_LIST_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-log-insert.sql`: Appends one log line.
@@ -579,6 +603,32 @@ export const JOB_SEARCH_SCAN_ASC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue 
  * Returns: every column.
  */
 export const JOB_SEARCH_SCAN_DESC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND (:states IS NULL OR j.state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
+
+/**
+ * `queries/job-search-window.sql`: One page of a common word's jobs inside one window of the id order (search-window.sql),
+ * oldest first: the trigram index's matches in the window's rowid range (an FTS5 rowid range: the
+ * index seeks to it, it does not read every match of the word), plus the documents not indexed
+ * yet; each is checked again against its own fields, then the other filters. The window's id
+ * range keeps out the jobs of other windows whose rowid falls in the range (ids and rowids
+ * mostly follow each other, but a job inserted long after its id was chosen does not).
+ * Params: :phrase, :search (lower-case), :lo, :hi (rowids), :low_id, :high_id, :queue,
+ *   :task, :key, :created_after, :created_before, :limit.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_WINDOW_ASC = "SELECT j.* FROM spool_jobs j\nWHERE j.rowid IN (\n    SELECT rowid >> 2 FROM spool_jobs_search\n    WHERE spool_jobs_search MATCH :phrase AND rowid >= :lo * 4 AND rowid <= :hi * 4 + 3\n    UNION SELECT doc >> 2 FROM spool_jobs_search_pending\n  )\n  AND j.id >= :low_id AND j.id <= :high_id\n  AND (:queue IS NULL OR j.queue = :queue)\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
+
+/**
+ * `queries/job-search-window.sql`: One page of a common word's jobs inside one window of the id order (search-window.sql),
+ * newest first: the trigram index's matches in the window's rowid range (an FTS5 rowid range: the
+ * index seeks to it, it does not read every match of the word), plus the documents not indexed
+ * yet; each is checked again against its own fields, then the other filters. The window's id
+ * range keeps out the jobs of other windows whose rowid falls in the range (ids and rowids
+ * mostly follow each other, but a job inserted long after its id was chosen does not).
+ * Params: :phrase, :search (lower-case), :lo, :hi (rowids), :low_id, :high_id, :queue,
+ *   :task, :key, :created_after, :created_before, :limit.
+ * Returns: every column.
+ */
+export const JOB_SEARCH_WINDOW_DESC = "SELECT j.* FROM spool_jobs j\nWHERE j.rowid IN (\n    SELECT rowid >> 2 FROM spool_jobs_search\n    WHERE spool_jobs_search MATCH :phrase AND rowid >= :lo * 4 AND rowid <= :hi * 4 + 3\n    UNION SELECT doc >> 2 FROM spool_jobs_search_pending\n  )\n  AND j.id >= :low_id AND j.id <= :high_id\n  AND (:queue IS NULL OR j.queue = :queue)\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-search.sql`: One page of jobs whose search text contains :search (3+ characters), oldest first. The
@@ -984,6 +1034,28 @@ export const SEARCH_PENDING_DELETE = "DELETE FROM spool_jobs_search_pending WHER
  * Returns: doc.
  */
 export const SEARCH_PENDING_UPTO = "SELECT doc FROM (SELECT doc FROM spool_jobs_search_pending ORDER BY doc LIMIT :limit) ORDER BY doc DESC LIMIT 1";
+
+/**
+ * `queries/search-window.sql`: The next :window jobs in id order past the cursor, oldest first, read index-only from the id
+ * index: how many, their smallest and largest rowid (the range of search documents that can
+ * belong to them: doc = rowid * 4 + part) and their smallest and largest id (the window as an
+ * id range). A common word's page is then found among the index's matches in that rowid range
+ * (job-search-window.sql) instead of by testing every job's text (search.ts).
+ * Params: :after (cursor, or NULL), :window.
+ * Returns: n, lo, hi, low_id, high_id.
+ */
+export const SEARCH_WINDOW_ASC = "SELECT count(*) AS n, min(r) AS lo, max(r) AS hi, min(id) AS low_id, max(id) AS high_id\nFROM (\n  SELECT rowid AS r, id FROM spool_jobs\n  WHERE (:after IS NULL OR id > :after)\n  ORDER BY id ASC\n  LIMIT :window\n)";
+
+/**
+ * `queries/search-window.sql`: The next :window jobs in id order past the cursor, newest first, read index-only from the id
+ * index: how many, their smallest and largest rowid (the range of search documents that can
+ * belong to them: doc = rowid * 4 + part) and their smallest and largest id (the window as an
+ * id range). A common word's page is then found among the index's matches in that rowid range
+ * (job-search-window.sql) instead of by testing every job's text (search.ts).
+ * Params: :after (cursor, or NULL), :window.
+ * Returns: n, lo, hi, low_id, high_id.
+ */
+export const SEARCH_WINDOW_DESC = "SELECT count(*) AS n, min(r) AS lo, max(r) AS hi, min(id) AS low_id, max(id) AS high_id\nFROM (\n  SELECT rowid AS r, id FROM spool_jobs\n  WHERE (:after IS NULL OR id < :after)\n  ORDER BY id DESC\n  LIMIT :window\n)";
 
 /**
  * `queries/session-prune.sql`: Drops revocations of sessions that have expired anyway.

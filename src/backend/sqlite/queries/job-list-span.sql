@@ -3,7 +3,8 @@
 -- through the primary key. Ids follow creation closely, so nearly every id there is in the
 -- range; each row is still checked against every filter, so a wide span costs time, never a
 -- wrong row. `+created_at` keeps the planner on the primary key (the page is in id order).
--- Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array).
+-- Params: :lo, :hi (inclusive), and as job-list.sql (:states NULL or a JSON array; :after
+--   never NULL).
 -- Returns: every column.
 SELECT * FROM spool_jobs
 WHERE id >= :lo AND id <= :hi
@@ -13,7 +14,7 @@ WHERE id >= :lo AND id <= :hi
   AND (:key IS NULL OR key = :key)
   AND (:created_after IS NULL OR +created_at >= :created_after)
   AND (:created_before IS NULL OR +created_at < :created_before)
-  AND (:after IS NULL OR id {{cmp}} :after)
+  AND id {{cmp}} :after
   AND (:search IS NULL OR spool_contains_ci(
     id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),
     :search

@@ -2,7 +2,9 @@
 -- planner walk spool_jobs_state_id (migration 0023) in id order and stop after one page (behind
 -- `:states IS NULL OR ... json_each` it walked every job). Any other NULL filter matches everything.
 -- Params: :queue, :state, :task, :key, :created_after (inclusive),
---   :created_before (exclusive), :after (cursor: the last id of the previous page),
+--   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
+--   reads.ts passes a bound past every id, so `id {{cmp}} :after` is always a seek on the index:
+--   behind `:after IS NULL OR` it was a filter, and page k read k pages),
 --   :search (case-insensitive substring of id, key or the last error message), :limit.
 -- Returns: every column.
 SELECT * FROM spool_jobs
@@ -12,7 +14,7 @@ WHERE (:queue IS NULL OR queue = :queue)
   AND (:key IS NULL OR key = :key)
   AND (:created_after IS NULL OR created_at >= :created_after)
   AND (:created_before IS NULL OR created_at < :created_before)
-  AND (:after IS NULL OR id {{cmp}} :after)
+  AND id {{cmp}} :after
   AND (:search IS NULL OR spool_contains_ci(
     id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),
     :search

@@ -2,7 +2,8 @@
 -- walk spool_jobs_task_id (migration 0053) in id order and stop after one page (behind
 -- `:task IS NULL OR` it walked every job). Other NULL filters match everything; :states is
 -- NULL here (a state filter goes to job-list-state.sql first).
--- Params: :queue, :task, :key, :created_after, :created_before, :after, :search, :limit.
+-- Params: :queue, :task, :key, :created_after, :created_before, :after (never NULL: see
+--   job-list.sql), :search, :limit.
 -- Returns: every column.
 SELECT * FROM spool_jobs
 WHERE task = :task
@@ -10,7 +11,7 @@ WHERE task = :task
   AND (:key IS NULL OR key = :key)
   AND (:created_after IS NULL OR created_at >= :created_after)
   AND (:created_before IS NULL OR created_at < :created_before)
-  AND (:after IS NULL OR id {{cmp}} :after)
+  AND id {{cmp}} :after
   AND (:search IS NULL OR spool_contains_ci(
     id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),
     :search

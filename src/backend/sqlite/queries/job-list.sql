@@ -1,18 +1,20 @@
 -- One page of jobs, {{first}} (ids sort by creation). A NULL filter matches everything.
 -- Walks every job in id order: a created-time range, a state or a task filter goes to a
--- statement that walks an index instead (reads.ts jobList); here :states is always NULL.
--- Params: :queue, :states (JSON array), :task, :key, :created_after (inclusive),
---   :created_before (exclusive), :after (cursor: the last id of the previous page),
+-- statement that walks an index instead (reads.ts jobList), so no state filter is written here:
+-- the newest page is a walk of `limit` entries of the id index (sqlite-list-plan.test.ts).
+-- Params: :queue, :task, :key, :created_after (inclusive),
+--   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
+--   reads.ts passes a bound past every id, so `id {{cmp}} :after` is always a seek on the index:
+--   behind `:after IS NULL OR` it was a filter, and page k read k pages),
 --   :search (case-insensitive substring of id, key or the last error message), :limit.
 -- Returns: every column.
 SELECT * FROM spool_jobs
 WHERE (:queue IS NULL OR queue = :queue)
-  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))
   AND (:task IS NULL OR task = :task)
   AND (:key IS NULL OR key = :key)
   AND (:created_after IS NULL OR created_at >= :created_after)
   AND (:created_before IS NULL OR created_at < :created_before)
-  AND (:after IS NULL OR id {{cmp}} :after)
+  AND id {{cmp}} :after
   AND (:search IS NULL OR spool_contains_ci(
     id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),
     :search

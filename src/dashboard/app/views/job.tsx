@@ -1,7 +1,7 @@
 /**
  * One job: state, actions, timing, progress, input, result, error history with stacks, logs,
  * metadata, trace id, and links to its dependencies, its workflow, its schedule, the job that made
- * it (spawn parent, follow-up's parent) and the children it spawned. Live: the
+ * it (spawn parent, follow-up's parent), the children it spawned and its then / catch follow-ups. Live: the
  * job is re-read when an event about it arrives (throttled), so a retried job is seen going
  * queued → running → completed without a reload.
  */
@@ -10,6 +10,7 @@ import { ActionBar, JOB_ACTIONS } from "../components/actions";
 import { Copy, ErrorNote, Json, Loading, PageTitle, Progress, StateBadge, Time } from "../components/common";
 import { InputEditor } from "../components/input-editor";
 import { Children, hasSpawned, ParentFacts } from "../components/job-family";
+import { FollowUps } from "../components/job-follow-ups";
 import { PriorityForm } from "../components/priority";
 import { duration } from "../format";
 import { useLiveQuery } from "../live";
@@ -165,6 +166,7 @@ export function JobDetail({ id }: { id: string }) {
         )}
       </dl>
       {hasSpawned(j) && <Children id={j.id} />}
+      <FollowUps id={j.id} />
       {j.progress && <Progress percent={j.progress.percent} message={j.progress.message} />}
       {j.errors.length > 0 && (
         <section class="errors" aria-label="Error history">

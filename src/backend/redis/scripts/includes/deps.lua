@@ -121,9 +121,10 @@ local function removeOne(prefix, id, f)
     local deps = cjson.decode(f[6])
     for i = 1, #deps do redis.call('SREM', prefix .. 'children:' .. deps[i], id) end
   end
+  local createdAt = redis.call('HGET', prefix .. 'job:' .. id, 'createdAt')
   redis.call('DEL', prefix .. 'job:' .. id, prefix .. 'logs:' .. id, prefix .. 'children:' .. id)
   redis.call('ZREM', prefix .. 'jobs', id)
-  listRemove(prefix, id, queue, state)
+  listRemove(prefix, id, queue, state, f[4], createdAt)
   count(queue, state, -1)
 end
 

@@ -4,7 +4,9 @@
 --- `followUp` in the same script, after their lease-token fence: the follow-up job is inserted
 --- once, queued now, its input the template's or (piped) `payload`. A follow-up of a task with
 --- limits carries them (`fk`, `fl`: src/backend/redis/job-args.ts `followUpArg`), so `place`
---- puts it in its limit group.
+--- puts it in its limit group. The parent keeps the link to the job its outcome made (field
+--- `fum`: the FollowUpRef JSON that jobFollowUps reads, src/backend/redis/reads.ts), which goes
+--- with the parent's hash.
 --- @include "new-job"
 --- @include "place"
 --- @include "events"
@@ -34,9 +36,13 @@ local function followUp(prefix, parentId, field, payload, now)
   place(prefix, t.id, t.queue, 'queued', priority, now)
   redis.call('ZADD', prefix .. 'jobs', 0, t.id)
   -- Into the list indexes like every new job, or filtered lists (job-walk.lua) never see it.
-  listNew(t.id, t.queue, 'queued', now)
+  listNew(t.id, t.queue, 'queued', now, t.task)
   listFlush(prefix)
   redis.call('SADD', prefix .. 'queues', t.queue)
   count(t.queue, 'queued', 1)
   emit('job:enqueued', t.id, t.queue, 'queued', now, nil)
+  local outcome = 'completed'
+  if field == 'fuc' then outcome = 'failed' end
+  redis.call('HSET', parentKey, 'fum',
+    cjson.encode({ outcome = outcome, id = t.id, task = t.task, queue = t.queue, made = true }))
 end

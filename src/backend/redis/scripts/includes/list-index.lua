@@ -1,73 +1,101 @@
 --- The list indexes job-list.lua walks instead of every job (includes/job-walk.lua). All are
---- ZSETs with score 0, so members sort by id, i.e. by creation, like <prefix>jobs:
----   <prefix>lx:live           every job not in a final state (waiting … running)
----   <prefix>lx:s:<state>      every job in the final state <state>
----   <prefix>lx:q:<queue>      every job of <queue> (a job never changes queue)
---- and <prefix>lx:t (ZSET createdAt -> id), which bounds a created-time range's ids.
+--- ZSETs with score 0 whose members are listMember(createdAt, id): the creation time as 13
+--- digits, then the id, so members sort by (createdAt, id) and one ZRANGEBYLEX bounds a walk
+--- by a created-time range and by a cursor at once, whatever the store's size:
+---   <prefix>lt:all            every job
+---   <prefix>lt:live           every job not in a final state (waiting … running)
+---   <prefix>lt:s:<state>      every job in the final state <state>
+---   <prefix>lt:q:<queue>      every job of <queue> (a job never changes queue)
+---   <prefix>lt:k:<task>       every job of <task> (a job never changes task)
 --- Entering and leaving a final state goes through place/unplace (includes/place.lua), except
 --- complete.lua's batch (listCompleted); a new job is added by listNew + listFlush next to the
 --- <prefix>jobs ZADD of the script that creates it; removeOne (includes/deps.lua) drops it.
---- Stores written before these indexes existed are filled by list-backfill.lua; the walk uses
---- them only once <prefix>version says so (LIST_LAYOUT).
+--- Stores written before these indexes existed (layout 1, or layout 2's id-ordered lx:* keys)
+--- are filled by list-backfill.lua; the walk uses them only once <prefix>version says so
+--- (LIST_LAYOUT).
 --- @include "util"
 
-local LIST_LAYOUT = 2
+local LIST_LAYOUT = 3
+local listAll = {}
 local listLive = {}
 local listQueues = {}
-local listTimes = {}
+local listTasks = {}
+
+--- The index member of a job created at `createdAt` (ms, a number or its string).
+local function listMember(createdAt, id)
+  return string.format('%013d', tonumber(createdAt) or 0) .. id
+end
+
+--- The member of a stored job (its createdAt read from its hash).
+local function listMemberOf(prefix, id)
+  return listMember(redis.call('HGET', prefix .. 'job:' .. id, 'createdAt'), id)
+end
+
+local function listPush(byKey, key, m)
+  local adds = byKey[key]
+  if not adds then
+    adds = {}
+    byKey[key] = adds
+  end
+  adds[#adds + 1] = 0
+  adds[#adds + 1] = m
+end
 
 --- Buffers a new job for the indexes (flushed by listFlush, one ZADD per key).
-local function listNew(id, queue, state, createdAt)
-  listTimes[#listTimes + 1] = createdAt
-  listTimes[#listTimes + 1] = id
-  local q = listQueues[queue]
-  if not q then
-    q = {}
-    listQueues[queue] = q
-  end
-  q[#q + 1] = 0
-  q[#q + 1] = id
+local function listNew(id, queue, state, createdAt, task)
+  local m = listMember(createdAt, id)
+  listAll[#listAll + 1] = 0
+  listAll[#listAll + 1] = m
+  listPush(listQueues, queue, m)
+  listPush(listTasks, task, m)
   if not FINAL[state] then
     listLive[#listLive + 1] = 0
-    listLive[#listLive + 1] = id
+    listLive[#listLive + 1] = m
   end
 end
 
 local function listFlush(prefix)
-  if #listLive > 0 then callMany('ZADD', prefix .. 'lx:live', listLive) end
-  for queue, adds in pairs(listQueues) do callMany('ZADD', prefix .. 'lx:q:' .. queue, adds) end
-  if #listTimes > 0 then callMany('ZADD', prefix .. 'lx:t', listTimes) end
-  listLive, listQueues, listTimes = {}, {}, {}
+  if #listAll > 0 then callMany('ZADD', prefix .. 'lt:all', listAll) end
+  if #listLive > 0 then callMany('ZADD', prefix .. 'lt:live', listLive) end
+  for queue, adds in pairs(listQueues) do callMany('ZADD', prefix .. 'lt:q:' .. queue, adds) end
+  for task, adds in pairs(listTasks) do callMany('ZADD', prefix .. 'lt:k:' .. task, adds) end
+  listAll, listLive, listQueues, listTasks = {}, {}, {}, {}
 end
 
 --- A job enters final state `state` (a new one too: a job born cancelled is never live).
 local function listFinal(prefix, id, state)
-  redis.call('ZADD', prefix .. 'lx:s:' .. state, 0, id)
-  redis.call('ZREM', prefix .. 'lx:live', id)
+  local m = listMemberOf(prefix, id)
+  redis.call('ZADD', prefix .. 'lt:s:' .. state, 0, m)
+  redis.call('ZREM', prefix .. 'lt:live', m)
 end
 
 --- A job leaves final state `state`: it is placed in a live state next or removed.
 local function listUnfinal(prefix, id, state)
-  redis.call('ZREM', prefix .. 'lx:s:' .. state, id)
-  redis.call('ZADD', prefix .. 'lx:live', 0, id)
+  local m = listMemberOf(prefix, id)
+  redis.call('ZREM', prefix .. 'lt:s:' .. state, m)
+  redis.call('ZADD', prefix .. 'lt:live', 0, m)
 end
 
 --- complete.lua's batch: `ids` all entered `completed`.
 local function listCompleted(prefix, ids)
-  local adds = {}
+  local adds, members = {}, {}
   for i = 1, #ids do
+    local m = listMemberOf(prefix, ids[i])
+    members[i] = m
     adds[2 * i - 1] = 0
-    adds[2 * i] = ids[i]
+    adds[2 * i] = m
   end
-  callMany('ZADD', prefix .. 'lx:s:completed', adds)
-  callMany('ZREM', prefix .. 'lx:live', ids)
+  callMany('ZADD', prefix .. 'lt:s:completed', adds)
+  callMany('ZREM', prefix .. 'lt:live', members)
 end
 
---- A job is deleted.
---- A job is deleted (removeOne calls unplace first, which may have made it live again).
-local function listRemove(prefix, id, queue, state)
-  if FINAL[state] then redis.call('ZREM', prefix .. 'lx:s:' .. state, id) end
-  redis.call('ZREM', prefix .. 'lx:live', id)
-  redis.call('ZREM', prefix .. 'lx:q:' .. queue, id)
-  redis.call('ZREM', prefix .. 'lx:t', id)
+--- A job is deleted (removeOne calls unplace first, which may have made it live again; its
+--- hash is gone by now, so the caller read its task and createdAt before).
+local function listRemove(prefix, id, queue, state, task, createdAt)
+  local m = listMember(createdAt, id)
+  if FINAL[state] then redis.call('ZREM', prefix .. 'lt:s:' .. state, m) end
+  redis.call('ZREM', prefix .. 'lt:live', m)
+  redis.call('ZREM', prefix .. 'lt:q:' .. queue, m)
+  redis.call('ZREM', prefix .. 'lt:k:' .. task, m)
+  redis.call('ZREM', prefix .. 'lt:all', m)
 end

@@ -47,7 +47,7 @@ end
 
 --- Counts new job `id` into the batch: the id index and the list indexes (written by
 --- flushBatch), its queue, the state counters.
-local function batchAdd(prefix, batch, id, queue, state, now)
+local function batchAdd(prefix, batch, id, queue, state, now, task)
   local ids = batch.ids
   ids[#ids + 1] = 0
   ids[#ids + 1] = id
@@ -56,7 +56,7 @@ local function batchAdd(prefix, batch, id, queue, state, now)
     redis.call('SADD', prefix .. 'queues', queue)
   end
   count(queue, state, 1)
-  listNew(id, queue, state, now)
+  listNew(id, queue, state, now, task)
 end
 
 local function flushBatch(prefix, batch)
@@ -77,7 +77,7 @@ local function writeMember(prefix, batch, job, wf, now, nowN)
   writeJobOptions(prefix, jobKey, id, '', nil, job.meta, job.leaseMs, job.timeoutMs, job.flowKey, job.flow)
   if #deps > 0 then linkDependencies(prefix, jobKey, id, deps, #deps) end
   place(prefix, id, queue, state, job.priority, job.runAt)
-  batchAdd(prefix, batch, id, queue, state, now)
+  batchAdd(prefix, batch, id, queue, state, now, job.task)
   emit('job:enqueued', id, queue, state, now, nil)
   return jobKey, state
 end
