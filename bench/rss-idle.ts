@@ -19,7 +19,7 @@
  * redis://127.0.0.1:6379/0, with a key prefix of this run's own, deleted afterwards (never flushed).
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -127,9 +127,11 @@ function nextMessage(
 async function measureBareNode(): Promise<Sample> {
   const child = spawn(process.execPath, ["-e", "setInterval(()=>{},1e3)"], { stdio: "ignore" });
   try {
-    // No ready signal without changing what is measured: start-up takes well under this here.
-    await sleep(500 + SETTLE_MS);
     const pid = child.pid!;
+    // No ready signal without changing what is measured: it has started once it sleeps in its
+    // event loop and uses no more CPU (on a loaded host start-up can take over a second).
+    await startedUp(pid);
+    await sleep(SETTLE_MS);
     return { rssMiB: readMemory(pid).rssMiB, split: readRssSplit(pid), mem: null };
   } finally {
     child.kill("SIGKILL");
@@ -137,6 +139,24 @@ async function measureBareNode(): Promise<Sample> {
 }
 
 /** bench/systems/spool.ts derives the store from ctx: the SQLite file from the run id, Redis from ctx.redisUrl. */
+/** Waits until `pid` is sleeping (state S) with its CPU time unchanged over 100 ms, twice. */
+async function startedUp(pid: number): Promise<void> {
+  const cpu = () => {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // state, then utime and stime at positions 14 and 15 of the full line (12 and 13 here).
+    return { state: fields[0], ticks: Number(fields[11]) + Number(fields[12]) };
+  };
+  const deadline = Date.now() + 30_000;
+  let quiet = 0;
+  let last = cpu();
+  while (quiet < 2 && Date.now() < deadline) {
+    await sleep(100);
+    const now = cpu();
+    quiet = now.state === "S" && now.ticks === last.ticks ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
 function workerArgs(backend: Backend, ctx: BenchContext): WorkerArgs {
   return { system: `spool-${backend}`, ctx, mode: "idle", n: 0 };
 }
@@ -218,7 +238,7 @@ async function main(): Promise<void> {
         }
       if (stagesOn && stageRuntime)
         for (const [s, row] of stageRows) {
-          const url = urlFor(stagesOn, ctx, `${runId}-probe-${rep}`);
+          const url = urlFor(s === "better-sqlite3" ? "sqlite" : stagesOn, ctx, `${runId}-probe-${rep}-${s}`);
           row.samples.push(await measureForked(probeEntry(built[stageRuntime]!), { stage: s, url }));
         }
     }
@@ -281,6 +301,8 @@ function stageLabel(s: ProbeStage, backend: Backend): string {
       return "node + IPC";
     case "pino":
       return "+ import pino only";
+    case "better-sqlite3":
+      return "+ better-sqlite3 only (WAL file opened, one query)";
     case "spool":
       return "+ import spool";
     case "store":

@@ -4,6 +4,8 @@
  *
  * - node: nothing (Node with its IPC channel);
  * - pino: `import("pino")` alone (the logger spool uses);
+ * - better-sqlite3: better-sqlite3 alone, the store's file opened in WAL mode and one query run
+ *   (what any SQLite-backed Node process pays; `url` is a sqlite:// URL);
  * - spool: `import` of spool's entry point (the modules it loads at import);
  * - store: + `createSpool({ backend: url })` and `spool.backend()` (opened and migrated);
  * - worker: + one task and `spool.worker({ concurrency: 50 }).start()` (what bench/worker-entry.ts runs).
@@ -34,6 +36,15 @@ async function main(): Promise<void> {
   const depth = PROBE_STAGES.indexOf(stage);
   if (depth < 0) throw new Error(`unknown stage ${stage}`);
   if (stage === "pino") await import("pino");
+  if (stage === "better-sqlite3") {
+    const Database = (await import("better-sqlite3")).default;
+    const db = new Database(url.slice("sqlite://".length));
+    db.pragma("journal_mode = WAL");
+    db.prepare("SELECT count(*) FROM sqlite_master").get();
+    close = async () => {
+      db.close();
+    };
+  }
   if (depth >= PROBE_STAGES.indexOf("spool")) {
     const { createSpool } = await import("../src/index.js");
     if (depth >= PROBE_STAGES.indexOf("store")) {

@@ -20,7 +20,7 @@ export interface WorkerArgs {
 }
 
 /** bench/rss-probe.ts: how far a probe process loads spool (see there). */
-export const PROBE_STAGES = ["node", "pino", "spool", "store", "worker"] as const;
+export const PROBE_STAGES = ["node", "pino", "better-sqlite3", "spool", "store", "worker"] as const;
 export type ProbeStage = (typeof PROBE_STAGES)[number];
 
 /** "mem": answer with a `MemReport` (bench/rss-idle.ts; read after VmRSS, so it does not change it). */

@@ -5,10 +5,9 @@
  */
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import type { Backend, JobListParams, QueueInfo, WorkerInfo } from "../backend/backend.js";
 import { createBackend } from "../backend/create-backend.js";
-import { MemoryBackend } from "../backend/memory/memory-backend.js";
 import { type Clock, systemClock } from "../core/clock.js";
 import { InvalidArgumentError } from "../core/errors/index.js";
 import type { QueueLimitOptions } from "../core/flow.js";
@@ -37,6 +36,7 @@ import type { RetentionOptions, WorkerOptions } from "../worker/worker.js";
 import { Worker } from "../worker/worker.js";
 import { createWorkflowApi, type WorkflowApi } from "../workflow/api.js";
 import { spawnSupport } from "../workflow/spawn.js";
+import { defaultLogger } from "./default-logger.js";
 import { InlineRunner } from "./inline.js";
 import { createJobActions, type JobActionsApi } from "./job-actions.js";
 import { type JobChildren, readJobChildren } from "./job-children.js";
@@ -134,13 +134,6 @@ export interface Spool extends WorkflowApi {
   close(): Promise<void>;
 }
 
-function defaultLogger(options?: { level?: string }): Logger {
-  return pino(
-    { level: options?.level ?? process.env.SPOOL_LOG_LEVEL ?? "info", base: { pid: process.pid } },
-    pino.destination(2),
-  );
-}
-
 /**
  * @example
  * const spool = createSpool(); // sqlite://.spool/spool.db
@@ -173,8 +166,9 @@ export function createSpool(options: SpoolOptions = {}): Spool {
   const getBackend = (): Promise<Backend> => {
     if (!backendPromise) {
       backendPromise = (async () => {
+        // The memory backend loads only for "inline": a worker on another store never needs it.
         const backend = inline
-          ? new MemoryBackend(clock)
+          ? new (await import("../backend/memory/memory-backend.js")).MemoryBackend(clock)
           : typeof source === "object"
             ? source
             : await createBackend(source, { clock });

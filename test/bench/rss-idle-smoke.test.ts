@@ -58,6 +58,7 @@ test("bench:rss measures the baselines, a SQLite worker and the breakdown", {
     "node + IPC channel (what every worker below has)",
     "spool worker, sqlite:// (src)",
     "breakdown (src): + import pino only",
+    "breakdown (src): + better-sqlite3 only (WAL file opened, one query)",
     "breakdown (src): + import spool",
     "breakdown (src): + sqlite:// store opened",
     "breakdown (src): + worker started",

@@ -15,6 +15,7 @@ import {
 } from "../audit-shared.js";
 import type { AuditBackend, AuditEntry, AuditListParams, AuditPage } from "../backend.js";
 import * as SQL from "./generated/sql.js";
+import { prepareLazily } from "./lazy-statement.js";
 
 /** What the audit store borrows from the backend: its clock and transaction wrappers. */
 export interface SqliteAuditHost {
@@ -30,7 +31,7 @@ export class SqliteAudit implements AuditBackend {
     db: Database.Database,
     private readonly host: SqliteAuditHost,
   ) {
-    const p = <R>(text: string) => db.prepare<[Record<string, unknown>], R>(text);
+    const p = <R>(text: string) => prepareLazily<[Record<string, unknown>], R>(db, text);
     this.sql = {
       insert: p<never>(SQL.AUDIT_INSERT),
       list: p<{ id: string; entry: string }>(SQL.AUDIT_LIST),

@@ -13,6 +13,7 @@ import {
   updateEventData,
 } from "../job-actions.js";
 import * as SQL from "./generated/sql.js";
+import { prepareLazily } from "./lazy-statement.js";
 
 /** What the actions borrow from the backend: its clock and write transaction (with the feed). */
 export interface SqliteJobActionsHost {
@@ -27,7 +28,7 @@ export class SqliteJobActions {
     db: Database.Database,
     private readonly host: SqliteJobActionsHost,
   ) {
-    const p = <R>(text: string) => db.prepare<[Record<string, unknown>], R>(text);
+    const p = <R>(text: string) => prepareLazily<[Record<string, unknown>], R>(db, text);
     this.sql = {
       update: p<{ queue: string; state: JobState }>(SQL.JOB_UPDATE),
       promote: p<{ queue: string }>(SQL.JOB_PROMOTE),

@@ -34,6 +34,7 @@ import {
   scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import * as SQL from "./generated/sql.js";
+import { prepareLazily } from "./lazy-statement.js";
 
 interface RunRow {
   at: number;
@@ -61,10 +62,10 @@ export class SqliteSchedules {
     db: Database.Database,
     private readonly host: SqliteScheduleHost,
   ) {
-    const p = <R>(text: string) => db.prepare<[Record<string, unknown>], R>(text);
+    const p = <R>(text: string) => prepareLazily<[Record<string, unknown>], R>(db, text);
     this.sql = {
       get: p<ScheduleRow>(SQL.SCHEDULE_GET),
-      list: db.prepare<[], ScheduleRow>(SQL.SCHEDULE_LIST),
+      list: prepareLazily<[], ScheduleRow>(db, SQL.SCHEDULE_LIST),
       insert: p<never>(SQL.SCHEDULE_INSERT),
       update: p<never>(SQL.SCHEDULE_UPDATE),
       remove: p<never>(SQL.SCHEDULE_DELETE),

@@ -19,6 +19,7 @@ import type { BackendEvent, JobListParams, JobPage } from "../backend.js";
 import { normalizeSearch } from "../search.js";
 import { decodeCursor, encodeCursor, listLimit, listStates } from "../shared.js";
 import * as SQL from "./generated/sql.js";
+import { prepareLazily } from "./lazy-statement.js";
 import { mergeStates } from "./merge.js";
 import { type JobRow, toRecord } from "./rows.js";
 
@@ -50,8 +51,8 @@ export class SqliteSearch {
     db: Database.Database,
     private readonly host: SqliteSearchHost,
   ) {
-    const jobs = (text: string) => db.prepare<[Record<string, unknown>], JobRow>(text);
-    const p = <R>(text: string) => db.prepare<[Record<string, unknown>], R>(text);
+    const jobs = (text: string) => prepareLazily<[Record<string, unknown>], JobRow>(db, text);
+    const p = <R>(text: string) => prepareLazily<[Record<string, unknown>], R>(db, text);
     this.sql = {
       desc: jobs(SQL.JOB_SEARCH_DESC),
       asc: jobs(SQL.JOB_SEARCH_ASC),

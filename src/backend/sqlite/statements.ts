@@ -1,11 +1,12 @@
 /**
- * Every statement the backend runs, prepared once per connection from the embedded .sql files
- * (see queries/ and scripts/embed-sql.mjs). Parameter and row types mirror each file's header.
+ * Every statement the backend runs, prepared once per connection (at its first use) from the
+ * embedded .sql files (see queries/ and scripts/embed-sql.mjs). Parameter and row types mirror each file's header.
  */
 import type Sqlite from "better-sqlite3";
 import type { JobState } from "../../core/types.js";
 import type { LimitsRow } from "../flow-limits.js";
 import * as SQL from "./generated/sql.js";
+import { prepareLazily } from "./lazy-statement.js";
 import { checkClaimColumns, type JobRow, type WorkerRow } from "./rows.js";
 
 /** The part of a better-sqlite3 statement the backend uses, with its parameter object and row types. */
@@ -51,8 +52,9 @@ export type JobListTaskSqlParams = Omit<JobListSqlParams, "states" | "task"> & {
 export type JobListSpanSqlParams = JobListSqlParams & { lo: string; hi: string };
 
 export function prepareStatements(db: Sqlite.Database) {
-  const p = <P extends object, R = unknown>(sql: string): Stmt<P, R> => db.prepare<[P], R>(sql);
-  const p0 = <R = unknown>(sql: string): Stmt0<R> => db.prepare<[], R>(sql);
+  // Prepared at first use (lazy-statement.ts); the claims now: their columns are checked here.
+  const p = <P extends object, R = unknown>(sql: string): Stmt<P, R> => prepareLazily<[P], R>(db, sql);
+  const p0 = <R = unknown>(sql: string): Stmt0<R> => prepareLazily<[], R>(db, sql);
   const claim = db.prepare(SQL.JOB_CLAIM).raw(true);
   const claimTasks = db.prepare(SQL.JOB_CLAIM_TASKS).raw(true);
   const flowClaim = db.prepare(SQL.FLOW_CLAIM).raw(true);

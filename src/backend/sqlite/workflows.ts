@@ -28,6 +28,7 @@ import {
 } from "../workflow-rows.js";
 import { checkWorkflowEnqueue, failFastReason } from "../workflow-shared.js";
 import * as SQL from "./generated/sql.js";
+import { prepareLazily } from "./lazy-statement.js";
 import { jobRow } from "./rows.js";
 
 /** The row as SQLite returns it: `counts` is JSON text. */
@@ -49,24 +50,26 @@ export class SqliteWorkflows {
     private readonly host: SqliteWorkflowHost,
   ) {
     this.stmt = {
-      insert: db.prepare(SQL.WORKFLOW_INSERT),
-      jobsInsert: db.prepare(SQL.JOB_INSERT_ROWS),
-      depsInsert: db.prepare(SQL.WORKFLOW_DEPS_INSERT),
-      markParents: db.prepare(SQL.WORKFLOW_MARK_PARENTS),
-      get: db.prepare<[{ id: string }], StoredWorkflowRow>(SQL.WORKFLOW_GET),
-      counts: db.prepare<[{ id: string }], { state: JobState; n: number }>(SQL.WORKFLOW_COUNTS),
-      listAsc: db.prepare<[{ after: string | null; limit: number }], StoredWorkflowRow>(
+      insert: prepareLazily(db, SQL.WORKFLOW_INSERT),
+      jobsInsert: prepareLazily(db, SQL.JOB_INSERT_ROWS),
+      depsInsert: prepareLazily(db, SQL.WORKFLOW_DEPS_INSERT),
+      markParents: prepareLazily(db, SQL.WORKFLOW_MARK_PARENTS),
+      get: prepareLazily<[{ id: string }], StoredWorkflowRow>(db, SQL.WORKFLOW_GET),
+      counts: prepareLazily<[{ id: string }], { state: JobState; n: number }>(db, SQL.WORKFLOW_COUNTS),
+      listAsc: prepareLazily<[{ after: string | null; limit: number }], StoredWorkflowRow>(
+        db,
         SQL.WORKFLOW_LIST_ASC,
       ),
-      listDesc: db.prepare<[{ after: string | null; limit: number }], StoredWorkflowRow>(
+      listDesc: prepareLazily<[{ after: string | null; limit: number }], StoredWorkflowRow>(
+        db,
         SQL.WORKFLOW_LIST_DESC,
       ),
-      ofJob: db.prepare<[{ id: string }], { id: string; policy: WorkflowPolicy }>(SQL.WORKFLOW_OF_JOB),
-      cancelNotStarted: db.prepare<
+      ofJob: prepareLazily<[{ id: string }], { id: string; policy: WorkflowPolicy }>(db, SQL.WORKFLOW_OF_JOB),
+      cancelNotStarted: prepareLazily<
         [{ id: string; now: number }],
         { id: string; queue: string; has_dependents: number }
-      >(SQL.WORKFLOW_CANCEL_NOT_STARTED),
-      settle: db.prepare(SQL.WORKFLOW_SETTLE),
+      >(db, SQL.WORKFLOW_CANCEL_NOT_STARTED),
+      settle: prepareLazily(db, SQL.WORKFLOW_SETTLE),
     };
   }
 
