@@ -5,6 +5,8 @@
  * themselves; every job completes, none is lost, and a side effect repeats only for a job
  * whose lease was lost (a claim whose reply was cut off leaves its jobs to lease expiry).
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "vitest";
 import { redisChaosTest, verdict, waitFor } from "./redis-helpers.js";
 
@@ -35,11 +37,20 @@ redisChaosTest(
       await new Promise((res) => setTimeout(res, 200 + Math.random() * 400));
     }
 
-    await waitFor(async () => (await e.counts()).completed === JOBS, {
-      timeout: 180_000,
-      interval: 100,
-      message: `all ${JOBS} jobs completed`,
-    });
+    // Wait until every job has settled (completed or failed), and say what was seen if not:
+    // a stall must leave the counts and the workers' last log lines in the failure.
+    try {
+      await waitFor(
+        async () => {
+          const c = await e.counts();
+          if (c.completed + c.failed < JOBS) throw new Error(`not settled yet: ${JSON.stringify(c)}`);
+          return true;
+        },
+        { timeout: 180_000, interval: 100, message: `all ${JOBS} jobs settled` },
+      );
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${workerLogTails(e.dir)}`);
+    }
     expect(await e.counts()).toMatchObject({
       total: JOBS,
       completed: JOBS,
@@ -58,3 +69,14 @@ redisChaosTest(
   },
   300_000,
 );
+
+/** The last lines of each worker's log, for a failure message. */
+function workerLogTails(dir: string, lines = 15): string {
+  return readdirSync(dir)
+    .filter((f) => /^worker-.*\.log$/.test(f))
+    .map((f) => {
+      const tail = readFileSync(join(dir, f), "utf8").trimEnd().split("\n").slice(-lines);
+      return `--- ${f} (last ${tail.length} lines)\n${tail.join("\n")}`;
+    })
+    .join("\n");
+}
