@@ -1,9 +1,9 @@
 /**
  * Checks every backend applies to the audit log and session revocations the same way, so a
- * bad entry writes nothing on any store.
+ * bad entry writes nothing on any store, and pages the log by the same rule.
  */
 import { InvalidArgumentError } from "../core/errors/index.js";
-import type { AuditEntry, AuditListParams } from "./backend.js";
+import type { AuditEntry, AuditListParams, AuditPage } from "./backend.js";
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from "./backend.js";
 
 /** Longest id, actor, action, target or address accepted (they are labels, not documents). */
@@ -57,4 +57,14 @@ export function encodeAuditEntry(e: AuditEntry): string {
 
 export function decodeAuditEntry(text: string): AuditEntry {
   return JSON.parse(text) as AuditEntry;
+}
+
+/**
+ * One page of the audit log from the stored entries a store read, newest first: each store
+ * reads `limit + 1`, so one more than the page says another page follows (its cursor is the
+ * last entry's id).
+ */
+export function auditPageOf(stored: readonly string[], limit: number): AuditPage {
+  const entries = stored.slice(0, limit).map(decodeAuditEntry);
+  return { entries, nextCursor: stored.length > limit ? entries.at(-1)!.id : null };
 }

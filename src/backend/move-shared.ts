@@ -29,6 +29,36 @@ export const notStarted = (state: JobState | undefined): boolean =>
 export const unfinished = (state: JobState | undefined): boolean =>
   state !== undefined && !FINAL_STATES.has(state);
 
+/** A link from a job of a take's batch (`of`) to a relative of it (`id`: a parent or a child). */
+export interface MoveLink {
+  id: string;
+  of: string;
+}
+
+/**
+ * The take's rule, the same on every store (each reads the states and links its own way, in the
+ * take's own transaction): ids that are gone or already started block the batch; otherwise each
+ * relative outside the batch that is not final yet must come along (it is `needs`), since the
+ * moved job would lose its link to it. Both empty: the batch may be taken.
+ */
+export function moveTakeBlocked(
+  ids: readonly string[],
+  stateOf: (id: string) => JobState | undefined,
+): string[] {
+  return ids.filter((id) => !notStarted(stateOf(id)));
+}
+
+export function moveTakeNeeds(
+  ids: readonly string[],
+  links: Iterable<MoveLink>,
+  stateOf: (id: string) => JobState | undefined,
+): MoveLink[] {
+  const batch = new Set(ids);
+  const needs: MoveLink[] = [];
+  for (const link of links) if (!batch.has(link.id) && unfinished(stateOf(link.id))) needs.push(link);
+  return needs;
+}
+
 function checkIds(ids: unknown, field: string): void {
   if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string" || id === ""))
     throw new InvalidArgumentError(`${field} must be an array of job ids`, field);

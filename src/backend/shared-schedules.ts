@@ -135,3 +135,23 @@ export function scheduleFromRow(row: ScheduleRow): ScheduleRecord {
     updatedAt: row.updated_at,
   };
 }
+
+/**
+ * An upsert that changes nothing: same spec, same trigger key. Every app instance redefines its
+ * schedules at start, so the SQL stores answer it from a read, without a write lock.
+ */
+export function sameSchedule(row: ScheduleRow | undefined, params: ScheduleUpsertParams): boolean {
+  return row !== undefined && row.spec === params.spec && row.trigger_key === params.triggerKey;
+}
+
+/** A schedule-runs table row as SQLite and PostgreSQL return it. */
+export interface ScheduleRunRow {
+  at: number;
+  fire_at: number | null;
+  job_id: string | null;
+  skipped: string | null;
+}
+
+export function scheduleRunFromRow(r: ScheduleRunRow): ScheduleRun {
+  return { at: r.at, fireAt: r.fire_at, jobId: r.job_id, skipped: r.skipped };
+}

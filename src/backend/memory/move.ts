@@ -7,9 +7,10 @@ import {
   checkMoveDelete,
   checkMoveTake,
   keepsState,
-  notStarted,
+  type MoveLink,
+  moveTakeBlocked,
+  moveTakeNeeds,
   placeImported,
-  unfinished,
   workflowIdOf,
 } from "../move-shared.js";
 import {
@@ -27,16 +28,15 @@ import type { MemoryStore, StoredJob } from "./store.js";
 
 export async function jobMoveTake(s: MemoryStore, params: JobMoveTakeParams): Promise<JobMoveTakeResult> {
   checkMoveTake(params);
-  const batch = new Set(params.ids);
-  const blocked = params.ids.filter((id) => !notStarted(s.jobs.get(id)?.state));
+  const stateOf = (id: string) => s.jobs.get(id)?.state;
+  const blocked = moveTakeBlocked(params.ids, stateOf);
   if (blocked.length > 0) return { taken: [], blocked, needs: [] };
-  const needs: JobMoveTakeResult["needs"] = [];
-  for (const id of params.ids) {
-    const job = s.jobs.get(id)!;
-    const relatives = [...job.dependsOn, ...(s.dependents.get(id) ?? [])];
-    for (const rel of relatives)
-      if (!batch.has(rel) && unfinished(s.jobs.get(rel)?.state)) needs.push({ id: rel, of: id });
+  const links: MoveLink[] = [];
+  for (const of of params.ids) {
+    const job = s.jobs.get(of)!;
+    for (const id of [...job.dependsOn, ...(s.dependents.get(of) ?? [])]) links.push({ id, of });
   }
+  const needs = moveTakeNeeds(params.ids, links, stateOf);
   if (needs.length > 0) return { taken: [], blocked: [], needs };
   const now = s.clock.now();
   const taken: JobRecord[] = [];

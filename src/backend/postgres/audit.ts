@@ -1,10 +1,10 @@
 /** The audit log and session revocations on PostgreSQL (tables `audit` and `revoked_sessions`). */
 import {
   auditListLimit,
+  auditPageOf,
   checkAuditEntries,
   checkPruneLimit,
   checkSessionId,
-  decodeAuditEntry,
   encodeAuditEntry,
 } from "../audit-shared.js";
 import type { AuditBackend, AuditEntry, AuditListParams, AuditPage } from "../backend.js";
@@ -37,9 +37,10 @@ export class PgAudit implements AuditBackend {
         limit: limit + 1,
       }),
     );
-    const more = rows.length > limit;
-    const entries = rows.slice(0, limit).map((r) => decodeAuditEntry(r.entry));
-    return { entries, nextCursor: more ? entries.at(-1)!.id : null };
+    return auditPageOf(
+      rows.map((r) => r.entry),
+      limit,
+    );
   }
 
   async auditPrune({ before, limit }: { before: number; limit: number }): Promise<{ removed: number }> {

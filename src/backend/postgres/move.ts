@@ -14,11 +14,12 @@ import {
   dedupeByJob,
   followUpsByJob,
   keepsState,
+  type MoveLink,
   moveInsertColumns,
-  notStarted,
+  moveTakeBlocked,
+  moveTakeNeeds,
   placeImported,
   scheduleImportColumns,
-  unfinished,
   workflowImportColumns,
 } from "../move-shared.js";
 import {
@@ -45,24 +46,23 @@ export async function jobMoveTake(s: PgStore, params: JobMoveTakeParams): Promis
   return s.write("move take", async (tx) => {
     const rows = await tx.q<JobRow>(s.sql.MOVE_LOCK, { ids: params.ids });
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const blocked = params.ids.filter((id) => !notStarted(byId.get(id)?.state));
+    const blocked = moveTakeBlocked(params.ids, (id) => byId.get(id)?.state);
     if (blocked.length > 0) return { taken: [], blocked, needs: [] };
     const batch = new Set(params.ids);
-    const links: { id: string; of: string }[] = [];
-    for (const row of rows)
-      for (const dep of row.depends_on) if (!batch.has(dep)) links.push({ id: dep, of: row.id });
+    const links: MoveLink[] = [];
+    for (const row of rows) for (const id of row.depends_on) links.push({ id, of: row.id });
     const edges = await tx.q<{ parent_id: string; child_id: string }>(s.sql.MOVE_CHILDREN, {
       ids: params.ids,
     });
-    for (const e of edges) if (!batch.has(e.child_id)) links.push({ id: e.child_id, of: e.parent_id });
+    for (const e of edges) links.push({ id: e.child_id, of: e.parent_id });
+    // The relatives' states in one read (those in the batch are known to be not started).
+    const outside = [...new Set(links.map((l) => l.id).filter((id) => !batch.has(id)))];
     const states = new Map<string, JobState>();
-    if (links.length > 0) {
-      const found = await tx.q<{ id: string; state: JobState }>(s.sql.JOB_STATES, {
-        ids: [...new Set(links.map((l) => l.id))],
-      });
+    if (outside.length > 0) {
+      const found = await tx.q<{ id: string; state: JobState }>(s.sql.JOB_STATES, { ids: outside });
       for (const r of found) states.set(r.id, r.state);
     }
-    const needs = links.filter((l) => unfinished(states.get(l.id)));
+    const needs = moveTakeNeeds(params.ids, links, (id) => states.get(id));
     if (needs.length > 0) return { taken: [], blocked: [], needs };
     await tx.q(s.sql.MOVE_TAKE, {
       ids: params.ids,

@@ -25,7 +25,10 @@ import {
   firedEvent,
   SCHEDULE_RUNS_KEPT,
   type ScheduleRow,
+  type ScheduleRunRow,
+  sameSchedule,
   scheduleEvent,
+  scheduleRunFromRow,
   scheduleRunOf,
   scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
@@ -45,13 +48,12 @@ export class PgSchedules {
 
   async upsert(params: ScheduleUpsertParams): Promise<ScheduleUpsertResult> {
     checkScheduleUpsert(params);
-    const same = (row: ScheduleRow | undefined): boolean =>
-      row !== undefined && row.spec === params.spec && row.trigger_key === params.triggerKey;
     // A no-op upsert (every app instance redefining its schedules at start) writes nothing.
     const [current] = await this.store.read((q) =>
       q<ScheduleRow>(this.sql.SCHEDULE_GET, { name: params.name }),
     );
-    if (current && same(current)) return { schedule: toRecord(current), changed: false, created: false };
+    if (current && sameSchedule(current, params))
+      return { schedule: toRecord(current), changed: false, created: false };
     return this.store.write("schedule upsert", async (tx) => {
       const fields = {
         name: params.name,
@@ -64,7 +66,8 @@ export class PgSchedules {
       let created = (await tx.q(this.sql.SCHEDULE_INSERT, { ...fields, paused: params.paused })).length > 0;
       if (!created) {
         const [old] = await tx.q<ScheduleRow>(this.sql.SCHEDULE_LOCK, { name: params.name });
-        if (old && same(old)) return { schedule: toRecord(old), changed: false, created: false };
+        if (old && sameSchedule(old, params))
+          return { schedule: toRecord(old), changed: false, created: false };
         if (old) {
           await tx.q(this.sql.SCHEDULE_UPDATE, {
             ...fields,
@@ -169,12 +172,9 @@ export class PgSchedules {
   async runs(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
     checkScheduleRuns(params);
     const rows = await this.store.read((q) =>
-      q<{ at: number; fire_at: number | null; job_id: string | null; skipped: string | null }>(
-        this.sql.SCHEDULE_RUN_LIST,
-        { name: params.name, limit: params.limit },
-      ),
+      q<ScheduleRunRow>(this.sql.SCHEDULE_RUN_LIST, { name: params.name, limit: params.limit }),
     );
-    return rows.map((r) => ({ at: r.at, fireAt: r.fire_at, jobId: r.job_id, skipped: r.skipped }));
+    return rows.map(scheduleRunFromRow);
   }
 
   private async change(name: string, change: string, fn: (tx: Tx) => Promise<unknown[]>): Promise<boolean> {

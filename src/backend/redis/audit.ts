@@ -8,10 +8,10 @@
 import type { Redis } from "ioredis";
 import {
   auditListLimit,
+  auditPageOf,
   checkAuditEntries,
   checkPruneLimit,
   checkSessionId,
-  decodeAuditEntry,
   encodeAuditEntry,
 } from "../audit-shared.js";
 import type { AuditBackend, AuditEntry, AuditListParams, AuditPage } from "../backend.js";
@@ -71,10 +71,10 @@ export class RedisAudit implements AuditBackend {
   async auditList(params: AuditListParams): Promise<AuditPage> {
     const limit = auditListLimit(params);
     const reply = await this.run("audit-list", [params.cursor ?? "", limit + 1]);
-    const rows = reply.slice(1).map((text) => decodeAuditEntry(String(text)));
-    const more = rows.length > limit;
-    const entries = rows.slice(0, limit);
-    return { entries, nextCursor: more ? entries.at(-1)!.id : null };
+    return auditPageOf(
+      reply.slice(1).map((text) => String(text)),
+      limit,
+    );
   }
 
   async auditPrune({ before, limit }: { before: number; limit: number }): Promise<{ removed: number }> {

@@ -7,10 +7,10 @@
 import type Database from "better-sqlite3";
 import {
   auditListLimit,
+  auditPageOf,
   checkAuditEntries,
   checkPruneLimit,
   checkSessionId,
-  decodeAuditEntry,
   encodeAuditEntry,
 } from "../audit-shared.js";
 import type { AuditBackend, AuditEntry, AuditListParams, AuditPage } from "../backend.js";
@@ -56,9 +56,10 @@ export class SqliteAudit implements AuditBackend {
     const rows = await this.host.read(() =>
       this.sql.list.all({ before: params.cursor ?? null, limit: limit + 1 }),
     );
-    const more = rows.length > limit;
-    const entries = rows.slice(0, limit).map((r) => decodeAuditEntry(r.entry));
-    return { entries, nextCursor: more ? entries.at(-1)!.id : null };
+    return auditPageOf(
+      rows.map((r) => r.entry),
+      limit,
+    );
   }
 
   async auditPrune({ before, limit }: { before: number; limit: number }): Promise<{ removed: number }> {

@@ -14,11 +14,12 @@ import {
   dedupeByJob,
   followUpsByJob,
   keepsState,
+  type MoveLink,
   moveInsertColumns,
-  notStarted,
+  moveTakeBlocked,
+  moveTakeNeeds,
   placeImported,
   scheduleImportColumns,
-  unfinished,
   workflowImportColumns,
 } from "../move-shared.js";
 import {
@@ -71,25 +72,22 @@ export async function jobMoveTake(s: SqliteStore, params: JobMoveTakeParams): Pr
   const q = stmts(s);
   const { now } = s.time();
   return s.write("move take", now, () => {
-    const batch = new Set(params.ids);
     const rows = new Map<string, JobRow>();
-    const blocked: string[] = [];
     for (const id of params.ids) {
       const row = s.sql.jobGet.get({ id });
-      if (row && notStarted(row.state)) rows.set(id, row);
-      else blocked.push(id);
+      if (row) rows.set(id, row);
     }
+    const blocked = moveTakeBlocked(params.ids, (id) => rows.get(id)?.state);
     if (blocked.length > 0) return { taken: [], blocked, needs: [] };
-    const needs: JobMoveTakeResult["needs"] = [];
-    const stateOf = (id: string) => s.sql.jobState.get({ id })?.state;
-    for (const [id, row] of rows) {
+    const links: MoveLink[] = [];
+    for (const [of, row] of rows) {
       const parents = row.depends_on === "[]" ? [] : (JSON.parse(row.depends_on) as string[]);
       const children = row.has_dependents
-        ? s.sql.depsChildren.all({ parent_id: id }).map((r) => r.child_id)
+        ? s.sql.depsChildren.all({ parent_id: of }).map((r) => r.child_id)
         : [];
-      for (const rel of [...parents, ...children])
-        if (!batch.has(rel) && unfinished(stateOf(rel))) needs.push({ id: rel, of: id });
+      for (const id of [...parents, ...children]) links.push({ id, of });
     }
+    const needs = moveTakeNeeds(params.ids, links, (id) => s.sql.jobState.get({ id })?.state);
     if (needs.length > 0) return { taken: [], blocked: [], needs };
     const taken: JobRecord[] = [];
     for (const [id, row] of rows) {

@@ -29,19 +29,15 @@ import {
   firedEvent,
   SCHEDULE_RUNS_KEPT,
   type ScheduleRow,
+  type ScheduleRunRow,
+  sameSchedule,
   scheduleEvent,
+  scheduleRunFromRow,
   scheduleRunOf,
   scheduleFromRow as toRecord,
 } from "../shared-schedules.js";
 import * as SQL from "./generated/sql.js";
 import { prepareLazily } from "./lazy-statement.js";
-
-interface RunRow {
-  at: number;
-  fire_at: number | null;
-  job_id: string | null;
-  skipped: string | null;
-}
 
 /** What the schedule store borrows from the backend: its transaction and read wrappers. */
 export interface SqliteScheduleHost {
@@ -76,7 +72,7 @@ export class SqliteSchedules {
       fireJob: p<ScheduleRow>(SQL.SCHEDULE_FIRE_JOB),
       runInsert: p<never>(SQL.SCHEDULE_RUN_INSERT),
       runPrune: p<never>(SQL.SCHEDULE_RUN_PRUNE),
-      runList: p<RunRow>(SQL.SCHEDULE_RUN_LIST),
+      runList: p<ScheduleRunRow>(SQL.SCHEDULE_RUN_LIST),
     };
   }
 
@@ -85,11 +81,11 @@ export class SqliteSchedules {
     const now = this.host.now();
     // A no-op upsert (every app instance redefining its schedules at start) takes no write lock.
     const current = await this.host.read(() => this.sql.get.get({ name: params.name }));
-    if (current && current.spec === params.spec && current.trigger_key === params.triggerKey)
+    if (current && sameSchedule(current, params))
       return { schedule: toRecord(current), changed: false, created: false };
     return this.host.write("schedule upsert", now, (events) => {
       const old = this.sql.get.get({ name: params.name });
-      if (old && old.spec === params.spec && old.trigger_key === params.triggerKey)
+      if (old && sameSchedule(old, params))
         return { schedule: toRecord(old), changed: false, created: false };
       const fields = {
         name: params.name,
@@ -190,7 +186,7 @@ export class SqliteSchedules {
   async runs(params: ScheduleRunsParams): Promise<ScheduleRun[]> {
     checkScheduleRuns(params);
     const rows = await this.host.read(() => this.sql.runList.all({ name: params.name, limit: params.limit }));
-    return rows.map((r) => ({ at: r.at, fireAt: r.fire_at, jobId: r.job_id, skipped: r.skipped }));
+    return rows.map(scheduleRunFromRow);
   }
 
   private change(name: string, change: string, fn: (now: number) => boolean): Promise<boolean> {
