@@ -8,10 +8,8 @@
  *
  *   npx tsx bench/pg-explain.ts [--queued 20000] [--running 1000] [--batch 250]
  */
+import { createRequire } from "node:module";
 import pg from "pg";
-import pgUtils from "pg/lib/utils.js";
-
-const { prepareValue } = pgUtils as { prepareValue: (v: unknown) => unknown };
 import { createBackend } from "../src/backend/create-backend.js";
 import type { PostgresBackend } from "../src/backend/postgres/postgres-backend.js";
 import { bind, type Stmt } from "../src/backend/postgres/statements.js";
@@ -19,6 +17,10 @@ import { bind, type Stmt } from "../src/backend/postgres/statements.js";
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : def;
+};
+/** node-postgres' own encoding of a parameter (arrays as array literals), for EXECUTE's literals. */
+const { prepareValue } = createRequire(import.meta.url)("pg/lib/utils.js") as {
+  prepareValue: (v: unknown) => unknown;
 };
 const QUEUED = Number(arg("queued", "20000"));
 const RUNNING = Number(arg("running", "1000"));

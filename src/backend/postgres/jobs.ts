@@ -356,7 +356,10 @@ export class PgJobs {
     const now = first[CLAIM_NOW] as number;
     const w = { queue, workerId: params.workerId, token, now, leaseMs };
     const jobs = first[CLAIM_ID] === null ? [] : rows.map((r) => leasedFromClaim(r, w));
-    return { jobs, nextRunAt: jobs.length < params.limit ? (first[CLAIM_NEXT_RUN_AT] as number | null) : null };
+    return {
+      jobs,
+      nextRunAt: jobs.length < params.limit ? (first[CLAIM_NEXT_RUN_AT] as number | null) : null,
+    };
   }
 }
 

@@ -65,6 +65,11 @@ export async function runArrays(
   stmt: Stmt,
   params: Record<string, unknown> = {},
 ): Promise<{ rows: unknown[][]; fields: string[] }> {
-  const result = await c.query({ name: stmt.name, text: stmt.text, values: bind(stmt, params), rowMode: "array" });
+  const result = await c.query({
+    name: stmt.name,
+    text: stmt.text,
+    values: bind(stmt, params),
+    rowMode: "array",
+  });
   return { rows: result.rows as unknown[][], fields: result.fields.map((f) => f.name) };
 }
