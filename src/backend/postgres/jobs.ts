@@ -25,10 +25,12 @@ import { NOTIFY_INLINE_MAX } from "./feed.js";
 import { pgClaimRoom, pgClaimTook } from "./flow.js";
 import { pgClaimFlow, pgFlowPending } from "./flow-claim.js";
 import { storeFollowUps } from "./follow-ups.js";
-import { type JobRow, jobEvent, toLeased } from "./rows.js";
+import { checkClaimColumns, type JobRow, jobEvent, leasedFromClaim, toLeased } from "./rows.js";
 import type { PgStore, Tx } from "./store.js";
 
 export class PgJobs {
+  private claimColumnsChecked = false;
+
   constructor(private readonly store: PgStore) {}
 
   private get sql() {
@@ -319,7 +321,8 @@ export class PgJobs {
    */
   private async claimFast(params: JobClaimParams, token: string): Promise<JobClaimResult | null> {
     const queue = params.queues[0]!;
-    const rows = await this.store.single<JobRow & { fast: boolean; now: number; next_run_at: number | null }>(
+    const leaseMs = ms(params.leaseMs);
+    const { rows, fields } = await this.store.singleArrays(
       "claim",
       this.sql.JOB_CLAIM_FAST,
       {
@@ -328,26 +331,44 @@ export class PgJobs {
         limit: params.limit,
         token,
         worker_id: params.workerId,
-        lease_ms: ms(params.leaseMs),
+        lease_ms: leaseMs,
       },
+      CLAIM_NOW,
       (rows, now) =>
         rows.flatMap((r) =>
-          r.id === null
+          r[CLAIM_ID] === null
             ? []
             : [
-                jobEvent("job:started", r.id, queue, now, "running", {
-                  attempt: r.attempt,
+                jobEvent("job:started", r[CLAIM_ID] as string, queue, now, "running", {
+                  attempt: r[CLAIM_ATTEMPT],
                   workerId: params.workerId,
                 }),
               ],
         ),
     );
+    // The positions below assume the statement's column order: checked on the first claim.
+    if (!this.claimColumnsChecked) {
+      checkClaimColumns(fields);
+      this.claimColumnsChecked = true;
+    }
     const first = rows[0];
-    if (!first?.fast) return null;
-    const jobs = first.id === null ? [] : rows.map(toLeased);
-    return { jobs, nextRunAt: jobs.length < params.limit ? first.next_run_at : null };
+    if (!first?.[CLAIM_FAST]) return null;
+    const now = first[CLAIM_NOW] as number;
+    const w = { queue, workerId: params.workerId, token, now, leaseMs };
+    const jobs = first[CLAIM_ID] === null ? [] : rows.map((r) => leasedFromClaim(r, w));
+    return {
+      jobs,
+      nextRunAt: jobs.length < params.limit ? (first[CLAIM_NEXT_RUN_AT] as number | null) : null,
+    };
   }
 }
+
+/** Positions in a fast claim's row (rows.ts CLAIM_LEAD, CLAIM_COLUMNS). */
+const CLAIM_FAST = 0;
+const CLAIM_NOW = 1;
+const CLAIM_NEXT_RUN_AT = 2;
+const CLAIM_ID = 3;
+const CLAIM_ATTEMPT = 7;
 
 /** Batches up to this size may notify inside their own statement (store.inlineNotify). */
 const INLINE_NOTIFY_JOBS_MAX = 8;

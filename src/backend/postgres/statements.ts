@@ -58,3 +58,18 @@ export async function run<R>(c: Queryable, stmt: Stmt, params: Record<string, un
   const result = await c.query({ name: stmt.name, text: stmt.text, values: bind(stmt, params) });
   return result.rows as R[];
 }
+
+/** As `run`, each row an array of the statement's columns in order (no object per row). */
+export async function runArrays(
+  c: Queryable,
+  stmt: Stmt,
+  params: Record<string, unknown> = {},
+): Promise<{ rows: unknown[][]; fields: string[] }> {
+  const result = await c.query({
+    name: stmt.name,
+    text: stmt.text,
+    values: bind(stmt, params),
+    rowMode: "array",
+  });
+  return { rows: result.rows as unknown[][], fields: result.fields.map((f) => f.name) };
+}

@@ -11,7 +11,7 @@ import { adaptTransaction } from "./app-tx.js";
 import { BEGIN, BEGIN_WITH_SERVER_NOW, createPool, isDeadlock, toBackendError } from "./connection.js";
 import { NOTIFY_INLINE_MAX, type PgFeed } from "./feed.js";
 import { Notifier } from "./notifier.js";
-import { bind, run, type Statements, type Stmt } from "./statements.js";
+import { bind, run, runArrays, type Statements, type Stmt } from "./statements.js";
 
 const SERVER_NOW = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now";
 
@@ -196,12 +196,48 @@ export class PgStore {
     /** The statement notified its events itself (inlineNotify). */
     announced = false,
   ): Promise<R[]> {
+    const rows = await this.retried(what, () => run<R>(this.pool, stmt, this.withNow(params)));
+    const first = rows[0];
+    if (first) this.ran(first.now, events(rows, first.now), announced);
+    return rows;
+  }
+
+  /**
+   * As `single`, each row an array of the statement's columns (no object per row: the claim),
+   * `now` read from column `nowAt`.
+   */
+  async singleArrays(
+    what: string,
+    stmt: Stmt,
+    params: Record<string, unknown>,
+    nowAt: number,
+    events: (rows: unknown[][], now: number) => BackendEvent[],
+  ): Promise<{ rows: unknown[][]; fields: string[] }> {
+    const out = await this.retried(what, () => runArrays(this.pool, stmt, this.withNow(params)));
+    const first = out.rows[0];
+    if (first) {
+      const now = first[nowAt] as number;
+      this.ran(now, events(out.rows, now), false);
+    }
+    return out;
+  }
+
+  private withNow(params: Record<string, unknown>): Record<string, unknown> {
+    return { ...params, now: this.fixedClock ? this.fixedClock.now() : null };
+  }
+
+  /** A single statement committed at the server's `now` with these events. */
+  private ran(now: number, events: BackendEvent[], announced: boolean): void {
+    if (!this.fixedClock && this.clock instanceof ServerClock) this.clock.observe(now);
+    this.committed(events, announced);
+  }
+
+  /** Runs one statement, retried after a deadlock (a short random pause each time). */
+  private async retried<T>(what: string, fn: () => Promise<T>): Promise<T> {
     this.assertOpen();
-    const all = { ...params, now: this.fixedClock ? this.fixedClock.now() : null };
     for (let attempt = 1; ; attempt++) {
-      let rows: R[];
       try {
-        rows = await run<R>(this.pool, stmt, all);
+        return await fn();
       } catch (error) {
         if (isDeadlock(error) && attempt < DEADLOCK_ATTEMPTS) {
           await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
@@ -209,11 +245,6 @@ export class PgStore {
         }
         throw toBackendError(error, `PostgreSQL ${what} failed`, this.url);
       }
-      const first = rows[0];
-      if (!first) return rows;
-      if (!this.fixedClock && this.clock instanceof ServerClock) this.clock.observe(first.now);
-      this.committed(events(rows, first.now), announced);
-      return rows;
     }
   }
 

@@ -10,15 +10,16 @@ UPDATE spool.jobs AS j SET
   worker_id = :worker_id::text,
   started_at = :now::bigint,
   updated_at = :now::bigint
-FROM (
+-- The ids as one array, so the update probes the primary key per id (joined as a table, the
+-- planner may hash-join them with a sequential scan of every job: job-claim-fast.sql).
+WHERE j.id = ANY(ARRAY(
   SELECT id FROM spool.jobs
   WHERE state = 'queued' AND queue = :queue::text AND task = ANY(:tasks::text[]) AND flow_key IS NULL
     AND NOT EXISTS (SELECT 1 FROM spool.queues AS q WHERE q.name = :queue::text AND q.paused)
   ORDER BY priority DESC, run_at, id
   LIMIT :limit::bigint
   FOR UPDATE SKIP LOCKED
-) AS c
-WHERE j.id = c.id
+))
 RETURNING j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
   j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
   j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,

@@ -34,6 +34,8 @@ n AS (
   SELECT CASE WHEN :channel::text IS NULL THEN NULL ELSE pg_notify(:channel::text, :origin::text || '|' ||
     json_agg(json_build_array('job:enqueued', b.queue, b.state, b.now, json_build_array(b.id), NULL) ORDER BY b.ord)::text
   ) END AS sent
-  FROM b
+  -- Without the filter the json_agg ran for every batch, notifying or not (16% of a 1,000-job
+  -- enqueue's server time).
+  FROM b WHERE :channel::text IS NOT NULL
 )
 SELECT b.id, b.queue, b.state, b.now FROM b CROSS JOIN n ORDER BY b.ord
