@@ -49,11 +49,6 @@ test("queue counts, oldest queued and jobs waiting on limits use the partial ind
     expect(plan(db, SQL.FLOW_WAITING)).toContain("INDEX spool_jobs_flow_groups");
     // Task holds are few and short-lived: the holds table drives, each held task's queued jobs follow.
     expect(plan(db, SQL.FLOW_WAITING_HELD, { now: 0 })).toMatch(/^SCAN h \| SEARCH j /);
-    // ...through the queued jobs only: the partial (state, id) index (migration 0077), not every
-    // job of the held task (finished ones included) by the (task, id) index.
-    expect(plan(db, SQL.FLOW_WAITING_HELD, { now: 0 })).toContain(
-      "SEARCH j USING INDEX spool_jobs_state_id (state=?)",
-    );
     const live = (db.prepare(SQL.QUEUE_COUNTS).all() as { queue: string; state: string; n: number }[])
       .filter((r) => r.state !== "completed")
       .sort((a, b) => a.queue.localeCompare(b.queue) || a.state.localeCompare(b.state));

@@ -210,13 +210,11 @@ export const FLOW_TAT_PUT = "INSERT INTO spool_flow_state (grp, tat) VALUES (:gr
 
 /**
  * `queries/flow-waiting-held.sql`: Queued jobs without limits of the tasks a task hold is on now (flow-waiting.ts): a task
- * hold's name is 't', 0x1f, the task. `j.state <> 'running'` names the condition of the partial
- * (state, id) index (migration 0077) as a literal, so the walk stays on the queued jobs (without
- * it the planner walked every job of the task, finished ones included).
+ * hold's name is 't', 0x1f, the task.
  * Params: :now.
  * Returns: queue, task, n.
  */
-export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*) AS n\nFROM spool_queue_holds h\nCROSS JOIN spool_jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.state <> 'running' AND j.flow_key IS NULL\nWHERE h.until > :now AND substr(h.name, 1, 2) = 't' || char(31)\nGROUP BY j.queue, j.task";
+export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*) AS n\nFROM spool_queue_holds h\nCROSS JOIN spool_jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\nWHERE h.until > :now AND substr(h.name, 1, 2) = 't' || char(31)\nGROUP BY j.queue, j.task";
 
 /**
  * `queries/flow-waiting.sql`: Queued jobs with limits per queue, task, limit key and limits (flow-waiting.ts).
