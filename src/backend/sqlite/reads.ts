@@ -47,7 +47,7 @@ export const RANGE_PROBE_MAX = 50_000;
  * A page of jobs. Each filter that can drive the walk has a statement whose WHERE names it with
  * no `:x IS NULL OR` around it (that OR keeps the planner off every index): a created-time range
  * holding few jobs bounds the primary-key walk to their ids, else one state (or each of several,
- * merged) walks (state, id) (running: the leases index), else a task walks (task, id), else every job in id order. Every
+ * merged) walks (state, id), else a task walks (task, id), else every job in id order. Every
  * statement still checks every filter, so the choice costs time, never a wrong row.
  */
 export async function jobList(s: SqliteStore, params: JobListParams): Promise<JobPage> {
@@ -77,11 +77,7 @@ export async function jobList(s: SqliteStore, params: JobListParams): Promise<Jo
         }
         if (states !== null) {
           const stmt = desc ? s.sql.jobListStateDesc : s.sql.jobListStateAsc;
-          // Running jobs are not in the (state, id) index (migration 0077): the leases index.
-          const running = desc ? s.sql.jobListRunningDesc : s.sql.jobListRunningAsc;
-          return mergeStates(states, desc, args.limit, (state) =>
-            state === "running" ? running.all(rest) : stmt.all({ ...rest, state }),
-          );
+          return mergeStates(states, desc, args.limit, (state) => stmt.all({ ...rest, state }));
         }
         const task = args.task;
         if (task !== null)

@@ -60,8 +60,6 @@ export class SqliteSearch {
       scanAsc: jobs(SQL.JOB_SEARCH_SCAN_ASC),
       scanStateDesc: jobs(SQL.JOB_SEARCH_SCAN_STATE_DESC),
       scanStateAsc: jobs(SQL.JOB_SEARCH_SCAN_STATE_ASC),
-      scanRunningDesc: jobs(SQL.JOB_SEARCH_SCAN_RUNNING_DESC),
-      scanRunningAsc: jobs(SQL.JOB_SEARCH_SCAN_RUNNING_ASC),
       any: p<{ any: number }>(SQL.SEARCH_PENDING_ANY),
       upto: p<{ doc: number }>(SQL.SEARCH_PENDING_UPTO),
       index: p<never>(SQL.SEARCH_INDEX),
@@ -150,14 +148,10 @@ export class SqliteSearch {
     const rows = await this.host.read(() => {
       if (indexed || unique.length === 0) return stmt.all(args);
       // A walk per state through the (state, id) index (the json_each OR hides the state from
-      // the planner, which then walks every job), merged by id; running jobs (not in that index,
-      // migration 0077) through the leases index.
+      // the planner, which then walks every job), merged by id.
       const { states: _states, ...rest } = args;
       const perState = desc ? this.sql.scanStateDesc : this.sql.scanStateAsc;
-      const running = desc ? this.sql.scanRunningDesc : this.sql.scanRunningAsc;
-      return mergeStates(unique, desc, limit + 1, (state) =>
-        state === "running" ? running.all(rest) : perState.all({ ...rest, state }),
-      );
+      return mergeStates(unique, desc, limit + 1, (state) => perState.all({ ...rest, state }));
     });
     const page = rows.slice(0, limit).map(toRecord);
     return { jobs: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };

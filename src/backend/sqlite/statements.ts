@@ -44,7 +44,7 @@ export interface JobListSqlParams {
   limit: number;
 }
 
-/** job-list-state.sql: one state but running, so the partial (state, id) index serves the walk. */
+/** job-list-state.sql: one state, so the (state, id) index serves the walk. */
 export type JobListStateSqlParams = Omit<JobListSqlParams, "states"> & { state: string };
 /** job-list-task.sql: one task, so the (task, id) index serves the walk. */
 export type JobListTaskSqlParams = Omit<JobListSqlParams, "states" | "task"> & { task: string };
@@ -197,8 +197,6 @@ export function prepareStatements(db: Sqlite.Database) {
     jobListDesc: p<JobListSqlParams, JobRow>(SQL.JOB_LIST_DESC),
     jobListStateAsc: p<JobListStateSqlParams, JobRow>(SQL.JOB_LIST_STATE_ASC),
     jobListStateDesc: p<JobListStateSqlParams, JobRow>(SQL.JOB_LIST_STATE_DESC),
-    jobListRunningAsc: p<Omit<JobListStateSqlParams, "state">, JobRow>(SQL.JOB_LIST_RUNNING_ASC),
-    jobListRunningDesc: p<Omit<JobListStateSqlParams, "state">, JobRow>(SQL.JOB_LIST_RUNNING_DESC),
     jobListTaskAsc: p<JobListTaskSqlParams, JobRow>(SQL.JOB_LIST_TASK_ASC),
     jobListTaskDesc: p<JobListTaskSqlParams, JobRow>(SQL.JOB_LIST_TASK_DESC),
     jobListSpanAsc: p<JobListSpanSqlParams, JobRow>(SQL.JOB_LIST_SPAN_ASC),

@@ -397,24 +397,6 @@ export const JOB_LEASED = "SELECT queue, attempt FROM spool_jobs WHERE id = :id 
 export const JOB_LIST_RANGE_PROBE = "SELECT count(*) AS n, min(id) AS lo, max(id) AS hi FROM (\n  SELECT id FROM spool_jobs\n  WHERE created_at >= coalesce(:created_after, -9e18) AND created_at < coalesce(:created_before, 9e18)\n  LIMIT :cap\n)";
 
 /**
- * `queries/job-list-running.sql`: One page of running jobs, oldest first: as job-list-state.sql, but spool_jobs_state_id leaves out
- * running jobs (migration 0077), so this walks spool_jobs_leases (running jobs only, bounded by
- * the leases held: concurrency x workers) and sorts that small set by id.
- * Params: as job-list-state.sql, without :state.
- * Returns: every column.
- */
-export const JOB_LIST_RUNNING_ASC = "SELECT * FROM spool_jobs INDEXED BY spool_jobs_leases\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = 'running'\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
-
-/**
- * `queries/job-list-running.sql`: One page of running jobs, newest first: as job-list-state.sql, but spool_jobs_state_id leaves out
- * running jobs (migration 0077), so this walks spool_jobs_leases (running jobs only, bounded by
- * the leases held: concurrency x workers) and sorts that small set by id.
- * Params: as job-list-state.sql, without :state.
- * Returns: every column.
- */
-export const JOB_LIST_RUNNING_DESC = "SELECT * FROM spool_jobs INDEXED BY spool_jobs_leases\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = 'running'\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
-
-/**
  * `queries/job-list-span.sql`: One page of jobs, oldest first, among ids in [:lo, :hi]: a created-time range walks only the ids
  * between the smallest and largest id of the jobs created in it (job-list-range-probe.sql),
  * through the primary key. Ids follow creation closely, so nearly every id there is in the
@@ -439,12 +421,9 @@ export const JOB_LIST_SPAN_ASC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND 
 export const JOB_LIST_SPAN_DESC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND id <= :hi\n  AND (:queue IS NULL OR queue = :queue)\n  AND (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR +created_at >= :created_after)\n  AND (:created_before IS NULL OR +created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
 
 /**
- * `queries/job-list-state.sql`: One page of jobs in one state other than running, oldest first: `state = :state` with no OR around
- * it lets the planner walk spool_jobs_state_id (migrations 0023, 0077) in id order and stop after
- * one page (behind `:states IS NULL OR ... json_each` it walked every job). The index leaves out
- * running jobs, and SQLite uses a partial index only when the WHERE names its condition as a
- * literal AND-ed term: hence `state <> 'running'` (running: job-list-running.sql, reads.ts).
- * Any other NULL filter matches everything.
+ * `queries/job-list-state.sql`: One page of jobs in one state, oldest first: `state = :state` with no OR around it lets the
+ * planner walk spool_jobs_state_id (migration 0023) in id order and stop after one page (behind
+ * `:states IS NULL OR ... json_each` it walked every job). Any other NULL filter matches everything.
  * Params: :queue, :state, :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
  *   reads.ts passes a bound past every id, so `id > :after` is always a seek on the index:
@@ -452,15 +431,12 @@ export const JOB_LIST_SPAN_DESC = "SELECT * FROM spool_jobs\nWHERE id >= :lo AND
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_STATE_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND state <> 'running'\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+export const JOB_LIST_STATE_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
 
 /**
- * `queries/job-list-state.sql`: One page of jobs in one state other than running, newest first: `state = :state` with no OR around
- * it lets the planner walk spool_jobs_state_id (migrations 0023, 0077) in id order and stop after
- * one page (behind `:states IS NULL OR ... json_each` it walked every job). The index leaves out
- * running jobs, and SQLite uses a partial index only when the WHERE names its condition as a
- * literal AND-ed term: hence `state <> 'running'` (running: job-list-running.sql, reads.ts).
- * Any other NULL filter matches everything.
+ * `queries/job-list-state.sql`: One page of jobs in one state, newest first: `state = :state` with no OR around it lets the
+ * planner walk spool_jobs_state_id (migration 0023) in id order and stop after one page (behind
+ * `:states IS NULL OR ... json_each` it walked every job). Any other NULL filter matches everything.
  * Params: :queue, :state, :task, :key, :created_after (inclusive),
  *   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
  *   reads.ts passes a bound past every id, so `id < :after` is always a seek on the index:
@@ -468,7 +444,7 @@ export const JOB_LIST_STATE_ASC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NU
  *   :search (case-insensitive substring of id, key or the last error message), :limit.
  * Returns: every column.
  */
-export const JOB_LIST_STATE_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND state <> 'running'\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+export const JOB_LIST_STATE_DESC = "SELECT * FROM spool_jobs\nWHERE (:queue IS NULL OR queue = :queue)\n  AND state = :state\n  AND (:task IS NULL OR task = :task)\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-list-task.sql`: One page of one task's jobs, oldest first: `task = :task` with no OR around it lets the planner
@@ -593,48 +569,26 @@ export const JOB_RELEASE = "UPDATE spool_jobs SET\n  state = 'queued',\n  attemp
 export const JOB_RETRY = "UPDATE spool_jobs SET\n  state = 'queued',\n  attempt = 0,\n  run_at = :now,\n  finished_at = NULL,\n  pending_dependencies = 0,\n  updated_at = :now\nWHERE id = :id AND state IN ('failed', 'cancelled')\nRETURNING queue";
 
 /**
- * `queries/job-search-scan-running.sql`: One page of running jobs whose search text contains :search, oldest first: as
- * job-search-scan-state.sql, but spool_jobs_state_id leaves out running jobs (migration 0077), so
- * this walks spool_jobs_leases (running jobs only, bounded by the leases held) and sorts by id.
- * Params: as job-search-scan-state.sql, without :state.
- * Returns: every column.
- */
-export const JOB_SEARCH_SCAN_RUNNING_ASC = "SELECT j.* FROM spool_jobs j INDEXED BY spool_jobs_leases\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND j.state = 'running'\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id > :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
-
-/**
- * `queries/job-search-scan-running.sql`: One page of running jobs whose search text contains :search, newest first: as
- * job-search-scan-state.sql, but spool_jobs_state_id leaves out running jobs (migration 0077), so
- * this walks spool_jobs_leases (running jobs only, bounded by the leases held) and sorts by id.
- * Params: as job-search-scan-state.sql, without :state.
- * Returns: every column.
- */
-export const JOB_SEARCH_SCAN_RUNNING_DESC = "SELECT j.* FROM spool_jobs j INDEXED BY spool_jobs_leases\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND j.state = 'running'\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
-
-/**
  * `queries/job-search-scan-state.sql`: One page of jobs in one state whose search text contains :search, for searches too short for
  * the trigram index (1 or 2 characters), oldest first: as job-search-scan.sql, but `state = :state`
- * with no OR around it, so the walk goes through spool_jobs_state_id (migrations 0023, 0077) in id
+ * with no OR around it, so the walk goes through spool_jobs_state_id (migration 0023) in id
  * order and reads only that state's jobs (behind `:states IS NULL OR ... json_each` the planner
- * walked every job). A filter on several states runs this once per state (search.ts). The
- * literal `state <> 'running'` lets SQLite use that partial index; running jobs:
- * job-search-scan-running.sql.
+ * walked every job). A filter on several states runs this once per state (search.ts).
  * Params: as job-search-scan.sql, with :state in place of :states.
  * Returns: every column.
  */
-export const JOB_SEARCH_SCAN_STATE_ASC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND j.state = :state\n  AND j.state <> 'running'\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id > :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
+export const JOB_SEARCH_SCAN_STATE_ASC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND j.state = :state\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id > :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id ASC\nLIMIT :limit";
 
 /**
  * `queries/job-search-scan-state.sql`: One page of jobs in one state whose search text contains :search, for searches too short for
  * the trigram index (1 or 2 characters), newest first: as job-search-scan.sql, but `state = :state`
- * with no OR around it, so the walk goes through spool_jobs_state_id (migrations 0023, 0077) in id
+ * with no OR around it, so the walk goes through spool_jobs_state_id (migration 0023) in id
  * order and reads only that state's jobs (behind `:states IS NULL OR ... json_each` the planner
- * walked every job). A filter on several states runs this once per state (search.ts). The
- * literal `state <> 'running'` lets SQLite use that partial index; running jobs:
- * job-search-scan-running.sql.
+ * walked every job). A filter on several states runs this once per state (search.ts).
  * Params: as job-search-scan.sql, with :state in place of :states.
  * Returns: every column.
  */
-export const JOB_SEARCH_SCAN_STATE_DESC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND j.state = :state\n  AND j.state <> 'running'\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
+export const JOB_SEARCH_SCAN_STATE_DESC = "SELECT j.* FROM spool_jobs j\nWHERE (:queue IS NULL OR j.queue = :queue)\n  AND j.state = :state\n  AND (:task IS NULL OR j.task = :task)\n  AND (:key IS NULL OR j.key = :key)\n  AND (:created_after IS NULL OR j.created_at >= :created_after)\n  AND (:created_before IS NULL OR j.created_at < :created_before)\n  AND (:after IS NULL OR j.id < :after)\n  AND (\n    spool_contains_ci(j.id, :search)\n    OR spool_contains_ci(coalesce(j.key, ''), :search)\n    OR spool_contains_ci(j.input, :search)\n    OR spool_contains_ci(coalesce(j.result, ''), :search)\n    OR (j.errors <> '[]' AND EXISTS (\n      SELECT 1 FROM json_each(j.errors) e WHERE spool_contains_ci(coalesce(json_extract(e.value, '$.message'), ''), :search)\n    ))\n  )\nORDER BY j.id DESC\nLIMIT :limit";
 
 /**
  * `queries/job-search-scan.sql`: One page of jobs whose search text contains :search, for searches too short for the trigram
@@ -1291,10 +1245,5 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 53,
     name: "list_indexes",
     sql: "-- Listing jobs by created time and by task over a big store (issue 17: reads flat to 1M jobs).\n-- Both columns are set once, at insert, so each index costs one b-tree write per job created\n-- (and per job deleted), none per state change.\n--\n-- (created_at, id): a created-time range finds its jobs here (read index-only, capped) and\n-- bounds the id walk of job-list-span.sql to the smallest and largest id among them, where the\n-- walk in id order used to read every newer job before the first one in the range.\nCREATE INDEX IF NOT EXISTS spool_jobs_created ON spool_jobs (created_at, id);\n-- (task, id): a task filter walks its task's jobs in id order (job-list-task.sql) and stops\n-- after one page, where the walk of every job read all the other tasks' jobs too.\nCREATE INDEX IF NOT EXISTS spool_jobs_task_id ON spool_jobs (task, id);",
-  },
-  {
-    version: 77,
-    name: "state_index_partial",
-    sql: "-- 0077_state_index_partial: spool_jobs_state_id (migration 0023) leaves out running jobs. Every\n-- state change paid a delete and an insert in it; now a claim (queued -> running) only deletes\n-- and a completion (running -> completed) only inserts, about 7% less CPU per processed job\n-- (docs/benchmarks.md, \"Issue 17: the per-job index cost\"). The running set is bounded by the\n-- leases held: listing it walks spool_jobs_leases and sorts (job-list-running.sql). Safe beside\n-- workers of an older version: their statements are re-prepared on the schema change and give\n-- the same rows (a state list of theirs may walk another index).\nDROP INDEX IF EXISTS spool_jobs_state_id;\nCREATE INDEX spool_jobs_state_id ON spool_jobs (state, id) WHERE state <> 'running';",
   },
 ];

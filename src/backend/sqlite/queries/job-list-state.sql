@@ -1,9 +1,6 @@
--- One page of jobs in one state other than running, {{first}}: `state = :state` with no OR around
--- it lets the planner walk spool_jobs_state_id (migrations 0023, 0077) in id order and stop after
--- one page (behind `:states IS NULL OR ... json_each` it walked every job). The index leaves out
--- running jobs, and SQLite uses a partial index only when the WHERE names its condition as a
--- literal AND-ed term: hence `state <> 'running'` (running: job-list-running.sql, reads.ts).
--- Any other NULL filter matches everything.
+-- One page of jobs in one state, {{first}}: `state = :state` with no OR around it lets the
+-- planner walk spool_jobs_state_id (migration 0023) in id order and stop after one page (behind
+-- `:states IS NULL OR ... json_each` it walked every job). Any other NULL filter matches everything.
 -- Params: :queue, :state, :task, :key, :created_after (inclusive),
 --   :created_before (exclusive), :after (cursor: the last id of the previous page; with none,
 --   reads.ts passes a bound past every id, so `id {{cmp}} :after` is always a seek on the index:
@@ -13,7 +10,6 @@
 SELECT * FROM spool_jobs
 WHERE (:queue IS NULL OR queue = :queue)
   AND state = :state
-  AND state <> 'running'
   AND (:task IS NULL OR task = :task)
   AND (:key IS NULL OR key = :key)
   AND (:created_after IS NULL OR created_at >= :created_after)

@@ -1,16 +1,13 @@
 -- One page of jobs in one state whose search text contains :search, for searches too short for
 -- the trigram index (1 or 2 characters), {{first}}: as job-search-scan.sql, but `state = :state`
--- with no OR around it, so the walk goes through spool_jobs_state_id (migrations 0023, 0077) in id
+-- with no OR around it, so the walk goes through spool_jobs_state_id (migration 0023) in id
 -- order and reads only that state's jobs (behind `:states IS NULL OR ... json_each` the planner
--- walked every job). A filter on several states runs this once per state (search.ts). The
--- literal `state <> 'running'` lets SQLite use that partial index; running jobs:
--- job-search-scan-running.sql.
+-- walked every job). A filter on several states runs this once per state (search.ts).
 -- Params: as job-search-scan.sql, with :state in place of :states.
 -- Returns: every column.
 SELECT j.* FROM spool_jobs j
 WHERE (:queue IS NULL OR j.queue = :queue)
   AND j.state = :state
-  AND j.state <> 'running'
   AND (:task IS NULL OR j.task = :task)
   AND (:key IS NULL OR j.key = :key)
   AND (:created_after IS NULL OR j.created_at >= :created_after)
