@@ -97,3 +97,16 @@ export function workerFromRow(row: WorkerRow): WorkerInfo {
     lastSeenAt: row.last_seen_at,
   };
 }
+
+/**
+ * What a SQL claim wrote into every row it returns: the claims return only the columns they did
+ * not set (the hottest read), and each backend builds the leased job from the row plus these.
+ */
+export interface SqlClaimWrite {
+  queue: string;
+  workerId: string;
+  token: string;
+  now: number;
+  /** The worker's lease (whole ms, as written) for jobs without their own `lease_ms`. */
+  leaseMs: number;
+}

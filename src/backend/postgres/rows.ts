@@ -3,7 +3,7 @@
  * their mapping to spool's records (the columns both SQL stores share: ../sql-rows.ts).
  */
 import type { JobErrorRecord, JobProgress, JobRecord, JobState, LeasedJob } from "../../core/types.js";
-import { type JobRowColumns, recordFromRow } from "../sql-rows.js";
+import { type JobRowColumns, recordFromRow, type SqlClaimWrite } from "../sql-rows.js";
 
 export { type WorkerRow, workerFromRow as toWorker } from "../sql-rows.js";
 
@@ -57,14 +57,8 @@ export function checkClaimColumns(names: readonly string[]): void {
 }
 
 /** What the claim itself wrote into every row it returns. */
-export interface ClaimWrite {
-  queue: string;
-  workerId: string;
-  token: string;
-  now: number;
-  /** The worker's lease (whole ms, as written) for jobs without their own `lease_ms`. */
-  leaseMs: number;
-}
+/** What the claim itself wrote into every row it returns (sql-rows.ts). */
+export type ClaimWrite = SqlClaimWrite;
 
 /**
  * A row of job-claim-fast.sql (an array, CLAIM_LEAD then CLAIM_COLUMNS) as the leased job, the

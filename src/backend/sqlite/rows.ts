@@ -7,7 +7,12 @@
 import type { JobErrorRecord, JobProgress, JobRecord, JobState, LeasedJob } from "../../core/types.js";
 import type { NewJob } from "../backend.js";
 import { encodeFlow } from "../flow-gate.js";
-import { type JobRowColumns, recordFromRow, type WorkerRow as WorkerColumns } from "../sql-rows.js";
+import {
+  type JobRowColumns,
+  recordFromRow,
+  type SqlClaimWrite,
+  type WorkerRow as WorkerColumns,
+} from "../sql-rows.js";
 
 export { workerFromRow as toWorker } from "../sql-rows.js";
 
@@ -63,15 +68,8 @@ export function checkClaimColumns(names: readonly string[]): void {
   if (names.join(", ") !== want) throw new Error(`claim returns (${names.join(", ")}), expected (${want})`);
 }
 
-/** What the claim itself wrote into every row it returns (see `toLeased`). */
-export interface ClaimWrite {
-  queue: string;
-  workerId: string;
-  token: string;
-  now: number;
-  /** The worker's lease for jobs without their own `lease_ms`. */
-  leaseMs: number;
-}
+/** What the claim itself wrote into every row it returns (sql-rows.ts). */
+export type ClaimWrite = SqlClaimWrite;
 
 /**
  * A row just claimed, from a raw array row in `CLAIM_COLUMNS` order plus what the claim wrote.
