@@ -7,6 +7,7 @@ import pg from "pg";
 import type { Clock } from "../../core/clock.js";
 import type { Backend, BackendCapabilities, BackendEventListener } from "../backend.js";
 import { PgAudit } from "./audit.js";
+import { PgClaims } from "./claim.js";
 import { clientConfig } from "./connection.js";
 import { PgControl } from "./control.js";
 import { PgFeed } from "./feed.js";
@@ -37,6 +38,7 @@ export class PostgresBackend implements Backend {
   readonly feed: PgFeed;
 
   private readonly jobs: PgJobs;
+  private readonly claims: PgClaims;
   private readonly outcomes: PgOutcomes;
   private readonly control: PgControl;
   private readonly maintenance: PgMaintenance;
@@ -72,6 +74,7 @@ export class PostgresBackend implements Backend {
       clock ?? null,
     );
     this.jobs = new PgJobs(this.store);
+    this.claims = new PgClaims(this.store);
     this.outcomes = new PgOutcomes(this.store);
     this.control = new PgControl(this.store);
     this.maintenance = new PgMaintenance(this.store);
@@ -111,7 +114,7 @@ export class PostgresBackend implements Backend {
 
   // ── jobs (jobs.ts, control.ts) ───────────────────────────────────────────────────────
   readonly jobEnqueue: Backend["jobEnqueue"] = (p) => this.jobs.enqueue(p);
-  readonly jobClaim: Backend["jobClaim"] = (p) => this.jobs.claim(p);
+  readonly jobClaim: Backend["jobClaim"] = (p) => this.claims.claim(p);
   readonly jobComplete: Backend["jobComplete"] = (p) => this.outcomes.complete(p);
   readonly jobFail: Backend["jobFail"] = (p) => this.outcomes.fail(p);
   readonly jobRelease: Backend["jobRelease"] = (p) => this.outcomes.release(p);
