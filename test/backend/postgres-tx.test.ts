@@ -1,13 +1,15 @@
 /**
  * Enqueue inside the application's own transaction on PostgreSQL (`{ tx }`), with each library
- * an app may hold its transaction in: node-postgres, postgres.js, Drizzle, Kysely. For each:
+ * an app may hold its transaction in: node-postgres, postgres.js, Drizzle, Kysely, Prisma. For each:
  * a rollback leaves no job and sends no wake-up; a commit makes the job visible (not before) and
  * wakes a subscriber in another process-like handle; `enqueueMany(calls, { tx })` writes the
  * batch in the transaction too.
  *
- * Prisma's adapter (`$queryRawUnsafe`) is not exercised here: Prisma needs its generated
- * client (`prisma generate`) and is not installed in this repository.
+ * Prisma runs through its driver adapter for node-postgres (`@prisma/adapter-pg`, no query
+ * engine binary) with the client generated from test/fixtures/prisma/schema.prisma, committed
+ * beside it (generating needs Prisma's schema engine, which cannot be downloaded here).
  */
+import { PrismaPg } from "@prisma/adapter-pg";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
@@ -17,6 +19,7 @@ import type { BackendEvent } from "../../src/backend/backend.js";
 import { createPostgresBackend, type PostgresBackend } from "../../src/backend/postgres/index.js";
 import { createSpool, type Spool } from "../../src/client/spool.js";
 import type { AppTransaction } from "../../src/core/task.js";
+import { PrismaClient } from "../fixtures/prisma/generated/client.js";
 import { POSTGRES_URL_BASE, postgresReachable, postgresUrl, requirePostgres } from "../support/postgres.js";
 
 requirePostgres("the PostgreSQL { tx } tests");
@@ -37,6 +40,7 @@ function adapters(): Adapter[] {
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: POSTGRES_URL_BASE, max: 2 }) }),
   });
   const db = drizzle(pool);
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: POSTGRES_URL_BASE, max: 2 }) });
   const swallow = async (run: () => Promise<unknown>) => {
     try {
       await run();
@@ -92,6 +96,17 @@ function adapters(): Adapter[] {
         ),
       close: () => kysely.destroy(),
     },
+    {
+      name: "Prisma interactive transaction",
+      inTransaction: (commit, body) =>
+        swallow(() =>
+          prisma.$transaction(async (tx) => {
+            await body(tx);
+            if (!commit) throw new Rollback();
+          }),
+        ),
+      close: () => prisma.$disconnect(),
+    },
   ];
 }
 
@@ -132,6 +147,7 @@ describe.skipIf(!postgresReachable)("enqueue inside the application's transactio
     "postgres.js sql.begin",
     "Drizzle (node-postgres) transaction",
     "Kysely Transaction",
+    "Prisma interactive transaction",
   ]) {
     test(`${name}: rollback leaves no job and no wake-up`, async () => {
       const adapter = list.find((a) => a.name === name)!;

@@ -173,7 +173,8 @@ export class PgStore {
           const [row] = await q<{ seq: number }>(this.sql.EVENTS_INSERT, { at: now, events: encoded });
           payload = this.feed.storedFromTransaction(Number(row!.seq));
         }
-        await query("SELECT pg_notify($1, $2)", [this.feed.channel, payload]);
+        // As text: a void column is a type some drivers cannot read (Prisma refuses it).
+        await query("SELECT pg_notify($1, $2)::text AS sent", [this.feed.channel, payload]);
       }
       return result;
     } catch (error) {
