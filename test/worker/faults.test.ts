@@ -75,7 +75,11 @@ test("a throw in a timer or an unawaited rejection fails only its job; the worke
   expect(await (await enqueue("ok", 41)).result({ timeout: "120s" })).toBe(42);
   expect(worker.exitCode).toBeNull();
   for (const j of [timer, rejection, stringy, ...oks]) expect((await j.get()).attempt).toBe(1);
-  expect(logs).toContain("in a job's handler; the job fails with it");
+  // The worker logs through its own stream: the line may reach this process's pipe after the
+  // job's failure is stored and read back. Wait for it (a fact that stays true once seen).
+  await expect
+    .poll(() => logs, { timeout: 30_000, interval: 50 })
+    .toContain("in a job's handler; the job fails with it");
 
   worker.kill("SIGTERM");
   expect(await exited).toBe(0);
