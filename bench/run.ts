@@ -254,6 +254,9 @@ function isolationBench(opts: Options, redisUrl: string): { lines: string[]; jso
   });
 }
 
+/** Jobs per processing run of the growth section (full run). */
+const GROWTH_PROCESS_N = 100_000;
+
 /** G: the growth section (bench/growth.ts) in its own process; its report lines and JSON. */
 function growthBench(opts: Options): { lines: string[]; json: unknown; problems: string[] } {
   const systems = opts.systems.filter((id) => id === "spool-sqlite" || id === "spool-redis");
@@ -265,7 +268,10 @@ function growthBench(opts: Options): { lines: string[]; json: unknown; problems:
   const file = join(dir, "growth.json");
   const args = ["--import", "tsx", join(ROOT, "bench", "growth.ts"), "--json", file];
   args.push("--sizes", opts.growth.join(","), "--systems", systems.join(","));
-  args.push("--n", String(opts.n), "--calls", opts.quick ? "10" : "40");
+  // The reader polls once a second: a processing run of N = 20,000 lasts about a second and
+  // would hold one poll. 100,000 jobs give it several (the quick run only checks the path).
+  const processN = opts.quick ? opts.n : Math.max(opts.n, GROWTH_PROCESS_N);
+  args.push("--n", String(processN), "--calls", opts.quick ? "10" : "40");
   try {
     const text = execFileSync(process.execPath, args, {
       cwd: ROOT,
