@@ -1,6 +1,6 @@
 /**
- * PostgreSQL: lists by state, task and created-time range walk the indexes of migration 0063,
- * and queueList's finished counts come from the trigger-kept deltas, not a scan. Plans are
+ * PostgreSQL: lists by state, task, queue and created-time range walk the indexes of migrations
+ * 0063 and 0090, and queueList's finished counts come from the trigger-kept deltas, not a scan. Plans are
  * checked with EXPLAIN (not by speed) on a store of 200,000 jobs (the planner's choice depends on size), before and after ANALYZE;
  * every page the backend returns is compared with a direct scan; the counts with count(*)
  * after every kind of transition, and after a fold.
@@ -96,6 +96,9 @@ test("state, task and created-time lists walk their indexes and page like a dire
       const task = await explain(c, schema, `JOB_LIST_TASK_${dir}`, { ...args, task: "task-2", queue: "q1" });
       expectIndex(task, "jobs_task_id", analyzed);
       expect(task).not.toContain("jobs_pkey");
+      const queue = await explain(c, schema, `JOB_LIST_QUEUE_${dir}`, { ...args, queue: "q1" });
+      expectIndex(queue, "jobs_queue_id", analyzed);
+      expect(queue).not.toContain("jobs_pkey");
       const span = await explain(c, schema, `JOB_LIST_SPAN_${dir}`, {
         ...args,
         lo: "0",
@@ -113,6 +116,7 @@ test("state, task and created-time lists walk their indexes and page like a dire
       for (const [name, extra] of [
         [`JOB_LIST_STATE_${dir}`, { states: ["failed"] }],
         [`JOB_LIST_TASK_${dir}`, { task: "task-2" }],
+        [`JOB_LIST_QUEUE_${dir}`, { queue: "q1" }],
         [`JOB_LIST_${dir}`, { states: null }],
       ] as const) {
         const p = await explain(c, schema, name, { ...args, ...extra, after: at });
@@ -139,6 +143,8 @@ test("state, task and created-time lists walk their indexes and page like a dire
     ],
     [{ task: "task-3", state: "failed" }, "task = 'task-3' AND state = 'failed'"],
     [{ task: "task-1", queue: "q0" }, "task = 'task-1' AND queue = 'q0'"],
+    [{ queue: "q1" }, "queue = 'q1'"],
+    [{ queue: "q2", createdBefore: 2_000 }, "queue = 'q2' AND created_at < 2000"],
     [{ createdAfter: 100_000, createdBefore: 103_000 }, "created_at >= 100000 AND created_at < 103000"],
     [
       { createdAfter: 100_000, createdBefore: 103_000, state: "failed" },

@@ -71,6 +71,12 @@ test("a one-state list uses the (state, id) index, no full walk and no sort", as
       expect(plan(db, sql, { ...ARGS, task: "t", after: "x" }), `analyzed=${analyzed}`).toMatch(
         /USING INDEX spool_jobs_task_id \(task=\? AND id[<>]\?\)/,
       );
+    for (const sql of [SQL.JOB_LIST_QUEUE_DESC, SQL.JOB_LIST_QUEUE_ASC]) {
+      const { task: _t, queue: _q, ...byQueue } = ARGS;
+      expect(plan(db, sql, { ...byQueue, queue: "q1", after: "x" }), `analyzed=${analyzed}`).toMatch(
+        /USING INDEX spool_jobs_queue_id \(queue=\? AND id[<>]\?\)/,
+      );
+    }
     for (const sql of [SQL.JOB_LIST_DESC, SQL.JOB_LIST_ASC])
       expect(plan(db, sql, { ...ARGS, states: null, after: "x" }), `analyzed=${analyzed}`).toMatch(
         /SEARCH spool_jobs USING INDEX sqlite_autoindex_spool_jobs_1 \(id[<>]\?\)/,
@@ -128,3 +134,33 @@ function db2Ids(file: string): string[] {
     db.close();
   }
 }
+
+test("a quiet queue listed beside a busy one pages like a direct scan, newest and oldest first", async () => {
+  // The busy queue's jobs are all newer: the walk of every job in id order read them all first.
+  const file = tmp.file("queues.db");
+  const backend = await createSqliteBackend(`sqlite://${file}`, { clock: new FakeClock() });
+  open.push(backend);
+  await backend.jobEnqueue({ jobs: Array.from({ length: 23 }, () => newJob("quiet")) });
+  for (let i = 0; i < 4; i++)
+    await backend.jobEnqueue({ jobs: Array.from({ length: 500 }, () => newJob("busy")) });
+  await backend.jobEnqueue({ jobs: Array.from({ length: 2 }, () => newJob("quiet")) });
+  const db = new Database(file, { readonly: true });
+  const direct = (
+    db.prepare("SELECT id FROM spool_jobs WHERE queue = 'quiet' ORDER BY id DESC").all() as { id: string }[]
+  ).map((r) => r.id);
+  db.close();
+  expect(direct).toHaveLength(25);
+  for (const order of ["desc", "asc"] as const) {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await backend.jobList({ queue: "quiet", order, limit: 7, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.jobs.map((j) => j.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(order === "desc" ? direct : [...direct].reverse());
+  }
+  // Other filters still apply on the queue walk.
+  const keyed = await backend.jobList({ queue: "busy", task: "nope" });
+  expect(keyed.jobs).toEqual([]);
+}, 120_000);

@@ -148,8 +148,8 @@ export class PgControl {
   /**
    * A page of jobs, through the statement whose WHERE names the filter that drives the walk
    * (as SQLite's reads.ts jobList): a created-time range holding few jobs bounds the primary-key
-   * walk to their ids, else the states walk (state, id), else a task walks (task, id), else
-   * every job in id order. Each statement checks every filter.
+   * walk to their ids, else the states walk (state, id), else a task walks (task, id), else a
+   * queue walks (queue, id), else every job in id order. Each statement checks every filter.
    */
   async list(params: JobListParams): Promise<JobPage> {
     const args = sqlListArgs(params);
@@ -180,6 +180,10 @@ export class PgControl {
       if (args.task !== null) {
         const { states: _s, ...rest } = args;
         return q<JobRow>(pick("JOB_LIST_TASK_ASC", "JOB_LIST_TASK_DESC"), rest);
+      }
+      if (args.queue !== null) {
+        const { states: _s, task: _t, ...rest } = args;
+        return q<JobRow>(pick("JOB_LIST_QUEUE_ASC", "JOB_LIST_QUEUE_DESC"), rest);
       }
       return q<JobRow>(pick("JOB_LIST_ASC", "JOB_LIST_DESC"), args);
     });

@@ -47,7 +47,8 @@ export const RANGE_PROBE_MAX = 50_000;
  * A page of jobs. Each filter that can drive the walk has a statement whose WHERE names it with
  * no `:x IS NULL OR` around it (that OR keeps the planner off every index): a created-time range
  * holding few jobs bounds the primary-key walk to their ids, else one state (or each of several,
- * merged) walks (state, id), else a task walks (task, id), else every job in id order. Every
+ * merged) walks (state, id), else a task walks (task, id), else a queue walks (queue, id), else
+ * every job in id order. Every
  * statement still checks every filter, so the choice costs time, never a wrong row.
  */
 export async function jobList(s: SqliteStore, params: JobListParams): Promise<JobPage> {
@@ -82,6 +83,11 @@ export async function jobList(s: SqliteStore, params: JobListParams): Promise<Jo
         const task = args.task;
         if (task !== null)
           return (desc ? s.sql.jobListTaskDesc : s.sql.jobListTaskAsc).all({ ...rest, task });
+        const queue = args.queue;
+        if (queue !== null) {
+          const { task: _t, ...byQueue } = rest;
+          return (desc ? s.sql.jobListQueueDesc : s.sql.jobListQueueAsc).all({ ...byQueue, queue });
+        }
         return (desc ? s.sql.jobListDesc : s.sql.jobListAsc).all({ ...rest, states: null });
       })
       .deferred(),

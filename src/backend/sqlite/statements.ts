@@ -48,6 +48,8 @@ export interface JobListSqlParams {
 export type JobListStateSqlParams = Omit<JobListSqlParams, "states"> & { state: string };
 /** job-list-task.sql: one task, so the (task, id) index serves the walk. */
 export type JobListTaskSqlParams = Omit<JobListSqlParams, "states" | "task"> & { task: string };
+/** job-list-queue.sql: one queue, so the (queue, id) index serves the walk. */
+export type JobListQueueSqlParams = Omit<JobListSqlParams, "states" | "task" | "queue"> & { queue: string };
 /** job-list-span.sql: a created-time range walks only the ids between its jobs' smallest and largest. */
 export type JobListSpanSqlParams = JobListSqlParams & { lo: string; hi: string };
 
@@ -199,6 +201,8 @@ export function prepareStatements(db: Sqlite.Database) {
     jobListStateDesc: p<JobListStateSqlParams, JobRow>(SQL.JOB_LIST_STATE_DESC),
     jobListTaskAsc: p<JobListTaskSqlParams, JobRow>(SQL.JOB_LIST_TASK_ASC),
     jobListTaskDesc: p<JobListTaskSqlParams, JobRow>(SQL.JOB_LIST_TASK_DESC),
+    jobListQueueAsc: p<JobListQueueSqlParams, JobRow>(SQL.JOB_LIST_QUEUE_ASC),
+    jobListQueueDesc: p<JobListQueueSqlParams, JobRow>(SQL.JOB_LIST_QUEUE_DESC),
     jobListSpanAsc: p<JobListSpanSqlParams, JobRow>(SQL.JOB_LIST_SPAN_ASC),
     jobListSpanDesc: p<JobListSpanSqlParams, JobRow>(SQL.JOB_LIST_SPAN_DESC),
     jobListRangeProbe: p<

@@ -404,6 +404,26 @@ export const JOB_INSERT = "INSERT INTO spool.jobs (\n  id, task, queue, state, p
 export const JOB_LEASED = "SELECT queue, attempt FROM spool.jobs WHERE id = :id::text AND state = 'running' AND lease_token = :token::text\nFOR SHARE";
 
 /**
+ * `queries/job-list-queue.sql`: One page of one queue's jobs, oldest first: the walk of jobs_queue_id (migration 0090) in id
+ * order, stopped after one page. The queue is matched by `>= AND <=` and the inner ORDER BY names
+ * it, so only that index gives the order without a sort (as in job-list-task.sql). No state or
+ * task filter here (those go to job-list-state.sql and job-list-task.sql first).
+ * Params: :queue, and as job-list.sql without :states and :task.
+ * Returns: every column.
+ */
+export const JOB_LIST_QUEUE_ASC = "SELECT p.* FROM unnest(ARRAY[:queue::text]) AS t(queue)\nCROSS JOIN LATERAL (\nSELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE j.queue >= t.queue AND j.queue <= t.queue\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id > :after::text)\n  AND (:search::text IS NULL OR strpos(lower(\n    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')\n  ), :search::text) > 0)\n  ORDER BY j.queue ASC, j.id ASC\n  LIMIT :limit::bigint\n) AS p\nORDER BY p.id ASC\nLIMIT :limit::bigint";
+
+/**
+ * `queries/job-list-queue.sql`: One page of one queue's jobs, newest first: the walk of jobs_queue_id (migration 0090) in id
+ * order, stopped after one page. The queue is matched by `>= AND <=` and the inner ORDER BY names
+ * it, so only that index gives the order without a sort (as in job-list-task.sql). No state or
+ * task filter here (those go to job-list-state.sql and job-list-task.sql first).
+ * Params: :queue, and as job-list.sql without :states and :task.
+ * Returns: every column.
+ */
+export const JOB_LIST_QUEUE_DESC = "SELECT p.* FROM unnest(ARRAY[:queue::text]) AS t(queue)\nCROSS JOIN LATERAL (\nSELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,\n  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,\n  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,\n  j.updated_at, j.flow_key\nFROM spool.jobs AS j\nWHERE j.queue >= t.queue AND j.queue <= t.queue\n  AND (:key::text IS NULL OR j.key = :key::text)\n  AND (:created_after::bigint IS NULL OR j.created_at >= :created_after::bigint)\n  AND (:created_before::bigint IS NULL OR j.created_at < :created_before::bigint)\n  AND (:after::text IS NULL OR j.id < :after::text)\n  AND (:search::text IS NULL OR strpos(lower(\n    j.id || chr(10) || coalesce(j.key, '') || chr(10) || coalesce(j.errors -> -1 ->> 'message', '')\n  ), :search::text) > 0)\n  ORDER BY j.queue DESC, j.id DESC\n  LIMIT :limit::bigint\n) AS p\nORDER BY p.id DESC\nLIMIT :limit::bigint";
+
+/**
  * `queries/job-list-range-probe.sql`: The jobs created in [:created_after, :created_before) (a NULL bound is open), read from
  * jobs_created (migration 0063), at most :cap of them: how many, and their smallest and largest
  * id, which bound the walk of job-list-span.sql. n = :cap: the range may hold more.
@@ -1177,5 +1197,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 82,
     name: "flow_groups",
     sql: "-- 0082_flow_groups: the fair claim reads one group (task + limit key) at a time through an index,\n-- and goes on from claim to claim round the groups (docs/flow-control.md, \"Fairness between\n-- keys\"), as SQLite does since its 0051. Before, one window query numbered and sorted every\n-- queued job of the queue on every fair claim, so its cost grew with the backlog.\n-- Queued jobs with limits by group, each group in claim order: the walk from group to group is\n-- one seek per step (`(task, flow_key) > (…)`), and a group's next jobs one range read.\nCREATE INDEX jobs_flow_groups ON spool.jobs (queue, task, flow_key, priority DESC, run_at, id)\n  WHERE state = 'queued' AND flow_key IS NOT NULL;\n-- Queued jobs without limits, in claim order: the fair claim serves them as one more group.\n-- Without it, finding the next job without limits in a queue full of jobs with limits walks\n-- them all (jobs_ready holds both).\nCREATE INDEX jobs_plain_ready ON spool.jobs (queue, priority DESC, run_at, id)\n  WHERE state = 'queued' AND flow_key IS NULL;\n-- Where each queue's round-robin between groups goes on: the last group a fair claim served\n-- (task NULL: the group of jobs without limits). One row per queue that had a fair claim,\n-- written under the fair claims' advisory lock (flow-lock.sql).\nCREATE TABLE spool.flow_cursor (\n  queue    text COLLATE \"C\" NOT NULL PRIMARY KEY,\n  task     text COLLATE \"C\",\n  flow_key text COLLATE \"C\"\n);",
+  },
+  {
+    version: 90,
+    name: "queue_list_index",
+    sql: "-- (queue, id): a queue filter walks its queue's jobs in id order (job-list-queue.sql) and stops\n-- after one page. The walk of every job in id order read every newer job of the other queues\n-- first: a dashboard listing a quiet queue beside a busy one read the busy one's whole backlog.\n-- Cost as the list indexes of 0063: every UPDATE of a job is already non-HOT, so one more entry\n-- per update.\n-- Writers wait while this runs (the index must see every job).\nLOCK TABLE spool.jobs IN SHARE ROW EXCLUSIVE MODE;\n\nCREATE INDEX IF NOT EXISTS jobs_queue_id ON spool.jobs (queue, id);",
   },
 ];

@@ -387,6 +387,30 @@ export const JOB_INSERT_ROWS = "INSERT INTO spool_jobs (\n  id, task, queue, sta
 export const JOB_LEASED = "SELECT queue, attempt FROM spool_jobs WHERE id = :id AND state = 'running' AND lease_token = :token";
 
 /**
+ * `queries/job-list-queue.sql`: One page of one queue's jobs, oldest first: `queue = :queue` with no OR around it lets the planner
+ * walk spool_jobs_queue_id (migration 0090) in id order and stop after one page (the walk of
+ * every job read the other queues' newer jobs first). Other NULL filters match everything;
+ * :states and :task are NULL here (a state filter goes to job-list-state.sql, a task filter to
+ * job-list-task.sql first).
+ * Params: :queue, :key, :created_after, :created_before, :after (never NULL: see job-list.sql),
+ *   :search, :limit.
+ * Returns: every column.
+ */
+export const JOB_LIST_QUEUE_ASC = "SELECT * FROM spool_jobs\nWHERE queue = :queue\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id > :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id ASC\nLIMIT :limit";
+
+/**
+ * `queries/job-list-queue.sql`: One page of one queue's jobs, newest first: `queue = :queue` with no OR around it lets the planner
+ * walk spool_jobs_queue_id (migration 0090) in id order and stop after one page (the walk of
+ * every job read the other queues' newer jobs first). Other NULL filters match everything;
+ * :states and :task are NULL here (a state filter goes to job-list-state.sql, a task filter to
+ * job-list-task.sql first).
+ * Params: :queue, :key, :created_after, :created_before, :after (never NULL: see job-list.sql),
+ *   :search, :limit.
+ * Returns: every column.
+ */
+export const JOB_LIST_QUEUE_DESC = "SELECT * FROM spool_jobs\nWHERE queue = :queue\n  AND (:key IS NULL OR key = :key)\n  AND (:created_after IS NULL OR created_at >= :created_after)\n  AND (:created_before IS NULL OR created_at < :created_before)\n  AND id < :after\n  AND (:search IS NULL OR spool_contains_ci(\n    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),\n    :search\n  ))\nORDER BY id DESC\nLIMIT :limit";
+
+/**
  * `queries/job-list-range-probe.sql`: The jobs created in [:created_after, :created_before) (a NULL bound is open), read from
  * spool_jobs_created (migration 0053) alone, at most :cap of them: how many (up to :cap), and
  * their smallest and largest id, which bound the walk of job-list-span.sql. n = :cap means the
@@ -1245,5 +1269,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 53,
     name: "list_indexes",
     sql: "-- Listing jobs by created time and by task over a big store (issue 17: reads flat to 1M jobs).\n-- Both columns are set once, at insert, so each index costs one b-tree write per job created\n-- (and per job deleted), none per state change.\n--\n-- (created_at, id): a created-time range finds its jobs here (read index-only, capped) and\n-- bounds the id walk of job-list-span.sql to the smallest and largest id among them, where the\n-- walk in id order used to read every newer job before the first one in the range.\nCREATE INDEX IF NOT EXISTS spool_jobs_created ON spool_jobs (created_at, id);\n-- (task, id): a task filter walks its task's jobs in id order (job-list-task.sql) and stops\n-- after one page, where the walk of every job read all the other tasks' jobs too.\nCREATE INDEX IF NOT EXISTS spool_jobs_task_id ON spool_jobs (task, id);",
+  },
+  {
+    version: 90,
+    name: "queue_list_index",
+    sql: "-- (queue, id): a queue filter walks its queue's jobs in id order (job-list-queue.sql) and stops\n-- after one page. The walk of every job in id order (job-list.sql) read every newer job of the\n-- other queues first: a dashboard listing a quiet queue beside a busy one read the busy one's\n-- whole backlog (60 ms behind 200,000 newer jobs, and growing with them). The queue is set once,\n-- at insert, so the index costs one b-tree write per job created or deleted, none per state change.\nCREATE INDEX IF NOT EXISTS spool_jobs_queue_id ON spool_jobs (queue, id);",
   },
 ];
