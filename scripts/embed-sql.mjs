@@ -9,6 +9,9 @@
  *       either direction is one statement written once: `>`/`<`, `ASC`/`DESC`,
  *       "oldest first"/"newest first")
  *   src/backend/B/migrations/<NNNN>_<name>.sql → MIGRATIONS[] ({ version, name, sql })
+ *   a line `{{> name}}` in a query → the lines of src/backend/B/queries/fragments/<name>.sql
+ *       (its header comment dropped): clauses that several statements share verbatim, such as
+ *       the list statements' filters, are written once
  *
  * Output: src/backend/B/generated/sql.ts (committed, so tests need no build step).
  * Deterministic: files are read in sorted order and nothing time- or machine-dependent is
@@ -36,6 +39,28 @@ function splitHeader(text) {
   const header = [];
   while (lines.length > 0 && lines[0].startsWith("--")) header.push(lines.shift().replace(/^--\s?/, ""));
   return { header, body: lines.join("\n").trim().replace(/;\s*$/, "") };
+}
+
+/** Replaces each `{{> name}}` line of `body` by the fragment's lines (header dropped). */
+function withFragments(file, body, fragmentsDir) {
+  return body.replace(/^[ \t]*\{\{> ([a-z0-9-]+)\}\}[ \t]*$/gm, (_line, name) => {
+    let text;
+    try {
+      text = read(join(fragmentsDir, `${name}.sql`));
+    } catch {
+      throw new Error(`${file}: no fragment queries/fragments/${name}.sql`);
+    }
+    const { header, body: fragment } = splitHeader(text);
+    if (header.length === 0) throw new Error(`fragments/${name}.sql: missing header comment`);
+    if (!fragment) throw new Error(`fragments/${name}.sql: empty`);
+    // The lines as written (splitHeader trims the first line's indentation): the statement
+    // reads as if written out.
+    return text
+      .split("\n")
+      .slice(header.length)
+      .join("\n")
+      .replace(/^\n+|\n+$/g, "");
+  });
 }
 
 /** Rejects files with more than one statement (a `;` followed by more SQL, outside quotes and comments). */
@@ -95,10 +120,11 @@ function embed(backend) {
 
   const names = new Set();
   for (const file of sqlFiles(queriesDir)) {
-    const { header, body } = splitHeader(read(join(queriesDir, file)));
+    const { header, body: raw } = splitHeader(read(join(queriesDir, file)));
     if (header.length === 0)
       throw new Error(`${file}: missing header comment (what it does, its parameters)`);
-    if (!body) throw new Error(`${file}: no statement`);
+    if (!raw) throw new Error(`${file}: no statement`);
+    const body = withFragments(file, raw, join(queriesDir, "fragments"));
     assertOneStatement(file, body);
     for (const variant of directions(file, header, body)) {
       if (names.has(variant.name)) throw new Error(`${file}: constant ${variant.name} defined twice`);

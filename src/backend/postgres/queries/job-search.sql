@@ -2,10 +2,7 @@
 -- input, result or an error message (src/backend/search.ts). A scan in id order until the page
 -- is full (no text index yet). Other params as job-list.sql.
 -- Returns: every column.
-SELECT j.id, j.task, j.queue, j.state, j.priority, j.run_at, j.attempt, j.max_attempts, j.input, j.result,
-  j.errors, j.progress, j.key, j.meta, j.depends_on, j.pending_dependencies, j.has_dependents, j.lease_ms,
-  j.timeout_ms, j.worker_id, j.lease_token, j.lease_expires_at, j.created_at, j.started_at, j.finished_at,
-  j.updated_at, j.flow_key
+{{> job-columns}}
 FROM spool.jobs AS j
 WHERE (:queue::text IS NULL OR j.queue = :queue::text)
   AND (:states::text[] IS NULL OR j.state = ANY(:states::text[]))

@@ -11,13 +11,6 @@
 SELECT * FROM spool_jobs
 WHERE (:queue IS NULL OR queue = :queue)
   AND (:task IS NULL OR task = :task)
-  AND (:key IS NULL OR key = :key)
-  AND (:created_after IS NULL OR created_at >= :created_after)
-  AND (:created_before IS NULL OR created_at < :created_before)
-  AND id {{cmp}} :after
-  AND (:search IS NULL OR spool_contains_ci(
-    id || char(10) || coalesce(key, '') || char(10) || coalesce(json_extract(errors, '$[#-1].message'), ''),
-    :search
-  ))
+  {{> job-list-filters}}
 ORDER BY id {{order}}
 LIMIT :limit
