@@ -1,9 +1,8 @@
 /**
  * PostgreSQL: lists by state, task, queue and created-time range walk the indexes of migrations
- * 0063 and 0090, and queueList's finished counts come from the trigger-kept deltas, not a scan. Plans are
- * checked with EXPLAIN (not by speed) on a store of 200,000 jobs (the planner's choice depends on size), before and after ANALYZE;
- * every page the backend returns is compared with a direct scan; the counts with count(*)
- * after every kind of transition, and after a fold.
+ * 0063 and 0090. Plans are checked with EXPLAIN (not by speed) on a store of 200,000 jobs (the
+ * planner's choice depends on size), before and after ANALYZE; every page the backend returns is
+ * compared with a direct scan. (queueList's counts: postgres-state-counts.test.ts.)
  */
 import pg from "pg";
 import { afterAll, expect, test } from "vitest";
@@ -164,72 +163,3 @@ test("state, task and created-time lists walk their indexes and page like a dire
   expect(RANGE_PROBE_MAX).toBeGreaterThan(300);
   expect((await backend.jobList({ state: [] })).jobs).toEqual([]);
 }, 180_000);
-
-test("finished counts follow every transition and survive a fold", async () => {
-  const { url, schema, cleanup } = postgresUrl();
-  cleanups.push(cleanup);
-  const backend = await createPostgresBackend(url);
-  cleanups.push(() => backend.close());
-  await backend.migrate();
-  const c = new pg.Client(POSTGRES_URL_BASE);
-  await c.connect();
-  cleanups.push(() => c.end());
-  const truth = async () => {
-    const rows = (
-      await c.query(`SELECT queue, state, count(*)::int AS n FROM "${schema}".jobs
-        WHERE state IN ('completed', 'failed', 'cancelled') GROUP BY queue, state`)
-    ).rows as { queue: string; state: "completed" | "failed" | "cancelled"; n: number }[];
-    const out: Record<string, Record<string, number>> = {};
-    for (const r of rows) (out[r.queue] ??= {})[r.state] = r.n;
-    return out;
-  };
-  const counted = async () => {
-    const out: Record<string, Record<string, number>> = {};
-    for (const q of await backend.queueList())
-      for (const s of ["completed", "failed", "cancelled"] as const)
-        if (q.counts[s] > 0) (out[q.name] ??= {})[s] = q.counts[s];
-    return out;
-  };
-  const mk = (queue: string, i: number) => ({
-    id: `${String(i).padStart(6, "0")}-${queue}`,
-    task: "t",
-    queue,
-    input: "{}",
-    priority: 0,
-    runAt: 0,
-    maxAttempts: 3,
-    key: null,
-    meta: {},
-    dependsOn: [],
-    leaseMs: null,
-    timeoutMs: null,
-  });
-  await backend.jobEnqueue({ jobs: Array.from({ length: 60 }, (_, i) => mk(`q${i % 2}`, i)) });
-  const claimed = await backend.jobClaim({ queues: ["q0", "q1"], limit: 60, workerId: "w", leaseMs: 60_000 });
-  const [done, fail] = [claimed.jobs.slice(0, 40), claimed.jobs.slice(40)];
-  await backend.jobComplete({ jobs: done.map((j) => ({ id: j.id, token: j.leaseToken, result: "null" })) });
-  await backend.jobFail({
-    jobs: fail.map((j) => ({
-      id: j.id,
-      token: j.leaseToken,
-      retryAt: null,
-      error: { attempt: 1, name: "E", message: "x", at: 1 },
-    })),
-  });
-  expect(await counted()).toEqual(await truth());
-  await backend.jobRetry({ ids: fail.slice(0, 5).map((j) => j.id) });
-  await backend.jobRemove({ ids: done.slice(0, 7).map((j) => j.id) });
-  await backend.jobEnqueue({ jobs: [mk("q2", 100)] });
-  await backend.jobCancel({ ids: ["000100-q2"] });
-  await backend.retentionPrune({ completedKeep: 20, limit: 1000 });
-  expect(await counted()).toEqual(await truth());
-  const deltas = async () =>
-    Number((await c.query(`SELECT count(*) AS n FROM "${schema}".finished_counts`)).rows[0].n);
-  await backend.workerHeartbeat({
-    worker: { id: "w", host: "h", pid: 1, queues: ["q0"], concurrency: 1, running: [], startedAt: 0 },
-    ttlMs: 1000,
-  });
-  expect(await deltas()).toBeLessThanOrEqual(5);
-  expect(await counted()).toEqual(await truth());
-  expect(Object.keys(await truth()).length).toBe(3);
-}, 120_000);

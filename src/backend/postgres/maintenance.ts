@@ -110,8 +110,8 @@ export class PgMaintenance {
     if (!(limit > 0)) return { removed: 0 };
     return this.store.write("retention", async (tx) => {
       await tx.q(this.sql.WORKFLOW_SETTLE, { now: tx.now });
-      // queueList sums the finished-count deltas: fold them here and at each heartbeat.
-      await tx.q(this.sql.FINISHED_COUNTS_FOLD);
+      // queueList sums the state-count deltas: fold them here and at each heartbeat.
+      await tx.q(this.sql.STATE_COUNTS_FOLD);
       let removed = 0;
       const rules: [JobState, number | undefined, number | undefined][] = [
         ["completed", params.completedBefore, params.completedKeep],
@@ -152,7 +152,7 @@ export class PgMaintenance {
   async workerHeartbeat({ worker, ttlMs }: WorkerHeartbeatParams): Promise<void> {
     await this.store.write("worker heartbeat", async (tx) => {
       await tx.q(this.sql.WORKER_DELETE_EXPIRED, { now: tx.now });
-      await tx.q(this.sql.FINISHED_COUNTS_FOLD);
+      await tx.q(this.sql.STATE_COUNTS_FOLD);
       await tx.q(this.sql.WORKER_UPSERT, {
         id: worker.id,
         host: worker.host,

@@ -93,15 +93,6 @@ export const EVENTS_INSERT = "INSERT INTO spool.events (at, events) VALUES (:at:
 export const EVENTS_PRUNE = "DELETE FROM spool.events WHERE at < :before::bigint";
 
 /**
- * `queries/finished-counts-fold.sql`: Folds the finished-count deltas (migration 0063) into one row per queue and state, so
- * queueList sums a few rows. Rows appended while this runs are not in its snapshot and stay;
- * two folds at once cannot count a row twice (the second waits on the first's deletes, then
- * skips the rows they removed).
- * Params: none.
- */
-export const FINISHED_COUNTS_FOLD = "WITH gone AS (DELETE FROM spool.finished_counts RETURNING queue, state, n)\nINSERT INTO spool.finished_counts (queue, state, n)\n  SELECT queue, state, sum(n) FROM gone GROUP BY queue, state HAVING sum(n) <> 0";
-
-/**
  * `queries/flow-claim.sql`: Claims the jobs the fair claim chose if they are still queued (a plain claim may have taken
  * a job without limits meanwhile: READ COMMITTED re-checks the row after its lock), and, when
  * :move, stores the last group it served as the queue's rotation cursor (flow-start.sql).
@@ -763,13 +754,13 @@ export const NOTIFY_SEND_STORED = "WITH s AS (\n  INSERT INTO spool.events (at, 
 export const NOTIFY_SEND = "SELECT set_config('synchronous_commit', 'off', true) AS relaxed, pg_notify(:channel::text, :payload::text) AS sent";
 
 /**
- * `queries/queue-counts.sql`: Jobs per queue and state. The active states are counted from their partial indexes; the
- * finished states are summed from spool.finished_counts (deltas kept by triggers, migration
- * 0063, folded by retention), so the answer does not grow with the finished jobs retained.
+ * `queries/queue-counts.sql`: Jobs per queue and state: the sums of the deltas the triggers of migrations 0063 and 0091
+ * append on every insert, state change and delete, folded by heartbeats and retention
+ * (state-counts-fold.sql), so the answer grows neither with the jobs retained nor with a backlog.
  * Params: none.
  * Returns: queue, state, n.
  */
-export const QUEUE_COUNTS = "SELECT queue, 'queued' AS state, count(*)::integer AS n FROM spool.jobs WHERE state = 'queued' GROUP BY queue\nUNION ALL\nSELECT queue, 'scheduled', count(*)::integer FROM spool.jobs WHERE state = 'scheduled' GROUP BY queue\nUNION ALL\nSELECT queue, 'running', count(*)::integer FROM spool.jobs WHERE state = 'running' GROUP BY queue\nUNION ALL\nSELECT queue, 'waiting', count(*)::integer FROM spool.jobs WHERE state = 'waiting' GROUP BY queue\nUNION ALL\nSELECT queue, state, sum(n)::integer FROM spool.finished_counts GROUP BY queue, state HAVING sum(n) > 0";
+export const QUEUE_COUNTS = "SELECT queue, state, sum(n)::integer AS n FROM spool.state_counts GROUP BY queue, state HAVING sum(n) > 0";
 
 /**
  * `queries/queue-hold-get.sql`: Until when a queue is held (no row, or a past instant: not held).
@@ -1012,6 +1003,15 @@ export const SESSION_REVOKE = "INSERT INTO spool.revoked_sessions (id, expires_a
 export const SESSION_REVOKED = "SELECT 1 AS revoked FROM spool.revoked_sessions WHERE id = :id::text AND expires_at > :now::bigint";
 
 /**
+ * `queries/state-counts-fold.sql`: Folds the per-queue state-count deltas (migrations 0063, 0091) into one row per queue and
+ * state, so queueList sums a few rows. Rows appended while this runs are not in its snapshot and
+ * stay; two folds at once cannot count a row twice (the second waits on the first's deletes,
+ * then skips the rows they removed).
+ * Params: none.
+ */
+export const STATE_COUNTS_FOLD = "WITH gone AS (DELETE FROM spool.state_counts RETURNING queue, state, n)\nINSERT INTO spool.state_counts (queue, state, n)\n  SELECT queue, state, sum(n) FROM gone GROUP BY queue, state HAVING sum(n) <> 0";
+
+/**
  * `queries/tx-relaxed-commit.sql`: This transaction commits without waiting for its WAL flush (claims: job-claim-fast.sql).
  */
 export const TX_RELAXED_COMMIT = "SELECT set_config('synchronous_commit', 'off', true)";
@@ -1202,5 +1202,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 90,
     name: "queue_list_index",
     sql: "-- (queue, id): a queue filter walks its queue's jobs in id order (job-list-queue.sql) and stops\n-- after one page. The walk of every job in id order read every newer job of the other queues\n-- first: a dashboard listing a quiet queue beside a busy one read the busy one's whole backlog.\n-- Cost as the list indexes of 0063: every UPDATE of a job is already non-HOT, so one more entry\n-- per update.\n-- Writers wait while this runs (the index must see every job).\nLOCK TABLE spool.jobs IN SHARE ROW EXCLUSIVE MODE;\n\nCREATE INDEX IF NOT EXISTS jobs_queue_id ON spool.jobs (queue, id);",
+  },
+  {
+    version: 91,
+    name: "state_counts",
+    sql: "-- Per-queue counts of every state, kept by the triggers of 0063, which counted only the\n-- finished states: the live ones (waiting, scheduled, queued, running) were counted from their\n-- partial indexes at every queueList. PostgreSQL cannot count an index without visiting the\n-- heap of rows changed since the last VACUUM, which for jobs in flight is all of them, so with\n-- a backlog of 100,000 queued jobs a dashboard's `queues.list` took 240-500 ms while a worker\n-- drained it (and grew with the backlog). Now every state's count is the sum of the deltas,\n-- folded into one row per queue and state by each heartbeat and retention run\n-- (state-counts-fold.sql).\n-- Cost: a claim or a completion statement appends two delta rows where it appended zero or one.\n-- Writers wait while this runs (the first live counts must see every job).\nLOCK TABLE spool.jobs IN SHARE ROW EXCLUSIVE MODE;\n\nALTER TABLE spool.finished_counts RENAME TO state_counts;\n\nINSERT INTO spool.state_counts (queue, state, n)\n  SELECT queue, state, count(*) FROM spool.jobs\n  WHERE state NOT IN ('completed', 'failed', 'cancelled')\n  GROUP BY queue, state;\n\nDROP TRIGGER IF EXISTS finished_counts_insert ON spool.jobs;\nDROP TRIGGER IF EXISTS finished_counts_update ON spool.jobs;\nDROP TRIGGER IF EXISTS finished_counts_delete ON spool.jobs;\nDROP FUNCTION IF EXISTS spool.finished_counts_insert();\nDROP FUNCTION IF EXISTS spool.finished_counts_update();\nDROP FUNCTION IF EXISTS spool.finished_counts_delete();\n\n-- Statement-level, with transition tables: one trigger run per statement (a claim or a\n-- completion batch is one UPDATE), not one per row; appending, so no counter row that every\n-- transaction would lock.\nCREATE OR REPLACE FUNCTION spool.state_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  INSERT INTO spool.state_counts (queue, state, n)\n    SELECT queue, state, count(*) FROM new_rows GROUP BY queue, state;\n  RETURN NULL;\nEND $$;\n\nCREATE OR REPLACE FUNCTION spool.state_counts_update() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  INSERT INTO spool.state_counts (queue, state, n)\n    SELECT queue, state, sum(d) FROM (\n      SELECT n.queue, n.state, 1 AS d FROM new_rows n JOIN old_rows o ON o.id = n.id\n      WHERE (n.state, n.queue) IS DISTINCT FROM (o.state, o.queue)\n      UNION ALL\n      SELECT o.queue, o.state, -1 FROM new_rows n JOIN old_rows o ON o.id = n.id\n      WHERE (n.state, n.queue) IS DISTINCT FROM (o.state, o.queue)\n    ) AS changes\n    GROUP BY queue, state HAVING sum(d) <> 0;\n  RETURN NULL;\nEND $$;\n\nCREATE OR REPLACE FUNCTION spool.state_counts_delete() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  INSERT INTO spool.state_counts (queue, state, n)\n    SELECT queue, state, -count(*) FROM old_rows GROUP BY queue, state;\n  RETURN NULL;\nEND $$;\n\nCREATE TRIGGER state_counts_insert AFTER INSERT ON spool.jobs\n  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION spool.state_counts_insert();\nCREATE TRIGGER state_counts_update AFTER UPDATE ON spool.jobs\n  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION spool.state_counts_update();\nCREATE TRIGGER state_counts_delete AFTER DELETE ON spool.jobs\n  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION spool.state_counts_delete();",
   },
 ];

@@ -1,14 +1,6 @@
--- Jobs per queue and state. The active states are counted from their partial indexes; the
--- finished states are summed from spool.finished_counts (deltas kept by triggers, migration
--- 0063, folded by retention), so the answer does not grow with the finished jobs retained.
+-- Jobs per queue and state: the sums of the deltas the triggers of migrations 0063 and 0091
+-- append on every insert, state change and delete, folded by heartbeats and retention
+-- (state-counts-fold.sql), so the answer grows neither with the jobs retained nor with a backlog.
 -- Params: none.
 -- Returns: queue, state, n.
-SELECT queue, 'queued' AS state, count(*)::integer AS n FROM spool.jobs WHERE state = 'queued' GROUP BY queue
-UNION ALL
-SELECT queue, 'scheduled', count(*)::integer FROM spool.jobs WHERE state = 'scheduled' GROUP BY queue
-UNION ALL
-SELECT queue, 'running', count(*)::integer FROM spool.jobs WHERE state = 'running' GROUP BY queue
-UNION ALL
-SELECT queue, 'waiting', count(*)::integer FROM spool.jobs WHERE state = 'waiting' GROUP BY queue
-UNION ALL
-SELECT queue, state, sum(n)::integer FROM spool.finished_counts GROUP BY queue, state HAVING sum(n) > 0
+SELECT queue, state, sum(n)::integer AS n FROM spool.state_counts GROUP BY queue, state HAVING sum(n) > 0
