@@ -134,6 +134,13 @@ export function refuseTx(tx: unknown, backend: string, what = "enqueue"): void {
     );
 }
 
+/**
+ * Queued jobs per (queue, priority), in claim order, examined for `oldestQueuedAt` by the stores
+ * that cannot read it from a created-time index (Redis queue-list.lua, PostgreSQL
+ * queue-oldest-queued.sql): a bound on what one `queues.list` reads, however long the backlog.
+ */
+export const OLDEST_SCAN = 100;
+
 export const LEASE_EXPIRED_MESSAGE =
   "lease expired: the worker stopped renewing it (crashed, killed, or blocked)";
 

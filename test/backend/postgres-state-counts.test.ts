@@ -2,13 +2,15 @@
  * PostgreSQL: queueList's per-queue counts of every state are the sums of the deltas the
  * statement triggers of migrations 0063 and 0091 append, not a scan. Checked against count(*)
  * after every kind of transition and after a fold, and on a store upgraded to 0091 with jobs
- * in every state already in it (the migration seeds the live counts).
+ * in every state already in it (the migration seeds the live counts). Beside a big backlog,
+ * the rest of queues.list (the oldest queued job, held tasks) reads a bounded number of jobs.
  */
 import pg from "pg";
 import { afterAll, expect, test } from "vitest";
 import { MIGRATIONS } from "../../src/backend/postgres/generated/sql.js";
 import { createPostgresBackend, type PostgresBackend } from "../../src/backend/postgres/index.js";
-import { inSchema } from "../../src/backend/postgres/statements.js";
+import { inSchema, prepareStatements } from "../../src/backend/postgres/statements.js";
+import { OLDEST_SCAN } from "../../src/backend/shared.js";
 import { JOB_STATES, type JobState } from "../../src/core/types.js";
 import { POSTGRES_URL_BASE, postgresUrl, requirePostgres } from "../support/postgres.js";
 
@@ -130,4 +132,73 @@ test("a store upgraded to 0091 counts the jobs it already had, in every state", 
   expect(Object.keys(expected)).toHaveLength(3);
   expect(expected.q1?.queued).toBeGreaterThan(0);
   expect(await counted(backend)).toEqual(expected);
+}, 120_000);
+
+/** Rows the plan's nodes on `jobs` produced (actual rows × loops), from EXPLAIN ANALYZE. */
+async function jobsRowsRead(c: pg.Client, text: string, values: unknown[]): Promise<number> {
+  const r = await c.query({ text: `EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values });
+  const plan = (r.rows[0] as { "QUERY PLAN": { Plan: PlanNode }[] })["QUERY PLAN"][0]!.Plan;
+  let rows = 0;
+  const walk = (n: PlanNode) => {
+    if (n["Relation Name"] === "jobs") rows += (n["Actual Rows"] ?? 0) * (n["Actual Loops"] ?? 0);
+    for (const child of n.Plans ?? []) walk(child);
+  };
+  walk(plan);
+  return rows;
+}
+interface PlanNode {
+  "Relation Name"?: string;
+  "Actual Rows"?: number;
+  "Actual Loops"?: number;
+  Plans?: PlanNode[];
+}
+
+test("queues.list beside a big backlog reads a bounded number of jobs, and its answer is right", async () => {
+  const { url, schema, cleanup } = postgresUrl();
+  cleanups.push(cleanup);
+  const backend = await createPostgresBackend(url);
+  cleanups.push(() => backend.close());
+  await backend.migrate();
+  const c = new pg.Client(POSTGRES_URL_BASE);
+  await c.connect();
+  cleanups.push(() => c.end());
+  // 20,000 queued jobs in two priorities. The oldest (created first) has priority 0, the lower
+  // one, and is fifth in its line (due after four younger jobs): reading only the first job, or
+  // only the highest priority's head, would miss it.
+  await c.query(`INSERT INTO "${schema}".jobs (id, task, queue, state, priority, run_at, max_attempts, input, created_at, updated_at)
+    SELECT lpad(to_hex(i), 12, '0') || '-0000', 't', 'hot', 'queued', CASE WHEN i % 2 = 0 THEN 5 ELSE 0 END,
+      CASE WHEN i = 1 THEN 10 ELSE i END, 3, '{}', 1000 + i, 1
+    FROM generate_series(1, 20000) AS i`);
+  const sql = prepareStatements(schema);
+  const values = (name: "QUEUE_OLDEST_QUEUED" | "FLOW_WAITING_HELD", p: Record<string, unknown>) =>
+    sql[name].params.map((k) => p[k] ?? null);
+  // Without statistics (a busy queue's change faster than autovacuum samples them) and with.
+  for (const analyzed of [false, true]) {
+    if (analyzed) await c.query(`ANALYZE "${schema}".jobs`);
+    // No hold in force: the held-task count reads no job at all.
+    const now = Date.now();
+    expect(
+      await jobsRowsRead(c, sql.FLOW_WAITING_HELD.text, values("FLOW_WAITING_HELD", { now })),
+      `analyzed=${analyzed}`,
+    ).toBe(0);
+    // The oldest queued job: a loose scan of the priorities and OLDEST_SCAN jobs of each.
+    const read = await jobsRowsRead(
+      c,
+      sql.QUEUE_OLDEST_QUEUED.text,
+      values("QUEUE_OLDEST_QUEUED", { queues: ["hot"], depth: OLDEST_SCAN }),
+    );
+    expect(read, `analyzed=${analyzed}`).toBeLessThanOrEqual(2 * OLDEST_SCAN + 10);
+  }
+  const [hot] = await backend.queueList();
+  expect(hot?.counts.queued).toBe(20000);
+  expect(hot?.oldestQueuedAt).toBe(1001);
+  // A hold on task `t` in force: its queued jobs are counted, per queue.
+  await c.query(`INSERT INTO "${schema}".queue_holds (name, until) VALUES ('t' || chr(31) || 't', $1)`, [
+    Date.now() + 60_000,
+  ]);
+  const held = await c.query({
+    text: sql.FLOW_WAITING_HELD.text,
+    values: values("FLOW_WAITING_HELD", { now: Date.now() }),
+  });
+  expect(held.rows).toEqual([{ queue: "hot", task: "t", n: 20000 }]);
 }, 120_000);

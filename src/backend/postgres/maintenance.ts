@@ -12,7 +12,7 @@ import type {
 } from "../backend.js";
 import type { LimitsRow } from "../flow-limits.js";
 import { queueInfosFromRows } from "../queue-infos.js";
-import { LEASE_EXPIRED_MESSAGE } from "../shared.js";
+import { LEASE_EXPIRED_MESSAGE, OLDEST_SCAN } from "../shared.js";
 import { onJobFailed, removeOne } from "./cascade.js";
 import { pgFlowWaiting } from "./flow-waiting.js";
 import { takeFollowUp } from "./follow-ups.js";
@@ -91,13 +91,21 @@ export class PgMaintenance {
   }
 
   async queueList(): Promise<QueueInfo[]> {
-    // Three reads from one snapshot, so counts and flags agree.
+    // Reads from one snapshot, so counts, flags and the oldest queued job agree.
     return this.store.snapshot(async (q) => {
+      const counts = await q<{ queue: string; state: JobState; n: number }>(this.sql.QUEUE_COUNTS);
+      // Only the queues that have queued jobs are probed for the oldest one.
+      const queues = counts.filter((c) => c.state === "queued").map((c) => c.queue);
       const { list, tats } = queueInfosFromRows({
         paused: await q<{ name: string }>(this.sql.QUEUE_PAUSED_LIST),
         limits: await q<LimitsRow & { name: string }>(this.sql.QUEUE_LIMITS_LIST),
-        counts: await q<{ queue: string; state: JobState; n: number }>(this.sql.QUEUE_COUNTS),
-        oldest: await q<{ queue: string; oldest: number }>(this.sql.QUEUE_OLDEST_QUEUED),
+        counts,
+        oldest: queues.length
+          ? await q<{ queue: string; oldest: number }>(this.sql.QUEUE_OLDEST_QUEUED, {
+              queues,
+              depth: OLDEST_SCAN,
+            })
+          : [],
       });
       const waiting = await pgFlowWaiting(this.store, q, list, tats, this.store.now());
       for (const info of list) Object.assign(info, waiting.get(info.name));

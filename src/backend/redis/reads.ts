@@ -12,7 +12,7 @@ import {
 import { noWaiting } from "../flow-waiting.js";
 import { sortFollowUps } from "../follow-ups.js";
 import type { QueueLimits } from "../seam/flow.js";
-import { listLimit } from "../shared.js";
+import { listLimit, OLDEST_SCAN } from "../shared.js";
 import { redisFlowWaiting } from "./flow-waiting.js";
 import { followUpFromHash } from "./job-args.js";
 import { cursorAfter, walkJobs } from "./job-walk.js";
@@ -26,11 +26,6 @@ import { type RedisStore, wrap } from "./store.js";
  */
 export const LIST_SCAN_MAX = 1_000;
 export const LOG_LINES_MAX = 1_000;
-/**
- * Ready jobs per (queue, priority) examined for oldestQueuedAt (see queue-list.lua): a bound
- * on the job hashes one queues.list reads, however long the queue.
- */
-export const OLDEST_SCAN = 100;
 
 export async function jobGet(s: RedisStore, { id }: { id: string }): Promise<JobRecord | null> {
   try {

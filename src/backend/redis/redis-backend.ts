@@ -48,9 +48,10 @@ import * as spawn from "./spawn.js";
 import { RedisStore, wrap } from "./store.js";
 import { RedisWorkflows } from "./workflows.js";
 
+export { OLDEST_SCAN } from "../shared.js";
 export { PROMOTE_MAX } from "./jobs.js";
 export { PUSH_WAIT_MAX_MS } from "./push.js";
-export { LIST_SCAN_MAX, LOG_LINES_MAX, OLDEST_SCAN } from "./reads.js";
+export { LIST_SCAN_MAX, LOG_LINES_MAX } from "./reads.js";
 
 /**
  * Layout version stored at `<prefix>version`; a newer one is refused. 2: the list indexes; 3:

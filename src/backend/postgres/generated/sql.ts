@@ -189,10 +189,13 @@ export const FLOW_TATS = "SELECT grp, tat FROM spool.flow_state WHERE grp = ANY(
 
 /**
  * `queries/flow-waiting-held.sql`: Queued jobs without limits of the tasks a task hold is on now (flow-waiting.ts): a task
- * hold's name is 't', 0x1f, the task.
+ * hold's name is 't', 0x1f, the task. Driven by the holds (a LATERAL count per hold), so with
+ * none in force no job is read: written as a join, the planner (misled by a queue's fast-changing
+ * statistics) walked every queued job and probed the holds for each, 96-172 ms beside a
+ * 50,000-job backlog, on every queues.list.
  * Params: :now. Returns: queue, task, n.
  */
-export const FLOW_WAITING_HELD = "SELECT j.queue, j.task, count(*)::int AS n\nFROM spool.queue_holds h\nJOIN spool.jobs j ON j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\nWHERE h.until > :now AND left(h.name, 2) = 't' || chr(31)\nGROUP BY j.queue, j.task";
+export const FLOW_WAITING_HELD = "SELECT c.queue, substr(h.name, 3) AS task, c.n\nFROM spool.queue_holds AS h\nCROSS JOIN LATERAL (\n  SELECT j.queue, count(*)::int AS n FROM spool.jobs AS j\n  WHERE j.task = substr(h.name, 3) AND j.state = 'queued' AND j.flow_key IS NULL\n  GROUP BY j.queue\n) AS c\nWHERE h.until > :now AND left(h.name, 2) = 't' || chr(31)";
 
 /**
  * `queries/flow-waiting.sql`: Queued jobs with limits per queue, task, limit key and limits (flow-waiting.ts).
@@ -810,11 +813,18 @@ export const QUEUE_LIMITS_PUT = "INSERT INTO spool.queue_limits (name, concurren
 export const QUEUE_LIMITS_TAT = "UPDATE spool.queue_limits SET rate_tat = :tat::double precision WHERE name = :queue::text";
 
 /**
- * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue.
- * Params: none.
+ * `queries/queue-oldest-queued.sql`: created_at of the oldest queued job per queue, found as Redis finds it (queue-list.lua): the
+ * smallest created_at among the first :depth jobs of each priority in claim order, read from
+ * jobs_ready (queue, priority DESC, run_at, id). Exact while a priority holds no more queued
+ * jobs than :depth; beyond that, the oldest job near the head of the line (a job created long
+ * ago but due only now sorts by its run_at). `min(created_at)` over every queued job read the
+ * whole backlog and its heap pages: 92 ms at 50,000 queued, growing with it. The priorities of a
+ * queue are found by a loose index scan (one probe per priority present), so the cost is
+ * queues × priorities × :depth index entries, whatever the backlog.
+ * Params: :queues (the queues that have queued jobs), :depth.
  * Returns: queue, oldest.
  */
-export const QUEUE_OLDEST_QUEUED = "SELECT queue, min(created_at) AS oldest FROM spool.jobs WHERE state = 'queued' GROUP BY queue";
+export const QUEUE_OLDEST_QUEUED = "WITH RECURSIVE prios AS (\n  SELECT q.queue,\n    (SELECT max(j.priority) FROM spool.jobs AS j WHERE j.state = 'queued' AND j.queue = q.queue) AS priority\n  FROM unnest(:queues::text[]) AS q(queue)\n  UNION ALL\n  SELECT p.queue,\n    (SELECT max(j.priority) FROM spool.jobs AS j\n     WHERE j.state = 'queued' AND j.queue = p.queue AND j.priority < p.priority)\n  FROM prios AS p\n  WHERE p.priority IS NOT NULL\n)\nSELECT p.queue, min(h.created_at) AS oldest\nFROM prios AS p\nCROSS JOIN LATERAL (\n  SELECT j.created_at FROM spool.jobs AS j\n  WHERE j.state = 'queued' AND j.queue = p.queue AND j.priority = p.priority\n  ORDER BY j.run_at, j.id\n  LIMIT :depth::bigint\n) AS h\nWHERE p.priority IS NOT NULL\nGROUP BY p.queue";
 
 /**
  * `queries/queue-pause.sql`: Pauses a queue (claims skip it).
