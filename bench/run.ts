@@ -254,8 +254,8 @@ function isolationBench(opts: Options, redisUrl: string): { lines: string[]; jso
   });
 }
 
-/** Jobs per processing run of the growth section (full run). */
-const GROWTH_PROCESS_N = 100_000;
+/** The growth section's processing runs are this many times B's N (100,000 by default). */
+const GROWTH_PROCESS_FACTOR = 5;
 
 /** G: the growth section (bench/growth.ts) in its own process; its report lines and JSON. */
 function growthBench(opts: Options): { lines: string[]; json: unknown; problems: string[] } {
@@ -269,8 +269,8 @@ function growthBench(opts: Options): { lines: string[]; json: unknown; problems:
   const args = ["--import", "tsx", join(ROOT, "bench", "growth.ts"), "--json", file];
   args.push("--sizes", opts.growth.join(","), "--systems", systems.join(","));
   // The reader polls once a second: a processing run of N = 20,000 lasts about a second and
-  // would hold one poll. 100,000 jobs give it several (the quick run only checks the path).
-  const processN = opts.quick ? opts.n : Math.max(opts.n, GROWTH_PROCESS_N);
+  // would hold one poll; 5 × N (100,000 by default) gives it several. A small --n stays small.
+  const processN = opts.n * GROWTH_PROCESS_FACTOR;
   args.push("--n", String(processN), "--calls", opts.quick ? "10" : "40");
   try {
     const text = execFileSync(process.execPath, args, {
