@@ -9,11 +9,10 @@
  * named and reused.
  */
 import { createRequire } from "node:module";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, expect, test } from "vitest";
-import { createPostgresBackend } from "../../src/backend/postgres/index.js";
 import { prepareStatements, type Statements } from "../../src/backend/postgres/statements.js";
-import { POSTGRES_URL_BASE, postgresUrl, requirePostgres } from "../support/postgres.js";
+import { migratedPostgres, requirePostgres } from "../support/postgres.js";
 
 requirePostgres("the PostgreSQL hot-path plan tests");
 
@@ -52,14 +51,7 @@ async function explain(
 }
 
 test("claims and the batch completion reach their jobs by index, never by a table scan", async () => {
-  const { url, schema, cleanup } = postgresUrl();
-  cleanups.push(cleanup);
-  const backend = await createPostgresBackend(url);
-  cleanups.push(() => backend.close());
-  await backend.migrate();
-  const c = new pg.Client(POSTGRES_URL_BASE);
-  await c.connect();
-  cleanups.push(() => c.end());
+  const { schema, client: c } = await migratedPostgres(cleanups);
   const t = `"${schema}".jobs`;
   // 20,000 queued, 1,000 running (one worker's leases), 5,000 completed.
   await c.query(`INSERT INTO ${t} (id, task, queue, state, priority, run_at, max_attempts, input, created_at,

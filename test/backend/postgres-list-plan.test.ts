@@ -4,13 +4,13 @@
  * planner's choice depends on size), before and after ANALYZE; every page the backend returns is
  * compared with a direct scan. (queueList's counts: postgres-state-counts.test.ts.)
  */
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, expect, test } from "vitest";
 import type { JobListParams } from "../../src/backend/backend.js";
 import { RANGE_PROBE_MAX } from "../../src/backend/postgres/control.js";
-import { createPostgresBackend, type PostgresBackend } from "../../src/backend/postgres/index.js";
+import type { PostgresBackend } from "../../src/backend/postgres/index.js";
 import { prepareStatements, type Statements } from "../../src/backend/postgres/statements.js";
-import { POSTGRES_URL_BASE, postgresUrl, requirePostgres } from "../support/postgres.js";
+import { migratedPostgres, requirePostgres } from "../support/postgres.js";
 
 requirePostgres("the PostgreSQL list plan tests");
 
@@ -57,14 +57,7 @@ async function walk(b: PostgresBackend, params: JobListParams): Promise<string[]
 }
 
 test("state, task and created-time lists walk their indexes and page like a direct scan", async () => {
-  const { url, schema, cleanup } = postgresUrl();
-  cleanups.push(cleanup);
-  const backend = await createPostgresBackend(url);
-  cleanups.push(() => backend.close());
-  await backend.migrate();
-  const c = new pg.Client(POSTGRES_URL_BASE);
-  await c.connect();
-  cleanups.push(() => c.end());
+  const { backend, schema, client: c } = await migratedPostgres(cleanups);
   const t = `"${schema}".jobs`;
   // ids sort with created_at, except every 97th job (a moved job, a skewed clock); 1 in 20
   // failed, 1 in 400 cancelled; 5 tasks over 3 queues.

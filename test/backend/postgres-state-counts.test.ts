@@ -5,14 +5,15 @@
  * in every state already in it (the migration seeds the live counts). Beside a big backlog,
  * the rest of queues.list (the oldest queued job, held tasks) reads a bounded number of jobs.
  */
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, expect, test } from "vitest";
 import { MIGRATIONS } from "../../src/backend/postgres/generated/sql.js";
 import { createPostgresBackend, type PostgresBackend } from "../../src/backend/postgres/index.js";
 import { inSchema, prepareStatements } from "../../src/backend/postgres/statements.js";
 import { OLDEST_SCAN } from "../../src/backend/shared.js";
 import { JOB_STATES, type JobState } from "../../src/core/types.js";
-import { POSTGRES_URL_BASE, postgresUrl, requirePostgres } from "../support/postgres.js";
+import { migratedPostgres, postgresUrl, requirePostgres, sqlClient } from "../support/postgres.js";
+import { newJob } from "./sqlite-helpers.js";
 
 requirePostgres("the PostgreSQL state-count tests");
 
@@ -42,28 +43,10 @@ async function counted(backend: PostgresBackend): Promise<Counts> {
 }
 
 test("per-queue counts of every state follow every transition and survive a fold", async () => {
-  const { url, schema, cleanup } = postgresUrl();
-  cleanups.push(cleanup);
-  const backend = await createPostgresBackend(url);
-  cleanups.push(() => backend.close());
-  await backend.migrate();
-  const c = new pg.Client(POSTGRES_URL_BASE);
-  await c.connect();
-  cleanups.push(() => c.end());
-  const mk = (queue: string, i: number) => ({
-    id: `${String(i).padStart(6, "0")}-${queue}`,
-    task: "t",
-    queue,
-    input: "{}",
-    priority: 0,
-    runAt: 0,
-    maxAttempts: 3,
-    key: null,
-    meta: {},
-    dependsOn: [],
-    leaseMs: null,
-    timeoutMs: null,
-  });
+  const { backend, schema, client: c } = await migratedPostgres(cleanups);
+  // Fixed ids, so a dependency and a cancellation can name their job.
+  const mk = (queue: string, i: number) =>
+    newJob(queue, "t", { id: `${String(i).padStart(6, "0")}-${queue}` });
   await backend.jobEnqueue({ jobs: Array.from({ length: 70 }, (_, i) => mk(`q${i % 2}`, i)) });
   // Live states too: scheduled, waiting on a dependency, queued, running.
   await backend.jobEnqueue({
@@ -108,9 +91,7 @@ test("per-queue counts of every state follow every transition and survive a fold
 test("a store upgraded to 0091 counts the jobs it already had, in every state", async () => {
   const { url, schema, cleanup } = postgresUrl();
   cleanups.push(cleanup);
-  const c = new pg.Client(POSTGRES_URL_BASE);
-  await c.connect();
-  cleanups.push(() => c.end());
+  const c = await sqlClient(cleanups);
   // The store as the release before 0091 left it: every earlier migration, and jobs.
   await c.query(`CREATE SCHEMA "${schema}"`);
   await c.query(
@@ -154,14 +135,7 @@ interface PlanNode {
 }
 
 test("queues.list beside a big backlog reads a bounded number of jobs, and its answer is right", async () => {
-  const { url, schema, cleanup } = postgresUrl();
-  cleanups.push(cleanup);
-  const backend = await createPostgresBackend(url);
-  cleanups.push(() => backend.close());
-  await backend.migrate();
-  const c = new pg.Client(POSTGRES_URL_BASE);
-  await c.connect();
-  cleanups.push(() => c.end());
+  const { backend, schema, client: c } = await migratedPostgres(cleanups);
   // 20,000 queued jobs in two priorities. The oldest (created first) has priority 0, the lower
   // one, and is fifth in its line (due after four younger jobs): reading only the first job, or
   // only the highest priority's head, would miss it.

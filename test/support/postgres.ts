@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { expect, test } from "vitest";
+import { createPostgresBackend, type PostgresBackend } from "../../src/backend/postgres/index.js";
 
 export const POSTGRES_URL_BASE =
   process.env.SPOOL_TEST_POSTGRES_URL ?? "postgres://spool:spool@127.0.0.1:5432/spool";
@@ -92,4 +93,29 @@ export function postgresUrl(options: Record<string, string | number | boolean> =
 } {
   const schema = freshSchema();
   return { url: withOptions({ schema, ...options }), schema, cleanup: () => dropSchema(schema) };
+}
+
+/** A plain client on the shared server (to inspect or seed a store); `cleanups` gets its end. */
+export async function sqlClient(cleanups: (() => Promise<void>)[]): Promise<pg.Client> {
+  const client = new pg.Client(POSTGRES_URL_BASE);
+  await client.connect();
+  cleanups.push(() => client.end());
+  return client;
+}
+
+/**
+ * A migrated backend in a schema of its own, and a plain client beside it. `cleanups` gets, in
+ * order, the schema's drop, the backend's close and the client's end: run them in reverse.
+ */
+export async function migratedPostgres(cleanups: (() => Promise<void>)[]): Promise<{
+  backend: PostgresBackend;
+  schema: string;
+  client: pg.Client;
+}> {
+  const { url, schema, cleanup } = postgresUrl();
+  cleanups.push(cleanup);
+  const backend = await createPostgresBackend(url);
+  cleanups.push(() => backend.close());
+  await backend.migrate();
+  return { backend, schema, client: await sqlClient(cleanups) };
 }
