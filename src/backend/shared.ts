@@ -135,9 +135,9 @@ export function refuseTx(tx: unknown, backend: string, what = "enqueue"): void {
 }
 
 /**
- * Queued jobs per (queue, priority), in claim order, examined for `oldestQueuedAt` by the stores
- * that cannot read it from a created-time index (Redis queue-list.lua, PostgreSQL
- * queue-oldest-queued.sql): a bound on what one `queues.list` reads, however long the backlog.
+ * Queued jobs per (queue, priority), in claim order, examined for `oldestQueuedAt` by every
+ * store (Redis queue-list.lua, the queue-oldest-queued.sql of SQLite and PostgreSQL): a bound on
+ * what one `queues.list` reads, however long the backlog.
  */
 export const OLDEST_SCAN = 100;
 

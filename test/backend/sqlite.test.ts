@@ -164,7 +164,6 @@ describe("sqlite migrations", () => {
       // Dedupe windows (migration 0021).
       "spool_dedupe",
       "spool_events",
-      "spool_finished_counts",
       // The fair claim's rotation cursor (migration 0051), flow control.
       "spool_flow_cursor",
       // Rate state of task and key limits (migration 0020), flow control.
@@ -190,6 +189,8 @@ describe("sqlite migrations", () => {
       // Each schedule's recent fires (migration 0024).
       "spool_schedule_runs",
       "spool_schedules",
+      // Jobs per queue and state (migrations 0017 and 0092).
+      "spool_state_counts",
       "spool_workers",
       "spool_workflows",
     ]);

@@ -24,6 +24,7 @@ import type {
 } from "../backend.js";
 import { refuseStrategyInTx } from "../cap-strategy.js";
 import { encodeEvents } from "./change-feed.js";
+import { countCompleted } from "./counts.js";
 import { takeFollowUp } from "./follow-ups.js";
 import * as SQL from "./generated/sql.js";
 import { type InsertStatements, insertEach } from "./insert.js";
@@ -33,7 +34,7 @@ interface AppStatements extends InsertStatements {
   eventsInsert: Database.Statement<[{ at: number; events: string }]>;
   jobComplete: Database.Statement<[{ id: string; token: string; result: string; now: number }]>;
   depsRelease: Database.Statement<[{ parent_id: string; now: number }]>;
-  finishedCountsAdd: Database.Statement<[{ queue: string; state: string; n: number }]>;
+  stateCountsAdd: Database.Statement<[{ queue: string; state: string; n: number }]>;
   followUpTake: SqliteStore["sql"]["followUpTake"];
 }
 
@@ -57,7 +58,7 @@ function statementsFor(db: Database.Database): AppStatements {
       eventsInsert: p(SQL.EVENTS_INSERT),
       jobComplete: p(SQL.JOB_COMPLETE),
       depsRelease: p(SQL.DEPS_RELEASE),
-      finishedCountsAdd: p(SQL.FINISHED_COUNTS_ADD),
+      stateCountsAdd: p(SQL.STATE_COUNTS_ADD),
       followUpTake: p(SQL.FOLLOW_UP_TAKE),
     } as unknown as AppStatements;
     prepared.set(db, sql);
@@ -135,7 +136,7 @@ export function completeInAppTransaction(
     }
     ok.push(id);
     events.push(jobEvent("job:completed", id, row.queue, now, "completed", { attempt: row.attempt }));
-    sql.finishedCountsAdd.run({ queue: row.queue, state: "completed", n: 1 });
+    countCompleted(sql, new Map([[row.queue, 1]]));
     if (!row.has_dependents) continue;
     const children = sql.depsRelease.all({ parent_id: id, now }) as {
       id: string;

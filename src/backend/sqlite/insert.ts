@@ -6,6 +6,7 @@ import type { BackendEvent, EnqueuedRef, JobEnqueueResult, NewJob } from "../bac
 import { activeStrategy, capVerdict, supersededReason } from "../cap-strategy.js";
 import { dedupeVerdict, stateAfterRunAt } from "../dedupe-rule.js";
 import { stateAtInsert } from "../shared.js";
+import { countInserted } from "./counts.js";
 import { jobRow } from "./rows.js";
 import { alreadyExists, jobEvent, type SqliteStore } from "./store.js";
 
@@ -23,6 +24,7 @@ export type InsertStatements = Pick<
   | "dedupePut"
   | "jobDedupeUpdate"
   | "followUpInsert"
+  | "stateCountsAdd"
 >;
 
 /**
@@ -103,6 +105,7 @@ export function insertEach(
         workflow_id: null,
         jobs: JSON.stringify([jobRow(job, state, deps, pending)]),
       });
+      countInserted(sql, [{ queue: job.queue, state }]);
     } catch (error) {
       if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw alreadyExists(job.id);
       throw error;

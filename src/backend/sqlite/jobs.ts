@@ -17,6 +17,7 @@ import { checkClaimLimit, checkNewJobs, claimOrder, stateAtInsert } from "../sha
 import { shiftRunAt } from "../store-clock.js";
 import { completeInAppTransaction, enqueueInAppTransaction } from "./app-tx.js";
 import { atCapOf } from "./at-cap.js";
+import { countClaimed, countCompleted, countInserted } from "./counts.js";
 import { toBackendError } from "./database.js";
 import { claimRoom, claimTook } from "./flow.js";
 import { claimFlow, flowPending } from "./flow-claim.js";
@@ -84,6 +85,10 @@ function insertSimple(
   }
   try {
     s.sql.jobInsertRows.run({ now, workflow_id: null, jobs: JSON.stringify(rows) });
+    countInserted(
+      s.sql,
+      jobs.map((job, i) => ({ queue: job.queue, state: states[i]! })),
+    );
   } catch (error) {
     if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_PRIMARYKEY") throw error;
     // The statement was rolled back; name the first id that already exists.
@@ -124,12 +129,14 @@ export async function jobClaim(s: SqliteStore, params: JobClaimParams): Promise<
         if (flow.limited) limited = true;
         if (flow.retryAt !== null && (nextRunAt === null || flow.retryAt < nextRunAt))
           nextRunAt = flow.retryAt;
+        countClaimed(sql, queue, claimed.length - before);
         claimTook(s, queue, gate.row, claimed.length - before, now);
       } else if (room > 0) {
         const args = { queue, limit: room, now, token, worker_id: workerId, lease_ms: params.leaseMs };
         const rows = tasks === null ? sql.jobClaim.all(args) : sql.jobClaimTasks.all({ ...args, tasks });
         const write = { queue, workerId, token, now, leaseMs: params.leaseMs };
         for (const row of rows) claimed.push(toLeased(row, write));
+        countClaimed(sql, queue, rows.length);
         claimTook(s, queue, gate.row, rows.length, now);
       }
       if (claimed.length < limit) {
@@ -163,8 +170,7 @@ export async function jobComplete(
   return s.write("complete", now, (events) => {
     const ok: string[] = [];
     const refused: string[] = [];
-    // Completions per queue: one counter update per queue for the batch (migration 0017 counts
-    // the other finished states by trigger, completions here).
+    // Completions per queue: one counter update per queue and state for the batch (counts.ts).
     const perQueue = new Map<string, number>();
     // The result each completed job stored (a repeated id is refused after its first use).
     const results = new Map<string, string>();
@@ -198,7 +204,7 @@ export async function jobComplete(
         else refused.push(id);
       }
     }
-    for (const [queue, n] of perQueue) s.sql.finishedCountsAdd.run({ queue, state: "completed", n });
+    countCompleted(s.sql, perQueue);
     return { ok, refused };
   });
 }

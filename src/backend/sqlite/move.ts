@@ -34,6 +34,7 @@ import {
   type ScheduleImportResult,
 } from "../seam/move.js";
 import { scheduleEvent } from "../shared-schedules.js";
+import { countInserted } from "./counts.js";
 import * as SQL from "./generated/sql.js";
 import { storeFollowUps } from "./insert.js";
 import { type JobRow, toRecord } from "./rows.js";
@@ -133,6 +134,7 @@ export async function jobImport(s: SqliteStore, params: JobImportParams): Promis
       }
       const columns = moveInsertColumns(job);
       q.insert.run({ ...columns, depends_on: JSON.stringify(columns.depends_on) });
+      countInserted(s.sql, [{ queue: columns.queue, state: columns.state }]);
       for (const d of job.carried?.dedupe ?? [])
         q.dedupeImport.run({ task: job.task, key: d.key, job_id: job.id, first_at: d.firstAt });
       // Templates as at enqueue: the job is marked has_dependents, so its outcome takes them.

@@ -5,7 +5,7 @@ import { decodeFlow } from "../flow-gate.js";
 import { flowWaiting, type QueueFacts, type WaitGroup } from "../flow-waiting.js";
 import { followUpRefs } from "../follow-ups.js";
 import { queueInfosFromRows } from "../queue-infos.js";
-import { pageOfRows, sqlListArgs } from "../shared.js";
+import { OLDEST_SCAN, pageOfRows, sqlListArgs } from "../shared.js";
 import { gateIo } from "./flow-claim.js";
 import { mergeStates } from "./merge.js";
 import { type JobRow, toRecord, toWorker } from "./rows.js";
@@ -115,11 +115,16 @@ export async function queueList(s: SqliteStore): Promise<QueueInfo[]> {
   return s.read(() =>
     s.db
       .transaction(() => {
+        const counts = s.sql.queueCounts.all();
+        // Only the queues that have queued jobs are probed for the oldest one.
+        const queues = counts.filter((c) => c.state === "queued").map((c) => c.queue);
         const { list, tats } = queueInfosFromRows({
           paused: s.sql.queuePausedList.all(),
           limits: s.sql.queueLimitsList.all(),
-          counts: s.sql.queueCounts.all(),
-          oldest: s.sql.queueOldestQueued.all(),
+          counts,
+          oldest: queues.length
+            ? s.sql.queueOldestQueued.all({ queues: JSON.stringify(queues), depth: OLDEST_SCAN })
+            : [],
         });
         const waiting = flowWaiting(waitFacts(s, list, tats, now), gateIo(s), now);
         for (const q of list) Object.assign(q, waiting.get(q.name));

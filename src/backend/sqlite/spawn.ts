@@ -10,6 +10,7 @@ import type { JobSpawnParams, JobSpawnResult } from "../backend.js";
 import { stateAtInsert } from "../shared.js";
 import { checkSpawn } from "../spawn-shared.js";
 import { atCapOf, decideMembers } from "./at-cap.js";
+import { countInserted } from "./counts.js";
 import { jobRow } from "./rows.js";
 import { jobEvent, type SqliteStore } from "./store.js";
 
@@ -49,6 +50,10 @@ export async function jobSpawn(s: SqliteStore, params: JobSpawnParams): Promise<
       });
       if (!waited) return { ok: false, state: null };
       s.sql.jobInsertRows.run({ now, workflow_id: parent.workflow_id, jobs: JSON.stringify(rows) });
+      countInserted(
+        s.sql,
+        children.map((child, i) => ({ queue: child.queue, state: states[i]! })),
+      );
       s.sql.depsInsertEdges.run({ edges: JSON.stringify(edges) });
       s.sql.markParents.run({ ids: JSON.stringify([...flagged]) });
       if (parent.workflow_id !== null) s.sql.workflowGrow.run({ id: parent.workflow_id, n: children.length });

@@ -224,8 +224,10 @@ export function prepareStatements(db: Sqlite.Database) {
     queueResume: p<{ queue: string }>(SQL.QUEUE_RESUME),
     queuePausedList: p0<{ name: string }>(SQL.QUEUE_PAUSED_LIST),
     queueCounts: p0<{ queue: string; state: JobState; n: number }>(SQL.QUEUE_COUNTS),
-    finishedCountsAdd: p<{ queue: string; state: JobState; n: number }>(SQL.FINISHED_COUNTS_ADD),
-    queueOldestQueued: p0<{ queue: string; oldest: number }>(SQL.QUEUE_OLDEST_QUEUED),
+    stateCountsAdd: p<{ queue: string; state: JobState; n: number }>(SQL.STATE_COUNTS_ADD),
+    queueOldestQueued: p<{ queues: string; depth: number }, { queue: string; oldest: number }>(
+      SQL.QUEUE_OLDEST_QUEUED,
+    ),
 
     retentionBefore: p<{ state: JobState; before: number; limit: number }, { id: string }>(
       SQL.RETENTION_BEFORE,

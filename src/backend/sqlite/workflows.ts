@@ -27,6 +27,7 @@ import {
   workflowFromRow,
 } from "../workflow-rows.js";
 import { checkWorkflowEnqueue, failFastReason } from "../workflow-shared.js";
+import { countInserted } from "./counts.js";
 import * as SQL from "./generated/sql.js";
 import { prepareLazily } from "./lazy-statement.js";
 import { jobRow } from "./rows.js";
@@ -52,6 +53,10 @@ export class SqliteWorkflows {
     this.stmt = {
       insert: prepareLazily(db, SQL.WORKFLOW_INSERT),
       jobsInsert: prepareLazily(db, SQL.JOB_INSERT_ROWS),
+      stateCountsAdd: prepareLazily<[{ queue: string; state: JobState; n: number }]>(
+        db,
+        SQL.STATE_COUNTS_ADD,
+      ),
       depsInsert: prepareLazily(db, SQL.WORKFLOW_DEPS_INSERT),
       markParents: prepareLazily(db, SQL.WORKFLOW_MARK_PARENTS),
       get: prepareLazily<[{ id: string }], StoredWorkflowRow>(db, SQL.WORKFLOW_GET),
@@ -97,6 +102,10 @@ export class SqliteWorkflows {
           now,
         });
         this.stmt.jobsInsert.run({ now, workflow_id: workflow.id, jobs: JSON.stringify(rows) });
+        countInserted(
+          this.stmt,
+          jobs.map((job, i) => ({ queue: job.queue, state: plan.out[i]!.state })),
+        );
         if (plan.edges.length > 0) {
           this.stmt.depsInsert.run({ edges: JSON.stringify(plan.edges) });
           this.stmt.markParents.run({ ids: JSON.stringify(plan.parents) });

@@ -83,6 +83,21 @@ export const queueTopic = defineTopic("queue", (test) => {
     expect(list.find((q) => q.name === "q")?.oldestQueuedAt).toBe(t0 + 1_000);
   });
 
+  test("oldestQueuedAt looks past the first priority and the head of a line", async ({ backend, clock }) => {
+    const t0 = clock.now();
+    // The oldest job has the lower priority; younger jobs of a higher priority come first, and a
+    // younger job due earlier (runAt in the past) stands before it in its own line.
+    await enqueueOne(backend, { queue: "p", priority: 0 });
+    clock.advance(1_000);
+    await enqueueOne(backend, { queue: "p", priority: 5 });
+    await enqueueOne(backend, { queue: "p", priority: 5 });
+    await enqueueOne(backend, { queue: "p", priority: 0, runAt: t0 - 60_000 });
+    await enqueueOne(backend, { queue: "o", priority: 2 });
+    const list = await backend.queueList();
+    expect(list.find((q) => q.name === "p")?.oldestQueuedAt).toBe(t0);
+    expect(list.find((q) => q.name === "o")?.oldestQueuedAt).toBe(t0 + 1_000);
+  });
+
   test("pausing one queue leaves the others claimable", async ({ backend, clock }) => {
     const { jobs } = await backend.jobEnqueue({
       jobs: [newJob(clock, { queue: "x" }), newJob(clock, { queue: "y" })],
