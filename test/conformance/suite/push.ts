@@ -145,6 +145,35 @@ export const pushTopic = defineTopic("push", (test) => {
   );
 
   test(
+    "every lease has a token of its own: a job leased by the parking claim and pushed again gets a new one",
+    async ({ backend }) => {
+      // The parking claim leases the job itself and parks for its other slots; the job goes
+      // back to queued and is pushed to the same registration. With the claim's token reused
+      // for pushes, both leases were (id, token) alike: the worker dropped the second as one
+      // it held, and the store would take the first lease's late outcome for the second's.
+      const id = await enqueueOne(backend);
+      const park = await parkClaim(backend, 5);
+      expect(park.jobs.map((j) => j.id)).toEqual([id]);
+      expect(park.parked).toBe(true);
+      const first = park.jobs[0]!;
+      await backend.jobRelease({ leases: [{ id, token: first.leaseToken }] });
+      const [again] = await pushedJobs(backend, 1);
+      expect(again?.id).toBe(id);
+      expect(again!.leaseToken).not.toBe(first.leaseToken);
+      // Pushed once more after a second release: a third token.
+      await backend.jobRelease({ leases: [{ id, token: again!.leaseToken }] });
+      const [third] = await pushedJobs(backend, 1);
+      expect(new Set([first.leaseToken, again!.leaseToken, third!.leaseToken]).size).toBe(3);
+      // Only the live lease settles the job.
+      const stale = await backend.jobComplete({ jobs: [{ id, token: first.leaseToken, result: "1" }] });
+      expect(stale.refused).toEqual([id]);
+      const live = await backend.jobComplete({ jobs: [{ id, token: third!.leaseToken, result: "2" }] });
+      expect(live.ok).toEqual([id]);
+    },
+    { push: true },
+  );
+
+  test(
     "a burst is spread over the parked workers, each up to its slots",
     async ({ backend }) => {
       await parkClaim(backend, 10, [QUEUE], PARK_TTL_MS, { slots: 2, workerId: "worker-a" });

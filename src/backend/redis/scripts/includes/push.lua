@@ -4,9 +4,10 @@
 --- inbox list, where the worker is blocked in BLPOP. That takes a job from enqueue to handler
 --- in one hop instead of three (enqueue, feed message, claim).
 ---
----   P park:<worker>   hash   slots (free), token (lease token for pushed jobs), lease
----                            (default lease ms), queues (JSON array), tasks (JSON array of
----                            the tasks it runs, "" = any); expires with the TTL
+---   P park:<worker>   hash   slots (free), token (the parking claim's token), pushes (how
+---                            many pushes so far), lease (default lease ms), queues (JSON
+---                            array), tasks (JSON array of the tasks it runs, "" = any);
+---                            expires with the TTL
 ---   P idle:<queue>    zset   worker id -> registration expiry (backend clock, ms)
 ---   P inbox:<worker>  list   one JSON array per push: [token, at, id, fields, attempt, exp, …]
 ---                            (fields: the job's HGETALL before the claim, as in claim.lua)
@@ -66,11 +67,17 @@ local function deliver(prefix, now)
           for _, t in ipairs(cjson.decode(p[4])) do tasks[t] = true end
         end
         if slots > 0 then
+          -- Each push leases under a token of its own: the parking claim's token and the push's
+          -- number. With the claim's token itself, a job the claim had leased (attempt 1) and
+          -- then pushed again after a retry (attempt 2) held one (id, token) for two leases:
+          -- the worker took the second for the first, still on its books, and dropped it, and
+          -- a late outcome of the first could have settled the second.
+          local token = p[2] .. '.' .. redis.call('HINCRBY', parkKey, 'pushes', 1)
           local into = { n = 2 }
-          into[1] = p[2]
+          into[1] = token
           into[2] = nowN
           local running = { n = 0 }
-          taken = claimFromQueue(prefix, queue, slots, workerId, tonumber(p[3]), p[2], now, nowN, into, running, tasks)
+          taken = claimFromQueue(prefix, queue, slots, workerId, tonumber(p[3]), token, now, nowN, into, running, tasks)
           if taken > 0 then
             flushRunning(prefix, running)
             into.n = nil
